@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("tisser.website.urls")),
+    path("compte/", include("allauth.urls")),
+    path("espace-pro/", include("tisser.core.urls")),
+    path("espace-pro/", include("tisser.accounts.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,92 @@
+import datetime
+
+import factory
+
+from tisser.accounts.enums import FunderKind, HabilitationStatus, OrganisationKind, PartnerKind, Role
+from tisser.accounts.models import (
+    Funder,
+    Membership,
+    OpeningHours,
+    Organisation,
+    Partner,
+    Site,
+    User,
+)
+
+DEFAULT_PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"membre{n}@exemple.fr")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class NetworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("name",)
+
+    kind = OrganisationKind.NETWORK
+    name = "Réseau de test"
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+
+    network = factory.SubFactory(NetworkFactory)
+    name = factory.Sequence(lambda n: f"Espace {n}")
+    short_code = factory.Sequence(lambda n: f"S{n:03d}")
+    address = "1 rue de la Paix"
+    postal_code = "67000"
+    city = "Strasbourg"
+    services = factory.LazyFunction(lambda: ["Aide aux démarches administratives"])
+
+
+class OpeningHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OpeningHours
+
+    site = factory.SubFactory(SiteFactory)
+    weekday = 0
+    opens_at = datetime.time(9, 0)
+    closes_at = datetime.time(12, 30)
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    network = factory.SubFactory(NetworkFactory)
+    name = factory.Sequence(lambda n: f"Partenaire {n}")
+    partner_kind = PartnerKind.CCAS
+    habilitation_status = HabilitationStatus.VALIDATED
+
+
+class FunderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Funder
+
+    network = factory.SubFactory(NetworkFactory)
+    name = factory.Sequence(lambda n: f"Financeur {n}")
+    funder_kind = FunderKind.FOUNDATION
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(SiteFactory)
+    role = Role.MEDIATOR

@@ -1,0 +1,78 @@
+import pytest
+
+from tests.accounts.factories import (
+    FunderFactory,
+    MembershipFactory,
+    NetworkFactory,
+    PartnerFactory,
+    SiteFactory,
+)
+from tisser.accounts.enums import Role
+
+
+@pytest.fixture
+def network(db):
+    return NetworkFactory()
+
+
+@pytest.fixture
+def site(network):
+    return SiteFactory(network=network)
+
+
+@pytest.fixture
+def other_site(network):
+    return SiteFactory(network=network)
+
+
+@pytest.fixture
+def partner(network):
+    return PartnerFactory(network=network)
+
+
+@pytest.fixture
+def funder(network):
+    return FunderFactory(network=network)
+
+
+def make_member(organisation, role):
+    return MembershipFactory(organisation=organisation, role=role)
+
+
+@pytest.fixture
+def member_factory(db):
+    """Build a member of an organisation with a role: ``member_factory(site, Role.MEDIATOR)``."""
+    return make_member
+
+
+@pytest.fixture
+def mediator(site):
+    return make_member(site, Role.MEDIATOR)
+
+
+@pytest.fixture
+def network_admin(network):
+    return make_member(network, Role.NETWORK_ADMIN)
+
+
+@pytest.fixture
+def login(client):
+    """Sign a membership's user in on the test client, bypassing the TOTP step.
+
+    Roles that must enrol TOTP get an enrolled authenticator unless ``with_totp=False``.
+    """
+    from allauth.mfa.models import Authenticator
+
+    def do_login(membership, *, with_totp=True):
+        user = membership.user
+        if with_totp and membership.role in (Role.NETWORK_ADMIN, Role.SITE_MANAGER):
+            Authenticator.objects.get_or_create(
+                user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}}
+            )
+        client.force_login(user)
+        session = client.session
+        session["current_membership_id"] = membership.pk
+        session.save()
+        return client
+
+    return do_login

@@ -1,0 +1,16 @@
+from allauth.account.adapter import DefaultAccountAdapter
+
+
+class TisserAccountAdapter(DefaultAccountAdapter):
+    """Invitation-only accounts, and no hint about whether an account exists or is locked."""
+
+    # A locked account answers exactly like a wrong password, so an attacker learns nothing
+    # from the lockout about which addresses have accounts.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": DefaultAccountAdapter.error_messages["email_password_mismatch"],
+    }
+
+    def is_open_for_signup(self, request):
+        # Members join through an invitation link (accounts.services.invitation_accept).
+        return False

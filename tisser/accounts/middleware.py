@@ -1,0 +1,119 @@
+"""Who is acting, and may they see this page? Runs on every request."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from tisser.accounts.enums import ROLES_REQUIRING_TWO_FACTOR
+from tisser.accounts.selectors import current_membership_for
+from tisser.core.access import MEMBERSHIP_EXEMPT_URL_NAMES, PUBLIC_URL_NAMES, is_public
+
+SESSION_STARTED_KEY = "tisser_session_started"
+SESSION_LAST_SEEN_KEY = "tisser_last_seen"
+# Write the "last seen" time at most once a minute: idle expiry does not need finer steps.
+LAST_SEEN_WRITE_INTERVAL = 60
+
+
+class StaffSessionExpiryMiddleware:
+    """Sign staff out after 30 minutes idle or 12 hours in all."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            started = request.session.setdefault(SESSION_STARTED_KEY, now)
+            last_seen = request.session.get(SESSION_LAST_SEEN_KEY, now)
+            idle = now - last_seen > settings.STAFF_SESSION_IDLE_SECONDS
+            too_old = now - started > settings.STAFF_SESSION_ABSOLUTE_SECONDS
+            if idle or too_old:
+                logout(request)
+                messages.info(request, _("Votre session a expiré. Reconnectez-vous pour continuer."))
+                return redirect_to_login(request.get_full_path())
+            if now - last_seen >= LAST_SEEN_WRITE_INTERVAL or SESSION_LAST_SEEN_KEY not in request.session:
+                request.session[SESSION_LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+class CurrentMembershipMiddleware:
+    """Attach ``request.membership``: the membership the user currently acts through."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.membership = None
+        if request.user.is_authenticated:
+            request.membership = current_membership_for(
+                request.user, request.session.get("current_membership_id")
+            )
+        return self.get_response(request)
+
+
+def _url_name(request) -> str:
+    match = request.resolver_match
+    return match.view_name if match else ""
+
+
+class AccessPolicyMiddleware:
+    """Deny by default: only public views are open to everyone, the rest need a member."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if is_public(view_func) or _url_name(request) in PUBLIC_URL_NAMES:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if _url_name(request) in MEMBERSHIP_EXEMPT_URL_NAMES:
+            return None
+        if request.path.startswith("/admin/") and request.user.is_superuser:
+            return None
+        if request.membership is None:
+            return redirect("accounts:no_membership")
+        return None
+
+
+class MandatoryTwoFactorMiddleware:
+    """Network admins and site managers must enrol TOTP before anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        membership = getattr(request, "membership", None)
+        if membership is None or not request.user.is_authenticated:
+            return None
+        if is_public(view_func) or _url_name(request) in PUBLIC_URL_NAMES | MEMBERSHIP_EXEMPT_URL_NAMES:
+            return None
+        if not user_needs_two_factor(request.user):
+            return None
+        from allauth.mfa.utils import is_mfa_enabled
+
+        if is_mfa_enabled(request.user):
+            return None
+        messages.warning(
+            request,
+            _(
+                "Votre rôle donne accès à des données personnelles : activez la double "
+                "authentification pour continuer."
+            ),
+        )
+        return redirect("mfa_activate_totp")
+
+
+def user_needs_two_factor(user) -> bool:
+    return user.memberships.active().filter(role__in=ROLES_REQUIRING_TWO_FACTOR).exists()

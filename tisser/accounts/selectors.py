@@ -1,0 +1,107 @@
+"""Reads about members and organisations, always scoped by the acting membership."""
+
+from django.db.models import Count, Prefetch, Q
+
+from tisser.accounts.enums import OrganisationKind, Role
+from tisser.accounts.models import (
+    Funder,
+    Invitation,
+    Membership,
+    OpeningHours,
+    Organisation,
+    Partner,
+    Site,
+)
+
+
+def active_memberships_of(user):
+    return (
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def current_membership_for(user, preferred_id):
+    """The membership the user acts through: the one chosen in the header, else the first."""
+    memberships = list(active_memberships_of(user).filter(organisation__is_active=True))
+    if not memberships:
+        return None
+    for membership in memberships:
+        if membership.pk == preferred_id:
+            break
+    else:
+        membership = memberships[0]
+    membership.switchable = memberships
+    return membership
+
+
+def site_list(*, membership):
+    return (
+        Site.objects.visible_to(membership)
+        .prefetch_related("opening_hours")
+        .annotate(member_count=Count("memberships", filter=Q(memberships__is_active=True)))
+        .order_by("city", "name")
+    )
+
+
+def partner_list(*, membership):
+    return Partner.objects.visible_to(membership).order_by("name")
+
+
+def funder_list(*, membership):
+    return Funder.objects.visible_to(membership).order_by("name")
+
+
+def member_list(*, membership, organisation=None):
+    queryset = Membership.objects.visible_to(membership).select_related("user", "organisation")
+    if organisation is not None:
+        queryset = queryset.filter(organisation=organisation)
+    return queryset.order_by("-is_active", "user__last_name", "user__first_name", "user__email")
+
+
+def pending_invitation_list(*, membership):
+    return (
+        Invitation.objects.visible_to(membership)
+        .pending()
+        .select_related("organisation", "invited_by")
+        .order_by("-created_at")
+    )
+
+
+def organisations_for_invitation(*, membership):
+    """Organisations the actor may invite people into: their own, or the network's for admins."""
+    return Organisation.objects.visible_to(membership).active().order_by("kind", "name")
+
+
+def network_counts(*, membership) -> dict[str, int]:
+    """Counts for the network admin's home page (one query)."""
+    orgs = Organisation.objects.visible_to(membership).aggregate(
+        sites=Count("pk", filter=Q(kind=OrganisationKind.SITE, is_active=True)),
+        partners=Count("pk", filter=Q(kind=OrganisationKind.PARTNER, is_active=True)),
+        funders=Count("pk", filter=Q(kind=OrganisationKind.FUNDER, is_active=True)),
+    )
+    orgs["members"] = Membership.objects.visible_to(membership).active().count()
+    return orgs
+
+
+def site_home(*, membership):
+    """A site manager's or mediator's own site, with its team and opening hours."""
+    site = (
+        Site.objects.visible_to(membership)
+        .prefetch_related(
+            Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens_at")),
+        )
+        .get(pk=membership.organisation_id)
+    )
+    team = (
+        Membership.objects.active()
+        .filter(organisation_id=site.pk)
+        .select_related("user")
+        .order_by("role", "user__last_name")
+    )
+    return site, team
+
+
+ROLE_ORDER = [choice for choice, _ in Role.choices]

@@ -1,0 +1,2 @@
+def security(request):
+    return {"csp_nonce": getattr(request, "csp_nonce", "")}

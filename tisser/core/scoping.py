@@ -1,0 +1,34 @@
+"""The one scoping mechanism used by every selector.
+
+A member acts through their *current* membership. They see the objects owned by that
+membership's organisation; a network admin sees every object of the network. Each scoped
+model says, in ``scope_path``, how to reach its owning organisation ("" for an
+organisation itself, "site" for a model with a ``site`` foreign key, "referral__site"…).
+"""
+
+from django.db import models
+from django.db.models import Q
+
+NETWORK_ADMIN = "network_admin"
+
+
+def scope_q(membership, path: str) -> Q:
+    if membership is None or not membership.is_active:
+        return Q(pk__in=[])
+    prefix = f"{path}__" if path else ""
+    own = Q(**{f"{prefix}pk": membership.organisation_id})
+    if membership.role == NETWORK_ADMIN:
+        return own | Q(**{f"{prefix}network_id": membership.organisation_id})
+    return own
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, membership):
+        return self.filter(scope_q(membership, self.model.scope_path))
+
+
+def scoped_models():
+    """Every installed model that declares a ``scope_path`` (used by the cross-site matrix)."""
+    from django.apps import apps
+
+    return [model for model in apps.get_models() if hasattr(model, "scope_path")]
