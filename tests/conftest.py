@@ -67,7 +67,9 @@ def login(client):
         user = membership.user
         if with_totp and membership.role in (Role.NETWORK_ADMIN, Role.SITE_MANAGER):
             Authenticator.objects.get_or_create(
-                user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}}
+                user=user,
+                type=Authenticator.Type.TOTP,
+                defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}},
             )
         client.force_login(user)
         session = client.session

@@ -69,7 +69,7 @@ TEMPLATES = [
 
 def database_config(url: str) -> dict:
     """Parse DATABASE_URL and add the safety options each engine needs."""
-    config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    config: dict = dict(dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)))
     config["ATOMIC_REQUESTS"] = True
     options = config.setdefault("OPTIONS", {})
     if config["ENGINE"] == "django.db.backends.sqlite3":
@@ -117,7 +117,9 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
-ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "allauth.account.forms.EmailAwarePasswordResetTokenGenerator"
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = (
+    "allauth.account.forms.EmailAwarePasswordResetTokenGenerator"
+)
 ACCOUNT_RATE_LIMITS = {
     # 5 failed attempts on one account within 5 minutes lock it for the rest of the window.
     "login_failed": "5/5m/key,60/5m/ip",

@@ -2,7 +2,13 @@ import datetime
 
 import factory
 
-from tisser.accounts.enums import FunderKind, HabilitationStatus, OrganisationKind, PartnerKind, Role
+from tisser.accounts.enums import (
+    FunderKind,
+    HabilitationStatus,
+    OrganisationKind,
+    PartnerKind,
+    Role,
+)
 from tisser.accounts.models import (
     Funder,
     Membership,

@@ -19,7 +19,7 @@ class Role(models.TextChoices):
 
 
 # Which roles make sense in which kind of organisation.
-ROLES_BY_KIND = {
+ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
     OrganisationKind.NETWORK: (Role.NETWORK_ADMIN,),
     OrganisationKind.SITE: (Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER),
     OrganisationKind.PARTNER: (Role.PARTNER_REFERRER,),

@@ -1,4 +1,5 @@
 import hashlib
+from typing import ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -26,7 +27,7 @@ from tisser.core.models import TimeStampedModel
 from tisser.core.scoping import ScopedQuerySet
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra):
@@ -59,11 +60,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("accès à l'administration technique"), default=False)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment,misc]
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("utilisateur")
@@ -161,16 +162,13 @@ class Site(Organisation):
         _("services proposés"), default=list, blank=True, validators=[validate_services]
     )
 
-    objects = OrganisationQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("espace")
         verbose_name_plural = _("espaces")
         ordering = ["city", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(latitude__isnull=True)
-                | (Q(latitude__gte=-90) & Q(latitude__lte=90)),
+                condition=Q(latitude__isnull=True) | (Q(latitude__gte=-90) & Q(latitude__lte=90)),
                 name="site_latitude_range",
             ),
             models.CheckConstraint(
@@ -221,7 +219,9 @@ class OpeningHours(models.Model):
 class Partner(Organisation):
     """A prescriber: a social partner whose referrers send bons d'orientation."""
 
-    partner_kind = models.CharField(_("type de partenaire"), max_length=16, choices=PartnerKind.choices)
+    partner_kind = models.CharField(
+        _("type de partenaire"), max_length=16, choices=PartnerKind.choices
+    )
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
     territory = models.CharField(_("territoire"), max_length=200, blank=True)
     habilitation_status = models.CharField(
@@ -230,8 +230,6 @@ class Partner(Organisation):
         choices=HabilitationStatus.choices,
         default=HabilitationStatus.NOT_SET,
     )
-
-    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("partenaire")
@@ -255,10 +253,10 @@ class Partner(Organisation):
 class Funder(Organisation):
     """A funder or an in-kind donor; its members read aggregated, anonymous figures only."""
 
-    funder_kind = models.CharField(_("type de financeur"), max_length=32, choices=FunderKind.choices)
+    funder_kind = models.CharField(
+        _("type de financeur"), max_length=32, choices=FunderKind.choices
+    )
     is_donor = models.BooleanField(_("fait des dons en nature"), default=False)
-
-    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("financeur")
@@ -327,7 +325,10 @@ class Invitation(TimeStampedModel):
     scope_path = "organisation"
 
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="invitations"
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="invitations",
     )
     email = models.EmailField(_("adresse e-mail"))
     role = models.CharField(_("rôle"), max_length=32, choices=Role.choices)

@@ -7,33 +7,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='JournalEntry',
+            name="JournalEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='date')),
-                ('action', models.CharField(db_index=True, max_length=64, verbose_name='action')),
-                ('object_type', models.CharField(blank=True, max_length=64, verbose_name="type d'objet")),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name="identifiant de l'objet")),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='motif')),
-                ('payload', models.JSONField(blank=True, default=dict, verbose_name='données')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur')),
-                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.site', verbose_name='espace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="date"
+                    ),
+                ),
+                ("action", models.CharField(db_index=True, max_length=64, verbose_name="action")),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=64, verbose_name="type d'objet"),
+                ),
+                (
+                    "object_id",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="identifiant de l'objet"
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="motif")),
+                ("payload", models.JSONField(blank=True, default=dict, verbose_name="données")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="auteur",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.site",
+                        verbose_name="espace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'entrée du journal',
-                'verbose_name_plural': 'journal',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='core_journa_object__c401af_idx')],
+                "verbose_name": "entrée du journal",
+                "verbose_name_plural": "journal",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id"], name="core_journa_object__c401af_idx"
+                    )
+                ],
             },
         ),
     ]
