@@ -3,6 +3,7 @@ from typing import ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -304,6 +305,15 @@ class Membership(TimeStampedModel):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} ({self.organisation})"
+
+    def clean(self):
+        super().clean()
+        if (
+            self.organisation_id
+            and self.role
+            and not membership_role_fits(self.role, self.organisation.kind)
+        ):
+            raise ValidationError({"role": _("Ce rôle ne convient pas à ce type d'organisation.")})
 
 
 def hash_invitation_token(token: str) -> str:
