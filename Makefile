@@ -1,34 +1,71 @@
-# Tisser — every command a developer or CI needs. `make run` and `make test` work on a fresh clone.
+# Tisser — every command a developer or CI needs. `make run` and `make test` work on a fresh
+# clone with nothing installed by hand (Python >= 3.11 and, for the browser tests, apt or sudo).
 SHELL := /bin/bash
-PYTHON ?= python3
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
 VENV := .venv
 BIN := $(VENV)/bin
+# The first Python >= 3.11 found on the PATH, unless PYTHON=… is given.
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for candidate in python3.13 python3.12 python3.11 python3; do \
+	command -v $$candidate >/dev/null 2>&1 && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	&& { echo $$candidate; break; }; done)
+endif
 PORT ?= 8000
+# Written once the virtualenv holds the project and its dev tools; rebuilt when pyproject.toml changes.
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/tisser
+# apt-get needs root: use sudo when we are not root and sudo is there.
+SUDO := $(shell if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then echo sudo -n; fi)
 
-.PHONY: run install test test-postgres quality lint format bench messages browser-deps clean
+.PHONY: help run install test test-postgres quality lint format bench messages browser-deps clean
+
+help:
+	@echo "make run            installe si besoin, migre, charge la démo, affiche les comptes, sert sur 127.0.0.1:$(PORT)"
+	@echo "make test           ruff (lint + format) puis toute la suite pytest sur SQLite"
+	@echo "make test-postgres  la même suite sur PostgreSQL (DATABASE_URL, par défaut $(PG_URL))"
+	@echo "make quality        lint + mypy sur services et selectors + makemigrations --check"
+	@echo "make format         corrige le lint et formate le code"
+	@echo "make messages       extrait et compile les traductions (gettext requis)"
+	@echo "make bench          lance les benchmarks de benchmarks/"
+	@echo "make browser-deps   installe Chromium (Debian) et axe-core (npm) pour les tests navigateur"
+	@echo "make clean          supprime .venv, var/ et node_modules/"
 
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	@if [ ! -x $(BIN)/python ]; then \
+		if [ -z "$(PYTHON)" ]; then echo "ERREUR : Python >= 3.11 est requis (python3.11 ou plus récent introuvable)." >&2; exit 1; fi; \
+		echo "==> Création de l'environnement virtuel $(VENV) avec $(PYTHON)"; \
+		$(PYTHON) -m venv $(VENV); \
+	fi
+	@echo "==> Installation des dépendances (pyproject.toml)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
 install: $(STAMP)
 
 run: $(STAMP)
 	@mkdir -p var
-	$(MANAGE) migrate --no-input
-	$(MANAGE) seed_demo --if-empty
+	@$(MANAGE) migrate --no-input -v 0
+	@$(MANAGE) seed_demo --if-empty
 	@$(MANAGE) demo_logins
+	@echo "Tisser : http://127.0.0.1:$(PORT)/  (espace professionnel : http://127.0.0.1:$(PORT)/espace-pro/)"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Debian's Chromium for the browser tests, axe-core from npm (pinned in package-lock.json).
 browser-deps:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
-	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "==> Installation de Chromium (apt-get)"; \
+		$(SUDO) apt-get update -qq; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; \
+	fi
+	@if [ ! -f node_modules/axe-core/axe.min.js ]; then \
+		command -v npm >/dev/null 2>&1 || { echo "ERREUR : npm est requis pour installer axe-core (apt-get install npm)." >&2; exit 1; }; \
+		echo "==> Installation d'axe-core (npm ci)"; \
+		npm ci --no-audit --no-fund --silent; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -42,19 +79,20 @@ test: $(STAMP) browser-deps lint
 	$(BIN)/pytest
 
 test-postgres: $(STAMP) browser-deps
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest
+	DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(BIN)/pytest
 
 quality: lint
-	$(BIN)/mypy tisser/*/services.py tisser/*/selectors.py
+	$(BIN)/mypy $(wildcard tisser/*/services.py tisser/*/selectors.py)
 	$(MANAGE) makemigrations --check --dry-run
 
 messages: $(STAMP)
-	$(MANAGE) makemessages --locale fr --ignore '.venv/*' --ignore 'node_modules/*'
-	$(MANAGE) compilemessages --ignore '.venv/*'
+	$(MANAGE) makemessages --locale fr --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*'
+	$(MANAGE) compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
 
 bench: $(STAMP)
-	@test -d benchmarks && ls benchmarks/*.py >/dev/null 2>&1 || { echo "No benchmark yet."; exit 0; }
-	@for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+	@scripts=$$(ls benchmarks/bench_*.py 2>/dev/null || true); \
+	if [ -z "$$scripts" ]; then echo "Aucun benchmark pour l'instant (benchmarks/bench_*.py)."; exit 0; fi; \
+	for script in $$scripts; do echo "==> $$script"; $(BIN)/python $$script; done
 
 clean:
 	rm -rf $(VENV) var node_modules
