@@ -7,7 +7,20 @@ from tests.accounts.factories import (
     PartnerFactory,
     SiteFactory,
 )
+from tests.core import journal_flush
 from tisser.accounts.enums import Role
+
+journal_flush.install()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits, TOTP replay guards and counters live in the cache: start each test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
