@@ -62,7 +62,11 @@ browser-deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; \
 	fi
 	@if [ ! -f node_modules/axe-core/axe.min.js ]; then \
-		command -v npm >/dev/null 2>&1 || { echo "ERREUR : npm est requis pour installer axe-core (apt-get install npm)." >&2; exit 1; }; \
+		if ! command -v npm >/dev/null 2>&1; then \
+			echo "==> Installation de npm (apt-get)"; \
+			$(SUDO) apt-get update -qq; \
+			DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm; \
+		fi; \
 		echo "==> Installation d'axe-core (npm ci)"; \
 		npm ci --no-audit --no-fund --silent; \
 	fi
