@@ -1,42 +1,57 @@
-from django.shortcuts import get_object_or_404, render
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
 
-from tisser.accounts.models import OpeningHours, Site
+from tisser.accounts.models import Site
 from tisser.core.access import public
-from django.db.models import Prefetch
+from tisser.website import selectors
 
-
-def _public_sites():
-    return Site.objects.active().prefetch_related(
-        Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens_at"))
-    )
+SITES_PER_PAGE = 50
 
 
 @public
 def home(request):
-    return render(request, "website/home.html", {"site_count": Site.objects.active().count()})
+    return render(request, "website/home.html", {"figures": selectors.public_network_figures()})
 
 
 @public
 def directory(request):
-    return render(request, "website/directory.html", {"sites": _public_sites().order_by("city", "name")})
+    cities = selectors.public_cities()
+    city = request.GET.get("commune", "")
+    if city not in cities:
+        city = ""
+    paginator = Paginator(selectors.public_site_list(city=city), SITES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "website/directory.html",
+        {"page": page, "sites": page.object_list, "cities": cities, "city": city},
+    )
 
 
 @public
 def site_detail(request, short_code):
-    site = get_object_or_404(_public_sites(), short_code=short_code.upper())
+    try:
+        site = selectors.public_site(short_code=short_code)
+    except Site.DoesNotExist as exc:
+        raise Http404 from exc
     return render(request, "website/site_detail.html", {"site": site})
 
 
 @public
 def legal_notice(request):
-    return render(request, "website/legal_notice.html")
+    return render(
+        request, "website/legal_notice.html", {"figures": selectors.public_network_figures()}
+    )
 
 
 @public
 def privacy(request):
-    return render(request, "website/privacy.html")
+    return render(request, "website/privacy.html", {"figures": selectors.public_network_figures()})
 
 
 @public
 def accessibility(request):
-    return render(request, "website/accessibility.html")
+    return render(
+        request, "website/accessibility.html", {"figures": selectors.public_network_figures()}
+    )

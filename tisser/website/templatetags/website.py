@@ -1,0 +1,37 @@
+import re
+
+from django import template
+from django.utils import timezone
+
+from tisser.accounts.enums import Weekday
+
+register = template.Library()
+
+
+@register.filter
+def tel_href(phone: str) -> str:
+    """A phone number as written by people ("03 88 12 34 56") turned into a tel: target."""
+    return "tel:" + re.sub(r"[^\d+]", "", phone or "")
+
+
+@register.simple_tag
+def today_weekday() -> int:
+    """Today's weekday in the site's time zone, Monday = 0 (as in accounts.enums.Weekday)."""
+    return timezone.localdate().weekday()
+
+
+@register.simple_tag
+def opening_days(slots, all_days=False):
+    """Opening slots grouped by weekday: [(weekday label, weekday number, [slots])].
+
+    With ``all_days`` every day of the week is listed, closed days with no slot.
+    """
+    by_day: dict[int, list] = {}
+    for slot in slots:
+        by_day.setdefault(slot.weekday, []).append(slot)
+    days = []
+    for weekday, label in Weekday.choices:
+        if weekday in by_day or all_days:
+            slots_of_day = sorted(by_day.get(weekday, []), key=lambda slot: slot.opens_at)
+            days.append((label, weekday, slots_of_day))
+    return days
