@@ -14,3 +14,14 @@ class TisserAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         # Members join through an invitation link (accounts.services.invitation_accept).
         return False
+
+    def authenticate(self, request, **credentials):
+        """A deactivated account answers like a wrong password.
+
+        allauth would otherwise send the right password of a deactivated account to its
+        "account inactive" page, telling the person typing that the address has an account.
+        """
+        user = super().authenticate(request, **credentials)
+        if user is not None and not user.is_active:
+            return None
+        return user
