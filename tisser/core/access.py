@@ -24,6 +24,8 @@ PUBLIC_URL_NAMES = frozenset(
 MEMBERSHIP_EXEMPT_URL_NAMES = frozenset(
     {
         "account_logout",
+        # allauth asks for the password again before TOTP activation, even right after login.
+        "account_reauthenticate",
         "mfa_index",
         "mfa_activate_totp",
         "mfa_view_recovery_codes",
