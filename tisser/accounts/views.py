@@ -1,10 +1,449 @@
 from django.contrib import messages
+from django.contrib.auth import login
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tisser.accounts.selectors import active_memberships_of
+from tisser.accounts import forms, selectors, services
+from tisser.accounts.enums import Role
+from tisser.accounts.models import (
+    Funder,
+    Invitation,
+    Membership,
+    Partner,
+    Site,
+    User,
+    hash_invitation_token,
+)
+from tisser.core.access import public, require_roles, scoped_object
+from tisser.core.errors import DomainError
+
+PAGE_SIZE = 50
+ADMIN = (Role.NETWORK_ADMIN,)
+TEAM_MANAGERS = (Role.NETWORK_ADMIN, Role.SITE_MANAGER)
+FORM_HAS_ERRORS = gettext_lazy("Le formulaire contient des erreurs : corrigez les champs signalés.")
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _scoped(model, *roles):
+    """Out of scope is a 404 for everyone; in scope but with the wrong role is a 403."""
+
+    def decorator(view):
+        return scoped_object(model)(require_roles(*roles)(view))
+
+    return decorator
+
+
+# --- sites ------------------------------------------------------------------------------
+
+
+@require_roles(*ADMIN)
+def site_list(request):
+    page = _page(request, selectors.site_list(membership=request.membership))
+    return render(request, "accounts/site_list.html", {"page": page})
+
+
+@require_roles(*ADMIN)
+def site_create(request):
+    form = forms.SiteForm(request.POST or None, initial={"is_active": True})
+    hours_form = forms.OpeningHoursForm(request.POST or None, prefix="hours")
+    if request.method == "POST":
+        if form.is_valid() and hours_form.is_valid():
+            try:
+                site = services.site_create(
+                    actor=request.membership, data=form.changes(), opening_hours=hours_form.slots
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request, _("L'espace « %(name)s » a été créé.") % {"name": site.name}
+                )
+                return redirect("accounts:site_list")
+        messages.error(request, FORM_HAS_ERRORS)
+    return render(
+        request,
+        "accounts/site_form.html",
+        {"form": form, "hours_form": hours_form, "site": None},
+    )
+
+
+@_scoped(Site, *TEAM_MANAGERS)
+def site_edit(request, obj):
+    form_class = (
+        forms.SiteForm if request.membership.role == Role.NETWORK_ADMIN else forms.SiteManagerForm
+    )
+    form = form_class(request.POST or None, instance=obj)
+    hours_form = forms.OpeningHoursForm(request.POST or None, prefix="hours", site=obj)
+    if request.method == "POST":
+        if form.is_valid() and hours_form.is_valid():
+            try:
+                changed = services.site_update(
+                    actor=request.membership,
+                    site=obj,
+                    data=form.changes(),
+                    opening_hours=hours_form.slots,
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                if changed:
+                    messages.success(request, _("Les modifications sont enregistrées."))
+                else:
+                    messages.info(request, _("Aucune modification à enregistrer."))
+                if request.membership.role == Role.NETWORK_ADMIN:
+                    return redirect("accounts:site_list")
+                return redirect("core:home")
+        messages.error(request, FORM_HAS_ERRORS)
+    return render(
+        request,
+        "accounts/site_form.html",
+        {"form": form, "hours_form": hours_form, "site": obj},
+    )
+
+
+# --- partners ---------------------------------------------------------------------------
+
+
+@require_roles(*ADMIN)
+def partner_list(request):
+    filters = forms.PartnerFilterForm(request.GET or None)
+    queryset = filters.filter(selectors.partner_list(membership=request.membership))
+    return render(
+        request,
+        "accounts/partner_list.html",
+        {"page": _page(request, queryset), "filters": filters},
+    )
+
+
+def _organisation_form_view(request, *, form, create, template, success_message, list_url):
+    """Shared flow of the partner and funder forms: validate, one service call, redirect."""
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                name = create(form.changes())
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, success_message % {"name": name})
+                return redirect(list_url)
+        messages.error(request, FORM_HAS_ERRORS)
+    return render(request, template, {"form": form})
+
+
+@require_roles(*ADMIN)
+def partner_create(request):
+    form = forms.PartnerForm(request.POST or None)
+
+    def create(data):
+        return services.partner_create(actor=request.membership, data=data).name
+
+    return _organisation_form_view(
+        request,
+        form=form,
+        create=create,
+        template="accounts/partner_form.html",
+        success_message=_("Le partenaire « %(name)s » a été créé."),
+        list_url="accounts:partner_list",
+    )
+
+
+@_scoped(Partner, *ADMIN)
+def partner_edit(request, obj):
+    form = forms.PartnerForm(request.POST or None, instance=obj)
+
+    def update(data):
+        services.partner_update(actor=request.membership, partner=obj, data=data)
+        return data["name"]
+
+    return _organisation_form_view(
+        request,
+        form=form,
+        create=update,
+        template="accounts/partner_form.html",
+        success_message=_("Le partenaire « %(name)s » est à jour."),
+        list_url="accounts:partner_list",
+    )
+
+
+# --- funders ----------------------------------------------------------------------------
+
+
+@require_roles(*ADMIN)
+def funder_list(request):
+    filters = forms.FunderFilterForm(request.GET or None)
+    queryset = filters.filter(selectors.funder_list(membership=request.membership))
+    return render(
+        request, "accounts/funder_list.html", {"page": _page(request, queryset), "filters": filters}
+    )
+
+
+@require_roles(*ADMIN)
+def funder_create(request):
+    form = forms.FunderForm(request.POST or None)
+
+    def create(data):
+        return services.funder_create(actor=request.membership, data=data).name
+
+    return _organisation_form_view(
+        request,
+        form=form,
+        create=create,
+        template="accounts/funder_form.html",
+        success_message=_("Le financeur « %(name)s » a été créé."),
+        list_url="accounts:funder_list",
+    )
+
+
+@_scoped(Funder, *ADMIN)
+def funder_edit(request, obj):
+    form = forms.FunderForm(request.POST or None, instance=obj)
+
+    def update(data):
+        services.funder_update(actor=request.membership, funder=obj, data=data)
+        return data["name"]
+
+    return _organisation_form_view(
+        request,
+        form=form,
+        create=update,
+        template="accounts/funder_form.html",
+        success_message=_("Le financeur « %(name)s » est à jour."),
+        list_url="accounts:funder_list",
+    )
+
+
+# --- members ----------------------------------------------------------------------------
+
+
+@require_roles(*TEAM_MANAGERS)
+def member_list(request):
+    filters = forms.MemberFilterForm(request.GET or None, membership=request.membership)
+    queryset = filters.filter(selectors.member_list(membership=request.membership))
+    return render(
+        request,
+        "accounts/member_list.html",
+        {"page": _page(request, queryset), "filters": filters},
+    )
+
+
+@require_roles(*TEAM_MANAGERS)
+def member_invite(request):
+    form = forms.InvitationForm(request.POST or None, membership=request.membership)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.member_invite(
+                    actor=request.membership,
+                    organisation=form.cleaned_data["organisation"],
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    base_url=request.build_absolute_uri("/"),
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("L'invitation est envoyée à %(email)s.")
+                    % {"email": form.cleaned_data["email"]},
+                )
+                return redirect("accounts:invitation_list")
+        messages.error(request, FORM_HAS_ERRORS)
+    return render(request, "accounts/member_invite.html", {"form": form})
+
+
+def _member_list_url(membership):
+    return (
+        reverse("accounts:member_list")
+        + "?"
+        + urlencode({"organisation": membership.organisation_id})
+    )
+
+
+@_scoped(Membership, *TEAM_MANAGERS)
+def member_role(request, obj):
+    form = forms.MemberRoleForm(request.POST or None, membership=obj, actor=request.membership)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.member_change_role(
+                    actor=request.membership, membership=obj, role=form.cleaned_data["role"]
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Le rôle est modifié."))
+                return HttpResponseRedirect(_member_list_url(obj))
+        else:
+            messages.error(request, FORM_HAS_ERRORS)
+    return render(request, "accounts/member_role.html", {"form": form, "member": obj})
+
+
+def _member_toggle(request, obj, *, service, template, success_message):
+    error = None
+    if request.method == "POST":
+        try:
+            service(actor=request.membership, membership=obj)
+        except DomainError as refused:
+            error = refused.message
+        else:
+            messages.success(request, success_message)
+            return HttpResponseRedirect(_member_list_url(obj))
+    return render(request, template, {"member": obj, "error": error}, status=400 if error else 200)
+
+
+@_scoped(Membership, *TEAM_MANAGERS)
+def member_deactivate(request, obj):
+    return _member_toggle(
+        request,
+        obj,
+        service=services.member_deactivate,
+        template="accounts/member_deactivate.html",
+        success_message=_("Le membre est désactivé : il n'a plus accès à cette organisation."),
+    )
+
+
+@_scoped(Membership, *TEAM_MANAGERS)
+def member_reactivate(request, obj):
+    return _member_toggle(
+        request,
+        obj,
+        service=services.member_reactivate,
+        template="accounts/member_reactivate.html",
+        success_message=_("Le membre est réactivé."),
+    )
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+
+@require_roles(*TEAM_MANAGERS)
+def invitation_list(request):
+    page = _page(request, selectors.pending_invitation_list(membership=request.membership))
+    return render(request, "accounts/invitation_list.html", {"page": page})
+
+
+@_scoped(Invitation, *TEAM_MANAGERS)
+def invitation_revoke(request, obj):
+    error = None
+    if request.method == "POST":
+        try:
+            services.invitation_revoke(actor=request.membership, invitation=obj)
+        except DomainError as refused:
+            error = refused.message
+        else:
+            messages.success(request, _("L'invitation est annulée : le lien ne marche plus."))
+            return redirect("accounts:invitation_list")
+    return render(
+        request,
+        "accounts/invitation_revoke.html",
+        {"invitation": obj, "error": error},
+        status=400 if error else 200,
+    )
+
+
+def _usable_invitation(token: str) -> Invitation | None:
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=hash_invitation_token(token))
+        .first()
+    )
+    if invitation is None or not invitation.is_usable() or not invitation.organisation.is_active:
+        return None
+    return invitation
+
+
+def _invitation_gone(request):
+    return render(request, "accounts/invitation_invalid.html", status=410)
+
+
+def _joined(request, membership):
+    request.session["current_membership_id"] = membership.pk
+    messages.success(
+        request,
+        _("Bienvenue ! Vous êtes membre de %(organisation)s.")
+        % {"organisation": membership.organisation.name},
+    )
+    return redirect("core:home")
+
+
+@public
+def invitation_accept(request, token):
+    """The one-time link sent by e-mail: create the account, or join with an existing one."""
+    request.personal_data = True
+    invitation = _usable_invitation(token)
+    if invitation is None:
+        return _invitation_gone(request)
+    context = {"invitation": invitation, "role": Role(invitation.role).label}
+    signed_in = request.user.is_authenticated
+    if signed_in and request.user.email.lower() != invitation.email.lower():
+        return render(request, "accounts/invitation_wrong_account.html", context, status=403)
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+
+    if existing is None:
+        form = forms.AcceptInvitationForm(request.POST or None, email=invitation.email)
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    membership = services.invitation_accept(
+                        token=token,
+                        first_name=form.cleaned_data["first_name"],
+                        last_name=form.cleaned_data["last_name"],
+                        password=form.cleaned_data["password1"],
+                    )
+                except services.InvitationNotUsable:
+                    return _invitation_gone(request)
+                except DomainError as error:
+                    form.add_error(None, error.message)
+                else:
+                    login(
+                        request,
+                        membership.user,
+                        backend="django.contrib.auth.backends.ModelBackend",
+                    )
+                    return _joined(request, membership)
+            messages.error(request, FORM_HAS_ERRORS)
+        return render(request, "accounts/invitation_accept_new.html", {**context, "form": form})
+
+    if not signed_in:
+        login_url = reverse("account_login")
+        next_url = request.get_full_path()
+        if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            login_url += "?" + urlencode({"next": next_url})
+        return render(
+            request,
+            "accounts/invitation_sign_in.html",
+            {**context, "login_url": login_url},
+        )
+
+    error = None
+    if request.method == "POST":
+        try:
+            membership = services.invitation_accept(token=token, user=request.user)
+        except services.InvitationNotUsable:
+            return _invitation_gone(request)
+        except DomainError as refused:
+            error = refused.message
+        else:
+            return _joined(request, membership)
+    return render(
+        request,
+        "accounts/invitation_accept_existing.html",
+        {**context, "error": error},
+        status=400 if error else 200,
+    )
+
+
+# --- organisation switcher and no-role page ------------------------------------------------
 
 
 def no_membership(request):
@@ -21,7 +460,7 @@ def switch_membership(request):
         wanted = int(request.POST.get("membership", ""))
     except ValueError:
         wanted = None
-    membership = active_memberships_of(request.user).filter(pk=wanted).first()
+    membership = selectors.active_memberships_of(request.user).filter(pk=wanted).first()
     if membership is None:
         messages.error(request, _("Cette organisation n'est pas dans vos adhésions."))
     else:

@@ -1,0 +1,630 @@
+"""Every write about organisations, members and invitations.
+
+The ``actor`` of each service is the acting :class:`Membership` (``request.membership``):
+its role says what may be done and its organisation bounds the scope. Each service runs
+in one transaction, validates with ``full_clean()``, writes one journal entry holding ids
+and codes only, and raises :class:`DomainError` with a French message when it refuses.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tisser.accounts.enums import ROLES_BY_KIND, OrganisationKind, Role
+from tisser.accounts.models import (
+    Funder,
+    Invitation,
+    Membership,
+    OpeningHours,
+    Organisation,
+    Partner,
+    Site,
+    User,
+    hash_invitation_token,
+    membership_role_fits,
+)
+from tisser.core.errors import DomainError
+from tisser.core.journal import record
+
+SITE_FIELDS = frozenset(
+    {
+        "name",
+        "short_code",
+        "address",
+        "postal_code",
+        "city",
+        "latitude",
+        "longitude",
+        "phone",
+        "email",
+        "accessibility_notes",
+        "services",
+        "is_active",
+    }
+)
+# What a site manager may change on their own site: never its name, code or status.
+SITE_MANAGER_FIELDS = SITE_FIELDS - {"name", "short_code", "is_active"}
+PARTNER_FIELDS = frozenset(
+    {
+        "name",
+        "partner_kind",
+        "siret",
+        "territory",
+        "habilitation_status",
+        "email",
+        "phone",
+        "is_active",
+    }
+)
+FUNDER_FIELDS = frozenset({"name", "funder_kind", "is_donor", "email", "phone", "is_active"})
+# Roles a site manager may give inside their own site.
+SITE_MANAGER_GRANTABLE_ROLES = frozenset({Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER})
+TOKEN_BYTES = 32
+
+
+class InvitationNotUsable(DomainError):
+    """The link is unknown, expired, revoked or already used: all answered the same way."""
+
+    def __init__(self):
+        super().__init__(_("Ce lien n'est plus valable."))
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One opening slot of a site: a weekday (0 = Monday) and two times."""
+
+    weekday: int
+    opens_at: time
+    closes_at: time
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _require_role(actor: Membership | None, *roles: str) -> Membership:
+    if actor is None or not actor.is_active or actor.role not in roles:
+        raise DomainError(_("Votre rôle ne permet pas cette action."))
+    return actor
+
+
+def _validation_message(error: ValidationError) -> str:
+    return " ".join(str(message) for message in error.messages)
+
+
+def _full_clean(obj: Model, **kwargs) -> None:
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as error:
+        raise DomainError(_validation_message(error)) from error
+
+
+def _check_fields(data: Mapping[str, Any], allowed: frozenset[str]) -> None:
+    refused = sorted(set(data) - allowed)
+    if refused:
+        raise DomainError(
+            _("Vous ne pouvez pas modifier ces informations : %(fields)s.")
+            % {"fields": ", ".join(refused)}
+        )
+
+
+def _apply_changes(obj: Model, data: Mapping[str, Any]) -> list[str]:
+    """Set the values that differ and return the names of the fields that changed."""
+    changed = []
+    for field, value in data.items():
+        if getattr(obj, field) != value:
+            setattr(obj, field, value)
+            changed.append(field)
+    return sorted(changed)
+
+
+def _site_of(organisation: Organisation) -> Site | None:
+    """The Site row behind an organisation, for the journal's site column."""
+    if organisation.kind != OrganisationKind.SITE:
+        return None
+    if isinstance(organisation, Site):
+        return organisation
+    return organisation.site
+
+
+def _check_role_fits(role: str, organisation: Organisation) -> None:
+    if not membership_role_fits(role, organisation.kind):
+        allowed = ", ".join(str(Role(code).label) for code in ROLES_BY_KIND[organisation.kind])
+        raise DomainError(
+            _("Ce rôle ne convient pas à cette organisation. Rôles possibles : %(roles)s.")
+            % {"roles": allowed}
+        )
+
+
+def _slots_key(slots: Iterable[Slot]) -> list[tuple[int, time, time]]:
+    return sorted((slot.weekday, slot.opens_at, slot.closes_at) for slot in slots)
+
+
+def _replace_opening_hours(site: Site, slots: list[Slot]) -> bool:
+    """Replace the site's opening hours. Returns whether anything changed."""
+    current = [
+        Slot(hours.weekday, hours.opens_at, hours.closes_at) for hours in site.opening_hours.all()
+    ]
+    if _slots_key(current) == _slots_key(slots):
+        return False
+    rows = [
+        OpeningHours(
+            site=site, weekday=slot.weekday, opens_at=slot.opens_at, closes_at=slot.closes_at
+        )
+        for slot in slots
+    ]
+    for row in rows:
+        if row.closes_at <= row.opens_at:
+            raise DomainError(_("L'heure de fermeture doit être après l'heure d'ouverture."))
+        _full_clean(row, exclude=["site"], validate_unique=False)
+    site.opening_hours.all().delete()
+    try:
+        OpeningHours.objects.bulk_create(rows)
+    except IntegrityError as error:
+        raise DomainError(_("Deux créneaux du même jour commencent à la même heure.")) from error
+    return True
+
+
+# --- sites ------------------------------------------------------------------------------
+
+
+def site_create(*, actor: Membership, data: Mapping[str, Any], opening_hours: list[Slot]) -> Site:
+    """A network admin opens a new site in their network."""
+    _require_role(actor, Role.NETWORK_ADMIN)
+    _check_fields(data, SITE_FIELDS)
+    with transaction.atomic():
+        site = Site(network_id=actor.organisation_id, kind=OrganisationKind.SITE, **data)
+        _full_clean(site)
+        site.save()
+        _replace_opening_hours(site, opening_hours)
+        record(
+            actor=actor.user,
+            action="site.created",
+            obj=site,
+            site=site,
+            payload={"short_code": site.short_code, "slots": len(opening_hours)},
+        )
+    return site
+
+
+def site_update(
+    *,
+    actor: Membership,
+    site: Site,
+    data: Mapping[str, Any],
+    opening_hours: list[Slot] | None = None,
+) -> list[str]:
+    """Change a site. Network admins change everything; a site manager, their own site's
+    contact details, hours, accessibility notes and services. Returns the changed fields."""
+    _require_role(actor, Role.NETWORK_ADMIN, Role.SITE_MANAGER)
+    allowed = SITE_FIELDS if actor.role == Role.NETWORK_ADMIN else SITE_MANAGER_FIELDS
+    _check_fields(data, allowed)
+    with transaction.atomic():
+        locked = Site.objects.visible_to(actor).select_for_update().filter(pk=site.pk).first()
+        if locked is None:
+            raise DomainError(_("Cet espace n'est pas dans votre périmètre."))
+        changed = _apply_changes(locked, data)
+        if changed:
+            _full_clean(locked)
+            locked.save(update_fields=[*changed, "updated_at"])
+        if opening_hours is not None and _replace_opening_hours(locked, opening_hours):
+            changed.append("opening_hours")
+        if changed:
+            record(
+                actor=actor.user,
+                action="site.updated",
+                obj=locked,
+                site=locked,
+                payload={"fields": changed},
+            )
+    return changed
+
+
+# --- partners and funders ------------------------------------------------------------------
+
+
+def partner_create(*, actor: Membership, data: Mapping[str, Any]) -> Partner:
+    _require_role(actor, Role.NETWORK_ADMIN)
+    _check_fields(data, PARTNER_FIELDS)
+    with transaction.atomic():
+        partner = Partner(network_id=actor.organisation_id, kind=OrganisationKind.PARTNER, **data)
+        _full_clean(partner)
+        partner.save()
+        record(
+            actor=actor.user,
+            action="partner.created",
+            obj=partner,
+            payload={
+                "partner_kind": partner.partner_kind,
+                "habilitation_status": partner.habilitation_status,
+            },
+        )
+    return partner
+
+
+def partner_update(*, actor: Membership, partner: Partner, data: Mapping[str, Any]) -> list[str]:
+    _require_role(actor, Role.NETWORK_ADMIN)
+    _check_fields(data, PARTNER_FIELDS)
+    with transaction.atomic():
+        locked = Partner.objects.visible_to(actor).select_for_update().filter(pk=partner.pk).first()
+        if locked is None:
+            raise DomainError(_("Ce partenaire n'est pas dans votre périmètre."))
+        changed = _apply_changes(locked, data)
+        if changed:
+            _full_clean(locked)
+            locked.save(update_fields=[*changed, "updated_at"])
+            payload: dict[str, Any] = {"fields": changed}
+            if "habilitation_status" in changed:
+                payload["habilitation_status"] = locked.habilitation_status
+            record(actor=actor.user, action="partner.updated", obj=locked, payload=payload)
+    return changed
+
+
+def funder_create(*, actor: Membership, data: Mapping[str, Any]) -> Funder:
+    _require_role(actor, Role.NETWORK_ADMIN)
+    _check_fields(data, FUNDER_FIELDS)
+    with transaction.atomic():
+        funder = Funder(network_id=actor.organisation_id, kind=OrganisationKind.FUNDER, **data)
+        _full_clean(funder)
+        funder.save()
+        record(
+            actor=actor.user,
+            action="funder.created",
+            obj=funder,
+            payload={"funder_kind": funder.funder_kind, "is_donor": funder.is_donor},
+        )
+    return funder
+
+
+def funder_update(*, actor: Membership, funder: Funder, data: Mapping[str, Any]) -> list[str]:
+    _require_role(actor, Role.NETWORK_ADMIN)
+    _check_fields(data, FUNDER_FIELDS)
+    with transaction.atomic():
+        locked = Funder.objects.visible_to(actor).select_for_update().filter(pk=funder.pk).first()
+        if locked is None:
+            raise DomainError(_("Ce financeur n'est pas dans votre périmètre."))
+        changed = _apply_changes(locked, data)
+        if changed:
+            _full_clean(locked)
+            locked.save(update_fields=[*changed, "updated_at"])
+            record(
+                actor=actor.user, action="funder.updated", obj=locked, payload={"fields": changed}
+            )
+    return changed
+
+
+# --- invitations ----------------------------------------------------------------------------
+
+
+def _invitation_link(base_url: str, token: str) -> str:
+    return base_url.rstrip("/") + reverse("invitations:accept", kwargs={"token": token})
+
+
+def _send_invitation_email(invitation_id: int, link: str) -> None:
+    """Sent after commit, so that no mail leaves for an invitation that was rolled back."""
+    invitation = Invitation.objects.select_related("organisation", "invited_by").get(
+        pk=invitation_id
+    )
+    context = {
+        "invitation": invitation,
+        "role": Role(invitation.role).label,
+        "link": link,
+        "expires_at": timezone.localtime(invitation.expires_at),
+    }
+    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+    body = render_to_string("accounts/email/invitation_body.txt", context)
+    send_mail(
+        settings.EMAIL_SUBJECT_PREFIX + subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [invitation.email],
+    )
+
+
+def member_invite(
+    *,
+    actor: Membership,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    base_url: str,
+) -> tuple[Invitation, str]:
+    """Invite someone by e-mail to join an organisation with a role.
+
+    Stores only a hash of the token; the clear token goes out in the e-mail (after commit)
+    and is returned for the caller's use. ``base_url`` is the site's root (scheme and host).
+    """
+    _require_role(actor, Role.NETWORK_ADMIN, Role.SITE_MANAGER)
+    email = User.objects.normalize_email(email.strip()).lower()
+    with transaction.atomic():
+        visible = Organisation.objects.visible_to(actor).active().filter(pk=organisation.pk)
+        if not visible.exists():
+            raise DomainError(_("Vous ne pouvez pas inviter dans cette organisation."))
+        if actor.role == Role.SITE_MANAGER and role not in SITE_MANAGER_GRANTABLE_ROLES:
+            raise DomainError(_("Votre rôle ne permet pas de donner ce rôle."))
+        _check_role_fits(role, organisation)
+        already_member = Membership.objects.filter(
+            organisation=organisation, user__email__iexact=email, is_active=True
+        ).exists()
+        if already_member:
+            raise DomainError(_("Cette personne est déjà membre active de cette organisation."))
+        if Invitation.objects.pending().filter(organisation=organisation, email=email).exists():
+            raise DomainError(
+                _(
+                    "Une invitation est déjà en attente pour cette adresse dans cette "
+                    "organisation. Annulez-la pour en envoyer une nouvelle."
+                )
+            )
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        invitation = Invitation(
+            organisation=organisation,
+            email=email,
+            role=role,
+            token_hash=hash_invitation_token(token),
+            expires_at=timezone.now() + timedelta(hours=settings.INVITATION_VALID_HOURS),
+            invited_by=actor.user,
+        )
+        _full_clean(invitation)
+        invitation.save()
+        record(
+            actor=actor.user,
+            action="member.invited",
+            obj=invitation,
+            site=_site_of(organisation),
+            payload={"organisation_id": organisation.pk, "role": role},
+        )
+        link = _invitation_link(base_url, token)
+        transaction.on_commit(lambda: _send_invitation_email(invitation.pk, link))
+    return invitation, token
+
+
+def invitation_revoke(*, actor: Membership, invitation: Invitation) -> Invitation:
+    _require_role(actor, Role.NETWORK_ADMIN, Role.SITE_MANAGER)
+    with transaction.atomic():
+        locked = (
+            Invitation.objects.visible_to(actor)
+            .select_for_update(of=("self",))
+            .select_related("organisation")
+            .filter(pk=invitation.pk)
+            .first()
+        )
+        if locked is None:
+            raise DomainError(_("Cette invitation n'est pas dans votre périmètre."))
+        if not locked.is_usable():
+            raise DomainError(_("Cette invitation n'est plus en attente."))
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at", "updated_at"])
+        record(
+            actor=actor.user,
+            action="invitation.revoked",
+            obj=locked,
+            site=_site_of(locked.organisation),
+            payload={"organisation_id": locked.organisation_id, "role": locked.role},
+        )
+    return locked
+
+
+def invitation_accept(
+    *,
+    token: str,
+    user: User | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    password: str | None = None,
+) -> Membership:
+    """Use an invitation link once.
+
+    With ``user`` (signed in as the invited address), add the membership to that account;
+    without, create the account from the names and password, then the membership. The
+    invitation row is locked, so a double submit cannot create two memberships.
+    """
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(token_hash=hash_invitation_token(token))
+            .first()
+        )
+        if invitation is None or not invitation.is_usable():
+            raise InvitationNotUsable
+        organisation = Organisation.objects.get(pk=invitation.organisation_id)
+        if not organisation.is_active:
+            raise InvitationNotUsable
+        if user is None:
+            user = _create_invited_user(
+                email=invitation.email,
+                first_name=first_name,
+                last_name=last_name,
+                password=password or "",
+            )
+        elif not user.is_authenticated or user.email.lower() != invitation.email.lower():
+            raise DomainError(_("Cette invitation est adressée à une autre adresse e-mail."))
+        _check_role_fits(invitation.role, organisation)
+        membership = (
+            Membership.objects.select_for_update()
+            .filter(user=user, organisation=organisation)
+            .first()
+        )
+        if membership is not None and membership.is_active:
+            raise DomainError(_("Vous êtes déjà membre de cette organisation."))
+        if membership is None:
+            membership = Membership(user=user, organisation=organisation, role=invitation.role)
+            _full_clean(membership)
+            membership.save()
+        else:
+            # A former member comes back through the invitation, with its role.
+            membership.is_active = True
+            membership.deactivated_at = None
+            membership.role = invitation.role
+            _full_clean(membership)
+            membership.save(update_fields=["is_active", "deactivated_at", "role", "updated_at"])
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+        record(
+            actor=user,
+            action="invitation.accepted",
+            obj=invitation,
+            site=_site_of(organisation),
+            payload={
+                "membership_id": membership.pk,
+                "organisation_id": organisation.pk,
+                "role": membership.role,
+            },
+        )
+    return membership
+
+
+def _create_invited_user(*, email: str, first_name: str, last_name: str, password: str) -> User:
+    if User.objects.filter(email__iexact=email).exists():
+        raise DomainError(
+            _("Un compte existe déjà pour cette adresse : connectez-vous pour accepter.")
+        )
+    first_name, last_name = first_name.strip(), last_name.strip()
+    if not first_name or not last_name:
+        raise DomainError(_("Indiquez votre prénom et votre nom."))
+    user = User(email=email, first_name=first_name, last_name=last_name)
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as error:
+        raise DomainError(_validation_message(error)) from error
+    user.set_password(password)
+    _full_clean(user)
+    user.save()
+    return user
+
+
+# --- members --------------------------------------------------------------------------------
+
+
+def _lock_member(actor: Membership, membership: Membership) -> Membership:
+    locked = (
+        Membership.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .select_related("organisation", "user")
+        .filter(pk=membership.pk)
+        .first()
+    )
+    if locked is None:
+        raise DomainError(_("Ce membre n'est pas dans votre périmètre."))
+    if locked.organisation.kind == OrganisationKind.NETWORK and actor.role != Role.NETWORK_ADMIN:
+        raise DomainError(_("Seul un administrateur du réseau gère les membres du réseau."))
+    return locked
+
+
+def _is_last_site_manager(membership: Membership) -> bool:
+    if membership.role != Role.SITE_MANAGER or not membership.is_active:
+        return False
+    others = (
+        Membership.objects.active()
+        .select_for_update(of=("self",))
+        .filter(organisation_id=membership.organisation_id, role=Role.SITE_MANAGER)
+        .exclude(pk=membership.pk)
+    )
+    return not list(others.values_list("pk", flat=True))
+
+
+def member_change_role(*, actor: Membership, membership: Membership, role: str) -> Membership:
+    _require_role(actor, Role.NETWORK_ADMIN, Role.SITE_MANAGER)
+    with transaction.atomic():
+        locked = _lock_member(actor, membership)
+        if actor.role == Role.SITE_MANAGER and role not in SITE_MANAGER_GRANTABLE_ROLES:
+            raise DomainError(_("Votre rôle ne permet pas de donner ce rôle."))
+        _check_role_fits(role, locked.organisation)
+        if locked.role == role:
+            raise DomainError(_("Ce membre a déjà ce rôle."))
+        if actor.role == Role.SITE_MANAGER and _is_last_site_manager(locked):
+            raise DomainError(
+                _(
+                    "C'est le dernier responsable actif de cet espace : nommez d'abord "
+                    "un autre responsable."
+                )
+            )
+        old_role = locked.role
+        locked.role = role
+        _full_clean(locked)
+        locked.save(update_fields=["role", "updated_at"])
+        record(
+            actor=actor.user,
+            action="member.role_changed",
+            obj=locked,
+            site=_site_of(locked.organisation),
+            payload={
+                "membership_id": locked.pk,
+                "organisation_id": locked.organisation_id,
+                "old_role": old_role,
+                "new_role": role,
+            },
+        )
+    return locked
+
+
+def member_deactivate(*, actor: Membership, membership: Membership) -> Membership:
+    _require_role(actor, Role.NETWORK_ADMIN, Role.SITE_MANAGER)
+    with transaction.atomic():
+        locked = _lock_member(actor, membership)
+        if locked.user_id == actor.user_id:
+            raise DomainError(_("Vous ne pouvez pas désactiver votre propre accès."))
+        if not locked.is_active:
+            raise DomainError(_("Ce membre est déjà désactivé."))
+        if actor.role == Role.SITE_MANAGER and _is_last_site_manager(locked):
+            raise DomainError(
+                _(
+                    "C'est le dernier responsable actif de cet espace : nommez d'abord "
+                    "un autre responsable."
+                )
+            )
+        locked.is_active = False
+        locked.deactivated_at = timezone.now()
+        locked.save(update_fields=["is_active", "deactivated_at", "updated_at"])
+        record(
+            actor=actor.user,
+            action="member.deactivated",
+            obj=locked,
+            site=_site_of(locked.organisation),
+            payload={
+                "membership_id": locked.pk,
+                "organisation_id": locked.organisation_id,
+                "role": locked.role,
+            },
+        )
+    return locked
+
+
+def member_reactivate(*, actor: Membership, membership: Membership) -> Membership:
+    _require_role(actor, Role.NETWORK_ADMIN, Role.SITE_MANAGER)
+    with transaction.atomic():
+        locked = _lock_member(actor, membership)
+        if locked.is_active:
+            raise DomainError(_("Ce membre est déjà actif."))
+        if actor.role == Role.SITE_MANAGER and locked.role not in SITE_MANAGER_GRANTABLE_ROLES:
+            raise DomainError(_("Votre rôle ne permet pas de réactiver ce membre."))
+        _check_role_fits(locked.role, locked.organisation)
+        locked.is_active = True
+        locked.deactivated_at = None
+        locked.save(update_fields=["is_active", "deactivated_at", "updated_at"])
+        record(
+            actor=actor.user,
+            action="member.reactivated",
+            obj=locked,
+            site=_site_of(locked.organisation),
+            payload={
+                "membership_id": locked.pk,
+                "organisation_id": locked.organisation_id,
+                "role": locked.role,
+            },
+        )
+    return locked
