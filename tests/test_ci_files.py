@@ -1,0 +1,100 @@
+"""The Makefile and .ci/run do what the README promises (checked without running them)."""
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MAKEFILE = ROOT / "Makefile"
+CI_RUN = ROOT / ".ci" / "run"
+REQUIRED_TARGETS = {
+    "run",
+    "install",
+    "test",
+    "test-postgres",
+    "quality",
+    "lint",
+    "format",
+    "bench",
+    "messages",
+    "browser-deps",
+}
+
+needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+
+
+def dry_run(*args: str) -> str:
+    """What `make -n` would run, with a clean environment for the database variables."""
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    result = subprocess.run(
+        ["make", "-n", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
+def test_makefile_has_every_documented_target():
+    targets = set(re.findall(r"^([a-z][a-z-]*):", MAKEFILE.read_text(), flags=re.MULTILINE))
+    assert targets >= REQUIRED_TARGETS
+
+
+@needs_make
+def test_make_test_runs_ruff_lint_and_format_check_before_pytest():
+    commands = dry_run("test")
+    lint = commands.index("ruff check .")
+    format_check = commands.index("ruff format --check .")
+    pytest_run = commands.index("bin/pytest")
+    assert lint < format_check < pytest_run
+
+
+@needs_make
+def test_make_run_migrates_seeds_prints_logins_then_serves_on_the_chosen_port():
+    commands = dry_run("run", "PORT=8765")
+    steps = [
+        "migrate --no-input",
+        "seed_demo --if-empty",
+        "demo_logins",
+        "runserver 127.0.0.1:8765",
+    ]
+    positions = [commands.index(step) for step in steps]
+    assert positions == sorted(positions)
+
+
+@needs_make
+def test_make_test_postgres_defaults_to_the_local_cluster():
+    commands = dry_run("test-postgres")
+    assert "postgres://postgres@127.0.0.1:5432/tisser" in commands
+    assert "bin/pytest" in commands
+
+
+def test_venv_is_created_only_when_missing():
+    recipe = MAKEFILE.read_text()
+    assert "if [ ! -x $(BIN)/python ]" in recipe
+    assert "$(STAMP): pyproject.toml" in recipe
+
+
+def test_ci_script_is_an_executable_strict_bash_script():
+    assert os.access(CI_RUN, os.X_OK)
+    text = CI_RUN.read_text()
+    assert text.startswith("#!/usr/bin/env bash\n")
+    assert re.search(r"^set -E?euo pipefail$", text, flags=re.MULTILINE)
+    subprocess.run(["bash", "-n", str(CI_RUN)], check=True)
+
+
+def test_ci_script_runs_every_stage_in_order():
+    text = CI_RUN.read_text()
+    text = text[text.index("set -") :]  # the commands, not the header comment
+    stages = [
+        "make browser-deps",
+        "make test\n",
+        "pg_isready",
+        "pg_ctlcluster --skip-systemctl-redirect",
+        "make test-postgres",
+        "makemigrations --check --dry-run",
+        "manage.py migrate --no-input",
+    ]
+    positions = [text.index(stage) for stage in stages]
+    assert positions == sorted(positions)
