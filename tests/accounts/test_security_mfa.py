@@ -1,0 +1,197 @@
+"""Mandatory TOTP for network admins and site managers, and TOTP at sign-in once enrolled."""
+
+import time
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, TOTP, format_hotp_value, hotp_value
+from allauth.mfa.utils import is_mfa_enabled
+from django.urls import reverse
+
+from tests.accounts.factories import DEFAULT_PASSWORD, MembershipFactory
+from tests.core.test_deny_by_default import EXPECTED_PUBLIC
+from tests.core.urlconf import all_routes
+from tisser.accounts.enums import Role
+
+ACTIVATE = reverse("mfa_activate_totp")
+# While not enrolled, a network admin or site manager may open only these (and public pages).
+ENROLMENT_AND_SIGN_OUT = frozenset(
+    {
+        "account_logout",
+        "account_reauthenticate",
+        "mfa_index",
+        "mfa_activate_totp",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_download_recovery_codes",
+        "accounts:no_membership",
+    }
+)
+FORCED = [
+    route
+    for route in all_routes()
+    if route.name not in EXPECTED_PUBLIC | ENROLMENT_AND_SIGN_OUT
+    and not route.path.startswith("/admin/")
+]
+
+
+def current_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def sign_in(client, email, password=DEFAULT_PASSWORD):
+    return client.post(reverse("account_login"), {"login": email, "password": password})
+
+
+@pytest.fixture
+def site_manager(site, member_factory):
+    return member_factory(site, Role.SITE_MANAGER)
+
+
+@pytest.mark.parametrize("role", [Role.SITE_MANAGER, Role.NETWORK_ADMIN])
+@pytest.mark.parametrize("route", FORCED, ids=lambda route: route.label)
+def test_unenrolled_admins_and_managers_are_sent_to_enrolment(
+    login, site, network, member_factory, role, route
+):
+    organisation = network if role == Role.NETWORK_ADMIN else site
+    client = login(member_factory(organisation, role), with_totp=False)
+    response = client.get(route.path)
+    assert response.status_code == 302, f"{route.label} answered {response.status_code}"
+    assert response["Location"] == ACTIVATE
+
+
+def test_admin_pages_also_wait_for_enrolment(login, site_manager):
+    client = login(site_manager, with_totp=False)
+    response = client.get("/admin/")
+    assert response["Location"] == ACTIVATE
+
+
+@pytest.mark.parametrize("name", ["account_logout", "mfa_index", "mfa_activate_totp"])
+def test_enrolment_and_sign_out_stay_open(login, site_manager, name):
+    client = login(site_manager, with_totp=False)
+    # force_login leaves no recent password check: allauth asks for it, and that page is open.
+    response = client.get(reverse(name), follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain == [] or response.redirect_chain[-1][0] != ACTIVATE
+
+
+def test_public_pages_stay_open_before_enrolment(login, site_manager):
+    client = login(site_manager, with_totp=False)
+    assert client.get(reverse("website:home")).status_code == 200
+
+
+def test_the_rule_follows_any_membership_not_only_the_current_one(
+    login, site, other_site, member_factory
+):
+    mediator = member_factory(site, Role.MEDIATOR)
+    MembershipFactory(organisation=other_site, role=Role.SITE_MANAGER, user=mediator.user)
+    client = login(mediator)  # acts as a mediator, but also manages another site
+    assert client.get(reverse("core:home"))["Location"] == ACTIVATE
+
+
+@pytest.mark.parametrize("role", [Role.MEDIATOR, Role.VOLUNTEER])
+def test_mediators_and_volunteers_are_not_forced(login, site, member_factory, role):
+    client = login(member_factory(site, role), with_totp=False)
+    assert client.get(reverse("core:home")).status_code == 200
+
+
+def test_partner_and_funder_members_are_not_forced(login, partner, funder, member_factory):
+    assert (
+        login(member_factory(partner, Role.PARTNER_REFERRER)).get(reverse("core:home")).status_code
+        == 200
+    )
+    assert (
+        login(member_factory(funder, Role.FUNDER_VIEWER)).get(reverse("core:home")).status_code
+        == 200
+    )
+
+
+def test_enrolled_manager_reaches_every_page(login, site_manager):
+    client = login(site_manager, with_totp=False)
+    TOTP.activate(site_manager.user, "JBSWY3DPEHPK3PXP")
+    assert client.get(reverse("core:home")).status_code == 200
+
+
+def test_real_sign_in_then_enrolment_with_a_computed_code(client, site_manager):
+    user = site_manager.user
+    response = sign_in(client, user.email)
+    assert response.status_code == 302
+
+    home = client.get(reverse("core:home"))
+    assert home["Location"] == ACTIVATE
+
+    # allauth asks for the password once more before enrolment; that page stays open.
+    ask_again = client.get(ACTIVATE)
+    assert ask_again.status_code == 302
+    assert ask_again["Location"].startswith(reverse("account_reauthenticate"))
+    confirmed = client.post(ask_again["Location"], {"password": DEFAULT_PASSWORD})
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == ACTIVATE
+
+    page = client.get(ACTIVATE)
+    assert page.status_code == 200
+    secret = client.session[SECRET_SESSION_KEY]
+    assert secret in page.content.decode()  # shown for people who cannot scan the QR code
+
+    wrong = client.post(ACTIVATE, {"code": "000000" if current_code(secret) != "000000" else "1"})
+    assert wrong.status_code == 200
+    assert not is_mfa_enabled(user)
+
+    done = client.post(ACTIVATE, {"code": current_code(secret)})
+    assert done.status_code == 302
+    assert done["Location"] == reverse("mfa_view_recovery_codes")
+    assert is_mfa_enabled(user, [Authenticator.Type.TOTP])
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists()
+    assert client.get(reverse("core:home")).status_code == 200
+
+
+@pytest.fixture
+def enrolled(site_manager):
+    user = site_manager.user
+    secret = "JBSWY3DPEHPK3PXP"
+    TOTP.activate(user, secret)
+    codes = RecoveryCodes.activate(user).get_unused_codes()
+    return user, secret, codes
+
+
+def test_enrolled_sign_in_asks_for_the_code(client, enrolled):
+    user, _secret, _codes = enrolled
+    response = sign_in(client, user.email)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    # The password alone does not sign in.
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("core:home"))["Location"].startswith(reverse("account_login"))
+
+
+def test_enrolled_sign_in_accepts_a_valid_code(client, enrolled):
+    user, secret, _codes = enrolled
+    sign_in(client, user.email)
+    response = client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert client.get(reverse("core:home")).status_code == 200
+
+
+def test_enrolled_sign_in_refuses_a_wrong_code(client, enrolled):
+    user, secret, _codes = enrolled
+    sign_in(client, user.email)
+    wrong = "123456" if current_code(secret) != "123456" else "654321"
+    response = client.post(reverse("mfa_authenticate"), {"code": wrong})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_enrolled_sign_in_accepts_a_recovery_code_once(client, enrolled):
+    user, _secret, codes = enrolled
+    sign_in(client, user.email)
+    response = client.post(reverse("mfa_authenticate"), {"code": codes[0]})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+    client.post(reverse("account_logout"))
+    sign_in(client, user.email)
+    reused = client.post(reverse("mfa_authenticate"), {"code": codes[0]})
+    assert reused.status_code == 200
+    assert "_auth_user_id" not in client.session
