@@ -583,27 +583,27 @@ def seed_demo_network() -> SeedResult:
     organisations: dict[str, Organisation] = {NETWORK_NAME: network}
     sites_by_code: dict[str, Site] = {}
     hours: list[OpeningHours] = []
-    for spec in SITES:
+    for site_spec in SITES:
         site = Site(
             kind=OrganisationKind.SITE,
             network=network,
-            name=spec.name,
-            short_code=spec.short_code,
-            address=spec.address,
-            postal_code=spec.postal_code,
-            city=spec.city,
-            latitude=Decimal(spec.latitude),
-            longitude=Decimal(spec.longitude),
-            phone=spec.phone,
-            email=_demo_email(spec.email_local),
-            accessibility_notes=spec.accessibility_notes,
-            services=[str(service) for service in spec.services],
+            name=site_spec.name,
+            short_code=site_spec.short_code,
+            address=site_spec.address,
+            postal_code=site_spec.postal_code,
+            city=site_spec.city,
+            latitude=Decimal(site_spec.latitude),
+            longitude=Decimal(site_spec.longitude),
+            phone=site_spec.phone,
+            email=_demo_email(site_spec.email_local),
+            accessibility_notes=site_spec.accessibility_notes,
+            services=[str(service) for service in site_spec.services],
         )
         site.full_clean()
         site.save()
-        organisations[spec.name] = site
-        sites_by_code[spec.short_code] = site
-        for weekday, slots in sorted(spec.hours.items()):
+        organisations[site_spec.name] = site
+        sites_by_code[site_spec.short_code] = site
+        for weekday, slots in sorted(site_spec.hours.items()):
             for opens_at, closes_at in slots:
                 slot = OpeningHours(
                     site=site, weekday=weekday, opens_at=opens_at, closes_at=closes_at
@@ -612,33 +612,33 @@ def seed_demo_network() -> SeedResult:
                 hours.append(slot)
     OpeningHours.objects.bulk_create(hours)
 
-    for spec in PARTNERS:
+    for partner_spec in PARTNERS:
         partner = Partner(
             kind=OrganisationKind.PARTNER,
             network=network,
-            name=spec.name,
-            partner_kind=spec.partner_kind,
-            territory=spec.territory,
-            habilitation_status=spec.habilitation_status,
-            phone=spec.phone,
-            email=_demo_email(spec.email_local) if spec.email_local else "",
+            name=partner_spec.name,
+            partner_kind=partner_spec.partner_kind,
+            territory=partner_spec.territory,
+            habilitation_status=partner_spec.habilitation_status,
+            phone=partner_spec.phone,
+            email=_demo_email(partner_spec.email_local) if partner_spec.email_local else "",
         )
         partner.full_clean()
         partner.save()
-        organisations[spec.name] = partner
+        organisations[partner_spec.name] = partner
 
-    for spec in FUNDERS:
+    for funder_spec in FUNDERS:
         funder = Funder(
             kind=OrganisationKind.FUNDER,
             network=network,
-            name=spec.name,
-            funder_kind=spec.funder_kind,
-            is_donor=spec.is_donor,
-            email=_demo_email(spec.email_local) if spec.email_local else "",
+            name=funder_spec.name,
+            funder_kind=funder_spec.funder_kind,
+            is_donor=funder_spec.is_donor,
+            email=_demo_email(funder_spec.email_local) if funder_spec.email_local else "",
         )
         funder.full_clean()
         funder.save()
-        organisations[spec.name] = funder
+        organisations[funder_spec.name] = funder
 
     # One hash for every demo account: hashing ~40 times would slow `make run` for nothing.
     password_hash = make_password(DEMO_PASSWORD)
