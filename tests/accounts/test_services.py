@@ -1,10 +1,12 @@
 import datetime
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from tests.accounts.factories import (
@@ -474,7 +476,11 @@ def test_accepting_creates_the_account_and_the_membership_once(network_admin, si
 
 @pytest.mark.parametrize(
     "password, message",
-    [("court", "trop court"), ("password1234", "trop courant"), ("123456789012345", "entièrement numérique")],
+    [
+        ("court", "trop court"),
+        ("password1234", "trop courant"),
+        ("123456789012345", "entièrement numérique"),
+    ],
 )
 def test_weak_passwords_are_refused_and_nothing_is_created(network_admin, site, password, message):
     invitation, token = invite(network_admin, site)
@@ -659,3 +665,43 @@ def test_membership_clean_refuses_a_role_that_does_not_fit(partner):
 
 def test_membership_clean_accepts_a_fitting_role(partner):
     Membership(user=UserFactory(), organisation=partner, role=Role.PARTNER_REFERRER).full_clean()
+
+
+# --- concurrency (PostgreSQL) ------------------------------------------------------------------
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks (runs in the PostgreSQL pass)"
+)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_accepts_create_one_account_and_one_membership(network_admin, site):
+    _, token = invite(network_admin, site)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def accept(first_name):
+        try:
+            barrier.wait(timeout=5)
+            services.invitation_accept(
+                token=token, first_name=first_name, last_name="Weber", password=STRONG_PASSWORD
+            )
+            outcomes.append("accepted")
+        except DomainError as error:
+            outcomes.append(error.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept, args=(name,)) for name in ("Lina", "Lena")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+
+    assert sorted(outcomes) == ["Ce lien n'est plus valable.", "accepted"]
+    assert User.objects.filter(email="nouvelle@exemple.fr").count() == 1
+    assert (
+        Membership.objects.filter(organisation=site, user__email="nouvelle@exemple.fr").count() == 1
+    )
+    assert JournalEntry.objects.filter(action="invitation.accepted").count() == 1
