@@ -1,0 +1,198 @@
+"""Issue 2's acceptance journey in Chromium, and axe-core on the main pages."""
+
+import datetime
+import re
+import time
+
+import pytest
+
+from tests.accounts.factories import (
+    DEFAULT_PASSWORD,
+    MembershipFactory,
+    NetworkFactory,
+    OpeningHoursFactory,
+    SiteFactory,
+    UserFactory,
+)
+from tisser.accounts.enums import Role
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = "/tmp"
+
+
+@pytest.fixture
+def demo_network():
+    network = NetworkFactory(name="Réseau Solidarité Numérique")
+    gare = SiteFactory(
+        network=network,
+        name="Espace Gare",
+        short_code="GARE",
+        address="3 place de la Gare",
+        postal_code="67000",
+        city="Strasbourg",
+        phone="03 88 12 34 56",
+        email="gare@reseau.example",
+        accessibility_notes="Entrée de plain-pied, toilettes accessibles.",
+        services=["Aide aux démarches administratives", "Accès internet et matériel informatique"],
+    )
+    neudorf = SiteFactory(
+        network=network,
+        name="Espace Neudorf",
+        short_code="NEU",
+        address="12 rue du Neudorf",
+        postal_code="67100",
+        city="Strasbourg",
+    )
+    colmar = SiteFactory(
+        network=network, name="Espace Colmar", short_code="COL", postal_code="68000", city="Colmar"
+    )
+    for site in (gare, neudorf, colmar):
+        for weekday in (0, 1, 3):
+            OpeningHoursFactory(
+                site=site, weekday=weekday, opens_at=datetime.time(9), closes_at=datetime.time(12)
+            )
+            OpeningHoursFactory(
+                site=site,
+                weekday=weekday,
+                opens_at=datetime.time(13, 30),
+                closes_at=datetime.time(17),
+            )
+    user = UserFactory(email="responsable@reseau.example", first_name="Aline", last_name="Martin")
+    MembershipFactory(user=user, organisation=gare, role=Role.SITE_MANAGER)
+    MembershipFactory(user=user, organisation=neudorf, role=Role.MEDIATOR)
+    MembershipFactory(organisation=gare, role=Role.MEDIATOR)
+    MembershipFactory(organisation=gare, role=Role.VOLUNTEER)
+    return {"network": network, "gare": gare, "neudorf": neudorf, "user": user}
+
+
+def current_totp(secret: str) -> str:
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    # Do not compute a code in the last two seconds of its period: it could expire in flight.
+    if app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD < 2:
+        time.sleep(2.5)
+    counter = int(time.time()) // app_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def sign_in(page, email: str, password: str):
+    page.goto("/compte/login/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def test_site_manager_signs_in_enrols_totp_and_switches_organisation(
+    page, demo_network, assert_accessible
+):
+    user = demo_network["user"]
+    sign_in(page, user.email, DEFAULT_PASSWORD)
+
+    # Mandatory TOTP: the site manager is sent to enrolment (allauth first asks the password again).
+    if "/compte/reauthenticate/" in page.url:
+        page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
+        page.get_by_role("button", name="Confirmer").click()
+    page.wait_for_url("**/compte/2fa/totp/activate/")
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Activer la double authentification"
+    )
+    assert page.locator("img.qr").is_visible()
+    page.screenshot(path=f"{SCREENSHOTS}/tisser-totp-activate.png", full_page=True)
+    assert_accessible(page)
+
+    secret = page.locator("#totp-secret").inner_text().strip()
+    assert re.fullmatch(r"[A-Z2-7]{16,}", secret), secret
+    page.get_by_label("Code de l’authentificateur").or_(page.locator("#id_code")).first.fill(
+        current_totp(secret)
+    )
+    page.get_by_role("button", name="Activer").click()
+
+    # Recovery codes are shown once enrolled.
+    page.wait_for_url("**/compte/2fa/recovery-codes/")
+    assert page.locator("ul.codes li").count() == 10
+    assert_accessible(page)
+    page.get_by_role("link", name="J'ai noté mes codes, continuer").click()
+
+    # The staff home of the first organisation.
+    page.wait_for_url("**/espace-pro/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Espace Gare"
+    assert page.get_by_text("Vous êtes Responsable d'espace dans cet espace.").is_visible()
+    assert_accessible(page)
+    page.screenshot(path=f"{SCREENSHOTS}/tisser-staff-home-desktop.png", full_page=True)
+
+    # Switch organisation from the header.
+    page.get_by_label("Vous agissez pour").select_option(
+        label="Espace Neudorf — Médiateur numérique"
+    )
+    page.get_by_role("button", name="Changer").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Espace Neudorf"
+    assert page.get_by_text("Vous agissez maintenant pour : Espace Neudorf.").is_visible()
+    assert page.get_by_text("Vous êtes Médiateur numérique dans cet espace.").is_visible()
+    assert not page.watcher.problems, page.watcher.problems
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/", "Être aidé avec le numérique, près de chez vous"),
+        ("/espaces/", "Trouver un espace"),
+        ("/espaces/gare/", "Espace Gare"),
+        ("/compte/login/", "Se connecter à l'espace professionnel"),
+        ("/mentions-legales/", "Mentions légales"),
+        ("/donnees-personnelles/", "Vos données personnelles"),
+        ("/accessibilite/", "Déclaration d'accessibilité"),
+        ("/compte/password/reset/", "Mot de passe oublié"),
+    ],
+)
+def test_public_pages_pass_axe(page, demo_network, assert_accessible, path, heading):
+    page.goto(path)
+    assert page.get_by_role("heading", level=1).inner_text() == heading
+    slug = path.strip("/").replace("/", "-") or "home"
+    page.screenshot(path=f"{SCREENSHOTS}/tisser-{slug}.png", full_page=True)
+    assert_accessible(page)
+    assert not page.watcher.problems, page.watcher.problems
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/espaces/", "/espaces/gare/", "/compte/login/", "/donnees-personnelles/"]
+)
+def test_public_pages_fit_a_320px_screen(new_page, demo_network, path):
+    page = new_page(width=320, height=640)
+    page.goto(path)
+    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert scroll_width <= 320, f"{path} scrolls sideways: {scroll_width}px"
+    if path == "/":
+        page.screenshot(path=f"{SCREENSHOTS}/tisser-public-home-320.png", full_page=True)
+
+
+def test_staff_home_fits_a_320px_screen_with_the_switcher(new_page, demo_network, client):
+    from allauth.mfa.models import Authenticator
+
+    user = demo_network["user"]
+    Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+    page = new_page(width=320, height=640)
+    sign_in(page, user.email, DEFAULT_PASSWORD)
+    page.wait_for_url("**/compte/2fa/authenticate/")
+    page.locator("#id_code").fill(current_totp("JBSWY3DPEHPK3PXP"))
+    page.get_by_role("button", name="Valider").click()
+    page.wait_for_url("**/espace-pro/")
+    assert page.get_by_label("Vous agissez pour").is_visible()
+    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert scroll_width <= 320, f"staff home scrolls sideways: {scroll_width}px"
+    page.screenshot(path=f"{SCREENSHOTS}/tisser-staff-home-320.png", full_page=True)
+
+
+def test_skip_link_is_first_and_moves_focus_to_the_content(page, demo_network):
+    page.goto("/espaces/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.textContent.trim()")
+    assert focused == "Aller au contenu"
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "contenu"
