@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from tisser.accounts.enums import (
     FunderKind,
@@ -11,12 +12,14 @@ from tisser.accounts.enums import (
 )
 from tisser.accounts.models import (
     Funder,
+    Invitation,
     Membership,
     OpeningHours,
     Organisation,
     Partner,
     Site,
     User,
+    hash_invitation_token,
 )
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
@@ -96,3 +99,17 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(SiteFactory)
     role = Role.MEDIATOR
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A pending invitation; its clear token is ``f"jeton-{n}"`` (only the hash is stored)."""
+
+    class Meta:
+        model = Invitation
+
+    organisation = factory.SubFactory(SiteFactory)
+    email = factory.Sequence(lambda n: f"invite{n}@exemple.fr")
+    role = Role.MEDIATOR
+    token_hash = factory.Sequence(lambda n: hash_invitation_token(f"jeton-{n}"))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=72))
+    invited_by = factory.SubFactory(UserFactory)
