@@ -124,12 +124,12 @@ def partner_list(request):
     )
 
 
-def _organisation_form_view(request, *, form, create, template, success_message, list_url):
+def _organisation_form_view(request, *, form, save, template, success_message, list_url):
     """Shared flow of the partner and funder forms: validate, one service call, redirect."""
     if request.method == "POST":
         if form.is_valid():
             try:
-                name = create(form.changes())
+                name = save(form.changes())
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
@@ -149,7 +149,7 @@ def partner_create(request):
     return _organisation_form_view(
         request,
         form=form,
-        create=create,
+        save=create,
         template="accounts/partner_form.html",
         success_message=_("Le partenaire « %(name)s » a été créé."),
         list_url="accounts:partner_list",
@@ -167,7 +167,7 @@ def partner_edit(request, obj):
     return _organisation_form_view(
         request,
         form=form,
-        create=update,
+        save=update,
         template="accounts/partner_form.html",
         success_message=_("Le partenaire « %(name)s » est à jour."),
         list_url="accounts:partner_list",
@@ -196,7 +196,7 @@ def funder_create(request):
     return _organisation_form_view(
         request,
         form=form,
-        create=create,
+        save=create,
         template="accounts/funder_form.html",
         success_message=_("Le financeur « %(name)s » a été créé."),
         list_url="accounts:funder_list",
@@ -214,7 +214,7 @@ def funder_edit(request, obj):
     return _organisation_form_view(
         request,
         form=form,
-        create=update,
+        save=update,
         template="accounts/funder_form.html",
         success_message=_("Le financeur « %(name)s » est à jour."),
         list_url="accounts:funder_list",
