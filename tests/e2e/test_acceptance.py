@@ -92,6 +92,7 @@ def test_site_manager_signs_in_enrols_totp_and_switches_organisation(
 
     # Mandatory TOTP: the site manager is sent to enrolment (allauth first asks the password again).
     if "/compte/reauthenticate/" in page.url:
+        assert_accessible(page)
         page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
         page.get_by_role("button", name="Confirmer").click()
     page.wait_for_url("**/compte/2fa/totp/activate/")
@@ -168,7 +169,9 @@ def test_public_pages_fit_a_320px_screen(new_page, demo_network, path):
         page.screenshot(path=f"{SCREENSHOTS}/tisser-public-home-320.png", full_page=True)
 
 
-def test_staff_home_fits_a_320px_screen_with_the_switcher(new_page, demo_network, client):
+def test_staff_home_fits_a_320px_screen_with_the_switcher(
+    new_page, demo_network, assert_accessible
+):
     from allauth.mfa.models import Authenticator
 
     user = demo_network["user"]
@@ -178,6 +181,7 @@ def test_staff_home_fits_a_320px_screen_with_the_switcher(new_page, demo_network
     page = new_page(width=320, height=640)
     sign_in(page, user.email, DEFAULT_PASSWORD)
     page.wait_for_url("**/compte/2fa/authenticate/")
+    assert_accessible(page)
     page.locator("#id_code").fill(current_totp("JBSWY3DPEHPK3PXP"))
     page.get_by_role("button", name="Valider").click()
     page.wait_for_url("**/espace-pro/")
@@ -185,6 +189,11 @@ def test_staff_home_fits_a_320px_screen_with_the_switcher(new_page, demo_network
     scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
     assert scroll_width <= 320, f"staff home scrolls sideways: {scroll_width}px"
     page.screenshot(path=f"{SCREENSHOTS}/tisser-staff-home-320.png", full_page=True)
+    assert_accessible(page)
+    page.get_by_role("link", name="Sécurité de mon compte").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Sécurité de mon compte"
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    assert_accessible(page)
 
 
 def test_skip_link_is_first_and_moves_focus_to_the_content(page, demo_network):
