@@ -3,7 +3,13 @@ from django.shortcuts import render
 
 from tisser.accounts import selectors as account_selectors
 from tisser.accounts.enums import Role
+from tisser.core import selectors
+from tisser.core.access import require_roles
+from tisser.core.forms import JournalSearchForm
+from tisser.core.models import JournalEntry
 from tisser.website.selectors import public_network_figures
+
+JOURNAL_PAGE_SIZE = 50
 
 
 def home(request):
@@ -20,3 +26,18 @@ def home(request):
     elif membership.role == Role.FUNDER_VIEWER:
         context["figures"] = public_network_figures()
     return render(request, f"core/home_{membership.role}.html", context)
+
+
+@require_roles(Role.NETWORK_ADMIN)
+def journal(request):
+    """Search the audit journal of the network (network admins only)."""
+    form = JournalSearchForm(request.GET or None, membership=request.membership)
+    if not form.is_bound:
+        entries = selectors.journal_search(membership=request.membership)
+    elif form.is_valid():
+        criteria = {key: value for key, value in form.cleaned_data.items() if value}
+        entries = selectors.journal_search(membership=request.membership, **criteria)
+    else:
+        entries = JournalEntry.objects.none()
+    page = Paginator(entries, JOURNAL_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "core/journal.html", {"form": form, "page": page})
