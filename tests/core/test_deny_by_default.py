@@ -124,3 +124,16 @@ def test_deactivated_membership_counts_as_no_membership(client, mediator):
     response = client.get(reverse("core:home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:no_membership")
+
+
+def test_static_files_are_public(db):
+    """Static files never reach the URL conf: WhiteNoise serves them to anyone."""
+    from django.test import Client, override_settings
+
+    with override_settings(WHITENOISE_USE_FINDERS=True, WHITENOISE_AUTOREFRESH=False):
+        client = Client()  # a fresh client builds its middleware with these settings
+        css = client.get("/static/tisser/tisser.css")
+        missing = client.get("/static/tisser/absent.css")
+    assert css.status_code == 200
+    assert css["Content-Type"].startswith("text/css")
+    assert missing.status_code == 404

@@ -34,9 +34,14 @@ class StaffSessionExpiryMiddleware:
             too_old = now - started > settings.STAFF_SESSION_ABSOLUTE_SECONDS
             if idle or too_old:
                 logout(request)
-                messages.info(request, _("Votre session a expiré. Reconnectez-vous pour continuer."))
+                messages.info(
+                    request, _("Votre session a expiré. Reconnectez-vous pour continuer.")
+                )
                 return redirect_to_login(request.get_full_path())
-            if now - last_seen >= LAST_SEEN_WRITE_INTERVAL or SESSION_LAST_SEEN_KEY not in request.session:
+            if (
+                now - last_seen >= LAST_SEEN_WRITE_INTERVAL
+                or SESSION_LAST_SEEN_KEY not in request.session
+            ):
                 request.session[SESSION_LAST_SEEN_KEY] = now
         return self.get_response(request)
 
@@ -97,7 +102,10 @@ class MandatoryTwoFactorMiddleware:
         membership = getattr(request, "membership", None)
         if membership is None or not request.user.is_authenticated:
             return None
-        if is_public(view_func) or _url_name(request) in PUBLIC_URL_NAMES | MEMBERSHIP_EXEMPT_URL_NAMES:
+        if (
+            is_public(view_func)
+            or _url_name(request) in PUBLIC_URL_NAMES | MEMBERSHIP_EXEMPT_URL_NAMES
+        ):
             return None
         if not user_needs_two_factor(request.user):
             return None
