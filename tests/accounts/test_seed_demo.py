@@ -319,3 +319,12 @@ def test_readme_lists_the_same_demo_logins():
     for login in demo.LOGINS:
         assert login.email in readme
         assert str(Role(login.role).label) in readme
+
+
+def test_public_directory_lists_every_demo_space_with_its_page(seeded, client):
+    directory = client.get(reverse("website:directory"))
+    assert directory.status_code == 200
+    html = directory.content.decode()
+    for site in Site.objects.all():
+        assert site.name in html
+        assert client.get(site.get_absolute_url()).status_code == 200
