@@ -195,3 +195,28 @@ def test_enrolled_sign_in_accepts_a_recovery_code_once(client, enrolled):
     reused = client.post(reverse("mfa_authenticate"), {"code": codes[0]})
     assert reused.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_superuser_without_membership_must_enrol_before_the_django_admin(client, db):
+    from tisser.accounts.models import User
+
+    superuser = User.objects.create_superuser("root@exemple.fr", DEFAULT_PASSWORD)
+    client.force_login(superuser)
+    assert client.get("/admin/")["Location"] == ACTIVATE
+    Authenticator.objects.create(
+        user=superuser, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+    assert client.get("/admin/").status_code == 200
+
+
+def test_htmx_request_is_told_to_navigate_to_enrolment(login, site_manager):
+    client = login(site_manager, with_totp=False)
+    response = client.get(reverse("core:home"), headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == ACTIVATE
+
+
+def test_htmx_request_of_a_signed_out_visitor_is_sent_to_sign_in(client, db):
+    response = client.get(reverse("core:home"), headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith(reverse("account_login"))

@@ -266,7 +266,9 @@ def test_seeding_twice_without_if_empty_is_refused_and_changes_nothing(seeded):
 
 
 @pytest.mark.parametrize("settings_module", ["config.settings.prod", "mysite.settings", "", None])
-def test_refused_outside_dev_and_test_settings(settings_module):
+def test_refused_outside_dev_and_test_settings(monkeypatch, settings_module):
+    # With no settings module known at all (manual configuration), the environment decides.
+    monkeypatch.delenv("DJANGO_SETTINGS_MODULE", raising=False)
     with override_settings(SETTINGS_MODULE=settings_module):
         with pytest.raises(CommandError, match="Refusé"):
             seed()
@@ -274,6 +276,13 @@ def test_refused_outside_dev_and_test_settings(settings_module):
             seed("--if-empty")
     assert not Organisation.objects.exists()
     assert not JournalEntry.objects.exists()
+
+
+def test_allowed_under_a_live_test_server_that_hides_the_settings_module(monkeypatch):
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    with override_settings(SETTINGS_MODULE=None):
+        seed()
+    assert Organisation.objects.filter(kind=OrganisationKind.SITE).count() == 12
 
 
 @pytest.mark.parametrize("value", ["prod", "PRODUCTION", " prod "])

@@ -1,20 +1,14 @@
 """Issue 2's acceptance journey in Chromium, and axe-core on the main pages."""
 
-import datetime
 import re
 import time
 
 import pytest
+from django.core.management import call_command
 
-from tests.accounts.factories import (
-    DEFAULT_PASSWORD,
-    MembershipFactory,
-    NetworkFactory,
-    OpeningHoursFactory,
-    SiteFactory,
-    UserFactory,
-)
+from tisser.accounts import demo
 from tisser.accounts.enums import Role
+from tisser.accounts.models import Site, User
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,47 +17,15 @@ SCREENSHOTS = "/tmp"
 
 @pytest.fixture
 def demo_network():
-    network = NetworkFactory(name="Réseau Solidarité Numérique")
-    gare = SiteFactory(
-        network=network,
-        name="Espace Gare",
-        short_code="GARE",
-        address="3 place de la Gare",
-        postal_code="67000",
-        city="Strasbourg",
-        phone="03 88 12 34 56",
-        email="gare@reseau.example",
-        accessibility_notes="Entrée de plain-pied, toilettes accessibles.",
-        services=["Aide aux démarches administratives", "Accès internet et matériel informatique"],
-    )
-    neudorf = SiteFactory(
-        network=network,
-        name="Espace Neudorf",
-        short_code="NEU",
-        address="12 rue du Neudorf",
-        postal_code="67100",
-        city="Strasbourg",
-    )
-    colmar = SiteFactory(
-        network=network, name="Espace Colmar", short_code="COL", postal_code="68000", city="Colmar"
-    )
-    for site in (gare, neudorf, colmar):
-        for weekday in (0, 1, 3):
-            OpeningHoursFactory(
-                site=site, weekday=weekday, opens_at=datetime.time(9), closes_at=datetime.time(12)
-            )
-            OpeningHoursFactory(
-                site=site,
-                weekday=weekday,
-                opens_at=datetime.time(13, 30),
-                closes_at=datetime.time(17),
-            )
-    user = UserFactory(email="responsable@reseau.example", first_name="Aline", last_name="Martin")
-    MembershipFactory(user=user, organisation=gare, role=Role.SITE_MANAGER)
-    MembershipFactory(user=user, organisation=neudorf, role=Role.MEDIATOR)
-    MembershipFactory(organisation=gare, role=Role.MEDIATOR)
-    MembershipFactory(organisation=gare, role=Role.VOLUNTEER)
-    return {"network": network, "gare": gare, "neudorf": neudorf, "user": user}
+    """The demo network of `make run`: the journey signs in as its demo site manager."""
+    call_command("seed_demo")
+    manager = next(login for login in demo.LOGINS if login.role == Role.SITE_MANAGER)
+    return {
+        "user": User.objects.get(email=manager.email),
+        "password": demo.DEMO_PASSWORD,
+        "home_site": Site.objects.get(name=demo.STRASBOURG_SITE),
+        "other_site": Site.objects.get(name=demo.PARIS_BELLEVILLE_SITE),
+    }
 
 
 def current_totp(secret: str) -> str:
@@ -88,12 +50,12 @@ def test_site_manager_signs_in_enrols_totp_and_switches_organisation(
     page, demo_network, assert_accessible
 ):
     user = demo_network["user"]
-    sign_in(page, user.email, DEFAULT_PASSWORD)
+    sign_in(page, user.email, demo_network["password"])
 
     # Mandatory TOTP: the site manager is sent to enrolment (allauth first asks the password again).
     if "/compte/reauthenticate/" in page.url:
         assert_accessible(page)
-        page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
+        page.get_by_label("Mot de passe").fill(demo_network["password"])
         page.get_by_role("button", name="Confirmer").click()
     page.wait_for_url("**/compte/2fa/totp/activate/")
     assert page.get_by_role("heading", level=1).inner_text() == (
@@ -118,19 +80,21 @@ def test_site_manager_signs_in_enrols_totp_and_switches_organisation(
 
     # The staff home of the first organisation.
     page.wait_for_url("**/espace-pro/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Espace Gare"
+    assert page.get_by_role("heading", level=1).inner_text() == demo.STRASBOURG_SITE
     assert page.get_by_text("Vous êtes Responsable d'espace dans cet espace.").is_visible()
     assert_accessible(page)
     page.screenshot(path=f"{SCREENSHOTS}/tisser-staff-home-desktop.png", full_page=True)
 
     # Switch organisation from the header.
     page.get_by_label("Vous agissez pour").select_option(
-        label="Espace Neudorf — Médiateur numérique"
+        label=f"{demo.PARIS_BELLEVILLE_SITE} — Médiateur numérique"
     )
     page.get_by_role("button", name="Changer").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", level=1).inner_text() == "Espace Neudorf"
-    assert page.get_by_text("Vous agissez maintenant pour : Espace Neudorf.").is_visible()
+    assert page.get_by_role("heading", level=1).inner_text() == demo.PARIS_BELLEVILLE_SITE
+    assert page.get_by_text(
+        f"Vous agissez maintenant pour : {demo.PARIS_BELLEVILLE_SITE}."
+    ).is_visible()
     assert page.get_by_text("Vous êtes Médiateur numérique dans cet espace.").is_visible()
     assert not page.watcher.problems, page.watcher.problems
 
@@ -140,7 +104,7 @@ def test_site_manager_signs_in_enrols_totp_and_switches_organisation(
     [
         ("/", "Être aidé avec le numérique, près de chez vous"),
         ("/espaces/", "Trouver un espace"),
-        ("/espaces/gare/", "Espace Gare"),
+        ("/espaces/strgar/", demo.STRASBOURG_SITE),
         ("/compte/login/", "Se connecter à l'espace professionnel"),
         ("/mentions-legales/", "Mentions légales"),
         ("/donnees-personnelles/", "Vos données personnelles"),
@@ -158,7 +122,7 @@ def test_public_pages_pass_axe(page, demo_network, assert_accessible, path, head
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/espaces/", "/espaces/gare/", "/compte/login/", "/donnees-personnelles/"]
+    "path", ["/", "/espaces/", "/espaces/strgar/", "/compte/login/", "/donnees-personnelles/"]
 )
 def test_public_pages_fit_a_320px_screen(new_page, demo_network, path):
     page = new_page(width=320, height=640)
@@ -179,7 +143,7 @@ def test_staff_home_fits_a_320px_screen_with_the_switcher(
         user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
     )
     page = new_page(width=320, height=640)
-    sign_in(page, user.email, DEFAULT_PASSWORD)
+    sign_in(page, user.email, demo_network["password"])
     page.wait_for_url("**/compte/2fa/authenticate/")
     assert_accessible(page)
     page.locator("#id_code").fill(current_totp("JBSWY3DPEHPK3PXP"))

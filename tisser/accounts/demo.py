@@ -53,7 +53,11 @@ def refusal_reason() -> str | None:
             "Refusé : TISSER_ENV vaut « %(env)s ». Les données de démonstration ne "
             "s'installent jamais en production."
         ) % {"env": tisser_env}
-    module = getattr(settings, "SETTINGS_MODULE", None) or ""
+    # override_settings (used by live test servers) hides SETTINGS_MODULE: fall back to the
+    # module the process was started with.
+    module = getattr(settings, "SETTINGS_MODULE", None) or os.environ.get(
+        "DJANGO_SETTINGS_MODULE", ""
+    )
     if module not in DEMO_ALLOWED_SETTINGS_MODULES:
         return _(
             "Refusé : les données de démonstration s'installent seulement avec les réglages "

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import redirect
+from django.http import HttpResponse
+from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import ROLES_REQUIRING_TWO_FACTOR
@@ -37,7 +38,7 @@ class StaffSessionExpiryMiddleware:
                 messages.info(
                     request, _("Votre session a expiré. Reconnectez-vous pour continuer.")
                 )
-                return redirect_to_login(request.get_full_path())
+                return _redirect(request, redirect_to_login(request.get_full_path()))
             if (
                 now - last_seen >= LAST_SEEN_WRITE_INTERVAL
                 or SESSION_LAST_SEEN_KEY not in request.session
@@ -61,6 +62,15 @@ class CurrentMembershipMiddleware:
         return self.get_response(request)
 
 
+def _redirect(request, response):
+    """An HTMX request would swap the target page into a fragment: ask it to navigate instead."""
+    if getattr(request, "htmx", False):
+        navigate = HttpResponse(status=204)
+        navigate["HX-Redirect"] = response["Location"]
+        return navigate
+    return response
+
+
 def _url_name(request) -> str:
     match = request.resolver_match
     return match.view_name if match else ""
@@ -79,18 +89,18 @@ class AccessPolicyMiddleware:
         if is_public(view_func) or _url_name(request) in PUBLIC_URL_NAMES:
             return None
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return _redirect(request, redirect_to_login(request.get_full_path()))
         if _url_name(request) in MEMBERSHIP_EXEMPT_URL_NAMES:
             return None
         if request.path.startswith("/admin/") and request.user.is_superuser:
             return None
         if request.membership is None:
-            return redirect("accounts:no_membership")
+            return _redirect(request, redirect("accounts:no_membership"))
         return None
 
 
 class MandatoryTwoFactorMiddleware:
-    """Network admins and site managers must enrol TOTP before anything else."""
+    """Network admins, site managers and superusers must enrol TOTP before anything else."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -99,8 +109,7 @@ class MandatoryTwoFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        membership = getattr(request, "membership", None)
-        if membership is None or not request.user.is_authenticated:
+        if not request.user.is_authenticated:
             return None
         if (
             is_public(view_func)
@@ -120,8 +129,10 @@ class MandatoryTwoFactorMiddleware:
                 "authentification pour continuer."
             ),
         )
-        return redirect("mfa_activate_totp")
+        return _redirect(request, redirect(resolve_url("mfa_activate_totp")))
 
 
 def user_needs_two_factor(user) -> bool:
+    if user.is_superuser:
+        return True
     return user.memberships.active().filter(role__in=ROLES_REQUIRING_TWO_FACTOR).exists()

@@ -32,7 +32,8 @@ def current_membership_for(user, preferred_id):
         if membership.pk == preferred_id:
             break
     else:
-        membership = memberships[0]
+        # No choice made yet: the person's first membership, usually their home organisation.
+        membership = min(memberships, key=lambda candidate: candidate.pk)
     membership.switchable = memberships
     return membership
 
@@ -91,7 +92,9 @@ def site_home(*, membership):
     site = (
         Site.objects.visible_to(membership)
         .prefetch_related(
-            Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens_at")),
+            Prefetch(
+                "opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens_at")
+            ),
         )
         .get(pk=membership.organisation_id)
     )
