@@ -18,12 +18,17 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "tisser.core",
     "tisser.accounts",
     "tisser.website",
+    "tisser.beneficiaries",
+    "tisser.referrals",
+    "tisser.notifications",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +149,20 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 INVITATION_VALID_HOURS = env_int("INVITATION_VALID_HOURS", 72)
 # Journal entries are kept 12 months (CNIL, audit logs: 6 to 12 months).
 JOURNAL_RETENTION_DAYS = 365
+
+# Background tasks (messages, reminders): the ORM-backed queue, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# SMS: a pluggable backend. The file backend writes each SMS to var/sms/ (dev, demo, tests);
+# the HTTP backend posts to a provider whose URL, key and sender come from the environment.
+SMS_BACKEND = env_str("SMS_BACKEND", "tisser.notifications.sms.FileSmsBackend")
+SMS_FILE_PATH = VAR_DIR / "sms"
+SMS_HTTP_URL = env_str("SMS_HTTP_URL", "")
+SMS_HTTP_API_KEY = env_str("SMS_HTTP_API_KEY", "")
+SMS_SENDER = env_str("SMS_SENDER", "TISSER")
+SMS_HTTP_TIMEOUT_SECONDS = env_int("SMS_HTTP_TIMEOUT_SECONDS", 10)
+# How many times a failed message is tried before it stays "failed".
+NOTIFICATION_MAX_ATTEMPTS = 5
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -9,7 +9,7 @@ and codes only, and raises :class:`DomainError` with a French message when it re
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import time, timedelta
 from typing import Any
@@ -41,37 +41,37 @@ from tisser.accounts.models import (
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
 
-SITE_FIELDS = frozenset(
-    {
-        "name",
-        "short_code",
-        "address",
-        "postal_code",
-        "city",
-        "latitude",
-        "longitude",
-        "phone",
-        "email",
-        "accessibility_notes",
-        "services",
-        "is_active",
-    }
+# The fields each service accepts, in the order the staff forms show them (the forms
+# use these tuples, so the page and the rule cannot drift apart).
+SITE_FIELDS = (
+    "name",
+    "short_code",
+    "address",
+    "postal_code",
+    "city",
+    "latitude",
+    "longitude",
+    "phone",
+    "email",
+    "accessibility_notes",
+    "services",
+    "is_active",
 )
 # What a site manager may change on their own site: never its name, code or status.
-SITE_MANAGER_FIELDS = SITE_FIELDS - {"name", "short_code", "is_active"}
-PARTNER_FIELDS = frozenset(
-    {
-        "name",
-        "partner_kind",
-        "siret",
-        "territory",
-        "habilitation_status",
-        "email",
-        "phone",
-        "is_active",
-    }
+SITE_MANAGER_FIELDS = tuple(
+    field for field in SITE_FIELDS if field not in {"name", "short_code", "is_active"}
 )
-FUNDER_FIELDS = frozenset({"name", "funder_kind", "is_donor", "email", "phone", "is_active"})
+PARTNER_FIELDS = (
+    "name",
+    "partner_kind",
+    "siret",
+    "territory",
+    "habilitation_status",
+    "email",
+    "phone",
+    "is_active",
+)
+FUNDER_FIELDS = ("name", "funder_kind", "is_donor", "email", "phone", "is_active")
 # Roles a site manager may give inside their own site.
 SITE_MANAGER_GRANTABLE_ROLES = frozenset({Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER})
 TOKEN_BYTES = 32
@@ -113,8 +113,8 @@ def _full_clean(obj: Model, **kwargs) -> None:
         raise DomainError(_validation_message(error)) from error
 
 
-def _check_fields(data: Mapping[str, Any], allowed: frozenset[str]) -> None:
-    refused = sorted(set(data) - allowed)
+def _check_fields(data: Mapping[str, Any], allowed: Collection[str]) -> None:
+    refused = sorted(set(data).difference(allowed))
     if refused:
         raise DomainError(
             _("Vous ne pouvez pas modifier ces informations : %(fields)s.")

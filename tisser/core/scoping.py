@@ -22,9 +22,20 @@ def scope_q(membership, path: str) -> Q:
     return own
 
 
+def scope_paths_of(model) -> tuple[str, ...]:
+    """The owner path, then any other organisation that also sees the object.
+
+    A referral, for instance, belongs to its target site and is also seen by its partner.
+    """
+    return (model.scope_path, *getattr(model, "extra_scope_paths", ()))
+
+
 class ScopedQuerySet(models.QuerySet):
     def visible_to(self, membership):
-        return self.filter(scope_q(membership, self.model.scope_path))
+        condition = Q(pk__in=[])
+        for path in scope_paths_of(self.model):
+            condition |= scope_q(membership, path)
+        return self.filter(condition)
 
 
 def scoped_models():

@@ -1,0 +1,88 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tisser.core.models import TimeStampedModel
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("À envoyer")
+    SENT = "sent", _("Envoyé")
+    FAILED = "failed", _("Échec")
+    OPTED_OUT = "opted_out", _("Non envoyé : la personne a refusé ce canal")
+    NO_ADDRESS = "no_address", _("Non envoyé : pas de coordonnées")
+
+
+class Notification(TimeStampedModel):
+    """A record of one message: who, when, which template, status — never the message body.
+
+    ``event_key`` is unique, so one event never produces the same message twice, even if
+    the task runs again after a crash or a retry.
+    """
+
+    scope_path = "site"
+
+    site = models.ForeignKey(
+        "accounts.Site", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    event_key = models.CharField(max_length=200, unique=True)
+    channel = models.CharField(_("canal"), max_length=8, choices=Channel.choices)
+    template = models.CharField(_("modèle"), max_length=100)
+    recipient_kind = models.CharField(_("destinataire"), max_length=16)
+    # Links for the timeline and the referral history; ids only.
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    beneficiary = models.ForeignKey(
+        "beneficiaries.Beneficiary",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    status = models.CharField(
+        _("statut"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message envoyé")
+        verbose_name_plural = _("messages envoyés")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=DeliveryStatus.values), name="notification_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.template} ({self.get_status_display()})"
+
+
+class OptOut(models.Model):
+    """A phone number or e-mail address that asked not to receive messages on a channel."""
+
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    address = models.CharField(max_length=254)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("opposition")
+        verbose_name_plural = _("oppositions")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "address"], name="optout_unique_address")
+        ]
+
+    def __str__(self):
+        return f"{self.channel}:{self.address}"
