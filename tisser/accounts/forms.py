@@ -17,7 +17,14 @@ from tisser.accounts.enums import (
     Weekday,
 )
 from tisser.accounts.models import Funder, Organisation, Partner, Site, User
-from tisser.accounts.services import SITE_MANAGER_GRANTABLE_ROLES, Slot
+from tisser.accounts.services import (
+    FUNDER_FIELDS,
+    PARTNER_FIELDS,
+    SITE_FIELDS,
+    SITE_MANAGER_FIELDS,
+    SITE_MANAGER_GRANTABLE_ROLES,
+    Slot,
+)
 from tisser.accounts.validators import validate_siret
 
 PHONE_SEPARATORS_RE = re.compile(r"[\s.\-()]")
@@ -39,36 +46,45 @@ def clean_phone_number(value: str) -> str:
     return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
 
 
-class OrganisationContactMixin:
+class OrganisationForm(forms.ModelForm):
+    """Common ground of the site, partner and funder forms.
+
+    ``Meta.fields`` is the tuple of fields that the matching service accepts, so
+    ``changes()`` hands the service exactly what it expects.
+    """
+
     def clean_phone(self):
         return clean_phone_number(self.cleaned_data.get("phone", ""))
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+def coordinate_field(label, *, bound: int, help_text) -> forms.DecimalField:
+    """Latitude or longitude in decimal degrees, six decimals (the model's precision)."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=-bound,
+        max_value=bound,
+        max_digits=9,
+        decimal_places=6,
+        widget=forms.NumberInput(attrs={"step": "any"}),
+        help_text=help_text,
+    )
 
 
 # --- sites ------------------------------------------------------------------------------
 
 
-class SiteForm(OrganisationContactMixin, forms.ModelForm):
+class SiteForm(OrganisationForm):
     """Everything about a site, for network admins."""
 
-    latitude = forms.DecimalField(
-        label=_("Latitude"),
-        required=False,
-        min_value=-90,
-        max_value=90,
-        max_digits=9,
-        decimal_places=6,
-        widget=forms.NumberInput(attrs={"step": "any"}),
-        help_text=_("En degrés décimaux, par exemple 48.583148."),
+    latitude = coordinate_field(
+        _("Latitude"), bound=90, help_text=_("En degrés décimaux, par exemple 48.583148.")
     )
-    longitude = forms.DecimalField(
-        label=_("Longitude"),
-        required=False,
-        min_value=-180,
-        max_value=180,
-        max_digits=9,
-        decimal_places=6,
-        widget=forms.NumberInput(attrs={"step": "any"}),
-        help_text=_("En degrés décimaux, par exemple 7.745687."),
+    longitude = coordinate_field(
+        _("Longitude"), bound=180, help_text=_("En degrés décimaux, par exemple 7.745687.")
     )
     services = forms.MultipleChoiceField(
         label=_("Services proposés"),
@@ -79,20 +95,7 @@ class SiteForm(OrganisationContactMixin, forms.ModelForm):
 
     class Meta:
         model = Site
-        fields = [
-            "name",
-            "short_code",
-            "address",
-            "postal_code",
-            "city",
-            "latitude",
-            "longitude",
-            "phone",
-            "email",
-            "accessibility_notes",
-            "services",
-            "is_active",
-        ]
+        fields = SITE_FIELDS
         labels = {
             "name": _("Nom de l'espace"),
             "short_code": _("Code court"),
@@ -127,25 +130,12 @@ class SiteForm(OrganisationContactMixin, forms.ModelForm):
         # Keep the standard's order, whatever order the browser sent.
         return [code for code in PlaceService.values if code in chosen]
 
-    def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
 
 class SiteManagerForm(SiteForm):
     """What a site manager may change on their own site."""
 
     class Meta(SiteForm.Meta):
-        fields = [
-            "address",
-            "postal_code",
-            "city",
-            "latitude",
-            "longitude",
-            "phone",
-            "email",
-            "accessibility_notes",
-            "services",
-        ]
+        fields = SITE_MANAGER_FIELDS
 
 
 SLOTS_PER_DAY = (1, 2)
@@ -247,7 +237,7 @@ class OpeningHoursForm(forms.Form):
 # --- partners and funders ------------------------------------------------------------------
 
 
-class PartnerForm(OrganisationContactMixin, forms.ModelForm):
+class PartnerForm(OrganisationForm):
     siret = forms.CharField(
         label=_("SIRET (facultatif)"),
         required=False,
@@ -258,16 +248,7 @@ class PartnerForm(OrganisationContactMixin, forms.ModelForm):
 
     class Meta:
         model = Partner
-        fields = [
-            "name",
-            "partner_kind",
-            "siret",
-            "territory",
-            "habilitation_status",
-            "email",
-            "phone",
-            "is_active",
-        ]
+        fields = PARTNER_FIELDS
         labels = {
             "name": _("Nom du partenaire"),
             "partner_kind": _("Type de partenaire"),
@@ -285,14 +266,11 @@ class PartnerForm(OrganisationContactMixin, forms.ModelForm):
         validate_siret(siret)
         return siret
 
-    def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
-
-class FunderForm(OrganisationContactMixin, forms.ModelForm):
+class FunderForm(OrganisationForm):
     class Meta:
         model = Funder
-        fields = ["name", "funder_kind", "is_donor", "email", "phone", "is_active"]
+        fields = FUNDER_FIELDS
         labels = {
             "name": _("Nom du financeur ou donateur"),
             "funder_kind": _("Type"),
@@ -303,15 +281,28 @@ class FunderForm(OrganisationContactMixin, forms.ModelForm):
         }
         widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
 
-    def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
 
 def _with_all(choices, label):
     return [("", label), *choices]
 
 
-class PartnerFilterForm(forms.Form):
+class ExactMatchFilterForm(forms.Form):
+    """A list filter in which each chosen value keeps only the rows with that value.
+
+    Every field's name is the model field it filters on; an empty choice filters nothing,
+    and an invalid query string shows the whole list rather than an error.
+    """
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        for field, value in self.cleaned_data.items():
+            if value:
+                queryset = queryset.filter(**{field: value})
+        return queryset
+
+
+class PartnerFilterForm(ExactMatchFilterForm):
     partner_kind = forms.ChoiceField(
         label=_("Type"), required=False, choices=_with_all(PartnerKind.choices, _("Tous"))
     )
@@ -321,24 +312,11 @@ class PartnerFilterForm(forms.Form):
         choices=_with_all(HabilitationStatus.choices, _("Toutes")),
     )
 
-    def filter(self, queryset):
-        if not self.is_valid():
-            return queryset
-        for field in ("partner_kind", "habilitation_status"):
-            if self.cleaned_data.get(field):
-                queryset = queryset.filter(**{field: self.cleaned_data[field]})
-        return queryset
 
-
-class FunderFilterForm(forms.Form):
+class FunderFilterForm(ExactMatchFilterForm):
     funder_kind = forms.ChoiceField(
         label=_("Type"), required=False, choices=_with_all(FunderKind.choices, _("Tous"))
     )
-
-    def filter(self, queryset):
-        if self.is_valid() and self.cleaned_data.get("funder_kind"):
-            queryset = queryset.filter(funder_kind=self.cleaned_data["funder_kind"])
-        return queryset
 
 
 # --- members and invitations -------------------------------------------------------------------

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -76,6 +76,8 @@ FUNDER_FIELDS = ("name", "funder_kind", "is_donor", "email", "phone", "is_active
 SITE_MANAGER_GRANTABLE_ROLES = frozenset({Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER})
 TOKEN_BYTES = 32
 
+OrganisationT = TypeVar("OrganisationT", Site, Partner, Funder)
+
 
 class InvitationNotUsable(DomainError):
     """The link is unknown, expired, revoked or already used: all answered the same way."""
@@ -122,14 +124,42 @@ def _check_fields(data: Mapping[str, Any], allowed: Collection[str]) -> None:
         )
 
 
-def _apply_changes(obj: Model, data: Mapping[str, Any]) -> list[str]:
-    """Set the values that differ and return the names of the fields that changed."""
+def _create_in_actor_network(
+    model: type[OrganisationT], kind: OrganisationKind, actor: Membership, data: Mapping[str, Any]
+) -> OrganisationT:
+    """Validate and save a new site, partner or funder of the acting admin's network."""
+    organisation = model(network_id=actor.organisation_id, kind=kind, **data)
+    _full_clean(organisation)
+    organisation.save()
+    return organisation
+
+
+def _lock_in_scope(
+    model: type[OrganisationT], actor: Membership, pk: int, out_of_scope: str
+) -> OrganisationT:
+    """Re-read the row locked and through the actor's scope: the object the view fetched may
+    have changed, or left the scope, since; a concurrent edit waits for this one."""
+    locked = model.objects.visible_to(actor).select_for_update().filter(pk=pk).first()
+    if locked is None:
+        raise DomainError(out_of_scope)
+    return locked
+
+
+def _save_changed_fields(obj: Model, data: Mapping[str, Any]) -> list[str]:
+    """Set the values that differ, validate, save only those; return their sorted names.
+
+    Nothing is written (nor journaled by the callers) when nothing differs.
+    """
     changed = []
     for field, value in data.items():
         if getattr(obj, field) != value:
             setattr(obj, field, value)
             changed.append(field)
-    return sorted(changed)
+    changed.sort()
+    if changed:
+        _full_clean(obj)
+        obj.save(update_fields=[*changed, "updated_at"])
+    return changed
 
 
 def _site_of(organisation: Organisation) -> Site | None:
@@ -148,6 +178,12 @@ def _check_role_fits(role: str, organisation: Organisation) -> None:
             _("Ce rôle ne convient pas à cette organisation. Rôles possibles : %(roles)s.")
             % {"roles": allowed}
         )
+
+
+def _check_may_grant(actor: Membership, role: str) -> None:
+    """A site manager gives only the roles of their own site's team."""
+    if actor.role == Role.SITE_MANAGER and role not in SITE_MANAGER_GRANTABLE_ROLES:
+        raise DomainError(_("Votre rôle ne permet pas de donner ce rôle."))
 
 
 def _slots_key(slots: Iterable[Slot]) -> list[tuple[int, time, time]]:
@@ -187,9 +223,7 @@ def site_create(*, actor: Membership, data: Mapping[str, Any], opening_hours: li
     _require_role(actor, Role.NETWORK_ADMIN)
     _check_fields(data, SITE_FIELDS)
     with transaction.atomic():
-        site = Site(network_id=actor.organisation_id, kind=OrganisationKind.SITE, **data)
-        _full_clean(site)
-        site.save()
+        site = _create_in_actor_network(Site, OrganisationKind.SITE, actor, data)
         _replace_opening_hours(site, opening_hours)
         record(
             actor=actor.user,
@@ -214,13 +248,10 @@ def site_update(
     allowed = SITE_FIELDS if actor.role == Role.NETWORK_ADMIN else SITE_MANAGER_FIELDS
     _check_fields(data, allowed)
     with transaction.atomic():
-        locked = Site.objects.visible_to(actor).select_for_update().filter(pk=site.pk).first()
-        if locked is None:
-            raise DomainError(_("Cet espace n'est pas dans votre périmètre."))
-        changed = _apply_changes(locked, data)
-        if changed:
-            _full_clean(locked)
-            locked.save(update_fields=[*changed, "updated_at"])
+        locked = _lock_in_scope(
+            Site, actor, site.pk, _("Cet espace n'est pas dans votre périmètre.")
+        )
+        changed = _save_changed_fields(locked, data)
         if opening_hours is not None and _replace_opening_hours(locked, opening_hours):
             changed.append("opening_hours")
         if changed:
@@ -241,9 +272,7 @@ def partner_create(*, actor: Membership, data: Mapping[str, Any]) -> Partner:
     _require_role(actor, Role.NETWORK_ADMIN)
     _check_fields(data, PARTNER_FIELDS)
     with transaction.atomic():
-        partner = Partner(network_id=actor.organisation_id, kind=OrganisationKind.PARTNER, **data)
-        _full_clean(partner)
-        partner.save()
+        partner = _create_in_actor_network(Partner, OrganisationKind.PARTNER, actor, data)
         record(
             actor=actor.user,
             action="partner.created",
@@ -260,13 +289,11 @@ def partner_update(*, actor: Membership, partner: Partner, data: Mapping[str, An
     _require_role(actor, Role.NETWORK_ADMIN)
     _check_fields(data, PARTNER_FIELDS)
     with transaction.atomic():
-        locked = Partner.objects.visible_to(actor).select_for_update().filter(pk=partner.pk).first()
-        if locked is None:
-            raise DomainError(_("Ce partenaire n'est pas dans votre périmètre."))
-        changed = _apply_changes(locked, data)
+        locked = _lock_in_scope(
+            Partner, actor, partner.pk, _("Ce partenaire n'est pas dans votre périmètre.")
+        )
+        changed = _save_changed_fields(locked, data)
         if changed:
-            _full_clean(locked)
-            locked.save(update_fields=[*changed, "updated_at"])
             payload: dict[str, Any] = {"fields": changed}
             if "habilitation_status" in changed:
                 payload["habilitation_status"] = locked.habilitation_status
@@ -278,9 +305,7 @@ def funder_create(*, actor: Membership, data: Mapping[str, Any]) -> Funder:
     _require_role(actor, Role.NETWORK_ADMIN)
     _check_fields(data, FUNDER_FIELDS)
     with transaction.atomic():
-        funder = Funder(network_id=actor.organisation_id, kind=OrganisationKind.FUNDER, **data)
-        _full_clean(funder)
-        funder.save()
+        funder = _create_in_actor_network(Funder, OrganisationKind.FUNDER, actor, data)
         record(
             actor=actor.user,
             action="funder.created",
@@ -294,13 +319,11 @@ def funder_update(*, actor: Membership, funder: Funder, data: Mapping[str, Any])
     _require_role(actor, Role.NETWORK_ADMIN)
     _check_fields(data, FUNDER_FIELDS)
     with transaction.atomic():
-        locked = Funder.objects.visible_to(actor).select_for_update().filter(pk=funder.pk).first()
-        if locked is None:
-            raise DomainError(_("Ce financeur n'est pas dans votre périmètre."))
-        changed = _apply_changes(locked, data)
+        locked = _lock_in_scope(
+            Funder, actor, funder.pk, _("Ce financeur n'est pas dans votre périmètre.")
+        )
+        changed = _save_changed_fields(locked, data)
         if changed:
-            _full_clean(locked)
-            locked.save(update_fields=[*changed, "updated_at"])
             record(
                 actor=actor.user, action="funder.updated", obj=locked, payload={"fields": changed}
             )
@@ -354,8 +377,7 @@ def member_invite(
         visible = Organisation.objects.visible_to(actor).active().filter(pk=organisation.pk)
         if not visible.exists():
             raise DomainError(_("Vous ne pouvez pas inviter dans cette organisation."))
-        if actor.role == Role.SITE_MANAGER and role not in SITE_MANAGER_GRANTABLE_ROLES:
-            raise DomainError(_("Votre rôle ne permet pas de donner ce rôle."))
+        _check_may_grant(actor, role)
         _check_role_fits(role, organisation)
         already_member = Membership.objects.filter(
             organisation=organisation, user__email__iexact=email, is_active=True
@@ -537,38 +559,48 @@ def _is_last_site_manager(membership: Membership) -> bool:
     return not list(others.values_list("pk", flat=True))
 
 
+def _refuse_if_last_site_manager(actor: Membership, locked: Membership) -> None:
+    """A site manager may not leave their space without an active manager (an admin may)."""
+    if actor.role == Role.SITE_MANAGER and _is_last_site_manager(locked):
+        raise DomainError(
+            _(
+                "C'est le dernier responsable actif de cet espace : nommez d'abord "
+                "un autre responsable."
+            )
+        )
+
+
+def _record_member_event(
+    actor: Membership, action: str, member: Membership, **details: Any
+) -> None:
+    """Journal a change of a membership: ids and role codes only, never names or e-mails."""
+    record(
+        actor=actor.user,
+        action=action,
+        obj=member,
+        site=_site_of(member.organisation),
+        payload={
+            "membership_id": member.pk,
+            "organisation_id": member.organisation_id,
+            **details,
+        },
+    )
+
+
 def member_change_role(*, actor: Membership, membership: Membership, role: str) -> Membership:
     _require_role(actor, Role.NETWORK_ADMIN, Role.SITE_MANAGER)
     with transaction.atomic():
         locked = _lock_member(actor, membership)
-        if actor.role == Role.SITE_MANAGER and role not in SITE_MANAGER_GRANTABLE_ROLES:
-            raise DomainError(_("Votre rôle ne permet pas de donner ce rôle."))
+        _check_may_grant(actor, role)
         _check_role_fits(role, locked.organisation)
         if locked.role == role:
             raise DomainError(_("Ce membre a déjà ce rôle."))
-        if actor.role == Role.SITE_MANAGER and _is_last_site_manager(locked):
-            raise DomainError(
-                _(
-                    "C'est le dernier responsable actif de cet espace : nommez d'abord "
-                    "un autre responsable."
-                )
-            )
+        _refuse_if_last_site_manager(actor, locked)
         old_role = locked.role
         locked.role = role
         _full_clean(locked)
         locked.save(update_fields=["role", "updated_at"])
-        record(
-            actor=actor.user,
-            action="member.role_changed",
-            obj=locked,
-            site=_site_of(locked.organisation),
-            payload={
-                "membership_id": locked.pk,
-                "organisation_id": locked.organisation_id,
-                "old_role": old_role,
-                "new_role": role,
-            },
-        )
+        _record_member_event(actor, "member.role_changed", locked, old_role=old_role, new_role=role)
     return locked
 
 
@@ -580,27 +612,11 @@ def member_deactivate(*, actor: Membership, membership: Membership) -> Membershi
             raise DomainError(_("Vous ne pouvez pas désactiver votre propre accès."))
         if not locked.is_active:
             raise DomainError(_("Ce membre est déjà désactivé."))
-        if actor.role == Role.SITE_MANAGER and _is_last_site_manager(locked):
-            raise DomainError(
-                _(
-                    "C'est le dernier responsable actif de cet espace : nommez d'abord "
-                    "un autre responsable."
-                )
-            )
+        _refuse_if_last_site_manager(actor, locked)
         locked.is_active = False
         locked.deactivated_at = timezone.now()
         locked.save(update_fields=["is_active", "deactivated_at", "updated_at"])
-        record(
-            actor=actor.user,
-            action="member.deactivated",
-            obj=locked,
-            site=_site_of(locked.organisation),
-            payload={
-                "membership_id": locked.pk,
-                "organisation_id": locked.organisation_id,
-                "role": locked.role,
-            },
-        )
+        _record_member_event(actor, "member.deactivated", locked, role=locked.role)
     return locked
 
 
@@ -616,15 +632,5 @@ def member_reactivate(*, actor: Membership, membership: Membership) -> Membershi
         locked.is_active = True
         locked.deactivated_at = None
         locked.save(update_fields=["is_active", "deactivated_at", "updated_at"])
-        record(
-            actor=actor.user,
-            action="member.reactivated",
-            obj=locked,
-            site=_site_of(locked.organisation),
-            payload={
-                "membership_id": locked.pk,
-                "organisation_id": locked.organisation_id,
-                "role": locked.role,
-            },
-        )
+        _record_member_event(actor, "member.reactivated", locked, role=locked.role)
     return locked
