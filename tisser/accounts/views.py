@@ -1,12 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tisser.accounts import forms, selectors, services
@@ -22,15 +20,10 @@ from tisser.accounts.models import (
 )
 from tisser.core.access import public, require_roles, scoped_object
 from tisser.core.errors import DomainError
+from tisser.core.views_helpers import FORM_HAS_ERRORS, confirm_page, render_list, submit_forms
 
-PAGE_SIZE = 50
 ADMIN = (Role.NETWORK_ADMIN,)
 TEAM_MANAGERS = (Role.NETWORK_ADMIN, Role.SITE_MANAGER)
-FORM_HAS_ERRORS = gettext_lazy("Le formulaire contient des erreurs : corrigez les champs signalés.")
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _scoped(model, *roles):
@@ -47,28 +40,26 @@ def _scoped(model, *roles):
 
 @require_roles(*ADMIN)
 def site_list(request):
-    page = _page(request, selectors.site_list(membership=request.membership))
-    return render(request, "accounts/site_list.html", {"page": page})
+    return render_list(
+        request, "accounts/site_list.html", selectors.site_list(membership=request.membership)
+    )
 
 
 @require_roles(*ADMIN)
 def site_create(request):
     form = forms.SiteForm(request.POST or None, initial={"is_active": True})
     hours_form = forms.OpeningHoursForm(request.POST or None, prefix="hours")
-    if request.method == "POST":
-        if form.is_valid() and hours_form.is_valid():
-            try:
-                site = services.site_create(
-                    actor=request.membership, data=form.changes(), opening_hours=hours_form.slots
-                )
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(
-                    request, _("L'espace « %(name)s » a été créé.") % {"name": site.name}
-                )
-                return redirect("accounts:site_list")
-        messages.error(request, FORM_HAS_ERRORS)
+
+    def create():
+        return services.site_create(
+            actor=request.membership, data=form.changes(), opening_hours=hours_form.slots
+        )
+
+    submission = submit_forms(request, form, hours_form, action=create)
+    if submission.succeeded:
+        site = submission.result
+        messages.success(request, _("L'espace « %(name)s » a été créé.") % {"name": site.name})
+        return redirect("accounts:site_list")
     return render(
         request,
         "accounts/site_form.html",
@@ -83,26 +74,24 @@ def site_edit(request, obj):
     )
     form = form_class(request.POST or None, instance=obj)
     hours_form = forms.OpeningHoursForm(request.POST or None, prefix="hours", site=obj)
-    if request.method == "POST":
-        if form.is_valid() and hours_form.is_valid():
-            try:
-                changed = services.site_update(
-                    actor=request.membership,
-                    site=obj,
-                    data=form.changes(),
-                    opening_hours=hours_form.slots,
-                )
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                if changed:
-                    messages.success(request, _("Les modifications sont enregistrées."))
-                else:
-                    messages.info(request, _("Aucune modification à enregistrer."))
-                if request.membership.role == Role.NETWORK_ADMIN:
-                    return redirect("accounts:site_list")
-                return redirect("core:home")
-        messages.error(request, FORM_HAS_ERRORS)
+
+    def update():
+        return services.site_update(
+            actor=request.membership,
+            site=obj,
+            data=form.changes(),
+            opening_hours=hours_form.slots,
+        )
+
+    submission = submit_forms(request, form, hours_form, action=update)
+    if submission.succeeded:
+        if submission.result:  # the names of the changed fields
+            messages.success(request, _("Les modifications sont enregistrées."))
+        else:
+            messages.info(request, _("Aucune modification à enregistrer."))
+        if request.membership.role == Role.NETWORK_ADMIN:
+            return redirect("accounts:site_list")
+        return redirect("core:home")
     return render(
         request,
         "accounts/site_form.html",
@@ -115,62 +104,47 @@ def site_edit(request, obj):
 
 @require_roles(*ADMIN)
 def partner_list(request):
-    filters = forms.PartnerFilterForm(request.GET or None)
-    queryset = filters.filter(selectors.partner_list(membership=request.membership))
-    return render(
+    return render_list(
         request,
         "accounts/partner_list.html",
-        {"page": _page(request, queryset), "filters": filters},
+        selectors.partner_list(membership=request.membership),
+        filters=forms.PartnerFilterForm(request.GET or None),
     )
 
 
-def _organisation_form_view(request, *, form, save, template, success_message, list_url):
-    """Shared flow of the partner and funder forms: validate, one service call, redirect."""
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                name = save(form.changes())
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, success_message % {"name": name})
-                return redirect(list_url)
-        messages.error(request, FORM_HAS_ERRORS)
+def _organisation_form_page(request, form, *, service, template, list_url, success_message):
+    """The partner and funder create and edit pages: one form, one service call taking the
+    form's changes, then back to the list with a message naming the organisation."""
+    submission = submit_forms(request, form, action=lambda: service(form.changes()))
+    if submission.succeeded:
+        messages.success(request, success_message % {"name": form.cleaned_data["name"]})
+        return redirect(list_url)
     return render(request, template, {"form": form})
 
 
 @require_roles(*ADMIN)
 def partner_create(request):
-    form = forms.PartnerForm(request.POST or None)
-
-    def create(data):
-        return services.partner_create(actor=request.membership, data=data).name
-
-    return _organisation_form_view(
+    return _organisation_form_page(
         request,
-        form=form,
-        save=create,
+        forms.PartnerForm(request.POST or None),
+        service=lambda data: services.partner_create(actor=request.membership, data=data),
         template="accounts/partner_form.html",
-        success_message=_("Le partenaire « %(name)s » a été créé."),
         list_url="accounts:partner_list",
+        success_message=_("Le partenaire « %(name)s » a été créé."),
     )
 
 
 @_scoped(Partner, *ADMIN)
 def partner_edit(request, obj):
-    form = forms.PartnerForm(request.POST or None, instance=obj)
-
-    def update(data):
-        services.partner_update(actor=request.membership, partner=obj, data=data)
-        return data["name"]
-
-    return _organisation_form_view(
+    return _organisation_form_page(
         request,
-        form=form,
-        save=update,
+        forms.PartnerForm(request.POST or None, instance=obj),
+        service=lambda data: services.partner_update(
+            actor=request.membership, partner=obj, data=data
+        ),
         template="accounts/partner_form.html",
-        success_message=_("Le partenaire « %(name)s » est à jour."),
         list_url="accounts:partner_list",
+        success_message=_("Le partenaire « %(name)s » est à jour."),
     )
 
 
@@ -179,45 +153,37 @@ def partner_edit(request, obj):
 
 @require_roles(*ADMIN)
 def funder_list(request):
-    filters = forms.FunderFilterForm(request.GET or None)
-    queryset = filters.filter(selectors.funder_list(membership=request.membership))
-    return render(
-        request, "accounts/funder_list.html", {"page": _page(request, queryset), "filters": filters}
+    return render_list(
+        request,
+        "accounts/funder_list.html",
+        selectors.funder_list(membership=request.membership),
+        filters=forms.FunderFilterForm(request.GET or None),
     )
 
 
 @require_roles(*ADMIN)
 def funder_create(request):
-    form = forms.FunderForm(request.POST or None)
-
-    def create(data):
-        return services.funder_create(actor=request.membership, data=data).name
-
-    return _organisation_form_view(
+    return _organisation_form_page(
         request,
-        form=form,
-        save=create,
+        forms.FunderForm(request.POST or None),
+        service=lambda data: services.funder_create(actor=request.membership, data=data),
         template="accounts/funder_form.html",
-        success_message=_("Le financeur « %(name)s » a été créé."),
         list_url="accounts:funder_list",
+        success_message=_("Le financeur « %(name)s » a été créé."),
     )
 
 
 @_scoped(Funder, *ADMIN)
 def funder_edit(request, obj):
-    form = forms.FunderForm(request.POST or None, instance=obj)
-
-    def update(data):
-        services.funder_update(actor=request.membership, funder=obj, data=data)
-        return data["name"]
-
-    return _organisation_form_view(
+    return _organisation_form_page(
         request,
-        form=form,
-        save=update,
+        forms.FunderForm(request.POST or None, instance=obj),
+        service=lambda data: services.funder_update(
+            actor=request.membership, funder=obj, data=data
+        ),
         template="accounts/funder_form.html",
-        success_message=_("Le financeur « %(name)s » est à jour."),
         list_url="accounts:funder_list",
+        success_message=_("Le financeur « %(name)s » est à jour."),
     )
 
 
@@ -226,38 +192,33 @@ def funder_edit(request, obj):
 
 @require_roles(*TEAM_MANAGERS)
 def member_list(request):
-    filters = forms.MemberFilterForm(request.GET or None, membership=request.membership)
-    queryset = filters.filter(selectors.member_list(membership=request.membership))
-    return render(
+    return render_list(
         request,
         "accounts/member_list.html",
-        {"page": _page(request, queryset), "filters": filters},
+        selectors.member_list(membership=request.membership),
+        filters=forms.MemberFilterForm(request.GET or None, membership=request.membership),
     )
 
 
 @require_roles(*TEAM_MANAGERS)
 def member_invite(request):
     form = forms.InvitationForm(request.POST or None, membership=request.membership)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.member_invite(
-                    actor=request.membership,
-                    organisation=form.cleaned_data["organisation"],
-                    email=form.cleaned_data["email"],
-                    role=form.cleaned_data["role"],
-                    base_url=request.build_absolute_uri("/"),
-                )
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(
-                    request,
-                    _("L'invitation est envoyée à %(email)s.")
-                    % {"email": form.cleaned_data["email"]},
-                )
-                return redirect("accounts:invitation_list")
-        messages.error(request, FORM_HAS_ERRORS)
+
+    def invite():
+        return services.member_invite(
+            actor=request.membership,
+            organisation=form.cleaned_data["organisation"],
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            base_url=request.build_absolute_uri("/"),
+        )
+
+    if submit_forms(request, form, action=invite).succeeded:
+        messages.success(
+            request,
+            _("L'invitation est envoyée à %(email)s.") % {"email": form.cleaned_data["email"]},
+        )
+        return redirect("accounts:invitation_list")
     return render(request, "accounts/member_invite.html", {"form": form})
 
 
@@ -271,6 +232,8 @@ def _member_list_url(membership):
 
 @_scoped(Membership, *TEAM_MANAGERS)
 def member_role(request, obj):
+    # Written out rather than through submit_forms: a refused change (same role, last
+    # manager…) shows its reason alone, without the "form has errors" banner.
     form = forms.MemberRoleForm(request.POST or None, membership=obj, actor=request.membership)
     if request.method == "POST":
         if form.is_valid():
@@ -288,38 +251,27 @@ def member_role(request, obj):
     return render(request, "accounts/member_role.html", {"form": form, "member": obj})
 
 
-def _member_toggle(request, obj, *, service, template, success_message):
-    error = None
-    if request.method == "POST":
-        try:
-            service(actor=request.membership, membership=obj)
-        except DomainError as refused:
-            error = refused.message
-        else:
-            messages.success(request, success_message)
-            return HttpResponseRedirect(_member_list_url(obj))
-    return render(request, template, {"member": obj, "error": error}, status=400 if error else 200)
-
-
 @_scoped(Membership, *TEAM_MANAGERS)
 def member_deactivate(request, obj):
-    return _member_toggle(
+    return confirm_page(
         request,
-        obj,
-        service=services.member_deactivate,
+        action=lambda: services.member_deactivate(actor=request.membership, membership=obj),
         template="accounts/member_deactivate.html",
+        context={"member": obj},
         success_message=_("Le membre est désactivé : il n'a plus accès à cette organisation."),
+        success_url=_member_list_url(obj),
     )
 
 
 @_scoped(Membership, *TEAM_MANAGERS)
 def member_reactivate(request, obj):
-    return _member_toggle(
+    return confirm_page(
         request,
-        obj,
-        service=services.member_reactivate,
+        action=lambda: services.member_reactivate(actor=request.membership, membership=obj),
         template="accounts/member_reactivate.html",
+        context={"member": obj},
         success_message=_("Le membre est réactivé."),
+        success_url=_member_list_url(obj),
     )
 
 
@@ -328,26 +280,22 @@ def member_reactivate(request, obj):
 
 @require_roles(*TEAM_MANAGERS)
 def invitation_list(request):
-    page = _page(request, selectors.pending_invitation_list(membership=request.membership))
-    return render(request, "accounts/invitation_list.html", {"page": page})
+    return render_list(
+        request,
+        "accounts/invitation_list.html",
+        selectors.pending_invitation_list(membership=request.membership),
+    )
 
 
 @_scoped(Invitation, *TEAM_MANAGERS)
 def invitation_revoke(request, obj):
-    error = None
-    if request.method == "POST":
-        try:
-            services.invitation_revoke(actor=request.membership, invitation=obj)
-        except DomainError as refused:
-            error = refused.message
-        else:
-            messages.success(request, _("L'invitation est annulée : le lien ne marche plus."))
-            return redirect("accounts:invitation_list")
-    return render(
+    return confirm_page(
         request,
-        "accounts/invitation_revoke.html",
-        {"invitation": obj, "error": error},
-        status=400 if error else 200,
+        action=lambda: services.invitation_revoke(actor=request.membership, invitation=obj),
+        template="accounts/invitation_revoke.html",
+        context={"invitation": obj},
+        success_message=_("L'invitation est annulée : le lien ne marche plus."),
+        success_url="accounts:invitation_list",
     )
 
 

@@ -1,0 +1,94 @@
+"""Small building blocks of the staff pages, so that every list and form page behaves alike.
+
+The views stay thin and explicit: each one still names its permission, its service call,
+its success message and where it goes next; these helpers only hold the steps that would
+otherwise be written out the same way in every app.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Page, Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
+
+from tisser.core.errors import DomainError
+
+# House rule: every list is paginated, 50 rows per page.
+PAGE_SIZE = 50
+FORM_HAS_ERRORS = gettext_lazy("Le formulaire contient des erreurs : corrigez les champs signalés.")
+
+
+def paginate(request, queryset) -> Page:
+    """The page asked for in ``?page=``; a missing or wrong number gives the first or last."""
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def render_list(request, template: str, queryset, *, filters=None) -> HttpResponse:
+    """A paginated list page, narrowed first by an optional filter form (``filters.filter``)."""
+    context = {}
+    if filters is not None:
+        queryset = filters.filter(queryset)
+        context["filters"] = filters
+    context["page"] = paginate(request, queryset)
+    return render(request, template, context)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What became of a form page's POST: whether the service call went through, and what
+    it returned (the new object, the changed fields…)."""
+
+    succeeded: bool
+    result: Any = None
+
+
+def submit_forms(request, *bound_forms: forms.BaseForm, action: Callable[[], Any]) -> Submission:
+    """Run ``action`` (one service call) on a POST whose forms are all valid.
+
+    A refusal (``DomainError``) lands on the first form as a non-field error, and nothing
+    was changed. Whenever the page is shown again after a POST, a banner says that the
+    form needs corrections. On success the caller says so and redirects.
+    """
+    if request.method != "POST":
+        return Submission(succeeded=False)
+    if all(form.is_valid() for form in bound_forms):
+        try:
+            result = action()
+        except DomainError as error:
+            bound_forms[0].add_error(None, error.message)
+        else:
+            return Submission(succeeded=True, result=result)
+    messages.error(request, FORM_HAS_ERRORS)
+    return Submission(succeeded=False)
+
+
+def confirm_page(
+    request,
+    *,
+    action: Callable[[], Any],
+    template: str,
+    context: dict,
+    success_message: str,
+    success_url: str,
+) -> HttpResponse:
+    """A page that asks to confirm one action: the POST runs it (one service call).
+
+    Done: a success message and a redirect to ``success_url`` (a URL or a URL name).
+    Refused: the same page again with the French reason as ``error``, answered with
+    status 400 so that HTMX and tests see the refusal.
+    """
+    error = None
+    if request.method == "POST":
+        try:
+            action()
+        except DomainError as refused:
+            error = refused.message
+        else:
+            messages.success(request, success_message)
+            return redirect(success_url)
+    return render(request, template, {**context, "error": error}, status=400 if error else 200)
