@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import (
@@ -487,6 +488,11 @@ def _demo_email(local: str) -> str:
     return f"{local}@{DEMO_EMAIL_DOMAIN}"
 
 
+def _optional_demo_email(local: str) -> str:
+    """Some demo partners and funders have no contact address: keep the field empty."""
+    return _demo_email(local) if local else ""
+
+
 LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin(_demo_email("admin"), "Nadia", "Benali", Role.NETWORK_ADMIN, NETWORK_NAME),
     DemoLogin(
@@ -581,8 +587,7 @@ def seed_demo_network() -> SeedResult:
         email=_demo_email(NETWORK_EMAIL_LOCAL),
         phone=NETWORK_PHONE,
     )
-    network.full_clean()
-    network.save()
+    _validate_and_save(network)
 
     organisations: dict[str, Organisation] = {NETWORK_NAME: network}
     sites_by_code: dict[str, Site] = {}
@@ -603,8 +608,7 @@ def seed_demo_network() -> SeedResult:
             accessibility_notes=site_spec.accessibility_notes,
             services=[str(service) for service in site_spec.services],
         )
-        site.full_clean()
-        site.save()
+        _validate_and_save(site)
         organisations[site_spec.name] = site
         sites_by_code[site_spec.short_code] = site
         for weekday, slots in sorted(site_spec.hours.items()):
@@ -625,10 +629,9 @@ def seed_demo_network() -> SeedResult:
             territory=partner_spec.territory,
             habilitation_status=partner_spec.habilitation_status,
             phone=partner_spec.phone,
-            email=_demo_email(partner_spec.email_local) if partner_spec.email_local else "",
+            email=_optional_demo_email(partner_spec.email_local),
         )
-        partner.full_clean()
-        partner.save()
+        _validate_and_save(partner)
         organisations[partner_spec.name] = partner
 
     for funder_spec in FUNDERS:
@@ -638,10 +641,9 @@ def seed_demo_network() -> SeedResult:
             name=funder_spec.name,
             funder_kind=funder_spec.funder_kind,
             is_donor=funder_spec.is_donor,
-            email=_demo_email(funder_spec.email_local) if funder_spec.email_local else "",
+            email=_optional_demo_email(funder_spec.email_local),
         )
-        funder.full_clean()
-        funder.save()
+        _validate_and_save(funder)
         organisations[funder_spec.name] = funder
 
     # One hash for every demo account: hashing ~40 times would slow `make run` for nothing.
@@ -653,8 +655,7 @@ def seed_demo_network() -> SeedResult:
         nonlocal users
         user = User(email=email, first_name=first_name, last_name=last_name)
         user.password = password_hash
-        user.full_clean()
-        user.save()
+        _validate_and_save(user)
         _add_verified_address(user)
         users += 1
         return user
@@ -700,6 +701,12 @@ def seed_demo_network() -> SeedResult:
         },
     )
     return result
+
+
+def _validate_and_save(row: Model) -> None:
+    """Seed rows skip the services (no actor, no journal per row), never the validation."""
+    row.full_clean()
+    row.save()
 
 
 def _add_verified_address(user: User) -> None:
