@@ -8,6 +8,8 @@ from tisser.core.models import TimeStampedModel
 class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
     EMAIL = "email", _("E-mail")
+    # The person asked to be called: no message is sent, the site's team calls them.
+    CALL = "call", _("Appel par l'espace")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -16,6 +18,13 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Échec")
     OPTED_OUT = "opted_out", _("Non envoyé : la personne a refusé ce canal")
     NO_ADDRESS = "no_address", _("Non envoyé : pas de coordonnées")
+    TO_CALL = "to_call", _("Pas de message : l'espace appelle la personne")
+
+
+class RecipientKind(models.TextChoices):
+    PERSON = "person", _("La personne")
+    REFERRER = "referrer", _("Le prescripteur")
+    SITE_TEAM = "site_team", _("L'équipe de l'espace")
 
 
 class Notification(TimeStampedModel):
@@ -33,7 +42,11 @@ class Notification(TimeStampedModel):
     event_key = models.CharField(max_length=200, unique=True)
     channel = models.CharField(_("canal"), max_length=8, choices=Channel.choices)
     template = models.CharField(_("modèle"), max_length=100)
-    recipient_kind = models.CharField(_("destinataire"), max_length=16)
+    recipient_kind = models.CharField(
+        _("destinataire"), max_length=16, choices=RecipientKind.choices
+    )
+    # The person asked that messages go through their referrer: the e-mail went to the referrer.
+    via_referrer = models.BooleanField(_("par le prescripteur"), default=False)
     # Links for the timeline and the referral history; ids only.
     referral = models.ForeignKey(
         "referrals.Referral",
@@ -63,6 +76,10 @@ class Notification(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=DeliveryStatus.values), name="notification_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient_kind__in=RecipientKind.values),
+                name="notification_recipient_kind_valid",
             ),
         ]
 

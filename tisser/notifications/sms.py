@@ -1,0 +1,128 @@
+"""SMS backends, chosen by settings.SMS_BACKEND like Django's e-mail backends.
+
+- ``FileSmsBackend``: one text file per SMS under settings.SMS_FILE_PATH (dev, demo, e2e).
+- ``LocmemSmsBackend``: appends to ``tisser.notifications.sms.outbox`` (tests).
+- ``HttpSmsBackend``: posts JSON to a provider (settings.SMS_HTTP_URL, SMS_HTTP_API_KEY,
+  SMS_SENDER). A 4xx answer is a permanent failure; a 5xx answer, a timeout or a network
+  error is temporary and the task tries again later.
+
+Backends raise ``SmsError`` and never log the text or the number: both are personal data.
+"""
+
+import json
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class SmsError(Exception):
+    """The SMS was not sent. ``permanent`` failures are not tried again."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class SmsMessage:
+    to: str
+    text: str
+    sender: str
+
+
+# Filled by LocmemSmsBackend; tests empty it between runs.
+outbox: list[SmsMessage] = []
+
+
+class BaseSmsBackend:
+    def __init__(self) -> None:
+        self.sender = settings.SMS_SENDER
+
+    def send(self, to_e164: str, text: str) -> None:
+        """Send one SMS to an E.164 number, or raise SmsError."""
+        raise NotImplementedError
+
+
+class LocmemSmsBackend(BaseSmsBackend):
+    def send(self, to_e164: str, text: str) -> None:
+        outbox.append(SmsMessage(to=to_e164, text=text, sender=self.sender))
+
+
+class FileSmsBackend(BaseSmsBackend):
+    """Writes each SMS to its own file, named by time so a directory listing reads in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.directory = Path(settings.SMS_FILE_PATH)
+
+    def send(self, to_e164: str, text: str) -> None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            name = f"{timezone.now():%Y%m%d-%H%M%S-%f}-{uuid.uuid4().hex[:8]}.txt"
+            content = f"To: {to_e164}\nFrom: {self.sender}\n\n{text}\n"
+            (self.directory / name).write_text(content, encoding="utf-8")
+        except OSError as exc:
+            raise SmsError(f"file backend: {type(exc).__name__}") from exc
+
+
+class HttpSmsBackend(BaseSmsBackend):
+    """A JSON-over-HTTPS provider.
+
+    Request: ``POST SMS_HTTP_URL`` with headers ``X-API-Key: SMS_HTTP_API_KEY`` and
+    ``Content-Type: application/json``, body ``{"to": "+33612345678", "sender": "TISSER",
+    "text": "..."}``. Any 2xx answer means the provider accepted the message. A provider
+    with another request shape needs a subclass overriding ``build_request``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.url = settings.SMS_HTTP_URL or ""
+        self.api_key = settings.SMS_HTTP_API_KEY or ""
+        self.timeout = settings.SMS_HTTP_TIMEOUT_SECONDS
+        if not self.url or not self.api_key:
+            raise ImproperlyConfigured("HttpSmsBackend needs SMS_HTTP_URL and SMS_HTTP_API_KEY.")
+        parts = urlsplit(self.url)
+        # The key and the messages travel in clear over plain HTTP: only the loopback may use it.
+        if parts.scheme != "https" and not (
+            parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+        ):
+            raise ImproperlyConfigured("SMS_HTTP_URL must be an https:// address.")
+
+    def build_request(self, to_e164: str, text: str) -> urllib.request.Request:
+        body = json.dumps({"to": to_e164, "sender": self.sender, "text": text}).encode()
+        return urllib.request.Request(  # noqa: S310 (scheme checked in __init__)
+            self.url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+                "X-API-Key": self.api_key,
+            },
+        )
+
+    def send(self, to_e164: str, text: str) -> None:
+        request = self.build_request(to_e164, text)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                response.read()
+        except urllib.error.HTTPError as exc:
+            # 4xx: the provider refuses this message (bad number, bad key): trying again is useless.
+            raise SmsError(f"provider answered HTTP {exc.code}", permanent=exc.code < 500) from exc
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise SmsError(f"provider unreachable: {type(exc).__name__}") from exc
+
+
+def get_sms_backend() -> BaseSmsBackend:
+    backend_class = import_string(settings.SMS_BACKEND)
+    return backend_class()
