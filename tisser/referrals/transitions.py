@@ -1,0 +1,688 @@
+"""The referral state machine: the explicit transition table and one service per transition.
+
+Every service
+
+- locks the referral row (``select_for_update``) inside ``transaction.atomic()`` and works
+  on that fresh copy, so two people clicking at once cannot both move it;
+- checks the acting membership's role and scope, then the table (``TRANSITIONS``);
+- writes one :class:`ReferralEvent` (from, to, actor, time) and one journal entry in the
+  same transaction, and queues the messages with ``notify(...)`` under deterministic
+  event keys (the same event never sends twice);
+- refuses with :class:`DomainError` (French message) and changes nothing otherwise.
+
+``actor`` is the acting :class:`Membership` (``request.membership``); ``referral_expire``
+is run by the system (``actor=None``) from ``manage.py referrals_housekeeping``.
+
+Role rules (docs/decisions/0006-referral-lifecycle.md):
+
+- *referrer side* — the partner referrers of the referral's partner (or, for a list
+  imported by a site without a partner, that site's manager and mediators): submit, cancel;
+- *site side* — the site manager and mediators of the target site, and the network admins
+  of its network: accept, reject, rebook, mark came / no show. Volunteers do none of it;
+- *moderation* — the network admins of the referral's network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tisser.accounts.enums import HabilitationStatus, Role
+from tisser.accounts.models import Membership, Partner
+from tisser.core.errors import DomainError
+from tisser.core.journal import record
+from tisser.core.validators import reject_nir
+from tisser.referrals.enums import (
+    ANSWER_DELAY_DAYS,
+    NO_SHOW_DELAY_DAYS,
+    AppointmentStatus,
+    ReferralSource,
+    ReferralStatus,
+    RejectionReason,
+)
+from tisser.referrals.models import Appointment, Referral, ReferralEvent
+
+S = ReferralStatus
+
+# Actions, named after the services that perform them.
+SUBMIT = "submit"
+MODERATION_APPROVE = "moderation_approve"
+MODERATION_REJECT = "moderation_reject"
+ACCEPT = "accept"
+REJECT = "reject"
+REBOOK = "rebook"
+MARK_CAME = "mark_came"
+MARK_NO_SHOW = "mark_no_show"
+CANCEL = "cancel"
+EXPIRE = "expire"
+
+# The explicit transition table: (from, to) -> the actions that may make that move.
+# Rebooking and recording a no-show keep the referral accepted: they are history rows
+# "accepted -> accepted" (the appointment changes, the status does not).
+TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (S.DRAFT, S.SUBMITTED): frozenset({SUBMIT}),
+    (S.DRAFT, S.MODERATION_PENDING): frozenset({SUBMIT}),
+    (S.DRAFT, S.CANCELLED): frozenset({CANCEL}),
+    (S.MODERATION_PENDING, S.SUBMITTED): frozenset({MODERATION_APPROVE}),
+    (S.MODERATION_PENDING, S.MODERATION_REJECTED): frozenset({MODERATION_REJECT}),
+    (S.MODERATION_PENDING, S.CANCELLED): frozenset({CANCEL}),
+    (S.SUBMITTED, S.ACCEPTED): frozenset({ACCEPT}),
+    (S.SUBMITTED, S.REJECTED): frozenset({REJECT}),
+    (S.SUBMITTED, S.EXPIRED): frozenset({EXPIRE}),
+    (S.SUBMITTED, S.CANCELLED): frozenset({CANCEL}),
+    (S.ACCEPTED, S.ACCEPTED): frozenset({REBOOK, MARK_NO_SHOW}),
+    (S.ACCEPTED, S.CONSUMED): frozenset({MARK_CAME}),
+    (S.ACCEPTED, S.EXPIRED): frozenset({EXPIRE}),
+    (S.ACCEPTED, S.CANCELLED): frozenset({CANCEL}),
+}
+
+# Habilitations that let a partner's referrals reach the site without moderation.
+TRUSTED_HABILITATIONS = frozenset({HabilitationStatus.VALIDATED, HabilitationStatus.NOT_REQUIRED})
+SITE_TEAM_ROLES = frozenset({Role.SITE_MANAGER, Role.MEDIATOR})
+CANCELLABLE_STATUSES = frozenset(
+    {S.DRAFT, S.MODERATION_PENDING, S.SUBMITTED, S.ACCEPTED}
+)  # the statuses with a (from, cancelled) row above
+
+
+def is_allowed(from_status: str, to_status: str, action: str | None = None) -> bool:
+    actions = TRANSITIONS.get((from_status, to_status), frozenset())
+    return bool(actions) if action is None else action in actions
+
+
+def allowed_actions(status: str) -> frozenset[str]:
+    """Every action the table allows from ``status`` (the pages show only these buttons)."""
+    return frozenset(
+        action
+        for (source, _target), actions in TRANSITIONS.items()
+        if source == status
+        for action in actions
+    )
+
+
+def _refuse_transition(referral: Referral, to_status: str, action: str) -> None:
+    if not is_allowed(referral.status, to_status, action):
+        raise DomainError(
+            _("Ce bon d'orientation est « %(status)s » : cette action n'est plus possible.")
+            % {"status": referral.get_status_display()}
+        )
+
+
+# --- who may do what ------------------------------------------------------------------------
+
+
+def _active(actor: Membership | None) -> bool:
+    return actor is not None and actor.is_active
+
+
+def is_referrer_for(actor: Membership | None, referral: Referral) -> bool:
+    """The referrer side: the partner's referrers, or the site team for a partner-less import."""
+    if not _active(actor):
+        return False
+    if referral.partner_id is not None:
+        return actor.role == Role.PARTNER_REFERRER and actor.organisation_id == referral.partner_id
+    if referral.source == ReferralSource.IMPORT:
+        return actor.role in SITE_TEAM_ROLES and actor.organisation_id == referral.site_id
+    return False
+
+
+def is_network_admin_for(actor: Membership | None, referral: Referral) -> bool:
+    return (
+        _active(actor)
+        and actor.role == Role.NETWORK_ADMIN
+        and actor.organisation_id == referral.site.network_id
+    )
+
+
+def is_site_staff_for(actor: Membership | None, referral: Referral) -> bool:
+    """The target site's manager and mediators, and the network admins (volunteers: no)."""
+    if not _active(actor):
+        return False
+    if actor.role in SITE_TEAM_ROLES and actor.organisation_id == referral.site_id:
+        return True
+    return is_network_admin_for(actor, referral)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise DomainError(_("Votre rôle ne vous permet pas d'agir sur ce bon d'orientation."))
+
+
+# --- shared steps ---------------------------------------------------------------------------
+
+
+def lock_referral(referral: Referral) -> Referral:
+    """The referral's row, locked until the end of the transaction, with fresh values."""
+    try:
+        return Referral.objects.select_for_update().select_related("site").get(pk=referral.pk)
+    except Referral.DoesNotExist as exc:
+        raise DomainError(_("Ce bon d'orientation n'existe plus.")) from exc
+
+
+def _user(actor: Membership | None):
+    return actor.user if actor is not None else None
+
+
+def _full_clean(obj: Model, **kwargs) -> None:
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as error:
+        raise DomainError(" ".join(str(message) for message in error.messages)) from error
+
+
+def _move(
+    *,
+    referral: Referral,
+    to_status: str,
+    actor: Membership | None,
+    action_code: str,
+    now: datetime,
+    note: str = "",
+    extra_fields: Iterable[str] = (),
+    payload: dict | None = None,
+) -> ReferralEvent:
+    """Change the status, then write the history row and the journal entry."""
+    from_status = referral.status
+    referral.status = to_status
+    referral.status_changed_at = now
+    _full_clean(referral, exclude=["site", "partner", "referrer", "beneficiary"])
+    referral.save(update_fields=["status", "status_changed_at", "updated_at", *extra_fields])
+    event = ReferralEvent.objects.create(
+        referral=referral,
+        from_status=from_status,
+        to_status=to_status,
+        actor=_user(actor),
+        at=now,
+        note=note[:500],
+    )
+    record(
+        actor=_user(actor),
+        action=f"referral.{action_code}",
+        obj=referral,
+        site=referral.site,
+        payload={"from": from_status, "to": to_status, **(payload or {})},
+    )
+    return event
+
+
+def queue_notification(**kwargs) -> None:
+    # Imported here: the notifications app links to referrals, and is built alongside them.
+    from tisser.notifications.services import notify
+
+    notify(**kwargs)
+
+
+def _notify_referrer(referral: Referral, event: str, template: str) -> None:
+    if referral.referrer_id is None:
+        return  # a public request: nobody to tell on the partner side
+    queue_notification(
+        event_key=f"referral:{referral.pk}:{event}:referrer",
+        template=template,
+        recipient_kind="referrer",
+        site=referral.site,
+        referral=referral,
+    )
+
+
+def _notify_site_team(referral: Referral, event: str, template: str) -> None:
+    queue_notification(
+        event_key=f"referral:{referral.pk}:{event}:site_team",
+        template=template,
+        recipient_kind="site_team",
+        site=referral.site,
+        referral=referral,
+    )
+
+
+def _planned_appointment(referral: Referral) -> Appointment | None:
+    return (
+        Appointment.objects.select_for_update()
+        .filter(referral=referral, status=AppointmentStatus.PLANNED)
+        .first()
+    )
+
+
+def _check_mediator(referral: Referral, mediator) -> None:
+    if mediator is None:
+        return
+    is_team = (
+        Membership.objects.active()
+        .filter(user=mediator, organisation_id=referral.site_id, role__in=SITE_TEAM_ROLES)
+        .exists()
+    )
+    if not is_team:
+        raise DomainError(_("Le médiateur choisi ne fait pas partie de l'équipe de cet espace."))
+
+
+def _new_appointment(
+    *, referral: Referral, starts_at: datetime, place: str, mediator, now: datetime
+) -> Appointment:
+    if starts_at is None or timezone.is_naive(starts_at):
+        raise DomainError(_("Indiquez la date et l'heure du rendez-vous."))
+    if starts_at <= now:
+        raise DomainError(_("La date du rendez-vous est passée : choisissez une date à venir."))
+    place = (place or "").strip()
+    if not place:
+        raise DomainError(_("Indiquez le lieu du rendez-vous."))
+    _check_mediator(referral, mediator)
+    appointment = Appointment(
+        referral=referral,
+        site_id=referral.site_id,
+        starts_at=starts_at,
+        place=place,
+        mediator=mediator,
+        status=AppointmentStatus.PLANNED,
+    )
+    _full_clean(appointment, exclude=["referral", "site", "mediator"])
+    appointment.save()
+    return appointment
+
+
+# --- the transitions ------------------------------------------------------------------------
+
+
+def submission_target(referral: Referral) -> str:
+    """Submitted, or moderation pending for a public request or a partner not yet validated."""
+    if referral.source == ReferralSource.PUBLIC_REQUEST:
+        return S.MODERATION_PENDING
+    if referral.partner_id is None:
+        return S.SUBMITTED
+    habilitation = Partner.objects.values_list("habilitation_status", flat=True).get(
+        pk=referral.partner_id
+    )
+    return S.SUBMITTED if habilitation in TRUSTED_HABILITATIONS else S.MODERATION_PENDING
+
+
+def _check_ready_to_submit(referral: Referral) -> None:
+    from tisser.beneficiaries.enums import ContactChannel
+
+    if not referral.site.is_active:
+        raise DomainError(_("Cet espace n'accueille plus de personnes : choisissez-en un autre."))
+    channel = referral.preferred_channel
+    if channel in (ContactChannel.SMS, ContactChannel.CALL) and not referral.phone:
+        raise DomainError(
+            _("Indiquez le téléphone de la personne : c'est le moyen de contact choisi.")
+        )
+    if channel == ContactChannel.EMAIL and not referral.email:
+        raise DomainError(_("Indiquez l'e-mail de la personne : c'est le moyen de contact choisi."))
+    if channel == ContactChannel.REFERRER and referral.referrer_id is None:
+        raise DomainError(_("Sans prescripteur, choisissez un autre moyen de contact."))
+    if not referral.phone and not referral.email:
+        raise DomainError(
+            _("Indiquez au moins un téléphone ou un e-mail pour joindre la personne.")
+        )
+    if referral.source == ReferralSource.PARTNER and not referral.notice_version:
+        raise DomainError(
+            _(
+                "Confirmez que la personne a reçu la notice d'information avant d'envoyer "
+                "le bon d'orientation."
+            )
+        )
+    _full_clean(referral, exclude=["site", "partner", "referrer", "beneficiary"])
+
+
+def referral_submit(*, actor: Membership | None, referral: Referral) -> Referral:
+    """Send a draft: to the site, or to moderation (public request, partner not validated).
+
+    ``actor`` is None only for a public request (sent by the person on the public site).
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        referral = lock_referral(referral)
+        if referral.source == ReferralSource.PUBLIC_REQUEST:
+            _require(actor is None or is_network_admin_for(actor, referral))
+        else:
+            _require(is_referrer_for(actor, referral))
+        to_status = submission_target(referral)
+        _refuse_transition(referral, to_status, SUBMIT)
+        _check_ready_to_submit(referral)
+        extra = []
+        if to_status == S.SUBMITTED:
+            referral.submitted_at = now
+            extra.append("submitted_at")
+        _move(
+            referral=referral,
+            to_status=to_status,
+            actor=actor,
+            action_code="submitted",
+            now=now,
+            extra_fields=extra,
+        )
+        if to_status == S.SUBMITTED:
+            _notify_site_team(referral, "submitted", "referral_submitted_site")
+    return referral
+
+
+def release_from_moderation(
+    *, actor: Membership, referral: Referral, now: datetime, note: str = ""
+) -> None:
+    referral.submitted_at = now
+    _move(
+        referral=referral,
+        to_status=S.SUBMITTED,
+        actor=actor,
+        action_code="moderation_approved",
+        now=now,
+        note=note,
+        extra_fields=["submitted_at"],
+    )
+    _notify_site_team(referral, "submitted", "referral_submitted_site")
+
+
+def referral_moderation_approve(*, actor: Membership, referral: Referral) -> Referral:
+    """A network admin lets a referral waiting in moderation reach its site."""
+    now = timezone.now()
+    with transaction.atomic():
+        referral = lock_referral(referral)
+        _require(is_network_admin_for(actor, referral))
+        _refuse_transition(referral, S.SUBMITTED, MODERATION_APPROVE)
+        release_from_moderation(actor=actor, referral=referral, now=now)
+    return referral
+
+
+def referral_moderation_reject(
+    *, actor: Membership, referral: Referral, reason: str = ""
+) -> Referral:
+    """A network admin refuses a referral waiting in moderation; the referrer is told."""
+    now = timezone.now()
+    reason = (reason or "").strip()
+    try:
+        reject_nir(reason)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages)) from error
+    with transaction.atomic():
+        referral = lock_referral(referral)
+        _require(is_network_admin_for(actor, referral))
+        _refuse_transition(referral, S.MODERATION_REJECTED, MODERATION_REJECT)
+        _move(
+            referral=referral,
+            to_status=S.MODERATION_REJECTED,
+            actor=actor,
+            action_code="moderation_rejected",
+            now=now,
+            note=reason,
+        )
+        _notify_referrer(referral, "moderation_rejected", "referral_moderation_rejected_referrer")
+    return referral
+
+
+def referral_accept(
+    *,
+    actor: Membership,
+    referral: Referral,
+    starts_at: datetime,
+    place: str,
+    mediator=None,
+) -> Appointment:
+    """The site accepts and offers an appointment; the person and the referrer are told."""
+    now = timezone.now()
+    with transaction.atomic():
+        referral = lock_referral(referral)
+        _require(is_site_staff_for(actor, referral))
+        _refuse_transition(referral, S.ACCEPTED, ACCEPT)
+        appointment = _new_appointment(
+            referral=referral, starts_at=starts_at, place=place, mediator=mediator, now=now
+        )
+        _move(
+            referral=referral,
+            to_status=S.ACCEPTED,
+            actor=actor,
+            action_code="accepted",
+            now=now,
+            payload={"appointment": appointment.pk},
+        )
+        queue_notification(
+            event_key=f"referral:{referral.pk}:accepted:{appointment.pk}:person",
+            template="referral_accepted_person",
+            recipient_kind="person",
+            site=referral.site,
+            referral=referral,
+        )
+        _notify_referrer(referral, f"accepted:{appointment.pk}", "referral_accepted_referrer")
+    return appointment
+
+
+def referral_reject(
+    *, actor: Membership, referral: Referral, reasons: Iterable[str], message: str
+) -> Referral:
+    """The site refuses with reasons from the reference list and a message to the referrer."""
+    now = timezone.now()
+    codes = list(dict.fromkeys(reasons or ()))
+    if not codes:
+        raise DomainError(_("Choisissez au moins un motif de refus."))
+    unknown = [code for code in codes if code not in RejectionReason.values]
+    if unknown:
+        raise DomainError(
+            _("Ce motif de refus n'existe pas : %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
+    message = (message or "").strip()
+    if not message:
+        raise DomainError(_("Écrivez un message au prescripteur pour expliquer le refus."))
+    with transaction.atomic():
+        referral = lock_referral(referral)
+        _require(is_site_staff_for(actor, referral))
+        _refuse_transition(referral, S.REJECTED, REJECT)
+        referral.rejection_reasons = codes
+        referral.rejection_message = message
+        _move(
+            referral=referral,
+            to_status=S.REJECTED,
+            actor=actor,
+            action_code="rejected",
+            now=now,
+            extra_fields=["rejection_reasons", "rejection_message"],
+            payload={"reasons": codes},
+        )
+        _notify_referrer(referral, "rejected", "referral_rejected_referrer")
+    return referral
+
+
+def referral_rebook(
+    *,
+    actor: Membership,
+    referral: Referral,
+    starts_at: datetime,
+    place: str,
+    mediator=None,
+) -> Appointment:
+    """A new appointment for an accepted referral; the planned one becomes "rebooked"."""
+    now = timezone.now()
+    with transaction.atomic():
+        referral = lock_referral(referral)
+        _require(is_site_staff_for(actor, referral))
+        _refuse_transition(referral, S.ACCEPTED, REBOOK)
+        previous = _planned_appointment(referral)
+        if previous is not None:
+            previous.status = AppointmentStatus.REBOOKED
+            previous.save(update_fields=["status", "updated_at"])
+        appointment = _new_appointment(
+            referral=referral, starts_at=starts_at, place=place, mediator=mediator, now=now
+        )
+        _move(
+            referral=referral,
+            to_status=S.ACCEPTED,
+            actor=actor,
+            action_code="rebooked",
+            now=now,
+            note=_("Rendez-vous déplacé"),
+            payload={
+                "appointment": appointment.pk,
+                "previous": previous.pk if previous is not None else None,
+            },
+        )
+        queue_notification(
+            event_key=f"referral:{referral.pk}:rebooked:{appointment.pk}:person",
+            template="referral_rebooked_person",
+            recipient_kind="person",
+            site=referral.site,
+            referral=referral,
+        )
+    return appointment
+
+
+def referral_mark_came(*, actor: Membership, referral: Referral, existing=None) -> Referral:
+    """The person came: the referral is consumed and their file is created or linked.
+
+    ``existing`` is a file the site found among the duplicate candidates; it must be one the
+    actor can see. The appointment marked "came" is the latest planned (or missed) one.
+    """
+    from tisser.beneficiaries.models import Beneficiary
+    from tisser.beneficiaries.services import beneficiary_for_referral
+
+    now = timezone.now()
+    with transaction.atomic():
+        referral = lock_referral(referral)
+        _require(is_site_staff_for(actor, referral))
+        _refuse_transition(referral, S.CONSUMED, MARK_CAME)
+        if (
+            existing is not None
+            and not Beneficiary.objects.visible_to(actor).active().filter(pk=existing.pk).exists()
+        ):
+            raise DomainError(_("Ce dossier n'est pas accessible depuis votre espace."))
+        appointment = (
+            Appointment.objects.select_for_update()
+            .filter(
+                referral=referral,
+                status__in=[AppointmentStatus.PLANNED, AppointmentStatus.NO_SHOW],
+            )
+            .order_by("-starts_at", "-pk")
+            .first()
+        )
+        if appointment is None:
+            raise DomainError(_("Ce bon d'orientation n'a pas de rendez-vous."))
+        appointment.status = AppointmentStatus.CAME
+        appointment.save(update_fields=["status", "updated_at"])
+        beneficiary = beneficiary_for_referral(actor=actor, referral=referral, existing=existing)
+        referral.beneficiary = beneficiary
+        _move(
+            referral=referral,
+            to_status=S.CONSUMED,
+            actor=actor,
+            action_code="consumed",
+            now=now,
+            extra_fields=["beneficiary"],
+            payload={"appointment": appointment.pk, "beneficiary": beneficiary.pk},
+        )
+    return referral
+
+
+def referral_mark_no_show(*, actor: Membership, referral: Referral) -> Appointment:
+    """The person did not come: the appointment is "no show", the referral stays accepted.
+
+    Without a new appointment or a visit, it expires 30 days after the missed appointment.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        referral = lock_referral(referral)
+        _require(is_site_staff_for(actor, referral))
+        _refuse_transition(referral, S.ACCEPTED, MARK_NO_SHOW)
+        appointment = _planned_appointment(referral)
+        if appointment is None:
+            raise DomainError(_("Aucun rendez-vous prévu n'est à marquer comme manqué."))
+        appointment.status = AppointmentStatus.NO_SHOW
+        appointment.save(update_fields=["status", "updated_at"])
+        _move(
+            referral=referral,
+            to_status=S.ACCEPTED,
+            actor=actor,
+            action_code="no_show",
+            now=now,
+            note=_("Personne absente au rendez-vous"),
+            payload={"appointment": appointment.pk},
+        )
+    return appointment
+
+
+def referral_cancel(*, actor: Membership, referral: Referral, reason: str = "") -> Referral:
+    """The referrer withdraws the referral; the site is told if it had received it."""
+    now = timezone.now()
+    reason = (reason or "").strip()
+    try:
+        reject_nir(reason)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages)) from error
+    with transaction.atomic():
+        referral = lock_referral(referral)
+        _require(is_referrer_for(actor, referral))
+        _refuse_transition(referral, S.CANCELLED, CANCEL)
+        site_knew = referral.status in (S.SUBMITTED, S.ACCEPTED)
+        appointment = _planned_appointment(referral)
+        if appointment is not None:
+            appointment.status = AppointmentStatus.CANCELLED
+            appointment.save(update_fields=["status", "updated_at"])
+        _move(
+            referral=referral,
+            to_status=S.CANCELLED,
+            actor=actor,
+            action_code="cancelled",
+            now=now,
+            note=reason,
+        )
+        if site_knew:
+            _notify_site_team(referral, "cancelled", "referral_cancelled_site")
+    return referral
+
+
+def expiry_due(referral: Referral, now: datetime) -> bool:
+    """Whether the delays of the lifecycle are over for this referral (see enums)."""
+    if referral.status == S.SUBMITTED:
+        return referral.submitted_at is not None and referral.submitted_at <= now - timedelta(
+            days=ANSWER_DELAY_DAYS
+        )
+    if referral.status == S.ACCEPTED:
+        latest = (
+            Appointment.objects.filter(
+                referral=referral,
+                status__in=[AppointmentStatus.PLANNED, AppointmentStatus.NO_SHOW],
+            )
+            .order_by("-starts_at")
+            .values_list("starts_at", flat=True)
+            .first()
+        )
+        return latest is not None and latest <= now - timedelta(days=NO_SHOW_DELAY_DAYS)
+    return False
+
+
+def referral_expire(
+    *, referral: Referral, actor: Membership | None = None, now: datetime | None = None
+) -> Referral:
+    """Close a referral left unanswered 30 days, or accepted but missed 30 days ago.
+
+    Run by the system (``actor=None``). Refuses (and changes nothing) when the delay is not
+    over, so running the housekeeping twice expires nothing the second time.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        referral = lock_referral(referral)
+        if actor is not None:
+            raise DomainError(_("Seule la tâche automatique fait expirer un bon d'orientation."))
+        _refuse_transition(referral, S.EXPIRED, EXPIRE)
+        if not expiry_due(referral, now):
+            raise DomainError(_("Le délai de ce bon d'orientation n'est pas écoulé."))
+        from_status = referral.status
+        appointment = _planned_appointment(referral)
+        if appointment is not None:
+            # Thirty days after the appointment with no visit recorded: the person did not come.
+            appointment.status = AppointmentStatus.NO_SHOW
+            appointment.save(update_fields=["status", "updated_at"])
+        note = (
+            _("Sans réponse de l'espace en %(days)s jours") % {"days": ANSWER_DELAY_DAYS}
+            if from_status == S.SUBMITTED
+            else _("Personne non venue %(days)s jours après le rendez-vous")
+            % {"days": NO_SHOW_DELAY_DAYS}
+        )
+        _move(
+            referral=referral,
+            to_status=S.EXPIRED,
+            actor=None,
+            action_code="expired",
+            now=now,
+            note=note,
+        )
+        _notify_referrer(referral, "expired", "referral_expired_referrer")
+    return referral
