@@ -163,6 +163,10 @@ SMS_SENDER = env_str("SMS_SENDER", "TISSER")
 SMS_HTTP_TIMEOUT_SECONDS = env_int("SMS_HTTP_TIMEOUT_SECONDS", 10)
 # How many times a failed message is tried before it stays "failed".
 NOTIFICATION_MAX_ATTEMPTS = 5
+# Wait before try n+1: this many seconds, doubled at each failure (5, 10, 20, 40 minutes).
+NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 300)
+# Root of the links in e-mails (scheme and host, no trailing slash needed).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

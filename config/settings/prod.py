@@ -10,6 +10,7 @@ SECRET_KEY = env_required("SECRET_KEY")
 DATABASES = {"default": database_config(env_required("DATABASE_URL"))}
 ALLOWED_HOSTS = [h.strip() for h in env_required("ALLOWED_HOSTS").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL") or f"https://{ALLOWED_HOSTS[0]}"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
