@@ -1,0 +1,180 @@
+"""Reads about referrals, scoped by the acting membership.
+
+Who reads what:
+
+- a site's manager and mediators: the referrals sent to their site, once sent (a partner's
+  draft or a referral still in moderation is not theirs to see yet);
+- a partner's referrers: their organisation's referrals, drafts included;
+- network admins: every referral of their network (moderation queue included);
+- volunteers and funders: none.
+
+Lists return querysets with what the page shows already joined or prefetched, so a page of
+50 rows costs the same few queries as a page of one; views paginate them
+(``tisser.core.views_helpers.paginate``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from tisser.accounts.enums import Role
+from tisser.accounts.models import Membership
+from tisser.referrals.enums import AppointmentStatus, ReferralStatus
+from tisser.referrals.models import Appointment, Referral, ReferralEvent
+
+SITE_TEAM_ROLES = frozenset({Role.SITE_MANAGER, Role.MEDIATOR})
+READER_ROLES = frozenset({*SITE_TEAM_ROLES, Role.PARTNER_REFERRER, Role.NETWORK_ADMIN})
+
+
+def referrals_readable(membership: Membership | None) -> QuerySet[Referral]:
+    """Every referral the membership may read (the base of every other selector)."""
+    if membership is None or not membership.is_active or membership.role not in READER_ROLES:
+        return Referral.objects.none()
+    queryset = Referral.objects.visible_to(membership)
+    if membership.role in SITE_TEAM_ROLES:
+        return queryset.filter(site_id=membership.organisation_id, submitted_at__isnull=False)
+    if membership.role == Role.PARTNER_REFERRER:
+        return queryset.filter(partner_id=membership.organisation_id)
+    return queryset
+
+
+def _planned_appointments() -> Prefetch:
+    return Prefetch(
+        "appointments",
+        queryset=Appointment.objects.filter(status=AppointmentStatus.PLANNED).select_related(
+            "mediator"
+        ),
+        to_attr="planned_appointments",
+    )
+
+
+def filter_referrals(
+    queryset: QuerySet[Referral],
+    *,
+    status: str | None = None,
+    partner: int | None = None,
+    site: int | None = None,
+    min_age_days: int | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Referral]:
+    """Narrow a list: by status, by partner or site (ids), by days waited since sending."""
+    if status:
+        queryset = queryset.filter(status=status)
+    if partner:
+        queryset = queryset.filter(partner_id=partner)
+    if site:
+        queryset = queryset.filter(site_id=site)
+    if min_age_days:
+        now = now or timezone.now()
+        queryset = queryset.filter(submitted_at__lte=now - timedelta(days=min_age_days))
+    return queryset
+
+
+def referral_inbox(
+    *,
+    membership: Membership,
+    site: int | None = None,
+    status: str | None = None,
+    partner: int | None = None,
+    min_age_days: int | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Referral]:
+    """The site inbox: referrals sent to the membership's site (any site of the network for a
+    network admin, narrowed with ``site``), newest first. Partner referrers get nothing here."""
+    if membership is None or membership.role not in (*SITE_TEAM_ROLES, Role.NETWORK_ADMIN):
+        return Referral.objects.none()
+    queryset = referrals_readable(membership).filter(submitted_at__isnull=False)
+    queryset = filter_referrals(
+        queryset,
+        status=status,
+        partner=partner,
+        site=site,
+        min_age_days=min_age_days,
+        now=now,
+    )
+    return (
+        queryset.select_related("site", "partner")
+        .prefetch_related(_planned_appointments())
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def referral_partner_list(
+    *,
+    membership: Membership,
+    status: str | None = None,
+    site: int | None = None,
+    min_age_days: int | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Referral]:
+    """A partner referrer's list: every referral of their organisation, drafts included."""
+    if membership is None or membership.role != Role.PARTNER_REFERRER:
+        return Referral.objects.none()
+    queryset = filter_referrals(
+        referrals_readable(membership),
+        status=status,
+        site=site,
+        min_age_days=min_age_days,
+        now=now,
+    )
+    return (
+        queryset.select_related("site", "referrer")
+        .prefetch_related(_planned_appointments())
+        .order_by("-created_at", "-pk")
+    )
+
+
+def referral_moderation_queue(*, membership: Membership) -> QuerySet[Referral]:
+    """Referrals waiting for a network admin: public requests and unvalidated partners."""
+    if membership is None or membership.role != Role.NETWORK_ADMIN:
+        return Referral.objects.none()
+    return (
+        referrals_readable(membership)
+        .filter(status=ReferralStatus.MODERATION_PENDING)
+        .select_related("site", "partner")
+        .order_by("created_at", "pk")
+    )
+
+
+def inbox_counts(*, membership: Membership | None) -> dict[str, int]:
+    """The navigation badge, in one query: ``new`` = submitted to the site and not yet
+    answered; ``moderation`` = waiting for a network admin (zero for everyone else)."""
+    counts = {"new": 0, "moderation": 0}
+    if membership is None or membership.role not in (*SITE_TEAM_ROLES, Role.NETWORK_ADMIN):
+        return counts
+    aggregated = referrals_readable(membership).aggregate(
+        new=Count("pk", filter=Q(status=ReferralStatus.SUBMITTED)),
+        moderation=Count("pk", filter=Q(status=ReferralStatus.MODERATION_PENDING)),
+    )
+    counts["new"] = aggregated["new"] or 0
+    if membership.role == Role.NETWORK_ADMIN:
+        counts["moderation"] = aggregated["moderation"] or 0
+    return counts
+
+
+def referral_detail(*, membership: Membership, pk: int) -> Referral:
+    """One referral with its history, appointments and messages (raises DoesNotExist when
+    out of scope: the view answers 404). Constant number of queries."""
+    from tisser.notifications.models import Notification
+
+    return (
+        referrals_readable(membership)
+        .select_related("site", "partner", "referrer", "beneficiary")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=ReferralEvent.objects.select_related("actor").order_by("at", "pk"),
+            ),
+            Prefetch(
+                "appointments",
+                queryset=Appointment.objects.select_related("mediator").order_by(
+                    "-starts_at", "-pk"
+                ),
+            ),
+            Prefetch("notifications", queryset=Notification.objects.order_by("created_at", "pk")),
+        )
+        .get(pk=pk)
+    )
