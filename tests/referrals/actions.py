@@ -1,0 +1,119 @@
+"""Test helpers: put a referral in any status, and perform any action of the state machine."""
+
+import datetime
+
+from django.utils import timezone
+
+from tests.referrals.factories import AppointmentFactory
+from tisser.referrals import transitions as t
+from tisser.referrals.enums import AppointmentStatus, ReferralStatus
+
+S = ReferralStatus
+
+# Every action of the table, and who performs it by default (None: the system).
+DEFAULT_ACTOR = {
+    t.SUBMIT: "referrer",
+    t.MODERATION_APPROVE: "admin",
+    t.MODERATION_REJECT: "admin",
+    t.ACCEPT: "manager",
+    t.REJECT: "manager",
+    t.REBOOK: "manager",
+    t.MARK_CAME: "manager",
+    t.MARK_NO_SHOW: "manager",
+    t.CANCEL: "referrer",
+    t.EXPIRE: None,
+}
+ACTIONS = tuple(DEFAULT_ACTOR)
+# Statuses a referral has been sent to the site in (it carries ``submitted_at``).
+SENT = {S.SUBMITTED, S.ACCEPTED, S.REJECTED, S.EXPIRED, S.CONSUMED}
+# Far enough in the future for every delay of the lifecycle to be over.
+LATER = datetime.timedelta(days=100)
+
+
+def prepare(world, status, **kwargs):
+    """A referral of ``world.partner`` to ``world.site`` in ``status``, with its history and,
+    when accepted or consumed, its appointment."""
+    now = timezone.now()
+    kwargs.setdefault("status", status)
+    kwargs.setdefault("status_changed_at", None if status == S.DRAFT else now)
+    if status in SENT:
+        kwargs.setdefault("submitted_at", now - datetime.timedelta(days=1))
+    referral = world.referral(**kwargs)
+    if status == S.ACCEPTED:
+        AppointmentFactory(referral=referral)
+    if status == S.CONSUMED:
+        AppointmentFactory(
+            referral=referral,
+            status=AppointmentStatus.CAME,
+            starts_at=now - datetime.timedelta(hours=1),
+        )
+    return referral
+
+
+def actor_of(world, name):
+    return None if name is None else getattr(world, name)
+
+
+def perform(action, world, referral, actor="default", **extra):
+    """Call the service of ``action`` with valid arguments; ``actor`` is a World attribute name."""
+    name = DEFAULT_ACTOR[action] if actor == "default" else actor
+    who = actor_of(world, name)
+    soon = timezone.now() + datetime.timedelta(days=3)
+    if action == t.SUBMIT:
+        return t.referral_submit(actor=who, referral=referral)
+    if action == t.MODERATION_APPROVE:
+        return t.referral_moderation_approve(actor=who, referral=referral)
+    if action == t.MODERATION_REJECT:
+        return t.referral_moderation_reject(
+            actor=who, referral=referral, reason=extra.get("reason", "Partenaire inconnu")
+        )
+    if action == t.ACCEPT:
+        return t.referral_accept(
+            actor=who,
+            referral=referral,
+            starts_at=extra.get("starts_at", soon),
+            place=extra.get("place", "Salle 2"),
+            mediator=extra.get("mediator"),
+        )
+    if action == t.REJECT:
+        return t.referral_reject(
+            actor=who,
+            referral=referral,
+            reasons=extra.get("reasons", ["session-complète"]),
+            message=extra.get("message", "Plus de place avant la rentrée."),
+        )
+    if action == t.REBOOK:
+        return t.referral_rebook(
+            actor=who,
+            referral=referral,
+            starts_at=extra.get("starts_at", soon + datetime.timedelta(days=2)),
+            place=extra.get("place", "Salle 3"),
+            mediator=extra.get("mediator"),
+        )
+    if action == t.MARK_CAME:
+        return t.referral_mark_came(actor=who, referral=referral, existing=extra.get("existing"))
+    if action == t.MARK_NO_SHOW:
+        return t.referral_mark_no_show(actor=who, referral=referral)
+    if action == t.CANCEL:
+        return t.referral_cancel(actor=who, referral=referral, reason=extra.get("reason", ""))
+    if action == t.EXPIRE:
+        return t.referral_expire(
+            actor=who, referral=referral, now=extra.get("now", timezone.now() + LATER)
+        )
+    raise AssertionError(f"unknown action {action}")
+
+
+def target_of(action, from_status, *, partner_validated=True):
+    """The status ``action`` leads to from ``from_status`` (when the table allows it)."""
+    return {
+        t.SUBMIT: S.SUBMITTED if partner_validated else S.MODERATION_PENDING,
+        t.MODERATION_APPROVE: S.SUBMITTED,
+        t.MODERATION_REJECT: S.MODERATION_REJECTED,
+        t.ACCEPT: S.ACCEPTED,
+        t.REJECT: S.REJECTED,
+        t.REBOOK: S.ACCEPTED,
+        t.MARK_CAME: S.CONSUMED,
+        t.MARK_NO_SHOW: S.ACCEPTED,
+        t.CANCEL: S.CANCELLED,
+        t.EXPIRE: S.EXPIRED,
+    }[action]
