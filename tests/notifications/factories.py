@@ -1,0 +1,34 @@
+"""Factories for message records (the cross-site 404 matrix finds them by model)."""
+
+import factory
+
+from tests.accounts.factories import SiteFactory
+from tisser.notifications.models import (
+    Channel,
+    DeliveryStatus,
+    Notification,
+    OptOut,
+    RecipientKind,
+)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """A message to a site's team about nothing in particular; pass referral= or beneficiary=."""
+
+    class Meta:
+        model = Notification
+
+    site = factory.SubFactory(SiteFactory)
+    event_key = factory.Sequence(lambda n: f"test:{n}")
+    channel = Channel.EMAIL
+    template = "referral_submitted_site"
+    recipient_kind = RecipientKind.SITE_TEAM
+    status = DeliveryStatus.PENDING
+
+
+class OptOutFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OptOut
+
+    channel = Channel.SMS
+    address = factory.Sequence(lambda n: f"+3363998{n % 10000:04d}")
