@@ -42,8 +42,9 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name", locale="fr_FR")
     last_name = factory.Faker("last_name", locale="fr_FR")
     birth_year = 1980
-    # A mobile number of the range ARCEP keeps for fiction.
-    phone = factory.Sequence(lambda n: f"+3363998{n % 10000:04d}")
+    # A valid French mobile number in E.164 (the libphonenumber data rejects the ARCEP
+    # fiction range 06 39 98, so the services would refuse it).
+    phone = factory.Sequence(lambda n: f"+336123{n % 100000:05d}")
     preferred_channel = ContactChannel.SMS
     postal_code = "67000"
     commune = "Strasbourg"

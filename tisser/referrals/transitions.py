@@ -35,9 +35,12 @@ from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import HabilitationStatus, Role
 from tisser.accounts.models import Membership, Partner
+from tisser.beneficiaries.enums import ContactChannel
+from tisser.beneficiaries.services import beneficiary_for_referral
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
 from tisser.core.validators import reject_nir
+from tisser.notifications.services import notify
 from tisser.referrals.enums import (
     ANSWER_DELAY_DAYS,
     NO_SHOW_DELAY_DAYS,
@@ -211,9 +214,7 @@ def _move(
 
 
 def queue_notification(**kwargs) -> None:
-    # Imported here: the notifications app links to referrals, and is built alongside them.
-    from tisser.notifications.services import notify
-
+    """Record the message in this transaction; it is sent by a task after the commit."""
     notify(**kwargs)
 
 
@@ -299,8 +300,6 @@ def submission_target(referral: Referral) -> str:
 
 
 def _check_ready_to_submit(referral: Referral) -> None:
-    from tisser.beneficiaries.enums import ContactChannel
-
     if not referral.site.is_active:
         raise DomainError(_("Cet espace n'accueille plus de personnes : choisissez-en un autre."))
     channel = referral.preferred_channel
@@ -528,22 +527,15 @@ def referral_rebook(
 def referral_mark_came(*, actor: Membership, referral: Referral, existing=None) -> Referral:
     """The person came: the referral is consumed and their file is created or linked.
 
-    ``existing`` is a file the site found among the duplicate candidates; it must be one the
-    actor can see. The appointment marked "came" is the latest planned (or missed) one.
+    ``existing`` is a file the site found among the duplicate candidates (the beneficiaries
+    service checks the actor can see it and follows merges). The appointment marked "came"
+    is the latest planned (or missed) one: a person who missed it may still come.
     """
-    from tisser.beneficiaries.models import Beneficiary
-    from tisser.beneficiaries.services import beneficiary_for_referral
-
     now = timezone.now()
     with transaction.atomic():
         referral = lock_referral(referral)
         _require(is_site_staff_for(actor, referral))
         _refuse_transition(referral, S.CONSUMED, MARK_CAME)
-        if (
-            existing is not None
-            and not Beneficiary.objects.visible_to(actor).active().filter(pk=existing.pk).exists()
-        ):
-            raise DomainError(_("Ce dossier n'est pas accessible depuis votre espace."))
         appointment = (
             Appointment.objects.select_for_update()
             .filter(
