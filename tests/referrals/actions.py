@@ -2,11 +2,15 @@
 
 import datetime
 
+from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from tests.referrals.factories import AppointmentFactory
+from tisser.core.models import JournalEntry
+from tisser.notifications.models import Notification
 from tisser.referrals import transitions as t
 from tisser.referrals.enums import AppointmentStatus, ReferralStatus
+from tisser.referrals.models import Appointment, ReferralEvent
 
 S = ReferralStatus
 
@@ -117,3 +121,28 @@ def target_of(action, from_status, *, partner_validated=True):
         t.CANCEL: S.CANCELLED,
         t.EXPIRE: S.EXPIRED,
     }[action]
+
+
+def state_of(referral):
+    """Everything a refused action must leave untouched."""
+    fresh = type(referral).objects.get(pk=referral.pk)
+    return {
+        "referral": model_to_dict(fresh),
+        "updated_at": fresh.updated_at,
+        "events": list(
+            ReferralEvent.objects.filter(referral=referral).values_list("pk", flat=True)
+        ),
+        "appointments": list(
+            Appointment.objects.filter(referral=referral).order_by("pk").values_list("pk", "status")
+        ),
+        "journal": JournalEntry.objects.count(),
+        "notifications": Notification.objects.count(),
+    }
+
+
+def queued(referral):
+    return sorted(
+        Notification.objects.filter(referral=referral).values_list(
+            "template", "recipient_kind", "event_key"
+        )
+    )

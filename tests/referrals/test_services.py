@@ -7,8 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests.accounts.factories import MembershipFactory, NetworkFactory, SiteFactory
-from tests.referrals.actions import S, perform, prepare
-from tests.referrals.test_transitions import queued, state_of
+from tests.referrals.actions import S, perform, prepare, queued, state_of
 from tisser.accounts.enums import HabilitationStatus, Role
 from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION
 from tisser.beneficiaries.models import Beneficiary

@@ -8,7 +8,6 @@ appointments, journal, messages).
 import itertools
 
 import pytest
-from django.forms.models import model_to_dict
 
 from tests.referrals.actions import (
     ACTIONS,
@@ -16,14 +15,15 @@ from tests.referrals.actions import (
     S,
     perform,
     prepare,
+    queued,
+    state_of,
     target_of,
 )
 from tisser.accounts.enums import HabilitationStatus
 from tisser.core.errors import DomainError
 from tisser.core.models import JournalEntry
-from tisser.notifications.models import Notification
 from tisser.referrals import transitions as t
-from tisser.referrals.models import Appointment, ReferralEvent
+from tisser.referrals.models import ReferralEvent
 
 JOURNAL_CODE = {
     t.SUBMIT: "referral.submitted",
@@ -55,23 +55,6 @@ EXPECTED_TABLE = {
     (S.ACCEPTED, S.CANCELLED): {t.CANCEL},
 }
 PAIRS = list(itertools.product(S.values, S.values))
-
-
-def state_of(referral):
-    """Everything a refused action must leave untouched."""
-    fresh = type(referral).objects.get(pk=referral.pk)
-    return {
-        "referral": model_to_dict(fresh),
-        "updated_at": fresh.updated_at,
-        "events": list(
-            ReferralEvent.objects.filter(referral=referral).values_list("pk", flat=True)
-        ),
-        "appointments": list(
-            Appointment.objects.filter(referral=referral).order_by("pk").values_list("pk", "status")
-        ),
-        "journal": JournalEntry.objects.count(),
-        "notifications": Notification.objects.count(),
-    }
 
 
 def driver(from_status, to_status):
@@ -218,14 +201,6 @@ def test_a_cancelled_membership_can_no_longer_act(world):
 
 
 # --- Messages queued with each transition ---------------------------------------------------
-
-
-def queued(referral):
-    return sorted(
-        Notification.objects.filter(referral=referral).values_list(
-            "template", "recipient_kind", "event_key"
-        )
-    )
 
 
 def test_submit_tells_the_site_team(world):
