@@ -14,6 +14,7 @@ never used to decide anything on its own.
 import csv
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -100,16 +101,27 @@ def nearest_sites(postal_code: str, *, network=None, limit: int | None = 3) -> l
     kind network, or its id) narrows to one network; ``limit=None`` returns every site.
     Each site carries ``distance_km`` (from the département's préfecture, or None).
     """
-    origin = postal_code_position(postal_code)
-    if origin is None:
+    if postal_code_position(postal_code) is None:
         return []
-    code = postal_code.strip()
+    return rank_sites(postal_code, candidate_sites(network=network), limit=limit)
+
+
+def candidate_sites(*, network=None):
+    """The active sites that ``rank_sites`` may suggest (only the fields it needs)."""
     sites = Site.objects.active().only(
         "pk", "name", "short_code", "address", "postal_code", "city", "latitude", "longitude"
     )
     if network is not None:
         sites = sites.filter(network=network)
+    return sites
 
+
+def rank_sites(postal_code: str, sites: Iterable[Site], *, limit: int | None = 3) -> list[Site]:
+    """Sort already loaded sites for ``postal_code`` (no query: for callers ranking many codes)."""
+    origin = postal_code_position(postal_code)
+    if origin is None:
+        return []
+    code = postal_code.strip()
     ranked = []
     for site in sites:
         position = site_position(site)
