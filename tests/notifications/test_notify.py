@@ -38,7 +38,7 @@ def test_person_who_prefers_sms_gets_the_appointment_by_sms(team, sending, sms_o
     assert [m.to for m in sms_outbox] == ["+33612345601"]
     text = sms_outbox[0].text
     assert "Bonjour Awa." in text
-    assert "le jeudi 4 décembre à 14 h 30" in text
+    assert "Rendez-vous le jeudi 4 décembre à 14 h 30 à Espace numérique de la Meinau." in text
     assert "Espace numérique de la Meinau" in text
     assert "12 rue du Jeu-des-Enfants" in text
     assert "pièce d'identité" in text
@@ -177,7 +177,10 @@ def test_message_to_the_referrer_is_an_email_to_the_referrer(team, sending, sms_
     assert message.to == ["prescriptrice@ccas.exemple.fr"]
     assert message.subject == f"Bon d'orientation {referral.reference} accepté"
     assert "Bonjour Claire Weber," in message.body
-    assert f"a accepté votre bon d'orientation {referral.reference} pour Awa D." in message.body
+    assert (
+        f"Votre bon d'orientation {referral.reference} pour Awa D. est accepté par "
+        "Espace numérique de la Meinau." in message.body
+    )
     assert "Rendez-vous : le jeudi 4 décembre à 14 h 30." in message.body
     assert sms_outbox == []
 

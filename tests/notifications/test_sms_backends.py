@@ -1,0 +1,210 @@
+"""SMS backends: file, in-memory, and the HTTP provider against a fake server on 127.0.0.1."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from tisser.notifications import sms
+from tisser.notifications.models import DeliveryStatus, RecipientKind
+from tisser.notifications.services import notify
+from tisser.notifications.sms import (
+    FileSmsBackend,
+    HttpSmsBackend,
+    LocmemSmsBackend,
+    SmsError,
+    get_sms_backend,
+)
+
+
+class FakeProvider:
+    """A tiny SMS provider: records each request and answers with the next queued status."""
+
+    def __init__(self):
+        self.requests = []
+        self.statuses = []
+        provider = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers["Content-Length"])
+                provider.requests.append(
+                    {
+                        "path": self.path,
+                        "headers": {k.lower(): v for k, v in self.headers.items()},
+                        "json": json.loads(self.rfile.read(length)),
+                    }
+                )
+                status = provider.statuses.pop(0) if provider.statuses else 200
+                body = json.dumps({"id": "msg-1"} if status < 300 else {"error": "x"}).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1/sms"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+@pytest.fixture
+def provider(settings):
+    with FakeProvider() as fake:
+        settings.SMS_BACKEND = "tisser.notifications.sms.HttpSmsBackend"
+        settings.SMS_HTTP_URL = fake.url
+        settings.SMS_HTTP_API_KEY = "cle-de-test"
+        settings.SMS_SENDER = "ESPACE"
+        settings.SMS_HTTP_TIMEOUT_SECONDS = 5
+        yield fake
+
+
+def test_http_backend_posts_json_with_key_and_sender(provider):
+    get_sms_backend().send("+33612345601", "Bonjour Awa. Rendez-vous jeudi.")
+
+    (request,) = provider.requests
+    assert request["path"] == "/v1/sms"
+    assert request["headers"]["x-api-key"] == "cle-de-test"
+    assert request["headers"]["content-type"] == "application/json"
+    assert request["json"] == {
+        "to": "+33612345601",
+        "sender": "ESPACE",
+        "text": "Bonjour Awa. Rendez-vous jeudi.",
+    }
+
+
+def test_http_backend_server_error_is_temporary(provider):
+    provider.statuses = [503]
+    with pytest.raises(SmsError) as caught:
+        get_sms_backend().send("+33612345601", "x")
+    assert caught.value.permanent is False
+    assert str(caught.value) == "provider answered HTTP 503"
+
+
+def test_http_backend_client_error_is_permanent(provider):
+    provider.statuses = [400]
+    with pytest.raises(SmsError) as caught:
+        get_sms_backend().send("+33612345601", "x")
+    assert caught.value.permanent is True
+    assert "+336" not in str(caught.value)
+
+
+def test_http_backend_unreachable_provider_is_temporary(settings):
+    with FakeProvider() as fake:
+        url = fake.url
+    # The server is closed now: nothing listens on that port.
+    settings.SMS_HTTP_URL = url
+    settings.SMS_HTTP_API_KEY = "k"
+    with pytest.raises(SmsError) as caught:
+        HttpSmsBackend().send("+33612345601", "x")
+    assert caught.value.permanent is False
+    assert caught.value.args[0].startswith("provider unreachable")
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("", "k"),
+        ("https://sms.example.net/send", ""),
+        ("http://sms.example.net/send", "k"),
+        ("ftp://127.0.0.1/send", "k"),
+    ],
+)
+def test_http_backend_refuses_an_incomplete_or_clear_text_configuration(settings, url, key):
+    settings.SMS_HTTP_URL = url
+    settings.SMS_HTTP_API_KEY = key
+    with pytest.raises(ImproperlyConfigured):
+        HttpSmsBackend()
+
+
+def test_http_backend_accepts_https(settings):
+    settings.SMS_HTTP_URL = "https://sms.example.net/send"
+    settings.SMS_HTTP_API_KEY = "k"
+    assert HttpSmsBackend().url == "https://sms.example.net/send"
+
+
+@pytest.mark.django_db
+def test_a_provider_outage_is_retried_then_the_sms_goes_out(team, sending, provider):
+    provider.statuses = [500, 502]
+    referral = team.accepted_referral()
+
+    with sending():
+        notification = notify(
+            event_key="http-retry",
+            template="referral_accepted_person",
+            recipient_kind=RecipientKind.PERSON,
+            referral=referral,
+        )
+
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == (DeliveryStatus.SENT, 3)
+    assert len(provider.requests) == 3
+    assert "jeudi 4 décembre à 14 h 30" in provider.requests[-1]["json"]["text"]
+
+
+@pytest.mark.django_db
+def test_a_provider_refusal_marks_the_message_failed_at_once(team, sending, provider):
+    provider.statuses = [422]
+    referral = team.accepted_referral()
+
+    with sending():
+        notification = notify(
+            event_key="http-refused",
+            template="referral_accepted_person",
+            recipient_kind=RecipientKind.PERSON,
+            referral=referral,
+        )
+
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == (DeliveryStatus.FAILED, 1)
+    assert notification.last_error == "provider answered HTTP 422"
+    assert len(provider.requests) == 1
+
+
+def test_file_backend_writes_one_file_per_sms(settings, tmp_path):
+    settings.SMS_FILE_PATH = tmp_path / "sms"
+    settings.SMS_SENDER = "TISSER"
+    backend = FileSmsBackend()
+
+    backend.send("+33612345601", "Bonjour Awa.\nRendez-vous jeudi.")
+    backend.send("+33612345602", "Bonjour Jean.")
+
+    files = sorted((tmp_path / "sms").iterdir())
+    assert len(files) == 2
+    contents = [f.read_text(encoding="utf-8") for f in files]
+    assert "To: +33612345601\nFrom: TISSER\n\nBonjour Awa.\nRendez-vous jeudi.\n" in contents
+    assert any(c.startswith("To: +33612345602\n") for c in contents)
+
+
+def test_file_backend_reports_a_directory_it_cannot_write(settings, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    settings.SMS_FILE_PATH = blocker / "sms"
+    with pytest.raises(SmsError) as caught:
+        FileSmsBackend().send("+33612345601", "x")
+    assert caught.value.permanent is False
+
+
+def test_locmem_backend_keeps_messages_in_the_outbox(settings, sms_outbox):
+    settings.SMS_BACKEND = "tisser.notifications.sms.LocmemSmsBackend"
+    settings.SMS_SENDER = "TISSER"
+    backend = get_sms_backend()
+    assert isinstance(backend, LocmemSmsBackend)
+
+    backend.send("+33612345601", "Bonjour")
+
+    assert sms.outbox == [sms.SmsMessage(to="+33612345601", text="Bonjour", sender="TISSER")]
