@@ -66,6 +66,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tisser.core.context_processors.security",
                 "tisser.accounts.context_processors.membership",
+                "tisser.referrals.context_processors.referral_counts",
             ],
         },
     }

@@ -1,0 +1,594 @@
+"""Forms of the referral pages: the partner's referral form, the site's answers, the filters."""
+
+import datetime
+from datetime import timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tisser.accounts.enums import Role
+from tisser.accounts.models import Partner, Site, User
+from tisser.beneficiaries.enums import (
+    CURRENT_NOTICE_VERSION,
+    ContactChannel,
+    EligibilityCriterion,
+    SocialStatus,
+)
+from tisser.core.forms import DateInput
+from tisser.core.names import normalize_name
+from tisser.core.phones import normalize_phone
+from tisser.core.validators import reject_nir
+from tisser.referrals.enums import (
+    ANSWER_DELAY_DAYS,
+    REMINDER_EVERY_DAYS,
+    Need,
+    OfferFamily,
+    ReferralStatus,
+    RejectionReason,
+)
+from tisser.referrals.models import Referral
+
+JOBSEEKER_CHOICES = [("", _("Je ne sais pas")), ("yes", _("Oui")), ("no", _("Non"))]
+JOBSEEKER_VALUES = {"": None, "yes": True, "no": False}
+CHANNELS_NEEDING_PHONE = (ContactChannel.SMS, ContactChannel.CALL)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+def _ordered(values, choices) -> list[str]:
+    """The chosen codes in the list's own order, whatever order the browser sent."""
+    chosen = set(values or [])
+    return [code for code in choices.values if code in chosen]
+
+
+# --- the partner's referral form ---------------------------------------------------------
+
+
+class ReferralForm(forms.ModelForm):
+    """Everything a referrer says about the person. ``submitting`` asks for the complete
+    form (the « Envoyer » button); a draft only needs a first name, a postal code and a space.
+    """
+
+    is_jobseeker = forms.TypedChoiceField(
+        label=_("Demandeur d'emploi"),
+        choices=JOBSEEKER_CHOICES,
+        coerce=lambda value: JOBSEEKER_VALUES.get(value),
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    eligibility_criteria = forms.MultipleChoiceField(
+        label=_("Critères déclarés (facultatif)"),
+        choices=EligibilityCriterion.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ne cochez que ce que la personne vous a dit et qui sert à l'orienter."),
+    )
+    needs = forms.MultipleChoiceField(
+        label=_("Besoins"),
+        choices=Need.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    requested_offers = forms.MultipleChoiceField(
+        label=_("Offres demandées (facultatif)"),
+        choices=OfferFamily.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notice_given = forms.BooleanField(
+        label=_(
+            "J'ai remis à la personne la notice d'information sur ses données (version %(version)s)."
+        )
+        % {"version": CURRENT_NOTICE_VERSION},
+        required=False,
+    )
+
+    class Meta:
+        model = Referral
+        fields = [
+            "first_name",
+            "last_name",
+            "birth_year",
+            "phone",
+            "email",
+            "preferred_channel",
+            "postal_code",
+            "commune",
+            "social_status",
+            "is_jobseeker",
+            "eligibility_criteria",
+            "needs",
+            "requested_offers",
+            "reason",
+            "site",
+        ]
+        labels = {
+            "first_name": _("Prénom"),
+            "last_name": _("Nom"),
+            "birth_year": _("Année de naissance"),
+            "phone": _("Téléphone"),
+            "email": _("E-mail (facultatif)"),
+            "preferred_channel": _("Comment prévenir la personne du rendez-vous ?"),
+            "postal_code": _("Code postal"),
+            "commune": _("Commune"),
+            "social_status": _("Situation"),
+            "reason": _("Motif de l'orientation"),
+            "site": _("Espace qui recevra la personne"),
+        }
+        help_texts = {
+            "birth_year": _("Par exemple 1985. Elle aide à ne pas créer deux dossiers."),
+            "phone": _("Un numéro de portable pour recevoir le rendez-vous par SMS."),
+            "postal_code": _("5 chiffres. Il sert à proposer l'espace le plus proche."),
+            "reason": _(
+                "Restez factuel : décrivez le besoin, sans jugement ni information de santé. "
+                "La personne peut lire ce texte."
+            ),
+        }
+        widgets = {
+            "first_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "birth_year": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "preferred_channel": forms.RadioSelect,
+            "postal_code": forms.TextInput(
+                attrs={"inputmode": "numeric", "maxlength": 5, "autocomplete": "off"}
+            ),
+            "reason": forms.Textarea(attrs={"rows": 4}),
+        }
+        error_messages = {
+            "first_name": {"required": _("Indiquez le prénom de la personne.")},
+            "postal_code": {"required": _("Indiquez le code postal de la personne.")},
+            "site": {
+                "required": _("Choisissez l'espace qui recevra la personne."),
+                "invalid_choice": _("Choisissez un espace ouvert de la liste."),
+            },
+            "birth_year": {"invalid": _("Indiquez une année en chiffres, par exemple 1985.")},
+            "email": {"invalid": _("Cette adresse e-mail n'est pas valide.")},
+        }
+
+    def __init__(self, *args, partner: Partner, submitting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submitting = submitting
+        self.fields["site"].queryset = Site.objects.filter(
+            network_id=partner.network_id, is_active=True
+        ).order_by("city", "name")
+        self.fields["site"].empty_label = _("Choisissez un espace")
+        self.fields["preferred_channel"].choices = ContactChannel.choices
+        self.fields["social_status"].choices = SocialStatus.choices
+        self.fields["birth_year"].widget.attrs["max"] = timezone.localdate().year
+        # With JavaScript, typing the postal code refreshes the suggested space (HTMX);
+        # without, the « Proposer » button of the form does the same.
+        self.fields["postal_code"].widget.attrs.update(
+            {
+                "hx-get": reverse("referrals:suggest_site"),
+                "hx-trigger": "input changed delay:400ms, change",
+                "hx-target": "#target-site",
+                "hx-swap": "innerHTML",
+            }
+        )
+        self.fields["reason"].widget.attrs["aria-describedby"] = (
+            "reason-reminder id_reason_helptext"
+        )
+        if self.instance.pk:
+            self.initial["is_jobseeker"] = {True: "yes", False: "no"}.get(
+                self.instance.is_jobseeker, ""
+            )
+            self.initial["notice_given"] = bool(self.instance.notice_version)
+
+    def clean_first_name(self):
+        return " ".join((self.cleaned_data.get("first_name") or "").split())
+
+    def clean_last_name(self):
+        return " ".join((self.cleaned_data.get("last_name") or "").split())
+
+    def clean_birth_year(self):
+        year = self.cleaned_data.get("birth_year")
+        if year is not None and not (1900 <= year <= timezone.localdate().year):
+            raise ValidationError(_("Indiquez une année de naissance entre 1900 et aujourd'hui."))
+        return year
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data.get("phone") or "")
+
+    def clean_email(self):
+        return (self.cleaned_data.get("email") or "").strip().lower()
+
+    def clean_postal_code(self):
+        code = (self.cleaned_data.get("postal_code") or "").strip().replace(" ", "")
+        if not (len(code) == 5 and code.isdigit()):
+            raise ValidationError(_("Le code postal a 5 chiffres, par exemple 67000."))
+        return code
+
+    def clean_eligibility_criteria(self):
+        return _ordered(self.cleaned_data.get("eligibility_criteria"), EligibilityCriterion)
+
+    def clean_needs(self):
+        return _ordered(self.cleaned_data.get("needs"), Need)
+
+    def clean_requested_offers(self):
+        return _ordered(self.cleaned_data.get("requested_offers"), OfferFamily)
+
+    def clean_reason(self):
+        reason = (self.cleaned_data.get("reason") or "").strip()
+        reject_nir(reason)
+        return reason
+
+    def clean(self):
+        cleaned = super().clean()
+        channel = cleaned.get("preferred_channel")
+        if (
+            channel in CHANNELS_NEEDING_PHONE
+            and not cleaned.get("phone")
+            and "phone" not in (self.errors)
+        ):
+            self.add_error("phone", _("Pour un SMS ou un appel, indiquez le téléphone."))
+        if (
+            channel == ContactChannel.EMAIL
+            and not cleaned.get("email")
+            and "email" not in (self.errors)
+        ):
+            self.add_error("email", _("Pour un message par e-mail, indiquez l'adresse e-mail."))
+        if self.submitting:
+            if not cleaned.get("last_name") and "last_name" not in self.errors:
+                self.add_error("last_name", _("Indiquez le nom de la personne."))
+            if (
+                not cleaned.get("phone")
+                and not cleaned.get("email")
+                and not ({"phone", "email"} & set(self.errors))
+            ):
+                self.add_error(
+                    "phone",
+                    _("Indiquez au moins un téléphone ou un e-mail pour joindre la personne."),
+                )
+            if not cleaned.get("needs"):
+                self.add_error("needs", _("Cochez au moins un besoin."))
+            if not cleaned.get("notice_given"):
+                self.add_error(
+                    "notice_given",
+                    _("Remettez la notice d'information à la personne, puis cochez cette case."),
+                )
+        return cleaned
+
+    def changes(self) -> dict:
+        """The person, situation and needs for the draft services (the space goes apart)."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name != "site"}
+        data["notice_given"] = self.cleaned_data["notice_given"]
+        return data
+
+
+class PostalCodeForm(forms.Form):
+    """The postal code typed in the referral form, sent alone to suggest the nearest space."""
+
+    postal_code = forms.CharField(max_length=10, required=False)
+
+    def code(self) -> str:
+        if not self.is_valid():
+            return ""
+        code = self.cleaned_data["postal_code"].strip().replace(" ", "")
+        return code if len(code) == 5 and code.isdigit() else ""
+
+
+# --- the site's answers -------------------------------------------------------------------
+
+
+def site_team(site_id: int):
+    """The people who can receive someone at a site: its active managers and mediators."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=site_id,
+            memberships__is_active=True,
+            memberships__role__in=(Role.SITE_MANAGER, Role.MEDIATOR),
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "email")
+    )
+
+
+def site_place(site: Site) -> str:
+    return f"{site.address}, {site.postal_code} {site.city}"
+
+
+class AppointmentForm(forms.Form):
+    """Date, time, place and mediator of the appointment offered to the person."""
+
+    date = forms.DateField(
+        label=_("Date"),
+        widget=DateInput(),
+        error_messages={
+            "required": _("Indiquez la date du rendez-vous."),
+            "invalid": _("Indiquez une date valide, par exemple 14/03/2026."),
+        },
+    )
+    time = forms.TimeField(
+        label=_("Heure"),
+        widget=TimeInput(),
+        error_messages={
+            "required": _("Indiquez l'heure du rendez-vous."),
+            "invalid": _("Indiquez une heure au format HH:MM, par exemple 09:30."),
+        },
+    )
+    place = forms.CharField(
+        label=_("Lieu"),
+        max_length=255,
+        help_text=_("L'adresse envoyée à la personne. Par défaut, celle de l'espace."),
+        error_messages={"required": _("Indiquez le lieu du rendez-vous.")},
+        validators=[reject_nir],
+    )
+    mediator = forms.ModelChoiceField(
+        label=_("Médiateur qui recevra la personne"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Pas encore choisi"),
+        error_messages={"invalid_choice": _("Choisissez une personne de l'équipe de l'espace.")},
+    )
+
+    def __init__(self, *args, site: Site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site = site
+        self.fields["place"].initial = site_place(site)
+        self.fields["mediator"].queryset = site_team(site.pk)
+        self.fields["mediator"].label_from_instance = lambda user: (
+            user.get_full_name() or user.email
+        )
+        self.fields["date"].widget.attrs["min"] = timezone.localdate().isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        date, time = cleaned.get("date"), cleaned.get("time")
+        if date and time:
+            starts_at = timezone.make_aware(datetime.datetime.combine(date, time))
+            if starts_at <= timezone.now():
+                self.add_error("date", _("Le rendez-vous doit être dans le futur."))
+            cleaned["starts_at"] = starts_at
+        return cleaned
+
+
+class RejectForm(forms.Form):
+    reasons = forms.MultipleChoiceField(
+        label=_("Motifs du refus"),
+        choices=RejectionReason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Cochez au moins un motif.")},
+    )
+    message = forms.CharField(
+        label=_("Message au prescripteur"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("Expliquez le refus en quelques mots factuels. La personne peut le lire."),
+        error_messages={"required": _("Écrivez un message au prescripteur.")},
+        validators=[reject_nir],
+    )
+
+    def clean_reasons(self):
+        return _ordered(self.cleaned_data.get("reasons"), RejectionReason)
+
+    def clean_message(self):
+        message = (self.cleaned_data.get("message") or "").strip()
+        if not message:
+            raise ValidationError(_("Écrivez un message au prescripteur."))
+        return message
+
+
+class CameForm(forms.Form):
+    """The person came: create their file, or link the file the site already has."""
+
+    NEW = "new"
+
+    file = forms.ChoiceField(
+        label=_("Dossier de la personne"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez un dossier, ou d'en créer un nouveau.")},
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {str(c.beneficiary.pk): c.beneficiary for c in candidates}
+        self.fields["file"].choices = [
+            *[
+                (
+                    pk,
+                    _("Relier au dossier %(number)s : %(first)s %(last)s, né(e) en %(year)s")
+                    % {
+                        "number": beneficiary.file_number,
+                        "first": beneficiary.first_name,
+                        "last": beneficiary.last_name,
+                        "year": beneficiary.birth_year or "—",
+                    },
+                )
+                for pk, beneficiary in self.candidates.items()
+            ],
+            (self.NEW, _("Créer un nouveau dossier")),
+        ]
+        self.fields["file"].initial = self.NEW
+        if not self.candidates:
+            self.fields["file"].widget = forms.HiddenInput()
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["existing"] = self.candidates.get(cleaned.get("file") or self.NEW)
+        return cleaned
+
+
+class ShortNoteForm(forms.Form):
+    """An optional factual note written in the referral's history (cancel, moderation)."""
+
+    note = forms.CharField(
+        label=_("Message (facultatif)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[reject_nir],
+    )
+
+    def __init__(self, *args, label=None, required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["note"].label = label
+        self.fields["note"].required = required
+        self.fields["note"].error_messages["required"] = _("Écrivez un message.")
+
+
+# --- filters -----------------------------------------------------------------------------
+
+
+def _name_filter(queryset, query: str):
+    for token in normalize_name(query).split():
+        queryset = queryset.filter(search_key__contains=token)
+    return queryset
+
+
+class PartnerReferralFilterForm(forms.Form):
+    """Filters of the partner's list: status, period (creation date), name."""
+
+    q = forms.CharField(label=_("Nom ou prénom"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Statut"),
+        required=False,
+        choices=[("", _("Tous les statuts")), *ReferralStatus.choices],
+    )
+    date_from = forms.DateField(label=_("Créé depuis le"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Jusqu'au"), required=False, widget=DateInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", _("La date de fin doit être après la date de début."))
+        return cleaned
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["q"]:
+            queryset = _name_filter(queryset, data["q"])
+        if data["status"]:
+            queryset = queryset.filter(status=data["status"])
+        if data["date_from"]:
+            queryset = queryset.filter(created_at__date__gte=data["date_from"])
+        if data["date_to"]:
+            queryset = queryset.filter(created_at__date__lte=data["date_to"])
+        return queryset
+
+
+AGE_CHOICES = [
+    ("", _("Toutes")),
+    ("lt3", _("Moins de 3 jours")),
+    ("3to10", _("De 3 à 10 jours")),
+    ("gt10", _("Plus de %(days)s jours") % {"days": REMINDER_EVERY_DAYS}),
+    ("gt20", _("Plus de %(days)s jours") % {"days": 2 * REMINDER_EVERY_DAYS}),
+]
+INBOX_STATUSES = [
+    ReferralStatus.SUBMITTED,
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.CONSUMED,
+    ReferralStatus.REJECTED,
+    ReferralStatus.EXPIRED,
+    ReferralStatus.CANCELLED,
+]
+
+
+class InboxFilterForm(forms.Form):
+    """Filters of the site inbox: status (new by default), partner, age, and site for admins."""
+
+    status = forms.ChoiceField(label=_("Statut"), required=False)
+    partner = forms.ModelChoiceField(
+        label=_("Partenaire"),
+        required=False,
+        queryset=Partner.objects.none(),
+        empty_label=_("Tous les partenaires"),
+    )
+    age = forms.ChoiceField(
+        label=_("Envoyé depuis"),
+        required=False,
+        choices=AGE_CHOICES,
+        help_text=_("Sans réponse, un bon expire après %(days)s jours.")
+        % {"days": ANSWER_DELAY_DAYS},
+    )
+    q = forms.CharField(label=_("Nom ou prénom"), required=False, max_length=100)
+    site = forms.ModelChoiceField(
+        label=_("Espace"),
+        required=False,
+        queryset=Site.objects.none(),
+        empty_label=_("Tous les espaces"),
+    )
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            ("", _("Nouveaux (à traiter)")),
+            *[(status.value, status.label) for status in INBOX_STATUSES],
+            ("all", _("Tous")),
+        ]
+        if membership.role == Role.NETWORK_ADMIN:
+            network = Q(network_id=membership.organisation_id)
+            self.fields["site"].queryset = Site.objects.filter(network).order_by("city", "name")
+            self.fields["partner"].queryset = Partner.objects.filter(network).order_by("name")
+        else:
+            del self.fields["site"]
+            self.fields["partner"].queryset = Partner.objects.filter(
+                network_id=membership.organisation.network_id
+            ).order_by("name")
+
+    def filter(self, queryset):
+        status = ReferralStatus.SUBMITTED
+        if self.is_bound and self.is_valid():
+            data = self.cleaned_data
+            status = data["status"] or ReferralStatus.SUBMITTED
+            if data["partner"]:
+                queryset = queryset.filter(partner=data["partner"])
+            if data.get("site"):
+                queryset = queryset.filter(site=data["site"])
+            if data["q"]:
+                queryset = _name_filter(queryset, data["q"])
+            queryset = self._filter_age(queryset, data["age"])
+        if status == "all":
+            return queryset.filter(status__in=[s.value for s in INBOX_STATUSES])
+        return queryset.filter(status=status)
+
+    @staticmethod
+    def _filter_age(queryset, age: str):
+        now = timezone.now()
+        if age == "lt3":
+            return queryset.filter(submitted_at__gt=now - timedelta(days=3))
+        if age == "3to10":
+            return queryset.filter(
+                submitted_at__lte=now - timedelta(days=3),
+                submitted_at__gt=now - timedelta(days=REMINDER_EVERY_DAYS),
+            )
+        if age == "gt10":
+            return queryset.filter(submitted_at__lte=now - timedelta(days=REMINDER_EVERY_DAYS))
+        if age == "gt20":
+            return queryset.filter(submitted_at__lte=now - timedelta(days=2 * REMINDER_EVERY_DAYS))
+        return queryset
+
+
+class ModerationFilterForm(forms.Form):
+    source = forms.ChoiceField(
+        label=_("Origine"),
+        required=False,
+        choices=[
+            ("", _("Toutes")),
+            ("partner", _("Partenaires à valider")),
+            ("public_request", _("Demandes du site public")),
+        ],
+    )
+
+    def filter(self, queryset):
+        if self.is_valid() and self.cleaned_data["source"] == "public_request":
+            return queryset.filter(partner__isnull=True)
+        if self.is_valid() and self.cleaned_data["source"] == "partner":
+            return queryset.filter(partner__isnull=False)
+        return queryset

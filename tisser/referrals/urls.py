@@ -1,0 +1,28 @@
+from django.urls import path
+
+from tisser.referrals import views
+
+app_name = "referrals"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    # Partner portal
+    path("mes-orientations/", views.partner_list, name="partner_list"),
+    path("nouvelle/", views.create, name="create"),
+    path("espace-le-plus-proche/", views.suggest_site, name="suggest_site"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/modifier/", views.edit, name="edit"),
+    path("<int:pk>/annuler/", views.cancel, name="cancel"),
+    # Site inbox
+    path("a-traiter/", views.inbox, name="inbox"),
+    path("<int:pk>/accepter/", views.accept, name="accept"),
+    path("<int:pk>/refuser/", views.reject, name="reject"),
+    path("<int:pk>/deplacer-le-rendez-vous/", views.rebook, name="rebook"),
+    path("<int:pk>/personne-venue/", views.mark_came, name="mark_came"),
+    path("<int:pk>/personne-absente/", views.mark_no_show, name="mark_no_show"),
+    # Moderation (network admins)
+    path("moderation/", views.moderation_list, name="moderation_list"),
+    path("<int:pk>/moderation/transmettre/", views.moderation_approve, name="moderation_approve"),
+    path("<int:pk>/moderation/refuser/", views.moderation_reject, name="moderation_reject"),
+    path("partenaires/<int:pk>/valider/", views.partner_validate, name="partner_validate"),
+]
