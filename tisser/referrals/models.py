@@ -235,6 +235,8 @@ class ImportBatch(TimeStampedModel):
     skipped_count = models.PositiveIntegerField(default=0)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("import de liste")
         verbose_name_plural = _("imports de listes")
