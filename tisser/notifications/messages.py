@@ -90,7 +90,7 @@ def absolute_url(obj) -> str:
         path = obj.get_absolute_url()
     except NoReverseMatch:
         return ""
-    return settings.PUBLIC_BASE_URL.rstrip("/") + path
+    return (settings.PUBLIC_BASE_URL or "").rstrip("/") + path
 
 
 def _appointment(referral):

@@ -36,6 +36,7 @@ from tisser.notifications.models import (
 from tisser.notifications.sms import SmsError, get_sms_backend
 
 SITE_TEAM_ROLES = (Role.SITE_MANAGER, Role.MEDIATOR)
+EVENT_KEY_MAX_LENGTH = 200  # Notification.event_key
 
 
 # --- Addresses -------------------------------------------------------------------------
@@ -145,7 +146,7 @@ def notify(
         raise ValueError(f"Unknown message template: {template!r}")
     if recipient_kind != spec.recipient_kind:
         raise ValueError(f"Template {template!r} is for {spec.recipient_kind!r} recipients")
-    if not event_key or len(event_key) > Notification._meta.get_field("event_key").max_length:
+    if not event_key or len(event_key) > EVENT_KEY_MAX_LENGTH:
         raise ValueError("event_key must be a non-empty string of at most 200 characters")
     person = beneficiary or referral
     if recipient_kind == RecipientKind.PERSON and person is None:
@@ -307,7 +308,10 @@ def _finish(notification: Notification, status: str) -> DeliveryResult:
 
 
 def optout_add(*, actor, channel: str, address: str, site=None) -> OptOut:
-    """Record that a phone number or an e-mail address wants no more messages on a channel."""
+    """Record that a phone number or an e-mail address wants no more messages on a channel.
+
+    ``actor`` is the acting Membership (None for the system, e.g. a provider's STOP reply).
+    """
     if not (address or "").strip():
         raise DomainError(_("Indiquez un numéro de téléphone ou une adresse e-mail."))
     if channel == Channel.SMS:
@@ -327,7 +331,7 @@ def optout_add(*, actor, channel: str, address: str, site=None) -> OptOut:
         optout, created = OptOut.objects.get_or_create(channel=channel, address=normalised)
         if created:
             journal.record(
-                actor=actor,
+                actor=actor.user if actor is not None else None,
                 action="notification.opted_out",
                 obj=optout,
                 site=site,

@@ -46,7 +46,7 @@ outbox: list[SmsMessage] = []
 
 class BaseSmsBackend:
     def __init__(self) -> None:
-        self.sender = settings.SMS_SENDER
+        self.sender: str = settings.SMS_SENDER or ""
 
     def send(self, to_e164: str, text: str) -> None:
         """Send one SMS to an E.164 number, or raise SmsError."""
@@ -124,5 +124,5 @@ class HttpSmsBackend(BaseSmsBackend):
 
 
 def get_sms_backend() -> BaseSmsBackend:
-    backend_class = import_string(settings.SMS_BACKEND)
+    backend_class = import_string(settings.SMS_BACKEND or "tisser.notifications.sms.FileSmsBackend")
     return backend_class()

@@ -3,17 +3,16 @@
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from tisser.beneficiaries.timeline import TimelineEvent
 from tisser.notifications.messages import template_label
 from tisser.notifications.models import Notification
 
 
-def timeline_events(beneficiary) -> list:
+def timeline_events(beneficiary) -> list[TimelineEvent]:
     """One event per message recorded for the file or for a referral linked to it.
 
     Says which message, to whom, by which channel and what became of it — never the text.
     """
-    from tisser.beneficiaries.timeline import TimelineEvent
-
     notifications = Notification.objects.filter(
         Q(beneficiary=beneficiary) | Q(referral__beneficiary=beneficiary)
     ).order_by("created_at", "pk")
@@ -27,7 +26,7 @@ def timeline_events(beneficiary) -> list:
         events.append(
             TimelineEvent(
                 at=notification.sent_at or notification.created_at,
-                kind="notification",
+                kind=f"notification.{notification.status}",
                 title=_("%(channel)s : %(label)s")
                 % {
                     "channel": notification.get_channel_display(),
