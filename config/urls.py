@@ -7,6 +7,7 @@ urlpatterns = [
     path("espace-pro/", include("tisser.core.urls")),
     path("espace-pro/", include("tisser.accounts.urls")),
     path("espace-pro/orientations/", include("tisser.referrals.urls")),
+    path("espace-pro/imports/", include("tisser.referrals.import_urls")),
     path("invitation/", include("tisser.accounts.public_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,54 @@
+"""Forms of the import pages: the upload (file and target space) and the confirmation."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tisser.referrals.importing import MAX_FILE_BYTES, SITE_TEAM_ROLES, import_target_sites
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier de la liste (CSV ou Excel .xlsx, 5 Mo au plus)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".csv,.xlsx,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+    site = forms.ModelChoiceField(
+        label=_("Espace qui recevra les personnes"),
+        required=False,
+        queryset=None,
+        empty_label=_("L'espace le plus proche de chaque personne (selon son code postal)"),
+        help_text=_("Vous pouvez aussi envoyer toute la liste au même espace."),
+    )
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        if membership.role in SITE_TEAM_ROLES:
+            del self.fields["site"]  # site staff import into their own space
+        else:
+            self.fields["site"].queryset = import_target_sites(membership)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("Le fichier dépasse 5 Mo : découpez la liste en plusieurs fichiers.")
+            )
+        return upload
+
+
+class ImportConfirmForm(forms.Form):
+    notice_given = forms.BooleanField(
+        label=_(
+            "Je confirme que chaque personne de cette liste a reçu la notice d'information "
+            "sur ses données et sait qu'un espace va la contacter."
+        ),
+        error_messages={
+            "required": _(
+                "Confirmez que les personnes de la liste ont reçu la notice d'information."
+            )
+        },
+    )
