@@ -6,6 +6,7 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("espace-pro/", include("tisser.core.urls")),
     path("espace-pro/", include("tisser.accounts.urls")),
+    path("espace-pro/dossiers/", include("tisser.beneficiaries.urls")),
     path("espace-pro/orientations/", include("tisser.referrals.urls")),
     path("espace-pro/imports/", include("tisser.referrals.import_urls")),
     path("invitation/", include("tisser.accounts.public_urls")),

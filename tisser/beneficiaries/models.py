@@ -34,7 +34,9 @@ class Beneficiary(TimeStampedModel):
     )
     file_number = models.CharField(_("numéro de dossier"), max_length=20, unique=True)
     first_name = models.CharField(_("prénom"), max_length=100, validators=[reject_nir])
-    last_name = models.CharField(_("nom"), max_length=100, validators=[reject_nir])
+    # Optional: a person who asked for help on the public site may give only a first name.
+    # The counter form still asks for it.
+    last_name = models.CharField(_("nom"), max_length=100, blank=True, validators=[reject_nir])
     birth_year = models.PositiveSmallIntegerField(
         _("année de naissance"),
         null=True,
@@ -50,7 +52,7 @@ class Beneficiary(TimeStampedModel):
         default=ContactChannel.SMS,
     )
     postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
-    commune = models.CharField(_("commune"), max_length=120, blank=True)
+    commune = models.CharField(_("commune"), max_length=120, blank=True, validators=[reject_nir])
     social_status = models.CharField(
         _("situation"),
         max_length=16,

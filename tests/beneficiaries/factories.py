@@ -1,0 +1,37 @@
+"""Factories for people's files and consents (the cross-site 404 matrix finds them by model).
+
+``BeneficiaryFactory(site=...)`` builds an active file with a unique number, a normalised
+search key and the information notice recorded, as ``beneficiary_create`` would.
+"""
+
+import factory
+from django.utils import timezone
+
+from tests.accounts.factories import SiteFactory
+from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION, ConsentKind
+from tisser.beneficiaries.models import Beneficiary, Consent
+from tisser.core.names import search_key
+
+
+class BeneficiaryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Beneficiary
+
+    site = factory.SubFactory(SiteFactory)
+    file_number = factory.Sequence(lambda n: f"TST-{n:06d}")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    birth_year = 1980
+    phone = ""
+    notice_given_on = factory.LazyFunction(timezone.localdate)
+    notice_version = CURRENT_NOTICE_VERSION
+    search_key = factory.LazyAttribute(lambda o: search_key(o.first_name, o.last_name))
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    beneficiary = factory.SubFactory(BeneficiaryFactory)
+    kind = ConsentKind.NEWS_SMS
+    given_at = factory.LazyFunction(timezone.now)

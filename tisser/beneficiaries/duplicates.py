@@ -1,0 +1,204 @@
+"""Finding files that may belong to the same person, before a new file is created.
+
+Candidates come from the database in ONE query that only uses indexed conditions, so it
+stays fast with hundreds of thousands of files:
+
+- the same phone number (index on ``phone``), or
+- a compatible year of birth (equal, or unknown on either side) AND a name whose stored key
+  starts like one of the typed words (two first letters, a range on the ``search_key``
+  index: covers accents, case, hyphens, first and last names swapped, and a typo after the
+  second letter), or the exact first name in the same birth year (a typo at the start of
+  the last name).
+
+Each candidate is then scored with rapidfuzz on the normalised names. Two people who share
+a name but not a year of birth (both known) are never candidates, unless they share a
+phone number too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz
+
+from tisser.beneficiaries.models import Beneficiary
+from tisser.core.names import normalize_name
+from tisser.core.phones import normalize_phone
+
+# Name similarity (0-100) from which a file is shown as a possible duplicate.
+NAME_THRESHOLD = 85
+# With the same phone number, a looser name match is enough (a misspelt or shortened name).
+PHONE_NAME_THRESHOLD = 60
+PREFIX_LENGTH = 2
+# At most this many rows are scored; the indexed conditions keep the real number far lower.
+MAX_ROWS = 500
+
+
+@dataclass
+class Candidate:
+    beneficiary: Beneficiary
+    score: int
+    reasons: list[str] = field(default_factory=list)
+
+
+def prefix_range(prefix: str) -> Q:
+    """``search_key`` starts with ``prefix``, written as a range so any B-tree index serves it
+    (``LIKE 'ab%'`` only uses an index under the C collation on PostgreSQL)."""
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return Q(search_key__gte=prefix, search_key__lt=upper)
+
+
+def _phone_or_blank(phone: str) -> str:
+    try:
+        return normalize_phone(phone or "")
+    except ValidationError:
+        return ""
+
+
+def name_similarity(first_a: str, last_a: str, first_b: str, last_b: str) -> int:
+    """0-100: how alike two people's names are, whatever their order, accents or hyphens."""
+    a = normalize_name(f"{first_a} {last_a}")
+    b = normalize_name(f"{first_b} {last_b}")
+    if not a or not b:
+        return 0
+    straight = (
+        fuzz.ratio(normalize_name(first_a), normalize_name(first_b))
+        + fuzz.ratio(normalize_name(last_a), normalize_name(last_b))
+    ) / 2
+    swapped = (
+        fuzz.ratio(normalize_name(first_a), normalize_name(last_b))
+        + fuzz.ratio(normalize_name(last_a), normalize_name(first_b))
+    ) / 2
+    # Spaces removed: "Jean Pierre" and "Jeanpierre", "Le Gall" and "Legall".
+    joined = fuzz.token_sort_ratio(a, b)
+    compact = fuzz.ratio("".join(sorted(a.split())), "".join(sorted(b.split())))
+    return round(max(straight, swapped, joined, compact))
+
+
+def _were_swapped(first_a: str, last_a: str, first_b: str, last_b: str) -> bool:
+    straight = fuzz.ratio(normalize_name(first_a), normalize_name(first_b)) + fuzz.ratio(
+        normalize_name(last_a), normalize_name(last_b)
+    )
+    swapped = fuzz.ratio(normalize_name(first_a), normalize_name(last_b)) + fuzz.ratio(
+        normalize_name(last_a), normalize_name(first_b)
+    )
+    return swapped > straight
+
+
+def candidate_query(*, first_name: str, last_name: str, birth_year: int | None, phone: str) -> Q:
+    """The indexed conditions that narrow the files to score (see the module docstring).
+
+    Written as an OR of terms that each match one index (phone; birth year + key range;
+    key range alone), so the database combines index scans instead of reading the table.
+    """
+    condition = Q(pk__in=[])
+    if phone:
+        condition |= Q(phone=phone)
+    tokens = normalize_name(f"{first_name} {last_name}").split()
+    prefixes = sorted({token[:PREFIX_LENGTH] for token in tokens if token})
+    for prefix in prefixes:
+        if birth_year:
+            condition |= Q(birth_year=birth_year) & prefix_range(prefix)
+            condition |= Q(birth_year__isnull=True) & prefix_range(prefix)
+        else:
+            condition |= prefix_range(prefix)
+    first_tokens = normalize_name(first_name).split()
+    if birth_year and first_tokens:
+        # A typo in the first letters of the last name: same birth year, same first name.
+        condition |= Q(birth_year=birth_year, search_key__endswith=" " + first_tokens[-1])
+    return condition
+
+
+def find_duplicates(
+    *,
+    first_name: str,
+    last_name: str,
+    birth_year: int | None,
+    phone: str,
+    site_network,
+    exclude_pk: int | None = None,
+    limit: int = 5,
+    membership=None,
+) -> list[Candidate]:
+    """Files of the same network that may be the same person, best first (one query).
+
+    With ``membership``, only the files that member may see are offered (site staff see
+    their own site's files; network admins the whole network).
+    """
+    phone = _phone_or_blank(phone)
+    birth_year = birth_year or None
+    condition = candidate_query(
+        first_name=first_name, last_name=last_name, birth_year=birth_year, phone=phone
+    )
+    network_id = getattr(site_network, "pk", site_network)
+    files = Beneficiary.objects.all()
+    if membership is not None:
+        files = Beneficiary.objects.visible_to(membership)
+    rows = (
+        files.active()
+        .filter(condition, site__network_id=network_id)
+        .select_related("site")
+        .order_by("pk")
+    )
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
+
+    candidates = []
+    for beneficiary in rows[:MAX_ROWS]:
+        same_phone = bool(phone) and beneficiary.phone == phone
+        years_known = birth_year is not None and beneficiary.birth_year is not None
+        if years_known and beneficiary.birth_year != birth_year and not same_phone:
+            continue
+        score = name_similarity(
+            first_name, last_name, beneficiary.first_name, beneficiary.last_name
+        )
+        if score < (PHONE_NAME_THRESHOLD if same_phone else NAME_THRESHOLD):
+            continue
+        reasons = []
+        if score == 100:
+            reasons.append(_("même nom et prénom"))
+        else:
+            reasons.append(_("nom et prénom proches"))
+        if _were_swapped(first_name, last_name, beneficiary.first_name, beneficiary.last_name):
+            reasons.append(_("prénom et nom inversés"))
+        if years_known and beneficiary.birth_year == birth_year:
+            reasons.append(_("même année de naissance"))
+            score += 10
+        if same_phone:
+            reasons.append(_("même numéro de téléphone"))
+            score += 20
+        candidates.append(
+            Candidate(beneficiary=beneficiary, score=min(score, 130), reasons=reasons)
+        )
+    candidates.sort(key=lambda candidate: (-candidate.score, candidate.beneficiary.pk))
+    return candidates[:limit]
+
+
+def duplicates_of(beneficiary: Beneficiary, *, membership=None, limit: int = 5) -> list[Candidate]:
+    """Possible duplicates of an existing file (used by the merge page)."""
+    return find_duplicates(
+        first_name=beneficiary.first_name,
+        last_name=beneficiary.last_name,
+        birth_year=beneficiary.birth_year,
+        phone=beneficiary.phone,
+        site_network=beneficiary.site.network_id,
+        exclude_pk=beneficiary.pk,
+        limit=limit,
+        membership=membership,
+    )
+
+
+def duplicates_for_referral(referral, *, membership=None, limit: int = 5) -> list[Candidate]:
+    """Files that may already belong to the person of a referral (shown when it arrives)."""
+    return find_duplicates(
+        first_name=referral.first_name,
+        last_name=referral.last_name,
+        birth_year=referral.birth_year,
+        phone=referral.phone,
+        site_network=referral.site.network_id,
+        limit=limit,
+        membership=membership,
+    )

@@ -1,0 +1,213 @@
+"""Forms of the file pages: parse and validate, then the view calls one service."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tisser.beneficiaries import selectors
+from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION, ConsentKind, EligibilityCriterion
+from tisser.beneficiaries.models import Beneficiary
+from tisser.beneficiaries.services import BENEFICIARY_FIELDS
+from tisser.core.phones import normalize_phone
+from tisser.core.validators import reject_nir
+
+
+class YesNoUnknownSelect(forms.NullBooleanSelect):
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", _("Non communiqué")), ("true", _("Oui")), ("false", _("Non"))]
+
+
+class YesNoUnknownField(forms.NullBooleanField):
+    widget = YesNoUnknownSelect
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Nom, téléphone ou numéro de dossier"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        help_text=_("Exemples : Dupont Marie, 06 12 34 56 78, STR-000042."),
+    )
+
+
+class BeneficiaryForm(forms.ModelForm):
+    """The person's identity, contact and situation, bounded by the CNIL rules."""
+
+    last_name = forms.CharField(label=_("Nom"), max_length=100, validators=[reject_nir])
+    is_jobseeker = YesNoUnknownField(label=_("Demandeur d'emploi"), required=False)
+    asylum_request = YesNoUnknownField(
+        label=_("Demande d'asile déposée"),
+        required=False,
+        help_text=_("Seulement si l'aide en dépend. Rien de plus précis n'est demandé."),
+    )
+    eligibility_criteria = forms.MultipleChoiceField(
+        label=_("Critères déclarés par la personne"),
+        choices=EligibilityCriterion.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notice_given_on = forms.DateField(
+        label=_("Notice d'information remise le"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    class Meta:
+        model = Beneficiary
+        fields = BENEFICIARY_FIELDS
+        labels = {
+            "first_name": _("Prénom"),
+            "birth_year": _("Année de naissance"),
+            "phone": _("Téléphone"),
+            "email": _("E-mail"),
+            "preferred_channel": _("Moyen de contact préféré"),
+            "postal_code": _("Code postal"),
+            "commune": _("Commune"),
+            "social_status": _("Situation"),
+            "nationality": _("Nationalité"),
+            "notice_version": _("Version de la notice"),
+        }
+        help_texts = {
+            "birth_year": _("Par exemple 1978. L'âge exact n'est pas demandé."),
+            "phone": _("Par exemple 06 12 34 56 78."),
+            "nationality": _(
+                "Seulement si l'aide dépend du titre de séjour : française, Union "
+                "européenne ou hors Union européenne."
+            ),
+        }
+        widgets = {
+            "birth_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "postal_code": forms.TextInput(attrs={"inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nationality"].choices = [
+            ("", _("Non communiquée")),
+            *self.fields["nationality"].choices[1:],
+        ]
+        if not self.instance.pk:
+            self.fields["notice_given_on"].initial = timezone.localdate()
+            self.fields["notice_version"].initial = CURRENT_NOTICE_VERSION
+        for name in ("first_name", "last_name", "commune", "email"):
+            self.fields[name].widget.attrs.setdefault("autocomplete", "off")
+
+    def clean_phone(self):
+        try:
+            return normalize_phone(self.cleaned_data.get("phone", ""))
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+
+    def clean_notice_given_on(self):
+        value = self.cleaned_data["notice_given_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("La date de remise de la notice ne peut pas être future."))
+        return value
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in BENEFICIARY_FIELDS}
+
+
+class WalkInForm(BeneficiaryForm):
+    """A file opened at the counter, with the consents and the duplicate confirmation."""
+
+    site = forms.ModelChoiceField(label=_("Espace"), queryset=None, empty_label=None)
+    consents = forms.MultipleChoiceField(
+        label=_("La personne accepte aussi (facultatif, un choix par usage)"),
+        choices=ConsentKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notice_confirmed = forms.BooleanField(
+        label=_("J'ai remis la notice d'information à la personne et lui ai expliqué ses droits."),
+        error_messages={
+            "required": _("La notice d'information doit être remise avant d'ouvrir le dossier.")
+        },
+    )
+    confirm_new = forms.BooleanField(
+        label=_(
+            "J'ai vérifié avec la personne : ce n'est aucun de ces dossiers. "
+            "Créer quand même un nouveau dossier."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        sites = selectors.creatable_sites(membership=membership)
+        self.fields["site"].queryset = sites
+        if membership.role != "network_admin":
+            # Site staff always open files for their own site.
+            self.fields["site"].widget = forms.HiddenInput()
+            self.fields["site"].initial = membership.organisation_id
+        self.order_fields(["site"])
+
+
+class ConsentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Consentement"), choices=ConsentKind.choices)
+
+
+class MergeForm(forms.Form):
+    """Pick the duplicate (among the candidates, or by its file number), say why, confirm."""
+
+    duplicate = forms.TypedChoiceField(
+        label=_("Dossier en double"),
+        coerce=int,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    file_number = forms.CharField(
+        label=_("Ou son numéro de dossier"),
+        required=False,
+        max_length=20,
+        help_text=_("Par exemple STR-000042, si le doublon n'est pas proposé ci-dessus."),
+    )
+    reason = forms.CharField(
+        label=_("Pourquoi ces deux dossiers sont la même personne"),
+        max_length=500,
+        validators=[reject_nir],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Un constat factuel, par exemple : même personne, nom mal orthographié."),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "Je confirme : tout ce qui est rattaché au doublon passe dans ce dossier, "
+            "et le doublon ne sera plus proposé."
+        ),
+        error_messages={"required": _("Cochez la case pour confirmer la fusion.")},
+    )
+
+    def __init__(self, *args, membership, beneficiary, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+        self.beneficiary = beneficiary
+        self.fields["duplicate"].choices = [
+            (c.beneficiary.pk, str(c.beneficiary)) for c in candidates
+        ]
+        self.duplicate_file = None
+
+    def clean(self):
+        cleaned = super().clean()
+        pk = cleaned.get("duplicate")
+        number = (cleaned.get("file_number") or "").strip()
+        if pk and number:
+            raise ValidationError(
+                _("Choisissez un dossier proposé ou tapez un numéro, pas les deux.")
+            )
+        if not pk and not number:
+            raise ValidationError(_("Choisissez le dossier en double."))
+        choices = selectors.merge_choices(
+            membership=self.membership, beneficiary=self.beneficiary, file_number=number
+        )
+        if pk:
+            choices = choices.filter(pk=pk)
+        self.duplicate_file = choices.first()
+        if self.duplicate_file is None:
+            self.add_error(
+                "file_number" if number else "duplicate",
+                _("Aucun dossier actif de vos espaces ne porte ce numéro."),
+            )
+        return cleaned

@@ -1,0 +1,229 @@
+"""Reads of people's files, always scoped by the acting membership.
+
+The search understands three kinds of query:
+
+- a phone number typed in any usual way (normalised to E.164, then an indexed equality);
+- a file number such as ``STR-000042`` (also ``str 42``): an indexed equality;
+- a name: every typed word must start a word of the normalised ``search_key`` (accents,
+  case and hyphens do not matter). When that finds less than a page, files whose name is
+  close (one typo) are added after them: on PostgreSQL from the trigram index
+  (``pg_trgm``, word similarity), elsewhere from an indexed two-letter prefix; both sets are
+  bounded and re-ranked with rapidfuzz.
+
+Whatever the number of files or the page size, a search runs a constant number of queries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import BooleanField, Func, Prefetch, Q, QuerySet, Value
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz
+
+from tisser.beneficiaries.duplicates import prefix_range
+from tisser.beneficiaries.models import Beneficiary, Consent
+from tisser.core.names import normalize_name
+from tisser.core.phones import normalize_phone
+
+PAGE_SIZE = 50
+MAX_QUERY_WORDS = 5
+# Close-name search: at most this many rows are read and re-ranked.
+FUZZY_ROWS_POSTGRES = 300
+FUZZY_ROWS_PORTABLE = 2000
+FUZZY_MAX_RESULTS = 200
+# rapidfuzz similarity (0-100) each typed word needs with some word of the name.
+FUZZY_WORD_THRESHOLD = 75
+# pg_trgm word similarity from which the trigram index offers a row (the default, 0.6, is
+# too strict for one typo in a short name such as "Matrin").
+TRIGRAM_WORD_THRESHOLD = 0.3
+
+PHONE_SHAPE = re.compile(r"^\+?[\d\s.\-()/]+$")
+FILE_NUMBER_SHAPES = (
+    re.compile(r"^(?P<code>[A-Za-z0-9]{2,10})\s*[-\s]\s*(?P<number>\d{1,7})$"),
+    re.compile(r"^(?P<code>[A-Za-z]{2,10})(?P<number>\d{1,7})$"),
+)
+
+
+@dataclass
+class SearchResult:
+    page: Page
+    mode: str  # "all", "phone", "file_number" or "name"
+    query: str
+    close_matches: bool = False  # names found despite a typo are listed after exact ones
+    error: str = ""  # a French hint when the query cannot be understood
+
+
+class WordSimilar(Func):
+    """PostgreSQL ``'query' <% search_key``: served by the GIN trigram index."""
+
+    arg_joiner = " <%% "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+def _visible_files(membership) -> QuerySet[Beneficiary]:
+    return Beneficiary.objects.visible_to(membership).active().select_related("site")
+
+
+def _paginate(queryset, page_number, *, count: int | None = None) -> Page:
+    paginator = Paginator(queryset, PAGE_SIZE)
+    if count is not None:
+        paginator.__dict__["count"] = count  # already counted: do not ask the database again
+    return paginator.get_page(page_number)
+
+
+def _classify(query: str) -> tuple[str, str]:
+    """("phone", e164) / ("bad_phone", "") / ("file_number", number) / ("name", "") / ("all", "")."""
+    if not query:
+        return "all", ""
+    digits = re.sub(r"\D", "", query)
+    if PHONE_SHAPE.match(query) and len(digits) >= 8:
+        try:
+            return "phone", normalize_phone(query)
+        except ValidationError:
+            return "bad_phone", ""
+    for shape in FILE_NUMBER_SHAPES:
+        match = shape.match(query)
+        if match:
+            return "file_number", f"{match['code'].upper()}-{int(match['number']):06d}"
+    return "name", ""
+
+
+def _word_start(token: str) -> Q:
+    return prefix_range(token) | Q(search_key__contains=" " + token)
+
+
+def _word_score(typed: str, words: list[str]) -> int:
+    best = 0
+    for word in words:
+        if word.startswith(typed):
+            return 100
+        score = fuzz.ratio(typed, word)
+        if len(typed) >= 4:
+            score = max(score, fuzz.ratio(typed, word[: len(typed)]))
+        best = max(best, round(score))
+    return best
+
+
+def name_score(tokens: list[str], key: str) -> int:
+    """0 if a typed word matches no word of the name well enough, else the mean similarity."""
+    words = key.split()
+    scores = [_word_score(token, words) for token in tokens]
+    if not scores or min(scores) < FUZZY_WORD_THRESHOLD:
+        return 0
+    return round(sum(scores) / len(scores))
+
+
+def _close_name_candidates(files: QuerySet[Beneficiary], tokens: list[str]):
+    """(pk, search_key) rows whose name may be the typed one with a typo (bounded)."""
+    if connection.vendor == "postgresql":
+        typed = " ".join(tokens)
+        with connection.cursor() as cursor:
+            # Local to the transaction (every request runs in one).
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                [str(TRIGRAM_WORD_THRESHOLD)],
+            )
+        matches = files.filter(WordSimilar(Value(typed), "search_key"))
+        return matches.values_list("pk", "search_key")[:FUZZY_ROWS_POSTGRES]
+    near = Q(pk__in=[])
+    for token in tokens:
+        near |= prefix_range(token[:2])
+    return files.filter(near).values_list("pk", "search_key")[:FUZZY_ROWS_PORTABLE]
+
+
+def _search_names(files: QuerySet[Beneficiary], query: str, page_number) -> SearchResult:
+    tokens = normalize_name(query).split()[:MAX_QUERY_WORDS]
+    if not tokens:
+        return SearchResult(
+            page=_paginate(files.none(), 1),
+            mode="name",
+            query=query,
+            error=_("Tapez un nom, un numéro de téléphone ou un numéro de dossier."),
+        )
+    exact_condition = Q()
+    for token in tokens:
+        exact_condition &= _word_start(token)
+    exact = files.filter(exact_condition).order_by("search_key", "pk")
+    count = exact.count()
+    if count >= PAGE_SIZE:
+        return SearchResult(
+            page=_paginate(exact, page_number, count=count), mode="name", query=query
+        )
+
+    exact_ids = list(exact.values_list("pk", flat=True))
+    seen = set(exact_ids)
+    scored = []
+    for pk, key in _close_name_candidates(files, tokens):
+        if pk in seen:
+            continue
+        score = name_score(tokens, key)
+        if score:
+            scored.append((-score, key, pk))
+    scored.sort()
+    close_ids = [pk for _score, _key, pk in scored[:FUZZY_MAX_RESULTS]]
+    page = _paginate(exact_ids + close_ids, page_number)
+    rows = Beneficiary.objects.select_related("site").in_bulk(list(page.object_list))
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    return SearchResult(page=page, mode="name", query=query, close_matches=bool(close_ids))
+
+
+def beneficiary_search(*, membership, query: str, page) -> SearchResult:
+    """Files of the member's sites matching ``query``, 50 per page, in constant queries."""
+    query = " ".join((query or "").split())[:100]
+    files = _visible_files(membership)
+    mode, value = _classify(query)
+    if mode == "all":
+        ordered = files.order_by("search_key", "pk")
+        return SearchResult(page=_paginate(ordered, page), mode=mode, query=query)
+    if mode == "bad_phone":
+        return SearchResult(
+            page=_paginate(files.none(), 1),
+            mode="phone",
+            query=query,
+            error=_("Ce numéro de téléphone n'est pas valide. Exemple : 06 12 34 56 78."),
+        )
+    if mode == "phone":
+        matches = files.filter(phone=value).order_by("search_key", "pk")
+        return SearchResult(page=_paginate(matches, page), mode=mode, query=query)
+    if mode == "file_number":
+        # Merged-away files keep their number: searching it leads to the file in use.
+        matches = (
+            Beneficiary.objects.visible_to(membership)
+            .filter(file_number=value)
+            .select_related("site", "merged_into")
+        )
+        return SearchResult(page=_paginate(matches.order_by("pk"), page), mode=mode, query=query)
+    return _search_names(files, query, page)
+
+
+def beneficiary_detail(*, membership, pk) -> Beneficiary:
+    """One file with what its page shows (raises ``Beneficiary.DoesNotExist`` out of scope)."""
+    return (
+        Beneficiary.objects.visible_to(membership)
+        .select_related("site", "created_by", "merged_into")
+        .prefetch_related(
+            Prefetch("consents", queryset=Consent.objects.order_by("kind", "-given_at"))
+        )
+        .get(pk=pk)
+    )
+
+
+def merge_choices(*, membership, beneficiary: Beneficiary, file_number: str = ""):
+    """Files the member may merge into ``beneficiary``: the active files of their scope."""
+    files = _visible_files(membership).exclude(pk=beneficiary.pk)
+    if file_number:
+        return files.filter(file_number=file_number.strip().upper())
+    return files
+
+
+def creatable_sites(*, membership):
+    """Sites where the member may open a file (their site; every network site for admins)."""
+    from tisser.accounts.models import Site
+
+    return Site.objects.visible_to(membership).active().order_by("city", "name")

@@ -1,0 +1,592 @@
+"""Every write about a person's file: create, update, consents, merge, link to a referral.
+
+The ``actor`` is the acting :class:`~tisser.accounts.models.Membership`
+(``request.membership``): its role says what may be done and its organisation bounds the
+scope. ``beneficiary_for_referral`` also accepts the user or ``None`` (system), because the
+referral transitions call it on their own authority. Each service runs in one
+transaction, validates with ``full_clean()``, writes one journal entry holding ids and
+codes only, and raises :class:`DomainError` with a French message when it refuses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tisser.accounts.enums import Role
+from tisser.accounts.models import Membership, Site, User
+from tisser.beneficiaries.duplicates import Candidate, find_duplicates
+from tisser.beneficiaries.enums import (
+    CURRENT_NOTICE_VERSION,
+    ConsentKind,
+    EligibilityCriterion,
+    SocialStatus,
+)
+from tisser.beneficiaries.models import Beneficiary, Consent, FileNumberSequence
+from tisser.core.errors import DomainError
+from tisser.core.journal import record
+from tisser.core.names import search_key
+from tisser.core.phones import normalize_phone
+from tisser.core.validators import reject_nir
+
+# The fields the staff forms may set, in the order the forms show them.
+BENEFICIARY_FIELDS = (
+    "first_name",
+    "last_name",
+    "birth_year",
+    "phone",
+    "email",
+    "preferred_channel",
+    "postal_code",
+    "commune",
+    "social_status",
+    "is_jobseeker",
+    "eligibility_criteria",
+    "nationality",
+    "asylum_request",
+    "notice_given_on",
+    "notice_version",
+)
+
+# Who may do what (docs/decisions/0005-beneficiary-file.md). Partner referrers and funders:
+# nothing. Volunteers welcome people at the counter: they search, open, create a file and
+# record consents, but do not change an existing file nor merge files.
+READ_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER)
+CREATE_ROLES = READ_ROLES
+CONSENT_ROLES = READ_ROLES
+EDIT_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR)
+MERGE_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER)
+
+# Empty values that a merge may fill from the duplicate file.
+_EMPTY = (None, "", [], SocialStatus.NON_COMMUNIQUE)
+_FILLABLE_ON_MERGE = (
+    "last_name",
+    "birth_year",
+    "phone",
+    "email",
+    "postal_code",
+    "commune",
+    "social_status",
+    "is_jobseeker",
+    "nationality",
+    "asylum_request",
+)
+
+
+class DuplicateSuspected(DomainError):
+    """Files that may be the same person exist: the page shows them before creating."""
+
+    def __init__(self, candidates: list[Candidate]):
+        super().__init__(
+            _(
+                "Des dossiers ressemblent à cette personne. Vérifiez qu'elle n'a pas déjà "
+                "un dossier avant d'en créer un nouveau."
+            )
+        )
+        self.candidates = candidates
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _require_role(actor: Membership | None, roles: Iterable[str]) -> Membership:
+    if actor is None or not actor.is_active or actor.role not in roles:
+        raise DomainError(_("Votre rôle ne permet pas cette action."))
+    return actor
+
+
+def _journal_user(actor: Membership | User | None) -> User | None:
+    if isinstance(actor, Membership):
+        return actor.user
+    return actor
+
+
+def _validation_message(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        parts = []
+        for name, errors in error.message_dict.items():
+            try:
+                label = str(Beneficiary._meta.get_field(name).verbose_name)
+            except FieldDoesNotExist:  # a non-field error
+                label = ""
+            text = " ".join(errors)
+            parts.append(f"{label.capitalize()} : {text}" if label else text)
+        return " ".join(parts)
+    return " ".join(error.messages)
+
+
+def _full_clean(obj: models.Model, **kwargs: Any) -> None:
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as error:
+        raise DomainError(_validation_message(error)) from error
+
+
+def _check_fields(data: Mapping[str, Any]) -> None:
+    refused = sorted(set(data).difference(BENEFICIARY_FIELDS))
+    if refused:
+        raise DomainError(
+            _("Ces champs ne peuvent pas être modifiés : %(fields)s.")
+            % {"fields": ", ".join(refused)}
+        )
+
+
+def _clean_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Normalise what the services store: E.164 phone, trimmed names, known criteria."""
+    cleaned = dict(data)
+    for name in ("first_name", "last_name", "commune", "postal_code", "email"):
+        if name in cleaned and cleaned[name] is not None:
+            cleaned[name] = " ".join(str(cleaned[name]).split())
+    if "phone" in cleaned:
+        try:
+            cleaned["phone"] = normalize_phone(cleaned["phone"] or "")
+        except ValidationError as error:
+            raise DomainError(" ".join(error.messages)) from error
+    if "eligibility_criteria" in cleaned:
+        criteria = list(cleaned["eligibility_criteria"] or [])
+        unknown = sorted(set(criteria).difference(EligibilityCriterion.values))
+        if unknown:
+            raise DomainError(
+                _("Critère inconnu : %(codes)s.") % {"codes": ", ".join(map(str, unknown))}
+            )
+        cleaned["eligibility_criteria"] = [c for c in EligibilityCriterion.values if c in criteria]
+    if cleaned.get("nationality") is None and "nationality" in cleaned:
+        cleaned["nationality"] = ""
+    return cleaned
+
+
+def _check_consent_kinds(kinds: Iterable[str]) -> list[str]:
+    kinds = list(dict.fromkeys(kinds))
+    unknown = sorted(set(kinds).difference(ConsentKind.values))
+    if unknown:
+        raise DomainError(
+            _("Consentement inconnu : %(codes)s.") % {"codes": ", ".join(map(str, unknown))}
+        )
+    return kinds
+
+
+def _check_visible(actor: Membership, beneficiary: Beneficiary) -> None:
+    if not Beneficiary.objects.visible_to(actor).filter(pk=beneficiary.pk).exists():
+        raise DomainError(_("Ce dossier n'est pas accessible depuis votre organisation."))
+
+
+def _refuse_if_merged(beneficiary: Beneficiary) -> None:
+    if beneficiary.merged_into_id is not None:
+        raise DomainError(
+            _(
+                "Ce dossier a été fusionné dans un autre dossier : il ne peut plus être "
+                "modifié. Ouvrez le dossier conservé."
+            )
+        )
+
+
+def _next_file_number(site: Site) -> str:
+    """``<SITE CODE>-<6 digits>``, from the site's counter locked for the transaction."""
+    sequence, _created = FileNumberSequence.objects.select_for_update().get_or_create(site=site)
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return f"{site.short_code.upper()}-{sequence.last_value:06d}"
+
+
+def _new_file(
+    *, site: Site, data: Mapping[str, Any], created_by: User | None, consents: list[str]
+) -> Beneficiary:
+    now = timezone.now()
+    values = {"notice_version": CURRENT_NOTICE_VERSION, **data}
+    beneficiary = Beneficiary(site=site, created_by=created_by, last_contact_at=now, **values)
+    beneficiary.search_key = search_key(beneficiary.first_name, beneficiary.last_name)
+    beneficiary.file_number = "pending"
+    _full_clean(beneficiary, exclude=["file_number"])
+    beneficiary.file_number = _next_file_number(site)
+    beneficiary.save()
+    Consent.objects.bulk_create(
+        [Consent(beneficiary=beneficiary, kind=kind, given_at=now) for kind in consents]
+    )
+    return beneficiary
+
+
+# --- files -------------------------------------------------------------------------------
+
+
+def beneficiary_create(
+    *,
+    actor: Membership,
+    site: Site,
+    data: Mapping[str, Any],
+    consents: Iterable[str] = (),
+    force: bool = False,
+) -> Beneficiary:
+    """Open a file at the counter (walk-in).
+
+    Unless ``force`` is set (the person confirmed that none of the candidates is them),
+    refuses with :class:`DuplicateSuspected` when files of the network look like the same
+    person, so the page can show them first.
+    """
+    _require_role(actor, CREATE_ROLES)
+    _check_fields(data)
+    if not Site.objects.visible_to(actor).filter(pk=site.pk).exists():
+        raise DomainError(_("Vous ne pouvez pas créer de dossier pour cet espace."))
+    cleaned = _clean_data(data)
+    consent_kinds = _check_consent_kinds(consents)
+    if not cleaned.get("notice_given_on"):
+        raise DomainError(
+            _("Indiquez la date à laquelle la notice d'information a été remise à la personne.")
+        )
+    if not cleaned.get("last_name"):
+        raise DomainError(_("Indiquez le nom de la personne."))
+    with transaction.atomic():
+        if not force:
+            candidates = find_duplicates(
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+                birth_year=cleaned.get("birth_year"),
+                phone=cleaned.get("phone", ""),
+                site_network=site.network_id,
+                membership=actor,
+            )
+            if candidates:
+                raise DuplicateSuspected(candidates)
+        beneficiary = _new_file(
+            site=site, data=cleaned, created_by=actor.user, consents=consent_kinds
+        )
+        record(
+            actor=actor.user,
+            action="beneficiary.created",
+            obj=beneficiary,
+            site=site,
+            payload={
+                "file_number": beneficiary.file_number,
+                "source": "counter",
+                "duplicate_check_overridden": force,
+                "consents": consent_kinds,
+                "notice_version": beneficiary.notice_version,
+            },
+        )
+    return beneficiary
+
+
+def beneficiary_update(
+    *, actor: Membership, beneficiary: Beneficiary, data: Mapping[str, Any]
+) -> list[str]:
+    """Change a file. Returns the names of the fields that changed (none: nothing written)."""
+    _require_role(actor, EDIT_ROLES)
+    _check_fields(data)
+    _check_visible(actor, beneficiary)
+    cleaned = _clean_data(data)
+    with transaction.atomic():
+        locked = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
+        _refuse_if_merged(locked)
+        changed = [name for name, value in cleaned.items() if getattr(locked, name) != value]
+        if not changed:
+            return []
+        for name in changed:
+            setattr(locked, name, cleaned[name])
+        if not locked.last_name and "last_name" in changed:
+            raise DomainError(_("Indiquez le nom de la personne."))
+        locked.search_key = search_key(locked.first_name, locked.last_name)
+        _full_clean(locked)
+        locked.save(update_fields=[*changed, "search_key", "updated_at"])
+        record(
+            actor=actor.user,
+            action="beneficiary.updated",
+            obj=locked,
+            site=locked.site,
+            payload={"fields": changed},
+        )
+    for name in (*changed, "search_key", "updated_at"):
+        setattr(beneficiary, name, getattr(locked, name))
+    return changed
+
+
+def beneficiary_record_view(*, actor: Membership, beneficiary: Beneficiary) -> None:
+    """Journal that someone opened a personal file (who, when, which file, which site)."""
+    _require_role(actor, READ_ROLES)
+    with transaction.atomic():
+        record(
+            actor=actor.user,
+            action="beneficiary.viewed",
+            obj=beneficiary,
+            site=beneficiary.site,
+            payload={"role": actor.role},
+        )
+
+
+# --- consents ------------------------------------------------------------------------------
+
+
+def consent_give(*, actor: Membership, beneficiary: Beneficiary, kind: str) -> Consent:
+    """The person agrees to one optional use; each use is a separate consent."""
+    _require_role(actor, CONSENT_ROLES)
+    _check_consent_kinds([kind])
+    _check_visible(actor, beneficiary)
+    with transaction.atomic():
+        locked = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
+        _refuse_if_merged(locked)
+        if locked.consents.filter(kind=kind, withdrawn_at__isnull=True).exists():
+            raise DomainError(_("La personne a déjà donné ce consentement."))
+        consent = Consent(beneficiary=locked, kind=kind, given_at=timezone.now())
+        _full_clean(consent)
+        consent.save()
+        record(
+            actor=actor.user,
+            action="beneficiary.consent_given",
+            obj=locked,
+            site=locked.site,
+            payload={"kind": kind, "consent": consent.pk},
+        )
+    return consent
+
+
+def consent_withdraw(*, actor: Membership, beneficiary: Beneficiary, kind: str) -> Consent:
+    """The person withdraws a consent: the row stays, with the date of withdrawal."""
+    _require_role(actor, CONSENT_ROLES)
+    _check_consent_kinds([kind])
+    _check_visible(actor, beneficiary)
+    with transaction.atomic():
+        locked = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
+        _refuse_if_merged(locked)
+        consent = locked.consents.filter(kind=kind, withdrawn_at__isnull=True).first()
+        if consent is None:
+            raise DomainError(_("La personne n'a pas donné ce consentement : rien à retirer."))
+        consent.withdrawn_at = timezone.now()
+        consent.save(update_fields=["withdrawn_at"])
+        record(
+            actor=actor.user,
+            action="beneficiary.consent_withdrawn",
+            obj=locked,
+            site=locked.site,
+            payload={"kind": kind, "consent": consent.pk},
+        )
+    return consent
+
+
+# --- merge ---------------------------------------------------------------------------------
+
+
+def _merge_consents(*, kept: Beneficiary, duplicate: Beneficiary, field: models.Field) -> int:
+    """Move consents; where both files hold an active consent of one kind, the kept file's
+    stays active and the duplicate's is moved closed at the merge time (one active per kind)."""
+    active_on_kept = set(
+        Consent.objects.filter(beneficiary=kept, withdrawn_at__isnull=True).values_list(
+            "kind", flat=True
+        )
+    )
+    Consent.objects.filter(
+        beneficiary=duplicate, withdrawn_at__isnull=True, kind__in=active_on_kept
+    ).update(withdrawn_at=timezone.now())
+    return Consent.objects.filter(beneficiary=duplicate).update(beneficiary=kept)
+
+
+# Models whose rows cannot simply be re-pointed (a uniqueness rule) get a handler here; a
+# model of another app can instead define ``merge_beneficiary(kept=, duplicate=, field=)``.
+MERGE_HANDLERS = {Consent: _merge_consents}
+
+
+def _move_related(*, kept: Beneficiary, duplicate: Beneficiary) -> dict[str, int]:
+    """Re-point every row of every model that links to the duplicate file to the kept one.
+
+    Walks ``Beneficiary._meta.related_objects``, so the models that later features add
+    (diagnostics, activities, sales…) follow without any change here.
+    """
+    moved: dict[str, int] = {}
+    for relation in Beneficiary._meta.related_objects:
+        model = relation.related_model
+        label = f"{model._meta.label_lower}.{relation.field.name}"
+        handler = MERGE_HANDLERS.get(model) or getattr(model, "merge_beneficiary", None)
+        if handler is not None:
+            count = handler(kept=kept, duplicate=duplicate, field=relation.field)
+        elif relation.many_to_many:
+            count = _move_many_to_many(relation, kept=kept, duplicate=duplicate)
+        elif relation.one_to_one:
+            manager = model._base_manager
+            if manager.filter(**{relation.field.name: kept}).exists():
+                count = 0  # the kept file already has one: the duplicate's stays with it
+            else:
+                count = manager.filter(**{relation.field.name: duplicate}).update(
+                    **{relation.field.name: kept}
+                )
+        else:
+            count = model._base_manager.filter(**{relation.field.name: duplicate}).update(
+                **{relation.field.name: kept}
+            )
+        if count:
+            moved[label] = count
+    return moved
+
+
+def _move_many_to_many(relation, *, kept: Beneficiary, duplicate: Beneficiary) -> int:
+    """Links through a many-to-many table: move those the kept file does not have yet."""
+    through = relation.through
+    own_fk = relation.field.m2m_reverse_field_name()
+    other_fk = relation.field.m2m_field_name()
+    already = through._base_manager.filter(**{own_fk: kept}).values_list(other_fk, flat=True)
+    return (
+        through._base_manager.filter(**{own_fk: duplicate})
+        .exclude(**{f"{other_fk}__in": already})
+        .update(**{own_fk: kept})
+    )
+
+
+def _fill_blanks(*, kept: Beneficiary, duplicate: Beneficiary) -> list[str]:
+    """What the kept file lacks and the duplicate knows (nothing is lost)."""
+    filled = []
+    for name in _FILLABLE_ON_MERGE:
+        if getattr(kept, name) in _EMPTY and getattr(duplicate, name) not in _EMPTY:
+            setattr(kept, name, getattr(duplicate, name))
+            filled.append(name)
+    criteria = list(kept.eligibility_criteria)
+    extra = [code for code in duplicate.eligibility_criteria if code not in criteria]
+    if extra:
+        kept.eligibility_criteria = criteria + extra
+        filled.append("eligibility_criteria")
+    if duplicate.last_contact_at and (
+        kept.last_contact_at is None or duplicate.last_contact_at > kept.last_contact_at
+    ):
+        kept.last_contact_at = duplicate.last_contact_at
+        filled.append("last_contact_at")
+    return filled
+
+
+def beneficiary_merge(
+    *, actor: Membership, kept: Beneficiary, duplicate: Beneficiary, reason: str
+) -> Beneficiary:
+    """Merge ``duplicate`` into ``kept``: every linked record moves to ``kept``; the duplicate
+    row stays stored with ``merged_into`` set, so nothing is lost and it can be traced."""
+    _require_role(actor, MERGE_ROLES)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError(_("Indiquez pourquoi ces deux dossiers sont la même personne."))
+    try:
+        reject_nir(reason)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages)) from error
+    if kept.pk == duplicate.pk:
+        raise DomainError(_("Un dossier ne peut pas être fusionné avec lui-même."))
+    _check_visible(actor, kept)
+    _check_visible(actor, duplicate)
+    with transaction.atomic():
+        locked = {
+            file.pk: file
+            for file in Beneficiary.objects.select_for_update()
+            .select_related("site")
+            .filter(pk__in=[kept.pk, duplicate.pk])
+            .order_by("pk")
+        }
+        kept_row, duplicate_row = locked[kept.pk], locked[duplicate.pk]
+        if kept_row.site.network_id != duplicate_row.site.network_id:
+            raise DomainError(_("Ces deux dossiers appartiennent à des réseaux différents."))
+        if duplicate_row.merged_into_id is not None:
+            raise DomainError(_("Le doublon choisi a déjà été fusionné dans un autre dossier."))
+        if kept_row.merged_into_id is not None:
+            raise DomainError(
+                _("Le dossier à conserver a lui-même été fusionné : choisissez le dossier actif.")
+            )
+        try:
+            with transaction.atomic():
+                moved = _move_related(kept=kept_row, duplicate=duplicate_row)
+        except IntegrityError as error:
+            raise DomainError(
+                _("La fusion est impossible : des informations des deux dossiers se contredisent.")
+            ) from error
+        filled = _fill_blanks(kept=kept_row, duplicate=duplicate_row)
+        kept_row.search_key = search_key(kept_row.first_name, kept_row.last_name)
+        _full_clean(kept_row)
+        kept_row.save(update_fields=[*filled, "search_key", "updated_at"])
+        duplicate_row.merged_into = kept_row
+        duplicate_row.save(update_fields=["merged_into", "updated_at"])
+        record(
+            actor=actor.user,
+            action="beneficiary.merged",
+            obj=kept_row,
+            site=kept_row.site,
+            reason=reason,
+            payload={
+                "kept": kept_row.pk,
+                "duplicate": duplicate_row.pk,
+                "duplicate_file_number": duplicate_row.file_number,
+                "moved": moved,
+                "filled": filled,
+            },
+        )
+    kept.refresh_from_db()
+    duplicate.refresh_from_db()
+    return kept
+
+
+# --- referrals -----------------------------------------------------------------------------
+
+
+def _active_file(beneficiary: Beneficiary) -> Beneficiary:
+    """Follow merges to the file in use (a chain is short; guarded against loops)."""
+    seen = set()
+    while beneficiary.merged_into_id is not None and beneficiary.pk not in seen:
+        seen.add(beneficiary.pk)
+        beneficiary = Beneficiary.objects.select_related("site").get(pk=beneficiary.merged_into_id)
+    return beneficiary
+
+
+def beneficiary_for_referral(
+    *, actor: Membership | User | None, referral, existing: Beneficiary | None = None
+) -> Beneficiary:
+    """The file of the person of ``referral``: ``existing`` (linked), or a new one created
+    from the referral's person fields. Idempotent: a referral already linked keeps its file.
+
+    Call it inside the referral transition's transaction (the "came" transition). The notice
+    version is the one the referrer declared; without one, the current version is recorded
+    as given today (the team gives the notice when the person comes).
+    """
+    if isinstance(actor, Membership):
+        _require_role(actor, CREATE_ROLES)
+    if referral.beneficiary_id is not None:
+        return referral.beneficiary
+    user = _journal_user(actor)
+    with transaction.atomic():
+        if existing is not None:
+            target = _active_file(existing)
+            if target.site.network_id != referral.site.network_id:
+                raise DomainError(_("Ce dossier appartient à un autre réseau."))
+            if isinstance(actor, Membership):
+                _check_visible(actor, target)
+            target.last_contact_at = timezone.now()
+            target.save(update_fields=["last_contact_at", "updated_at"])
+            action, source = "beneficiary.linked", "existing"
+        else:
+            now = timezone.now()
+            # The referrer stated, when sending the referral, that the notice was given.
+            declared_notice = bool(referral.notice_version and referral.submitted_at)
+            data = _clean_data(
+                {
+                    "first_name": referral.first_name,
+                    "last_name": referral.last_name,
+                    "birth_year": referral.birth_year,
+                    "phone": referral.phone,
+                    "email": referral.email,
+                    "preferred_channel": referral.preferred_channel,
+                    "postal_code": referral.postal_code,
+                    "commune": referral.commune,
+                    "social_status": referral.social_status,
+                    "is_jobseeker": referral.is_jobseeker,
+                    "eligibility_criteria": referral.eligibility_criteria,
+                    "notice_version": referral.notice_version or CURRENT_NOTICE_VERSION,
+                    "notice_given_on": timezone.localdate(
+                        referral.submitted_at if declared_notice else now
+                    ),
+                }
+            )
+            target = _new_file(site=referral.site, data=data, created_by=user, consents=[])
+            action, source = "beneficiary.created", "referral"
+        referral.beneficiary = target
+        referral.save(update_fields=["beneficiary", "updated_at"])
+        record(
+            actor=user,
+            action=action,
+            obj=target,
+            site=target.site,
+            payload={"file_number": target.file_number, "source": source, "referral": referral.pk},
+        )
+    return target
