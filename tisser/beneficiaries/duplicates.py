@@ -58,33 +58,32 @@ def _phone_or_blank(phone: str) -> str:
         return ""
 
 
+def _compact(text: str) -> str:
+    """Normalised, without spaces: "Le-Gall", "le gall" and "Legall" all give "legall"."""
+    return normalize_name(text).replace(" ", "")
+
+
+def _pair_scores(first_a: str, last_a: str, first_b: str, last_b: str) -> tuple[float, float]:
+    """Mean similarity of first and last names, as typed and with one side swapped."""
+    fa, la, fb, lb = (_compact(x) for x in (first_a, last_a, first_b, last_b))
+    straight = (fuzz.ratio(fa, fb) + fuzz.ratio(la, lb)) / 2
+    swapped = (fuzz.ratio(fa, lb) + fuzz.ratio(la, fb)) / 2
+    return straight, swapped
+
+
 def name_similarity(first_a: str, last_a: str, first_b: str, last_b: str) -> int:
-    """0-100: how alike two people's names are, whatever their order, accents or hyphens."""
-    a = normalize_name(f"{first_a} {last_a}")
-    b = normalize_name(f"{first_b} {last_b}")
-    if not a or not b:
+    """0-100: how alike two people's names are, whatever their order, accents or hyphens.
+
+    First names are compared with first names and last names with last names (or crosswise
+    when they were swapped), so "Marie Martin" and "Marc Martin" stay apart.
+    """
+    if not _compact(first_a + last_a) or not _compact(first_b + last_b):
         return 0
-    straight = (
-        fuzz.ratio(normalize_name(first_a), normalize_name(first_b))
-        + fuzz.ratio(normalize_name(last_a), normalize_name(last_b))
-    ) / 2
-    swapped = (
-        fuzz.ratio(normalize_name(first_a), normalize_name(last_b))
-        + fuzz.ratio(normalize_name(last_a), normalize_name(first_b))
-    ) / 2
-    # Spaces removed: "Jean Pierre" and "Jeanpierre", "Le Gall" and "Legall".
-    joined = fuzz.token_sort_ratio(a, b)
-    compact = fuzz.ratio("".join(sorted(a.split())), "".join(sorted(b.split())))
-    return round(max(straight, swapped, joined, compact))
+    return round(max(_pair_scores(first_a, last_a, first_b, last_b)))
 
 
 def _were_swapped(first_a: str, last_a: str, first_b: str, last_b: str) -> bool:
-    straight = fuzz.ratio(normalize_name(first_a), normalize_name(first_b)) + fuzz.ratio(
-        normalize_name(last_a), normalize_name(last_b)
-    )
-    swapped = fuzz.ratio(normalize_name(first_a), normalize_name(last_b)) + fuzz.ratio(
-        normalize_name(last_a), normalize_name(first_b)
-    )
+    straight, swapped = _pair_scores(first_a, last_a, first_b, last_b)
     return swapped > straight
 
 

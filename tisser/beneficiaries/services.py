@@ -467,6 +467,8 @@ def beneficiary_merge(
         raise DomainError(" ".join(error.messages)) from error
     if kept.pk == duplicate.pk:
         raise DomainError(_("Un dossier ne peut pas être fusionné avec lui-même."))
+    if kept.site.network_id != duplicate.site.network_id:
+        raise DomainError(_("Ces deux dossiers appartiennent à des réseaux différents."))
     _check_visible(actor, kept)
     _check_visible(actor, duplicate)
     with transaction.atomic():
@@ -478,8 +480,6 @@ def beneficiary_merge(
             .order_by("pk")
         }
         kept_row, duplicate_row = locked[kept.pk], locked[duplicate.pk]
-        if kept_row.site.network_id != duplicate_row.site.network_id:
-            raise DomainError(_("Ces deux dossiers appartiennent à des réseaux différents."))
         if duplicate_row.merged_into_id is not None:
             raise DomainError(_("Le doublon choisi a déjà été fusionné dans un autre dossier."))
         if kept_row.merged_into_id is not None:
