@@ -21,6 +21,9 @@ EXPECTED_PUBLIC = frozenset(
         "website:legal_notice",
         "website:privacy",
         "website:accessibility",
+        # The public request for help ("Demander de l'aide") and its thank-you page.
+        "website:help_request",
+        "website:help_request_done",
         # Signing in, the second factor during sign-in, and password reset.
         "account_login",
         "mfa_authenticate",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tisser.website import views
+from tisser.website import help_request_views, views
 
 app_name = "website"
 
@@ -8,6 +8,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("espaces/", views.directory, name="directory"),
     path("espaces/<slug:short_code>/", views.site_detail, name="site_detail"),
+    path("demander-de-l-aide/", help_request_views.help_request_form, name="help_request"),
+    path(
+        "demander-de-l-aide/merci/", help_request_views.help_request_done, name="help_request_done"
+    ),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("accessibilite/", views.accessibility, name="accessibility"),

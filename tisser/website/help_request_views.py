@@ -1,0 +1,78 @@
+"""The public "Demander de l'aide" pages: the form and the thank-you page."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from tisser.accounts.models import Site
+from tisser.core.access import public
+from tisser.core.errors import DomainError
+from tisser.core.views_helpers import FORM_HAS_ERRORS
+from tisser.website import help_request, selectors
+from tisser.website.help_request_forms import HelpRequestForm
+
+RATE_LIMITED = _(
+    "Vous avez déjà envoyé plusieurs demandes depuis cette connexion. Pour éviter les abus, "
+    "attendez une heure avant d'en envoyer une autre, ou venez directement dans un espace."
+)
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _done_url(site=None) -> str:
+    url = reverse("website:help_request_done")
+    return f"{url}?{urlencode({'espace': site.short_code.lower()})}" if site else url
+
+
+@public
+def help_request_form(request):
+    form = HelpRequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        ip = _client_ip(request)
+        if help_request.rate_limited(ip):
+            return render(
+                request,
+                "website/help_request.html",
+                {"form": form, "rate_limited": str(RATE_LIMITED)},
+                status=429,
+            )
+        if form.is_robot:
+            # Pretend it worked, create nothing: the robot learns nothing.
+            help_request.count_request(ip)
+            return redirect(_done_url())
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                referral = help_request.help_request_create(
+                    first_name=data["first_name"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    postal_code=data["postal_code"],
+                    needs=data["needs"],
+                    site=data["site"],
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                help_request.count_request(ip)
+                return redirect(_done_url(referral.site))
+        messages.error(request, FORM_HAS_ERRORS)
+        status = 400
+    return render(request, "website/help_request.html", {"form": form}, status=status)
+
+
+@public
+def help_request_done(request):
+    site = None
+    short_code = request.GET.get("espace", "")
+    if short_code:
+        try:
+            site = selectors.public_site(short_code=short_code)
+        except Site.DoesNotExist:
+            site = None
+    return render(request, "website/help_request_done.html", {"site": site})
