@@ -29,3 +29,13 @@ class RefusingEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         recipients = {a: (550, b"no such user") for m in email_messages for a in m.to}
         raise smtplib.SMTPRecipientsRefused(recipients)
+
+
+class SlowSmsBackend(LocmemSmsBackend):
+    """Takes its time, so that a second worker arrives while the first one is sending."""
+
+    def send(self, to_e164, text):
+        import time
+
+        time.sleep(0.3)
+        super().send(to_e164, text)
