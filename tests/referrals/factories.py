@@ -11,12 +11,12 @@ import datetime
 import factory
 from django.utils import timezone
 
-from tests.accounts.factories import MembershipFactory, PartnerFactory, SiteFactory
+from tests.accounts.factories import MembershipFactory, PartnerFactory, SiteFactory, UserFactory
 from tisser.accounts.enums import Role
 from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION, ContactChannel
 from tisser.core.names import search_key
 from tisser.referrals.enums import AppointmentStatus, ReferralSource, ReferralStatus
-from tisser.referrals.models import Appointment, Referral, ReferralEvent
+from tisser.referrals.models import Appointment, ImportBatch, Referral, ReferralEvent
 
 
 def _partner_for(referral):
@@ -126,3 +126,16 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
                 submitted_at=timezone.now() - datetime.timedelta(days=2),
             )
         return super()._create(model_class, *args, **kwargs)
+
+
+class ImportBatchFactory(factory.django.DjangoModelFactory):
+    """An uploaded list, not yet confirmed (its parsed rows are not on disk)."""
+
+    class Meta:
+        model = ImportBatch
+
+    organisation = factory.SubFactory(PartnerFactory)
+    uploaded_by = factory.SubFactory(UserFactory)
+    file_name = factory.Sequence(lambda n: f"liste-{n}.csv")
+    file_sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    row_count = 3

@@ -267,3 +267,18 @@ def test_the_imports_list_is_paginated_with_constant_queries(
     with django_assert_num_queries(len(one)):
         page = client.get(INDEX)
     assert "Page 1 sur 2" in page.content.decode()
+
+
+def test_the_network_admin_sees_the_list_exists_but_may_not_import_it(
+    client, login, referrer, network, member_factory
+):
+    batch = importing.import_prepare(
+        actor=referrer, file_name="liste.csv", content=csv_file().read()
+    )
+    login(member_factory(network, Role.NETWORK_ADMIN))
+    assert client.get(reverse("imports:preview", kwargs={"pk": batch.pk})).status_code == 403
+    response = client.post(
+        reverse("imports:confirm", kwargs={"pk": batch.pk}), {"notice_given": "on"}
+    )
+    assert response.status_code == 403
+    assert not Referral.objects.exists()

@@ -16,6 +16,11 @@ from tisser.referrals.models import ImportBatch
 IMPORT_ROLES = importing.IMPORT_ROLES
 
 
+def _scoped_batch(view):
+    """Another organisation's list is a 404; in scope but with the wrong role, a 403."""
+    return scoped_object(ImportBatch)(require_roles(*IMPORT_ROLES)(view))
+
+
 @require_roles(*IMPORT_ROLES)
 def index(request):
     """The upload form, and the organisation's earlier imports (paginated)."""
@@ -62,7 +67,7 @@ def _preview_page(request, batch, *, form, error=None, status=200):
     return render(request, "referrals/import_preview.html", context, status=status)
 
 
-@scoped_object(ImportBatch, roles=IMPORT_ROLES)
+@_scoped_batch
 def preview(request, obj):
     if obj.confirmed_at is not None:
         messages.info(request, _("Cette liste est déjà importée."))
@@ -71,7 +76,7 @@ def preview(request, obj):
 
 
 @require_POST
-@scoped_object(ImportBatch, roles=IMPORT_ROLES)
+@_scoped_batch
 def confirm(request, obj):
     form = ImportConfirmForm(request.POST)
     if form.is_valid():
