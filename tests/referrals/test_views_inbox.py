@@ -394,7 +394,9 @@ def test_marking_came_creates_the_file(login, world):
     assert referral.status == S.CONSUMED
     assert referral.beneficiary.first_name == "Zoé"
     assert referral.appointments.get().status == AppointmentStatus.CAME
-    assert f"Dossier {referral.beneficiary.file_number}" in text(client.get(response["Location"]))
+    page = text(client.get(response["Location"]))
+    assert f"Dossier {referral.beneficiary.file_number}" in page
+    assert f'href="{referral.beneficiary.get_absolute_url()}"' in page
 
 
 def test_marking_came_can_link_an_existing_file(login, world):

@@ -467,3 +467,14 @@ def test_the_partner_navigation_links(login, world):
     page = text(login(world.referrer).get(reverse("referrals:partner_list")))
     assert 'href="/espace-pro/orientations/mes-orientations/" aria-current="page"' in page
     assert 'href="/espace-pro/orientations/nouvelle/"' in page
+
+
+def test_the_referrer_sees_that_the_person_came_without_opening_the_file(login, world):
+    referral = prepare(world, S.ACCEPTED)
+    from tisser.referrals import transitions
+
+    transitions.referral_mark_came(actor=world.manager, referral=referral)
+    referral.refresh_from_db()
+    page = text(login(world.referrer).get(reverse("referrals:detail", kwargs={"pk": referral.pk})))
+    assert "Personne venue" in page
+    assert referral.beneficiary.get_absolute_url() not in page

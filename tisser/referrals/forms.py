@@ -137,7 +137,7 @@ class ReferralForm(forms.ModelForm):
         widgets = {
             "first_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "off"}),
-            "birth_year": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900}),
+            "birth_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
             "preferred_channel": forms.RadioSelect,
@@ -166,7 +166,9 @@ class ReferralForm(forms.ModelForm):
         self.fields["site"].empty_label = _("Choisissez un espace")
         self.fields["preferred_channel"].choices = ContactChannel.choices
         self.fields["social_status"].choices = SocialStatus.choices
-        self.fields["birth_year"].widget.attrs["max"] = timezone.localdate().year
+        self.fields["birth_year"].widget.attrs.update(
+            {"min": 1900, "max": timezone.localdate().year}
+        )
         # With JavaScript, typing the postal code refreshes the suggested space (HTMX);
         # without, the « Proposer » button of the form does the same.
         self.fields["postal_code"].widget.attrs.update(

@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -253,7 +252,7 @@ def detail(request, obj):
         "needs": _labels(referral.needs, Need),
         "offers": _labels(referral.requested_offers, OfferFamily),
         "rejection_reasons": _labels(referral.rejection_reasons, RejectionReason),
-        "beneficiary_url": _beneficiary_url(referral),
+        "beneficiary_url": _beneficiary_url(membership, referral),
     }
     return render(request, "referrals/detail.html", context)
 
@@ -263,14 +262,11 @@ def _labels(codes, choices) -> list[str]:
     return [str(labels.get(code, code)) for code in codes or ()]
 
 
-def _beneficiary_url(referral) -> str:
-    """The file's page, for the site team (the partner does not open files)."""
-    if referral.beneficiary is None:
+def _beneficiary_url(membership, referral) -> str:
+    """The file's page, for the site team and the network (a partner does not open files)."""
+    if referral.beneficiary is None or membership.role not in INBOX_ROLES:
         return ""
-    try:
-        return referral.beneficiary.get_absolute_url()
-    except NoReverseMatch:  # the file pages are not installed
-        return ""
+    return referral.beneficiary.get_absolute_url()
 
 
 def _possible_actions(membership, referral) -> dict[str, bool]:
