@@ -603,3 +603,16 @@ def test_ten_thousand_rows(referrer, strasbourg, paris, django_assert_max_num_qu
     with pytest.raises(DomainError):
         prepare(referrer, content)
     assert Referral.objects.count() == 10_000
+
+
+def test_the_purge_command_removes_stale_lists(referrer):
+    from django.core.management import call_command
+
+    batch = prepare(referrer, csv_bytes())
+    path = importing.stored_path(batch)
+    old = time.time() - 25 * 3600
+    os.utime(path, (old, old))
+    output = io.StringIO()
+    call_command("referrals_imports_purge", stdout=output)
+    assert output.getvalue().strip() == "1 fichier(s) d'import supprimé(s)."
+    assert not path.exists()
