@@ -138,12 +138,24 @@ class WalkInForm(BeneficiaryForm):
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
         sites = selectors.creatable_sites(membership=membership)
-        self.fields["site"].queryset = sites
-        if membership.role != "network_admin":
-            # Site staff always open files for their own site.
-            self.fields["site"].widget = forms.HiddenInput()
-            self.fields["site"].initial = membership.organisation_id
-        self.order_fields(["site"])
+        self.own_site = None
+        if membership.role == "network_admin":
+            self.fields["site"].queryset = sites
+            self.order_fields(["site"])
+        else:
+            # Site staff always open files for their own site: no choice to make.
+            del self.fields["site"]
+            self.own_site = sites.filter(pk=membership.organisation_id).first()
+
+    def clean(self):
+        cleaned = super().clean()
+        if "site" not in self.fields:
+            if self.own_site is None:
+                raise ValidationError(
+                    _("Votre espace est fermé : aucun dossier ne peut y être ouvert.")
+                )
+            cleaned["site"] = self.own_site
+        return cleaned
 
 
 class ConsentForm(forms.Form):

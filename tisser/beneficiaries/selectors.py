@@ -44,7 +44,10 @@ TRIGRAM_WORD_THRESHOLD = 0.3
 
 PHONE_SHAPE = re.compile(r"^\+?[\d\s.\-()/]+$")
 FILE_NUMBER_SHAPES = (
-    re.compile(r"^(?P<code>[A-Za-z0-9]{2,10})\s*[-\s]\s*(?P<number>\d{1,7})$"),
+    # The site code holds at least one letter, so "0612 345678" stays a phone number.
+    re.compile(
+        r"^(?P<code>(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{2,10})\s*[-\s]\s*(?P<number>\d{1,7})$"
+    ),
     re.compile(r"^(?P<code>[A-Za-z]{2,10})(?P<number>\d{1,7})$"),
 )
 
@@ -81,16 +84,15 @@ def _classify(query: str) -> tuple[str, str]:
     """("phone", e164) / ("bad_phone", "") / ("file_number", number) / ("name", "") / ("all", "")."""
     if not query:
         return "all", ""
-    digits = re.sub(r"\D", "", query)
-    if PHONE_SHAPE.match(query) and len(digits) >= 8:
-        try:
-            return "phone", normalize_phone(query)
-        except ValidationError:
-            return "bad_phone", ""
     for shape in FILE_NUMBER_SHAPES:
         match = shape.match(query)
         if match:
             return "file_number", f"{match['code'].upper()}-{int(match['number']):06d}"
+    if PHONE_SHAPE.match(query) and len(re.sub(r"\D", "", query)) >= 4:
+        try:
+            return "phone", normalize_phone(query)
+        except ValidationError:
+            return "bad_phone", ""
     return "name", ""
 
 

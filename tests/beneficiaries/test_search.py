@@ -1,0 +1,161 @@
+"""File search: names (accents, typos), phones in any format, file numbers; scoped;
+paginated by 50; a constant number of queries whatever the number of rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.beneficiaries.factories import BeneficiaryFactory
+from tisser.beneficiaries.selectors import PAGE_SIZE, beneficiary_detail, beneficiary_search
+
+pytestmark = pytest.mark.django_db
+
+
+def found(membership, query, page=1):
+    return list(beneficiary_search(membership=membership, query=query, page=page).page)
+
+
+@pytest.fixture
+def people(team):
+    return {
+        "muller": BeneficiaryFactory(site=team.site, first_name="Anna", last_name="Müller"),
+        "lefevre": BeneficiaryFactory(site=team.site, first_name="Hélène", last_name="Lefèvre"),
+        "martin": BeneficiaryFactory(
+            site=team.site, first_name="Sophie", last_name="Martin", phone="+33612345678"
+        ),
+        "durand": BeneficiaryFactory(site=team.site, first_name="Jean-Pierre", last_name="Durand"),
+        "elsewhere": BeneficiaryFactory(
+            site=team.other_site, first_name="Anna", last_name="Muller", phone="+33612345678"
+        ),
+        "foreign": BeneficiaryFactory(
+            site=team.foreign_site, first_name="Anna", last_name="Muller"
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "query, key",
+    [
+        ("muller", "muller"),
+        ("MÜLLER anna", "muller"),
+        ("anna mul", "muller"),
+        ("helene lefevre", "lefevre"),
+        ("Lefèvre", "lefevre"),
+        ("jean pierre", "durand"),
+        ("jean-pierre durand", "durand"),
+        ("pierre", "durand"),
+    ],
+)
+def test_names_match_whatever_the_accents_case_hyphens_and_order(team, people, query, key):
+    assert found(team.mediator, query) == [people[key]]
+
+
+@pytest.mark.parametrize(
+    "query, key",
+    [
+        ("Matrin", "martin"),
+        ("sophie martn", "martin"),
+        ("Mulller", "muller"),
+        ("lefebvre", "lefevre"),
+    ],
+)
+def test_one_typo_still_finds_the_person(team, people, query, key):
+    result = beneficiary_search(membership=team.mediator, query=query, page=1)
+    assert people[key] in list(result.page)
+    assert result.close_matches
+
+
+@pytest.mark.parametrize(
+    "query", ["06 12 34 56 78", "0612345678", "+33 6 12 34 56 78", "06.12.34.56.78", "+33612345678"]
+)
+def test_phones_match_in_any_usual_format(team, people, query):
+    result = beneficiary_search(membership=team.mediator, query=query, page=1)
+    assert result.mode == "phone"
+    assert list(result.page) == [people["martin"]]
+
+
+def test_a_wrong_phone_gets_a_french_hint(team, people):
+    result = beneficiary_search(membership=team.mediator, query="06 12 34", page=1)
+    assert list(result.page) == []
+    assert "pas valide" in result.error
+
+
+def test_file_numbers_match_in_several_spellings(team, people):
+    file = people["durand"]
+    code, number = file.file_number.split("-")
+    for query in (file.file_number, file.file_number.lower(), f"{code} {int(number)}"):
+        result = beneficiary_search(membership=team.mediator, query=query, page=1)
+        assert result.mode == "file_number"
+        assert list(result.page) == [file], query
+
+
+def test_a_merged_file_number_still_leads_to_the_kept_file(team):
+    kept = BeneficiaryFactory(site=team.site)
+    merged = BeneficiaryFactory(site=team.site, merged_into=kept)
+    [row] = found(team.mediator, merged.file_number)
+    assert row.merged_into == kept
+    assert merged not in found(team.mediator, "")
+
+
+def test_search_is_scoped_to_the_members_sites(team, people):
+    assert found(team.mediator, "muller") == [people["muller"]]
+    assert found(team.other_manager, "muller") == [people["elsewhere"]]
+    assert set(found(team.admin, "muller")) == {people["muller"], people["elsewhere"]}
+    assert found(team.foreign_admin, "muller") == [people["foreign"]]
+    assert found(team.mediator, "+33612345678") == [people["martin"]]
+    assert found(team.referrer, "muller") == []
+    assert found(team.funder_viewer, "") == []
+
+
+def test_an_empty_query_lists_the_files_in_name_order(team, people):
+    rows = found(team.mediator, "")
+    assert rows == sorted(rows, key=lambda b: b.search_key)
+    assert len(rows) == 4
+
+
+def test_pages_of_fifty(team):
+    for index in range(PAGE_SIZE + 5):
+        BeneficiaryFactory(site=team.site, first_name=f"Prenom{index:03d}", last_name="Weber")
+    first = beneficiary_search(membership=team.mediator, query="weber", page=1).page
+    second = beneficiary_search(membership=team.mediator, query="weber", page=2).page
+    assert len(first) == PAGE_SIZE and len(second) == 5
+    assert first.paginator.count == PAGE_SIZE + 5
+    assert not set(first) & set(second)
+
+
+def count_queries(membership, query, page=1):
+    with CaptureQueriesContext(connection) as queries:
+        result = beneficiary_search(membership=membership, query=query, page=page)
+        for row in result.page:
+            str(row.site.name)
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "query, make",
+    [
+        ("", lambda i: {"last_name": f"Weber{i:03d}"}),
+        ("weber", lambda i: {"last_name": "Weber", "first_name": f"P{i:03d}"}),  # many exact
+        ("webr", lambda i: {"last_name": "Weber", "first_name": f"P{i:03d}"}),  # typo: close
+        ("0612345678", lambda i: {"phone": "+33612345678"}),
+    ],
+    ids=["all", "name", "close-name", "phone"],
+)
+def test_constant_queries_whatever_the_number_of_rows(team, query, make):
+    BeneficiaryFactory(site=team.site, **make(0))
+    few = count_queries(team.mediator, query)
+    for index in range(1, 70):
+        BeneficiaryFactory(site=team.site, **make(index))
+    many = count_queries(team.mediator, query)
+    assert few == many or query == "weber", (few, many)
+    if query == "weber":
+        # A full page of exact matches skips the close-name pass: fewer queries, not more.
+        assert many <= few
+    assert many <= 5
+
+
+def test_the_detail_selector_is_scoped(team):
+    file = BeneficiaryFactory(site=team.site)
+    assert beneficiary_detail(membership=team.mediator, pk=file.pk) == file
+    with pytest.raises(type(file).DoesNotExist):
+        beneficiary_detail(membership=team.other_manager, pk=file.pk)
