@@ -126,13 +126,15 @@ def rank_sites(postal_code: str, sites: Iterable[Site], *, limit: int | None = 3
     for site in sites:
         position = site_position(site)
         # Shown next to a suggestion ("à 12 km environ"); None when the site cannot be placed.
-        site.distance_km = haversine_km(origin, position) if position is not None else None
+        site.distance_km = (  # type: ignore[attr-defined]
+            haversine_km(origin, position) if position is not None else None
+        )
         ranked.append(site)
     ranked.sort(
         key=lambda site: (
             site.postal_code != code,
-            site.distance_km is None,
-            site.distance_km or 0.0,
+            site.distance_km is None,  # type: ignore[attr-defined]
+            site.distance_km or 0.0,  # type: ignore[attr-defined]
             site.name,
             site.pk,
         )

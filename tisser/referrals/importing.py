@@ -748,9 +748,7 @@ def import_prepare(
                 "encoding": parsed.encoding,
                 "delimiter": parsed.delimiter,
                 "ignored_columns": parsed.ignored_columns,
-                "single_site": site.pk
-                if site is not None or actor.role in SITE_TEAM_ROLES
-                else None,
+                "single_site": site.pk if site is not None else None,
                 "rows": [
                     {
                         "n": row.number,
@@ -817,7 +815,7 @@ class Preview:
 
     @property
     def per_site(self) -> list[tuple[str, int]]:
-        counter = Counter(row.site_id for row in self.to_create)
+        counter = Counter(row.site_id for row in self.to_create if row.site_id is not None)
         return sorted(
             ((self.sites.get(pk, "?"), n) for pk, n in counter.items()),
             key=lambda item: (-item[1], item[0]),
@@ -933,6 +931,7 @@ def import_confirm(*, actor: Membership, batch: ImportBatch, notice_given: bool)
         referrer = actor.user if partner_id else None
         referrals = []
         for row in rows:
+            assert row.site_id is not None  # rows without a space are problems
             referral = Referral(
                 site_id=row.site_id,
                 partner_id=partner_id,
