@@ -30,6 +30,7 @@ class ImportUploadForm(forms.Form):
             del self.fields["site"]  # site staff import into their own space
         else:
             self.fields["site"].queryset = import_target_sites(membership)
+            self.fields["site"].label_from_instance = lambda site: f"{site.name} ({site.city})"
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

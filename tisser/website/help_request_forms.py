@@ -75,6 +75,7 @@ class HelpRequestForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = Site.objects.active().order_by("city", "name")
+        self.fields["site"].label_from_instance = lambda site: f"{site.name} ({site.city})"
 
     @property
     def is_robot(self) -> bool:
