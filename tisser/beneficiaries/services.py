@@ -63,7 +63,7 @@ EDIT_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR)
 MERGE_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER)
 
 # Empty values that a merge may fill from the duplicate file.
-_EMPTY = (None, "", [], SocialStatus.NON_COMMUNIQUE)
+_EMPTY: tuple[Any, ...] = (None, "", [], SocialStatus.NON_COMMUNIQUE)
 _FILLABLE_ON_MERGE = (
     "last_name",
     "birth_year",
@@ -111,7 +111,7 @@ def _validation_message(error: ValidationError) -> str:
         parts = []
         for name, errors in error.message_dict.items():
             try:
-                label = str(Beneficiary._meta.get_field(name).verbose_name)
+                label = str(getattr(Beneficiary._meta.get_field(name), "verbose_name", ""))
             except FieldDoesNotExist:  # a non-field error
                 label = ""
             text = " ".join(errors)
@@ -384,7 +384,7 @@ def _merge_consents(*, kept: Beneficiary, duplicate: Beneficiary, field: models.
 
 # Models whose rows cannot simply be re-pointed (a uniqueness rule) get a handler here; a
 # model of another app can instead define ``merge_beneficiary(kept=, duplicate=, field=)``.
-MERGE_HANDLERS = {Consent: _merge_consents}
+MERGE_HANDLERS: dict[Any, Any] = {Consent: _merge_consents}
 
 
 def _move_related(*, kept: Beneficiary, duplicate: Beneficiary) -> dict[str, int]:
@@ -395,7 +395,7 @@ def _move_related(*, kept: Beneficiary, duplicate: Beneficiary) -> dict[str, int
     """
     moved: dict[str, int] = {}
     for relation in Beneficiary._meta.related_objects:
-        model = relation.related_model
+        model: Any = relation.related_model
         label = f"{model._meta.label_lower}.{relation.field.name}"
         handler = MERGE_HANDLERS.get(model) or getattr(model, "merge_beneficiary", None)
         if handler is not None:
