@@ -28,8 +28,9 @@ class World:
 
     def referral(self, **kwargs):
         kwargs.setdefault("site", self.site)
-        kwargs.setdefault("partner", self.partner)
-        kwargs.setdefault("referrer", self.referrer.user)
+        if not kwargs.get("public"):
+            kwargs.setdefault("partner", self.partner)
+            kwargs.setdefault("referrer", self.referrer.user)
         return ReferralFactory(**kwargs)
 
 

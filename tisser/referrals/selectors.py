@@ -121,7 +121,7 @@ def referral_partner_list(
         now=now,
     )
     return (
-        queryset.select_related("site", "referrer")
+        queryset.select_related("site", "partner", "referrer")
         .prefetch_related(_planned_appointments())
         .order_by("-created_at", "-pk")
     )
