@@ -6,8 +6,10 @@ appointments, journal, messages).
 """
 
 import itertools
+import threading
 
 import pytest
+from django.db import connection
 
 from tests.referrals.actions import (
     ACTIONS,
@@ -284,3 +286,44 @@ def test_no_show_and_came_send_nothing(world):
     perform(t.MARK_NO_SHOW, world, referral)
     perform(t.MARK_CAME, world, referral)
     assert queued(referral) == []
+
+
+# --- Concurrency (PostgreSQL) ---------------------------------------------------------------
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks (runs in the PostgreSQL pass)"
+)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_people_answering_at_once_give_one_answer(world):
+    """A mediator accepts while the manager refuses: the row lock lets exactly one through."""
+    referral = prepare(world, S.SUBMITTED)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def answer(action, actor):
+        try:
+            barrier.wait(timeout=5)
+            perform(action, world, referral, actor=actor)
+            outcomes.append(action)
+        except DomainError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=answer, args=(t.ACCEPT, "mediator")),
+        threading.Thread(target=answer, args=(t.REJECT, "manager")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+
+    assert sorted(outcomes) in (["accept", "refused"], ["refused", "reject"])
+    referral.refresh_from_db()
+    assert referral.status == (S.ACCEPTED if "accept" in outcomes else S.REJECTED)
+    assert ReferralEvent.objects.filter(referral=referral, from_status=S.SUBMITTED).count() == 1
+    assert referral.appointments.count() == (1 if "accept" in outcomes else 0)
