@@ -14,3 +14,5 @@ STATIC_ROOT = None  # type: ignore[assignment]  # no collectstatic in tests
 # Tasks run at once (after the transaction commits), so tests see their effects.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SMS_BACKEND = "tisser.notifications.sms.LocmemSmsBackend"
+# The demo's referrals (tisser.referrals.demo): 600 in dev, one full round of paths in tests.
+DEMO_REFERRALS = 40
