@@ -25,8 +25,10 @@ from tisser.accounts.models import Membership
 from tisser.referrals.enums import AppointmentStatus, ReferralStatus
 from tisser.referrals.models import Appointment, Referral, ReferralEvent
 
-SITE_TEAM_ROLES = frozenset({Role.SITE_MANAGER, Role.MEDIATOR})
-READER_ROLES = frozenset({*SITE_TEAM_ROLES, Role.PARTNER_REFERRER, Role.NETWORK_ADMIN})
+SITE_TEAM_ROLES: frozenset[str] = frozenset({Role.SITE_MANAGER, Role.MEDIATOR})
+READER_ROLES: frozenset[str] = frozenset(
+    {*SITE_TEAM_ROLES, Role.PARTNER_REFERRER, Role.NETWORK_ADMIN}
+)
 
 
 def referrals_readable(membership: Membership | None) -> QuerySet[Referral]:

@@ -82,6 +82,7 @@ def _apply_draft_data(referral: Referral, data: Mapping[str, Any]) -> list[str]:
             % {"fields": ", ".join(refused)}
         )
     changed = []
+    value: Any
     for name, raw in data.items():
         if name == "notice_given":
             field, value = "notice_version", CURRENT_NOTICE_VERSION if raw else ""
@@ -123,7 +124,7 @@ def _clean(referral: Referral) -> None:
         raise DomainError(_validation_message(error)) from error
 
 
-def _check_target_site(site: Site, network_id: int) -> None:
+def _check_target_site(site: Site | None, network_id: int | None) -> None:
     if site is None or not site.is_active or site.network_id != network_id:
         raise DomainError(_("Choisissez un espace ouvert du réseau."))
 
@@ -294,7 +295,7 @@ def referral_remind_site(*, referral: Referral, now: datetime | None = None) -> 
     with transaction.atomic():
         referral = transitions.lock_referral(referral)
         number = reminder_number(referral, now)
-        if not number:
+        if not number or referral.submitted_at is None:
             return False
         referral.last_reminder_at = now
         referral.save(update_fields=["last_reminder_at", "updated_at"])

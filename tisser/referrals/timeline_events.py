@@ -4,6 +4,8 @@ Two queries per file, whatever the number of referrals: their history rows, and 
 appointments. Titles are plain French; no free text about the person is shown here.
 """
 
+from typing import Any
+
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -14,7 +16,7 @@ from tisser.referrals.enums import ReferralSource, ReferralStatus
 from tisser.referrals.models import Appointment, ReferralEvent
 
 S = ReferralStatus
-TITLES = {
+TITLES: dict[str, Any] = {
     S.MODERATION_PENDING: gettext_lazy("Bon d'orientation en attente de modération"),
     S.MODERATION_REJECTED: gettext_lazy("Bon d'orientation refusé à la modération"),
     S.SUBMITTED: gettext_lazy("Bon d'orientation reçu"),

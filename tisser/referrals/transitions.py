@@ -87,7 +87,7 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
 
 # Habilitations that let a partner's referrals reach the site without moderation.
 TRUSTED_HABILITATIONS = frozenset({HabilitationStatus.VALIDATED, HabilitationStatus.NOT_REQUIRED})
-SITE_TEAM_ROLES = frozenset({Role.SITE_MANAGER, Role.MEDIATOR})
+SITE_TEAM_ROLES: frozenset[str] = frozenset({Role.SITE_MANAGER, Role.MEDIATOR})
 CANCELLABLE_STATUSES = frozenset(
     {S.DRAFT, S.MODERATION_PENDING, S.SUBMITTED, S.ACCEPTED}
 )  # the statuses with a (from, cancelled) row above
@@ -119,13 +119,9 @@ def _refuse_transition(referral: Referral, to_status: str, action: str) -> None:
 # --- who may do what ------------------------------------------------------------------------
 
 
-def _active(actor: Membership | None) -> bool:
-    return actor is not None and actor.is_active
-
-
 def is_referrer_for(actor: Membership | None, referral: Referral) -> bool:
     """The referrer side: the partner's referrers, or the site team for a partner-less import."""
-    if not _active(actor):
+    if actor is None or not actor.is_active:
         return False
     if referral.partner_id is not None:
         return actor.role == Role.PARTNER_REFERRER and actor.organisation_id == referral.partner_id
@@ -135,16 +131,14 @@ def is_referrer_for(actor: Membership | None, referral: Referral) -> bool:
 
 
 def is_network_admin_for(actor: Membership | None, referral: Referral) -> bool:
-    return (
-        _active(actor)
-        and actor.role == Role.NETWORK_ADMIN
-        and actor.organisation_id == referral.site.network_id
-    )
+    if actor is None or not actor.is_active:
+        return False
+    return actor.role == Role.NETWORK_ADMIN and actor.organisation_id == referral.site.network_id
 
 
 def is_site_staff_for(actor: Membership | None, referral: Referral) -> bool:
     """The target site's manager and mediators, and the network admins (volunteers: no)."""
-    if not _active(actor):
+    if actor is None or not actor.is_active:
         return False
     if actor.role in SITE_TEAM_ROLES and actor.organisation_id == referral.site_id:
         return True
