@@ -126,6 +126,10 @@ class Referral(TimeStampedModel):
             models.Index(fields=["site", "status", "submitted_at"]),
             models.Index(fields=["partner", "status", "created_at"]),
             models.Index(fields=["status", "submitted_at"]),
+            # The inbox in the order it shows (newest first), whatever statuses are chosen.
+            models.Index(
+                fields=["site", "-submitted_at", "-id"], name="referral_site_newest_first"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -35,12 +35,17 @@ def referrals_readable(membership: Membership | None) -> QuerySet[Referral]:
     """Every referral the membership may read (the base of every other selector)."""
     if membership is None or not membership.is_active or membership.role not in READER_ROLES:
         return Referral.objects.none()
-    queryset = Referral.objects.visible_to(membership)
+    # Site staff and referrers read a strict subset of visible_to() (their own site, their
+    # own partner), written without its "site OR partner" condition: that OR keeps
+    # PostgreSQL from answering from the (site, status, submitted_at) and (partner, ...)
+    # indexes and made the inbox read every referral of the site (docs/benchmarks.md).
     if membership.role in SITE_TEAM_ROLES:
-        return queryset.filter(site_id=membership.organisation_id, submitted_at__isnull=False)
+        return Referral.objects.filter(
+            site_id=membership.organisation_id, submitted_at__isnull=False
+        )
     if membership.role == Role.PARTNER_REFERRER:
-        return queryset.filter(partner_id=membership.organisation_id)
-    return queryset
+        return Referral.objects.filter(partner_id=membership.organisation_id)
+    return Referral.objects.visible_to(membership)
 
 
 def _planned_appointments() -> Prefetch:
@@ -147,7 +152,11 @@ def inbox_counts(*, membership: Membership | None) -> dict[str, int]:
     counts = {"new": 0, "moderation": 0}
     if membership is None or membership.role not in (*SITE_TEAM_ROLES, Role.NETWORK_ADMIN):
         return counts
-    aggregated = referrals_readable(membership).aggregate(
+    # Only the two counted statuses are read (a few rows, from the status indexes).
+    counted = referrals_readable(membership).filter(
+        status__in=[ReferralStatus.SUBMITTED, ReferralStatus.MODERATION_PENDING]
+    )
+    aggregated = counted.aggregate(
         new=Count("pk", filter=Q(status=ReferralStatus.SUBMITTED)),
         moderation=Count("pk", filter=Q(status=ReferralStatus.MODERATION_PENDING)),
     )
