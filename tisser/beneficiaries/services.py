@@ -28,6 +28,7 @@ from tisser.beneficiaries.enums import (
     SocialStatus,
 )
 from tisser.beneficiaries.models import Beneficiary, Consent, FileNumberSequence
+from tisser.core.choices import in_choice_order, known_codes
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
 from tisser.core.names import search_key
@@ -148,26 +149,19 @@ def _clean_data(data: Mapping[str, Any]) -> dict[str, Any]:
         except ValidationError as error:
             raise DomainError(" ".join(error.messages)) from error
     if "eligibility_criteria" in cleaned:
-        criteria = list(cleaned["eligibility_criteria"] or [])
-        unknown = sorted(set(criteria).difference(EligibilityCriterion.values))
-        if unknown:
-            raise DomainError(
-                _("Critère inconnu : %(codes)s.") % {"codes": ", ".join(map(str, unknown))}
-            )
-        cleaned["eligibility_criteria"] = [c for c in EligibilityCriterion.values if c in criteria]
+        criteria = known_codes(
+            cleaned["eligibility_criteria"],
+            EligibilityCriterion,
+            unknown_message=_("Critère inconnu : %(codes)s."),
+        )
+        cleaned["eligibility_criteria"] = in_choice_order(criteria, EligibilityCriterion)
     if cleaned.get("nationality") is None and "nationality" in cleaned:
         cleaned["nationality"] = ""
     return cleaned
 
 
 def _check_consent_kinds(kinds: Iterable[str]) -> list[str]:
-    kinds = list(dict.fromkeys(kinds))
-    unknown = sorted(set(kinds).difference(ConsentKind.values))
-    if unknown:
-        raise DomainError(
-            _("Consentement inconnu : %(codes)s.") % {"codes": ", ".join(map(str, unknown))}
-        )
-    return kinds
+    return known_codes(kinds, ConsentKind, unknown_message=_("Consentement inconnu : %(codes)s."))
 
 
 def _check_visible(actor: Membership, beneficiary: Beneficiary) -> None:

@@ -18,6 +18,7 @@ from tisser.beneficiaries.enums import (
     EligibilityCriterion,
     SocialStatus,
 )
+from tisser.core.choices import in_choice_order
 from tisser.core.forms import DateInput
 from tisser.core.names import normalize_name
 from tisser.core.phones import normalize_phone
@@ -42,12 +43,6 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%H:%M")
-
-
-def _ordered(values, choices) -> list[str]:
-    """The chosen codes in the list's own order, whatever order the browser sent."""
-    chosen = set(values or [])
-    return [code for code in choices.values if code in chosen]
 
 
 # --- the partner's referral form ---------------------------------------------------------
@@ -213,13 +208,13 @@ class ReferralForm(forms.ModelForm):
         return code
 
     def clean_eligibility_criteria(self):
-        return _ordered(self.cleaned_data.get("eligibility_criteria"), EligibilityCriterion)
+        return in_choice_order(self.cleaned_data.get("eligibility_criteria"), EligibilityCriterion)
 
     def clean_needs(self):
-        return _ordered(self.cleaned_data.get("needs"), Need)
+        return in_choice_order(self.cleaned_data.get("needs"), Need)
 
     def clean_requested_offers(self):
-        return _ordered(self.cleaned_data.get("requested_offers"), OfferFamily)
+        return in_choice_order(self.cleaned_data.get("requested_offers"), OfferFamily)
 
     def clean_reason(self):
         reason = (self.cleaned_data.get("reason") or "").strip()
@@ -374,7 +369,7 @@ class RejectForm(forms.Form):
     )
 
     def clean_reasons(self):
-        return _ordered(self.cleaned_data.get("reasons"), RejectionReason)
+        return in_choice_order(self.cleaned_data.get("reasons"), RejectionReason)
 
     def clean_message(self):
         message = (self.cleaned_data.get("message") or "").strip()

@@ -24,6 +24,7 @@ from tisser.beneficiaries.enums import (
     EligibilityCriterion,
     SocialStatus,
 )
+from tisser.core.choices import known_codes
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
 from tisser.core.names import search_key
@@ -94,12 +95,9 @@ def _apply_draft_data(referral: Referral, data: Mapping[str, Any]) -> list[str]:
                 raise DomainError(_validation_message(error)) from error
         elif name in LIST_FIELDS:
             field = name
-            value = list(dict.fromkeys(raw or ()))
-            vocabulary = LIST_FIELDS[name]
-            unknown = [str(code) for code in value if code not in vocabulary.values]
-            if unknown:
-                raise DomainError(_("Choix inconnu : %(codes)s.") % {"codes": ", ".join(unknown)})
-            value = [str(code) for code in value]
+            value = known_codes(
+                raw, LIST_FIELDS[name], unknown_message=_("Choix inconnu : %(codes)s.")
+            )
         elif name in TEXT_FIELDS:
             field, value = name, (raw or "").strip()
         elif name == "social_status":

@@ -24,7 +24,7 @@ Role rules (docs/decisions/0006-referral-lifecycle.md):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -37,6 +37,7 @@ from tisser.accounts.enums import HabilitationStatus, Role
 from tisser.accounts.models import Membership, Partner
 from tisser.beneficiaries.enums import ContactChannel
 from tisser.beneficiaries.services import beneficiary_for_referral
+from tisser.core.choices import known_codes
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
 from tisser.core.validators import reject_nir
@@ -161,6 +162,31 @@ def lock_referral(referral: Referral) -> Referral:
         raise DomainError(_("Ce bon d'orientation n'existe plus.")) from exc
 
 
+def _lock_for(
+    referral: Referral,
+    *,
+    actor: Membership | None,
+    may_act: Callable[[Membership | None, Referral], bool],
+    to_status: str,
+    action: str,
+) -> Referral:
+    """Lock the referral, then check the actor's side (``may_act``) and the table."""
+    referral = lock_referral(referral)
+    _require(may_act(actor, referral))
+    _refuse_transition(referral, to_status, action)
+    return referral
+
+
+def _clean_note(note: str) -> str:
+    """A free-text note for the history, trimmed; a social-security number is refused."""
+    note = (note or "").strip()
+    try:
+        reject_nir(note)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages)) from error
+    return note
+
+
 def _user(actor: Membership | None):
     return actor.user if actor is not None else None
 
@@ -224,6 +250,16 @@ def _notify_referrer(referral: Referral, event: str, template: str) -> None:
     )
 
 
+def _notify_person(referral: Referral, event: str, template: str) -> None:
+    queue_notification(
+        event_key=f"referral:{referral.pk}:{event}:person",
+        template=template,
+        recipient_kind="person",
+        site=referral.site,
+        referral=referral,
+    )
+
+
 def _notify_site_team(referral: Referral, event: str, template: str) -> None:
     queue_notification(
         event_key=f"referral:{referral.pk}:{event}:site_team",
@@ -232,6 +268,11 @@ def _notify_site_team(referral: Referral, event: str, template: str) -> None:
         site=referral.site,
         referral=referral,
     )
+
+
+def _set_appointment_status(appointment: Appointment, status: str) -> None:
+    appointment.status = status
+    appointment.save(update_fields=["status", "updated_at"])
 
 
 def _planned_appointment(referral: Referral) -> Appointment | None:
@@ -275,6 +316,37 @@ def _new_appointment(
     )
     _full_clean(appointment, exclude=["referral", "site", "mediator"])
     appointment.save()
+    return appointment
+
+
+def _book_appointment(
+    *,
+    actor: Membership,
+    referral: Referral,
+    starts_at: datetime,
+    place: str,
+    mediator,
+    now: datetime,
+    action_code: str,
+    template: str,
+    note: str = "",
+    payload: dict | None = None,
+) -> Appointment:
+    """Accept or rebook: the new planned appointment, the history row (the referral is, or
+    stays, accepted) and the message to the person under ``<action_code>:<appointment>``."""
+    appointment = _new_appointment(
+        referral=referral, starts_at=starts_at, place=place, mediator=mediator, now=now
+    )
+    _move(
+        referral=referral,
+        to_status=S.ACCEPTED,
+        actor=actor,
+        action_code=action_code,
+        now=now,
+        note=note,
+        payload={"appointment": appointment.pk, **(payload or {})},
+    )
+    _notify_person(referral, f"{action_code}:{appointment.pk}", template)
     return appointment
 
 
@@ -371,9 +443,13 @@ def referral_moderation_approve(*, actor: Membership, referral: Referral) -> Ref
     """A network admin lets a referral waiting in moderation reach its site."""
     now = timezone.now()
     with transaction.atomic():
-        referral = lock_referral(referral)
-        _require(is_network_admin_for(actor, referral))
-        _refuse_transition(referral, S.SUBMITTED, MODERATION_APPROVE)
+        referral = _lock_for(
+            referral,
+            actor=actor,
+            may_act=is_network_admin_for,
+            to_status=S.SUBMITTED,
+            action=MODERATION_APPROVE,
+        )
         release_from_moderation(actor=actor, referral=referral, now=now)
     return referral
 
@@ -383,15 +459,15 @@ def referral_moderation_reject(
 ) -> Referral:
     """A network admin refuses a referral waiting in moderation; the referrer is told."""
     now = timezone.now()
-    reason = (reason or "").strip()
-    try:
-        reject_nir(reason)
-    except ValidationError as error:
-        raise DomainError(" ".join(error.messages)) from error
+    reason = _clean_note(reason)
     with transaction.atomic():
-        referral = lock_referral(referral)
-        _require(is_network_admin_for(actor, referral))
-        _refuse_transition(referral, S.MODERATION_REJECTED, MODERATION_REJECT)
+        referral = _lock_for(
+            referral,
+            actor=actor,
+            may_act=is_network_admin_for,
+            to_status=S.MODERATION_REJECTED,
+            action=MODERATION_REJECT,
+        )
         _move(
             referral=referral,
             to_status=S.MODERATION_REJECTED,
@@ -415,26 +491,18 @@ def referral_accept(
     """The site accepts and offers an appointment; the person and the referrer are told."""
     now = timezone.now()
     with transaction.atomic():
-        referral = lock_referral(referral)
-        _require(is_site_staff_for(actor, referral))
-        _refuse_transition(referral, S.ACCEPTED, ACCEPT)
-        appointment = _new_appointment(
-            referral=referral, starts_at=starts_at, place=place, mediator=mediator, now=now
+        referral = _lock_for(
+            referral, actor=actor, may_act=is_site_staff_for, to_status=S.ACCEPTED, action=ACCEPT
         )
-        _move(
-            referral=referral,
-            to_status=S.ACCEPTED,
+        appointment = _book_appointment(
             actor=actor,
-            action_code="accepted",
-            now=now,
-            payload={"appointment": appointment.pk},
-        )
-        queue_notification(
-            event_key=f"referral:{referral.pk}:accepted:{appointment.pk}:person",
-            template="referral_accepted_person",
-            recipient_kind="person",
-            site=referral.site,
             referral=referral,
+            starts_at=starts_at,
+            place=place,
+            mediator=mediator,
+            now=now,
+            action_code="accepted",
+            template="referral_accepted_person",
         )
         _notify_referrer(referral, f"accepted:{appointment.pk}", "referral_accepted_referrer")
     return appointment
@@ -445,21 +513,20 @@ def referral_reject(
 ) -> Referral:
     """The site refuses with reasons from the reference list and a message to the referrer."""
     now = timezone.now()
-    codes = list(dict.fromkeys(reasons or ()))
+    codes = known_codes(
+        reasons,
+        RejectionReason,
+        unknown_message=_("Ce motif de refus n'existe pas : %(codes)s."),
+    )
     if not codes:
         raise DomainError(_("Choisissez au moins un motif de refus."))
-    unknown = [code for code in codes if code not in RejectionReason.values]
-    if unknown:
-        raise DomainError(
-            _("Ce motif de refus n'existe pas : %(codes)s.") % {"codes": ", ".join(unknown)}
-        )
     message = (message or "").strip()
     if not message:
         raise DomainError(_("Écrivez un message au prescripteur pour expliquer le refus."))
     with transaction.atomic():
-        referral = lock_referral(referral)
-        _require(is_site_staff_for(actor, referral))
-        _refuse_transition(referral, S.REJECTED, REJECT)
+        referral = _lock_for(
+            referral, actor=actor, may_act=is_site_staff_for, to_status=S.REJECTED, action=REJECT
+        )
         referral.rejection_reasons = codes
         referral.rejection_message = message
         _move(
@@ -486,34 +553,23 @@ def referral_rebook(
     """A new appointment for an accepted referral; the planned one becomes "rebooked"."""
     now = timezone.now()
     with transaction.atomic():
-        referral = lock_referral(referral)
-        _require(is_site_staff_for(actor, referral))
-        _refuse_transition(referral, S.ACCEPTED, REBOOK)
+        referral = _lock_for(
+            referral, actor=actor, may_act=is_site_staff_for, to_status=S.ACCEPTED, action=REBOOK
+        )
         previous = _planned_appointment(referral)
         if previous is not None:
-            previous.status = AppointmentStatus.REBOOKED
-            previous.save(update_fields=["status", "updated_at"])
-        appointment = _new_appointment(
-            referral=referral, starts_at=starts_at, place=place, mediator=mediator, now=now
-        )
-        _move(
-            referral=referral,
-            to_status=S.ACCEPTED,
+            _set_appointment_status(previous, AppointmentStatus.REBOOKED)
+        appointment = _book_appointment(
             actor=actor,
-            action_code="rebooked",
-            now=now,
-            note=_("Rendez-vous déplacé"),
-            payload={
-                "appointment": appointment.pk,
-                "previous": previous.pk if previous is not None else None,
-            },
-        )
-        queue_notification(
-            event_key=f"referral:{referral.pk}:rebooked:{appointment.pk}:person",
-            template="referral_rebooked_person",
-            recipient_kind="person",
-            site=referral.site,
             referral=referral,
+            starts_at=starts_at,
+            place=place,
+            mediator=mediator,
+            now=now,
+            action_code="rebooked",
+            template="referral_rebooked_person",
+            note=_("Rendez-vous déplacé"),
+            payload={"previous": previous.pk if previous is not None else None},
         )
     return appointment
 
@@ -527,9 +583,9 @@ def referral_mark_came(*, actor: Membership, referral: Referral, existing=None) 
     """
     now = timezone.now()
     with transaction.atomic():
-        referral = lock_referral(referral)
-        _require(is_site_staff_for(actor, referral))
-        _refuse_transition(referral, S.CONSUMED, MARK_CAME)
+        referral = _lock_for(
+            referral, actor=actor, may_act=is_site_staff_for, to_status=S.CONSUMED, action=MARK_CAME
+        )
         appointment = (
             Appointment.objects.select_for_update()
             .filter(
@@ -541,8 +597,7 @@ def referral_mark_came(*, actor: Membership, referral: Referral, existing=None) 
         )
         if appointment is None:
             raise DomainError(_("Ce bon d'orientation n'a pas de rendez-vous."))
-        appointment.status = AppointmentStatus.CAME
-        appointment.save(update_fields=["status", "updated_at"])
+        _set_appointment_status(appointment, AppointmentStatus.CAME)
         beneficiary = beneficiary_for_referral(actor=actor, referral=referral, existing=existing)
         referral.beneficiary = beneficiary
         _move(
@@ -564,14 +619,17 @@ def referral_mark_no_show(*, actor: Membership, referral: Referral) -> Appointme
     """
     now = timezone.now()
     with transaction.atomic():
-        referral = lock_referral(referral)
-        _require(is_site_staff_for(actor, referral))
-        _refuse_transition(referral, S.ACCEPTED, MARK_NO_SHOW)
+        referral = _lock_for(
+            referral,
+            actor=actor,
+            may_act=is_site_staff_for,
+            to_status=S.ACCEPTED,
+            action=MARK_NO_SHOW,
+        )
         appointment = _planned_appointment(referral)
         if appointment is None:
             raise DomainError(_("Aucun rendez-vous prévu n'est à marquer comme manqué."))
-        appointment.status = AppointmentStatus.NO_SHOW
-        appointment.save(update_fields=["status", "updated_at"])
+        _set_appointment_status(appointment, AppointmentStatus.NO_SHOW)
         _move(
             referral=referral,
             to_status=S.ACCEPTED,
@@ -587,20 +645,15 @@ def referral_mark_no_show(*, actor: Membership, referral: Referral) -> Appointme
 def referral_cancel(*, actor: Membership, referral: Referral, reason: str = "") -> Referral:
     """The referrer withdraws the referral; the site is told if it had received it."""
     now = timezone.now()
-    reason = (reason or "").strip()
-    try:
-        reject_nir(reason)
-    except ValidationError as error:
-        raise DomainError(" ".join(error.messages)) from error
+    reason = _clean_note(reason)
     with transaction.atomic():
-        referral = lock_referral(referral)
-        _require(is_referrer_for(actor, referral))
-        _refuse_transition(referral, S.CANCELLED, CANCEL)
+        referral = _lock_for(
+            referral, actor=actor, may_act=is_referrer_for, to_status=S.CANCELLED, action=CANCEL
+        )
         site_knew = referral.status in (S.SUBMITTED, S.ACCEPTED)
         appointment = _planned_appointment(referral)
         if appointment is not None:
-            appointment.status = AppointmentStatus.CANCELLED
-            appointment.save(update_fields=["status", "updated_at"])
+            _set_appointment_status(appointment, AppointmentStatus.CANCELLED)
         _move(
             referral=referral,
             to_status=S.CANCELLED,
@@ -654,8 +707,7 @@ def referral_expire(
         appointment = _planned_appointment(referral)
         if appointment is not None:
             # Thirty days after the appointment with no visit recorded: the person did not come.
-            appointment.status = AppointmentStatus.NO_SHOW
-            appointment.save(update_fields=["status", "updated_at"])
+            _set_appointment_status(appointment, AppointmentStatus.NO_SHOW)
         note = (
             _("Sans réponse de l'espace en %(days)s jours") % {"days": ANSWER_DELAY_DAYS}
             if from_status == S.SUBMITTED
