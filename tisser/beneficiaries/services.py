@@ -169,14 +169,17 @@ def _check_visible(actor: Membership, beneficiary: Beneficiary) -> None:
         raise DomainError(_("Ce dossier n'est pas accessible depuis votre organisation."))
 
 
-def _refuse_if_merged(beneficiary: Beneficiary) -> None:
-    if beneficiary.merged_into_id is not None:
+def _lock_active_file(beneficiary: Beneficiary) -> Beneficiary:
+    """The file's row, locked for the transaction; a merged-away file is refused."""
+    locked = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
+    if locked.merged_into_id is not None:
         raise DomainError(
             _(
                 "Ce dossier a été fusionné dans un autre dossier : il ne peut plus être "
                 "modifié. Ouvrez le dossier conservé."
             )
         )
+    return locked
 
 
 def _next_file_number(site: Site) -> str:
@@ -273,8 +276,7 @@ def beneficiary_update(
     _check_visible(actor, beneficiary)
     cleaned = _clean_data(data)
     with transaction.atomic():
-        locked = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
-        _refuse_if_merged(locked)
+        locked = _lock_active_file(beneficiary)
         changed = [name for name, value in cleaned.items() if getattr(locked, name) != value]
         if not changed:
             return []
@@ -319,8 +321,7 @@ def consent_give(*, actor: Membership, beneficiary: Beneficiary, kind: str) -> C
     _check_consent_kinds([kind])
     _check_visible(actor, beneficiary)
     with transaction.atomic():
-        locked = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
-        _refuse_if_merged(locked)
+        locked = _lock_active_file(beneficiary)
         if locked.consents.filter(kind=kind, withdrawn_at__isnull=True).exists():
             raise DomainError(_("La personne a déjà donné ce consentement."))
         consent = Consent(beneficiary=locked, kind=kind, given_at=timezone.now())
@@ -342,8 +343,7 @@ def consent_withdraw(*, actor: Membership, beneficiary: Beneficiary, kind: str) 
     _check_consent_kinds([kind])
     _check_visible(actor, beneficiary)
     with transaction.atomic():
-        locked = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
-        _refuse_if_merged(locked)
+        locked = _lock_active_file(beneficiary)
         consent = locked.consents.filter(kind=kind, withdrawn_at__isnull=True).first()
         if consent is None:
             raise DomainError(_("La personne n'a pas donné ce consentement : rien à retirer."))

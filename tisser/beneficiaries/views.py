@@ -7,7 +7,6 @@ one service call, redirect. Who may do what: docs/decisions/0005-beneficiary-fil
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tisser.beneficiaries import forms, selectors, services
@@ -26,8 +25,7 @@ from tisser.beneficiaries.timeline import beneficiary_timeline
 from tisser.core.access import require_roles, scoped_object
 from tisser.core.errors import DomainError
 from tisser.core.phones import display_phone
-
-FORM_HAS_ERRORS = gettext_lazy("Le formulaire contient des erreurs : corrigez les champs signalés.")
+from tisser.core.views_helpers import FORM_HAS_ERRORS, submit_forms
 
 
 def _file_view(*roles):
@@ -128,21 +126,19 @@ def edit(request, obj):
         return redirect(obj)
     # The form works on its own copy: ``obj`` keeps the stored values for the heading.
     form = forms.BeneficiaryForm(request.POST or None, instance=Beneficiary.objects.get(pk=obj.pk))
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                changed = services.beneficiary_update(
-                    actor=request.membership, beneficiary=obj, data=form.changes()
-                )
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                if changed:
-                    messages.success(request, _("Les modifications sont enregistrées."))
-                else:
-                    messages.info(request, _("Aucune modification à enregistrer."))
-                return redirect("beneficiaries:detail", pk=obj.pk)
-        messages.error(request, FORM_HAS_ERRORS)
+    submission = submit_forms(
+        request,
+        form,
+        action=lambda: services.beneficiary_update(
+            actor=request.membership, beneficiary=obj, data=form.changes()
+        ),
+    )
+    if submission.succeeded:
+        if submission.result:
+            messages.success(request, _("Les modifications sont enregistrées."))
+        else:
+            messages.info(request, _("Aucune modification à enregistrer."))
+        return redirect("beneficiaries:detail", pk=obj.pk)
     return render(
         request,
         "beneficiaries/edit.html",
@@ -194,26 +190,23 @@ def merge(request, obj):
         beneficiary=obj,
         candidates=candidates,
     )
-    if request.method == "POST":
-        if form.is_valid():
-            duplicate = form.duplicate_file
-            try:
-                services.beneficiary_merge(
-                    actor=request.membership,
-                    kept=obj,
-                    duplicate=duplicate,
-                    reason=form.cleaned_data["reason"],
-                )
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(
-                    request,
-                    _("Le dossier n° %(duplicate)s est fusionné dans ce dossier.")
-                    % {"duplicate": duplicate.file_number},
-                )
-                return redirect("beneficiaries:detail", pk=obj.pk)
-        messages.error(request, FORM_HAS_ERRORS)
+    submission = submit_forms(
+        request,
+        form,
+        action=lambda: services.beneficiary_merge(
+            actor=request.membership,
+            kept=obj,
+            duplicate=form.duplicate_file,
+            reason=form.cleaned_data["reason"],
+        ),
+    )
+    if submission.succeeded:
+        messages.success(
+            request,
+            _("Le dossier n° %(duplicate)s est fusionné dans ce dossier.")
+            % {"duplicate": form.duplicate_file.file_number},
+        )
+        return redirect("beneficiaries:detail", pk=obj.pk)
     return render(
         request,
         "beneficiaries/merge.html",

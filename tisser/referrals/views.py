@@ -9,12 +9,10 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from tisser.accounts.enums import HabilitationStatus, Role
 from tisser.accounts.geo import nearest_sites
@@ -23,6 +21,13 @@ from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION, EligibilityCriter
 from tisser.core.access import require_roles, scoped_object
 from tisser.core.errors import DomainError
 from tisser.core.phones import display_phone
+from tisser.core.views_helpers import (
+    FORM_HAS_ERRORS,
+    confirm_page,
+    paginate,
+    render_list,
+    submit_forms,
+)
 from tisser.notifications.messages import template_label
 from tisser.referrals import forms, selectors, services, transitions
 from tisser.referrals.enums import (
@@ -34,7 +39,6 @@ from tisser.referrals.enums import (
 )
 from tisser.referrals.models import Referral
 
-PAGE_SIZE = 50
 PARTNER = (Role.PARTNER_REFERRER,)
 SITE_TEAM = (Role.SITE_MANAGER, Role.MEDIATOR)
 INBOX_ROLES = (*SITE_TEAM, Role.NETWORK_ADMIN)
@@ -42,7 +46,6 @@ ADMIN = (Role.NETWORK_ADMIN,)
 # Who may open a referral at all (then each page checks its side); volunteers and funders
 # never see one.
 REFERRAL_ROLES = (*PARTNER, *INBOX_ROLES)
-FORM_HAS_ERRORS = gettext_lazy("Le formulaire contient des erreurs : corrigez les champs signalés.")
 
 S = ReferralStatus
 
@@ -67,10 +70,6 @@ def referral_view(*roles):
         )
 
     return decorator
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _require(allowed: bool):
@@ -107,12 +106,11 @@ def index(request):
 
 @require_roles(*PARTNER)
 def partner_list(request):
-    filters = forms.PartnerReferralFilterForm(request.GET or None)
-    queryset = filters.filter(selectors.referral_partner_list(membership=request.membership))
-    return render(
+    return render_list(
         request,
         "referrals/partner_list.html",
-        {"filters": filters, "page": _page(request, queryset)},
+        selectors.referral_partner_list(membership=request.membership),
+        filters=forms.PartnerReferralFilterForm(request.GET or None),
     )
 
 
@@ -147,32 +145,19 @@ def _referral_form_page(request, *, referral=None):
         if suggestions:
             form.initial["site"] = suggestions[0].pk
     elif action in ("draft", "submit"):
+        submitting = action == "submit"
         form = forms.ReferralForm(
-            request.POST, partner=partner, instance=referral, submitting=action == "submit"
+            request.POST, partner=partner, instance=referral, submitting=submitting
         )
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    if referral is None:
-                        saved = services.referral_create_draft(
-                            actor=membership, site=form.cleaned_data["site"], data=form.changes()
-                        )
-                    else:
-                        services.referral_update_draft(
-                            actor=membership,
-                            referral=referral,
-                            site=form.cleaned_data["site"],
-                            data=form.changes(),
-                        )
-                        saved = referral
-                    if action == "submit":
-                        saved = transitions.referral_submit(actor=membership, referral=saved)
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _submitted_message(saved))
-                return redirect("referrals:detail", pk=saved.pk)
-        messages.error(request, FORM_HAS_ERRORS)
+        submission = submit_forms(
+            request,
+            form,
+            action=lambda: _save_referral(membership, referral, form, submit=submitting),
+        )
+        if submission.succeeded:
+            saved = submission.result
+            messages.success(request, _submitted_message(saved))
+            return redirect("referrals:detail", pk=saved.pk)
     else:
         form = forms.ReferralForm(partner=partner, instance=referral)
         if referral is not None and not referral.site_id:
@@ -190,6 +175,26 @@ def _referral_form_page(request, *, referral=None):
             "notice_version": CURRENT_NOTICE_VERSION,
         },
     )
+
+
+def _save_referral(membership, referral, form, *, submit: bool):
+    """Create or update the draft and, for « Envoyer », submit it: all or nothing."""
+    with transaction.atomic():
+        if referral is None:
+            saved = services.referral_create_draft(
+                actor=membership, site=form.cleaned_data["site"], data=form.changes()
+            )
+        else:
+            services.referral_update_draft(
+                actor=membership,
+                referral=referral,
+                site=form.cleaned_data["site"],
+                data=form.changes(),
+            )
+            saved = referral
+        if submit:
+            saved = transitions.referral_submit(actor=membership, referral=saved)
+    return saved
 
 
 def _submitted_message(referral) -> str:
@@ -351,7 +356,7 @@ def inbox(request):
         "referrals/inbox.html",
         {
             "filters": filters,
-            "page": _page(request, queryset),
+            "page": paginate(request, queryset),
             "show_site": membership.role == Role.NETWORK_ADMIN,
         },
     )
@@ -363,27 +368,23 @@ def _appointment_page(request, referral, *, action):
     if action not in transitions.allowed_actions(referral.status):
         return _not_now(request, referral)
     form = forms.AppointmentForm(request.POST or None, site=referral.site)
-    if request.method == "POST":
-        if form.is_valid():
-            service = (
-                transitions.referral_accept
-                if action == transitions.ACCEPT
-                else transitions.referral_rebook
-            )
-            try:
-                appointment = service(
-                    actor=request.membership,
-                    referral=referral,
-                    starts_at=form.cleaned_data["starts_at"],
-                    place=form.cleaned_data["place"],
-                    mediator=form.cleaned_data["mediator"],
-                )
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _appointment_message(action, appointment))
-                return redirect("referrals:detail", pk=referral.pk)
-        messages.error(request, FORM_HAS_ERRORS)
+    service = (
+        transitions.referral_accept if action == transitions.ACCEPT else transitions.referral_rebook
+    )
+    submission = submit_forms(
+        request,
+        form,
+        action=lambda: service(
+            actor=request.membership,
+            referral=referral,
+            starts_at=form.cleaned_data["starts_at"],
+            place=form.cleaned_data["place"],
+            mediator=form.cleaned_data["mediator"],
+        ),
+    )
+    if submission.succeeded:
+        messages.success(request, _appointment_message(action, submission.result))
+        return redirect("referrals:detail", pk=referral.pk)
     return render(
         request,
         "referrals/appointment_form.html",
@@ -420,23 +421,21 @@ def reject(request, obj):
     if transitions.REJECT not in transitions.allowed_actions(obj.status):
         return _not_now(request, obj)
     form = forms.RejectForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                transitions.referral_reject(
-                    actor=request.membership,
-                    referral=obj,
-                    reasons=form.cleaned_data["reasons"],
-                    message=form.cleaned_data["message"],
-                )
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(
-                    request, _("Le bon d'orientation est refusé : le prescripteur est prévenu.")
-                )
-                return redirect("referrals:inbox")
-        messages.error(request, FORM_HAS_ERRORS)
+    submission = submit_forms(
+        request,
+        form,
+        action=lambda: transitions.referral_reject(
+            actor=request.membership,
+            referral=obj,
+            reasons=form.cleaned_data["reasons"],
+            message=form.cleaned_data["message"],
+        ),
+    )
+    if submission.succeeded:
+        messages.success(
+            request, _("Le bon d'orientation est refusé : le prescripteur est prévenu.")
+        )
+        return redirect("referrals:inbox")
     return render(
         request,
         "referrals/reject.html",
@@ -524,12 +523,11 @@ def mark_no_show(request, obj):
 
 @require_roles(*ADMIN)
 def moderation_list(request):
-    filters = forms.ModerationFilterForm(request.GET or None)
-    queryset = filters.filter(selectors.referral_moderation_queue(membership=request.membership))
-    return render(
+    return render_list(
         request,
         "referrals/moderation_list.html",
-        {"filters": filters, "page": _page(request, queryset)},
+        selectors.referral_moderation_queue(membership=request.membership),
+        filters=forms.ModerationFilterForm(request.GET or None),
     )
 
 
@@ -600,21 +598,11 @@ def partner_validate(request, obj):
         .filter(partner=obj)
         .count()
     )
-    error = None
-    if request.method == "POST":
-        try:
-            services.partner_validate(actor=request.membership, partner=obj)
-        except DomainError as refused:
-            error = refused.message
-        else:
-            messages.success(
-                request,
-                _("L'habilitation de « %(name)s » est validée.") % {"name": obj.name},
-            )
-            return redirect("referrals:moderation_list")
-    return render(
+    return confirm_page(
         request,
-        "referrals/partner_validate.html",
-        {"partner": obj, "waiting": waiting, "error": error},
-        status=400 if error else 200,
+        action=lambda: services.partner_validate(actor=request.membership, partner=obj),
+        template="referrals/partner_validate.html",
+        context={"partner": obj, "waiting": waiting},
+        success_message=_("L'habilitation de « %(name)s » est validée.") % {"name": obj.name},
+        success_url="referrals:moderation_list",
     )
