@@ -387,7 +387,7 @@ def _referrer_email(partner: Partner) -> str:
     return f"prescription.{local}@{DEMO_EMAIL_DOMAIN}"
 
 
-def _cast(network: Organisation) -> Cast:
+def demo_cast(network: Organisation) -> Cast:
     """The acting members, adding one referrer to every partner without a demo login."""
     from allauth.account.models import EmailAddress
 
@@ -772,7 +772,7 @@ def seed_demo_referrals(*, network: Organisation, count: int | None = None) -> D
     rng = random.Random(DEMO_RANDOM_SEED)  # noqa: S311 - reproducible demo data, not secrets
     real_now = timezone.now().replace(microsecond=0)
     with transaction.atomic(), demo_clock() as clock:
-        cast = _cast(network)
+        cast = demo_cast(network)
         builder = Builder(cast=cast, rng=rng, clock=clock, now=real_now)
         writer = ReferralWriter(builder)
         plans = _plans(cast, rng, count)
