@@ -23,6 +23,22 @@ class YesNoUnknownField(forms.NullBooleanField):
     widget = YesNoUnknownSelect
 
 
+class PersonFieldsMixin:
+    """The cleaning of the person's fields shared by the file form and the referral form:
+    names with single spaces, the phone in E.164 (a wrong number: a French error)."""
+
+    cleaned_data: dict
+
+    def clean_first_name(self):
+        return " ".join((self.cleaned_data.get("first_name") or "").split())
+
+    def clean_last_name(self):
+        return " ".join((self.cleaned_data.get("last_name") or "").split())
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data.get("phone") or "")
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("Nom, téléphone ou numéro de dossier"),
@@ -33,7 +49,7 @@ class SearchForm(forms.Form):
     )
 
 
-class BeneficiaryForm(forms.ModelForm):
+class BeneficiaryForm(PersonFieldsMixin, forms.ModelForm):
     """The person's identity, contact and situation, bounded by the CNIL rules."""
 
     last_name = forms.CharField(label=_("Nom"), max_length=100, validators=[reject_nir])
@@ -94,12 +110,6 @@ class BeneficiaryForm(forms.ModelForm):
             self.fields["notice_version"].initial = CURRENT_NOTICE_VERSION
         for name in ("first_name", "last_name", "commune", "email"):
             self.fields[name].widget.attrs.setdefault("autocomplete", "off")
-
-    def clean_phone(self):
-        try:
-            return normalize_phone(self.cleaned_data.get("phone", ""))
-        except ValidationError as error:
-            raise ValidationError(error.messages) from error
 
     def clean_notice_given_on(self):
         value = self.cleaned_data["notice_given_on"]

@@ -18,10 +18,10 @@ from tisser.beneficiaries.enums import (
     EligibilityCriterion,
     SocialStatus,
 )
+from tisser.beneficiaries.forms import PersonFieldsMixin
 from tisser.core.choices import in_choice_order
 from tisser.core.forms import DateInput
 from tisser.core.names import normalize_name
-from tisser.core.phones import normalize_phone
 from tisser.core.validators import reject_nir
 from tisser.referrals.enums import (
     ANSWER_DELAY_DAYS,
@@ -48,7 +48,7 @@ class TimeInput(forms.TimeInput):
 # --- the partner's referral form ---------------------------------------------------------
 
 
-class ReferralForm(forms.ModelForm):
+class ReferralForm(PersonFieldsMixin, forms.ModelForm):
     """Everything a referrer says about the person. ``submitting`` asks for the complete
     form (the « Envoyer » button); a draft only needs a first name, a postal code and a space.
     """
@@ -183,20 +183,11 @@ class ReferralForm(forms.ModelForm):
             )
             self.initial["notice_given"] = bool(self.instance.notice_version)
 
-    def clean_first_name(self):
-        return " ".join((self.cleaned_data.get("first_name") or "").split())
-
-    def clean_last_name(self):
-        return " ".join((self.cleaned_data.get("last_name") or "").split())
-
     def clean_birth_year(self):
         year = self.cleaned_data.get("birth_year")
         if year is not None and not (1900 <= year <= timezone.localdate().year):
             raise ValidationError(_("Indiquez une année de naissance entre 1900 et aujourd'hui."))
         return year
-
-    def clean_phone(self):
-        return normalize_phone(self.cleaned_data.get("phone") or "")
 
     def clean_email(self):
         return (self.cleaned_data.get("email") or "").strip().lower()
