@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
+from tests.notifications.helpers import notify_person
 from tisser.notifications.models import DeliveryStatus, Notification, RecipientKind
-from tisser.notifications.services import notify
 from tisser.notifications.tasks import send_notification
 
 postgres_only = pytest.mark.skipif(
@@ -65,12 +65,7 @@ def test_two_transactions_notifying_the_same_event_record_one_message(team, sms_
         from django.db import transaction
 
         with transaction.atomic():
-            return notify(
-                event_key="same-event",
-                template="referral_accepted_person",
-                recipient_kind=RecipientKind.PERSON,
-                referral=referral,
-            ).pk
+            return notify_person(referral, "same-event").pk
 
     results = run_together(notify_once)
 

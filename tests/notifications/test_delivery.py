@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from tests.notifications.backends import FlakySmsBackend
 from tests.notifications.factories import OptOutFactory
-from tisser.notifications.models import Channel, DeliveryStatus, RecipientKind
-from tisser.notifications.services import notify
+from tests.notifications.helpers import notify_accepted, notify_referrer, notify_site_team
+from tisser.notifications.models import Channel, DeliveryStatus
 from tisser.notifications.tasks import retry_delay, send_notification
 
 pytestmark = pytest.mark.django_db
@@ -27,15 +27,6 @@ def flaky(settings):
     yield FlakySmsBackend
     FlakySmsBackend.failures = 0
     FlakySmsBackend.permanent = False
-
-
-def notify_accepted(referral):
-    return notify(
-        event_key=f"referral:{referral.pk}:accepted:person",
-        template="referral_accepted_person",
-        recipient_kind=RecipientKind.PERSON,
-        referral=referral,
-    )
 
 
 def test_running_the_task_twice_sends_once(team, sending, sms_outbox):
@@ -142,12 +133,7 @@ def test_email_temporary_failure_is_retried_and_the_error_names_no_address(team,
     referral = team.accepted_referral()
 
     with sending():
-        notification = notify(
-            event_key="to-referrer",
-            template="referral_accepted_referrer",
-            recipient_kind=RecipientKind.REFERRER,
-            referral=referral,
-        )
+        notification = notify_referrer(referral, "to-referrer")
 
     notification.refresh_from_db()
     assert notification.status == DeliveryStatus.FAILED
@@ -160,12 +146,7 @@ def test_email_refused_by_the_server_is_not_retried(team, sending, settings):
     referral = team.accepted_referral()
 
     with sending():
-        notification = notify(
-            event_key="to-referrer",
-            template="referral_accepted_referrer",
-            recipient_kind=RecipientKind.REFERRER,
-            referral=referral,
-        )
+        notification = notify_referrer(referral, "to-referrer")
 
     notification.refresh_from_db()
     assert (notification.status, notification.attempts) == (DeliveryStatus.FAILED, 1)
@@ -214,12 +195,7 @@ def test_a_team_member_who_opted_out_is_left_out_of_the_team_message(team, sendi
     referral = team.referral(submitted=True)
 
     with sending():
-        notify(
-            event_key="team",
-            template="referral_submitted_site",
-            recipient_kind=RecipientKind.SITE_TEAM,
-            referral=referral,
-        )
+        notify_site_team(referral, "team")
 
     assert mail.outbox[0].to == ["responsable@meinau.fr"]
 

@@ -8,10 +8,11 @@ from django.core import mail
 from django.utils import timezone
 
 from tests.notifications.factories import NotificationFactory
+from tests.notifications.helpers import notify_referrer
 from tests.referrals.factories import AppointmentFactory, ReferralFactory
 from tisser.notifications.messages import TEMPLATES, format_when, short_name, template_label
 from tisser.notifications.models import Channel, DeliveryStatus, RecipientKind
-from tisser.notifications.services import notify, render
+from tisser.notifications.services import render
 from tisser.referrals.enums import AppointmentStatus, ReferralStatus, RejectionReason
 
 pytestmark = pytest.mark.django_db
@@ -80,18 +81,23 @@ def _full_referral(team, **kwargs):
     return referral
 
 
+def rendered(referral, template, channel=Channel.EMAIL) -> dict:
+    """The texts the send task builds for a message record of ``template`` about ``referral``."""
+    return render(
+        NotificationFactory(
+            site=referral.site,
+            referral=referral,
+            template=template,
+            recipient_kind=TEMPLATES[template].recipient_kind,
+            channel=channel,
+        )
+    )
+
+
 @pytest.mark.parametrize("code", sorted(TEMPLATES))
 def test_every_template_renders_in_french_by_email(team, code):
     referral = _full_referral(team)
-    notification = NotificationFactory(
-        site=team.site,
-        referral=referral,
-        template=code,
-        recipient_kind=TEMPLATES[code].recipient_kind,
-        channel=Channel.EMAIL,
-    )
-
-    texts = render(notification)
+    texts = rendered(referral, code, channel=Channel.EMAIL)
 
     assert texts["subject"] and "\n" not in texts["subject"]
     assert len(texts["subject"]) < 120
@@ -113,15 +119,7 @@ def test_every_template_renders_in_french_by_email(team, code):
 )
 def test_every_message_to_the_person_has_a_short_sms(team, code):
     referral = _full_referral(team)
-    notification = NotificationFactory(
-        site=team.site,
-        referral=referral,
-        template=code,
-        recipient_kind=RecipientKind.PERSON,
-        channel=Channel.SMS,
-    )
-
-    text = render(notification)["sms"]
+    text = rendered(referral, code, channel=Channel.SMS)["sms"]
 
     assert text.startswith("Bonjour Marie-Noëlle.")
     assert not NOT_FRENCH.search(text), text
@@ -134,14 +132,7 @@ def test_every_message_to_the_person_has_a_short_sms(team, code):
 def test_appointment_messages_say_when_where_and_what_to_bring(team, code):
     referral = _full_referral(team)
     for channel in (Channel.SMS, Channel.EMAIL):
-        notification = NotificationFactory(
-            site=team.site,
-            referral=referral,
-            template=code,
-            recipient_kind=RecipientKind.PERSON,
-            channel=channel,
-        )
-        texts = render(notification)
+        texts = rendered(referral, code, channel=channel)
         text = texts.get("sms") or texts["body"]
         assert "mercredi 31 décembre à 14 h 30" in text
         assert "12 rue du Jeu-des-Enfants, bâtiment B, 2e étage, 67100 Strasbourg" in text
@@ -152,14 +143,7 @@ def test_appointment_messages_say_when_where_and_what_to_bring(team, code):
 
 def test_rebooked_message_says_the_date_changes(team):
     referral = _full_referral(team)
-    notification = NotificationFactory(
-        site=team.site,
-        referral=referral,
-        template="referral_rebooked_person",
-        recipient_kind=RecipientKind.PERSON,
-        channel=Channel.SMS,
-    )
-    text = render(notification)["sms"]
+    text = rendered(referral, "referral_rebooked_person", channel=Channel.SMS)["sms"]
     assert "Rendez-vous déplacé au mercredi 31 décembre à 14 h 30 à Espace numérique" in text
 
 
@@ -167,12 +151,7 @@ def test_rejection_tells_the_referrer_the_reasons_and_the_message(team, sending)
     referral = _full_referral(team)
 
     with sending():
-        notify(
-            event_key="rejected",
-            template="referral_rejected_referrer",
-            recipient_kind=RecipientKind.REFERRER,
-            referral=referral,
-        )
+        notify_referrer(referral, "rejected", template="referral_rejected_referrer")
 
     (message,) = mail.outbox
     assert message.subject == f"Bon d'orientation {referral.reference} refusé"
@@ -190,11 +169,7 @@ def test_reminder_counts_the_days_without_answer(team):
         status=ReferralStatus.SUBMITTED,
         submitted_at=timezone.now() - datetime.timedelta(days=20, hours=1),
     )
-    notification = NotificationFactory(
-        site=team.site, referral=referral, template="referral_reminder_site"
-    )
-
-    texts = render(notification)
+    texts = rendered(referral, "referral_reminder_site")
 
     assert texts["subject"] == (
         f"Rappel : le bon d'orientation {referral.reference} attend une réponse depuis 20 jours"
@@ -208,13 +183,7 @@ def test_expiry_without_answer_and_after_a_no_show_read_differently(team):
     no_show.appointments.update(status=AppointmentStatus.NO_SHOW)
 
     def body(referral):
-        notification = NotificationFactory(
-            site=team.site,
-            referral=referral,
-            template="referral_expired_referrer",
-            recipient_kind=RecipientKind.REFERRER,
-        )
-        return render(notification)["body"]
+        return rendered(referral, "referral_expired_referrer")["body"]
 
     assert (
         "Votre bon d'orientation pour Awa D. a été envoyé à Espace numérique de la Meinau "
@@ -236,14 +205,7 @@ def test_moderation_refusal_quotes_the_network_team(team):
         at=timezone.now(),
         note="Votre structure n'est pas encore habilitée.",
     )
-    notification = NotificationFactory(
-        site=team.site,
-        referral=referral,
-        template="referral_moderation_rejected_referrer",
-        recipient_kind=RecipientKind.REFERRER,
-    )
-
-    body = render(notification)["body"]
+    body = rendered(referral, "referral_moderation_rejected_referrer")["body"]
 
     assert (
         f"Votre bon d'orientation {referral.reference} pour Awa D. n'est pas validé par "
@@ -255,11 +217,7 @@ def test_moderation_refusal_quotes_the_network_team(team):
 def test_cancellation_frees_a_future_appointment(team):
     referral = team.accepted_referral()
     referral.appointments.update(status=AppointmentStatus.CANCELLED)
-    notification = NotificationFactory(
-        site=team.site, referral=referral, template="referral_cancelled_site"
-    )
-
-    body = render(notification)["body"]
+    body = rendered(referral, "referral_cancelled_site")["body"]
 
     assert f"CCAS de Strasbourg a annulé le bon d'orientation {referral.reference}." in body
     assert "Le rendez-vous du jeudi 4 décembre à 14 h 30 est libéré." in body
@@ -270,10 +228,7 @@ def test_emails_to_staff_link_to_the_referral_when_the_page_exists(team, setting
 
     settings.PUBLIC_BASE_URL = "https://tisser.example.org/"
     referral = team.referral(submitted=True)
-    notification = NotificationFactory(
-        site=team.site, referral=referral, template="referral_submitted_site"
-    )
-    body = render(notification)["body"]
+    body = rendered(referral, "referral_submitted_site")["body"]
     try:
         path = referral.get_absolute_url()
     except NoReverseMatch:
@@ -285,14 +240,10 @@ def test_emails_to_staff_link_to_the_referral_when_the_page_exists(team, setting
 def test_an_appointment_without_place_shows_the_site_address(team):
     referral = ReferralFactory(site=team.site, status=ReferralStatus.ACCEPTED, first_name="Lou")
     AppointmentFactory(referral=referral, place="")
-    notification = NotificationFactory(
-        site=team.site,
-        referral=referral,
-        template="referral_accepted_person",
-        recipient_kind=RecipientKind.PERSON,
-        channel=Channel.SMS,
+    assert (
+        "Adresse : 12 rue du Jeu-des-Enfants, 67100 Strasbourg."
+        in rendered(referral, "referral_accepted_person", channel=Channel.SMS)["sms"]
     )
-    assert "Adresse : 12 rue du Jeu-des-Enfants, 67100 Strasbourg." in render(notification)["sms"]
 
 
 def test_labels_for_history_and_timeline_are_french():

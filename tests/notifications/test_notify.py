@@ -6,22 +6,18 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
+from tests.notifications.helpers import (
+    notify_accepted,
+    notify_person,
+    notify_referrer,
+    notify_site_team,
+)
 from tisser.beneficiaries.enums import ContactChannel
 from tisser.notifications.models import Channel, DeliveryStatus, Notification, RecipientKind
 from tisser.notifications.services import notify
 from tisser.referrals.enums import ReferralSource
 
 pytestmark = pytest.mark.django_db
-
-
-def notify_accepted(referral, **kwargs):
-    return notify(
-        event_key=f"referral:{referral.pk}:accepted:person",
-        template="referral_accepted_person",
-        recipient_kind=RecipientKind.PERSON,
-        referral=referral,
-        **kwargs,
-    )
 
 
 def test_person_who_prefers_sms_gets_the_appointment_by_sms(team, sending, sms_outbox):
@@ -119,11 +115,10 @@ def test_public_request_without_referrer_falls_back_to_the_persons_own_phone(
     assert referral.source == ReferralSource.PUBLIC_REQUEST
 
     with sending():
-        notification = notify(
-            event_key=f"referral:{referral.pk}:help_request:person",
+        notification = notify_person(
+            referral,
+            f"referral:{referral.pk}:help_request:person",
             template="help_request_received_person",
-            recipient_kind=RecipientKind.PERSON,
-            referral=referral,
         )
 
     notification.refresh_from_db()
@@ -164,12 +159,7 @@ def test_message_to_the_referrer_is_an_email_to_the_referrer(team, sending, sms_
     referral = team.accepted_referral()
 
     with sending():
-        notification = notify(
-            event_key=f"referral:{referral.pk}:accepted:referrer",
-            template="referral_accepted_referrer",
-            recipient_kind=RecipientKind.REFERRER,
-            referral=referral,
-        )
+        notification = notify_referrer(referral, f"referral:{referral.pk}:accepted:referrer")
 
     notification.refresh_from_db()
     assert (notification.channel, notification.status) == (Channel.EMAIL, DeliveryStatus.SENT)
@@ -191,12 +181,7 @@ def test_message_to_an_inactive_referrer_has_no_address(team, sending):
     team.referrer.user.save()
 
     with sending():
-        notification = notify(
-            event_key="referrer-gone",
-            template="referral_accepted_referrer",
-            recipient_kind=RecipientKind.REFERRER,
-            referral=referral,
-        )
+        notification = notify_referrer(referral, "referrer-gone")
 
     notification.refresh_from_db()
     assert notification.status == DeliveryStatus.NO_ADDRESS
@@ -239,12 +224,7 @@ def test_site_without_team_is_told_at_its_contact_address(site, sending):
     referral = ReferralFactory(site=site, submitted=True)
 
     with sending():
-        notify(
-            event_key="lonely-site",
-            template="referral_submitted_site",
-            recipient_kind=RecipientKind.SITE_TEAM,
-            referral=referral,
-        )
+        notify_site_team(referral, "lonely-site")
 
     assert mail.outbox[0].to == ["contact@espace.fr"]
 

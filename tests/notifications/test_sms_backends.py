@@ -7,9 +7,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from tests.notifications.helpers import notify_person
 from tisser.notifications import sms
-from tisser.notifications.models import DeliveryStatus, RecipientKind
-from tisser.notifications.services import notify
+from tisser.notifications.models import DeliveryStatus
 from tisser.notifications.sms import (
     FileSmsBackend,
     HttpSmsBackend,
@@ -145,12 +145,7 @@ def test_a_provider_outage_is_retried_then_the_sms_goes_out(team, sending, provi
     referral = team.accepted_referral()
 
     with sending():
-        notification = notify(
-            event_key="http-retry",
-            template="referral_accepted_person",
-            recipient_kind=RecipientKind.PERSON,
-            referral=referral,
-        )
+        notification = notify_person(referral, "http-retry")
 
     notification.refresh_from_db()
     assert (notification.status, notification.attempts) == (DeliveryStatus.SENT, 3)
@@ -164,12 +159,7 @@ def test_a_provider_refusal_marks_the_message_failed_at_once(team, sending, prov
     referral = team.accepted_referral()
 
     with sending():
-        notification = notify(
-            event_key="http-refused",
-            template="referral_accepted_person",
-            recipient_kind=RecipientKind.PERSON,
-            referral=referral,
-        )
+        notification = notify_person(referral, "http-refused")
 
     notification.refresh_from_db()
     assert (notification.status, notification.attempts) == (DeliveryStatus.FAILED, 1)

@@ -3,9 +3,9 @@
 import pytest
 
 from tests.notifications.factories import NotificationFactory
+from tests.notifications.helpers import notify_person, notify_referrer
 from tisser.beneficiaries.timeline import TimelineEvent, beneficiary_timeline
 from tisser.notifications.models import Channel, DeliveryStatus, RecipientKind
-from tisser.notifications.services import notify
 from tisser.notifications.timeline_events import timeline_events
 
 pytestmark = pytest.mark.django_db
@@ -15,18 +15,8 @@ def test_messages_about_the_file_and_its_referrals_are_listed(team, sending, sms
     beneficiary = team.beneficiary()
     referral = team.accepted_referral(beneficiary=beneficiary)
     with sending():
-        notify(
-            event_key="accepted-person",
-            template="referral_accepted_person",
-            recipient_kind=RecipientKind.PERSON,
-            referral=referral,
-        )
-        notify(
-            event_key="accepted-referrer",
-            template="referral_accepted_referrer",
-            recipient_kind=RecipientKind.REFERRER,
-            referral=referral,
-        )
+        notify_person(referral, "accepted-person")
+        notify_referrer(referral, "accepted-referrer")
     NotificationFactory(
         site=team.site,
         beneficiary=beneficiary,
