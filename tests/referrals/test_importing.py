@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tests.accounts.factories import NetworkFactory, PartnerFactory, SiteFactory
+from tests.helpers import site_in
 from tisser.accounts.enums import HabilitationStatus, Role
 from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION, ContactChannel, SocialStatus
 from tisser.core.errors import DomainError
@@ -40,26 +41,12 @@ def imports_dir(settings, tmp_path):
 
 @pytest.fixture
 def strasbourg(network):
-    return SiteFactory(
-        network=network,
-        name="Espace Strasbourg",
-        postal_code="67000",
-        city="Strasbourg",
-        latitude=Decimal("48.5846"),
-        longitude=Decimal("7.7350"),
-    )
+    return site_in("strasbourg", network=network, name="Espace Strasbourg")
 
 
 @pytest.fixture
 def paris(network):
-    return SiteFactory(
-        network=network,
-        name="Espace Paris",
-        postal_code="75020",
-        city="Paris",
-        latitude=Decimal("48.8637"),
-        longitude=Decimal("2.3850"),
-    )
+    return site_in("paris", network=network, name="Espace Paris")
 
 
 @pytest.fixture

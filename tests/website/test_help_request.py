@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.accounts.factories import SiteFactory
+from tests.helpers import site_in
 from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION, ContactChannel
 from tisser.core.models import JournalEntry
 from tisser.notifications import sms
@@ -19,28 +20,12 @@ DONE = reverse("website:help_request_done")
 
 @pytest.fixture
 def strasbourg(network):
-    return SiteFactory(
-        network=network,
-        name="Espace Gare",
-        short_code="GARE",
-        postal_code="67000",
-        city="Strasbourg",
-        latitude=Decimal("48.5846"),
-        longitude=Decimal("7.7350"),
-    )
+    return site_in("strasbourg", network=network, name="Espace Gare", short_code="GARE")
 
 
 @pytest.fixture
 def paris(network):
-    return SiteFactory(
-        network=network,
-        name="Espace Belleville",
-        short_code="BELLE",
-        postal_code="75020",
-        city="Paris",
-        latitude=Decimal("48.8637"),
-        longitude=Decimal("2.3850"),
-    )
+    return site_in("paris", network=network, name="Espace Belleville", short_code="BELLE")
 
 
 @pytest.fixture(autouse=True)
