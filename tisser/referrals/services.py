@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,7 +62,7 @@ DRAFT_FIELDS = (
     "notice_given",
 )
 # Multiple choices stored as JSON lists, and the vocabulary each must come from.
-LIST_FIELDS = {
+LIST_FIELDS: dict[str, type[TextChoices]] = {
     "eligibility_criteria": EligibilityCriterion,
     "needs": Need,
     "requested_offers": OfferFamily,
