@@ -109,6 +109,7 @@ def test_site_manager_signs_in_enrols_totp_and_switches_organisation(
         ("/mentions-legales/", "Mentions légales"),
         ("/donnees-personnelles/", "Vos données personnelles"),
         ("/accessibilite/", "Déclaration d'accessibilité"),
+        ("/demander-de-l-aide/", "Demander de l'aide"),
         ("/compte/password/reset/", "Mot de passe oublié"),
     ],
 )
@@ -122,7 +123,15 @@ def test_public_pages_pass_axe(page, demo_network, assert_accessible, path, head
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/espaces/", "/espaces/strgar/", "/compte/login/", "/donnees-personnelles/"]
+    "path",
+    [
+        "/",
+        "/espaces/",
+        "/espaces/strgar/",
+        "/compte/login/",
+        "/donnees-personnelles/",
+        "/demander-de-l-aide/",
+    ],
 )
 def test_public_pages_fit_a_320px_screen(new_page, demo_network, path):
     page = new_page(width=320, height=640)
@@ -169,3 +178,24 @@ def test_skip_link_is_first_and_moves_focus_to_the_content(page, demo_network):
     assert outline != "none"
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "contenu"
+
+
+def test_a_person_asks_for_help_on_a_small_phone(new_page, demo_network, assert_accessible):
+    """The public help form works at 320 px and lands in moderation at the nearest space."""
+    from tisser.referrals.enums import ReferralSource, ReferralStatus
+    from tisser.referrals.models import Referral
+
+    page = new_page(width=320, height=640)
+    page.goto("/demander-de-l-aide/")
+    page.get_by_label("Votre prénom").fill("Samira")
+    page.get_by_label("Votre numéro de téléphone").fill("06 12 34 56 70")
+    page.get_by_label("Votre code postal").fill("67200")
+    page.get_by_label("J'accepte que le réseau garde ces informations pour me recontacter.").check()
+    page.get_by_role("button", name="Envoyer").click()
+    assert page.get_by_role("heading", level=1).inner_text() == ("Merci, votre demande est envoyée")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    assert_accessible(page)
+    request = Referral.objects.get(source=ReferralSource.PUBLIC_REQUEST, first_name="Samira")
+    assert request.status == ReferralStatus.MODERATION_PENDING
+    assert request.site == demo_network["home_site"]
+    assert request.phone == "+33612345670"
