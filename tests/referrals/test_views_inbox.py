@@ -222,6 +222,18 @@ def test_the_detail_offers_the_site_answers(login, world):
     assert world.referrer.user.email in page  # to reach the referrer
 
 
+def test_opening_a_referral_is_journaled_without_personal_data(login, world):
+    from tisser.core.models import JournalEntry
+
+    referral = prepare(world, S.SUBMITTED)
+    login(world.mediator).get(url("referrals:detail", referral))
+    entry = JournalEntry.objects.filter(action="referral.viewed").get()
+    assert entry.actor == world.mediator.user
+    assert (entry.object_type, entry.object_id) == ("referrals.referral", str(referral.pk))
+    assert entry.site_id == referral.site_id
+    assert entry.payload == {"role": "mediator"}
+
+
 # --- accept --------------------------------------------------------------------------------
 
 

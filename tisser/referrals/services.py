@@ -313,3 +313,15 @@ def referral_remind_site(*, referral: Referral, now: datetime | None = None) -> 
             referral=referral,
         )
     return True
+
+
+def referral_record_view(*, actor: Membership, referral: Referral) -> None:
+    """Journal that someone opened a referral: it holds the person's details (CNIL, reads)."""
+    with transaction.atomic():
+        record(
+            actor=actor.user,
+            action="referral.viewed",
+            obj=referral,
+            site=referral.site,
+            payload={"role": actor.role},
+        )

@@ -243,6 +243,7 @@ def suggest_site(request):
 def detail(request, obj):
     membership = request.membership
     referral = selectors.referral_detail(membership=membership, pk=obj.pk)
+    services.referral_record_view(actor=membership, referral=referral)
     appointments = list(referral.appointments.all())
     planned = [a for a in appointments if a.status == AppointmentStatus.PLANNED]
     for notification in referral.notifications.all():
