@@ -490,3 +490,14 @@ def test_a_second_referrer_of_the_same_partner_may_act(world):
     t.referral_cancel(actor=colleague, referral=referral)
     referral.refresh_from_db()
     assert referral.status == S.CANCELLED
+
+
+def test_a_commune_holding_a_nir_is_refused_like_on_the_file():
+    """The referral's commune carries the same NIR guard as the beneficiary file's commune."""
+    from django.core.exceptions import ValidationError
+
+    from tisser.referrals.models import Referral
+
+    field = Referral._meta.get_field("commune")
+    with pytest.raises(ValidationError, match="sécurité sociale"):
+        field.clean(f"Strasbourg {NIR}", None)

@@ -89,7 +89,7 @@ class Referral(TimeStampedModel):
         default=ContactChannel.SMS,
     )
     postal_code = models.CharField(_("code postal"), max_length=5)
-    commune = models.CharField(_("commune"), max_length=120, blank=True)
+    commune = models.CharField(_("commune"), max_length=120, blank=True, validators=[reject_nir])
 
     # Situation and needs.
     social_status = models.CharField(
