@@ -10,5 +10,6 @@ urlpatterns = [
     path("espace-pro/orientations/", include("tisser.referrals.urls")),
     path("espace-pro/imports/", include("tisser.referrals.import_urls")),
     path("invitation/", include("tisser.accounts.public_urls")),
+    path("notifications/", include("tisser.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

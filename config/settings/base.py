@@ -162,6 +162,11 @@ SMS_HTTP_URL = env_str("SMS_HTTP_URL", "")
 SMS_HTTP_API_KEY = env_str("SMS_HTTP_API_KEY", "")
 SMS_SENDER = env_str("SMS_SENDER", "TISSER")
 SMS_HTTP_TIMEOUT_SECONDS = env_int("SMS_HTTP_TIMEOUT_SECONDS", 10)
+# The provider's delivery reports and STOP replies (/notifications/sms/retour/) are signed
+# with this shared secret; without it every callback is refused.
+SMS_CALLBACK_SECRET = env_str("SMS_CALLBACK_SECRET", "")
+# A callback signed longer ago than this (or this far in the future) is a replay: refused.
+SMS_CALLBACK_MAX_AGE_SECONDS = env_int("SMS_CALLBACK_MAX_AGE_SECONDS", 300)
 # How many times a failed message is tried before it stays "failed".
 NOTIFICATION_MAX_ATTEMPTS = 5
 # Wait before try n+1: this many seconds, doubled at each failure (5, 10, 20, 40 minutes).

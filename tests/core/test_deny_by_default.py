@@ -33,6 +33,8 @@ EXPECTED_PUBLIC = frozenset(
         "account_reset_password_from_key_done",
         # The one-time invitation link (the invitee may not have an account yet).
         "invitations:accept",
+        # The SMS provider's delivery reports and STOP replies (signed with a shared secret).
+        "notifications:sms_callback",
     }
 )
 # Pages that a signed-in person without any membership may still open.

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from tisser.accounts.enums import (
@@ -320,6 +321,18 @@ def hash_invitation_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def invitation_token(invitation) -> str:
+    """The link's secret, derived from the saved invitation and SECRET_KEY.
+
+    Like Django's password-reset tokens: the e-mail task rebuilds it when it sends (nothing
+    secret is queued or stored in clear), and the database keeps only its hash, so a copy of
+    the database without the key holds no usable link.
+    """
+    created = int(invitation.created_at.timestamp() * 1_000_000)
+    value = f"{invitation.pk}:{invitation.email}:{created}"
+    return salted_hmac("tisser.accounts.invitation", value, algorithm="sha256").hexdigest()
+
+
 class InvitationQuerySet(ScopedQuerySet):
     def pending(self, now=None):
         now = now or timezone.now()
@@ -329,7 +342,8 @@ class InvitationQuerySet(ScopedQuerySet):
 class Invitation(TimeStampedModel):
     """A one-time link, sent by e-mail, to join an organisation with a role.
 
-    Only a hash of the token is stored, so a database leak does not leak usable links.
+    Only a hash of the token is stored (see ``invitation_token``), so a database leak does
+    not leak usable links.
     """
 
     scope_path = "organisation"

@@ -17,10 +17,8 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Model
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,9 +34,11 @@ from tisser.accounts.models import (
     Site,
     User,
     hash_invitation_token,
+    invitation_token,
     membership_role_fits,
 )
 from tisser.core.errors import DomainError
+from tisser.core.hooks import announce
 from tisser.core.journal import record
 
 # The fields each service accepts, in the order the staff forms show them (the forms
@@ -74,7 +74,6 @@ PARTNER_FIELDS = (
 FUNDER_FIELDS = ("name", "funder_kind", "is_donor", "email", "phone", "is_active")
 # Roles a site manager may give inside their own site.
 SITE_MANAGER_GRANTABLE_ROLES = frozenset({Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER})
-TOKEN_BYTES = 32
 
 OrganisationT = TypeVar("OrganisationT", Site, Partner, Funder)
 
@@ -333,29 +332,10 @@ def funder_update(*, actor: Membership, funder: Funder, data: Mapping[str, Any])
 # --- invitations ----------------------------------------------------------------------------
 
 
-def _invitation_link(base_url: str, token: str) -> str:
-    return base_url.rstrip("/") + reverse("invitations:accept", kwargs={"token": token})
-
-
-def _send_invitation_email(invitation_id: int, link: str) -> None:
-    """Sent after commit, so that no mail leaves for an invitation that was rolled back."""
-    invitation = Invitation.objects.select_related("organisation", "invited_by").get(
-        pk=invitation_id
-    )
-    context = {
-        "invitation": invitation,
-        "role": Role(invitation.role).label,
-        "link": link,
-        "expires_at": timezone.localtime(invitation.expires_at),
-    }
-    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
-    body = render_to_string("accounts/email/invitation_body.txt", context)
-    send_mail(
-        settings.EMAIL_SUBJECT_PREFIX + subject,
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [invitation.email],
-    )
+def invitation_link(invitation: Invitation) -> str:
+    """The one-time link of a saved invitation (rebuilt by the e-mail task when it sends)."""
+    path = reverse("invitations:accept", kwargs={"token": invitation_token(invitation)})
+    return (settings.PUBLIC_BASE_URL or "").rstrip("/") + path
 
 
 def member_invite(
@@ -364,12 +344,14 @@ def member_invite(
     organisation: Organisation,
     email: str,
     role: str,
-    base_url: str,
 ) -> tuple[Invitation, str]:
     """Invite someone by e-mail to join an organisation with a role.
 
-    Stores only a hash of the token; the clear token goes out in the e-mail (after commit)
-    and is returned for the caller's use. ``base_url`` is the site's root (scheme and host).
+    Stores only a hash of the token and returns the clear token for the caller's use. The
+    e-mail goes through the notification tasks (announced as ``member.invited``), after
+    the commit and with retries, so a mail server failure never fails the invitation.
+    Inviting again an address that has a pending invitation replaces it: the earlier link
+    stops working and a new e-mail leaves (a lost or failed e-mail never blocks a new one).
     """
     _require_role(actor, Role.NETWORK_ADMIN, Role.SITE_MANAGER)
     email = User.objects.normalize_email(email.strip()).lower()
@@ -384,33 +366,41 @@ def member_invite(
         ).exists()
         if already_member:
             raise DomainError(_("Cette personne est déjà membre active de cette organisation."))
-        if Invitation.objects.pending().filter(organisation=organisation, email=email).exists():
-            raise DomainError(
-                _(
-                    "Une invitation est déjà en attente pour cette adresse dans cette "
-                    "organisation. Annulez-la pour en envoyer une nouvelle."
-                )
-            )
-        token = secrets.token_urlsafe(TOKEN_BYTES)
+        replaced = list(
+            Invitation.objects.pending()
+            .select_for_update()
+            .filter(organisation=organisation, email=email)
+        )
+        now = timezone.now()
+        for previous in replaced:
+            previous.revoked_at = now
+            previous.save(update_fields=["revoked_at", "updated_at"])
         invitation = Invitation(
             organisation=organisation,
             email=email,
             role=role,
-            token_hash=hash_invitation_token(token),
-            expires_at=timezone.now() + timedelta(hours=settings.INVITATION_VALID_HOURS),
+            # Unusable until the real hash below: the token derives from the saved row.
+            token_hash=secrets.token_hex(32),
+            expires_at=now + timedelta(hours=settings.INVITATION_VALID_HOURS),
             invited_by=actor.user,
         )
         _full_clean(invitation)
         invitation.save()
+        token = invitation_token(invitation)
+        invitation.token_hash = hash_invitation_token(token)
+        invitation.save(update_fields=["token_hash"])
+        payload: dict[str, Any] = {"organisation_id": organisation.pk, "role": role}
+        if replaced:
+            payload["replaced_ids"] = [previous.pk for previous in replaced]
         record(
             actor=actor.user,
             action="member.invited",
             obj=invitation,
             site=_site_of(organisation),
-            payload={"organisation_id": organisation.pk, "role": role},
+            payload=payload,
         )
-        link = _invitation_link(base_url, token)
-        transaction.on_commit(lambda: _send_invitation_email(invitation.pk, link))
+        # The notifications app records the e-mail and sends it from a task after the commit.
+        announce("member.invited", invitation=invitation)
     return invitation, token
 
 

@@ -210,7 +210,6 @@ def member_invite(request):
             organisation=form.cleaned_data["organisation"],
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
-            base_url=request.build_absolute_uri("/"),
         )
 
     if submit_forms(request, form, action=invite).succeeded:

@@ -1,13 +1,12 @@
-"""The message templates: which exist, who may receive them, and how they are rendered.
+"""Rendering messages: the shared helpers and the context every text may use.
 
-Texts live in templates/notifications/messages/<code>.{sms,subject,email}.txt, in plain,
-short French: one idea per sentence, the date written out ("jeudi 3 décembre à 14 h 30"),
-the address, what to bring. They are rendered at send time from the referral, its
-appointment and the file; the text itself is never stored.
+The texts belong to the app that registers the message kind (see notifications.kinds):
+``<template>.{sms,subject,email}.txt``, in plain, short French: one idea per sentence, the
+date written out ("jeudi 3 décembre à 14 h 30"), the address, what to bring. They are
+rendered at send time from the subject as it is then; the text itself is never stored.
 """
 
 import datetime
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -15,56 +14,14 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
-from django.utils.translation import gettext_lazy as _
 
 from tisser.core.phones import display_phone
-from tisser.notifications.models import RecipientKind
-from tisser.referrals.enums import AppointmentStatus, ReferralStatus, RejectionReason
-
-PERSON = RecipientKind.PERSON.value
-REFERRER = RecipientKind.REFERRER.value
-SITE_TEAM = RecipientKind.SITE_TEAM.value
-
-
-@dataclass(frozen=True)
-class MessageTemplate:
-    code: str
-    # Short French label for the timeline and the referral history ("Rendez-vous proposé").
-    label: Any
-    recipient_kind: str
-
-    @property
-    def has_sms(self) -> bool:
-        """Only messages to the person have an SMS version; staff and referrers get e-mail."""
-        return self.recipient_kind == PERSON
-
-
-TEMPLATES: dict[str, MessageTemplate] = {
-    t.code: t
-    for t in (
-        MessageTemplate("referral_submitted_site", _("Nouveau bon d'orientation"), SITE_TEAM),
-        MessageTemplate("referral_accepted_person", _("Rendez-vous proposé"), PERSON),
-        MessageTemplate("referral_accepted_referrer", _("Bon d'orientation accepté"), REFERRER),
-        MessageTemplate("referral_rebooked_person", _("Rendez-vous déplacé"), PERSON),
-        MessageTemplate("referral_rejected_referrer", _("Bon d'orientation refusé"), REFERRER),
-        MessageTemplate(
-            "referral_reminder_site", _("Rappel : bon d'orientation en attente"), SITE_TEAM
-        ),
-        MessageTemplate("referral_expired_referrer", _("Bon d'orientation expiré"), REFERRER),
-        MessageTemplate(
-            "referral_moderation_rejected_referrer",
-            _("Bon d'orientation non validé par le réseau"),
-            REFERRER,
-        ),
-        MessageTemplate("referral_cancelled_site", _("Bon d'orientation annulé"), SITE_TEAM),
-        MessageTemplate("help_request_received_person", _("Demande d'aide reçue"), PERSON),
-    )
-}
+from tisser.notifications.kinds import Contact, MessageKind, kind_label
 
 
 def template_label(code: str) -> str:
-    template = TEMPLATES.get(code)
-    return str(template.label) if template else code
+    """The French label of a message kind, for histories and timelines."""
+    return kind_label(code)
 
 
 def format_when(moment: datetime.datetime) -> str:
@@ -93,16 +50,7 @@ def absolute_url(obj) -> str:
     return (settings.PUBLIC_BASE_URL or "").rstrip("/") + path
 
 
-def _appointment(referral):
-    """The planned appointment, or else the most recent one."""
-    appointments = list(referral.appointments.order_by("-starts_at", "-pk"))
-    for appointment in appointments:
-        if appointment.status == AppointmentStatus.PLANNED:
-            return appointment
-    return appointments[0] if appointments else None
-
-
-def _site_context(site) -> dict[str, str]:
+def site_context(site) -> dict[str, str]:
     if site is None:
         return {"site_name": "", "site_address": "", "site_phone": ""}
     address = ", ".join(
@@ -115,57 +63,18 @@ def _site_context(site) -> dict[str, str]:
     }
 
 
-def _referral_context(referral) -> dict[str, Any]:
+def build_context(
+    *, kind: MessageKind, subject, contact: Contact, site, via_referrer: bool
+) -> dict[str, Any]:
+    """Everything a text may show, rebuilt from the database at send time."""
     context: dict[str, Any] = {
-        "reference": referral.reference,
-        "person_short": short_name(referral.first_name, referral.last_name),
-        "partner_name": referral.partner.name if referral.partner_id else "",
-        "referral_url": absolute_url(referral),
-        "rejection_reasons": ", ".join(
-            str(RejectionReason(code).label) if code in RejectionReason.values else code
-            for code in referral.rejection_reasons
-        ),
-        "rejection_message": referral.rejection_message,
-        "days_waiting": (
-            (timezone.now() - referral.submitted_at).days if referral.submitted_at else 0
-        ),
+        "first_name": contact.first_name,
+        "via_referrer": via_referrer,
     }
-    if referral.referrer_id:
-        context["referrer_name"] = referral.referrer.get_full_name() or referral.referrer.email
-    appointment = _appointment(referral)
-    context["has_appointment"] = appointment is not None
-    if appointment is not None:
-        context["appointment_when"] = format_when(appointment.starts_at)
-        context["appointment_place"] = appointment.place
-        context["appointment_is_future"] = appointment.starts_at > timezone.now()
-    # Expiry after an appointment means the person did not come; otherwise nobody answered.
-    context["expired_after_appointment"] = appointment is not None and appointment.status in (
-        AppointmentStatus.NO_SHOW,
-        AppointmentStatus.PLANNED,
-    )
-    last_moderation = (
-        referral.events.filter(to_status=ReferralStatus.MODERATION_REJECTED)
-        .order_by("-at", "-pk")
-        .first()
-    )
-    context["moderation_note"] = last_moderation.note if last_moderation else ""
-    return context
-
-
-def build_context(*, notification, person, site) -> dict[str, Any]:
-    """Everything a template may show, rebuilt from the database at send time."""
-    context: dict[str, Any] = {
-        "first_name": person.first_name if person is not None else "",
-        "via_referrer": notification.via_referrer,
-    }
-    context.update(_site_context(site))
-    if notification.referral_id:
-        context.update(_referral_context(notification.referral))
-    if person is not None and "person_short" not in context:
-        context["person_short"] = short_name(person.first_name, person.last_name)
-    # Without a usable appointment address, the site's own address is the place to come.
-    if not context.get("appointment_place"):
-        context["appointment_place"] = context["site_address"]
+    if contact.first_name or contact.last_name:
+        context["person_short"] = short_name(contact.first_name, contact.last_name)
+    context.update(site_context(site))
+    context.update(kind.context(subject))
     return context
 
 
@@ -180,13 +89,13 @@ def _tidy(text: str) -> str:
     return "\n".join(lines).strip()
 
 
-def render_sms(code: str, context: dict[str, Any]) -> str:
+def render_sms(template: str, context: dict[str, Any]) -> str:
     with translation.override("fr"):
-        return _tidy(render_to_string(f"notifications/messages/{code}.sms.txt", context))
+        return _tidy(render_to_string(f"{template}.sms.txt", context))
 
 
-def render_email(code: str, context: dict[str, Any]) -> tuple[str, str]:
+def render_email(template: str, context: dict[str, Any]) -> tuple[str, str]:
     with translation.override("fr"):
-        subject = render_to_string(f"notifications/messages/{code}.subject.txt", context)
-        body = render_to_string(f"notifications/messages/{code}.email.txt", context)
+        subject = render_to_string(f"{template}.subject.txt", context)
+        body = render_to_string(f"{template}.email.txt", context)
     return " ".join(subject.split()), _tidy(body) + "\n"

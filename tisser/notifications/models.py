@@ -14,7 +14,13 @@ class Channel(models.TextChoices):
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("À envoyer")
+    # Committed before the provider is called: a row left here (the worker stopped while
+    # sending) may or may not have gone out, so it is shown to staff and never resent blindly.
+    SENDING = "sending", _("Envoi non confirmé : vérifiez avant de renvoyer")
     SENT = "sent", _("Envoyé")
+    # From the SMS provider's delivery reports.
+    DELIVERED = "delivered", _("Reçu sur le téléphone")
+    UNDELIVERED = "undelivered", _("Non remis par l'opérateur")
     FAILED = "failed", _("Échec")
     OPTED_OUT = "opted_out", _("Non envoyé : la personne a refusé ce canal")
     NO_ADDRESS = "no_address", _("Non envoyé : pas de coordonnées")
@@ -25,13 +31,29 @@ class RecipientKind(models.TextChoices):
     PERSON = "person", _("La personne")
     REFERRER = "referrer", _("Le prescripteur")
     SITE_TEAM = "site_team", _("L'équipe de l'espace")
+    INVITEE = "invitee", _("La personne invitée")
+
+
+PROVIDER_REFERENCE_PREFIX = "tisser-"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def about(self, subject_type: str, subject_ids):
+        """Messages whose subject is one of ``subject_ids`` (a list or a subquery)."""
+        return self.filter(subject_type=subject_type, subject_id__in=subject_ids)
+
+    def unconfirmed(self):
+        """Messages whose sending began and never finished: staff check them by hand."""
+        return self.filter(status=DeliveryStatus.SENDING)
 
 
 class Notification(TimeStampedModel):
     """A record of one message: who, when, which template, status — never the message body.
 
     ``event_key`` is unique, so one event never produces the same message twice, even if
-    the task runs again after a crash or a retry.
+    the task runs again after a crash or a retry. The message is about a subject of another
+    app (a referral, an invitation), named by ``subject_type`` ("referrals.referral") and
+    ``subject_id``: notifications know no domain model (see notifications.kinds).
     """
 
     scope_path = "site"
@@ -47,21 +69,9 @@ class Notification(TimeStampedModel):
     )
     # The person asked that messages go through their referrer: the e-mail went to the referrer.
     via_referrer = models.BooleanField(_("par le prescripteur"), default=False)
-    # Links for the timeline and the referral history; ids only.
-    referral = models.ForeignKey(
-        "referrals.Referral",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-    )
-    beneficiary = models.ForeignKey(
-        "beneficiaries.Beneficiary",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-    )
+    # What the message is about: the model's label ("referrals.referral") and its id.
+    subject_type = models.CharField(max_length=100, blank=True, default="")
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     status = models.CharField(
         _("statut"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
@@ -69,10 +79,15 @@ class Notification(TimeStampedModel):
     last_error = models.CharField(max_length=200, blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
 
+    objects = NotificationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("message envoyé")
         verbose_name_plural = _("messages envoyés")
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"], name="notification_subject_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=DeliveryStatus.values), name="notification_status_valid"
@@ -85,6 +100,11 @@ class Notification(TimeStampedModel):
 
     def __str__(self):
         return f"{self.template} ({self.get_status_display()})"
+
+    @property
+    def provider_reference(self) -> str:
+        """Our id for the message at the SMS provider, echoed back in its delivery reports."""
+        return f"{PROVIDER_REFERENCE_PREFIX}{self.pk}"
 
 
 class OptOut(models.Model):

@@ -1,10 +1,11 @@
 """Notifications: record one message per event, send it from a task after the commit.
 
 Flow: a domain service calls ``notify(...)`` inside its transaction; the Notification row
-(who, template, channel, status — never the text) commits with the domain change, and
+(who, kind, channel, status, subject — never the text) commits with the domain change, and
 ``transaction.on_commit`` enqueues ``send_notification(notification_id)``. The task calls
-``notification_deliver``, which locks the row, renders the text from the database and
-hands it to the e-mail or SMS backend. See docs/decisions/0004-notifications.md.
+``notification_deliver``, which sends at most once: it marks the row SENDING and commits,
+calls the provider with no transaction open, then writes SENT or FAILED. See
+docs/decisions/0004-notifications.md and 0008-notification-delivery.md.
 """
 
 import smtplib
@@ -21,12 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import Role
-from tisser.beneficiaries.enums import ContactChannel
 from tisser.core import journal
 from tisser.core.errors import DomainError
 from tisser.core.phones import is_mobile, normalize_phone
-from tisser.notifications.messages import TEMPLATES, build_context, render_email, render_sms
+from tisser.notifications.kinds import Contact, MessageKind, get_kind
+from tisser.notifications.messages import build_context, render_email, render_sms
 from tisser.notifications.models import (
+    PROVIDER_REFERENCE_PREFIX,
     Channel,
     DeliveryStatus,
     Notification,
@@ -37,6 +39,12 @@ from tisser.notifications.sms import SmsError, get_sms_backend
 
 SITE_TEAM_ROLES = (Role.SITE_MANAGER, Role.MEDIATOR)
 EVENT_KEY_MAX_LENGTH = 200  # Notification.event_key
+MAX_ID = 2**63 - 1  # a bigint primary key
+
+# The person's preferred channel (the codes of beneficiaries' ContactChannel).
+PREFERS_EMAIL = "email"
+PREFERS_CALL = "call"
+PREFERS_REFERRER = "referrer"
 
 
 # --- Addresses -------------------------------------------------------------------------
@@ -55,17 +63,10 @@ def email_address(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def _person_address(person, channel: str) -> str:
+def _person_address(contact: Contact, channel: str) -> str:
     if channel == Channel.SMS:
-        return sms_address(person.phone)
-    return email_address(person.email)
-
-
-def _active_referrer(referral):
-    if referral is None or referral.referrer_id is None:
-        return None
-    referrer = referral.referrer
-    return referrer if referrer.is_active else None
+        return sms_address(contact.phone)
+    return email_address(contact.email)
 
 
 def _site_team_addresses(site) -> list[str]:
@@ -85,41 +86,36 @@ def _site_team_addresses(site) -> list[str]:
     return addresses
 
 
-def _person_of(notification):
-    return notification.beneficiary or notification.referral
-
-
-def _recipients(notification: Notification) -> list[str]:
+def _recipients(notification: Notification, contact: Contact) -> list[str]:
     kind = notification.recipient_kind
     if kind == RecipientKind.SITE_TEAM:
         return _site_team_addresses(notification.site)
     if kind == RecipientKind.REFERRER or notification.via_referrer:
-        referrer = _active_referrer(notification.referral)
-        return [email_address(referrer.email)] if referrer and referrer.email else []
-    person = _person_of(notification)
-    address = _person_address(person, notification.channel) if person is not None else ""
+        address = email_address(contact.referrer_email)
+    elif kind == RecipientKind.INVITEE:
+        address = email_address(contact.email)
+    else:
+        address = _person_address(contact, notification.channel)
     return [address] if address else []
 
 
-def _choose_person_channel(person, referral) -> tuple[str, bool]:
+def _choose_person_channel(contact: Contact) -> tuple[str, bool]:
     """(channel, via_referrer) for a message to the person, from their preferred channel.
 
     sms -> SMS; email -> e-mail; call -> no message (the site calls); referrer -> e-mail to
     the referrer. When the preferred written channel has no usable address, the other one
     is used (a public request gives a phone OR an e-mail).
     """
-    preferred = person.preferred_channel
-    if preferred == ContactChannel.CALL:
+    preferred = contact.preferred_channel
+    if preferred == PREFERS_CALL:
         return Channel.CALL, False
-    if preferred == ContactChannel.REFERRER and _active_referrer(referral) is not None:
+    if preferred == PREFERS_REFERRER and contact.referrer_email:
         return Channel.EMAIL, True
     order = (
-        [Channel.EMAIL, Channel.SMS]
-        if preferred == ContactChannel.EMAIL
-        else [Channel.SMS, Channel.EMAIL]
+        [Channel.EMAIL, Channel.SMS] if preferred == PREFERS_EMAIL else [Channel.SMS, Channel.EMAIL]
     )
     for channel in order:
-        if _person_address(person, channel):
+        if _person_address(contact, channel):
             return channel, False
     return order[0], False
 
@@ -132,27 +128,29 @@ def notify(
     event_key: str,
     template: str,
     recipient_kind: str,
+    subject,
     site=None,
-    referral=None,
-    beneficiary=None,
 ) -> Notification:
     """Record the message for one event and send it once the caller's transaction commits.
 
-    Call it inside the caller's transaction. The same ``event_key`` never produces a second
-    message: a repeated call returns the existing record and schedules nothing.
+    ``template`` is a registered message kind (notifications.kinds) and ``subject`` the
+    object it is about, of the kind's model. Call it inside the caller's transaction. The
+    same ``event_key`` never produces a second message: a repeated call returns the existing
+    record and schedules nothing.
     """
-    spec = TEMPLATES.get(template)
-    if spec is None:
+    kind = get_kind(template)
+    if kind is None:
         raise ValueError(f"Unknown message template: {template!r}")
-    if recipient_kind != spec.recipient_kind:
-        raise ValueError(f"Template {template!r} is for {spec.recipient_kind!r} recipients")
+    if recipient_kind != kind.recipient_kind:
+        raise ValueError(f"Template {template!r} is for {kind.recipient_kind!r} recipients")
     if not event_key or len(event_key) > EVENT_KEY_MAX_LENGTH:
         raise ValueError("event_key must be a non-empty string of at most 200 characters")
-    person = beneficiary or referral
-    if recipient_kind == RecipientKind.PERSON and person is None:
-        raise ValueError("A message to the person needs a referral or a beneficiary")
+    if subject is None or subject.pk is None:
+        raise ValueError("A message needs a saved subject")
+    if subject._meta.label_lower != kind.subject_type:
+        raise ValueError(f"Template {template!r} is about {kind.subject_type!r} objects")
     if site is None:
-        site = referral.site if referral is not None else getattr(beneficiary, "site", None)
+        site = getattr(subject, "site", None)
 
     existing = Notification.objects.filter(event_key=event_key).first()
     if existing is not None:
@@ -161,7 +159,7 @@ def notify(
     via_referrer = False
     status = DeliveryStatus.PENDING
     if recipient_kind == RecipientKind.PERSON:
-        channel, via_referrer = _choose_person_channel(person, referral)
+        channel, via_referrer = _choose_person_channel(kind.contact(subject))
         if channel == Channel.CALL:
             status = DeliveryStatus.TO_CALL
     else:
@@ -174,8 +172,8 @@ def notify(
         channel=channel,
         via_referrer=via_referrer,
         site=site,
-        referral=referral,
-        beneficiary=beneficiary,
+        subject_type=kind.subject_type,
+        subject_id=subject.pk,
         status=status,
     )
     notification.full_clean(validate_unique=False)
@@ -205,6 +203,10 @@ class PermanentFailure(Exception):
     """The backend refused the message; trying again is useless."""
 
 
+class UncertainFailure(Exception):
+    """The request left but no answer came: the message may have gone, so it is not resent."""
+
+
 @dataclass(frozen=True)
 class DeliveryResult:
     status: str
@@ -212,12 +214,14 @@ class DeliveryResult:
     retry: bool = False
 
 
-def _send_sms(addresses: list[str], text: str) -> None:
+def _send_sms(addresses: list[str], text: str, reference: str) -> None:
     backend = get_sms_backend()
     for address in addresses:
         try:
-            backend.send(address, text)
+            backend.send(address, text, reference=reference)
         except SmsError as exc:
+            if exc.uncertain:
+                raise UncertainFailure(str(exc)[:200]) from exc
             failure = PermanentFailure if exc.permanent else TemporaryFailure
             raise failure(str(exc)[:200]) from exc
 
@@ -235,31 +239,55 @@ def _send_email(addresses: list[str], subject: str, body: str) -> None:
         raise TemporaryFailure(type(exc).__name__) from exc
 
 
-def render(notification: Notification) -> dict[str, Any]:
-    """The texts of a notification as they would be sent now (SMS text or e-mail parts)."""
+def _render(notification: Notification, kind: MessageKind, subject, contact) -> dict[str, Any]:
     context = build_context(
-        notification=notification, person=_person_of(notification), site=notification.site
+        kind=kind,
+        subject=subject,
+        contact=contact,
+        site=notification.site,
+        via_referrer=notification.via_referrer,
     )
     if notification.channel == Channel.SMS:
-        return {"sms": render_sms(notification.template, context)}
-    subject, body = render_email(notification.template, context)
-    return {"subject": subject, "body": body}
+        return {"sms": render_sms(kind.template, context)}
+    subject_line, body = render_email(kind.template, context)
+    return {"subject": subject_line, "body": body}
 
 
-def notification_deliver(*, notification_id: int) -> DeliveryResult:
-    """Send one pending notification, at most once.
+def render(notification: Notification) -> dict[str, Any]:
+    """The texts of a notification as they would be sent now (SMS text or e-mail parts)."""
+    kind = get_kind(notification.template)
+    if kind is None:
+        raise ValueError(f"Unknown message template: {notification.template!r}")
+    subject = kind.load_subject(notification.subject_id)
+    return _render(notification, kind, subject, kind.contact(subject))
 
-    The row is locked while sending, and only a PENDING row is sent, so two workers or a
-    repeated task never send the same message twice.
-    """
+
+@dataclass(frozen=True)
+class _Claim:
+    """What the claim step hands to the sending step: addresses and texts, ready to go."""
+
+    channel: str
+    addresses: list[str]
+    texts: dict[str, Any]
+    reference: str
+
+
+def _claim(notification_id: int) -> DeliveryResult | _Claim:
+    """Mark a PENDING row SENDING (committed before anything leaves), or say why not."""
     with transaction.atomic():
         notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
         if notification is None:
             return DeliveryResult(status="missing")
         if notification.status != DeliveryStatus.PENDING:
+            # SENDING included: it may have gone out, so only a person decides to resend it.
             return DeliveryResult(status=notification.status, attempts=notification.attempts)
-
-        addresses = _recipients(notification)
+        kind = get_kind(notification.template)
+        subject = kind.load_subject(notification.subject_id) if kind else None
+        if subject is None:
+            notification.last_error = "unknown kind" if kind is None else "subject not found"
+            return _finish(notification, DeliveryStatus.FAILED)
+        contact = kind.contact(subject)
+        addresses = _recipients(notification, contact)
         if not addresses:
             return _finish(notification, DeliveryStatus.NO_ADDRESS)
         opted_out = set(
@@ -270,37 +298,99 @@ def notification_deliver(*, notification_id: int) -> DeliveryResult:
         addresses = [a for a in addresses if a not in opted_out]
         if not addresses:
             return _finish(notification, DeliveryStatus.OPTED_OUT)
-
-        texts = render(notification)
+        texts = _render(notification, kind, subject, contact)
         notification.attempts += 1
-        try:
-            if notification.channel == Channel.SMS:
-                _send_sms(addresses, texts["sms"])
-            else:
-                _send_email(addresses, texts["subject"], texts["body"])
-        except (TemporaryFailure, PermanentFailure) as exc:
-            notification.last_error = str(exc)[:200]
-            final = (
-                isinstance(exc, PermanentFailure)
-                or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
-            )
-            notification.status = DeliveryStatus.FAILED if final else DeliveryStatus.PENDING
-            notification.save(update_fields=["attempts", "last_error", "status", "updated_at"])
-            return DeliveryResult(
-                status=notification.status, attempts=notification.attempts, retry=not final
-            )
-        notification.status = DeliveryStatus.SENT
-        notification.sent_at = timezone.now()
-        notification.last_error = ""
-        notification.save(
-            update_fields=["attempts", "status", "sent_at", "last_error", "updated_at"]
+        notification.status = DeliveryStatus.SENDING
+        notification.save(update_fields=["attempts", "status", "updated_at"])
+        return _Claim(notification.channel, addresses, texts, notification.provider_reference)
+
+
+def _settle(notification_id: int, **changes) -> DeliveryResult:
+    """Write the outcome, only onto the row this worker marked SENDING."""
+    changes["updated_at"] = timezone.now()
+    with transaction.atomic():
+        Notification.objects.filter(pk=notification_id, status=DeliveryStatus.SENDING).update(
+            **changes
         )
-        return DeliveryResult(status=notification.status, attempts=notification.attempts)
+        notification = Notification.objects.get(pk=notification_id)
+    return DeliveryResult(
+        status=notification.status,
+        attempts=notification.attempts,
+        retry=notification.status == DeliveryStatus.PENDING,
+    )
+
+
+def notification_deliver(*, notification_id: int) -> DeliveryResult:
+    """Send one pending notification, at most once, even if the worker dies meanwhile.
+
+    1. Claim: lock the row; only a PENDING row goes on; resolve addresses and texts; mark it
+       SENDING and commit. 2. Send, with no transaction open and no lock held. 3. Settle:
+       SENT, FAILED, or back to PENDING for a retry. A worker that dies between 1 and 3
+       leaves the row SENDING: the task finds it so and sends nothing; staff see it.
+    """
+    claim = _claim(notification_id)
+    if isinstance(claim, DeliveryResult):
+        return claim
+    try:
+        if claim.channel == Channel.SMS:
+            _send_sms(claim.addresses, claim.texts["sms"], claim.reference)
+        else:
+            _send_email(claim.addresses, claim.texts["subject"], claim.texts["body"])
+    except UncertainFailure as exc:
+        # Stays SENDING: maybe sent. A delivery report or a person settles it.
+        return _settle(notification_id, last_error=str(exc)[:200])
+    except (TemporaryFailure, PermanentFailure) as exc:
+        attempts = Notification.objects.filter(pk=notification_id).values_list(
+            "attempts", flat=True
+        )[0]
+        final = isinstance(exc, PermanentFailure) or attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
+        return _settle(
+            notification_id,
+            last_error=str(exc)[:200],
+            status=DeliveryStatus.FAILED if final else DeliveryStatus.PENDING,
+        )
+    return _settle(
+        notification_id, status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
+    )
+
+
+# What a delivery report may settle, and into what.
+_REPORTABLE = (DeliveryStatus.SENDING, DeliveryStatus.SENT)
+
+
+def notification_record_delivery(*, reference: str, delivered: bool) -> Notification | None:
+    """Apply the SMS provider's delivery report for one of our messages (idempotent).
+
+    A SENT message becomes DELIVERED or UNDELIVERED; a SENDING one (the worker stopped
+    after the provider accepted it) is settled too. Any other state, an unknown reference,
+    or a report already applied changes nothing.
+    """
+    if not reference.startswith(PROVIDER_REFERENCE_PREFIX):
+        return None
+    try:
+        pk = int(reference.removeprefix(PROVIDER_REFERENCE_PREFIX))
+    except ValueError:
+        return None
+    if not 0 < pk <= MAX_ID:
+        return None
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .filter(pk=pk, channel=Channel.SMS, status__in=_REPORTABLE)
+            .first()
+        )
+        if notification is None:
+            return None
+        now = timezone.now()
+        notification.status = DeliveryStatus.DELIVERED if delivered else DeliveryStatus.UNDELIVERED
+        notification.sent_at = notification.sent_at or now
+        notification.save(update_fields=["status", "sent_at", "updated_at"])
+    return notification
 
 
 def _finish(notification: Notification, status: str) -> DeliveryResult:
     notification.status = status
-    notification.save(update_fields=["status", "updated_at"])
+    notification.save(update_fields=["status", "last_error", "updated_at"])
     return DeliveryResult(status=status, attempts=notification.attempts)
 
 

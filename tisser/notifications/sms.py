@@ -3,8 +3,10 @@
 - ``FileSmsBackend``: one text file per SMS under settings.SMS_FILE_PATH (dev, demo, e2e).
 - ``LocmemSmsBackend``: appends to ``tisser.notifications.sms.outbox`` (tests).
 - ``HttpSmsBackend``: posts JSON to a provider (settings.SMS_HTTP_URL, SMS_HTTP_API_KEY,
-  SMS_SENDER). A 4xx answer is a permanent failure; a 5xx answer, a timeout or a network
-  error is temporary and the task tries again later.
+  SMS_SENDER). It never follows a redirect: a 3xx or 4xx answer is a permanent failure; a
+  5xx answer or a failure to connect is temporary and the task tries again later. A request
+  that left but got no answer may have been accepted: it is reported as ``uncertain`` and
+  never sent again.
 
 Backends raise ``SmsError`` and never log the text or the number: both are personal data.
 """
@@ -28,9 +30,11 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 class SmsError(Exception):
     """The SMS was not sent. ``permanent`` failures are not tried again."""
 
-    def __init__(self, message: str, *, permanent: bool = False):
+    def __init__(self, message: str, *, permanent: bool = False, uncertain: bool = False):
         super().__init__(message)
         self.permanent = permanent
+        # The provider may have accepted the message: sending it again could send it twice.
+        self.uncertain = uncertain
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class SmsMessage:
     to: str
     text: str
     sender: str
+    reference: str = ""
 
 
 # Filled by LocmemSmsBackend; tests empty it between runs.
@@ -48,14 +53,17 @@ class BaseSmsBackend:
     def __init__(self) -> None:
         self.sender: str = settings.SMS_SENDER or ""
 
-    def send(self, to_e164: str, text: str) -> None:
-        """Send one SMS to an E.164 number, or raise SmsError."""
+    def send(self, to_e164: str, text: str, *, reference: str = "") -> None:
+        """Send one SMS to an E.164 number, or raise SmsError.
+
+        ``reference`` is our id for the message; providers echo it in delivery reports.
+        """
         raise NotImplementedError
 
 
 class LocmemSmsBackend(BaseSmsBackend):
-    def send(self, to_e164: str, text: str) -> None:
-        outbox.append(SmsMessage(to=to_e164, text=text, sender=self.sender))
+    def send(self, to_e164: str, text: str, *, reference: str = "") -> None:
+        outbox.append(SmsMessage(to=to_e164, text=text, sender=self.sender, reference=reference))
 
 
 class FileSmsBackend(BaseSmsBackend):
@@ -65,7 +73,7 @@ class FileSmsBackend(BaseSmsBackend):
         super().__init__()
         self.directory = Path(settings.SMS_FILE_PATH)
 
-    def send(self, to_e164: str, text: str) -> None:
+    def send(self, to_e164: str, text: str, *, reference: str = "") -> None:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             name = f"{timezone.now():%Y%m%d-%H%M%S-%f}-{uuid.uuid4().hex[:8]}.txt"
@@ -80,8 +88,9 @@ class HttpSmsBackend(BaseSmsBackend):
 
     Request: ``POST SMS_HTTP_URL`` with headers ``X-API-Key: SMS_HTTP_API_KEY`` and
     ``Content-Type: application/json``, body ``{"to": "+33612345678", "sender": "TISSER",
-    "text": "..."}``. Any 2xx answer means the provider accepted the message. A provider
-    with another request shape needs a subclass overriding ``build_request``.
+    "text": "...", "reference": "tisser-42"}``. Any 2xx answer means the provider accepted
+    the message. Redirects are never followed (the key goes to the configured host only).
+    A provider with another request shape needs a subclass overriding ``build_request``.
     """
 
     def __init__(self) -> None:
@@ -98,8 +107,9 @@ class HttpSmsBackend(BaseSmsBackend):
         ):
             raise ImproperlyConfigured("SMS_HTTP_URL must be an https:// address.")
 
-    def build_request(self, to_e164: str, text: str) -> urllib.request.Request:
-        body = json.dumps({"to": to_e164, "sender": self.sender, "text": text}).encode()
+    def build_request(self, to_e164: str, text: str, reference: str = "") -> urllib.request.Request:
+        payload = {"to": to_e164, "sender": self.sender, "text": text, "reference": reference}
+        body = json.dumps(payload).encode()
         return urllib.request.Request(  # noqa: S310 (scheme checked in __init__)
             self.url,
             data=body,
@@ -111,16 +121,37 @@ class HttpSmsBackend(BaseSmsBackend):
             },
         )
 
-    def send(self, to_e164: str, text: str) -> None:
-        request = self.build_request(to_e164, text)
+    def send(self, to_e164: str, text: str, *, reference: str = "") -> None:
+        request = self.build_request(to_e164, text, reference)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                response.read()
+            response = _OPENER.open(request, timeout=self.timeout)
         except urllib.error.HTTPError as exc:
-            # 4xx: the provider refuses this message (bad number, bad key): trying again is useless.
+            # 3xx (not followed) or 4xx (bad number, bad key): trying again is useless.
             raise SmsError(f"provider answered HTTP {exc.code}", permanent=exc.code < 500) from exc
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            raise SmsError(f"provider unreachable: {type(exc).__name__}") from exc
+        except urllib.error.URLError as exc:
+            # urllib wraps what fails while connecting or writing: the request did not arrive.
+            reason = exc.reason if isinstance(exc.reason, BaseException) else exc
+            raise SmsError(f"provider unreachable: {type(reason).__name__}") from exc
+        except OSError as exc:
+            # The request left and no answer came back (timeout, reset): it may have been sent.
+            raise SmsError(
+                f"provider did not answer: {type(exc).__name__}", uncertain=True
+            ) from exc
+        with response:
+            try:
+                response.read()
+            except OSError:
+                pass  # the 2xx status already said the provider accepted the message
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """Turn every 3xx into an HTTPError: a redirect would carry the key to another host."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_RefuseRedirects)
 
 
 def get_sms_backend() -> BaseSmsBackend:

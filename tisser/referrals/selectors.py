@@ -168,10 +168,13 @@ def inbox_counts(*, membership: Membership | None) -> dict[str, int]:
 
 def referral_detail(*, membership: Membership, pk: int) -> Referral:
     """One referral with its history, appointments and messages (raises DoesNotExist when
-    out of scope: the view answers 404). Constant number of queries."""
+    out of scope: the view answers 404). Constant number of queries.
+
+    The messages (``referral.sent_messages``) point to the referral by a generic subject,
+    not a foreign key, so they are read in one more query rather than prefetched."""
     from tisser.notifications.models import Notification
 
-    return (
+    referral = (
         referrals_readable(membership)
         .select_related("site", "partner", "referrer", "beneficiary")
         .prefetch_related(
@@ -185,7 +188,10 @@ def referral_detail(*, membership: Membership, pk: int) -> Referral:
                     "-starts_at", "-pk"
                 ),
             ),
-            Prefetch("notifications", queryset=Notification.objects.order_by("created_at", "pk")),
         )
         .get(pk=pk)
     )
+    referral.sent_messages = list(
+        Notification.objects.about(Referral._meta.label_lower, [referral.pk]).order_by("created_at", "pk")
+    )
+    return referral

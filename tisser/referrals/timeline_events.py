@@ -1,7 +1,9 @@
-"""Timeline provider: the referrals and appointments of a file (found by beneficiaries.timeline).
+"""Timeline provider: the referrals, appointments and messages of a file.
 
-Two queries per file, whatever the number of referrals: their history rows, and their
-appointments. Titles are plain French; no free text about the person is shown here.
+Found by beneficiaries.timeline. Three queries per file, whatever the number of referrals:
+their history rows, their appointments, and the messages about them (which message, to
+whom, by which channel, what became of it — never the text). Titles are plain French; no
+free text about the person is shown here.
 """
 
 from typing import Any
@@ -12,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tisser.beneficiaries.timeline import TimelineEvent
+from tisser.notifications.messages import template_label
+from tisser.notifications.models import Notification
 from tisser.referrals.enums import ReferralSource, ReferralStatus
-from tisser.referrals.models import Appointment, ReferralEvent
+from tisser.referrals.models import Appointment, Referral, ReferralEvent
 
 S = ReferralStatus
 TITLES: dict[str, Any] = {
@@ -70,6 +74,36 @@ def timeline_events(beneficiary) -> list[TimelineEvent]:
                 % {"when": when, "status": appointment.get_status_display().lower()},
                 detail=appointment.place,
                 url=appointment.referral.get_absolute_url(),
+            )
+        )
+    events.extend(_message_events(beneficiary))
+    return events
+
+
+def _message_events(beneficiary) -> list[TimelineEvent]:
+    """One event per message recorded about one of the file's referrals."""
+    referrals = Referral.objects.filter(beneficiary=beneficiary).values("pk")
+    notifications = Notification.objects.about(Referral._meta.label_lower, referrals).order_by(
+        "created_at", "pk"
+    )
+    events = []
+    for notification in notifications:
+        recipient = (
+            _("Le prescripteur, pour la personne")
+            if notification.via_referrer
+            else notification.get_recipient_kind_display()
+        )
+        events.append(
+            TimelineEvent(
+                at=notification.sent_at or notification.created_at,
+                kind=f"notification.{notification.status}",
+                title=_("%(channel)s : %(label)s")
+                % {
+                    "channel": notification.get_channel_display(),
+                    "label": template_label(notification.template),
+                },
+                detail=_("%(recipient)s — %(status)s")
+                % {"recipient": recipient, "status": notification.get_status_display()},
             )
         )
     return events

@@ -246,7 +246,7 @@ def _notify_referrer(referral: Referral, event: str, template: str) -> None:
         template=template,
         recipient_kind="referrer",
         site=referral.site,
-        referral=referral,
+        subject=referral,
     )
 
 
@@ -256,7 +256,7 @@ def _notify_person(referral: Referral, event: str, template: str) -> None:
         template=template,
         recipient_kind="person",
         site=referral.site,
-        referral=referral,
+        subject=referral,
     )
 
 
@@ -266,7 +266,7 @@ def _notify_site_team(referral: Referral, event: str, template: str) -> None:
         template=template,
         recipient_kind="site_team",
         site=referral.site,
-        referral=referral,
+        subject=referral,
     )
 
 

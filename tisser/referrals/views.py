@@ -29,6 +29,7 @@ from tisser.core.views_helpers import (
     submit_forms,
 )
 from tisser.notifications.messages import template_label
+from tisser.notifications.models import DeliveryStatus
 from tisser.referrals import forms, selectors, services, transitions
 from tisser.referrals.enums import (
     AppointmentStatus,
@@ -246,12 +247,15 @@ def detail(request, obj):
     services.referral_record_view(actor=membership, referral=referral)
     appointments = list(referral.appointments.all())
     planned = [a for a in appointments if a.status == AppointmentStatus.PLANNED]
-    for notification in referral.notifications.all():
+    for notification in referral.sent_messages:
         notification.label = template_label(notification.template)
     context = {
         "referral": referral,
         "appointments": appointments,
         "planned": planned[0] if planned else None,
+        "unconfirmed_messages": [
+            n for n in referral.sent_messages if n.status == DeliveryStatus.SENDING
+        ],
         "can": _possible_actions(membership, referral),
         "phone": display_phone(referral.phone),
         "criteria": _labels(referral.eligibility_criteria, EligibilityCriterion),

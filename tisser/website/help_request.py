@@ -96,6 +96,6 @@ def help_request_create(
             template="help_request_received_person",
             recipient_kind="person",
             site=referral.site,
-            referral=referral,
+            subject=referral,
         )
     return referral

@@ -1,0 +1,120 @@
+"""The messages a referral sends, registered with notifications (found by notifications.kinds).
+
+Each kind names its texts (templates/referrals/messages/<code>.*.txt), whom it goes to, and
+how its facts are read from the referral when the message leaves: the appointment, the
+reasons for a refusal, the days waiting. Nothing here is stored on the message record.
+"""
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tisser.notifications.kinds import Contact, register_kind
+from tisser.notifications.messages import absolute_url, format_when, short_name, site_context
+from tisser.notifications.models import RecipientKind
+from tisser.referrals.enums import AppointmentStatus, ReferralStatus, RejectionReason
+
+SUBJECT_TYPE = "referrals.referral"
+
+
+def _appointment(referral):
+    """The planned appointment, or else the most recent one."""
+    appointments = list(referral.appointments.order_by("-starts_at", "-pk"))
+    for appointment in appointments:
+        if appointment.status == AppointmentStatus.PLANNED:
+            return appointment
+    return appointments[0] if appointments else None
+
+
+def _active_referrer(referral):
+    if referral.referrer_id is None:
+        return None
+    referrer = referral.referrer
+    return referrer if referrer.is_active else None
+
+
+def referral_contact(referral) -> Contact:
+    """The person as the referral describes them, and their referrer while still active."""
+    referrer = _active_referrer(referral)
+    return Contact(
+        first_name=referral.first_name,
+        last_name=referral.last_name,
+        phone=referral.phone,
+        email=referral.email,
+        preferred_channel=referral.preferred_channel,
+        referrer_email=(referrer.email if referrer is not None else "") or "",
+    )
+
+
+def referral_context(referral) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "reference": referral.reference,
+        "person_short": short_name(referral.first_name, referral.last_name),
+        "partner_name": referral.partner.name if referral.partner_id else "",
+        "referral_url": absolute_url(referral),
+        "rejection_reasons": ", ".join(
+            str(RejectionReason(code).label) if code in RejectionReason.values else code
+            for code in referral.rejection_reasons
+        ),
+        "rejection_message": referral.rejection_message,
+        "days_waiting": (
+            (timezone.now() - referral.submitted_at).days if referral.submitted_at else 0
+        ),
+    }
+    if referral.referrer_id:
+        context["referrer_name"] = referral.referrer.get_full_name() or referral.referrer.email
+    appointment = _appointment(referral)
+    context["has_appointment"] = appointment is not None
+    if appointment is not None:
+        context["appointment_when"] = format_when(appointment.starts_at)
+        context["appointment_place"] = appointment.place
+        context["appointment_is_future"] = appointment.starts_at > timezone.now()
+    # Without a usable appointment address, the site's own address is the place to come.
+    if not context.get("appointment_place"):
+        context["appointment_place"] = site_context(referral.site)["site_address"]
+    # Expiry after an appointment means the person did not come; otherwise nobody answered.
+    context["expired_after_appointment"] = appointment is not None and appointment.status in (
+        AppointmentStatus.NO_SHOW,
+        AppointmentStatus.PLANNED,
+    )
+    last_moderation = (
+        referral.events.filter(to_status=ReferralStatus.MODERATION_REJECTED)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    context["moderation_note"] = last_moderation.note if last_moderation else ""
+    return context
+
+
+PERSON = RecipientKind.PERSON
+REFERRER = RecipientKind.REFERRER
+SITE_TEAM = RecipientKind.SITE_TEAM
+
+KINDS = (
+    ("referral_submitted_site", _("Nouveau bon d'orientation"), SITE_TEAM),
+    ("referral_accepted_person", _("Rendez-vous proposé"), PERSON),
+    ("referral_accepted_referrer", _("Bon d'orientation accepté"), REFERRER),
+    ("referral_rebooked_person", _("Rendez-vous déplacé"), PERSON),
+    ("referral_rejected_referrer", _("Bon d'orientation refusé"), REFERRER),
+    ("referral_reminder_site", _("Rappel : bon d'orientation en attente"), SITE_TEAM),
+    ("referral_expired_referrer", _("Bon d'orientation expiré"), REFERRER),
+    (
+        "referral_moderation_rejected_referrer",
+        _("Bon d'orientation non validé par le réseau"),
+        REFERRER,
+    ),
+    ("referral_cancelled_site", _("Bon d'orientation annulé"), SITE_TEAM),
+    ("help_request_received_person", _("Demande d'aide reçue"), PERSON),
+)
+
+for code, label, recipient_kind in KINDS:
+    register_kind(
+        code,
+        label=label,
+        recipient_kind=recipient_kind,
+        subject_type=SUBJECT_TYPE,
+        template=f"referrals/messages/{code}",
+        context=referral_context,
+        contact=referral_contact,
+    )
