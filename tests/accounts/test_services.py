@@ -31,10 +31,12 @@ from tisser.accounts.models import (
     Site,
     User,
     hash_invitation_token,
+    invitation_token,
 )
 from tisser.core.errors import DomainError
 from tisser.core.journal import FORBIDDEN_PAYLOAD_KEYS
 from tisser.core.models import JournalEntry
+from tisser.notifications.models import Notification
 
 BASE_URL = "https://tisser.example/"
 VALID_SIRET = "73282932000074"  # passes the Luhn check
@@ -325,7 +327,7 @@ def test_funder_creation_refused_to_mediator(mediator):
 
 def invite(actor, organisation, email="nouvelle@exemple.fr", role=Role.MEDIATOR):
     return services.member_invite(
-        actor=actor, organisation=organisation, email=email, role=role, base_url=BASE_URL
+        actor=actor, organisation=organisation, email=email, role=role
     )
 
 
@@ -333,6 +335,7 @@ def test_invitation_stores_only_a_hash_and_mails_the_link_after_commit(
     network_admin, site, settings, django_capture_on_commit_callbacks
 ):
     settings.INVITATION_VALID_HOURS = 48
+    settings.PUBLIC_BASE_URL = BASE_URL
     before = timezone.now()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         invitation, token = invite(network_admin, site, email=" Nouvelle@Exemple.FR ")
@@ -355,6 +358,11 @@ def test_invitation_stores_only_a_hash_and_mails_the_link_after_commit(
     entry = only_entry("member.invited")
     assert entry.site_id == site.pk
     assert entry.payload == {"organisation_id": site.pk, "role": "mediator"}
+    # The e-mail is a notification: recorded, sent by the task, the link never stored.
+    (record,) = Notification.objects.filter(template="member_invitation")
+    assert (record.subject_type, record.subject_id) == ("accounts.invitation", invitation.pk)
+    assert (record.recipient_kind, record.status) == ("invitee", "sent")
+    assert token not in str(Notification.objects.values().get())
 
 
 def test_invitation_is_refused_when_the_person_is_already_an_active_member(network_admin, mediator):
@@ -378,11 +386,27 @@ def test_invitation_role_must_fit_the_organisation_kind(network_admin, partner, 
     assert not Invitation.objects.exists()
 
 
-def test_a_second_pending_invitation_is_refused(network_admin, site):
-    invite(network_admin, site)
-    with pytest.raises(DomainError, match="déjà en attente"):
-        invite(network_admin, site)
-    assert Invitation.objects.count() == 1
+def test_inviting_again_replaces_the_pending_invitation(network_admin, site):
+    """A lost or failed e-mail never blocks a new invitation: the new link replaces the old."""
+    first, first_token = invite(network_admin, site)
+    second, second_token = invite(network_admin, site)
+
+    first.refresh_from_db()
+    assert first.revoked_at is not None and not first.is_usable()
+    assert second.is_usable()
+    assert first_token != second_token
+    assert Invitation.objects.pending().get() == second
+    (entry,) = [e for e in entries("member.invited") if e.object_id == str(second.pk)]
+    assert entry.payload["replaced_ids"] == [first.pk]
+
+
+def test_the_emailed_link_is_the_one_returned_and_its_hash_is_stored(network_admin, site):
+    """The task rebuilds the link at send time from the invitation and the secret key."""
+    invitation, token = invite(network_admin, site)
+    invitation.refresh_from_db()
+
+    assert invitation_token(invitation) == token
+    assert invitation.token_hash == hash_invitation_token(token)
 
 
 def test_site_manager_invites_into_their_own_site_only(site_manager, site, other_site, network):

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -499,7 +500,7 @@ def send_invitation(client, organisation, role, email, capture):
     assert response.status_code == 302, text(response)
     body = mail.outbox[-1].body
     link = next(line for line in body.splitlines() if "/invitation/" in line).strip()
-    return link.removeprefix("http://testserver")
+    return link.removeprefix(settings.PUBLIC_BASE_URL.rstrip("/"))
 
 
 def test_invitation_end_to_end_for_a_new_site_manager(
@@ -576,7 +577,7 @@ def test_site_manager_only_offers_their_site_and_site_roles(login, site_manager,
 
 def make_invitation(actor, organisation, email="nouvelle@exemple.fr", role=Role.MEDIATOR):
     return services.member_invite(
-        actor=actor, organisation=organisation, email=email, role=role, base_url="http://x/"
+        actor=actor, organisation=organisation, email=email, role=role
     )
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tests.beneficiaries.factories import BeneficiaryFactory, ConsentFactory
 from tests.notifications.factories import NotificationFactory
+from tests.referrals.factories import ReferralFactory
 from tisser.beneficiaries import timeline
 from tisser.beneficiaries.timeline import beneficiary_timeline, discover_providers
 
@@ -19,7 +20,7 @@ PLUGIN_APP = "tests.beneficiaries.timeline_plugin"
 def test_providers_of_installed_apps_are_discovered():
     modules = {provider.__module__ for provider in timeline.providers()}
     assert "tisser.beneficiaries.timeline_events" in modules
-    assert "tisser.notifications.timeline_events" in modules
+    assert "tisser.referrals.timeline_events" in modules
     assert not any(module.startswith("tests.") for module in modules)
 
 
@@ -68,6 +69,7 @@ def test_events_of_the_file_are_sorted_newest_first(team):
 
 def test_messages_sent_about_the_file_appear(team):
     beneficiary = BeneficiaryFactory(site=team.site)
-    NotificationFactory(site=team.site, beneficiary=beneficiary, status="sent")
+    referral = ReferralFactory(site=team.site, beneficiary=beneficiary)
+    NotificationFactory(site=team.site, subject=referral, status="sent")
     kinds = [event.kind for event in beneficiary_timeline(beneficiary)]
     assert "notification.sent" in kinds

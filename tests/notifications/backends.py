@@ -3,6 +3,7 @@
 import smtplib
 
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
 
 from tisser.notifications.sms import LocmemSmsBackend, SmsError
 
@@ -13,11 +14,41 @@ class FlakySmsBackend(LocmemSmsBackend):
     failures = 0
     permanent = False
 
-    def send(self, to_e164, text):
+    def send(self, to_e164, text, *, reference=""):
         if FlakySmsBackend.failures > 0:
             FlakySmsBackend.failures -= 1
             raise SmsError("provider unreachable: TimeoutError", permanent=self.permanent)
-        super().send(to_e164, text)
+        super().send(to_e164, text, reference=reference)
+
+
+class WorkerKilled(BaseException):
+    """Stands for the worker process dying (SIGKILL, out of memory): nothing catches it."""
+
+
+class AcceptThenCrashSmsBackend(LocmemSmsBackend):
+    """The provider accepts the SMS, then the worker dies before writing the outcome."""
+
+    def send(self, to_e164, text, *, reference=""):
+        super().send(to_e164, text, reference=reference)
+        raise WorkerKilled
+
+
+class NoAnswerSmsBackend(LocmemSmsBackend):
+    """The request reached the provider, whose answer never came back (read timeout)."""
+
+    def send(self, to_e164, text, *, reference=""):
+        super().send(to_e164, text, reference=reference)
+        raise SmsError("provider did not answer: TimeoutError", uncertain=True)
+
+
+class WatchingSmsBackend(LocmemSmsBackend):
+    """Notes whether a database transaction (and so possibly a row lock) is open while sending."""
+
+    in_transaction: list[bool] = []
+
+    def send(self, to_e164, text, *, reference=""):
+        WatchingSmsBackend.in_transaction.append(connection.in_atomic_block)
+        super().send(to_e164, text, reference=reference)
 
 
 class TemporarilyBrokenEmailBackend(BaseEmailBackend):
@@ -34,8 +65,8 @@ class RefusingEmailBackend(BaseEmailBackend):
 class SlowSmsBackend(LocmemSmsBackend):
     """Takes its time, so that a second worker arrives while the first one is sending."""
 
-    def send(self, to_e164, text):
+    def send(self, to_e164, text, *, reference=""):
         import time
 
         time.sleep(0.3)
-        super().send(to_e164, text)
+        super().send(to_e164, text, reference=reference)

@@ -13,11 +13,17 @@ from tisser.notifications.models import (
 
 
 class NotificationFactory(factory.django.DjangoModelFactory):
-    """A message to a site's team about nothing in particular; pass referral= or beneficiary=."""
+    """A message to a site's team about nothing in particular; pass subject= (a referral…)."""
 
     class Meta:
         model = Notification
+        exclude = ("subject",)
 
+    subject = None
+    subject_type = factory.LazyAttribute(
+        lambda o: o.subject._meta.label_lower if o.subject is not None else ""
+    )
+    subject_id = factory.LazyAttribute(lambda o: o.subject.pk if o.subject is not None else None)
     site = factory.SubFactory(SiteFactory)
     event_key = factory.Sequence(lambda n: f"test:{n}")
     channel = Channel.EMAIL

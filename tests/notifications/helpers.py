@@ -13,7 +13,7 @@ def notify_person(referral, event_key, *, template="referral_accepted_person", *
         event_key=event_key,
         template=template,
         recipient_kind=RecipientKind.PERSON,
-        referral=referral,
+        subject=referral,
         **kwargs,
     )
 
@@ -28,7 +28,7 @@ def notify_referrer(referral, event_key, *, template="referral_accepted_referrer
         event_key=event_key,
         template=template,
         recipient_kind=RecipientKind.REFERRER,
-        referral=referral,
+        subject=referral,
         **kwargs,
     )
 
@@ -38,6 +38,6 @@ def notify_site_team(referral, event_key, *, template="referral_submitted_site",
         event_key=event_key,
         template=template,
         recipient_kind=RecipientKind.SITE_TEAM,
-        referral=referral,
+        subject=referral,
         **kwargs,
     )

@@ -45,7 +45,8 @@ def test_two_workers_running_the_same_task_send_one_sms(team, settings, sms_outb
         recipient_kind=RecipientKind.PERSON,
         channel="sms",
         site=team.site,
-        referral=referral,
+        subject_type="referrals.referral",
+        subject_id=referral.pk,
     )
 
     results = run_together(lambda: send_notification.call(notification.pk))

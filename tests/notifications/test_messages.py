@@ -10,7 +10,8 @@ from django.utils import timezone
 from tests.notifications.factories import NotificationFactory
 from tests.notifications.helpers import notify_referrer
 from tests.referrals.factories import AppointmentFactory, ReferralFactory
-from tisser.notifications.messages import TEMPLATES, format_when, short_name, template_label
+from tisser.notifications.kinds import all_kinds
+from tisser.notifications.messages import format_when, short_name, template_label
 from tisser.notifications.models import Channel, DeliveryStatus, RecipientKind
 from tisser.notifications.services import render
 from tisser.referrals.enums import AppointmentStatus, ReferralStatus, RejectionReason
@@ -33,8 +34,17 @@ SPEC_TEMPLATES = {
 NOT_FRENCH = re.compile(r"\b(the|your|appointment|Hello|Dear|None)\b|\{\{|\{%|&#|&amp;|&quot;")
 
 
-def test_the_templates_are_exactly_those_of_the_design():
-    assert {code: t.recipient_kind for code, t in TEMPLATES.items()} == SPEC_TEMPLATES
+# The referral's kinds (registered by tisser.referrals.notification_kinds).
+TEMPLATES = {code: kind for code, kind in all_kinds().items() if code in SPEC_TEMPLATES}
+
+
+def test_the_referral_kinds_are_exactly_those_of_the_design():
+    referral_kinds = {
+        code: kind.recipient_kind
+        for code, kind in all_kinds().items()
+        if kind.subject_type == "referrals.referral"
+    }
+    assert referral_kinds == SPEC_TEMPLATES
 
 
 @pytest.mark.parametrize(
@@ -86,7 +96,7 @@ def rendered(referral, template, channel=Channel.EMAIL) -> dict:
     return render(
         NotificationFactory(
             site=referral.site,
-            referral=referral,
+            subject=referral,
             template=template,
             recipient_kind=TEMPLATES[template].recipient_kind,
             channel=channel,

@@ -205,7 +205,7 @@ def test_message_to_the_site_team_goes_to_active_managers_and_mediators_only(
             template="referral_submitted_site",
             recipient_kind=RecipientKind.SITE_TEAM,
             site=team.site,
-            referral=referral,
+            subject=referral,
         )
 
     (message,) = mail.outbox
@@ -229,18 +229,50 @@ def test_site_without_team_is_told_at_its_contact_address(site, sending):
     assert mail.outbox[0].to == ["contact@espace.fr"]
 
 
-def test_message_about_a_file_goes_to_the_beneficiary(team, sending, sms_outbox):
+@pytest.fixture
+def file_kind():
+    """A kind about a person's file, registered as a domain app would register its own."""
+    from tisser.notifications import kinds
+
+    saved = dict(kinds._kinds)
+    kinds.register_kind(
+        "test_file_welcome",
+        label="Bienvenue",
+        recipient_kind=RecipientKind.PERSON,
+        subject_type="beneficiaries.Beneficiary",
+        template="referrals/messages/help_request_received_person",
+        context=lambda beneficiary: {"site_name": beneficiary.site.name},
+        contact=lambda beneficiary: kinds.Contact(
+            first_name=beneficiary.first_name,
+            last_name=beneficiary.last_name,
+            phone=beneficiary.phone,
+            email=beneficiary.email,
+            preferred_channel=beneficiary.preferred_channel,
+        ),
+    )
+    yield "test_file_welcome"
+    kinds._kinds.clear()
+    kinds._kinds.update(saved)
+
+
+def test_a_kind_registered_by_another_app_sends_about_its_own_subject(
+    team, sending, sms_outbox, file_kind
+):
     beneficiary = team.beneficiary()
 
     with sending():
         notification = notify(
             event_key=f"beneficiary:{beneficiary.pk}:welcome",
-            template="help_request_received_person",
+            template=file_kind,
             recipient_kind=RecipientKind.PERSON,
-            beneficiary=beneficiary,
+            subject=beneficiary,
         )
 
     notification.refresh_from_db()
+    assert (notification.subject_type, notification.subject_id) == (
+        "beneficiaries.beneficiary",
+        beneficiary.pk,
+    )
     assert notification.site == team.site
     assert notification.status == DeliveryStatus.SENT
     assert sms_outbox[0].to == "+33612345602"
@@ -306,7 +338,10 @@ def test_the_record_keeps_who_when_which_template_and_status_but_never_the_text(
     notification.refresh_from_db()
     assert notification.template == "referral_accepted_person"
     assert notification.recipient_kind == RecipientKind.PERSON
-    assert notification.referral == referral
+    assert (notification.subject_type, notification.subject_id) == (
+        "referrals.referral",
+        referral.pk,
+    )
     assert notification.sent_at is not None
     stored = [str(getattr(notification, f.attname)) for f in Notification._meta.concrete_fields]
     text = sms_outbox[0].text
@@ -325,6 +360,7 @@ def test_the_record_keeps_who_when_which_template_and_status_but_never_the_text(
         ({"recipient_kind": RecipientKind.REFERRER}, "is for 'person' recipients"),
         ({"event_key": ""}, "event_key"),
         ({"event_key": "x" * 201}, "event_key"),
+        ({"subject": None}, "needs a saved subject"),
     ],
 )
 def test_programming_mistakes_are_refused(team, kwargs, error):
@@ -333,7 +369,7 @@ def test_programming_mistakes_are_refused(team, kwargs, error):
         "event_key": "k",
         "template": "referral_accepted_person",
         "recipient_kind": RecipientKind.PERSON,
-        "referral": referral,
+        "subject": referral,
         **kwargs,
     }
     with pytest.raises(ValueError, match=error):
@@ -341,11 +377,12 @@ def test_programming_mistakes_are_refused(team, kwargs, error):
     assert Notification.objects.count() == 0
 
 
-def test_a_message_to_the_person_needs_a_person(team):
-    with pytest.raises(ValueError, match="needs a referral or a beneficiary"):
+def test_a_subject_of_another_model_is_refused(team):
+    with pytest.raises(ValueError, match="is about 'referrals.referral' objects"):
         notify(
-            event_key="nobody",
+            event_key="wrong-subject",
             template="referral_accepted_person",
             recipient_kind=RecipientKind.PERSON,
-            site=team.site,
+            subject=team.site,
         )
+    assert Notification.objects.count() == 0

@@ -1,7 +1,10 @@
 """SMS backends: file, in-memory, and the HTTP provider against a fake server on 127.0.0.1."""
 
+import hashlib
+import hmac
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -20,23 +23,40 @@ from tisser.notifications.sms import (
 
 
 class FakeProvider:
-    """A tiny SMS provider: records each request and answers with the next queued status."""
+    """A tiny SMS provider: records each request and answers with the next queued status.
 
-    def __init__(self):
+    ``redirect_to`` makes it answer 302 with that Location (a provider moved, or hijacked).
+    ``callback(...)`` builds the signed delivery reports and STOP replies it would post back.
+    """
+
+    def __init__(self, secret="secret-partage"):
         self.requests = []
         self.statuses = []
+        self.redirect_to = ""
+        self.secret = secret
         provider = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers["Content-Length"])
+            def _record(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
                 provider.requests.append(
                     {
+                        "method": self.command,
                         "path": self.path,
                         "headers": {k.lower(): v for k, v in self.headers.items()},
-                        "json": json.loads(self.rfile.read(length)),
+                        "json": json.loads(raw) if raw else None,
                     }
                 )
+
+            def do_POST(self):
+                self._record()
+                if provider.redirect_to:
+                    self.send_response(302)
+                    self.send_header("Location", provider.redirect_to)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 status = provider.statuses.pop(0) if provider.statuses else 200
                 body = json.dumps({"id": "msg-1"} if status < 300 else {"error": "x"}).encode()
                 self.send_response(status)
@@ -44,6 +64,12 @@ class FakeProvider:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def do_GET(self):
+                self._record()
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
             def log_message(self, *args):
                 pass
@@ -53,6 +79,14 @@ class FakeProvider:
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
+
+    def callback(self, event, *, at=None, secret=None):
+        """(body, headers) of the signed call the provider makes to our callback URL."""
+        body = json.dumps(event).encode()
+        timestamp = str(int(time.time() if at is None else at))
+        key = (self.secret if secret is None else secret).encode()
+        signature = hmac.new(key, timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+        return body, {"X-Sms-Timestamp": timestamp, "X-Sms-Signature": signature}
 
     def __enter__(self):
         self.thread.start()
@@ -86,7 +120,61 @@ def test_http_backend_posts_json_with_key_and_sender(provider):
         "to": "+33612345601",
         "sender": "ESPACE",
         "text": "Bonjour Awa. Rendez-vous jeudi.",
+        "reference": "",
     }
+
+
+def test_http_backend_never_follows_a_redirect_and_keeps_the_key_at_home(provider):
+    """A 3xx is a failure: the key and the message never reach the redirect's target."""
+    with FakeProvider() as elsewhere:
+        provider.redirect_to = elsewhere.url.replace("/v1/sms", "/collect")
+        with pytest.raises(SmsError) as caught:
+            get_sms_backend().send("+33612345601", "Bonjour Awa.")
+
+        assert elsewhere.requests == []
+    assert caught.value.permanent is True
+    assert str(caught.value) == "provider answered HTTP 302"
+    assert len(provider.requests) == 1
+
+
+@pytest.mark.django_db
+def test_a_redirecting_provider_fails_the_message_without_retrying(team, sending, provider):
+    provider.redirect_to = "http://127.0.0.1:9/elsewhere"
+    referral = team.accepted_referral()
+
+    with sending():
+        notification = notify_person(referral, "redirected")
+
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == (DeliveryStatus.FAILED, 1)
+    assert notification.last_error == "provider answered HTTP 302"
+    assert len(provider.requests) == 1
+
+
+def test_http_backend_sends_our_reference_for_delivery_reports(provider):
+    get_sms_backend().send("+33612345601", "x", reference="tisser-42")
+
+    assert provider.requests[0]["json"]["reference"] == "tisser-42"
+
+
+def test_an_answer_that_never_comes_is_uncertain_not_temporary(settings):
+    """The request left; the provider may have taken it: retrying could send it twice."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    try:
+        settings.SMS_HTTP_URL = f"http://127.0.0.1:{listener.getsockname()[1]}/v1/sms"
+        settings.SMS_HTTP_API_KEY = "k"
+        settings.SMS_HTTP_TIMEOUT_SECONDS = 0.3
+        with pytest.raises(SmsError) as caught:
+            HttpSmsBackend().send("+33612345601", "x")
+    finally:
+        listener.close()
+    assert caught.value.uncertain is True
+    assert caught.value.permanent is False
+    assert str(caught.value).startswith("provider did not answer")
 
 
 def test_http_backend_server_error_is_temporary(provider):

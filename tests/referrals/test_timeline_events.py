@@ -1,4 +1,5 @@
-"""The referrals and appointments of a file appear on its timeline, in constant queries."""
+"""The referrals, appointments and messages of a file appear on its timeline, in constant
+queries."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -43,7 +44,7 @@ def test_a_consumed_referral_is_on_the_file_timeline(world):
     }
 
 
-def test_the_provider_runs_two_queries_whatever_the_number_of_referrals(world):
+def test_the_provider_runs_three_queries_whatever_the_number_of_referrals(world):
     first = prepare(world, S.ACCEPTED)
     perform(t.MARK_CAME, world, first)
     first.refresh_from_db()
@@ -55,7 +56,8 @@ def test_the_provider_runs_two_queries_whatever_the_number_of_referrals(world):
         perform(t.MARK_CAME, world, again, existing=file)
     with CaptureQueriesContext(connection) as six:
         events = timeline_events(file)
-    assert len(one.captured_queries) == len(six.captured_queries) == 2
+    # History rows, appointments, messages.
+    assert len(one.captured_queries) == len(six.captured_queries) == 3
     assert sum(e.kind == "referral.consumed" for e in events) == 6
 
 

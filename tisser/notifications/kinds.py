@@ -88,7 +88,7 @@ def register_kind(
     kind = MessageKind(
         code=code,
         label=label,
-        recipient_kind=recipient_kind,
+        recipient_kind=str(RecipientKind(recipient_kind).value),
         subject_type=subject_type.lower(),
         template=template,
         context=context,

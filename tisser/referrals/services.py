@@ -310,7 +310,7 @@ def referral_remind_site(*, referral: Referral, now: datetime | None = None) -> 
             template="referral_reminder_site",
             recipient_kind="site_team",
             site=referral.site,
-            referral=referral,
+            subject=referral,
         )
     return True
 
