@@ -326,9 +326,7 @@ def test_funder_creation_refused_to_mediator(mediator):
 
 
 def invite(actor, organisation, email="nouvelle@exemple.fr", role=Role.MEDIATOR):
-    return services.member_invite(
-        actor=actor, organisation=organisation, email=email, role=role
-    )
+    return services.member_invite(actor=actor, organisation=organisation, email=email, role=role)
 
 
 def test_invitation_stores_only_a_hash_and_mails_the_link_after_commit(

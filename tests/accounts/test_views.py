@@ -576,9 +576,7 @@ def test_site_manager_only_offers_their_site_and_site_roles(login, site_manager,
 
 
 def make_invitation(actor, organisation, email="nouvelle@exemple.fr", role=Role.MEDIATOR):
-    return services.member_invite(
-        actor=actor, organisation=organisation, email=email, role=role
-    )
+    return services.member_invite(actor=actor, organisation=organisation, email=email, role=role)
 
 
 def accept_path(token):

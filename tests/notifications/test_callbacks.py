@@ -80,7 +80,9 @@ def test_a_failed_delivery_is_recorded_and_a_late_success_changes_nothing(
     sent_sms, provider, provider_client
 ):
     reference = sent_sms.provider_reference
-    post(provider_client, provider, {"type": "delivery", "reference": reference, "status": "failed"})
+    post(
+        provider_client, provider, {"type": "delivery", "reference": reference, "status": "failed"}
+    )
     post(
         provider_client,
         provider,
@@ -113,7 +115,9 @@ def test_a_report_settles_a_message_left_in_sending(team, provider, provider_cli
     assert stuck.sent_at is not None
 
 
-@pytest.mark.parametrize("reference", ["tisser-999999", "tisser-x", "autre-1", "tisser-" + "9" * 30])
+@pytest.mark.parametrize(
+    "reference", ["tisser-999999", "tisser-x", "autre-1", "tisser-" + "9" * 30]
+)
 def test_a_report_for_an_unknown_message_is_acknowledged_and_ignored(
     sent_sms, provider, provider_client, reference
 ):

@@ -60,7 +60,7 @@ def test_the_invitation_email_says_who_invites_where_and_until_when(
 
     settings.PUBLIC_BASE_URL = "https://tisser.example.org"
     with django_capture_on_commit_callbacks(execute=True):
-        invitation, token = member_invite(
+        _invitation, token = member_invite(
             actor=network_admin, organisation=site, email="nouvelle@exemple.fr", role="mediator"
         )
 

@@ -378,7 +378,7 @@ def test_programming_mistakes_are_refused(team, kwargs, error):
 
 
 def test_a_subject_of_another_model_is_refused(team):
-    with pytest.raises(ValueError, match="is about 'referrals.referral' objects"):
+    with pytest.raises(ValueError, match=r"is about 'referrals\.referral' objects"):
         notify(
             event_key="wrong-subject",
             template="referral_accepted_person",

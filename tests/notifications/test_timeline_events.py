@@ -47,7 +47,7 @@ def test_messages_about_the_files_referrals_are_listed(team, sending, sms_outbox
         ),
     ]
     sms = events[0]
-    assert sms.at is not None and sms.url == ""
+    assert sms.at is not None and sms.url == f"/espace-pro/orientations/{referral.pk}/"
     # The timeline names the message, never its text.
     assert sms_outbox[0].text not in " ".join(e.title + e.detail for e in events)
 

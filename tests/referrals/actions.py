@@ -142,7 +142,7 @@ def state_of(referral):
 
 def queued(referral):
     return sorted(
-        Notification.objects.filter(referral=referral).values_list(
+        Notification.objects.about("referrals.referral", [referral.pk]).values_list(
             "template", "recipient_kind", "event_key"
         )
     )

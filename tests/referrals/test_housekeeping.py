@@ -39,7 +39,9 @@ def everything():
 
 def keys(referral):
     return sorted(
-        Notification.objects.filter(referral=referral).values_list("event_key", flat=True)
+        Notification.objects.about("referrals.referral", [referral.pk]).values_list(
+            "event_key", flat=True
+        )
     )
 
 
@@ -59,7 +61,7 @@ def test_reminders_every_ten_days_then_expiry(world, waiting):
     referral.refresh_from_db()
     assert referral.last_reminder_at == sent + 10 * DAY
     assert keys(referral) == [f"referral:{referral.pk}:reminder:1:site_team"]
-    reminder = Notification.objects.get(referral=referral)
+    reminder = Notification.objects.about("referrals.referral", [referral.pk]).get()
     assert (reminder.template, reminder.recipient_kind) == ("referral_reminder_site", "site_team")
     assert JournalEntry.objects.filter(action="referral.reminded").count() == 1
 

@@ -209,7 +209,7 @@ def test_detail_runs_the_same_queries_whatever_the_history(world):
                 for e in referral.events.all()
             ],
             [(a.status, a.mediator and a.mediator.email) for a in referral.appointments.all()],
-            [n.template for n in referral.notifications.all()],
+            [n.template for n in referral.sent_messages],
         )
 
     quiet_count = count_queries(lambda: show(quiet.pk))

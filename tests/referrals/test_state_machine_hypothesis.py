@@ -118,7 +118,9 @@ def check_consistent(referral: Referral) -> None:
 
     # One message per event: as many "accepted" messages to the person as acceptances.
     templates = list(
-        Notification.objects.filter(referral=referral).values_list("template", flat=True)
+        Notification.objects.about("referrals.referral", [referral.pk]).values_list(
+            "template", flat=True
+        )
     )
     acceptances = sum(
         1 for e in events if (e.from_status, e.to_status) == (S.SUBMITTED, S.ACCEPTED)

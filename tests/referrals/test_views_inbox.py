@@ -258,7 +258,9 @@ def test_accepting_books_the_appointment_and_tells_person_and_referrer(login, wo
     assert appointment.place == "Salle 2, 1 rue de la Paix"
     assert appointment.mediator == world.mediator.user
     templates = set(
-        Notification.objects.filter(referral=referral).values_list("template", flat=True)
+        Notification.objects.about("referrals.referral", [referral.pk]).values_list(
+            "template", flat=True
+        )
     )
     assert {"referral_accepted_person", "referral_accepted_referrer"} <= templates
     page = text(client.get(response["Location"]))
@@ -340,7 +342,9 @@ def test_rejecting_records_reasons_and_message_and_tells_the_referrer(login, wor
     assert referral.status == S.REJECTED
     assert referral.rejection_reasons == ["session-complète", "hors-territoire"]
     assert referral.rejection_message == "Trop loin de chez elle."
-    assert Notification.objects.filter(referral=referral, template="referral_rejected_referrer")
+    assert Notification.objects.about("referrals.referral", [referral.pk]).filter(
+        template="referral_rejected_referrer"
+    )
 
 
 def test_the_reject_form_lists_every_reason(login, world):
@@ -385,7 +389,9 @@ def test_rebooking_replaces_the_planned_appointment(login, world):
     assert old.status == AppointmentStatus.REBOOKED
     new = referral.appointments.get(status=AppointmentStatus.PLANNED)
     assert timezone.localtime(new.starts_at).date() == timezone.localdate() + datetime.timedelta(9)
-    assert Notification.objects.filter(referral=referral, template="referral_rebooked_person")
+    assert Notification.objects.about("referrals.referral", [referral.pk]).filter(
+        template="referral_rebooked_person"
+    )
 
 
 def test_rebooking_a_new_referral_is_not_possible(login, world):

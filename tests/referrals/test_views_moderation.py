@@ -146,7 +146,9 @@ def test_approving_sends_the_referral_to_its_site(login, world, unvalidated):
     referral.refresh_from_db()
     assert referral.status == S.SUBMITTED
     assert referral.submitted_at is not None
-    assert Notification.objects.filter(referral=referral, template="referral_submitted_site")
+    assert Notification.objects.about("referrals.referral", [referral.pk]).filter(
+        template="referral_submitted_site"
+    )
 
 
 def test_rejecting_needs_a_message_for_the_referrer(login, world, unvalidated):
@@ -165,8 +167,8 @@ def test_rejecting_needs_a_message_for_the_referrer(login, world, unvalidated):
     referral.refresh_from_db()
     assert referral.status == S.MODERATION_REJECTED
     assert referral.events.last().note == "Organisation inconnue du réseau."
-    assert Notification.objects.filter(
-        referral=referral, template="referral_moderation_rejected_referrer"
+    assert Notification.objects.about("referrals.referral", [referral.pk]).filter(
+        template="referral_moderation_rejected_referrer"
     )
 
 

@@ -136,7 +136,9 @@ def test_submitting_the_form_sends_the_referral_to_the_site(login, world):
     assert referral.referrer == world.referrer.user
     assert referral.site == world.site
     assert list(referral.events.values_list("from_status", "to_status")) == [(S.DRAFT, S.SUBMITTED)]
-    assert Notification.objects.filter(referral=referral, template="referral_submitted_site")
+    assert Notification.objects.about("referrals.referral", [referral.pk]).filter(
+        template="referral_submitted_site"
+    )
     assert "est envoyé à l'espace" in text(client.get(response["Location"]))
 
 
@@ -435,7 +437,9 @@ def test_cancel_asks_for_confirmation_then_cancels(login, world):
     assert referral.status == S.CANCELLED
     event = ReferralEvent.objects.filter(referral=referral).last()
     assert event.to_status == S.CANCELLED and event.note == "La personne a déménagé."
-    assert Notification.objects.filter(referral=referral, template="referral_cancelled_site")
+    assert Notification.objects.about("referrals.referral", [referral.pk]).filter(
+        template="referral_cancelled_site"
+    )
 
 
 def test_cancel_refuses_bad_input_and_final_statuses(login, world):

@@ -103,7 +103,7 @@ def test_a_request_becomes_a_referral_in_moderation_at_the_nearest_space(
     )
     assert {"referral.created", "referral.submitted"} <= actions
 
-    notification = Notification.objects.get(referral=referral)
+    notification = Notification.objects.about("referrals.referral", [referral.pk]).get()
     assert notification.template == "help_request_received_person"
     assert notification.event_key == f"referral:{referral.pk}:help_request_received:person"
     assert notification.recipient_kind == "person"

@@ -11,6 +11,7 @@
 Backends raise ``SmsError`` and never log the text or the number: both are personal data.
 """
 
+import contextlib
 import json
 import urllib.error
 import urllib.request
@@ -137,11 +138,9 @@ class HttpSmsBackend(BaseSmsBackend):
             raise SmsError(
                 f"provider did not answer: {type(exc).__name__}", uncertain=True
             ) from exc
-        with response:
-            try:
-                response.read()
-            except OSError:
-                pass  # the 2xx status already said the provider accepted the message
+        # The 2xx status already said the provider accepted the message: the body is a bonus.
+        with response, contextlib.suppress(OSError):
+            response.read()
 
 
 class _RefuseRedirects(urllib.request.HTTPRedirectHandler):

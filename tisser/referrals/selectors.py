@@ -192,6 +192,8 @@ def referral_detail(*, membership: Membership, pk: int) -> Referral:
         .get(pk=pk)
     )
     referral.sent_messages = list(
-        Notification.objects.about(Referral._meta.label_lower, [referral.pk]).order_by("created_at", "pk")
+        Notification.objects.about(Referral._meta.label_lower, [referral.pk]).order_by(
+            "created_at", "pk"
+        )
     )
     return referral

@@ -104,6 +104,8 @@ def _message_events(beneficiary) -> list[TimelineEvent]:
                 },
                 detail=_("%(recipient)s — %(status)s")
                 % {"recipient": recipient, "status": notification.get_status_display()},
+                # The referral's page lists its messages (and warns about unconfirmed ones).
+                url=Referral(pk=notification.subject_id).get_absolute_url(),
             )
         )
     return events
