@@ -282,9 +282,12 @@ def _claim(notification_id: int) -> DeliveryResult | _Claim:
             # SENDING included: it may have gone out, so only a person decides to resend it.
             return DeliveryResult(status=notification.status, attempts=notification.attempts)
         kind = get_kind(notification.template)
-        subject = kind.load_subject(notification.subject_id) if kind else None
+        if kind is None:
+            notification.last_error = "unknown kind"
+            return _finish(notification, DeliveryStatus.FAILED)
+        subject = kind.load_subject(notification.subject_id)
         if subject is None:
-            notification.last_error = "unknown kind" if kind is None else "subject not found"
+            notification.last_error = "subject not found"
             return _finish(notification, DeliveryStatus.FAILED)
         contact = kind.contact(subject)
         addresses = _recipients(notification, contact)

@@ -191,7 +191,7 @@ def referral_detail(*, membership: Membership, pk: int) -> Referral:
         )
         .get(pk=pk)
     )
-    referral.sent_messages = list(
+    referral.sent_messages = list(  # type: ignore[attr-defined]
         Notification.objects.about(Referral._meta.label_lower, [referral.pk]).order_by(
             "created_at", "pk"
         )
