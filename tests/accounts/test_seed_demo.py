@@ -216,7 +216,7 @@ def test_demo_mediator_signs_in_with_the_printed_password(seeded, client):
         {"login": "mediateur@demo.tisser.fr", "password": demo.DEMO_PASSWORD},
     )
     assert response.status_code == 302
-    home = client.get(reverse("core:home"))
+    home = client.get(reverse("workspace:home"))
     assert home.status_code == 200
     assert demo.STRASBOURG_SITE in home.content.decode()
 

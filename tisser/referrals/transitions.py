@@ -37,6 +37,7 @@ from tisser.accounts.enums import HabilitationStatus, Role
 from tisser.accounts.models import Membership, Partner
 from tisser.beneficiaries.enums import ContactChannel
 from tisser.beneficiaries.services import beneficiary_for_referral
+from tisser.core import hooks
 from tisser.core.choices import known_codes
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
@@ -50,6 +51,7 @@ from tisser.referrals.enums import (
     ReferralStatus,
     RejectionReason,
 )
+from tisser.referrals.hooks import REFERRAL_CONSUMED
 from tisser.referrals.models import Appointment, Referral, ReferralEvent
 
 S = ReferralStatus
@@ -609,6 +611,8 @@ def referral_mark_came(*, actor: Membership, referral: Referral, existing=None) 
             extra_fields=["beneficiary"],
             payload={"appointment": appointment.pk, "beneficiary": beneficiary.pk},
         )
+        # Higher apps (the access rights of the offers app, later) act in this transaction.
+        hooks.announce(REFERRAL_CONSUMED, actor=actor, referral=referral, beneficiary=beneficiary)
     return referral
 
 
