@@ -32,6 +32,8 @@ from django.db import connection
 from django.dispatch import receiver
 from django.utils.module_loading import autodiscover_modules
 
+# An app declares its hooks in ``<app>/hooks.py`` and subscribes in ``<app>/subscriptions.py``.
+DECLARATIONS_MODULE = "hooks"
 SUBSCRIPTIONS_MODULE = "subscriptions"
 
 Subscriber = Callable[..., None]
@@ -59,6 +61,7 @@ def declare(name: str, description: str) -> str:
 
 def declared() -> dict[str, str]:
     """Every declared hook and what it means (for docs/architecture.md and tests)."""
+    _discover()
     return {name: hook.description for name, hook in sorted(_hooks.items())}
 
 
@@ -103,7 +106,8 @@ def _require(name: str) -> Hook:
 
 @cache
 def _discover() -> None:
-    """Import every installed app's ``subscriptions`` module once."""
+    """Import every installed app's ``hooks`` then ``subscriptions`` module, once."""
+    autodiscover_modules(DECLARATIONS_MODULE)
     autodiscover_modules(SUBSCRIPTIONS_MODULE)
 
 
