@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "tisser.referrals",
     "tisser.notifications",
     "tisser.workspace",
+    "tisser.demo",
 ]
 
 MIDDLEWARE = [
