@@ -36,6 +36,7 @@ def record(
         site=site,
         reason=reason[:500],
         payload=payload,
+        created_at=clock.now(),
     )
     entry.save()
     return entry
