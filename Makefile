@@ -91,6 +91,7 @@ test-postgres: $(STAMP) browser-deps
 	DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(BIN)/pytest
 
 quality: lint
+	$(BIN)/lint-imports
 	$(BIN)/mypy $(wildcard tisser/*/services.py tisser/*/selectors.py) tisser/referrals/transitions.py
 	$(MANAGE) makemigrations --check --dry-run
 
