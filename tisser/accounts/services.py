@@ -20,10 +20,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import ROLES_BY_KIND, OrganisationKind, Role
+from tisser.accounts.hooks import MEMBER_INVITED
 from tisser.accounts.models import (
     Funder,
     Invitation,
@@ -37,8 +37,8 @@ from tisser.accounts.models import (
     invitation_token,
     membership_role_fits,
 )
+from tisser.core import clock, hooks
 from tisser.core.errors import DomainError
-from tisser.core.hooks import announce
 from tisser.core.journal import record
 
 # The fields each service accepts, in the order the staff forms show them (the forms
@@ -371,7 +371,7 @@ def member_invite(
             .select_for_update()
             .filter(organisation=organisation, email=email)
         )
-        now = timezone.now()
+        now = clock.now()
         for previous in replaced:
             previous.revoked_at = now
             previous.save(update_fields=["revoked_at", "updated_at"])
@@ -400,7 +400,7 @@ def member_invite(
             payload=payload,
         )
         # The notifications app records the e-mail and sends it from a task after the commit.
-        announce("member.invited", invitation=invitation)
+        hooks.announce(MEMBER_INVITED, invitation=invitation)
     return invitation, token
 
 
@@ -418,7 +418,7 @@ def invitation_revoke(*, actor: Membership, invitation: Invitation) -> Invitatio
             raise DomainError(_("Cette invitation n'est pas dans votre périmètre."))
         if not locked.is_usable():
             raise DomainError(_("Cette invitation n'est plus en attente."))
-        locked.revoked_at = timezone.now()
+        locked.revoked_at = clock.now()
         locked.save(update_fields=["revoked_at", "updated_at"])
         record(
             actor=actor.user,
@@ -483,7 +483,7 @@ def invitation_accept(
             membership.role = invitation.role
             _full_clean(membership)
             membership.save(update_fields=["is_active", "deactivated_at", "role", "updated_at"])
-        invitation.accepted_at = timezone.now()
+        invitation.accepted_at = clock.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
         record(
@@ -604,7 +604,7 @@ def member_deactivate(*, actor: Membership, membership: Membership) -> Membershi
             raise DomainError(_("Ce membre est déjà désactivé."))
         _refuse_if_last_site_manager(actor, locked)
         locked.is_active = False
-        locked.deactivated_at = timezone.now()
+        locked.deactivated_at = clock.now()
         locked.save(update_fields=["is_active", "deactivated_at", "updated_at"])
         _record_member_event(actor, "member.deactivated", locked, role=locked.role)
     return locked

@@ -6,8 +6,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model
-from django.utils import timezone
 
+from tisser.core import clock
 from tisser.core.models import JournalEntry
 
 # Keys that would smuggle personal data into the payload are refused outright.
@@ -36,13 +36,14 @@ def record(
         site=site,
         reason=reason[:500],
         payload=payload,
+        created_at=clock.now(),
     )
     entry.save()
     return entry
 
 
 def retention_cutoff(now=None):
-    now = now or timezone.now()
+    now = now or clock.now()
     return now - timedelta(days=settings.JOURNAL_RETENTION_DAYS)
 
 

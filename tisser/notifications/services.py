@@ -18,11 +18,10 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import Role
-from tisser.core import journal
+from tisser.core import clock, journal
 from tisser.core.errors import DomainError
 from tisser.core.phones import is_mobile, normalize_phone
 from tisser.notifications.kinds import Contact, MessageKind, get_kind
@@ -310,7 +309,7 @@ def _claim(notification_id: int) -> DeliveryResult | _Claim:
 
 def _settle(notification_id: int, **changes) -> DeliveryResult:
     """Write the outcome, only onto the row this worker marked SENDING."""
-    changes["updated_at"] = timezone.now()
+    changes["updated_at"] = clock.now()
     with transaction.atomic():
         Notification.objects.filter(pk=notification_id, status=DeliveryStatus.SENDING).update(
             **changes
@@ -352,9 +351,7 @@ def notification_deliver(*, notification_id: int) -> DeliveryResult:
             last_error=str(exc)[:200],
             status=DeliveryStatus.FAILED if final else DeliveryStatus.PENDING,
         )
-    return _settle(
-        notification_id, status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
-    )
+    return _settle(notification_id, status=DeliveryStatus.SENT, sent_at=clock.now(), last_error="")
 
 
 # What a delivery report may settle, and into what.
@@ -384,7 +381,7 @@ def notification_record_delivery(*, reference: str, delivered: bool) -> Notifica
         )
         if notification is None:
             return None
-        now = timezone.now()
+        now = clock.now()
         notification.status = DeliveryStatus.DELIVERED if delivered else DeliveryStatus.UNDELIVERED
         notification.sent_at = notification.sent_at or now
         notification.save(update_fields=["status", "sent_at", "updated_at"])

@@ -47,6 +47,7 @@ from tisser.accounts.enums import Role
 from tisser.accounts.models import Membership, Partner, Site
 from tisser.accounts.validators import validate_postal_code
 from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION, ContactChannel, SocialStatus
+from tisser.core import clock
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
 from tisser.core.models import JournalEntry
@@ -549,7 +550,7 @@ def parse_file(
     content: bytes, *, organisation_id: int, today: datetime.date | None = None
 ) -> ParsedFile:
     """Read and check every row. Raises ImportFileError when the file cannot be used at all."""
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     if len(content) > MAX_FILE_BYTES:
         raise ImportFileError(
             _("Le fichier dépasse 5 Mo : découpez la liste en plusieurs fichiers.")
@@ -669,7 +670,7 @@ def _store(path: Path, payload: dict) -> None:
 def _load(batch: ImportBatch) -> dict:
     path = stored_path(batch)
     expired = DomainError(_("Cet aperçu a expiré (plus d'un jour) : déposez le fichier à nouveau."))
-    if timezone.now() - batch.updated_at > STORED_FOR:
+    if clock.now() - batch.updated_at > STORED_FOR:
         raise expired
     try:
         with path.open(encoding="utf-8") as handle:
@@ -687,7 +688,7 @@ def _discard(path: Path) -> None:
 
 def purge_stale_files(*, now: datetime.datetime | None = None) -> int:
     """Remove the parsed lists left unconfirmed for more than a day. Returns how many."""
-    now = now or timezone.now()
+    now = now or clock.now()
     directory = imports_dir()
     if not directory.exists():
         return 0
@@ -897,7 +898,7 @@ def import_confirm(*, actor: Membership, batch: ImportBatch, notice_given: bool)
                 "avant d'importer."
             )
         )
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.organisation_id != actor.organisation_id:

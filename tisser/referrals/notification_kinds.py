@@ -7,9 +7,9 @@ reasons for a refusal, the days waiting. Nothing here is stored on the message r
 
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tisser.core import clock
 from tisser.notifications.kinds import Contact, register_kind
 from tisser.notifications.messages import absolute_url, format_when, short_name, site_context
 from tisser.notifications.models import RecipientKind
@@ -59,7 +59,7 @@ def referral_context(referral) -> dict[str, Any]:
         ),
         "rejection_message": referral.rejection_message,
         "days_waiting": (
-            (timezone.now() - referral.submitted_at).days if referral.submitted_at else 0
+            (clock.now() - referral.submitted_at).days if referral.submitted_at else 0
         ),
     }
     if referral.referrer_id:
@@ -69,7 +69,7 @@ def referral_context(referral) -> dict[str, Any]:
     if appointment is not None:
         context["appointment_when"] = format_when(appointment.starts_at)
         context["appointment_place"] = appointment.place
-        context["appointment_is_future"] = appointment.starts_at > timezone.now()
+        context["appointment_is_future"] = appointment.starts_at > clock.now()
     # Without a usable appointment address, the site's own address is the place to come.
     if not context.get("appointment_place"):
         context["appointment_place"] = site_context(referral.site)["site_address"]

@@ -1,6 +1,6 @@
 """Timeline provider: the referrals, appointments and messages of a file.
 
-Found by beneficiaries.timeline. Three queries per file, whatever the number of referrals:
+Found by core.timeline. Three queries per file, whatever the number of referrals:
 their history rows, their appointments, and the messages about them (which message, to
 whom, by which channel, what became of it — never the text). Titles are plain French; no
 free text about the person is shown here.
@@ -13,7 +13,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tisser.beneficiaries.timeline import TimelineEvent
+from tisser.core.timeline import TimelineEvent
 from tisser.notifications.messages import template_label
 from tisser.notifications.models import Notification
 from tisser.referrals.enums import ReferralSource, ReferralStatus

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from tisser.core import clock
 from tisser.core.errors import DomainError
 from tisser.referrals.enums import (
     ANSWER_DELAY_DAYS,
@@ -33,7 +34,7 @@ from tisser.referrals.transitions import referral_expire
 
 def parse_now(value: str | None) -> datetime:
     if not value:
-        return timezone.now()
+        return clock.now()
     try:
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
