@@ -288,3 +288,30 @@ def test_locmem_backend_keeps_messages_in_the_outbox(settings, sms_outbox):
     backend.send("+33612345601", "Bonjour")
 
     assert sms.outbox == [sms.SmsMessage(to="+33612345601", text="Bonjour", sender="TISSER")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_provider_accepts_then_the_worker_dies_and_the_sms_is_not_sent_again(
+    team, provider, settings, monkeypatch
+):
+    """The fake provider answers 200; the worker dies before writing SENT: no second SMS."""
+    from tests.notifications.backends import WorkerKilled
+    from tisser.notifications import services
+    from tisser.notifications.tasks import send_notification
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    notification = notify_person(team.accepted_referral(), "accepted-then-killed")
+
+    def killed(*args, **kwargs):
+        raise WorkerKilled
+
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "_settle", killed)
+        with pytest.raises(WorkerKilled):
+            send_notification.call(notification.pk)
+    assert len(provider.requests) == 1
+
+    assert send_notification.call(notification.pk) == DeliveryStatus.SENDING
+    assert len(provider.requests) == 1
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == (DeliveryStatus.SENDING, 1)
