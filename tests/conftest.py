@@ -105,3 +105,15 @@ def login(client):
         return client
 
     return do_login
+
+
+@pytest.fixture
+def fake_clock(monkeypatch):
+    """Every ``timezone.now()`` and ``localdate()`` answers a clock the test moves by hand."""
+    from django.utils import timezone
+
+    from tests.core.fake_clock import FakeClock
+
+    clock = FakeClock()
+    monkeypatch.setattr(timezone, "now", clock)
+    return clock

@@ -1,9 +1,8 @@
-"""A fake clock for tests that walk through time windows (rate limits, daily caps)."""
+"""A fake clock for tests that walk through time windows (rate limits, daily caps).
+
+The ``fake_clock`` fixture (tests/conftest.py) makes ``timezone.now()`` answer it."""
 
 import datetime
-
-import pytest
-from django.utils import timezone
 
 # A Monday, on the hour (UTC): hourly windows start here.
 START = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
@@ -21,11 +20,3 @@ class FakeClock:
 
     def advance(self, **delta) -> None:
         self.moment += datetime.timedelta(**delta)
-
-
-@pytest.fixture
-def fake_clock(monkeypatch):
-    """Every ``timezone.now()`` (and ``localdate()``) in the code answers the fake clock."""
-    clock = FakeClock()
-    monkeypatch.setattr(timezone, "now", clock)
-    return clock
