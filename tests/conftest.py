@@ -108,12 +108,11 @@ def login(client):
 
 
 @pytest.fixture
-def fake_clock(monkeypatch):
-    """Every ``timezone.now()`` and ``localdate()`` answers a clock the test moves by hand."""
-    from django.utils import timezone
-
+def fake_clock():
+    """``tisser.core.clock`` answers a clock the test moves by hand (``set``, ``advance``)."""
     from tests.core.fake_clock import FakeClock
+    from tisser.core import clock
 
-    clock = FakeClock()
-    monkeypatch.setattr(timezone, "now", clock)
-    return clock
+    with clock.manual_clock() as manual:
+        fake = FakeClock(manual)
+        yield fake

@@ -3,7 +3,7 @@
 ``hit(scope, identity, limit=5, window_seconds=3600)`` counts one attempt and answers
 whether it is allowed. Windows are fixed: each one starts at a multiple of
 ``window_seconds`` since the epoch, and the counter's key carries that start, so a test
-moves a fake clock (``now=``, or ``django.utils.timezone.now``) through a whole window
+moves a fake clock (``now=``, or ``tisser.core.clock.frozen_at``) through a whole window
 instead of deleting keys. A burst may straddle two windows (at most twice the limit in
 ``window_seconds``); that is the price of one atomic counter per window.
 
@@ -20,8 +20,9 @@ keyed by SECRET_KEY, which cannot be reversed by trying every IPv4 address.
 import datetime
 
 from django.core.cache import cache
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
+
+from tisser.core import clock
 
 KEY_PREFIX = "ratelimit"
 # A counter that expired between add() and incr() is created again: twice is plenty.
@@ -54,7 +55,7 @@ def hit(
     """
     if limit < 1 or window_seconds < 1:
         raise ValueError("limit and window_seconds must be positive")
-    moment = now if now is not None else timezone.now()
+    moment = now if now is not None else clock.now()
     key = key_for(scope, identity, window_seconds=window_seconds, now=moment)
     # The key names its window, so it only has to outlive the window (real time).
     for _ in range(_ATTEMPTS):

@@ -27,7 +27,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from tisser.core import journal
+from tisser.core import clock, journal
 from tisser.core.phones import is_french_mobile
 from tisser.notifications.models import AnonymousAcknowledgement, AnonymousSmsDay, Channel
 
@@ -74,7 +74,7 @@ def claim_acknowledgement(*, site, channel: str, address: str, now=None) -> Outc
         raise ValueError("An acknowledgement needs an address")
     if channel == Channel.SMS and not is_french_mobile(address):
         return Outcome.NOT_FRENCH_MOBILE
-    moment = now or timezone.now()
+    moment = now or clock.now()
     day = timezone.localdate(moment)
     cap = daily_cap()
     with transaction.atomic():
@@ -139,7 +139,7 @@ def _forget_old_days(day: datetime.date) -> None:
 
 def caps_reached_today(*, membership, now=None) -> list[AnonymousSmsDay]:
     """The sites in the membership's scope whose SMS cap is reached today (for staff pages)."""
-    day = timezone.localdate(now or timezone.now())
+    day = timezone.localdate(now or clock.now())
     return list(
         AnonymousSmsDay.objects.visible_to(membership)
         .filter(day=day, cap_reached_at__isnull=False)
