@@ -1,6 +1,8 @@
 import datetime
+import os
 import threading
 import time
+import uuid
 
 import pytest
 from django.core.cache import cache
@@ -73,19 +75,7 @@ def test_nonsense_limits_are_refused(limit, window):
         ratelimit.hit("x", "y", limit=limit, window_seconds=window, now=START)
 
 
-def test_concurrent_hits_never_let_more_than_the_limit_through(monkeypatch):
-    """Check-and-count is one atomic step: 40 threads at once, exactly 5 allowed."""
-    # Widen the gaps between cache calls, where a read-then-write counter would lose counts
-    # (on the class: each thread has its own cache object, sharing LocMemCache's store).
-    for name in ("get", "add", "set"):
-        real = getattr(LocMemCache, name)
-
-        def slow(self, *args, _real=real, **kwargs):
-            time.sleep(0.002)
-            return _real(self, *args, **kwargs)
-
-        monkeypatch.setattr(LocMemCache, name, slow)
-    threads_count = 40
+def hit_together(threads_count: int) -> list[bool]:
     barrier = threading.Barrier(threads_count)
     results = []
     lock = threading.Lock()
@@ -101,6 +91,66 @@ def test_concurrent_hits_never_let_more_than_the_limit_through(monkeypatch):
         thread.start()
     for thread in threads:
         thread.join(timeout=10)
+    return results
 
-    assert len(results) == threads_count
+
+def test_concurrent_hits_never_let_more_than_the_limit_through(monkeypatch):
+    """Check-and-count is one atomic step: 40 threads at once, exactly 5 allowed."""
+    # Widen the gaps between cache calls, where a read-then-write counter would lose counts
+    # (on the class: each thread has its own cache object, sharing LocMemCache's store).
+    for name in ("get", "add", "set"):
+        real = getattr(LocMemCache, name)
+
+        def slow(self, *args, _real=real, **kwargs):
+            time.sleep(0.002)
+            return _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(LocMemCache, name, slow)
+
+    results = hit_together(40)
+
+    assert len(results) == 40
+    assert results.count(True) == 5
+
+
+# --- Redis, the production cache (REDIS_URL) ------------------------------------------------
+
+# A database of its own and a prefix per run: other runs sharing the server are untouched.
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_cache(settings):
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip(f"Redis does not answer at {REDIS_TEST_URL} (the CI starts it)")
+    prefix = f"tisser-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield client
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+def test_on_redis_the_window_and_the_count_are_the_same(redis_cache):
+    assert [hit(at=at(minutes=n)) for n in range(5)] == [True] * 5
+    assert hit(at=at(minutes=59, seconds=59)) is False
+    assert hit(at=at(hours=1)) is True
+    keys = [key.decode() for key in redis_cache.scan_iter("tisser-test-*")]
+    assert keys
+    assert not any("198.51.100.7" in key for key in keys)
+
+
+def test_on_redis_concurrent_hits_never_let_more_than_the_limit_through(redis_cache):
+    results = hit_together(40)
+
+    assert len(results) == 40
     assert results.count(True) == 5
