@@ -20,6 +20,7 @@ from tisser.accounts.models import (
 )
 from tisser.core.access import public, require_roles, scoped_object
 from tisser.core.errors import DomainError
+from tisser.core.ids import parse_id
 from tisser.core.views_helpers import FORM_HAS_ERRORS, confirm_page, render_list, submit_forms
 
 ADMIN = (Role.NETWORK_ADMIN,)
@@ -404,10 +405,7 @@ def no_membership(request):
 @require_POST
 def switch_membership(request):
     """Change the organisation the user acts for (the switcher in the header)."""
-    try:
-        wanted = int(request.POST.get("membership", ""))
-    except ValueError:
-        wanted = None
+    wanted = parse_id(request.POST.get("membership"))
     membership = selectors.active_memberships_of(request.user).filter(pk=wanted).first()
     if membership is None:
         messages.error(request, _("Cette organisation n'est pas dans vos adhésions."))
