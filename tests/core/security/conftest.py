@@ -1,0 +1,80 @@
+"""Shared data and a stopwatch for the generated security tests.
+
+The data (``world``) is built ONCE for this package, inside a transaction that is opened
+before the first test of the package and rolled back after its last one: the pattern of
+Django's ``TestCase.setUpTestData``. Each test still runs in its own savepoint (the usual
+``db`` fixture), so a request that changed something is undone before the next test, and
+the rest of the suite never sees these rows. It works the same on SQLite and PostgreSQL,
+needs no cleanup code (the append-only journal could not be cleaned anyway), and leaves
+the test database as empty as it found it. A test here must not use
+``django_db(transaction=True)``: it would commit inside the shared transaction.
+"""
+
+import time
+
+import pytest
+from django.db import connection, transaction
+
+from tests.core.security.attackers import ALL_ATTACKERS
+from tests.core.security.world import build_world
+from tests.core.urlconf import all_routes, view_attribute
+
+BUDGET_SECONDS = 120
+
+
+def scoped_models_in_urls():
+    models = set()
+    for route in all_routes():
+        models.update((view_attribute(route.callback, "scoped_args") or {}).values())
+    return sorted(models, key=lambda model: model._meta.label)
+
+
+@pytest.fixture(scope="package")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world(scoped_models_in_urls(), ALL_ATTACKERS)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            connection.close_if_unusable_or_obsolete()
+
+
+@pytest.fixture
+def shared(world, db):
+    """The shared world, in this test's own savepoint."""
+    return world
+
+
+@pytest.fixture
+def sign_in(client):
+    """Sign a user in on the test client, acting through ``membership`` (or none)."""
+
+    def do(user, membership=None):
+        client.force_login(user)
+        if membership is not None:
+            session = client.session
+            session["current_membership_id"] = membership.pk
+            session.save()
+        return client
+
+    return do
+
+
+@pytest.fixture(scope="module", autouse=True)
+def stopwatch(request):
+    """Print each generated test module's runtime, and fail it past the budget."""
+    started = time.monotonic()
+    yield
+    elapsed = time.monotonic() - started
+    line = f"{request.module.__name__}: {elapsed:.1f} s (budget {BUDGET_SECONDS} s)"
+    plugins = request.config.pluginmanager
+    reporter = plugins.get_plugin("terminalreporter")
+    capture = plugins.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line("")
+            reporter.write_line(line)
+    assert elapsed < BUDGET_SECONDS, line
