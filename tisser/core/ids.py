@@ -9,6 +9,7 @@ that are foreign keys).
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.urls import register_converter
 
 MAX_ID = 2**63 - 1
@@ -52,12 +53,20 @@ def register() -> None:
 class BoundedIdsMixin:
     """For model choice fields: a value that is not a database id is an invalid choice.
 
-    Only the primary key is checked: a field chosen through ``to_field_name`` keeps
-    Django's own parsing.
+    Applies when the choice is made by an integer key: the primary key, or a
+    ``to_field_name`` that is an integer or a key to one (a ``ModelForm`` gives a foreign
+    key to ``Site`` the name of its parent link). Other keys keep Django's own parsing.
     """
 
+    def _key_is_an_id(self) -> bool:
+        if self.to_field_name is None:
+            return True
+        key = self.queryset.model._meta.get_field(self.to_field_name)
+        target = key.target_field if key.is_relation else key
+        return isinstance(target, models.IntegerField)
+
     def _is_bounded(self, value) -> bool:
-        return self.to_field_name is not None or parse_id(value) is not None
+        return not self._key_is_an_id() or parse_id(value) is not None
 
 
 class IdChoiceField(BoundedIdsMixin, forms.ModelChoiceField):

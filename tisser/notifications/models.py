@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tisser.core.clock import ClockDateTimeField
 from tisser.core.models import TimeStampedModel
+from tisser.core.scoping import ScopedQuerySet
 
 
 class Channel(models.TextChoices):
@@ -69,6 +70,8 @@ class Notification(TimeStampedModel):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=200, blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("message envoyé")

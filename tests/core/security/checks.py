@@ -7,6 +7,8 @@ deliberately bad view, URL or form, built at test time, that the checker does re
 
 import importlib
 import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django import forms as django_forms
 
@@ -47,8 +49,13 @@ ADMIN_PATH = "/admin/"
 ID_CONVERTERS = frozenset({"IdConverter", "IntConverter"})
 
 
+# Views we do not write: allauth's (on the explicit list above) and Django's admin. Every
+# other view is ours and must carry a declaration, wherever it is defined.
+THIRD_PARTY_MODULES = ("allauth.", "django.")
+
+
 def is_tisser_view(route: Route) -> bool:
-    return getattr(route.callback, "__module__", "").startswith("tisser.")
+    return not getattr(route.callback, "__module__", "").startswith(THIRD_PARTY_MODULES)
 
 
 def is_admin_view(route: Route) -> bool:
@@ -150,3 +157,46 @@ def accepts(form, field: str) -> bool:
     """Whether the bound ``form`` took the value given for ``field`` (no error on it)."""
     form.is_valid()
     return field not in form.errors
+
+
+BIG_ID = "9" * 25
+
+
+@dataclass(frozen=True)
+class Row:
+    """One form field that names database rows, and how to test it (``test_form_ids``)."""
+
+    form: type[django_forms.BaseForm]
+    field: str
+    url: str  # the page's URL name
+    method: str  # "get" (a filter in the query string) or "post"
+    role: str | None  # who fills it in (None: an anonymous visitor)
+    make: Callable  # (world, data, membership) -> the bound form, as the page builds it
+    outside: Callable  # world -> an object out of the actor's reach
+    inside: Callable  # world -> an object within it (the control), or None
+    url_kwargs: Callable = field(default=lambda world: {})
+    data: Callable = field(default=lambda world: {})  # world -> the other fields
+
+    def __str__(self) -> str:
+        return f"{self.form.__name__}.{self.field}"
+
+
+def value_of(obj) -> str:
+    return str(getattr(obj, "pk", obj))
+
+
+def row_problems(row: Row, world) -> list[str]:
+    """An out-of-scope or absurd id taken by the field, or an in-scope id refused."""
+    membership = world.member(row.role) if row.role else None
+    problems = []
+    for label, value in (("out-of-scope", value_of(row.outside(world))), ("absurd", BIG_ID)):
+        data = {**row.data(world), row.field: value}
+        if accepts(row.make(world, data, membership), row.field):
+            problems.append(f"{row}: an {label} id ({value}) is accepted")
+    inside = row.inside(world)
+    if inside is not None:
+        data = {**row.data(world), row.field: value_of(inside)}
+        form = row.make(world, data, membership)
+        if not accepts(form, row.field):
+            problems.append(f"{row}: an id within reach is refused: {form.errors[row.field]}")
+    return problems

@@ -2,7 +2,8 @@
 
 Network A holds the owners: ``site`` (site A1), ``partner`` (partner A1), ``funder``
 (funder A1) and the network itself. Next to them live the attackers' organisations:
-another site, partner and funder of the same network, and a whole other network. One
+another site, partner and funder of the same network, and a whole other network (with a
+site and a partner of its own), and a closed site. One
 member per role sits in each owner organisation (the role matrix), and one object of every
 scoped model that a URL takes is owned by each organisation kind that may own it (the
 cross-site matrix). A shared object also names its other side: a referral owned by site
@@ -69,8 +70,12 @@ class World:
     network: Organisation
     owners: dict[str, Organisation]  # kind -> the owner organisation of that kind
     others: dict[str, Organisation]  # kind -> another organisation (another network's for NETWORK)
+    foreign: dict[str, Organisation]  # kind -> an organisation of the other network
+    closed_site: Site  # a closed site of network A (public pages do not offer it)
     members: dict[str, object] = field(default_factory=dict)  # role -> member of an owner
     objects: dict[tuple, object] = field(default_factory=dict)  # (model, owner kind) -> obj
+    # The same, owned by the *other* organisation of each kind (ids out of the owners' scope).
+    other_objects: dict[tuple, object] = field(default_factory=dict)
     # Once built, nothing is added: a row made inside a test would vanish with its savepoint.
     sealed: bool = False
 
@@ -90,6 +95,13 @@ class World:
             assert not self.sealed, f"{model._meta.label} of a {kind} was not built"
             self.objects[key] = make_scoped_object(model, self.owners[kind], self)
         return self.objects[key]
+
+    def object_of_other(self, model, kind):
+        key = (model, kind)
+        if key not in self.other_objects:
+            assert not self.sealed, f"{model._meta.label} of another {kind} was not built"
+            self.other_objects[key] = make_scoped_object(model, self.others[kind], self)
+        return self.other_objects[key]
 
 
 def fitting_role(model, organisation) -> dict:
@@ -149,12 +161,20 @@ def build_world(scoped_models, attackers=()) -> World:
         OrganisationKind.PARTNER: PartnerFactory(network=network, name="Partenaire A2"),
         OrganisationKind.FUNDER: FunderFactory(network=network, name="Financeur A2"),
     }
-    world = World(network=network, owners=owners, others=others)
+    foreign = {
+        OrganisationKind.SITE: SiteFactory(network=others[OrganisationKind.NETWORK]),
+        OrganisationKind.PARTNER: PartnerFactory(network=others[OrganisationKind.NETWORK]),
+    }
+    closed_site = SiteFactory(network=network, name="Espace fermé", is_active=False)
+    world = World(
+        network=network, owners=owners, others=others, foreign=foreign, closed_site=closed_site
+    )
     for role, kind in HOME_KIND.items():
         world.members[role] = new_member(owners[kind], role)
     for model in scoped_models:
         for kind in owner_kinds(model):
             world.object_of(model, kind)
+            world.object_of_other(model, kind)
     for attacker in attackers:
         attacker.build(world)
     world.sealed = True
