@@ -74,7 +74,9 @@ _ELAPSED: dict[str, float] = defaultdict(float)
 def pytest_runtest_protocol(item, nextitem):
     started = time.monotonic()
     yield
-    _ELAPSED[item.module.__name__] += time.monotonic() - started
+    module = getattr(item, "module", None)
+    if module is not None and module.__name__.startswith(__package__ + "."):
+        _ELAPSED[module.__name__] += time.monotonic() - started
 
 
 def pytest_terminal_summary(terminalreporter):
