@@ -4,7 +4,8 @@ The data (``world``) is built ONCE for this package, inside a transaction that i
 before the first test of the package and rolled back after its last one: the pattern of
 Django's ``TestCase.setUpTestData``. Each test still runs in its own savepoint (the usual
 ``db`` fixture), so a request that changed something is undone before the next test, and
-the rest of the suite never sees these rows. It works the same on SQLite and PostgreSQL,
+the rest of the suite never sees these rows (tests/demo/shared does the same with the
+demo). It works the same on SQLite and PostgreSQL,
 needs no cleanup code (the append-only journal could not be cleaned anyway), and leaves
 the test database as empty as it found it. A test here must not use
 ``django_db(transaction=True)``: it would commit inside the shared transaction.
@@ -14,7 +15,7 @@ import time
 from collections import defaultdict
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from tests.core.security.attackers import ALL_ATTACKERS
 from tests.core.security.world import build_world
@@ -32,17 +33,29 @@ def models_to_build():
     return sorted(models, key=lambda model: model._meta.label)
 
 
+class _RolledBack(Exception):
+    pass
+
+
 @pytest.fixture(scope="package")
 def world(django_db_setup, django_db_blocker):
+    """Build the world once; roll it back after the package (as tests/demo/shared does).
+
+    The database is unblocked only to build and to roll back: a test still needs ``db``
+    (through ``shared``) to touch it.
+    """
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            yield build_world(models_to_build(), ALL_ATTACKERS)
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            connection.close_if_unusable_or_obsolete()
+            built = build_world(models_to_build(), ALL_ATTACKERS)
+        except BaseException:
+            outer.__exit__(_RolledBack, _RolledBack(), None)
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -83,7 +83,7 @@ def leaky_row(form_class):
     return Row(
         form_class,
         "site",
-        "core:journal",
+        "workspace:journal",
         "get",
         Role.SITE_MANAGER,
         make=lambda world, data, membership: form_class(data),

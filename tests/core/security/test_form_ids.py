@@ -22,12 +22,12 @@ from tisser.accounts.forms import InvitationForm, MemberFilterForm
 from tisser.beneficiaries.duplicates import Candidate
 from tisser.beneficiaries.forms import MergeForm, WalkInForm
 from tisser.beneficiaries.models import Beneficiary
-from tisser.core.forms import JournalSearchForm
 from tisser.core.models import JournalEntry
 from tisser.referrals.forms import AppointmentForm, CameForm, InboxFilterForm, ReferralForm
 from tisser.referrals.import_forms import ImportUploadForm
 from tisser.referrals.models import Referral
 from tisser.website.help_request_forms import HelpRequestForm
+from tisser.workspace.forms import JournalSearchForm
 
 
 def _site(world):
@@ -43,7 +43,7 @@ ROWS = [
     Row(
         JournalSearchForm,
         "site",
-        "core:journal",
+        "workspace:journal",
         "get",
         Role.NETWORK_ADMIN,
         make=lambda w, data, m: JournalSearchForm(data, membership=m),
