@@ -1,6 +1,7 @@
 """Ids parsed within the database's range (tisser.core.ids) and scoped_object on any id."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 from django.urls import resolve
@@ -71,3 +72,21 @@ def test_scoped_object_fetches_any_named_argument_within_scope():
     for refused in (foreign.pk, "9" * 25, "abc"):
         with pytest.raises(Http404):
             view(request, site_id=refused)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("absurd", ["9" * 25, str(MAX_ID + 1), "0", "-1"])
+def test_bounded_choice_fields_call_an_absurd_id_an_invalid_choice(absurd):
+    from tisser.core.ids import IdChoiceField, IdMultipleChoiceField
+
+    site = SiteFactory()
+    single = IdChoiceField(queryset=Site.objects.all())
+    several = IdMultipleChoiceField(queryset=Site.objects.all())
+    assert single.clean(str(site.pk)) == site
+    assert list(several.clean([str(site.pk)])) == [site]
+    with pytest.raises(ValidationError) as refused:
+        single.clean(absurd)
+    assert refused.value.code == "invalid_choice"
+    with pytest.raises(ValidationError) as refused:
+        several.clean([str(site.pk), absurd])
+    assert refused.value.code == "invalid_choice"
