@@ -71,6 +71,8 @@ class Notification(TimeStampedModel):
     last_error = models.CharField(max_length=200, blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("message envoyé")
         verbose_name_plural = _("messages envoyés")

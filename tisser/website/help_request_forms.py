@@ -8,6 +8,7 @@ from tisser.accounts import geo
 from tisser.accounts.models import Site
 from tisser.accounts.validators import validate_postal_code
 from tisser.core.anonymous import HoneypotMixin
+from tisser.core.ids import IdChoiceField
 from tisser.core.phones import normalize_phone
 from tisser.core.validators import reject_nir
 from tisser.referrals.enums import Need
@@ -53,7 +54,7 @@ class HelpRequestForm(HoneypotMixin, forms.Form):
             "Cochez une ou plusieurs cases. Vous pouvez laisser vide si vous ne savez pas."
         ),
     )
-    site = forms.ModelChoiceField(
+    site = IdChoiceField(
         label=_("Dans quel espace voulez-vous aller ?"),
         required=False,
         queryset=Site.objects.none(),
