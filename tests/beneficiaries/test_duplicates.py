@@ -9,8 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.accounts.factories import NetworkFactory, SiteFactory
+from tests.accounts.factories import MembershipFactory, NetworkFactory, SiteFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
+from tisser.accounts.enums import Role
 from tisser.beneficiaries.duplicates import find_duplicates, name_similarity
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,9 @@ def site(network):
 
 
 def search(network, first, last, year, phone="", **kwargs):
+    """Search as the network's admin, who sees every file of the network."""
+    if "membership" not in kwargs:
+        kwargs["membership"] = MembershipFactory(organisation=network, role=Role.NETWORK_ADMIN)
     return find_duplicates(
         first_name=first,
         last_name=last,
@@ -54,6 +58,13 @@ def search(network, first, last, year, phone="", **kwargs):
         site_network=network,
         **kwargs,
     )
+
+
+def test_no_membership_finds_no_file_never_every_file(site):
+    """A missing membership is never read as « everything »: no file is offered."""
+    BeneficiaryFactory(site=site, first_name="Marie", last_name="Martin", birth_year=1990)
+    assert search(site.network, "Marie", "Martin", 1990, membership=None) == []
+    assert len(search(site.network, "Marie", "Martin", 1990)) == 1
 
 
 @pytest.mark.parametrize(
@@ -150,8 +161,9 @@ def test_best_candidates_first_and_limited(network, site):
 
 
 def count_queries(network):
+    admin = MembershipFactory(organisation=network, role=Role.NETWORK_ADMIN)
     with CaptureQueriesContext(connection) as queries:
-        search(network, "Anna", "Muller", 1980, phone="0612345678")
+        search(network, "Anna", "Muller", 1980, phone="0612345678", membership=admin)
     return len(queries)
 
 

@@ -25,6 +25,9 @@ class Route:
     path: str  # a concrete path built with dummy arguments
     callback: object
     kwargs: tuple[str, ...]  # the names of the captured arguments
+    # captured argument -> its path converter's class name ("IdConverter", "IntConverter"…;
+    # "" for a regex group)
+    converters: tuple[tuple[str, str], ...] = ()
 
     @property
     def label(self) -> str:
@@ -50,22 +53,24 @@ def _candidate(regex: str) -> str:
     raise ValueError(f"No dummy value matches the URL argument regex {regex!r}")
 
 
-def _fill(pattern) -> tuple[str, list[str]]:
-    """The concrete text of one pattern piece, and the names of the arguments it captures."""
-    names: list[str] = []
+def _fill(pattern) -> tuple[str, list[tuple[str, str]]]:
+    """The concrete text of one pattern piece, and the arguments it captures (with the
+    class name of each one's converter)."""
+    names: list[tuple[str, str]] = []
     if isinstance(pattern, RoutePattern):
 
         def route_arg(match):
             name = match["name"]
-            names.append(name)
-            return _candidate(pattern.converters[name].regex)
+            converter = pattern.converters[name]
+            names.append((name, type(converter).__name__))
+            return _candidate(converter.regex)
 
         return ROUTE_ARG.sub(route_arg, str(pattern)), names
 
     text = str(pattern).removeprefix("^").removesuffix("$")
 
     def regex_group(match):
-        names.append(match["name"])
+        names.append((match["name"], ""))
         return _candidate(match["regex"])
 
     text = REGEX_GROUP.sub(regex_group, text)
@@ -84,19 +89,22 @@ def _walk(patterns, prefix, namespace, captured):
             name = ""
             if entry.name:
                 name = f"{namespace}:{entry.name}" if namespace else entry.name
+            arguments = captured + names
             yield Route(
                 name=name,
                 path="/" + prefix + piece,
                 callback=entry.callback,
-                kwargs=tuple(captured + names),
+                kwargs=tuple(argument for argument, _ in arguments),
+                converters=tuple(arguments),
             )
 
 
-def all_routes() -> list[Route]:
-    """Every URL pattern of the project, with a concrete path that resolves back to it."""
+def all_routes(urlconf=None) -> list[Route]:
+    """Every URL pattern of the project (or of ``urlconf``), with a concrete path that
+    resolves back to it."""
     routes = []
-    for route in _walk(get_resolver().url_patterns, "", None, []):
-        match = resolve(route.path)
+    for route in _walk(get_resolver(urlconf).url_patterns, "", None, []):
+        match = resolve(route.path, urlconf)
         if match.func is not route.callback:
             raise AssertionError(
                 f"The dummy path {route.path} built for {route.label} resolves to "

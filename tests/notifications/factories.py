@@ -1,9 +1,12 @@
 """Factories for message records (the cross-site 404 matrix finds them by model)."""
 
+import datetime
+
 import factory
 
 from tests.accounts.factories import SiteFactory
 from tisser.notifications.models import (
+    AnonymousSmsDay,
     Channel,
     DeliveryStatus,
     Notification,
@@ -38,3 +41,14 @@ class OptOutFactory(factory.django.DjangoModelFactory):
 
     channel = Channel.SMS
     address = factory.Sequence(lambda n: f"+3363998{n % 10000:04d}")
+
+
+class AnonymousSmsDayFactory(factory.django.DjangoModelFactory):
+    """A site's count of acknowledgements sent today to anonymous forms."""
+
+    class Meta:
+        model = AnonymousSmsDay
+
+    site = factory.SubFactory(SiteFactory)
+    day = factory.LazyFunction(datetime.date.today)
+    sent = 1

@@ -7,8 +7,8 @@ from django.db.migrations.executor import MigrationExecutor
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.referrals.factories import ReferralFactory
 
-BEFORE = [("notifications", "0004_subject_and_delivery_states")]
-AFTER = [("notifications", "0006_drop_referral_and_file_links")]
+BEFORE = [("notifications", "0005_subject_and_delivery_states")]
+AFTER = [("notifications", "0007_drop_referral_and_file_links")]
 
 
 def migrate(targets):

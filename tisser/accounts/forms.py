@@ -26,6 +26,7 @@ from tisser.accounts.services import (
     Slot,
 )
 from tisser.accounts.validators import validate_siret
+from tisser.core.ids import IdChoiceField
 
 PHONE_SEPARATORS_RE = re.compile(r"[\s.\-()]")
 FRENCH_PHONE_RE = re.compile(r"^(?:0[1-9]\d{8}|\+\d{8,15})$")
@@ -322,7 +323,7 @@ class FunderFilterForm(ExactMatchFilterForm):
 # --- members and invitations -------------------------------------------------------------------
 
 
-class OrganisationChoiceField(forms.ModelChoiceField):
+class OrganisationChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.get_kind_display()})"
 

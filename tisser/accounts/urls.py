@@ -10,22 +10,22 @@ urlpatterns = [
     # Sites
     path("espaces/", views.site_list, name="site_list"),
     path("espaces/nouveau/", views.site_create, name="site_create"),
-    path("espaces/<int:pk>/modifier/", views.site_edit, name="site_edit"),
+    path("espaces/<id:pk>/modifier/", views.site_edit, name="site_edit"),
     # Partners
     path("partenaires/", views.partner_list, name="partner_list"),
     path("partenaires/nouveau/", views.partner_create, name="partner_create"),
-    path("partenaires/<int:pk>/modifier/", views.partner_edit, name="partner_edit"),
+    path("partenaires/<id:pk>/modifier/", views.partner_edit, name="partner_edit"),
     # Funders and donors
     path("financeurs/", views.funder_list, name="funder_list"),
     path("financeurs/nouveau/", views.funder_create, name="funder_create"),
-    path("financeurs/<int:pk>/modifier/", views.funder_edit, name="funder_edit"),
+    path("financeurs/<id:pk>/modifier/", views.funder_edit, name="funder_edit"),
     # Members
     path("membres/", views.member_list, name="member_list"),
     path("membres/inviter/", views.member_invite, name="member_invite"),
-    path("membres/<int:pk>/role/", views.member_role, name="member_role"),
-    path("membres/<int:pk>/desactiver/", views.member_deactivate, name="member_deactivate"),
-    path("membres/<int:pk>/reactiver/", views.member_reactivate, name="member_reactivate"),
+    path("membres/<id:pk>/role/", views.member_role, name="member_role"),
+    path("membres/<id:pk>/desactiver/", views.member_deactivate, name="member_deactivate"),
+    path("membres/<id:pk>/reactiver/", views.member_reactivate, name="member_reactivate"),
     # Invitations
     path("invitations/", views.invitation_list, name="invitation_list"),
-    path("invitations/<int:pk>/annuler/", views.invitation_revoke, name="invitation_revoke"),
+    path("invitations/<id:pk>/annuler/", views.invitation_revoke, name="invitation_revoke"),
 ]

@@ -18,8 +18,9 @@ from tisser.accounts.models import (
     User,
     hash_invitation_token,
 )
-from tisser.core.access import public, require_roles, scoped_object
+from tisser.core.access import public, require_roles, scoped_object, signed_in
 from tisser.core.errors import DomainError
+from tisser.core.ids import parse_id
 from tisser.core.views_helpers import FORM_HAS_ERRORS, confirm_page, render_list, submit_forms
 
 ADMIN = (Role.NETWORK_ADMIN,)
@@ -393,6 +394,7 @@ def invitation_accept(request, token):
 # --- organisation switcher and no-role page ------------------------------------------------
 
 
+@signed_in
 def no_membership(request):
     """A signed-in person without any active membership: nothing to show but this."""
     if request.membership is not None:
@@ -401,12 +403,10 @@ def no_membership(request):
 
 
 @require_POST
+@require_roles(*Role.values)
 def switch_membership(request):
     """Change the organisation the user acts for (the switcher in the header)."""
-    try:
-        wanted = int(request.POST.get("membership", ""))
-    except ValueError:
-        wanted = None
+    wanted = parse_id(request.POST.get("membership"))
     membership = selectors.active_memberships_of(request.user).filter(pk=wanted).first()
     if membership is None:
         messages.error(request, _("Cette organisation n'est pas dans vos adhésions."))

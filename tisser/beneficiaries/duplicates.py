@@ -132,14 +132,14 @@ def find_duplicates(
     birth_year: int | None,
     phone: str,
     site_network,
+    membership,
     exclude_pk: int | None = None,
     limit: int = 5,
-    membership=None,
 ) -> list[Candidate]:
     """Files of the same network that may be the same person, best first (two queries).
 
-    With ``membership``, only the files that member may see are offered (site staff see
-    their own site's files; network admins the whole network).
+    Only the files ``membership`` may see are offered (site staff see their own site's
+    files; network admins the whole network). No membership means no file, never all.
     """
     phone = _phone_or_blank(phone)
     birth_year = birth_year or None
@@ -147,9 +147,7 @@ def find_duplicates(
         first_name=first_name, last_name=last_name, birth_year=birth_year, phone=phone
     )
     network_id = getattr(site_network, "pk", site_network)
-    sites = Site.objects.filter(network_id=network_id)
-    if membership is not None:
-        sites = sites.visible_to(membership)
+    sites = Site.objects.filter(network_id=network_id).visible_to(membership)
     # The sites are resolved first (a tiny query): a join would lead the planner to read
     # every file of the network instead of combining the indexed conditions.
     site_ids = list(sites.values_list("pk", flat=True))
@@ -193,7 +191,7 @@ def find_duplicates(
     return candidates[:limit]
 
 
-def duplicates_of(beneficiary: Beneficiary, *, membership=None, limit: int = 5) -> list[Candidate]:
+def duplicates_of(beneficiary: Beneficiary, *, membership, limit: int = 5) -> list[Candidate]:
     """Possible duplicates of an existing file (used by the merge page)."""
     return find_duplicates(
         first_name=beneficiary.first_name,
@@ -207,7 +205,7 @@ def duplicates_of(beneficiary: Beneficiary, *, membership=None, limit: int = 5) 
     )
 
 
-def duplicates_for_referral(referral, *, membership=None, limit: int = 5) -> list[Candidate]:
+def duplicates_for_referral(referral, *, membership, limit: int = 5) -> list[Candidate]:
     """Files that may already belong to the person of a referral (shown when it arrives)."""
     return find_duplicates(
         first_name=referral.first_name,

@@ -9,6 +9,7 @@ from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION, ConsentKind, Elig
 from tisser.beneficiaries.models import Beneficiary
 from tisser.beneficiaries.services import BENEFICIARY_FIELDS
 from tisser.core import clock
+from tisser.core.ids import IdChoiceField
 from tisser.core.phones import normalize_phone
 from tisser.core.validators import reject_nir
 
@@ -124,7 +125,7 @@ class BeneficiaryForm(PersonFieldsMixin, forms.ModelForm):
 class WalkInForm(BeneficiaryForm):
     """A file opened at the counter, with the consents and the duplicate confirmation."""
 
-    site = forms.ModelChoiceField(label=_("Espace"), queryset=None, empty_label=None)
+    site = IdChoiceField(label=_("Espace"), queryset=None, empty_label=None)
     consents = forms.MultipleChoiceField(
         label=_("La personne accepte aussi (facultatif, un choix par usage)"),
         choices=ConsentKind.choices,

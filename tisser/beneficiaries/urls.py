@@ -7,9 +7,9 @@ app_name = "beneficiaries"
 urlpatterns = [
     path("", views.search, name="search"),
     path("nouveau/", views.create, name="create"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/modifier/", views.edit, name="edit"),
-    path("<int:pk>/fusionner/", views.merge, name="merge"),
-    path("<int:pk>/consentements/donner/", views.consent_give, name="consent_give"),
-    path("<int:pk>/consentements/retirer/", views.consent_withdraw, name="consent_withdraw"),
+    path("<id:pk>/", views.detail, name="detail"),
+    path("<id:pk>/modifier/", views.edit, name="edit"),
+    path("<id:pk>/fusionner/", views.merge, name="merge"),
+    path("<id:pk>/consentements/donner/", views.consent_give, name="consent_give"),
+    path("<id:pk>/consentements/retirer/", views.consent_withdraw, name="consent_withdraw"),
 ]

@@ -6,7 +6,10 @@ or its URL name is in ``PUBLIC_URL_NAMES`` (for views we do not own, such as all
 
 from functools import wraps
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+
+from tisser.core.ids import parse_id
 
 # allauth's own pages that a signed-out person must reach to sign in or reset a password.
 PUBLIC_URL_NAMES = frozenset(
@@ -46,34 +49,63 @@ def is_public(view) -> bool:
     return getattr(view, "tisser_public", False)
 
 
-def scoped_object(model, *, roles=None):
-    """Fetch ``pk`` through ``model.objects.visible_to(membership)``: out of scope is a 404.
+def signed_in(view):
+    """Declare a view open to any signed-in person, with or without a role.
 
-    The view receives the object as ``obj``. The attribute ``scoped_model`` lets the
-    generated cross-site test matrix find every URL that shows or changes a scoped object.
+    Only for the few pages about the account itself (the "no role" page). Every other
+    non-public view declares its roles with ``require_roles``.
     """
+    view.tisser_signed_in = True
+    return view
+
+
+def scoped_object(model, *, roles=None, kwarg: str = "pk", as_: str | None = None):
+    """Fetch the id captured as ``kwarg`` through ``model.objects.visible_to(membership)``.
+
+    Out of scope is a 404, and so is an id that is not one (see ``tisser.core.ids``). The
+    view receives the object as ``obj`` for ``pk``, else under ``as_`` (by default the
+    argument's name without ``_id`` / ``_pk``: ``referral_id`` gives ``referral``).
+
+    The view carries ``scoped_args`` (captured argument -> model) for the generated
+    cross-site matrix, which refuses any captured id that is not declared there; decorators
+    stack, one per captured id. ``scoped_model`` is the model of ``pk``.
+    """
+    target = as_ or ("obj" if kwarg == "pk" else kwarg.removesuffix("_id").removesuffix("_pk"))
 
     def decorator(view):
         @wraps(view)
-        def wrapper(request, pk, *args, **kwargs):
+        def wrapper(request, *args, **kwargs):
             membership = request.membership
-            if roles is not None and membership.role not in roles:
+            if roles is not None and (membership is None or membership.role not in roles):
+                raise Http404
+            object_id = parse_id(kwargs.pop(kwarg, None))
+            if object_id is None:
                 raise Http404
             try:
-                obj = model.objects.visible_to(membership).get(pk=pk)
+                obj = model.objects.visible_to(membership).get(pk=object_id)
             except model.DoesNotExist as exc:
                 raise Http404 from exc
-            return view(request, *args, obj=obj, **kwargs)
+            return view(request, *args, **{target: obj}, **kwargs)
 
-        wrapper.scoped_model = model
+        wrapper.scoped_args = {**getattr(view, "scoped_args", {}), kwarg: model}
+        if kwarg == "pk":
+            wrapper.scoped_model = model
+        if roles is not None and not hasattr(wrapper, "allowed_roles"):
+            wrapper.allowed_roles = tuple(roles)
         return wrapper
 
     return decorator
 
 
 def require_roles(*roles):
-    """Allow a view only to members whose current role is one of ``roles`` (else 403)."""
-    from django.core.exceptions import PermissionDenied
+    """Allow a view only to members whose current role is one of ``roles`` (else 403).
+
+    This is the declaration every non-public view carries (``allowed_roles``): the
+    generated role matrix refuses a view without one and proves every other role refused.
+    Roles are passed as values, so core knows nothing of the accounts app.
+    """
+    if not roles:
+        raise ValueError("require_roles() needs at least one role")
 
     def decorator(view):
         @wraps(view)
@@ -82,7 +114,7 @@ def require_roles(*roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapper.allowed_roles = roles
+        wrapper.allowed_roles = tuple(roles)
         return wrapper
 
     return decorator

@@ -22,6 +22,7 @@ from tisser.beneficiaries.forms import PersonFieldsMixin
 from tisser.core import clock
 from tisser.core.choices import in_choice_order
 from tisser.core.forms import DateInput
+from tisser.core.ids import IdChoiceField
 from tisser.core.names import normalize_name
 from tisser.core.validators import reject_nir
 from tisser.referrals.enums import (
@@ -108,6 +109,8 @@ class ReferralForm(PersonFieldsMixin, forms.ModelForm):
             "reason",
             "site",
         ]
+        # An absurd id in the space's select is an invalid choice, not a 500.
+        field_classes = {"site": IdChoiceField}
         labels = {
             "first_name": _("Prénom"),
             "last_name": _("Nom"),
@@ -313,7 +316,7 @@ class AppointmentForm(forms.Form):
         error_messages={"required": _("Indiquez le lieu du rendez-vous.")},
         validators=[reject_nir],
     )
-    mediator = forms.ModelChoiceField(
+    mediator = IdChoiceField(
         label=_("Médiateur qui recevra la personne"),
         queryset=User.objects.none(),
         required=False,
@@ -491,7 +494,7 @@ class InboxFilterForm(forms.Form):
     """Filters of the site inbox: status (new by default), partner, age, and site for admins."""
 
     status = forms.ChoiceField(label=_("Statut"), required=False)
-    partner = forms.ModelChoiceField(
+    partner = IdChoiceField(
         label=_("Partenaire"),
         required=False,
         queryset=Partner.objects.none(),
@@ -505,7 +508,7 @@ class InboxFilterForm(forms.Form):
         % {"days": ANSWER_DELAY_DAYS},
     )
     q = forms.CharField(label=_("Nom ou prénom"), required=False, max_length=100)
-    site = forms.ModelChoiceField(
+    site = IdChoiceField(
         label=_("Espace"),
         required=False,
         queryset=Site.objects.none(),

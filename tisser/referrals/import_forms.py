@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tisser.core.ids import IdChoiceField
 from tisser.referrals.importing import MAX_FILE_BYTES, SITE_TEAM_ROLES, import_target_sites
 
 
@@ -16,7 +17,7 @@ class ImportUploadForm(forms.Form):
             }
         ),
     )
-    site = forms.ModelChoiceField(
+    site = IdChoiceField(
         label=_("Espace qui recevra les personnes"),
         required=False,
         queryset=None,

@@ -6,6 +6,6 @@ app_name = "imports"
 
 urlpatterns = [
     path("", import_views.index, name="index"),
-    path("<int:pk>/", import_views.preview, name="preview"),
-    path("<int:pk>/confirmer/", import_views.confirm, name="confirm"),
+    path("<id:pk>/", import_views.preview, name="preview"),
+    path("<id:pk>/confirmer/", import_views.confirm, name="confirm"),
 ]

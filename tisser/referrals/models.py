@@ -204,6 +204,8 @@ class Appointment(TimeStampedModel):
         default=AppointmentStatus.PLANNED,
     )
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("rendez-vous")
         verbose_name_plural = _("rendez-vous")

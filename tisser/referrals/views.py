@@ -28,6 +28,7 @@ from tisser.core.views_helpers import (
     render_list,
     submit_forms,
 )
+from tisser.notifications import caps
 from tisser.notifications.messages import template_label
 from tisser.notifications.models import DeliveryStatus
 from tisser.referrals import forms, selectors, services, transitions
@@ -363,6 +364,7 @@ def inbox(request):
             "filters": filters,
             "page": paginate(request, queryset),
             "show_site": membership.role == Role.NETWORK_ADMIN,
+            **_sms_caps_context(membership),
         },
     )
 
@@ -452,15 +454,8 @@ def reject(request, obj):
 def _file_candidates(membership, referral):
     """Files of this person that the site may already have (to link instead of creating)."""
     from tisser.beneficiaries.duplicates import duplicates_for_referral
-    from tisser.beneficiaries.models import Beneficiary
 
-    candidates = duplicates_for_referral(referral)
-    reachable = set(
-        Beneficiary.objects.visible_to(membership)
-        .filter(pk__in=[candidate.beneficiary.pk for candidate in candidates])
-        .values_list("pk", flat=True)
-    )
-    return [candidate for candidate in candidates if candidate.beneficiary.pk in reachable]
+    return duplicates_for_referral(referral, membership=membership)
 
 
 @referral_view(*INBOX_ROLES)
@@ -533,7 +528,16 @@ def moderation_list(request):
         "referrals/moderation_list.html",
         selectors.referral_moderation_queue(membership=request.membership),
         filters=forms.ModerationFilterForm(request.GET or None),
+        extra_context=_sms_caps_context(request.membership),
     )
+
+
+def _sms_caps_context(membership) -> dict:
+    """Sites whose automatic SMS stopped today (tisser/notifications/caps.py)."""
+    return {
+        "sms_caps_reached": caps.caps_reached_today(membership=membership),
+        "sms_daily_cap": caps.daily_cap(),
+    }
 
 
 @referral_view(*ADMIN)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tisser.accounts.models import Site
 from tisser.core.forms import DateInput
+from tisser.core.ids import IdChoiceField
 from tisser.workspace import selectors
 
 
@@ -25,7 +26,7 @@ class JournalSearchForm(forms.Form):
         help_text=_("Par exemple « accounts.site »."),
     )
     object_id = forms.CharField(label=_("Identifiant de l'objet"), required=False, max_length=64)
-    site = forms.ModelChoiceField(
+    site = IdChoiceField(
         label=_("Espace"),
         required=False,
         queryset=Site.objects.none(),

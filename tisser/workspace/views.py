@@ -12,6 +12,7 @@ from tisser.workspace.forms import JournalSearchForm
 JOURNAL_PAGE_SIZE = 50
 
 
+@require_roles(*Role.values)
 def home(request):
     """The staff home page: what the current role needs first, from real data only."""
     membership = request.membership

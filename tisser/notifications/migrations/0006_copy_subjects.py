@@ -25,7 +25,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0004_subject_and_delivery_states"),
+        ("notifications", "0005_subject_and_delivery_states"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0001_initial'),
         ('beneficiaries', '0003_search_trigram_index'),
-        ('notifications', '0003_call_channel_and_recipient'),
+        ('notifications', '0004_sms_caps'),
         ('referrals', '0004_commune_refuses_nir'),
     ]
 

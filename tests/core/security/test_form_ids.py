@@ -1,0 +1,214 @@
+"""Ids sent in forms (selects, hidden fields, query strings): out of scope or absurd, they
+get a form error and change nothing.
+
+The table below has one row per form field that names database rows. It is checked
+against the code: every model choice field of every Tisser form must have a row
+(``test_every_id_field_has_a_row``) and must be bounded (``tisser.core.ids``). For each
+row, at form level, an id out of the actor's scope is refused while an id in scope is
+taken (the control); over HTTP, the out-of-scope id and an absurd id (25 nines) are sent to
+the page: never a 500, the page shows the form's error on that field, and the journal and
+the field's table are unchanged.
+"""
+
+import pytest
+from django.forms import BaseForm
+from django.urls import reverse
+
+from tests.core.security import checks
+from tests.core.security.checks import BIG_ID, Row, value_of
+from tisser.accounts.enums import OrganisationKind as K
+from tisser.accounts.enums import Role
+from tisser.accounts.forms import InvitationForm, MemberFilterForm
+from tisser.beneficiaries.duplicates import Candidate
+from tisser.beneficiaries.forms import MergeForm, WalkInForm
+from tisser.beneficiaries.models import Beneficiary
+from tisser.core.models import JournalEntry
+from tisser.referrals.forms import AppointmentForm, CameForm, InboxFilterForm, ReferralForm
+from tisser.referrals.import_forms import ImportUploadForm
+from tisser.referrals.models import Referral
+from tisser.website.help_request_forms import HelpRequestForm
+from tisser.workspace.forms import JournalSearchForm
+
+
+def _site(world):
+    return world.owners[K.SITE]
+
+
+def _came_candidates(world):
+    own_file = world.object_of(Beneficiary, K.SITE)
+    return [Candidate(beneficiary=own_file, score=100, reasons=[])]
+
+
+ROWS = [
+    Row(
+        JournalSearchForm,
+        "site",
+        "workspace:journal",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: JournalSearchForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        MemberFilterForm,
+        "organisation",
+        "accounts:member_list",
+        "get",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: MemberFilterForm(data, membership=m),
+        outside=lambda w: w.others[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        InvitationForm,
+        "organisation",
+        "accounts:member_invite",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: InvitationForm(data, membership=m),
+        outside=lambda w: w.others[K.SITE],
+        inside=_site,
+        data=lambda w: {"email": "nouvelle@example.org", "role": Role.MEDIATOR},
+    ),
+    Row(
+        WalkInForm,
+        "site",
+        "beneficiaries:create",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: WalkInForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        ReferralForm,
+        "site",
+        "referrals:create",
+        "post",
+        Role.PARTNER_REFERRER,
+        make=lambda w, data, m: ReferralForm(data, partner=m.organisation.specific),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        AppointmentForm,
+        "mediator",
+        "referrals:accept",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: AppointmentForm(data, site=m.organisation.specific),
+        outside=lambda w: w.members[("attacker", K.SITE, Role.SITE_MANAGER)].user,
+        inside=lambda w: w.member(Role.MEDIATOR).user,
+        url_kwargs=lambda w: {"pk": w.object_of(Referral, K.SITE).pk},
+    ),
+    Row(
+        InboxFilterForm,
+        "partner",
+        "referrals:inbox",
+        "get",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: InboxFilterForm(data, membership=m),
+        outside=lambda w: w.foreign[K.PARTNER],
+        inside=lambda w: w.owners[K.PARTNER],
+    ),
+    Row(
+        InboxFilterForm,
+        "site",
+        "referrals:inbox",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: InboxFilterForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        ImportUploadForm,
+        "site",
+        "imports:index",
+        "post",
+        Role.PARTNER_REFERRER,
+        make=lambda w, data, m: ImportUploadForm(data, {}, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        HelpRequestForm,
+        "site",
+        "website:help_request",
+        "post",
+        None,
+        make=lambda w, data, m: HelpRequestForm(data),
+        outside=lambda w: w.closed_site,
+        inside=_site,
+    ),
+    # Id fields that are plain choices built from scoped candidates (radio or hidden).
+    Row(
+        CameForm,
+        "file",
+        "referrals:mark_came",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: CameForm(data, candidates=_came_candidates(w)),
+        outside=lambda w: w.object_of_other(Beneficiary, K.SITE),
+        inside=lambda w: w.object_of(Beneficiary, K.SITE),
+    ),
+    Row(
+        MergeForm,
+        "duplicate",
+        "beneficiaries:merge",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: MergeForm(
+            data, membership=m, beneficiary=w.object_of(Beneficiary, K.SITE), candidates=[]
+        ),
+        outside=lambda w: w.object_of_other(Beneficiary, K.SITE),
+        # No control: merging needs a second file of the site, which the world does not hold.
+        inside=lambda w: None,
+        url_kwargs=lambda w: {"pk": w.object_of(Beneficiary, K.SITE).pk},
+    ),
+]
+HTTP_ROWS = [row for row in ROWS if row.form not in (CameForm, MergeForm)]
+
+
+def test_every_id_field_has_a_row_and_is_bounded():
+    form_classes = checks.tisser_form_classes()
+    assert checks.model_choice_fields(form_classes), "the walk found no form"
+    missing = checks.fields_without_case(form_classes, ROWS)
+    assert not missing, f"Add a row to this table for: {missing}"
+    unbounded = checks.unbounded_choice_fields(form_classes)
+    assert not unbounded, f"Use tisser.core.ids.IdChoiceField for: {unbounded}"
+
+
+@pytest.mark.parametrize("row", ROWS, ids=str)
+def test_an_out_of_scope_id_is_a_form_error(shared, row):
+    assert not checks.row_problems(row, shared)
+
+
+def bound_forms(response, form_class) -> list[BaseForm]:
+    found = []
+    for context in response.context or []:
+        for value in context.flatten().values():
+            if isinstance(value, form_class) and value.is_bound:
+                found.append(value)
+    return found
+
+
+@pytest.mark.parametrize("value", ["outside", "big"])
+@pytest.mark.parametrize("row", HTTP_ROWS, ids=str)
+def test_the_page_answers_with_the_error_and_changes_nothing(shared, sign_in, client, row, value):
+    membership = shared.member(row.role) if row.role else None
+    if membership is not None:
+        client = sign_in(membership.user, membership)
+    sent = value_of(row.outside(shared)) if value == "outside" else BIG_ID
+    model = row.make(shared, {}, membership).fields[row.field].queryset.model
+    counts = (JournalEntry.objects.count(), model._default_manager.count())
+    data = {**row.data(shared), row.field: sent}
+
+    response = getattr(client, row.method)(reverse(row.url, kwargs=row.url_kwargs(shared)), data)
+
+    assert response.status_code in (200, 400), response.status_code
+    forms = bound_forms(response, row.form)
+    assert forms, f"{row.url} did not show its {row.form.__name__}"
+    assert all(row.field in form.errors for form in forms), [f.errors for f in forms]
+    assert (JournalEntry.objects.count(), model._default_manager.count()) == counts
