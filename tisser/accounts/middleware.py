@@ -100,7 +100,11 @@ class AccessPolicyMiddleware:
 
 
 class MandatoryTwoFactorMiddleware:
-    """Network admins, site managers and superusers must enrol TOTP before anything else."""
+    """Members whose role opens personal data, and superusers, enrol a second factor first.
+
+    A passkey or an authenticator app satisfies it; recovery codes alone do not (they are
+    a fallback for a lost factor, not a factor of their own).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -118,9 +122,7 @@ class MandatoryTwoFactorMiddleware:
             return None
         if not user_needs_two_factor(request.user):
             return None
-        from allauth.mfa.utils import is_mfa_enabled
-
-        if is_mfa_enabled(request.user):
+        if has_second_factor(request.user):
             return None
         messages.warning(
             request,
@@ -129,7 +131,15 @@ class MandatoryTwoFactorMiddleware:
                 "authentification pour continuer."
             ),
         )
-        return _redirect(request, redirect(resolve_url("mfa_activate_totp")))
+        # The account security page offers both factors: a passkey or an authenticator app.
+        return _redirect(request, redirect(resolve_url("mfa_index")))
+
+
+def has_second_factor(user) -> bool:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import is_mfa_enabled
+
+    return is_mfa_enabled(user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN])
 
 
 def user_needs_two_factor(user) -> bool:

@@ -17,6 +17,8 @@ PUBLIC_URL_NAMES = frozenset(
         "account_reset_password_from_key",
         "account_reset_password_from_key_done",
         "mfa_authenticate",
+        # Passkey sign-in: the signed-out browser fetches a challenge, then posts the answer.
+        "mfa_login_webauthn",
     }
 )
 
@@ -28,6 +30,7 @@ MEMBERSHIP_EXEMPT_URL_NAMES = frozenset(
         "account_reauthenticate",
         "mfa_index",
         "mfa_activate_totp",
+        "mfa_add_webauthn",
         "mfa_view_recovery_codes",
         "mfa_generate_recovery_codes",
         "mfa_download_recovery_codes",
