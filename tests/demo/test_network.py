@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from tisser.accounts import demo
 from tisser.accounts.enums import (
+    ROLES_REQUIRING_TWO_FACTOR,
     FunderKind,
     HabilitationStatus,
     OrganisationKind,
@@ -309,6 +310,14 @@ def test_demo_logins_prints_every_login_in_french(seeded):
         assert login.organisation in output
     assert demo.DEMO_PASSWORD in output
     assert "changez d'organisation" in output
+
+
+def test_demo_logins_name_every_role_that_must_enrol_two_factors(seeded):
+    [line] = [line for line in logins_output().splitlines() if "double authentification" in line]
+    assert "clé d'accès ou application d'authentification" in line
+    for role in Role:
+        label = str(role.label).lower()
+        assert (label in line) == (role in ROLES_REQUIRING_TWO_FACTOR), label
 
 
 def test_demo_logins_prints_nothing_without_demo_users():
