@@ -448,17 +448,13 @@ def reject(request, obj):
 
 
 def _file_candidates(membership, referral):
-    """Files of this person that the site may already have (to link instead of creating)."""
-    from tisser.beneficiaries.duplicates import duplicates_for_referral
-    from tisser.beneficiaries.models import Beneficiary
+    """Files of this person that the site may already have (to link instead of creating).
 
-    candidates = duplicates_for_referral(referral)
-    reachable = set(
-        Beneficiary.objects.visible_to(membership)
-        .filter(pk__in=[candidate.beneficiary.pk for candidate in candidates])
-        .values_list("pk", flat=True)
-    )
-    return [candidate for candidate in candidates if candidate.beneficiary.pk in reachable]
+    Scoped to the member's files before ranking: another site's matches cannot hide them.
+    """
+    from tisser.beneficiaries.duplicates import duplicates_for_referral
+
+    return duplicates_for_referral(referral, membership=membership)
 
 
 @referral_view(*INBOX_ROLES)
