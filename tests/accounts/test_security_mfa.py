@@ -14,6 +14,7 @@ from tests.accounts.factories import DEFAULT_PASSWORD, MembershipFactory
 from tests.core.test_deny_by_default import EXPECTED_PUBLIC
 from tests.core.urlconf import all_routes
 from tisser.accounts.enums import ROLES_BY_KIND, ROLES_REQUIRING_TWO_FACTOR, Role
+from tisser.core.access import CLOSED_URL_NAMES
 
 ACTIVATE = reverse("mfa_activate_totp")
 # Where an unenrolled member is sent: the account security page offers a passkey or TOTP.
@@ -36,7 +37,7 @@ ENROLMENT_AND_SIGN_OUT = frozenset(
 FORCED = [
     route
     for route in all_routes()
-    if route.name not in EXPECTED_PUBLIC | ENROLMENT_AND_SIGN_OUT
+    if route.name not in EXPECTED_PUBLIC | ENROLMENT_AND_SIGN_OUT | CLOSED_URL_NAMES
     and not route.path.startswith("/admin/")
 ]
 

@@ -212,15 +212,25 @@ def test_demo_password_is_accepted_by_the_password_rules(seeded):
         assert user.check_password(demo.DEMO_PASSWORD)
 
 
-def test_demo_mediator_signs_in_with_the_printed_password(seeded, client):
+def test_demo_mediator_signs_in_with_the_printed_password_then_enrols(seeded, client):
     response = client.post(
         reverse("account_login"),
         {"login": "mediateur@demo.tisser.fr", "password": demo.DEMO_PASSWORD},
     )
     assert response.status_code == 302
+    # The mediator opens files: a passkey or an authenticator app comes first.
+    assert client.get(reverse("workspace:home"))["Location"] == reverse("mfa_index")
+
+
+def test_demo_funder_signs_in_with_the_printed_password_alone(seeded, client):
+    funder = next(login for login in demo.LOGINS if login.role == Role.FUNDER_VIEWER)
+    response = client.post(
+        reverse("account_login"), {"login": funder.email, "password": demo.DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
     home = client.get(reverse("workspace:home"))
     assert home.status_code == 200
-    assert demo.STRASBOURG_SITE in home.content.decode()
+    assert funder.organisation in home.content.decode()
 
 
 def test_seeding_writes_one_journal_entry(seeded):

@@ -6,13 +6,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import ROLES_REQUIRING_TWO_FACTOR
 from tisser.accounts.selectors import current_membership_for
-from tisser.core.access import MEMBERSHIP_EXEMPT_URL_NAMES, PUBLIC_URL_NAMES, is_public
+from tisser.core.access import (
+    CLOSED_URL_NAMES,
+    MEMBERSHIP_EXEMPT_URL_NAMES,
+    PUBLIC_URL_NAMES,
+    is_public,
+)
 
 SESSION_STARTED_KEY = "tisser_session_started"
 SESSION_LAST_SEEN_KEY = "tisser_last_seen"
@@ -77,7 +82,10 @@ def _url_name(request) -> str:
 
 
 class AccessPolicyMiddleware:
-    """Deny by default: only public views are open to everyone, the rest need a member."""
+    """Deny by default: only public views are open to everyone, the rest need a member.
+
+    allauth pages that Tisser does not offer (``CLOSED_URL_NAMES``) are a 404 for members.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -96,6 +104,8 @@ class AccessPolicyMiddleware:
             return None
         if request.membership is None:
             return _redirect(request, redirect("accounts:no_membership"))
+        if _url_name(request) in CLOSED_URL_NAMES:
+            raise Http404
         return None
 
 

@@ -39,6 +39,18 @@ MEMBERSHIP_EXEMPT_URL_NAMES = frozenset(
 )
 
 
+# allauth's pages that Tisser does not offer: a 404 for every signed-in member. Staff do
+# not manage e-mail addresses: the address is the one of the invitation, shown on the
+# account security page (docs/decisions/0015-staff-email-addresses.md).
+CLOSED_URL_NAMES = frozenset(
+    {
+        "account_email",
+        "account_email_verification_sent",
+        "account_confirm_email",
+    }
+)
+
+
 def public(view):
     """Mark a view as reachable without signing in."""
     view.tisser_public = True
