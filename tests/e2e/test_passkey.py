@@ -22,7 +22,7 @@ SCREENSHOTS = "/tmp"
 
 @pytest.fixture
 def demo_mediator():
-    call_command("seed_demo")
+    call_command("seed_demo", "--profile", "ci")
     mediator = next(login for login in demo.LOGINS if login.role == Role.MEDIATOR)
     return User.objects.get(email=mediator.email)
 
