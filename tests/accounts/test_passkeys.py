@@ -199,3 +199,18 @@ def test_passkey_list_is_french(login, mediator_member):
     assert "Téléphone de Léa" in html
     assert "Connexion sans mot de passe" in html
     assert Authenticator.objects.filter(user=mediator_member.user).count() == 1
+
+
+@pytest.mark.parametrize("name", ["mfa_edit_webauthn", "mfa_remove_webauthn"])
+def test_another_persons_passkey_is_a_404(
+    login, client, mediator_member, site, member_factory, name
+):
+    colleague = member_factory(site, Role.SITE_MANAGER)
+    their_key = passkey_of(colleague.user, name="Clé de la responsable")
+    login(mediator_member, with_totp=False)
+    enrol_passkey(client)  # enrolled and recently reauthenticated: only the owner check remains
+    path = reverse(name, kwargs={"pk": their_key.pk})
+    assert client.get(path).status_code == 404
+    assert client.post(path, {"name": "Volée"}).status_code == 404
+    their_key.refresh_from_db()
+    assert their_key.wrap().name == "Clé de la responsable"
