@@ -135,7 +135,15 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
 }
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A passkey (WebAuthn) or an authenticator app (TOTP), plus recovery codes for a lost one.
+# A passkey alone signs in (it checks the person with a PIN or a fingerprint): quick at a
+# shared counter (docs/decisions/0014-two-factor-for-every-role.md).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_FORMS = {
+    "add_webauthn": "tisser.accounts.mfa_forms.TisserAddWebAuthnForm",
+    "edit_webauthn": "tisser.accounts.mfa_forms.TisserEditWebAuthnForm",
+}
 MFA_TOTP_ISSUER = "Tisser"
 MFA_RECOVERY_CODE_COUNT = 10
 

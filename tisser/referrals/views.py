@@ -448,7 +448,10 @@ def reject(request, obj):
 
 
 def _file_candidates(membership, referral):
-    """Files of this person that the site may already have (to link instead of creating)."""
+    """Files of this person that the site may already have (to link instead of creating).
+
+    Scoped to the member's files before ranking: another site's matches cannot hide them.
+    """
     from tisser.beneficiaries.duplicates import duplicates_for_referral
 
     return duplicates_for_referral(referral, membership=membership)
