@@ -39,7 +39,8 @@ from tisser.beneficiaries.enums import ContactChannel
 from tisser.beneficiaries.services import beneficiary_for_referral
 from tisser.core.choices import known_codes
 from tisser.core.errors import DomainError
-from tisser.core.journal import record
+from tisser.core.journal import build_entry
+from tisser.core.models import JournalEntry
 from tisser.core.validators import reject_nir
 from tisser.notifications.services import notify
 from tisser.referrals.enums import (
@@ -198,6 +199,45 @@ def _full_clean(obj: Model, **kwargs) -> None:
         raise DomainError(" ".join(str(message) for message in error.messages)) from error
 
 
+def history_event(
+    *,
+    referral: Referral,
+    from_status: str,
+    to_status: str,
+    actor: Membership | None,
+    now: datetime,
+    note: str = "",
+) -> ReferralEvent:
+    """The history row of a status change (unsaved: ``_move`` saves it, imports bulk-insert)."""
+    return ReferralEvent(
+        referral=referral,
+        from_status=from_status,
+        to_status=to_status,
+        actor=_user(actor),
+        at=now,
+        note=note[:500],
+    )
+
+
+def journal_entry(
+    *,
+    referral: Referral,
+    actor: Membership | None,
+    action_code: str,
+    payload: dict,
+    at: datetime | None = None,
+) -> JournalEntry:
+    """The journal entry ``referral.<action_code>`` (unsaved, through the journal's builder)."""
+    return build_entry(
+        actor=_user(actor),
+        action=f"referral.{action_code}",
+        obj=referral,
+        site=referral.site_id,
+        payload=payload,
+        at=at,
+    )
+
+
 def _move(
     *,
     referral: Referral,
@@ -215,21 +255,21 @@ def _move(
     referral.status_changed_at = now
     _full_clean(referral, exclude=["site", "partner", "referrer", "beneficiary"])
     referral.save(update_fields=["status", "status_changed_at", "updated_at", *extra_fields])
-    event = ReferralEvent.objects.create(
+    event = history_event(
         referral=referral,
         from_status=from_status,
         to_status=to_status,
-        actor=_user(actor),
-        at=now,
-        note=note[:500],
+        actor=actor,
+        now=now,
+        note=note,
     )
-    record(
-        actor=_user(actor),
-        action=f"referral.{action_code}",
-        obj=referral,
-        site=referral.site,
+    event.save()
+    journal_entry(
+        referral=referral,
+        actor=actor,
+        action_code=action_code,
         payload={"from": from_status, "to": to_status, **(payload or {})},
-    )
+    ).save()
     return event
 
 
