@@ -25,12 +25,13 @@ Role rules (docs/decisions/0006-referral-lifecycle.md):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import HabilitationStatus, Role
@@ -335,6 +336,17 @@ def _check_mediator(referral: Referral, mediator) -> None:
         raise DomainError(_("Le médiateur choisi ne fait pas partie de l'équipe de cet espace."))
 
 
+def latest_appointment_date(today: date) -> date:
+    """The last day an appointment may be offered on (``APPOINTMENT_HORIZON_DAYS`` ahead)."""
+    return today + timedelta(days=settings.APPOINTMENT_HORIZON_DAYS)
+
+
+def too_far_message(today: date) -> str:
+    return _(
+        "La date du rendez-vous est trop lointaine : choisissez une date au plus tard le %(date)s."
+    ) % {"date": formats.date_format(latest_appointment_date(today), "j F Y")}
+
+
 def _new_appointment(
     *, referral: Referral, starts_at: datetime, place: str, mediator, now: datetime
 ) -> Appointment:
@@ -342,6 +354,9 @@ def _new_appointment(
         raise DomainError(_("Indiquez la date et l'heure du rendez-vous."))
     if starts_at <= now:
         raise DomainError(_("La date du rendez-vous est passée : choisissez une date à venir."))
+    today = timezone.localdate(now)
+    if timezone.localdate(starts_at) > latest_appointment_date(today):
+        raise DomainError(too_far_message(today))
     place = (place or "").strip()
     if not place:
         raise DomainError(_("Indiquez le lieu du rendez-vous."))
