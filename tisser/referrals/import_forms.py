@@ -7,9 +7,26 @@ from tisser.accounts.enums import Role
 from tisser.referrals.imports.reading import MAX_FILE_BYTES
 from tisser.referrals.imports.scope import SITE_TEAM_ROLES, import_partners, import_target_sites
 
+# Ids the database can hold (a signed 64-bit integer); anything else is not a choice.
+MAX_ID = 2**63 - 1
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    """A choice by id whose value is checked to be a sane id before it reaches the database
+    (an id of 25 digits is a form error, not an overflow and a 500)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            text = str(value).strip()
+            if not text.isdigit() or not 0 < int(text) <= MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
+        return super().to_python(value)
+
 
 class ImportUploadForm(forms.Form):
-    partner = forms.ModelChoiceField(
+    partner = BoundedModelChoiceField(
         label=_("Partenaire qui oriente ces personnes"),
         queryset=None,
         empty_label=_("Choisissez un partenaire"),
