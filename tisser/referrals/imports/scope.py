@@ -23,7 +23,7 @@ IMPORT_ROLES = (Role.PARTNER_REFERRER, Role.SITE_MANAGER, Role.MEDIATOR, Role.NE
 SITE_TEAM_ROLES = (Role.SITE_MANAGER, Role.MEDIATOR)
 
 
-def _network_id(actor: Membership) -> int:
+def _network_id(actor: Membership) -> int | None:
     if actor.role == Role.NETWORK_ADMIN:
         return actor.organisation_id
     return actor.organisation.network_id
