@@ -91,10 +91,12 @@ format: $(STAMP)
 test: $(STAMP) browser-deps lint
 	$(BIN)/pytest
 
-test-postgres: $(STAMP) browser-deps
-	DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(BIN)/pytest
+# Browser tests and tests that touch no database already ran in the SQLite pass.
+test-postgres: $(STAMP)
+	DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(BIN)/pytest -m "not e2e and not db_independent"
 
 quality: lint
+	$(BIN)/lint-imports
 	$(BIN)/mypy $(wildcard tisser/*/services.py tisser/*/selectors.py) tisser/referrals/transitions.py
 	$(MANAGE) makemigrations --check --dry-run
 

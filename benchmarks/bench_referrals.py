@@ -352,10 +352,6 @@ def write_report(runs: list[DatabaseRun], args, started: datetime.datetime, seco
     import django
 
     lines = [
-        "# Benchmarks",
-        "",
-        "Written by `make bench` (benchmarks/bench_referrals.py); do not edit by hand — run it again.",
-        "",
         "## Site inbox and file search at scale (issue 3)",
         "",
         f"- Command: `make bench` (that is `.venv/bin/python benchmarks/bench_referrals.py"
@@ -409,7 +405,9 @@ def write_report(runs: list[DatabaseRun], args, started: datetime.datetime, seco
     notes = Path(__file__).with_name("NOTES.md")
     if notes.exists():
         lines += [notes.read_text(encoding="utf-8").rstrip(), ""]
-    DOC.write_text("\n".join(lines), encoding="utf-8")
+    from benchmarks.results import write_section
+
+    write_section("referrals", lines)
 
 
 def main(argv: list[str] | None = None) -> int:

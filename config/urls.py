@@ -4,7 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("tisser.website.urls")),
     path("compte/", include("allauth.urls")),
-    path("espace-pro/", include("tisser.core.urls")),
+    path("espace-pro/", include("tisser.workspace.urls")),
     path("espace-pro/", include("tisser.accounts.urls")),
     path("espace-pro/dossiers/", include("tisser.beneficiaries.urls")),
     path("espace-pro/orientations/", include("tisser.referrals.urls")),

@@ -12,6 +12,20 @@ from tisser.accounts.enums import Role
 
 journal_flush.install()
 
+# Fixtures that give a test the database; a test without any of them (nor a django_db
+# mark) does not depend on the database engine and runs in the SQLite pass only.
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark database-independent tests, which `make test-postgres` leaves to the SQLite pass."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("django_db") is None and not fixtures & DATABASE_FIXTURES:
+            item.add_marker(pytest.mark.db_independent)
+
 
 @pytest.fixture(autouse=True)
 def _empty_cache():

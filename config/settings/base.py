@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "tisser.beneficiaries",
     "tisser.referrals",
     "tisser.notifications",
+    "tisser.workspace",
+    "tisser.demo",
 ]
 
 MIDDLEWARE = [
@@ -112,7 +114,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "website:home"
 
 # --- django-allauth: e-mail + password, invitation only, no account enumeration.

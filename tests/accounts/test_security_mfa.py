@@ -87,22 +87,24 @@ def test_the_rule_follows_any_membership_not_only_the_current_one(
     mediator = member_factory(site, Role.MEDIATOR)
     MembershipFactory(organisation=other_site, role=Role.SITE_MANAGER, user=mediator.user)
     client = login(mediator)  # acts as a mediator, but also manages another site
-    assert client.get(reverse("core:home"))["Location"] == ACTIVATE
+    assert client.get(reverse("workspace:home"))["Location"] == ACTIVATE
 
 
 @pytest.mark.parametrize("role", [Role.MEDIATOR, Role.VOLUNTEER])
 def test_mediators_and_volunteers_are_not_forced(login, site, member_factory, role):
     client = login(member_factory(site, role), with_totp=False)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("workspace:home")).status_code == 200
 
 
 def test_partner_and_funder_members_are_not_forced(login, partner, funder, member_factory):
     assert (
-        login(member_factory(partner, Role.PARTNER_REFERRER)).get(reverse("core:home")).status_code
+        login(member_factory(partner, Role.PARTNER_REFERRER))
+        .get(reverse("workspace:home"))
+        .status_code
         == 200
     )
     assert (
-        login(member_factory(funder, Role.FUNDER_VIEWER)).get(reverse("core:home")).status_code
+        login(member_factory(funder, Role.FUNDER_VIEWER)).get(reverse("workspace:home")).status_code
         == 200
     )
 
@@ -110,7 +112,7 @@ def test_partner_and_funder_members_are_not_forced(login, partner, funder, membe
 def test_enrolled_manager_reaches_every_page(login, site_manager):
     client = login(site_manager, with_totp=False)
     TOTP.activate(site_manager.user, "JBSWY3DPEHPK3PXP")
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("workspace:home")).status_code == 200
 
 
 def test_real_sign_in_then_enrolment_with_a_computed_code(client, site_manager):
@@ -118,7 +120,7 @@ def test_real_sign_in_then_enrolment_with_a_computed_code(client, site_manager):
     response = sign_in(client, user.email)
     assert response.status_code == 302
 
-    home = client.get(reverse("core:home"))
+    home = client.get(reverse("workspace:home"))
     assert home["Location"] == ACTIVATE
 
     # allauth asks for the password once more before enrolment; that page stays open.
@@ -143,7 +145,7 @@ def test_real_sign_in_then_enrolment_with_a_computed_code(client, site_manager):
     assert done["Location"] == reverse("mfa_view_recovery_codes")
     assert is_mfa_enabled(user, [Authenticator.Type.TOTP])
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists()
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("workspace:home")).status_code == 200
 
 
 @pytest.fixture
@@ -162,7 +164,7 @@ def test_enrolled_sign_in_asks_for_the_code(client, enrolled):
     assert response["Location"] == reverse("mfa_authenticate")
     # The password alone does not sign in.
     assert "_auth_user_id" not in client.session
-    assert client.get(reverse("core:home"))["Location"].startswith(reverse("account_login"))
+    assert client.get(reverse("workspace:home"))["Location"].startswith(reverse("account_login"))
 
 
 def test_enrolled_sign_in_accepts_a_valid_code(client, enrolled):
@@ -171,7 +173,7 @@ def test_enrolled_sign_in_accepts_a_valid_code(client, enrolled):
     response = client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("workspace:home")).status_code == 200
 
 
 def test_enrolled_sign_in_refuses_a_wrong_code(client, enrolled):
@@ -211,12 +213,12 @@ def test_superuser_without_membership_must_enrol_before_the_django_admin(client,
 
 def test_htmx_request_is_told_to_navigate_to_enrolment(login, site_manager):
     client = login(site_manager, with_totp=False)
-    response = client.get(reverse("core:home"), headers={"HX-Request": "true"})
+    response = client.get(reverse("workspace:home"), headers={"HX-Request": "true"})
     assert response.status_code == 204
     assert response["HX-Redirect"] == ACTIVATE
 
 
 def test_htmx_request_of_a_signed_out_visitor_is_sent_to_sign_in(client, db):
-    response = client.get(reverse("core:home"), headers={"HX-Request": "true"})
+    response = client.get(reverse("workspace:home"), headers={"HX-Request": "true"})
     assert response.status_code == 204
     assert response["HX-Redirect"].startswith(reverse("account_login"))

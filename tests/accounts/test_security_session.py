@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tisser.accounts import middleware
 
-HOME = reverse("core:home")
+HOME = reverse("workspace:home")
 MINUTE = 60
 HOUR = 60 * MINUTE
 START = 1_800_000_000  # an arbitrary fixed moment

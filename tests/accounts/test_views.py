@@ -160,12 +160,12 @@ def test_mediator_gets_403_on_their_own_sites_edit_page(login, mediator, site):
 
 
 def test_navigation_depends_on_the_role(login, network_admin, site_manager):
-    admin_page = text(login(network_admin).get(reverse("core:home")))
+    admin_page = text(login(network_admin).get(reverse("workspace:home")))
     assert reverse("accounts:site_list") in admin_page
     assert reverse("accounts:partner_list") in admin_page
     assert reverse("accounts:member_list") in admin_page
 
-    manager_page = text(login(site_manager).get(reverse("core:home")))
+    manager_page = text(login(site_manager).get(reverse("workspace:home")))
     assert f'href="{reverse("accounts:site_list")}"' not in manager_page
     assert reverse("accounts:site_edit", kwargs={"pk": site_manager.organisation_id}) in (
         manager_page
@@ -530,11 +530,11 @@ def test_invitation_end_to_end_for_a_new_site_manager(
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("workspace:home")
     user = User.objects.get(email="chef@exemple.fr")
     assert Membership.objects.get(user=user).role == Role.SITE_MANAGER
     # Signed in, and a site manager must enrol TOTP before anything else.
-    home = client.get(reverse("core:home"))
+    home = client.get(reverse("workspace:home"))
     assert home.status_code == 302
     assert home["Location"] == reverse("mfa_activate_totp")
     # One time only.

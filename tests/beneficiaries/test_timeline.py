@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from tests.beneficiaries.factories import BeneficiaryFactory, ConsentFactory
 from tests.notifications.factories import NotificationFactory
-from tisser.beneficiaries import timeline
-from tisser.beneficiaries.timeline import beneficiary_timeline, discover_providers
+from tisser.core import timeline
+from tisser.core.timeline import beneficiary_timeline, discover_providers
 
 pytestmark = pytest.mark.django_db
 PLUGIN_APP = "tests.beneficiaries.timeline_plugin"

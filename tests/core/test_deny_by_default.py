@@ -60,7 +60,7 @@ def is_login_redirect(response, path):
 
 def test_the_walk_sees_the_whole_url_conf():
     names = {route.name for route in ROUTES}
-    assert {"core:home", "account_login", "website:home", "admin:index"} <= names
+    assert {"workspace:home", "account_login", "website:home", "admin:index"} <= names
     # Every listed public page exists: the list holds no stale entries.
     assert names >= EXPECTED_PUBLIC
     assert names >= EXPECTED_WITHOUT_MEMBERSHIP
@@ -124,7 +124,7 @@ def test_deactivated_membership_counts_as_no_membership(client, mediator):
     mediator.is_active = False
     mediator.save(update_fields=["is_active"])
     client.force_login(mediator.user)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("workspace:home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:no_membership")
 

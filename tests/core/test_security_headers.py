@@ -91,9 +91,9 @@ def test_the_nonce_offered_to_templates_is_the_one_in_the_header(rf, db):
 
 
 def test_signed_in_pages_are_never_stored(admin_client):
-    response = admin_client.get(reverse("core:home"))
+    response = admin_client.get(reverse("workspace:home"))
     assert response.status_code == 200
-    assert_hardened_html(response, "core:home")
+    assert_hardened_html(response, "workspace:home")
     assert response["Cache-Control"] == "no-store"
 
 

@@ -18,7 +18,7 @@ SCREENSHOTS = "/tmp"
 @pytest.fixture
 def demo_network():
     """The demo network of `make run`: the journey signs in as its demo site manager."""
-    call_command("seed_demo")
+    call_command("seed_demo", "--profile", "ci")
     manager = next(login for login in demo.LOGINS if login.role == Role.SITE_MANAGER)
     return {
         "user": User.objects.get(email=manager.email),

@@ -41,7 +41,7 @@ def sms_folder(settings, tmp_path) -> Path:
 
 @pytest.fixture
 def demo_data():
-    call_command("seed_demo")
+    call_command("seed_demo", "--profile", "ci")
     return {
         "site": Site.objects.get(name=demo.STRASBOURG_SITE),
         "manager": User.objects.get(email="responsable@demo.tisser.fr"),

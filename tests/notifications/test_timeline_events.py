@@ -4,7 +4,7 @@ import pytest
 
 from tests.notifications.factories import NotificationFactory
 from tests.notifications.helpers import notify_person, notify_referrer
-from tisser.beneficiaries.timeline import TimelineEvent, beneficiary_timeline
+from tisser.core.timeline import TimelineEvent, beneficiary_timeline
 from tisser.notifications.models import Channel, DeliveryStatus, RecipientKind
 from tisser.notifications.timeline_events import timeline_events
 

@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.referrals.actions import S, perform, prepare
-from tisser.beneficiaries.timeline import beneficiary_timeline
+from tisser.core.timeline import beneficiary_timeline
 from tisser.referrals import transitions as t
 from tisser.referrals.timeline_events import timeline_events
 

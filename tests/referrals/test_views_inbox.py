@@ -100,13 +100,13 @@ def test_the_navigation_counts_new_referrals_for_the_site_team(login, world):
     prepare(world, S.MODERATION_PENDING)  # not sent to the site yet
     ReferralFactory(site=world.other_site, submitted=True)  # another site
     for who in (world.manager, world.mediator):
-        page = text(login(who).get(reverse("core:home")))
+        page = text(login(who).get(reverse("workspace:home")))
         assert '<span class="nav-badge">2<span class="visually-hidden"> à traiter</span>' in page
 
 
 def test_the_navigation_has_no_badge_when_nothing_is_new(login, world):
     prepare(world, S.ACCEPTED)
-    page = text(login(world.mediator).get(reverse("core:home")))
+    page = text(login(world.mediator).get(reverse("workspace:home")))
     assert 'href="/espace-pro/orientations/a-traiter/"' in page
     assert "nav-badge" not in page
 

@@ -104,7 +104,7 @@ def test_the_queue_lists_public_requests_and_unvalidated_partners(login, world, 
 def test_the_navigation_counts_what_waits_for_moderation(login, world, unvalidated):
     prepare(world, S.MODERATION_PENDING)
     ReferralFactory(site=world.site, public=True, status=S.MODERATION_PENDING)
-    page = text(login(world.admin).get(reverse("core:home")))
+    page = text(login(world.admin).get(reverse("workspace:home")))
     assert '<span class="nav-badge">2<span class="visually-hidden"> en attente</span>' in page
 
 

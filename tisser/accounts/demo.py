@@ -7,15 +7,12 @@ and people's names are invented. Never load this in production (see ``refusal_re
 """
 
 import datetime
-import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Model
-from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import (
     FunderKind,
@@ -39,33 +36,6 @@ from tisser.core import journal
 # Shared by every demo account. At least 12 characters and absent from common-password lists.
 DEMO_PASSWORD = "Tisser-Liens-Solidaires-2019"
 DEMO_EMAIL_DOMAIN = "demo.tisser.fr"
-
-# Settings modules in which demo data may be written. Deny by default: production, staging
-# or any custom settings module is refused, and so is any process with TISSER_ENV=prod.
-DEMO_ALLOWED_SETTINGS_MODULES = frozenset({"config.settings.dev", "config.settings.test"})
-PRODUCTION_ENV_VALUES = frozenset({"prod", "production"})
-
-
-def refusal_reason() -> str | None:
-    """Why demo data must not be written here, or None when it may."""
-    tisser_env = os.environ.get("TISSER_ENV", "").strip().lower()
-    if tisser_env in PRODUCTION_ENV_VALUES:
-        return _(
-            "Refusé : TISSER_ENV vaut « %(env)s ». Les données de démonstration ne "
-            "s'installent jamais en production."
-        ) % {"env": tisser_env}
-    # override_settings (used by live test servers) hides SETTINGS_MODULE: fall back to the
-    # module the process was started with.
-    module = getattr(settings, "SETTINGS_MODULE", None) or os.environ.get(
-        "DJANGO_SETTINGS_MODULE", ""
-    )
-    if module not in DEMO_ALLOWED_SETTINGS_MODULES:
-        return _(
-            "Refusé : les données de démonstration s'installent seulement avec les réglages "
-            "de développement ou de test (réglages actuels : « %(module)s »)."
-        ) % {"module": module or "?"}
-    return None
-
 
 # --- Opening hours -------------------------------------------------------------------------
 
@@ -541,10 +511,10 @@ class DemoTeamMember:
     site_short_code: str
 
 
-def team_members() -> list[DemoTeamMember]:
+def team_members(sites: tuple[DemoSite, ...] = SITES) -> list[DemoTeamMember]:
     members = []
     index = 0
-    for site in SITES:
+    for site in sites:
         roles = [Role.MEDIATOR] * MEDIATORS_PER_SITE
         if site.name != STRASBOURG_SITE:  # Strasbourg's manager is the demo login.
             roles.insert(0, Role.SITE_MANAGER)
@@ -574,8 +544,13 @@ def demo_users_exist() -> bool:
     return User.objects.filter(email__in=[login.email for login in LOGINS]).exists()
 
 
+def demo_sites(site_codes: frozenset[str] | None = None) -> tuple[DemoSite, ...]:
+    """The spaces of the demo, or only those whose short code is in ``site_codes``."""
+    return tuple(s for s in SITES if site_codes is None or s.short_code in site_codes)
+
+
 @transaction.atomic
-def seed_demo_network() -> SeedResult:
+def seed_demo_network(*, site_codes: frozenset[str] | None = None) -> SeedResult:
     """Write the whole demo network in one transaction and journal it once.
 
     Seed data is not a user action, so rows are written with the ORM directly (each one
@@ -592,7 +567,8 @@ def seed_demo_network() -> SeedResult:
     organisations: dict[str, Organisation] = {NETWORK_NAME: network}
     sites_by_code: dict[str, Site] = {}
     hours: list[OpeningHours] = []
-    for site_spec in SITES:
+    sites = demo_sites(site_codes)
+    for site_spec in sites:
         site = Site(
             kind=OrganisationKind.SITE,
             network=network,
@@ -669,7 +645,7 @@ def seed_demo_network() -> SeedResult:
             memberships.append(
                 Membership(user=user, organisation=organisations[organisation_name], role=role)
             )
-    for member in team_members():
+    for member in team_members(sites):
         user = add_user(member.email, member.first_name, member.last_name)
         memberships.append(
             Membership(
@@ -682,7 +658,7 @@ def seed_demo_network() -> SeedResult:
 
     result = SeedResult(
         network=network,
-        sites=len(SITES),
+        sites=len(sites),
         partners=len(PARTNERS),
         funders=len(FUNDERS),
         users=users,

@@ -24,6 +24,7 @@ from tisser.accounts.validators import (
     validate_short_code,
     validate_siret,
 )
+from tisser.core import clock
 from tisser.core.models import TimeStampedModel
 from tisser.core.scoping import ScopedQuerySet
 
@@ -322,7 +323,7 @@ def hash_invitation_token(token: str) -> str:
 
 class InvitationQuerySet(ScopedQuerySet):
     def pending(self, now=None):
-        now = now or timezone.now()
+        now = now or clock.now()
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
 
 
@@ -367,7 +368,7 @@ class Invitation(TimeStampedModel):
         return f"{self.email} → {self.organisation}"
 
     def is_usable(self, now=None) -> bool:
-        now = now or timezone.now()
+        now = now or clock.now()
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
 
 

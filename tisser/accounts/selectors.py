@@ -108,3 +108,18 @@ def site_home(*, membership):
 
 
 ROLE_ORDER = [choice for choice, _ in Role.choices]
+
+
+def public_network_figures() -> dict:
+    """The network's name and how many active spaces and cities it has (two queries)."""
+    figures = Site.objects.active().aggregate(
+        sites=Count("pk"), cities=Count("city", distinct=True)
+    )
+    network = (
+        Organisation.objects.filter(kind=OrganisationKind.NETWORK, is_active=True)
+        .order_by("pk")
+        .only("name", "email", "phone")
+        .first()
+    )
+    figures["network"] = network
+    return figures

@@ -38,6 +38,7 @@ from tisser.accounts.models import (
     hash_invitation_token,
     membership_role_fits,
 )
+from tisser.core import clock
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
 
@@ -397,7 +398,7 @@ def member_invite(
             email=email,
             role=role,
             token_hash=hash_invitation_token(token),
-            expires_at=timezone.now() + timedelta(hours=settings.INVITATION_VALID_HOURS),
+            expires_at=clock.now() + timedelta(hours=settings.INVITATION_VALID_HOURS),
             invited_by=actor.user,
         )
         _full_clean(invitation)
@@ -428,7 +429,7 @@ def invitation_revoke(*, actor: Membership, invitation: Invitation) -> Invitatio
             raise DomainError(_("Cette invitation n'est pas dans votre périmètre."))
         if not locked.is_usable():
             raise DomainError(_("Cette invitation n'est plus en attente."))
-        locked.revoked_at = timezone.now()
+        locked.revoked_at = clock.now()
         locked.save(update_fields=["revoked_at", "updated_at"])
         record(
             actor=actor.user,
@@ -493,7 +494,7 @@ def invitation_accept(
             membership.role = invitation.role
             _full_clean(membership)
             membership.save(update_fields=["is_active", "deactivated_at", "role", "updated_at"])
-        invitation.accepted_at = timezone.now()
+        invitation.accepted_at = clock.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
         record(
@@ -614,7 +615,7 @@ def member_deactivate(*, actor: Membership, membership: Membership) -> Membershi
             raise DomainError(_("Ce membre est déjà désactivé."))
         _refuse_if_last_site_manager(actor, locked)
         locked.is_active = False
-        locked.deactivated_at = timezone.now()
+        locked.deactivated_at = clock.now()
         locked.save(update_fields=["is_active", "deactivated_at", "updated_at"])
         _record_member_event(actor, "member.deactivated", locked, role=locked.role)
     return locked

@@ -91,7 +91,7 @@ def site_edit(request, obj):
             messages.info(request, _("Aucune modification à enregistrer."))
         if request.membership.role == Role.NETWORK_ADMIN:
             return redirect("accounts:site_list")
-        return redirect("core:home")
+        return redirect("workspace:home")
     return render(
         request,
         "accounts/site_form.html",
@@ -321,7 +321,7 @@ def _joined(request, membership):
         _("Bienvenue ! Vous êtes membre de %(organisation)s.")
         % {"organisation": membership.organisation.name},
     )
-    return redirect("core:home")
+    return redirect("workspace:home")
 
 
 @public
@@ -397,7 +397,7 @@ def invitation_accept(request, token):
 def no_membership(request):
     """A signed-in person without any active membership: nothing to show but this."""
     if request.membership is not None:
-        return redirect("core:home")
+        return redirect("workspace:home")
     return render(request, "accounts/no_membership.html", status=403)
 
 
@@ -421,4 +421,4 @@ def switch_membership(request):
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
-    return redirect(next_url or "core:home")
+    return redirect(next_url or "workspace:home")

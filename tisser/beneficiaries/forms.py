@@ -2,13 +2,13 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tisser.beneficiaries import selectors
 from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION, ConsentKind, EligibilityCriterion
 from tisser.beneficiaries.models import Beneficiary
 from tisser.beneficiaries.services import BENEFICIARY_FIELDS
+from tisser.core import clock
 from tisser.core.phones import normalize_phone
 from tisser.core.validators import reject_nir
 
@@ -106,14 +106,14 @@ class BeneficiaryForm(PersonFieldsMixin, forms.ModelForm):
             *self.fields["nationality"].choices[1:],
         ]
         if not self.instance.pk:
-            self.fields["notice_given_on"].initial = timezone.localdate()
+            self.fields["notice_given_on"].initial = clock.localdate()
             self.fields["notice_version"].initial = CURRENT_NOTICE_VERSION
         for name in ("first_name", "last_name", "commune", "email"):
             self.fields[name].widget.attrs.setdefault("autocomplete", "off")
 
     def clean_notice_given_on(self):
         value = self.cleaned_data["notice_given_on"]
-        if value > timezone.localdate():
+        if value > clock.localdate():
             raise ValidationError(_("La date de remise de la notice ne peut pas être future."))
         return value
 

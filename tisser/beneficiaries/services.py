@@ -28,6 +28,7 @@ from tisser.beneficiaries.enums import (
     SocialStatus,
 )
 from tisser.beneficiaries.models import Beneficiary, Consent, FileNumberSequence
+from tisser.core import clock
 from tisser.core.choices import in_choice_order, known_codes
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
@@ -193,7 +194,7 @@ def _next_file_number(site: Site) -> str:
 def _new_file(
     *, site: Site, data: Mapping[str, Any], created_by: User | None, consents: list[str]
 ) -> Beneficiary:
-    now = timezone.now()
+    now = clock.now()
     values = {"notice_version": CURRENT_NOTICE_VERSION, **data}
     beneficiary = Beneficiary(site=site, created_by=created_by, last_contact_at=now, **values)
     beneficiary.search_key = search_key(beneficiary.first_name, beneficiary.last_name)
@@ -324,7 +325,7 @@ def consent_give(*, actor: Membership, beneficiary: Beneficiary, kind: str) -> C
         locked = _lock_active_file(beneficiary)
         if locked.consents.filter(kind=kind, withdrawn_at__isnull=True).exists():
             raise DomainError(_("La personne a déjà donné ce consentement."))
-        consent = Consent(beneficiary=locked, kind=kind, given_at=timezone.now())
+        consent = Consent(beneficiary=locked, kind=kind, given_at=clock.now())
         _full_clean(consent)
         consent.save()
         record(
@@ -347,7 +348,7 @@ def consent_withdraw(*, actor: Membership, beneficiary: Beneficiary, kind: str) 
         consent = locked.consents.filter(kind=kind, withdrawn_at__isnull=True).first()
         if consent is None:
             raise DomainError(_("La personne n'a pas donné ce consentement : rien à retirer."))
-        consent.withdrawn_at = timezone.now()
+        consent.withdrawn_at = clock.now()
         consent.save(update_fields=["withdrawn_at"])
         record(
             actor=actor.user,
@@ -372,7 +373,7 @@ def _merge_consents(*, kept: Beneficiary, duplicate: Beneficiary, field: models.
     )
     Consent.objects.filter(
         beneficiary=duplicate, withdrawn_at__isnull=True, kind__in=active_on_kept
-    ).update(withdrawn_at=timezone.now())
+    ).update(withdrawn_at=clock.now())
     return Consent.objects.filter(beneficiary=duplicate).update(beneficiary=kept)
 
 
@@ -546,11 +547,11 @@ def beneficiary_for_referral(
                 raise DomainError(_("Ce dossier appartient à un autre réseau."))
             if isinstance(actor, Membership):
                 _check_visible(actor, target)
-            target.last_contact_at = timezone.now()
+            target.last_contact_at = clock.now()
             target.save(update_fields=["last_contact_at", "updated_at"])
             action, source = "beneficiary.linked", "existing"
         else:
-            now = timezone.now()
+            now = clock.now()
             # The referrer stated, when sending the referral, that the notice was given.
             declared_notice = bool(referral.notice_version and referral.submitted_at)
             data = _clean_data(

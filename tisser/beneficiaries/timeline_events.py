@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from tisser.beneficiaries.models import Beneficiary, Consent
-from tisser.beneficiaries.timeline import TimelineEvent
+from tisser.core.timeline import TimelineEvent
 
 
 def timeline_events(beneficiary):

@@ -21,10 +21,10 @@ from tisser.beneficiaries.services import (
     READ_ROLES,
     DuplicateSuspected,
 )
-from tisser.beneficiaries.timeline import beneficiary_timeline
 from tisser.core.access import require_roles, scoped_object
 from tisser.core.errors import DomainError
 from tisser.core.phones import display_phone
+from tisser.core.timeline import beneficiary_timeline
 from tisser.core.views_helpers import FORM_HAS_ERRORS, submit_forms
 
 

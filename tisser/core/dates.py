@@ -5,6 +5,8 @@ import datetime
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 
+from tisser.core import clock
+
 
 def format_when(moment: datetime.datetime, *, today: datetime.date | None = None) -> str:
     """``mardi 5 janvier à 14 h 30``, with the year when it is not the current one
@@ -14,7 +16,7 @@ def format_when(moment: datetime.datetime, *, today: datetime.date | None = None
     year is the current one.
     """
     local = timezone.localtime(moment)
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     with translation.override("fr"):
         weekday = date_format(local, "l")
         month = date_format(local, "F")

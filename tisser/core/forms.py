@@ -1,10 +1,6 @@
-"""Forms of the core app: searching the audit journal."""
+"""Form widgets shared by every app."""
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
-
-from tisser.accounts.models import Site
-from tisser.core import selectors
 
 
 class DateInput(forms.DateInput):
@@ -12,43 +8,3 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class JournalSearchForm(forms.Form):
-    """Every criterion is optional; an empty form lists the whole journal, newest first."""
-
-    action = forms.CharField(
-        label=_("Code d'action"),
-        required=False,
-        max_length=64,
-        help_text=_("Début du code, par exemple « member » ou « member.invited »."),
-    )
-    actor_email = forms.EmailField(label=_("E-mail de l'auteur"), required=False)
-    object_type = forms.CharField(
-        label=_("Type d'objet"),
-        required=False,
-        max_length=64,
-        help_text=_("Par exemple « accounts.site »."),
-    )
-    object_id = forms.CharField(label=_("Identifiant de l'objet"), required=False, max_length=64)
-    site = forms.ModelChoiceField(
-        label=_("Espace"),
-        required=False,
-        queryset=Site.objects.none(),
-        empty_label=_("Tous les espaces"),
-    )
-    date_from = forms.DateField(label=_("Du"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Au"), required=False, widget=DateInput())
-
-    def __init__(self, *args, membership, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = selectors.journal_sites(membership=membership)
-
-    def clean(self):
-        cleaned = super().clean()
-        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
-        if date_from and date_to and date_from > date_to:
-            self.add_error(
-                "date_to", _("La date de fin doit être le même jour que la date de début ou après.")
-            )
-        return cleaned

@@ -7,8 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model
-from django.utils import timezone
 
+from tisser.core import clock
 from tisser.core.models import JournalEntry
 
 # Keys that would smuggle personal data into the payload are refused outright.
@@ -27,7 +27,7 @@ def build_entry(
 ) -> JournalEntry:
     """One entry, checked but not saved: ``record`` saves it, ``record_many`` bulk-inserts.
 
-    ``site`` is a site or its id; ``at`` defaults to now.
+    ``site`` is a site or its id; ``at`` defaults to now (``clock.now()``).
     """
     payload = payload or {}
     leaked = FORBIDDEN_PAYLOAD_KEYS.intersection(payload)
@@ -42,8 +42,7 @@ def build_entry(
         reason=reason[:500],
         payload=payload,
     )
-    if at is not None:
-        entry.created_at = at
+    entry.created_at = at if at is not None else clock.now()
     return entry
 
 
@@ -70,7 +69,7 @@ def record_many(entries: Iterable[JournalEntry]) -> list[JournalEntry]:
 
 
 def retention_cutoff(now=None):
-    now = now or timezone.now()
+    now = now or clock.now()
     return now - timedelta(days=settings.JOURNAL_RETENTION_DAYS)
 
 

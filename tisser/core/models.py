@@ -3,10 +3,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tisser.core.clock import ClockDateTimeField
+
 
 class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    # Stamped by tisser.core.clock, so demo history and tests can write the past.
+    created_at = ClockDateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = ClockDateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         abstract = True

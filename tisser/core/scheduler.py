@@ -11,8 +11,9 @@ providers (``autodiscover_modules``)::
 
 ``manage.py run_due_jobs [--now ISO]`` runs every job whose latest schedule slot has passed
 and was not run yet (``make run`` calls it every minute; production runs it from cron or a
-systemd timer). A job function receives the ``now`` it is run for — an explicit clock — and
-must be idempotent: the runner guarantees one run per slot, the job guarantees that a run
+systemd timer). A job function receives the ``now`` it is run for — an explicit clock; it
+runs inside ``clock.frozen_at(now)``, so the services it calls stamp their writes with that
+moment — and must be idempotent: the runner guarantees one run per slot, the job guarantees that a run
 for a later slot does not redo what an earlier one did.
 
 The lock per job is a lease on its :class:`~tisser.core.models.ScheduledJob` row: one
@@ -42,6 +43,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from tisser.core import clock
 from tisser.core.models import JobStatus, ScheduledJob
 
 logger = logging.getLogger(__name__)
@@ -193,7 +195,7 @@ def _claim(job_: Job, slot: datetime.datetime) -> bool:
     One UPDATE with the whole condition in its WHERE clause: whichever of two schedulers
     writes second finds the row changed and updates nothing.
     """
-    started = timezone.now()
+    started = clock.now()
     claimed = (
         ScheduledJob.objects.filter(name=job_.name)
         .filter(Q(last_slot__isnull=True) | Q(last_slot__lt=slot))
@@ -221,9 +223,11 @@ def _summary(value: Any) -> str:
 
 def run_job(job_: Job, *, now: datetime.datetime, slot: datetime.datetime) -> RunResult:
     """Run one claimed job and record how it ended. A failure is recorded, never raised."""
-    clock = time.monotonic()
+    started = time.monotonic()
     try:
-        returned = job_.function(now=now)
+        # The body and every service it calls read the same moment (journal, timestamps).
+        with clock.frozen_at(now):
+            returned = job_.function(now=now)
     except Exception as exc:  # recorded on the job's row and logged; the other jobs still run
         error = "".join(traceback.format_exception_only(exc)).strip()
         logger.exception("Periodic job %s failed for slot %s", job_.name, slot.isoformat())
@@ -233,8 +237,8 @@ def run_job(job_: Job, *, now: datetime.datetime, slot: datetime.datetime) -> Ru
         status, summary, error, detail = JobStatus.SUCCEEDED, _summary(returned), "", ""
     ScheduledJob.objects.filter(name=job_.name, last_slot=slot).update(
         status=status,
-        finished_at=timezone.now(),
-        duration_ms=int((time.monotonic() - clock) * 1000),
+        finished_at=clock.now(),
+        duration_ms=int((time.monotonic() - started) * 1000),
         summary=summary,
         error=detail,
     )
@@ -245,7 +249,7 @@ def run_due_jobs(
     *, now: datetime.datetime | None = None, jobs: Iterable[Job] | None = None
 ) -> list[RunResult]:
     """Run every due job once for its latest slot at ``now``; return what happened to each."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if timezone.is_naive(now):
         raise ValueError("run_due_jobs needs an aware datetime.")
     jobs = list(registered_jobs() if jobs is None else jobs)
@@ -265,7 +269,7 @@ def run_due_jobs(
 def parse_now(value: str | None) -> datetime.datetime:
     """An ISO date-time from the command line (naive means French local time)."""
     if not value:
-        return timezone.now()
+        return clock.now()
     moment = datetime.datetime.fromisoformat(value)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)

@@ -13,9 +13,10 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from tisser.core import clock
 from tisser.core.dates import format_when
 from tisser.core.phones import display_phone
 from tisser.notifications.models import RecipientKind
@@ -116,7 +117,7 @@ def _referral_context(referral) -> dict[str, Any]:
         ),
         "rejection_message": referral.rejection_message,
         "days_waiting": (
-            (timezone.now() - referral.submitted_at).days if referral.submitted_at else 0
+            (clock.now() - referral.submitted_at).days if referral.submitted_at else 0
         ),
     }
     if referral.referrer_id:
@@ -126,7 +127,7 @@ def _referral_context(referral) -> dict[str, Any]:
     if appointment is not None:
         context["appointment_when"] = format_when(appointment.starts_at)
         context["appointment_place"] = appointment.place
-        context["appointment_is_future"] = appointment.starts_at > timezone.now()
+        context["appointment_is_future"] = appointment.starts_at > clock.now()
     # Expiry after an appointment means the person did not come; otherwise nobody answered.
     context["expired_after_appointment"] = appointment is not None and appointment.status in (
         AppointmentStatus.NO_SHOW,

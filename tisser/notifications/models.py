@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tisser.core.clock import ClockDateTimeField
 from tisser.core.models import TimeStampedModel
 
 
@@ -92,7 +93,7 @@ class OptOut(models.Model):
 
     channel = models.CharField(max_length=8, choices=Channel.choices)
     address = models.CharField(max_length=254)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = ClockDateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("opposition")

@@ -17,12 +17,11 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import Role
 from tisser.beneficiaries.enums import ContactChannel
-from tisser.core import journal
+from tisser.core import clock, journal
 from tisser.core.errors import DomainError
 from tisser.core.phones import is_mobile, normalize_phone
 from tisser.notifications.messages import TEMPLATES, build_context, render_email, render_sms
@@ -290,7 +289,7 @@ def notification_deliver(*, notification_id: int) -> DeliveryResult:
                 status=notification.status, attempts=notification.attempts, retry=not final
             )
         notification.status = DeliveryStatus.SENT
-        notification.sent_at = timezone.now()
+        notification.sent_at = clock.now()
         notification.last_error = ""
         notification.save(
             update_fields=["attempts", "status", "sent_at", "last_error", "updated_at"]

@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from tisser.core import clock
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -68,7 +69,7 @@ class FileSmsBackend(BaseSmsBackend):
     def send(self, to_e164: str, text: str) -> None:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            name = f"{timezone.now():%Y%m%d-%H%M%S-%f}-{uuid.uuid4().hex[:8]}.txt"
+            name = f"{clock.now():%Y%m%d-%H%M%S-%f}-{uuid.uuid4().hex[:8]}.txt"
             content = f"To: {to_e164}\nFrom: {self.sender}\n\n{text}\n"
             (self.directory / name).write_text(content, encoding="utf-8")
         except OSError as exc:

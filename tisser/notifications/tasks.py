@@ -7,8 +7,9 @@ the task rebuilds the recipient and the text from the database when it runs.
 import datetime
 
 from django.conf import settings
-from django.utils import timezone
 from django_tasks import task
+
+from tisser.core import clock
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:
@@ -26,7 +27,7 @@ def send_notification(notification_id: int) -> str:
     if result.retry:
         backend = send_notification.get_backend()
         if backend.supports_defer:
-            run_after = timezone.now() + retry_delay(result.attempts)
+            run_after = clock.now() + retry_delay(result.attempts)
             send_notification.using(run_after=run_after).enqueue(notification_id)
         else:
             # Backends that cannot wait (the immediate one, in tests) try again at once.

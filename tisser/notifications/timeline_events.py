@@ -1,9 +1,9 @@
-"""Timeline provider: the messages sent about a file (discovered by beneficiaries.timeline)."""
+"""Timeline provider: the messages sent about a file (discovered by core.timeline)."""
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from tisser.beneficiaries.timeline import TimelineEvent
+from tisser.core.timeline import TimelineEvent
 from tisser.notifications.messages import template_label
 from tisser.notifications.models import Notification
 

@@ -1,16 +1,15 @@
 """Demo referrals: several hundred bons d'orientation in every state, with their files,
 appointments and message records, written through the real services.
 
-Loaded by ``manage.py seed_demo`` right after the demo network (tisser.accounts.demo).
+Called by the demo app (tisser.demo) right after the demo network (tisser.accounts.demo).
 Every choice comes from one ``random.Random`` with a fixed seed, so two runs write the same
 people, the same paths and the same counts. Dates are relative to the moment of seeding:
-each step of a referral runs under a *demo clock* set to the moment it "happened" (days or
-weeks ago), so the history rows, appointments, files and message records carry believable
+each step of a referral runs with the demo's ``ManualClock`` (tisser.core.clock) moved to the
+moment it "happened" (days or weeks ago), so the history rows, appointments, files and message records carry believable
 dates; the expiries and reminders come from the real housekeeping, replayed day by day
 over the past months (``run_housekeeping(now=...)``).
 
-Messages are recorded, not sent: ``seed_demo`` runs with ``messages_recorded_not_sent()``
-(no task is queued) and the pending records are marked as sent at the moment of their
+Messages are recorded, not sent: the demo app queues no task while seeding and the pending records are marked as sent at the moment of their
 event. New actions after seeding (``make run``) send for real (var/sms/, var/mail/).
 
 People are fictitious. Phone numbers are mobile numbers in +33 6 12 34 xx xx (a valid range:
@@ -24,14 +23,12 @@ import random
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from tisser.accounts.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, STRASBOURG_SITE
@@ -45,11 +42,16 @@ from tisser.beneficiaries.enums import (
 )
 from tisser.beneficiaries.models import Beneficiary
 from tisser.beneficiaries.services import DuplicateSuspected, beneficiary_create
+from tisser.core.clock import ManualClock
+from tisser.core.clock import now as clock_now
 from tisser.notifications.models import DeliveryStatus, Notification
 from tisser.referrals import services, transitions
 from tisser.referrals.enums import Need, OfferFamily, ReferralStatus, RejectionReason
 from tisser.referrals.management.commands.referrals_housekeeping import run_housekeeping
 from tisser.referrals.models import Appointment, Referral
+
+# Writes one request of the public help form (website.help_request.help_request_create).
+PublicRequestWriter = Callable[..., Referral]
 
 DEMO_RANDOM_SEED = 20261126
 DEFAULT_REFERRAL_COUNT = 600
@@ -222,43 +224,6 @@ class DemoReferralsResult:
     scenarios: dict[str, int] = field(default_factory=dict)
 
 
-# --- the demo clock -------------------------------------------------------------------------
-
-
-class DemoClock:
-    """Stands in for ``django.utils.timezone.now`` while the demo history is written."""
-
-    def __init__(self, real_now):
-        self.real_now = real_now
-        self.moment: datetime.datetime | None = None
-
-    def __call__(self) -> datetime.datetime:
-        return self.moment if self.moment is not None else self.real_now()
-
-
-@contextmanager
-def demo_clock() -> Iterator[DemoClock]:
-    """Let the services stamp rows with the moment set on the clock (auto_now fields too).
-
-    Only for seeding demo data, in a management command, before any request is served.
-    """
-    original = timezone.now
-    clock = DemoClock(original)
-    timezone.now = clock
-    try:
-        yield clock
-    finally:
-        timezone.now = original
-
-
-@contextmanager
-def messages_recorded_not_sent() -> Iterator[None]:
-    """Queue no send task while seeding: the demo's messages are records of past sends."""
-    backend = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    with override_settings(TASKS=backend):
-        yield
-
-
 # --- building blocks ------------------------------------------------------------------------
 
 
@@ -268,11 +233,22 @@ def _ascii(text: str) -> str:
 
 
 class Builder:
-    def __init__(self, *, cast: Cast, rng: random.Random, clock: DemoClock, now):
+    def __init__(
+        self,
+        *,
+        cast: Cast,
+        rng: random.Random,
+        clock: ManualClock,
+        now,
+        history_days: int,
+        public_request: PublicRequestWriter,
+    ):
         self.cast = cast
         self.rng = rng
         self.clock = clock
         self.now = now
+        self.history_days = history_days
+        self.public_request = public_request
         self.tz = timezone.get_current_timezone()
         self.person_index = 0
         self.name_pairs = [(f, la) for f in FIRST_NAMES for la in LAST_NAMES]
@@ -281,7 +257,7 @@ class Builder:
     # times
 
     def at(self, moment: datetime.datetime) -> None:
-        self.clock.moment = moment
+        self.clock.move_to(moment)
 
     def past(self, days_ago: float) -> datetime.datetime:
         """A believable moment ``days_ago`` days before now (office hours), never in the future."""
@@ -470,7 +446,8 @@ def _plans(cast: Cast, rng: random.Random, count: int) -> list[Plan]:
     partners_of: dict[str, list[Partner]] = {code: [] for code in cast.sites}
     for name, partner in trusted.items():
         for code in PARTNER_SITES.get(name, (strasbourg.short_code,)):
-            partners_of[code].append(partner)
+            if code in partners_of:  # a smaller demo profile has fewer spaces
+                partners_of[code].append(partner)
     # The demo referrer's agency sends more than the other Strasbourg partners.
     partners_of[strasbourg.short_code] += [cast.partners[DEMO_REFERRER_PARTNER]] * 3
 
@@ -527,11 +504,9 @@ class ReferralWriter:
         person = person or b.person(plan.site.short_code, with_partner=plan.partner is not None)
         b.at(at)
         if plan.partner is None:
-            from tisser.website.help_request import help_request_create
-
             # The public form: first name, phone or e-mail, postal code, needs.
             use_phone = person.channel != ContactChannel.EMAIL or not person.email
-            return help_request_create(
+            return b.public_request(
                 first_name=person.first_name,
                 phone=person.phone if use_phone else "",
                 email="" if use_phone else person.email,
@@ -621,7 +596,7 @@ class ReferralWriter:
 
     def path_expired_unanswered(self, plan: Plan) -> Referral:
         # Expired by the housekeeping replay 30 days after it was sent.
-        return self._send(plan, self.b.past(self.rng.uniform(32, HISTORY_DAYS - 10)))
+        return self._send(plan, self.b.past(self.rng.uniform(32, self.b.history_days - 10)))
 
     def path_accepted_upcoming(self, plan: Plan) -> Referral:
         referral = self._send(plan, self.b.past(self.rng.uniform(1, 15)))
@@ -665,7 +640,7 @@ class ReferralWriter:
 
     def path_expired_no_show(self, plan: Plan) -> Referral:
         referral, appointment = self._accepted_with_past_appointment(
-            plan, self.rng.uniform(32, HISTORY_DAYS - 25)
+            plan, self.rng.uniform(32, self.b.history_days - 25)
         )
         if self.rng.random() < 0.5:
             self.b.at(self.b.later(appointment.starts_at, 2, 6))
@@ -674,7 +649,7 @@ class ReferralWriter:
         return referral
 
     def path_rejected(self, plan: Plan) -> Referral:
-        referral = self._send(plan, self.b.past(self.rng.uniform(1, HISTORY_DAYS - 10)))
+        referral = self._send(plan, self.b.past(self.rng.uniform(1, self.b.history_days - 10)))
         self.b.at(self._after(referral, 2, 24 * 8))
         codes = self.rng.sample(RejectionReason.values, self.rng.choice((1, 1, 2)))
         return transitions.referral_reject(
@@ -693,7 +668,7 @@ class ReferralWriter:
         existing: Beneficiary | None = None,
     ) -> Referral:
         if days_ago is None:
-            days_ago = self.rng.uniform(1, HISTORY_DAYS - 20)
+            days_ago = self.rng.uniform(1, self.b.history_days - 20)
         referral, appointment = self._accepted_with_past_appointment(plan, days_ago, person)
         staff = self.b.staff(referral.site)
         if existing is None and days_ago > 12 and self.rng.random() < 0.15:
@@ -714,7 +689,7 @@ class ReferralWriter:
     def path_consumed_existing_file(self, plan: Plan) -> Referral:
         """A person who already has a file (opened at the counter) is referred, then comes."""
         person = self.b.person(plan.site.short_code, with_partner=plan.partner is not None)
-        opened = self.b.past(self.rng.uniform(70, HISTORY_DAYS))
+        opened = self.b.past(self.rng.uniform(70, self.b.history_days))
         existing = walk_in(self.b, plan.site, person, opened)
         return self.path_consumed(
             plan, days_ago=self.rng.uniform(1, 50), person=person, existing=existing
@@ -762,18 +737,34 @@ def walk_in(builder: Builder, site: Site, person: Person, at) -> Beneficiary:
 # --- the whole demo -------------------------------------------------------------------------
 
 
-def seed_demo_referrals(*, network: Organisation, count: int | None = None) -> DemoReferralsResult:
+def seed_demo_referrals(
+    *,
+    network: Organisation,
+    clock: ManualClock,
+    public_request: PublicRequestWriter,
+    count: int | None = None,
+    history_days: int = HISTORY_DAYS,
+) -> DemoReferralsResult:
     """Write ``count`` referrals of every state (and their files, appointments, messages).
 
-    Run it inside ``messages_recorded_not_sent()`` so that no send task is queued.
+    ``clock`` is moved to the moment of each step; ``public_request`` writes a request of
+    the public help form (the website app's service, handed in by the demo app, which sits
+    above both). Run it where no send task is queued (the demo app takes care of it).
     """
     started = time.monotonic()
     count = referral_count() if count is None else count
     rng = random.Random(DEMO_RANDOM_SEED)  # noqa: S311 - reproducible demo data, not secrets
-    real_now = timezone.now().replace(microsecond=0)
-    with transaction.atomic(), demo_clock() as clock:
+    real_now = clock_now().replace(microsecond=0)
+    with transaction.atomic():
         cast = demo_cast(network)
-        builder = Builder(cast=cast, rng=rng, clock=clock, now=real_now)
+        builder = Builder(
+            cast=cast,
+            rng=rng,
+            clock=clock,
+            now=real_now,
+            history_days=history_days,
+            public_request=public_request,
+        )
         writer = ReferralWriter(builder)
         plans = _plans(cast, rng, count)
         for plan in plans:
@@ -783,15 +774,15 @@ def seed_demo_referrals(*, network: Organisation, count: int | None = None) -> D
         for index in range(count // REFERRALS_PER_WALK_IN):
             site = cast.sites[codes[index % len(codes)]]
             person = builder.person(site.short_code, with_partner=False)
-            walk_in(builder, site, person, builder.past(rng.uniform(0, HISTORY_DAYS)))
+            walk_in(builder, site, person, builder.past(rng.uniform(0, history_days)))
         # Expiries and reminders, as the daily housekeeping would have done them.
-        for days_ago in range(HISTORY_DAYS, 0, -1):
+        for days_ago in range(history_days, 0, -1):
             moment = (real_now - datetime.timedelta(days=days_ago)).astimezone(builder.tz)
             moment = moment.replace(hour=6, minute=0, second=0)
-            clock.moment = moment
+            clock.move_to(moment)
             run_housekeeping(moment)
-        clock.moment = None
-        run_housekeeping(timezone.now())
+        clock.release()
+        run_housekeeping(clock_now())
         _mark_messages_sent()
     by_status = Counter(
         Referral.objects.filter(site__network=network).values_list("status", flat=True)

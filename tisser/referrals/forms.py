@@ -19,6 +19,7 @@ from tisser.beneficiaries.enums import (
     SocialStatus,
 )
 from tisser.beneficiaries.forms import PersonFieldsMixin
+from tisser.core import clock
 from tisser.core.choices import in_choice_order
 from tisser.core.forms import DateInput
 from tisser.core.names import normalize_name
@@ -162,9 +163,7 @@ class ReferralForm(PersonFieldsMixin, forms.ModelForm):
         self.fields["site"].empty_label = _("Choisissez un espace")
         self.fields["preferred_channel"].choices = ContactChannel.choices
         self.fields["social_status"].choices = SocialStatus.choices
-        self.fields["birth_year"].widget.attrs.update(
-            {"min": 1900, "max": timezone.localdate().year}
-        )
+        self.fields["birth_year"].widget.attrs.update({"min": 1900, "max": clock.localdate().year})
         # With JavaScript, typing the postal code refreshes the suggested space (HTMX);
         # without, the « Proposer » button of the form does the same.
         self.fields["postal_code"].widget.attrs.update(
@@ -186,7 +185,7 @@ class ReferralForm(PersonFieldsMixin, forms.ModelForm):
 
     def clean_birth_year(self):
         year = self.cleaned_data.get("birth_year")
-        if year is not None and not (1900 <= year <= timezone.localdate().year):
+        if year is not None and not (1900 <= year <= clock.localdate().year):
             raise ValidationError(_("Indiquez une année de naissance entre 1900 et aujourd'hui."))
         return year
 
@@ -331,7 +330,7 @@ class AppointmentForm(forms.Form):
         self.fields["mediator"].label_from_instance = lambda user: (
             user.get_full_name() or user.email
         )
-        today = timezone.localdate()
+        today = clock.localdate()
         self.fields["date"].widget.attrs["min"] = today.isoformat()
         latest = latest_appointment_date(today)
         self.fields["date"].widget.attrs["max"] = latest.isoformat()
@@ -344,8 +343,8 @@ class AppointmentForm(forms.Form):
         date, time = cleaned.get("date"), cleaned.get("time")
         if date and time:
             starts_at = timezone.make_aware(datetime.datetime.combine(date, time))
-            today = timezone.localdate()
-            if starts_at <= timezone.now():
+            today = clock.localdate()
+            if starts_at <= clock.now():
                 self.add_error("date", _("Le rendez-vous doit être dans le futur."))
             elif date > latest_appointment_date(today):
                 self.add_error("date", too_far_message(today))
@@ -558,7 +557,7 @@ class InboxFilterForm(forms.Form):
 
     @staticmethod
     def _filter_age(queryset, age: str):
-        now = timezone.now()
+        now = clock.now()
         if age == "lt3":
             return queryset.filter(submitted_at__gt=now - timedelta(days=3))
         if age == "3to10":

@@ -18,10 +18,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Membership
+from tisser.core import clock
 from tisser.referrals.enums import AppointmentStatus, ReferralStatus
 from tisser.referrals.models import Appointment, Referral, ReferralEvent
 
@@ -75,7 +75,7 @@ def filter_referrals(
     if site:
         queryset = queryset.filter(site_id=site)
     if min_age_days:
-        now = now or timezone.now()
+        now = now or clock.now()
         queryset = queryset.filter(submitted_at__lte=now - timedelta(days=min_age_days))
     return queryset
 

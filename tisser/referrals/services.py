@@ -14,7 +14,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import TextChoices
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import HabilitationStatus, Role
@@ -25,6 +24,7 @@ from tisser.beneficiaries.enums import (
     EligibilityCriterion,
     SocialStatus,
 )
+from tisser.core import clock
 from tisser.core.choices import known_codes
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
@@ -222,7 +222,7 @@ def partner_validate(*, actor: Membership, partner: Partner) -> list[Referral]:
     Each referral in moderation goes to its site ("submitted"), with its history row, its
     journal entry and the message to the site team. Returns the released referrals.
     """
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
         if (
@@ -290,7 +290,7 @@ def referral_remind_site(*, referral: Referral, now: datetime | None = None) -> 
     Run by the scheduled housekeeping. Returns False (and changes nothing) when no reminder
     is due, so running it twice sends nothing the second time.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         referral = transitions.lock_referral(referral)
         number = reminder_number(referral, now)

@@ -1,4 +1,4 @@
-"""Timeline provider: the referrals and appointments of a file (found by beneficiaries.timeline).
+"""Timeline provider: the referrals and appointments of a file (found by core.timeline).
 
 Two queries per file, whatever the number of referrals: their history rows, and their
 appointments. Titles are plain French; no free text about the person is shown here.
@@ -9,8 +9,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tisser.beneficiaries.timeline import TimelineEvent
 from tisser.core.dates import format_when
+from tisser.core.timeline import TimelineEvent
 from tisser.referrals.enums import ReferralSource, ReferralStatus
 from tisser.referrals.models import Appointment, ReferralEvent
 

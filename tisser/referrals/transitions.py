@@ -38,6 +38,7 @@ from tisser.accounts.enums import HabilitationStatus, Role
 from tisser.accounts.models import Membership, Partner
 from tisser.beneficiaries.enums import ContactChannel
 from tisser.beneficiaries.services import beneficiary_for_referral
+from tisser.core import clock, hooks
 from tisser.core.choices import known_codes
 from tisser.core.errors import DomainError
 from tisser.core.journal import build_entry
@@ -52,6 +53,7 @@ from tisser.referrals.enums import (
     ReferralStatus,
     RejectionReason,
 )
+from tisser.referrals.hooks import REFERRAL_CONSUMED
 from tisser.referrals.models import Appointment, Referral, ReferralEvent
 
 S = ReferralStatus
@@ -451,7 +453,7 @@ def referral_submit(*, actor: Membership | None, referral: Referral) -> Referral
 
     ``actor`` is None only for a public request (sent by the person on the public site).
     """
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         referral = lock_referral(referral)
         if referral.source == ReferralSource.PUBLIC_REQUEST:
@@ -496,7 +498,7 @@ def release_from_moderation(
 
 def referral_moderation_approve(*, actor: Membership, referral: Referral) -> Referral:
     """A network admin lets a referral waiting in moderation reach its site."""
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         referral = _lock_for(
             referral,
@@ -513,7 +515,7 @@ def referral_moderation_reject(
     *, actor: Membership, referral: Referral, reason: str = ""
 ) -> Referral:
     """A network admin refuses a referral waiting in moderation; the referrer is told."""
-    now = timezone.now()
+    now = clock.now()
     reason = _clean_note(reason)
     with transaction.atomic():
         referral = _lock_for(
@@ -544,7 +546,7 @@ def referral_accept(
     mediator=None,
 ) -> Appointment:
     """The site accepts and offers an appointment; the person and the referrer are told."""
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         referral = _lock_for(
             referral, actor=actor, may_act=is_site_staff_for, to_status=S.ACCEPTED, action=ACCEPT
@@ -567,7 +569,7 @@ def referral_reject(
     *, actor: Membership, referral: Referral, reasons: Iterable[str], message: str
 ) -> Referral:
     """The site refuses with reasons from the reference list and a message to the referrer."""
-    now = timezone.now()
+    now = clock.now()
     codes = known_codes(
         reasons,
         RejectionReason,
@@ -606,7 +608,7 @@ def referral_rebook(
     mediator=None,
 ) -> Appointment:
     """A new appointment for an accepted referral; the planned one becomes "rebooked"."""
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         referral = _lock_for(
             referral, actor=actor, may_act=is_site_staff_for, to_status=S.ACCEPTED, action=REBOOK
@@ -636,7 +638,7 @@ def referral_mark_came(*, actor: Membership, referral: Referral, existing=None) 
     service checks the actor can see it and follows merges). The appointment marked "came"
     is the latest planned (or missed) one: a person who missed it may still come.
     """
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         referral = _lock_for(
             referral, actor=actor, may_act=is_site_staff_for, to_status=S.CONSUMED, action=MARK_CAME
@@ -664,6 +666,8 @@ def referral_mark_came(*, actor: Membership, referral: Referral, existing=None) 
             extra_fields=["beneficiary"],
             payload={"appointment": appointment.pk, "beneficiary": beneficiary.pk},
         )
+        # Higher apps (the access rights of the offers app, later) act in this transaction.
+        hooks.announce(REFERRAL_CONSUMED, actor=actor, referral=referral, beneficiary=beneficiary)
     return referral
 
 
@@ -672,7 +676,7 @@ def referral_mark_no_show(*, actor: Membership, referral: Referral) -> Appointme
 
     Without a new appointment or a visit, it expires 30 days after the missed appointment.
     """
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         referral = _lock_for(
             referral,
@@ -699,7 +703,7 @@ def referral_mark_no_show(*, actor: Membership, referral: Referral) -> Appointme
 
 def referral_cancel(*, actor: Membership, referral: Referral, reason: str = "") -> Referral:
     """The referrer withdraws the referral; the site is told if it had received it."""
-    now = timezone.now()
+    now = clock.now()
     reason = _clean_note(reason)
     with transaction.atomic():
         referral = _lock_for(
@@ -750,7 +754,7 @@ def referral_expire(
     Run by the system (``actor=None``). Refuses (and changes nothing) when the delay is not
     over, so running the housekeeping twice expires nothing the second time.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         referral = lock_referral(referral)
         if actor is not None:

@@ -1,9 +1,11 @@
 """Public reads: only active sites, only what a site publishes about itself."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 
-from tisser.accounts.enums import OrganisationKind
-from tisser.accounts.models import OpeningHours, Organisation, Site
+from tisser.accounts.models import OpeningHours, Site
+
+# The staff home shows the same figures: they belong to accounts, the website re-exports them.
+from tisser.accounts.selectors import public_network_figures  # noqa: F401
 
 
 def public_site_list(*, city: str = ""):
@@ -26,18 +28,3 @@ def public_site(*, short_code: str) -> Site:
 
 def public_cities() -> list[str]:
     return list(Site.objects.active().order_by("city").values_list("city", flat=True).distinct())
-
-
-def public_network_figures() -> dict:
-    """The network's name and how many active spaces and cities it has (two queries)."""
-    figures = Site.objects.active().aggregate(
-        sites=Count("pk"), cities=Count("city", distinct=True)
-    )
-    network = (
-        Organisation.objects.filter(kind=OrganisationKind.NETWORK, is_active=True)
-        .order_by("pk")
-        .only("name", "email", "phone")
-        .first()
-    )
-    figures["network"] = network
-    return figures

@@ -1,9 +1,9 @@
 """Provider of a test-only app: proves a new app adds timeline events without editing
-tisser/beneficiaries/timeline.py."""
+tisser/core/timeline.py."""
 
 import datetime
 
-from tisser.beneficiaries.timeline import TimelineEvent
+from tisser.core.timeline import TimelineEvent
 
 
 def timeline_events(beneficiary):

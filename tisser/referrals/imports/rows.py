@@ -15,11 +15,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tisser.accounts.validators import validate_postal_code
 from tisser.beneficiaries.enums import ContactChannel, SocialStatus
+from tisser.core import clock
 from tisser.core.names import normalize_name
 from tisser.core.phones import is_mobile, normalize_phone
 from tisser.core.validators import reject_nir
@@ -261,7 +261,7 @@ def parse_file(
     content: bytes, *, organisation_id: int, today: datetime.date | None = None
 ) -> ParsedFile:
     """Read and check every row. Raises ImportFileError when the file cannot be used at all."""
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     opened = open_records(content)
     parsed = ParsedFile(kind=opened.kind, encoding=opened.encoding, delimiter=opened.delimiter)
     records = opened.records

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from tisser.accounts.models import Membership, Partner, Site
 from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION
+from tisser.core import clock
 from tisser.core.errors import DomainError
 from tisser.core.journal import record, record_many
 from tisser.core.names import search_key
@@ -121,7 +122,7 @@ def import_confirm(*, actor: Membership, batch: ImportBatch, notice_given: bool)
                 "avant d'importer."
             )
         )
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.organisation_id != actor.organisation_id:

@@ -13,9 +13,9 @@ import os
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tisser.core import clock
 from tisser.core.errors import DomainError
 from tisser.referrals.imports.rows import ParsedFile
 from tisser.referrals.models import ImportBatch
@@ -45,7 +45,7 @@ def write(path: Path, payload: dict) -> None:
 def load(batch: ImportBatch) -> dict:
     path = stored_path(batch)
     expired = DomainError(_("Cet aperçu a expiré (plus d'un jour) : déposez le fichier à nouveau."))
-    if timezone.now() - batch.updated_at > STORED_FOR:
+    if clock.now() - batch.updated_at > STORED_FOR:
         raise expired
     try:
         with path.open(encoding="utf-8") as handle:
@@ -63,7 +63,7 @@ def discard(path: Path) -> None:
 
 def purge_stale_files(*, now: datetime.datetime | None = None) -> int:
     """Remove the parsed lists left unconfirmed for more than a day. Returns how many."""
-    now = now or timezone.now()
+    now = now or clock.now()
     directory = imports_dir()
     if not directory.exists():
         return 0

@@ -1,9 +1,9 @@
 import re
 
 from django import template
-from django.utils import timezone
 
 from tisser.accounts.enums import Weekday
+from tisser.core import clock
 
 register = template.Library()
 
@@ -17,7 +17,7 @@ def tel_href(phone: str) -> str:
 @register.simple_tag
 def today_weekday() -> int:
     """Today's weekday in the site's time zone, Monday = 0 (as in accounts.enums.Weekday)."""
-    return timezone.localdate().weekday()
+    return clock.localdate().weekday()
 
 
 @register.simple_tag

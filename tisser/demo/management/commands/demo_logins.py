@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from tisser.accounts import demo
 from tisser.accounts.enums import ROLES_REQUIRING_TWO_FACTOR, Role
+from tisser.demo.safety import refusal_reason
 
 
 def login_rows() -> list[tuple[str, str, str]]:
@@ -23,7 +24,7 @@ class Command(BaseCommand):
     help = "Affiche les comptes de démonstration (seulement s'ils existent dans la base)."
 
     def handle(self, *args, **options):
-        if demo.refusal_reason() or not demo.demo_users_exist():
+        if refusal_reason() or not demo.demo_users_exist():
             return
         rows = login_rows()
         headers = ("Adresse e-mail", "Rôle", "Organisation")

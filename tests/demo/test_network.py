@@ -35,8 +35,9 @@ pytestmark = pytest.mark.django_db
 
 
 def seed(*args) -> str:
+    """The full network; its referrals are checked in test_referrals.py (skipped here: slow)."""
     out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    call_command("seed_demo", "--referrals", "0", *args, stdout=out)
     return out.getvalue()
 
 
@@ -216,7 +217,7 @@ def test_demo_mediator_signs_in_with_the_printed_password(seeded, client):
         {"login": "mediateur@demo.tisser.fr", "password": demo.DEMO_PASSWORD},
     )
     assert response.status_code == 302
-    home = client.get(reverse("core:home"))
+    home = client.get(reverse("workspace:home"))
     assert home.status_code == 200
     assert demo.STRASBOURG_SITE in home.content.decode()
 

@@ -13,7 +13,7 @@ from tisser.accounts.enums import Role
 from tisser.core import journal
 from tisser.core.models import JournalEntry
 
-URL = reverse("core:journal")
+URL = reverse("workspace:journal")
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_reading_the_journal_writes_nothing(admin_client, site):
 
 
 def test_network_admin_link_in_the_navigation(admin_client):
-    assert f'href="{URL}"' in admin_client.get(reverse("core:home")).content.decode()
+    assert f'href="{URL}"' in admin_client.get(reverse("workspace:home")).content.decode()
 
 
 def test_other_networks_entries_are_not_shown(admin_client, site, network_admin):

@@ -1,4 +1,4 @@
-"""Scoped reads of the core app: the audit journal."""
+"""Scoped reads of the staff area: the audit journal."""
 
 import datetime
 

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from tisser.core import views
+from tisser.workspace import views
 
-app_name = "core"
+app_name = "workspace"
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -3,11 +3,11 @@ from django.shortcuts import render
 
 from tisser.accounts import selectors as account_selectors
 from tisser.accounts.enums import Role
-from tisser.core import selectors
+from tisser.accounts.selectors import public_network_figures
 from tisser.core.access import require_roles
-from tisser.core.forms import JournalSearchForm
 from tisser.core.models import JournalEntry
-from tisser.website.selectors import public_network_figures
+from tisser.workspace import selectors
+from tisser.workspace.forms import JournalSearchForm
 
 JOURNAL_PAGE_SIZE = 50
 
@@ -25,7 +25,7 @@ def home(request):
         context["site"], context["team"] = account_selectors.site_home(membership=membership)
     elif membership.role == Role.FUNDER_VIEWER:
         context["figures"] = public_network_figures()
-    return render(request, f"core/home_{membership.role}.html", context)
+    return render(request, f"workspace/home_{membership.role}.html", context)
 
 
 @require_roles(Role.NETWORK_ADMIN)
@@ -40,4 +40,4 @@ def journal(request):
     else:
         entries = JournalEntry.objects.none()
     page = Paginator(entries, JOURNAL_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "core/journal.html", {"form": form, "page": page})
+    return render(request, "workspace/journal.html", {"form": form, "page": page})

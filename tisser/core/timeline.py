@@ -1,4 +1,4 @@
-"""The timeline of a person's file, fed by every app without editing this module.
+"""The timeline of a person's file, fed by every app without editing this module (a core registry).
 
 An app adds events by shipping a module ``<app>/timeline_events.py`` with a function::
 

@@ -1,0 +1,99 @@
+"""The demo referrals: every state, consistent histories, files, messages, determinism.
+
+Read-only checks use the ``ci`` demo seeded once for the package (tests/demo/conftest.py).
+"""
+
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
+
+from tisser.accounts.models import Organisation
+from tisser.beneficiaries.models import Beneficiary
+from tisser.notifications import sms
+from tisser.notifications.models import DeliveryStatus, Notification
+from tisser.referrals.models import Appointment, Referral, ReferralEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict:
+    """What a person would notice in the demo referrals, without ids nor dates."""
+    return {
+        "referrals": sorted(
+            Referral.objects.values_list(
+                "status",
+                "source",
+                "first_name",
+                "last_name",
+                "birth_year",
+                "phone",
+                "email",
+                "site__short_code",
+                "partner__name",
+                "referrer__email",
+                "rejection_message",
+            )
+        ),
+        "files": sorted(
+            Beneficiary.objects.values_list("file_number", "first_name", "last_name", "phone")
+        ),
+        "appointments": Counter(Appointment.objects.values_list("status", flat=True)),
+        "messages": Counter(Notification.objects.values_list("template", "channel", "status")),
+        "events": Counter(ReferralEvent.objects.values_list("from_status", "to_status")),
+    }
+
+
+def test_messages_are_recorded_as_sent_and_none_is_sent_while_seeding(
+    django_capture_on_commit_callbacks,
+):
+    sms.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        output = seed("--profile", "ci")
+    assert "40 bons d'orientation" in output and " s)." in output
+    assert sms.outbox == []
+    assert mail.outbox == []
+    assert Notification.objects.exists()
+    assert not Notification.objects.filter(status=DeliveryStatus.PENDING).exists()
+    sent = Notification.objects.filter(status=DeliveryStatus.SENT)
+    assert not sent.filter(sent_at__isnull=True).exists()
+    templates = set(Notification.objects.values_list("template", flat=True))
+    assert {
+        "referral_submitted_site",
+        "referral_accepted_person",
+        "referral_accepted_referrer",
+        "referral_rejected_referrer",
+        "referral_reminder_site",
+        "referral_expired_referrer",
+        "help_request_received_person",
+    } <= templates
+
+
+def test_seeding_is_deterministic():
+    with transaction.atomic():
+        seed("--profile", "ci")
+        first = snapshot()
+        transaction.set_rollback(True)
+    assert not Referral.objects.exists()
+    seed("--profile", "ci")
+    second = snapshot()
+    assert first == second
+    assert len(first["referrals"]) == 40
+    # A few names, always the same people.
+    names = {(row[2], row[3]) for row in first["referrals"]}
+    assert len(names) >= 35
+
+
+def test_referrals_option_sets_the_count_and_zero_skips_them():
+    seed("--referrals", "0")
+    assert Organisation.objects.exists()
+    assert not Referral.objects.exists()

@@ -1,0 +1,21 @@
+"""How big a demo to write: ``full`` for ``make run``, ``ci`` for the test suite."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    # Short codes of the spaces to write (None: the 12 spaces of the press release).
+    site_codes: frozenset[str] | None
+    # How far back the history goes, in days.
+    history_days: int
+    # How many bons d'orientation (None: settings.DEMO_REFERRALS, else 600).
+    referrals: int | None
+
+
+FULL = Profile(name="full", site_codes=None, history_days=140, referrals=None)
+# Two spaces (the demo logins' Strasbourg and the switcher's Paris Belleville), two months.
+CI = Profile(name="ci", site_codes=frozenset({"STRGAR", "PARBEL"}), history_days=60, referrals=40)
+
+PROFILES = {profile.name: profile for profile in (FULL, CI)}

@@ -1,0 +1,67 @@
+"""Write the demo network: every domain's demo builder, in order, with one clock.
+
+The demo app sits alone at the top of the dependency graph, so it may call every app:
+each app keeps its own builder next to its code (``<app>/demo.py``) and this module
+composes them. One ``ManualClock`` is handed to every builder that writes history; no
+global is patched. Messages written while seeding are records of past sends: no send task
+is queued (the task backend is the dummy one for the duration).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.test.utils import override_settings
+
+from tisser.accounts import demo as accounts_demo
+from tisser.core.clock import manual_clock
+from tisser.demo.profiles import Profile
+from tisser.referrals import demo as referrals_demo
+from tisser.website.help_request import help_request_create
+
+
+@dataclass
+class DemoResult:
+    profile: str
+    network: accounts_demo.SeedResult
+    referrals: referrals_demo.DemoReferralsResult | None
+    seconds: float
+
+
+@contextmanager
+def messages_recorded_not_sent() -> Iterator[None]:
+    """Queue no send task while seeding: the demo's messages are records of past sends."""
+    backend = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with override_settings(TASKS=backend):
+        yield
+
+
+def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
+    """Write the whole demo of ``profile`` in one transaction (all or nothing)."""
+    started = time.monotonic()
+    count = referrals if referrals is not None else profile.referrals
+    if count is None:
+        count = referrals_demo.referral_count()
+    with messages_recorded_not_sent(), transaction.atomic(), manual_clock() as clock:
+        network = accounts_demo.seed_demo_network(site_codes=profile.site_codes)
+        referral_result = (
+            referrals_demo.seed_demo_referrals(
+                network=network.network,
+                clock=clock,
+                public_request=help_request_create,
+                count=count,
+                history_days=profile.history_days,
+            )
+            if count > 0
+            else None
+        )
+    return DemoResult(
+        profile=profile.name,
+        network=network,
+        referrals=referral_result,
+        seconds=time.monotonic() - started,
+    )
