@@ -105,3 +105,14 @@ def login(client):
         return client
 
     return do_login
+
+
+@pytest.fixture
+def fake_clock():
+    """``tisser.core.clock`` answers a clock the test moves by hand (``set``, ``advance``)."""
+    from tests.core.fake_clock import FakeClock
+    from tisser.core import clock
+
+    with clock.manual_clock() as manual:
+        fake = FakeClock(manual)
+        yield fake

@@ -173,6 +173,20 @@ SMS_HTTP_TIMEOUT_SECONDS = env_int("SMS_HTTP_TIMEOUT_SECONDS", 10)
 NOTIFICATION_MAX_ATTEMPTS = 5
 # Wait before try n+1: this many seconds, doubled at each failure (5, 10, 20, 40 minutes).
 NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 300)
+# Rate limits (tisser/core/ratelimit.py) count in the cache. One process may keep Django's
+# default per-process memory cache; several processes must share Redis, whose INCR keeps
+# the counts atomic (docs/decisions/0010-anonymous-forms.md).
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+# SMS triggered by anonymous forms (the help request's acknowledgement): at most this many
+# per site and per day; beyond it the request is recorded without an SMS and staff are told.
+ANONYMOUS_SMS_DAILY_CAP_PER_SITE = env_int("ANONYMOUS_SMS_DAILY_CAP_PER_SITE", 50)
 # Root of the links in e-mails (scheme and host, no trailing slash needed).
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 

@@ -244,7 +244,7 @@ def test_message_about_a_file_goes_to_the_beneficiary(team, sending, sms_outbox)
     assert notification.site == team.site
     assert notification.status == DeliveryStatus.SENT
     assert sms_outbox[0].to == "+33612345602"
-    assert "Bonjour Jean." in sms_outbox[0].text
+    assert sms_outbox[0].text.startswith("Bonjour.\nNous avons bien reçu votre demande d'aide.")
 
 
 def test_the_same_event_never_produces_two_messages(team, sending, sms_outbox):

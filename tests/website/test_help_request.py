@@ -1,15 +1,19 @@
+import datetime
 import re
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from tests.accounts.factories import SiteFactory
+from tests.core.fake_clock import START
 from tests.helpers import site_in
+from tisser.accounts.enums import Role
 from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION, ContactChannel
 from tisser.core.models import JournalEntry
-from tisser.notifications import sms
-from tisser.notifications.models import Notification
+from tisser.notifications import caps, sms
+from tisser.notifications.models import DeliveryStatus, Notification
 from tisser.referrals.enums import ReferralSource, ReferralStatus
 from tisser.referrals.models import Referral, ReferralEvent
 from tisser.website import help_request
@@ -33,6 +37,10 @@ def _empty_sms_outbox():
     sms.outbox.clear()
     yield
     sms.outbox.clear()
+
+
+def mobile(n: int) -> str:
+    return f"06 12 34 56 {n:02d}"
 
 
 def form_data(**overrides):
@@ -214,9 +222,12 @@ def test_the_honeypot_pretends_success_and_creates_nothing(client, strasbourg):
     assert "Merci, votre demande est envoyée" in client.get(DONE).content.decode()
 
 
+RATE_LIMIT = 5  # valid requests an hour per IP address
+
+
 def test_five_requests_an_hour_per_address_then_a_clear_message(client, strasbourg):
-    for n in range(help_request.RATE_LIMIT):
-        response = client.post(URL, form_data(first_name=f"Personne{n}"))
+    for n in range(RATE_LIMIT):
+        response = client.post(URL, form_data(first_name=f"Personne{n}", phone=mobile(n)))
         assert response.status_code == 302
     assert Referral.objects.count() == 5
     response = client.post(URL, form_data(first_name="Sixième"))
@@ -239,24 +250,153 @@ def test_mistakes_do_not_count_against_the_rate_limit(client, strasbourg):
 
 
 def test_robots_count_against_the_rate_limit(client, strasbourg):
-    for _ in range(help_request.RATE_LIMIT):
+    for _ in range(RATE_LIMIT):
         client.post(URL, form_data(site_web="spam"))
     assert client.post(URL, form_data()).status_code == 429
     assert not Referral.objects.exists()
 
 
-def test_the_rate_limit_window_ends_after_an_hour(client, strasbourg):
+def test_the_whole_hour_window_on_a_fake_clock(client, strasbourg, fake_clock):
+    """5 allowed from 10:00, the 6th refused, still refused at 10:59:59, allowed at 11:00."""
+    for n in range(RATE_LIMIT):
+        fake_clock.set(START + datetime.timedelta(minutes=10 * n))
+        assert client.post(URL, form_data(phone=mobile(n))).status_code == 302
+    fake_clock.set(START + datetime.timedelta(minutes=50))
+    assert client.post(URL, form_data()).status_code == 429
+    fake_clock.set(START + datetime.timedelta(minutes=59, seconds=59))
+    assert client.post(URL, form_data()).status_code == 429
+    fake_clock.set(START + datetime.timedelta(hours=1))
+    assert client.post(URL, form_data(phone=mobile(9))).status_code == 302
+    assert Referral.objects.count() == 6
+
+
+def test_requests_still_in_flight_count_against_the_limit(client, strasbourg, monkeypatch):
+    """Each request is counted before it is recorded: 8 requests arriving while the first
+    ones are still being written never get more than 5 through."""
+    real_create = help_request.help_request_create
+    arrivals = []
+    statuses = []
+
+    def create_while_another_arrives(**kwargs):
+        if len(arrivals) < 8:
+            arrivals.append(1)
+            statuses.append(client.post(URL, form_data(phone=mobile(len(arrivals)))).status_code)
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(help_request, "help_request_create", create_while_another_arrives)
+    statuses.append(client.post(URL, form_data()).status_code)
+
+    assert Referral.objects.count() == RATE_LIMIT
+    assert statuses.count(302) == RATE_LIMIT
+    assert 429 in statuses
+
+
+def test_the_ip_address_is_not_stored_in_clear(client, strasbourg):
     from django.core.cache import cache
 
-    for _ in range(help_request.RATE_LIMIT):
-        client.post(URL, form_data(site_web="spam"))
-    cache.delete(help_request._rate_key("127.0.0.1"))  # what the cache does after an hour
-    assert client.post(URL, form_data()).status_code == 302
+    client.post(URL, form_data(), REMOTE_ADDR="203.0.113.9")
+    assert cache._cache  # the rate limit's counter (LocMemCache's own store)
+    assert not any("203.0.113.9" in key for key in cache._cache)
 
 
-def test_the_ip_address_is_not_stored_in_clear(strasbourg):
-    key = help_request._rate_key("203.0.113.9")
-    assert "203.0.113.9" not in key
+# --- Messages triggered by the anonymous form -----------------------------------------------
+
+EVIL_FIRST_NAMES = [
+    "Urgent colis bloqué payez sur https://evil.example",
+    "Fatou\nTo: x\nFrom: y",
+]
+
+
+def sent_texts() -> list[str]:
+    return [m.text for m in sms.outbox] + [f"{m.subject}\n{m.body}" for m in mail.outbox]
+
+
+@pytest.mark.parametrize("first_name", EVIL_FIRST_NAMES)
+@pytest.mark.parametrize("contact", [{"phone": "06 12 34 56 78"}, {"phone": "", "email": "a@b.fr"}])
+def test_no_text_typed_by_the_visitor_reaches_the_acknowledgement(
+    client, strasbourg, first_name, contact, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, form_data(first_name=first_name, **contact))
+    assert response.status_code == 302
+    assert Referral.objects.get().first_name == first_name  # recorded for the staff
+    texts = sent_texts()
+    assert len(texts) == 1
+    for text in texts:
+        assert "Nous avons bien reçu votre demande d'aide." in text
+        assert "Espace Gare" in text  # the space's own details, from the database
+        for fragment in ("Urgent", "evil.example", "https://", "Fatou", "To: x", "From: y"):
+            assert fragment not in text
+
+
+@pytest.mark.parametrize("phone", ["+44 7911 123456", "+32 470 12 34 56", "03 88 12 34 56"])
+def test_a_foreign_mobile_or_a_landline_gets_no_sms_the_space_calls(
+    client, strasbourg, phone, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(URL, form_data(phone=phone)).status_code == 302
+    referral = Referral.objects.get()
+    assert referral.preferred_channel == ContactChannel.CALL
+    assert sms.outbox == []
+    assert Notification.objects.get().status == DeliveryStatus.TO_CALL
+
+
+def test_a_second_request_from_one_number_the_same_day_gets_no_second_sms(
+    client, strasbourg, fake_clock, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, form_data(first_name="Une"))
+        fake_clock.advance(hours=3)
+        client.post(URL, form_data(first_name="Deux"), REMOTE_ADDR="192.0.2.44")
+    assert Referral.objects.count() == 2  # both requests are recorded
+    assert [message.to for message in sms.outbox] == ["+33612345678"]
+
+    fake_clock.advance(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, form_data(first_name="Trois"))
+    assert len(sms.outbox) == 2
+
+
+def test_the_daily_sms_cap_per_space_then_staff_are_told(
+    client,
+    strasbourg,
+    paris,
+    settings,
+    fake_clock,
+    login,
+    member_factory,
+    django_capture_on_commit_callbacks,
+):
+    settings.ANONYMOUS_SMS_DAILY_CAP_PER_SITE = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(4):
+            response = client.post(URL, form_data(phone=mobile(n)), REMOTE_ADDR=f"192.0.2.{n + 1}")
+            assert response.status_code == 302
+    assert Referral.objects.count() == 4  # every request is recorded
+    assert len(sms.outbox) == 2
+    assert JournalEntry.objects.filter(action=caps.CAP_REACHED_ACTION, site=strasbourg).count() == 1
+
+    notice = (
+        "Plafond de SMS automatiques atteint aujourd'hui pour l'espace « Espace Gare » "
+        "(2) : les personnes qui demandent de l'aide sur le site public ne reçoivent pas "
+        "d'accusé de réception."
+    )
+    admin = member_factory(strasbourg.network, Role.NETWORK_ADMIN)
+    page = login(admin).get(reverse("referrals:moderation_list")).content.decode()
+    assert notice in page
+    assert "2 demandes reçues sans SMS aujourd'hui : rappelez ces personnes." in page
+
+    client.logout()
+    manager = member_factory(strasbourg, Role.SITE_MANAGER)
+    assert notice in login(manager).get(reverse("referrals:inbox")).content.decode()
+    client.logout()
+    elsewhere = member_factory(paris, Role.SITE_MANAGER)
+    assert "Plafond de SMS" not in login(elsewhere).get(reverse("referrals:inbox")).content.decode()
+
+    fake_clock.advance(days=1)
+    client.logout()
+    assert "Plafond de SMS" not in login(manager).get(reverse("referrals:inbox")).content.decode()
 
 
 def test_the_thank_you_page_ignores_unknown_spaces(client, db):

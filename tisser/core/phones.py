@@ -36,6 +36,23 @@ def is_mobile(e164: str) -> bool:
     )
 
 
+def is_french_mobile(e164: str) -> bool:
+    """A valid French mobile number (06 or 07, +33 6 or +33 7): the only numbers that get
+    an SMS triggered by an anonymous form (see docs/decisions/0010-anonymous-forms.md)."""
+    if not e164:
+        return False
+    try:
+        number = phonenumbers.parse(e164, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return False
+    return (
+        number.country_code == 33
+        and str(number.national_number)[:1] in ("6", "7")
+        and phonenumbers.is_valid_number(number)
+        and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+    )
+
+
 def display_phone(e164: str) -> str:
     """06 12 34 56 78 for French numbers, the international form for others."""
     if not e164:

@@ -28,9 +28,11 @@ def paginate(request, queryset) -> Page:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def render_list(request, template: str, queryset, *, filters=None) -> HttpResponse:
+def render_list(
+    request, template: str, queryset, *, filters=None, extra_context=None
+) -> HttpResponse:
     """A paginated list page, narrowed first by an optional filter form (``filters.filter``)."""
-    context = {}
+    context = dict(extra_context or {})
     if filters is not None:
         queryset = filters.filter(queryset)
         context["filters"] = filters

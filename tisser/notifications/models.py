@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tisser.core.clock import ClockDateTimeField
 from tisser.core.models import TimeStampedModel
+from tisser.core.scoping import ScopedQuerySet
 
 
 class Channel(models.TextChoices):
@@ -104,3 +105,60 @@ class OptOut(models.Model):
 
     def __str__(self):
         return f"{self.channel}:{self.address}"
+
+
+# --- Caps on messages triggered by anonymous forms (tisser/notifications/caps.py) ----------
+
+
+class AnonymousSmsDay(models.Model):
+    """How many SMS anonymous forms triggered for one site on one day: the per-site cap.
+
+    One row per (site, day); ``caps`` increments ``sent`` with a conditional UPDATE
+    (``sent < cap``), which the database runs atomically, so concurrent requests never
+    exceed the cap.
+    """
+
+    scope_path = "site"
+
+    site = models.ForeignKey("accounts.Site", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent = models.PositiveIntegerField(default=0)
+    # Requests recorded without an SMS because the cap was reached.
+    refused = models.PositiveIntegerField(default=0)
+    cap_reached_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("compteur de SMS automatiques")
+        verbose_name_plural = _("compteurs de SMS automatiques")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "day"], name="anonymous_sms_day_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.site_id} {self.day}: {self.sent}"
+
+
+class AnonymousAcknowledgement(models.Model):
+    """One acknowledgement per phone number or e-mail address per day.
+
+    ``address_hash`` is an HMAC (keyed by SECRET_KEY and the day) of the channel and the
+    address: never the address itself, and not linkable from one day to the next. The
+    unique constraint is the guard; rows older than yesterday are deleted as new ones come.
+    """
+
+    day = models.DateField(db_index=True)
+    address_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("accusé de réception envoyé")
+        verbose_name_plural = _("accusés de réception envoyés")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "address_hash"], name="anonymous_acknowledgement_once_a_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.day}: {self.address_hash[:8]}"

@@ -29,6 +29,7 @@ from tisser.core.views_helpers import (
     render_list,
     submit_forms,
 )
+from tisser.notifications import caps
 from tisser.notifications.messages import template_label
 from tisser.referrals import forms, selectors, services, transitions
 from tisser.referrals.enums import (
@@ -360,6 +361,7 @@ def inbox(request):
             "filters": filters,
             "page": paginate(request, queryset),
             "show_site": membership.role == Role.NETWORK_ADMIN,
+            **_sms_caps_context(membership),
         },
     )
 
@@ -528,7 +530,16 @@ def moderation_list(request):
         "referrals/moderation_list.html",
         selectors.referral_moderation_queue(membership=request.membership),
         filters=forms.ModerationFilterForm(request.GET or None),
+        extra_context=_sms_caps_context(request.membership),
     )
+
+
+def _sms_caps_context(membership) -> dict:
+    """Sites whose automatic SMS stopped today (tisser/notifications/caps.py)."""
+    return {
+        "sms_caps_reached": caps.caps_reached_today(membership=membership),
+        "sms_daily_cap": caps.daily_cap(),
+    }
 
 
 @referral_view(*ADMIN)

@@ -3,51 +3,35 @@
 It goes through the referral services like any other (a draft, then submitted), with no
 actor, no partner and no referrer: the state machine sends it to moderation, where a
 network admin checks it before the space sees it. The person is told by SMS or e-mail
-that the request was received.
+that the request was received, within the caps on messages triggered by anonymous forms
+(tisser/notifications/caps.py), in a fixed text that holds nothing the visitor typed.
 
-Abuse guards: a honeypot field (see the form) and a rate limit per IP address, counted in
-the cache under a hash of the address (the address itself is never stored).
+Abuse guards (honeypot, rate limit per IP address) are the anonymous-form guard's
+(tisser/core/anonymous.py); see docs/decisions/0010-anonymous-forms.md.
 """
 
-import hashlib
-
-from django.core.cache import cache
 from django.db import transaction
 
 from tisser.accounts import geo
 from tisser.accounts.models import Site
 from tisser.beneficiaries.enums import ContactChannel
+from tisser.core.anonymous import AnonymousFormGuard
 from tisser.core.errors import DomainError
-from tisser.core.phones import is_mobile
+from tisser.core.phones import is_french_mobile
+from tisser.notifications import caps
 from tisser.notifications.services import notify
 from tisser.referrals.enums import ReferralSource
 from tisser.referrals.models import Referral
 from tisser.referrals.services import referral_create_draft
 from tisser.referrals.transitions import referral_submit
 
-RATE_LIMIT = 5  # requests
-RATE_WINDOW_SECONDS = 60 * 60  # per hour, per IP address
-
-
-def _rate_key(ip: str) -> str:
-    return "help-request:" + hashlib.sha256((ip or "unknown").encode()).hexdigest()[:32]
-
-
-def rate_limited(ip: str) -> bool:
-    return cache.get(_rate_key(ip), 0) >= RATE_LIMIT
-
-
-def count_request(ip: str) -> None:
-    key = _rate_key(ip)
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS)
+# 5 requests an hour per IP address (IPv6: per /64).
+GUARD = AnonymousFormGuard(scope="help-request", limit=5, window_seconds=60 * 60)
 
 
 def preferred_channel(phone: str, email: str) -> str:
-    if phone and is_mobile(phone):
+    """SMS only to a French mobile; another number is called back by the space."""
+    if phone and is_french_mobile(phone):
         return ContactChannel.SMS
     if phone:
         return ContactChannel.CALL
@@ -91,11 +75,24 @@ def help_request_create(
             },
         )
         referral = referral_submit(actor=None, referral=referral)
-        notify(
-            event_key=f"referral:{referral.pk}:help_request_received:person",
-            template="help_request_received_person",
-            recipient_kind="person",
-            site=referral.site,
-            referral=referral,
-        )
+        if _may_acknowledge(referral):
+            notify(
+                event_key=f"referral:{referral.pk}:help_request_received:person",
+                template="help_request_received_person",
+                recipient_kind="person",
+                site=referral.site,
+                referral=referral,
+            )
     return referral
+
+
+def _may_acknowledge(referral: Referral) -> bool:
+    """A written acknowledgement only within the caps; "call" records that the space calls."""
+    channel = referral.preferred_channel
+    if channel == ContactChannel.CALL:
+        return True
+    address = referral.phone if channel == ContactChannel.SMS else referral.email
+    if not address:
+        return False
+    outcome = caps.claim_acknowledgement(site=referral.site, channel=channel, address=address)
+    return outcome.allowed

@@ -7,16 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from tisser.accounts import geo
 from tisser.accounts.models import Site
 from tisser.accounts.validators import validate_postal_code
+from tisser.core.anonymous import HoneypotMixin
 from tisser.core.phones import normalize_phone
 from tisser.core.validators import reject_nir
 from tisser.referrals.enums import Need
 
-# The honeypot: a field people never see (hidden by CSS, out of the tab order, hidden from
-# screen readers). Robots that fill every field fill it too.
-HONEYPOT_FIELD = "site_web"
 
+class HelpRequestForm(HoneypotMixin, forms.Form):
+    """The honeypot field ``site_web`` comes from HoneypotMixin (tisser/core/anonymous.py)."""
 
-class HelpRequestForm(forms.Form):
     first_name = forms.CharField(
         label=_("Votre prénom"),
         max_length=100,
@@ -66,23 +65,11 @@ class HelpRequestForm(forms.Form):
             "required": _("Cochez cette case pour que nous puissions vous recontacter.")
         },
     )
-    site_web = forms.CharField(
-        label=_("Ne remplissez pas ce champ"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = Site.objects.active().order_by("city", "name")
         self.fields["site"].label_from_instance = lambda site: f"{site.name} ({site.city})"
-
-    @property
-    def is_robot(self) -> bool:
-        return bool((self.data.get(HONEYPOT_FIELD) or "").strip())
-
-    def visible_fields(self):
-        return [field for field in super().visible_fields() if field.name != HONEYPOT_FIELD]
 
     def clean_phone(self):
         return normalize_phone(self.cleaned_data["phone"])

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tisser.accounts.models import Site
 from tisser.core.access import public
+from tisser.core.anonymous import Verdict
 from tisser.core.errors import DomainError
 from tisser.core.views_helpers import FORM_HAS_ERRORS
 from tisser.website import help_request, selectors
@@ -17,10 +18,6 @@ RATE_LIMITED = _(
     "Vous avez déjà envoyé plusieurs demandes depuis cette connexion. Pour éviter les abus, "
     "attendez une heure avant d'en envoyer une autre, ou venez directement dans un espace."
 )
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _done_url(site=None) -> str:
@@ -33,19 +30,18 @@ def help_request_form(request):
     form = HelpRequestForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        ip = _client_ip(request)
-        if help_request.rate_limited(ip):
+        verdict = help_request.GUARD.screen(request, form)
+        if verdict is Verdict.ROBOT:
+            # Pretend it worked, create nothing: the robot learns nothing.
+            return redirect(_done_url())
+        if verdict is Verdict.RATE_LIMITED:
             return render(
                 request,
                 "website/help_request.html",
                 {"form": form, "rate_limited": str(RATE_LIMITED)},
                 status=429,
             )
-        if form.is_robot:
-            # Pretend it worked, create nothing: the robot learns nothing.
-            help_request.count_request(ip)
-            return redirect(_done_url())
-        if form.is_valid():
+        if verdict is Verdict.VALID:
             data = form.cleaned_data
             try:
                 referral = help_request.help_request_create(
@@ -59,7 +55,6 @@ def help_request_form(request):
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
-                help_request.count_request(ip)
                 return redirect(_done_url(referral.site))
         messages.error(request, FORM_HAS_ERRORS)
         status = 400
