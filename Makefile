@@ -25,6 +25,7 @@ SUDO := $(shell if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then
 help:
 	@echo "make run            installe si besoin, migre, charge la démo, affiche les comptes, sert sur 127.0.0.1:$(PORT)"
 	@echo "                    et lance l'envoi des messages (SMS dans var/sms/, e-mails dans var/mail/)"
+	@echo "                    et les tâches périodiques chaque minute (rappels, expirations)"
 	@echo "make test           ruff (lint + format) puis toute la suite pytest sur SQLite"
 	@echo "make test-postgres  la même suite sur PostgreSQL (DATABASE_URL, par défaut $(PG_URL))"
 	@echo "make quality        lint + mypy sur services et selectors + makemigrations --check"
@@ -54,9 +55,12 @@ run: $(STAMP)
 	@$(MANAGE) demo_logins
 	@echo "Tisser : http://127.0.0.1:$(PORT)/  (espace professionnel : http://127.0.0.1:$(PORT)/espace-pro/)"
 	@echo "Messages : les SMS s'écrivent dans var/sms/, les e-mails dans var/mail/ (Ctrl-C arrête tout)."
-	@# The task worker sends the queued messages; it runs next to the web server and stops with it.
+	@# The task worker sends the queued messages and the scheduler loop runs the periodic jobs
+	@# every minute (reminders, expiries); both run next to the web server and stop with it.
 	@$(MANAGE) db_worker --no-reload --interval 1 & worker=$$!; \
-	trap 'kill -TERM $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT INT TERM; \
+	( trap 'kill $$! 2>/dev/null; exit 0' TERM; \
+	  while true; do $(MANAGE) run_due_jobs || true; sleep 60 & wait $$!; done ) & scheduler=$$!; \
+	trap 'kill -TERM $$worker $$scheduler 2>/dev/null || true; wait $$worker $$scheduler 2>/dev/null || true' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Debian's Chromium for the browser tests, axe-core from npm (pinned in package-lock.json).

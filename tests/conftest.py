@@ -84,15 +84,18 @@ def network_admin(network):
 
 @pytest.fixture
 def login(client):
-    """Sign a membership's user in on the test client, bypassing the TOTP step.
+    """Sign a membership's user in on the test client, bypassing the second-factor step.
 
-    Roles that must enrol TOTP get an enrolled authenticator unless ``with_totp=False``.
+    A user that must use two-factor authentication (any of their memberships has a role in
+    ``ROLES_REQUIRING_TWO_FACTOR``) gets an enrolled TOTP unless ``with_totp=False``.
     """
     from allauth.mfa.models import Authenticator
 
+    from tisser.accounts.middleware import user_needs_two_factor as user_must_enrol
+
     def do_login(membership, *, with_totp=True):
         user = membership.user
-        if with_totp and membership.role in (Role.NETWORK_ADMIN, Role.SITE_MANAGER):
+        if with_totp and user_must_enrol(user):
             Authenticator.objects.get_or_create(
                 user=user,
                 type=Authenticator.Type.TOTP,

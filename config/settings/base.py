@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_int, env_list, env_str
@@ -135,7 +136,15 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
 }
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A passkey (WebAuthn) or an authenticator app (TOTP), plus recovery codes for a lost one.
+# A passkey alone signs in (it checks the person with a PIN or a fingerprint): quick at a
+# shared counter (docs/decisions/0014-two-factor-for-every-role.md).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_FORMS = {
+    "add_webauthn": "tisser.accounts.mfa_forms.TisserAddWebAuthnForm",
+    "edit_webauthn": "tisser.accounts.mfa_forms.TisserEditWebAuthnForm",
+}
 MFA_TOTP_ISSUER = "Tisser"
 MFA_RECOVERY_CODE_COUNT = 10
 
@@ -150,6 +159,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Invitations to join an organisation expire after this many hours.
 INVITATION_VALID_HOURS = env_int("INVITATION_VALID_HOURS", 72)
+# An appointment is offered at most this many days ahead (about 6 months by default).
+APPOINTMENT_HORIZON_DAYS = env_int("APPOINTMENT_HORIZON_DAYS", 183)
+if not 1 <= APPOINTMENT_HORIZON_DAYS <= 3660:
+    raise ImproperlyConfigured("APPOINTMENT_HORIZON_DAYS must be between 1 and 3660.")
 # Journal entries are kept 12 months (CNIL, audit logs: 6 to 12 months).
 JOURNAL_RETENTION_DAYS = 365
 

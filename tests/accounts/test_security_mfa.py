@@ -1,4 +1,5 @@
-"""Mandatory TOTP for network admins and site managers, and TOTP at sign-in once enrolled."""
+"""Mandatory second factor (passkey or TOTP) for every role that opens personal data, and the
+second factor at sign-in once enrolled."""
 
 import time
 
@@ -12,16 +13,21 @@ from django.urls import reverse
 from tests.accounts.factories import DEFAULT_PASSWORD, MembershipFactory
 from tests.core.test_deny_by_default import EXPECTED_PUBLIC
 from tests.core.urlconf import all_routes
-from tisser.accounts.enums import Role
+from tisser.accounts.enums import ROLES_BY_KIND, ROLES_REQUIRING_TWO_FACTOR, Role
+from tisser.core.access import CLOSED_URL_NAMES
 
 ACTIVATE = reverse("mfa_activate_totp")
-# While not enrolled, a network admin or site manager may open only these (and public pages).
+# Where an unenrolled member is sent: the account security page offers a passkey or TOTP.
+ENROL = reverse("mfa_index")
+# While not enrolled, a member whose role needs two factors may open only these (and public
+# pages).
 ENROLMENT_AND_SIGN_OUT = frozenset(
     {
         "account_logout",
         "account_reauthenticate",
         "mfa_index",
         "mfa_activate_totp",
+        "mfa_add_webauthn",
         "mfa_view_recovery_codes",
         "mfa_generate_recovery_codes",
         "mfa_download_recovery_codes",
@@ -31,7 +37,7 @@ ENROLMENT_AND_SIGN_OUT = frozenset(
 FORCED = [
     route
     for route in all_routes()
-    if route.name not in EXPECTED_PUBLIC | ENROLMENT_AND_SIGN_OUT
+    if route.name not in EXPECTED_PUBLIC | ENROLMENT_AND_SIGN_OUT | CLOSED_URL_NAMES
     and not route.path.startswith("/admin/")
 ]
 
@@ -44,36 +50,61 @@ def sign_in(client, email, password=DEFAULT_PASSWORD):
     return client.post(reverse("account_login"), {"login": email, "password": password})
 
 
+KIND_OF_ROLE = {role: kind for kind, roles in ROLES_BY_KIND.items() for role in roles}
+
+
 @pytest.fixture
 def site_manager(site, member_factory):
     return member_factory(site, Role.SITE_MANAGER)
 
 
-@pytest.mark.parametrize("role", [Role.SITE_MANAGER, Role.NETWORK_ADMIN])
+@pytest.fixture
+def member_with_role(network, site, partner, funder, member_factory):
+    """``member_with_role(role)``: a member of the demo-like organisation that fits the role."""
+    organisations = {"network": network, "site": site, "partner": partner, "funder": funder}
+    return lambda role: member_factory(organisations[KIND_OF_ROLE[role]], role)
+
+
+def test_every_role_that_opens_personal_data_must_enrol():
+    # Funders read aggregates only (docs/decisions/0014-two-factor-for-every-role.md).
+    assert set(Role) - {Role.FUNDER_VIEWER} == ROLES_REQUIRING_TWO_FACTOR
+
+
+@pytest.mark.parametrize("role", sorted(ROLES_REQUIRING_TWO_FACTOR))
 @pytest.mark.parametrize("route", FORCED, ids=lambda route: route.label)
-def test_unenrolled_admins_and_managers_are_sent_to_enrolment(
-    login, site, network, member_factory, role, route
-):
-    organisation = network if role == Role.NETWORK_ADMIN else site
-    client = login(member_factory(organisation, role), with_totp=False)
+def test_unenrolled_members_are_sent_to_enrolment(member_with_role, login, role, route):
+    client = login(member_with_role(role), with_totp=False)
     response = client.get(route.path)
     assert response.status_code == 302, f"{route.label} answered {response.status_code}"
-    assert response["Location"] == ACTIVATE
+    assert response["Location"] == ENROL
 
 
 def test_admin_pages_also_wait_for_enrolment(login, site_manager):
     client = login(site_manager, with_totp=False)
     response = client.get("/admin/")
-    assert response["Location"] == ACTIVATE
+    assert response["Location"] == ENROL
 
 
-@pytest.mark.parametrize("name", ["account_logout", "mfa_index", "mfa_activate_totp"])
+@pytest.mark.parametrize(
+    "name", ["account_logout", "mfa_index", "mfa_activate_totp", "mfa_add_webauthn"]
+)
 def test_enrolment_and_sign_out_stay_open(login, site_manager, name):
     client = login(site_manager, with_totp=False)
     # force_login leaves no recent password check: allauth asks for it, and that page is open.
     response = client.get(reverse(name), follow=True)
     assert response.status_code == 200
-    assert response.redirect_chain == [] or response.redirect_chain[-1][0] != ACTIVATE
+    assert all(url != ENROL for url, _status in response.redirect_chain)
+
+
+def test_enrolment_page_offers_a_passkey_or_an_authenticator_app(login, site_manager):
+    client = login(site_manager, with_totp=False)
+    page = client.get(ENROL)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Créer une clé d'accès" in html
+    assert f'href="{reverse("mfa_add_webauthn")}"' in html
+    assert "Activer l'application" in html
+    assert f'href="{ACTIVATE}"' in html
 
 
 def test_public_pages_stay_open_before_enrolment(login, site_manager):
@@ -82,31 +113,44 @@ def test_public_pages_stay_open_before_enrolment(login, site_manager):
 
 
 def test_the_rule_follows_any_membership_not_only_the_current_one(
-    login, site, other_site, member_factory
+    login, site, funder, member_factory
 ):
-    mediator = member_factory(site, Role.MEDIATOR)
-    MembershipFactory(organisation=other_site, role=Role.SITE_MANAGER, user=mediator.user)
-    client = login(mediator)  # acts as a mediator, but also manages another site
-    assert client.get(reverse("workspace:home"))["Location"] == ACTIVATE
+    funder_member = member_factory(funder, Role.FUNDER_VIEWER)
+    MembershipFactory(organisation=site, role=Role.VOLUNTEER, user=funder_member.user)
+    # Acts for the funder, but also volunteers at a site where files are opened.
+    client = login(funder_member, with_totp=False)
+    assert client.get(reverse("workspace:home"))["Location"] == ENROL
 
 
-@pytest.mark.parametrize("role", [Role.MEDIATOR, Role.VOLUNTEER])
-def test_mediators_and_volunteers_are_not_forced(login, site, member_factory, role):
-    client = login(member_factory(site, role), with_totp=False)
+def test_funder_members_are_not_forced(login, funder, member_factory):
+    client = login(member_factory(funder, Role.FUNDER_VIEWER), with_totp=False)
     assert client.get(reverse("workspace:home")).status_code == 200
 
 
-def test_partner_and_funder_members_are_not_forced(login, partner, funder, member_factory):
-    assert (
-        login(member_factory(partner, Role.PARTNER_REFERRER))
-        .get(reverse("workspace:home"))
-        .status_code
-        == 200
+def passkey_of(user, *, name="Clé principale"):
+    """A stored passkey: the middleware looks only at the authenticator's type."""
+    return Authenticator.objects.create(
+        user=user,
+        type=Authenticator.Type.WEBAUTHN,
+        data={"name": name, "credential": {"clientExtensionResults": {"credProps": {"rk": True}}}},
     )
-    assert (
-        login(member_factory(funder, Role.FUNDER_VIEWER)).get(reverse("workspace:home")).status_code
-        == 200
-    )
+
+
+@pytest.mark.parametrize("role", [Role.MEDIATOR, Role.SITE_MANAGER])
+def test_a_passkey_satisfies_the_middleware(login, member_with_role, role):
+    member = member_with_role(role)
+    client = login(member, with_totp=False)
+    assert client.get(reverse("workspace:home"))["Location"] == ENROL
+    passkey_of(member.user)
+    assert client.get(reverse("workspace:home")).status_code == 200
+    page = client.get(ENROL).content.decode()
+    assert "Vous avez 1 clé d'accès." in page
+
+
+def test_recovery_codes_alone_do_not_satisfy_the_middleware(login, site_manager):
+    client = login(site_manager, with_totp=False)
+    RecoveryCodes.activate(site_manager.user)
+    assert client.get(reverse("workspace:home"))["Location"] == ENROL
 
 
 def test_enrolled_manager_reaches_every_page(login, site_manager):
@@ -121,7 +165,7 @@ def test_real_sign_in_then_enrolment_with_a_computed_code(client, site_manager):
     assert response.status_code == 302
 
     home = client.get(reverse("workspace:home"))
-    assert home["Location"] == ACTIVATE
+    assert home["Location"] == ENROL
 
     # allauth asks for the password once more before enrolment; that page stays open.
     ask_again = client.get(ACTIVATE)
@@ -204,7 +248,7 @@ def test_superuser_without_membership_must_enrol_before_the_django_admin(client,
 
     superuser = User.objects.create_superuser("root@exemple.fr", DEFAULT_PASSWORD)
     client.force_login(superuser)
-    assert client.get("/admin/")["Location"] == ACTIVATE
+    assert client.get("/admin/")["Location"] == ENROL
     Authenticator.objects.create(
         user=superuser, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
     )
@@ -215,7 +259,7 @@ def test_htmx_request_is_told_to_navigate_to_enrolment(login, site_manager):
     client = login(site_manager, with_totp=False)
     response = client.get(reverse("workspace:home"), headers={"HX-Request": "true"})
     assert response.status_code == 204
-    assert response["HX-Redirect"] == ACTIVATE
+    assert response["HX-Redirect"] == ENROL
 
 
 def test_htmx_request_of_a_signed_out_visitor_is_sent_to_sign_in(client, db):

@@ -534,10 +534,10 @@ def test_invitation_end_to_end_for_a_new_site_manager(
     assert response["Location"] == reverse("workspace:home")
     user = User.objects.get(email="chef@exemple.fr")
     assert Membership.objects.get(user=user).role == Role.SITE_MANAGER
-    # Signed in, and a site manager must enrol TOTP before anything else.
+    # Signed in, and a site manager must enrol a second factor before anything else.
     home = client.get(reverse("workspace:home"))
     assert home.status_code == 302
-    assert home["Location"] == reverse("mfa_activate_totp")
+    assert home["Location"] == reverse("mfa_index")
     # One time only.
     again = client.get(path)
     assert again.status_code == 410

@@ -46,11 +46,19 @@ def site(network):
     return SiteFactory(network=network)
 
 
-def search(network, first, last, year, phone="", **kwargs):
-    """Search as the network's admin, who sees every file of the network."""
-    if "membership" not in kwargs:
-        kwargs["membership"] = MembershipFactory(organisation=network, role=Role.NETWORK_ADMIN)
+def network_admin_of(network):
+    return MembershipFactory(organisation=network, role=Role.NETWORK_ADMIN)
+
+
+NETWORK_ADMIN = object()  # the default searcher, so that ``membership=None`` can be tested
+
+
+def search(network, first, last, year, phone="", *, membership=NETWORK_ADMIN, **kwargs):
+    """Search as ``membership``, by default a network admin (who sees the whole network)."""
+    if membership is NETWORK_ADMIN:
+        membership = network_admin_of(network)
     return find_duplicates(
+        membership=membership,
         first_name=first,
         last_name=last,
         birth_year=year,
@@ -161,10 +169,48 @@ def test_best_candidates_first_and_limited(network, site):
 
 
 def count_queries(network):
-    admin = MembershipFactory(organisation=network, role=Role.NETWORK_ADMIN)
+    admin = network_admin_of(network)
     with CaptureQueriesContext(connection) as queries:
         search(network, "Anna", "Muller", 1980, phone="0612345678", membership=admin)
     return len(queries)
+
+
+# --- scoped before ranked ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def crowded_other_site(network):
+    """Six files at another site that match "Zoé Quintard, 1990" exactly, created first."""
+    other = SiteFactory(network=network)
+    for _number in range(6):
+        BeneficiaryFactory(site=other, first_name="Zoé", last_name="Quintard", birth_year=1990)
+    return other
+
+
+def test_another_sites_best_matches_never_hide_the_members_own_file(
+    network, site, crowded_other_site
+):
+    own = BeneficiaryFactory(site=site, first_name="Zoé", last_name="Quintard", birth_year=1990)
+    mediator = MembershipFactory(organisation=site, role=Role.MEDIATOR)
+    candidates = search(network, "Zoé", "Quintard", 1990, membership=mediator)
+    assert [c.beneficiary for c in candidates] == [own]
+
+
+def test_a_network_admin_sees_the_receiving_sites_file_first_among_equals(
+    network, site, crowded_other_site
+):
+    own = BeneficiaryFactory(site=site, first_name="Zoé", last_name="Quintard", birth_year=1990)
+    candidates = search(network, "Zoé", "Quintard", 1990, home_site_id=site.pk)
+    assert len(candidates) == 5
+    assert candidates[0].beneficiary == own
+    assert {c.score for c in candidates} == {candidates[0].score}
+
+
+def test_a_search_needs_the_acting_membership(network):
+    with pytest.raises(TypeError):
+        find_duplicates(
+            first_name="Zoé", last_name="Quintard", birth_year=1990, phone="", site_network=network
+        )
 
 
 def test_candidates_come_in_constant_queries_whatever_the_number_of_files(network, site):

@@ -27,6 +27,7 @@ EXPECTED_PUBLIC = frozenset(
         # Signing in, the second factor during sign-in, and password reset.
         "account_login",
         "mfa_authenticate",
+        "mfa_login_webauthn",
         "account_reset_password",
         "account_reset_password_done",
         "account_reset_password_from_key",
@@ -44,6 +45,7 @@ EXPECTED_WITHOUT_MEMBERSHIP = frozenset(
         "account_reauthenticate",
         "mfa_index",
         "mfa_activate_totp",
+        "mfa_add_webauthn",
         "mfa_view_recovery_codes",
         "mfa_generate_recovery_codes",
         "mfa_download_recovery_codes",

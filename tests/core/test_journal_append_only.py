@@ -53,6 +53,22 @@ def test_payload_with_personal_data_is_refused(db, key):
     assert not JournalEntry.objects.exists()
 
 
+def test_bulk_entries_pass_the_same_checks_as_one_entry(db, site):
+    """Bulk writes (imports) build their entries with the same helper as ``record``."""
+    with pytest.raises(ValueError, match="personal data"):
+        journal.build_entry(actor=None, action="test.leak", payload={"phone": "0612345678"})
+    moment = timezone.now() - timedelta(minutes=5)
+    entries = journal.record_many(
+        journal.build_entry(actor=None, action="test.bulk", obj=site, site=site.pk, at=moment)
+        for _ in range(3)
+    )
+    assert len(entries) == 3
+    stored = JournalEntry.objects.filter(action="test.bulk")
+    assert set(stored.values_list("object_type", "object_id", "site_id", "created_at")) == {
+        ("accounts.site", str(site.pk), site.pk, moment)
+    }
+
+
 def test_payload_without_personal_data_is_kept(db):
     entry = journal.record(actor=None, action="test.ok", payload={"count": 3, "role": "mediator"})
     assert JournalEntry.objects.get(pk=entry.pk).payload == {"count": 3, "role": "mediator"}

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from tisser.accounts import demo
 from tisser.accounts.enums import (
+    ROLES_REQUIRING_TWO_FACTOR,
     FunderKind,
     HabilitationStatus,
     OrganisationKind,
@@ -211,15 +212,25 @@ def test_demo_password_is_accepted_by_the_password_rules(seeded):
         assert user.check_password(demo.DEMO_PASSWORD)
 
 
-def test_demo_mediator_signs_in_with_the_printed_password(seeded, client):
+def test_demo_mediator_signs_in_with_the_printed_password_then_enrols(seeded, client):
     response = client.post(
         reverse("account_login"),
         {"login": "mediateur@demo.tisser.fr", "password": demo.DEMO_PASSWORD},
     )
     assert response.status_code == 302
+    # The mediator opens files: a passkey or an authenticator app comes first.
+    assert client.get(reverse("workspace:home"))["Location"] == reverse("mfa_index")
+
+
+def test_demo_funder_signs_in_with_the_printed_password_alone(seeded, client):
+    funder = next(login for login in demo.LOGINS if login.role == Role.FUNDER_VIEWER)
+    response = client.post(
+        reverse("account_login"), {"login": funder.email, "password": demo.DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
     home = client.get(reverse("workspace:home"))
     assert home.status_code == 200
-    assert demo.STRASBOURG_SITE in home.content.decode()
+    assert funder.organisation in home.content.decode()
 
 
 def test_seeding_writes_one_journal_entry(seeded):
@@ -309,6 +320,14 @@ def test_demo_logins_prints_every_login_in_french(seeded):
         assert login.organisation in output
     assert demo.DEMO_PASSWORD in output
     assert "changez d'organisation" in output
+
+
+def test_demo_logins_name_every_role_that_must_enrol_two_factors(seeded):
+    [line] = [line for line in logins_output().splitlines() if "double authentification" in line]
+    assert "clé d'accès ou application d'authentification" in line
+    for role in Role:
+        label = str(role.label).lower()
+        assert (label in line) == (role in ROLES_REQUIRING_TWO_FACTOR), label
 
 
 def test_demo_logins_prints_nothing_without_demo_users():

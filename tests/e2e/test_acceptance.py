@@ -39,11 +39,20 @@ def current_totp(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, counter))
 
 
+def confirm_password_if_asked(page, password: str, assert_accessible=None):
+    page.wait_for_load_state()
+    if "/compte/reauthenticate/" in page.url:
+        if assert_accessible:
+            assert_accessible(page)
+        page.get_by_label("Mot de passe").fill(password)
+        page.get_by_role("button", name="Confirmer").click()
+
+
 def sign_in(page, email: str, password: str):
     page.goto("/compte/login/")
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("button", name="Se connecter", exact=True).click()
 
 
 def test_site_manager_signs_in_enrols_totp_and_switches_organisation(
@@ -52,11 +61,14 @@ def test_site_manager_signs_in_enrols_totp_and_switches_organisation(
     user = demo_network["user"]
     sign_in(page, user.email, demo_network["password"])
 
-    # Mandatory TOTP: the site manager is sent to enrolment (allauth first asks the password again).
-    if "/compte/reauthenticate/" in page.url:
-        assert_accessible(page)
-        page.get_by_label("Mot de passe").fill(demo_network["password"])
-        page.get_by_role("button", name="Confirmer").click()
+    # Mandatory second factor: the site manager is sent to the choice of a passkey or an app.
+    page.wait_for_url("**/compte/2fa/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Sécurité de mon compte"
+    assert page.get_by_role("link", name="Créer une clé d'accès").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Activer l'application").click()
+    # allauth may ask for the password again before a factor is added.
+    confirm_password_if_asked(page, demo_network["password"], assert_accessible)
     page.wait_for_url("**/compte/2fa/totp/activate/")
     assert page.get_by_role("heading", level=1).inner_text() == (
         "Activer la double authentification"

@@ -68,8 +68,17 @@ def test_referral_from_the_partner_form_to_the_persons_file(
     sms_before = set(sms_folder.glob("*")) if sms_folder.exists() else set()
 
     # 1. The partner referrer fills the referral form and sends it.
+    from allauth.mfa.models import Authenticator
+
+    referrer_user = User.objects.get(email="prescripteur@demo.tisser.fr")
+    Authenticator.objects.create(
+        user=referrer_user, type=Authenticator.Type.TOTP, data={"secret": TOTP_SECRET}
+    )
     referrer = new_page()
-    sign_in(referrer, "prescripteur@demo.tisser.fr", demo.DEMO_PASSWORD)
+    sign_in(referrer, referrer_user.email, demo.DEMO_PASSWORD)
+    referrer.wait_for_url("**/compte/2fa/authenticate/")
+    referrer.locator("#id_code").fill(current_totp(TOTP_SECRET))
+    referrer.get_by_role("button", name="Valider").click()
     referrer.wait_for_url("**/espace-pro/")
     referrer.goto("/espace-pro/orientations/nouvelle/")
     assert referrer.get_by_role("heading", level=1).inner_text() == "Orienter une personne"
@@ -100,8 +109,6 @@ def test_referral_from_the_partner_form_to_the_persons_file(
     assert not referrer.watcher.problems, referrer.watcher.problems
 
     # 2. The site manager signs in with the second factor and finds it in the inbox.
-    from allauth.mfa.models import Authenticator
-
     Authenticator.objects.create(
         user=demo_data["manager"], type=Authenticator.Type.TOTP, data={"secret": TOTP_SECRET}
     )

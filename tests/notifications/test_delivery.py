@@ -211,7 +211,7 @@ def test_the_text_is_rebuilt_at_send_time(team, sms_outbox, settings):
 
     send_notification.call(notification.pk)
 
-    assert "Rendez-vous le vendredi 5 décembre à 9 h à" in sms_outbox[0].text
+    assert "Rendez-vous le vendredi 5 décembre 2031 à 9 h à" in sms_outbox[0].text
 
 
 @override_settings(NOTIFICATION_MAX_ATTEMPTS=1)

@@ -34,7 +34,7 @@ def test_person_who_prefers_sms_gets_the_appointment_by_sms(team, sending, sms_o
     assert [m.to for m in sms_outbox] == ["+33612345601"]
     text = sms_outbox[0].text
     assert "Bonjour Awa." in text
-    assert "Rendez-vous le jeudi 4 décembre à 14 h 30 à Espace numérique de la Meinau." in text
+    assert "Rendez-vous le jeudi 4 décembre 2031 à 14 h 30 à Espace numérique de la Meinau." in text
     assert "Espace numérique de la Meinau" in text
     assert "12 rue du Jeu-des-Enfants" in text
     assert "pièce d'identité" in text
@@ -56,9 +56,9 @@ def test_person_who_prefers_email_gets_an_email_with_what_to_bring(team, sending
     assert sms_outbox == []
     (message,) = mail.outbox
     assert message.to == ["awa.diallo@exemple.fr"]
-    assert message.subject == "Votre rendez-vous le jeudi 4 décembre à 14 h 30"
+    assert message.subject == "Votre rendez-vous le jeudi 4 décembre 2031 à 14 h 30"
     assert "Bonjour Awa," in message.body
-    assert "Quand : le jeudi 4 décembre à 14 h 30." in message.body
+    assert "Quand : le jeudi 4 décembre 2031 à 14 h 30." in message.body
     assert "Où : 12 rue du Jeu-des-Enfants." in message.body
     for thing in ("pièce d'identité", "chargeur", "papiers de vos démarches"):
         assert thing in message.body
@@ -96,10 +96,10 @@ def test_person_who_prefers_their_referrer_gets_the_message_through_the_referrer
     assert sms_outbox == []
     (message,) = mail.outbox
     assert message.to == ["prescriptrice@ccas.exemple.fr"]
-    assert message.subject == "Rendez-vous pour Awa D. le jeudi 4 décembre à 14 h 30"
+    assert message.subject == "Rendez-vous pour Awa D. le jeudi 4 décembre 2031 à 14 h 30"
     assert "Awa D. souhaite recevoir nos messages par vous." in message.body
     assert "Merci de lui transmettre le message ci-dessous." in message.body
-    assert "Quand : le jeudi 4 décembre à 14 h 30." in message.body
+    assert "Quand : le jeudi 4 décembre 2031 à 14 h 30." in message.body
 
 
 def test_public_request_without_referrer_falls_back_to_the_persons_own_phone(
@@ -171,7 +171,7 @@ def test_message_to_the_referrer_is_an_email_to_the_referrer(team, sending, sms_
         f"Votre bon d'orientation {referral.reference} pour Awa D. est accepté par "
         "Espace numérique de la Meinau." in message.body
     )
-    assert "Rendez-vous : le jeudi 4 décembre à 14 h 30." in message.body
+    assert "Rendez-vous : le jeudi 4 décembre 2031 à 14 h 30." in message.body
     assert sms_outbox == []
 
 

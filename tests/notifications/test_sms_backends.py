@@ -238,7 +238,7 @@ def test_a_provider_outage_is_retried_then_the_sms_goes_out(team, sending, provi
     notification.refresh_from_db()
     assert (notification.status, notification.attempts) == (DeliveryStatus.SENT, 3)
     assert len(provider.requests) == 3
-    assert "jeudi 4 décembre à 14 h 30" in provider.requests[-1]["json"]["text"]
+    assert "jeudi 4 décembre 2031 à 14 h 30" in provider.requests[-1]["json"]["text"]
 
 
 @pytest.mark.django_db

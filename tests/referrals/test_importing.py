@@ -14,8 +14,9 @@ from tisser.accounts.enums import HabilitationStatus, Role
 from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION, ContactChannel, SocialStatus
 from tisser.core.errors import DomainError
 from tisser.core.models import JournalEntry
-from tisser.referrals import importing
 from tisser.referrals.enums import ReferralSource, ReferralStatus
+from tisser.referrals.imports import services, store
+from tisser.referrals.imports.preview import import_preview
 from tisser.referrals.models import ImportBatch, Referral, ReferralEvent
 
 HEADER = "prenom,nom,annee_naissance,telephone,email,code_postal,commune,demandeur_emploi,besoins"
@@ -55,12 +56,12 @@ def referrer(partner, member_factory, strasbourg, paris):
 
 
 def prepare(actor, content, name="liste.csv", site=None):
-    return importing.import_prepare(actor=actor, file_name=name, content=content, site=site)
+    return services.import_prepare(actor=actor, file_name=name, content=content, site=site)
 
 
 def prepare_and_confirm(actor, content, **kwargs):
     batch = prepare(actor, content, **kwargs)
-    return importing.import_confirm(actor=actor, batch=batch, notice_given=True)
+    return services.import_confirm(actor=actor, batch=batch, notice_given=True)
 
 
 def refused(actor, content, name="liste.csv") -> str:
@@ -79,15 +80,15 @@ def test_a_partner_imports_a_list_each_person_to_the_nearest_space(
 ):
     batch = prepare(referrer, csv_bytes())
     assert not Referral.objects.exists()  # the preview writes nothing
-    preview = importing.import_preview(batch=batch)
+    preview = import_preview(batch=batch)
     assert preview.counts == {"create": 3}
     assert preview.encoding == "UTF-8"
     assert preview.delimiter == ","
     assert dict(preview.per_site) == {"Espace Strasbourg": 2, "Espace Paris": 1}
-    assert importing.stored_path(batch).exists()
+    assert store.stored_path(batch).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        batch = importing.import_confirm(actor=referrer, batch=batch, notice_given=True)
+        batch = services.import_confirm(actor=referrer, batch=batch, notice_given=True)
 
     assert (batch.created_count, batch.skipped_count, batch.row_count) == (3, 0, 3)
     assert batch.confirmed_at is not None
@@ -121,13 +122,13 @@ def test_a_partner_imports_a_list_each_person_to_the_nearest_space(
     confirmed = JournalEntry.objects.get(action="referral_import.confirmed")
     assert confirmed.payload == {"created": 3, "skipped": 0, "status": "submitted"}
     # Nothing of the file is kept once the referrals exist.
-    assert not importing.stored_path(batch).exists()
+    assert not store.stored_path(batch).exists()
     assert list(imports_dir.iterdir()) == []
 
 
 def test_the_stored_rows_are_private_to_the_server_process(referrer):
     batch = prepare(referrer, csv_bytes())
-    mode = os.stat(importing.stored_path(batch)).st_mode & 0o777
+    mode = os.stat(store.stored_path(batch)).st_mode & 0o777
     assert mode == 0o600
 
 
@@ -170,11 +171,9 @@ def test_site_staff_cannot_send_the_list_to_another_space(site, paris, member_fa
     assert set(Referral.objects.values_list("site_id", flat=True)) == {site.pk}
 
 
-@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.NETWORK_ADMIN, Role.FUNDER_VIEWER])
-def test_other_roles_cannot_import(role, site, network, funder, member_factory):
-    organisation = {Role.VOLUNTEER: site, Role.NETWORK_ADMIN: network, Role.FUNDER_VIEWER: funder}[
-        role
-    ]
+@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.FUNDER_VIEWER])
+def test_other_roles_cannot_import(role, site, funder, member_factory):
+    organisation = {Role.VOLUNTEER: site, Role.FUNDER_VIEWER: funder}[role]
     actor = member_factory(organisation, role)
     message = refused(actor, csv_bytes())
     assert message == "Votre rôle ne permet pas d'importer une liste."
@@ -183,7 +182,7 @@ def test_other_roles_cannot_import(role, site, network, funder, member_factory):
 def test_the_referrer_must_confirm_the_information_notice(referrer):
     batch = prepare(referrer, csv_bytes())
     with pytest.raises(DomainError, match="notice d'information"):
-        importing.import_confirm(actor=referrer, batch=batch, notice_given=False)
+        services.import_confirm(actor=referrer, batch=batch, notice_given=False)
     assert not Referral.objects.exists()
 
 
@@ -191,7 +190,7 @@ def test_another_organisation_cannot_confirm_the_list(referrer, network, member_
     batch = prepare(referrer, csv_bytes())
     stranger = member_factory(PartnerFactory(network=network), Role.PARTNER_REFERRER)
     with pytest.raises(DomainError):
-        importing.import_confirm(actor=stranger, batch=batch, notice_given=True)
+        services.import_confirm(actor=stranger, batch=batch, notice_given=True)
     assert not Referral.objects.exists()
 
 
@@ -209,9 +208,9 @@ def test_the_same_file_twice_creates_nothing_the_second_time(referrer):
 
 def test_confirming_the_same_batch_twice_creates_nothing_the_second_time(referrer):
     batch = prepare(referrer, csv_bytes())
-    importing.import_confirm(actor=referrer, batch=batch, notice_given=True)
+    services.import_confirm(actor=referrer, batch=batch, notice_given=True)
     with pytest.raises(DomainError, match="déjà importée"):
-        importing.import_confirm(actor=referrer, batch=batch, notice_given=True)
+        services.import_confirm(actor=referrer, batch=batch, notice_given=True)
     assert Referral.objects.count() == 3
 
 
@@ -232,9 +231,9 @@ def test_people_already_imported_are_skipped_in_a_new_list(referrer):
         "Paul,Durand,1990,0622334455,,67000,Strasbourg,,",
     ]
     batch = prepare(referrer, csv_bytes(rows))
-    preview = importing.import_preview(batch=batch)
+    preview = import_preview(batch=batch)
     assert preview.counts == {"already": 3, "create": 1}
-    batch = importing.import_confirm(actor=referrer, batch=batch, notice_given=True)
+    batch = services.import_confirm(actor=referrer, batch=batch, notice_given=True)
     assert (batch.created_count, batch.skipped_count) == (1, 3)
     assert Referral.objects.count() == 4
 
@@ -242,10 +241,10 @@ def test_people_already_imported_are_skipped_in_a_new_list(referrer):
 def test_a_person_twice_in_the_same_file_is_created_once(referrer):
     rows = [*ROWS, "anna,MÜLLER,1985,0612345678,,67000,Strasbourg,oui,connexion"]
     batch = prepare(referrer, csv_bytes(rows))
-    preview = importing.import_preview(batch=batch)
+    preview = import_preview(batch=batch)
     assert preview.counts == {"create": 3, "duplicate": 1}
     assert preview.rows[3].duplicate_of == 2
-    importing.import_confirm(actor=referrer, batch=batch, notice_given=True)
+    services.import_confirm(actor=referrer, batch=batch, notice_given=True)
     assert Referral.objects.count() == 3
 
 
@@ -262,10 +261,10 @@ def test_two_partners_may_refer_the_same_person(referrer, network, member_factor
 def test_latin1_with_semicolons_is_read(referrer):
     content = csv_bytes(delimiter=";", encoding="cp1252", newline="\r\n")
     batch = prepare(referrer, content)
-    preview = importing.import_preview(batch=batch)
+    preview = import_preview(batch=batch)
     assert preview.encoding == "Windows-1252 (Latin-1)"
     assert preview.delimiter == ";"
-    importing.import_confirm(actor=referrer, batch=batch, notice_given=True)
+    services.import_confirm(actor=referrer, batch=batch, notice_given=True)
     assert sorted(Referral.objects.values_list("first_name", flat=True)) == ["Anna", "Karim", "Léa"]
     assert Referral.objects.get(first_name="Anna").last_name == "Müller"
 
@@ -273,7 +272,7 @@ def test_latin1_with_semicolons_is_read(referrer):
 def test_iso_8859_1_bytes_that_windows_1252_cannot_read_still_work(referrer):
     rows = ["Zoé,Dupont,1985,0612345678,,67000,Strasbourg,,"]
     content = csv_bytes(rows, encoding="latin-1").replace(b"Dupont", b"Dupont\x81")
-    preview = importing.import_preview(batch=prepare(referrer, content))
+    preview = import_preview(batch=prepare(referrer, content))
     assert preview.encoding == "ISO-8859-1 (Latin-1)"
     assert preview.rows[0].data["first_name"] == "Zoé"
 
@@ -282,7 +281,7 @@ def test_utf8_with_bom_and_french_headers_with_accents_and_capitals(referrer):
     header = "Prénom;NOM;Année de naissance;Téléphone;E-mail;Code postal;Ville;Demandeur d'emploi"
     rows = ["Anna;Müller;1985;06 12 34 56 78;;67000;Strasbourg;Oui"]
     content = "\ufeff".encode() + csv_bytes(rows, header)
-    preview = importing.import_preview(batch=prepare(referrer, content))
+    preview = import_preview(batch=prepare(referrer, content))
     assert preview.encoding == "UTF-8 avec BOM"
     assert preview.counts == {"create": 1}
     assert preview.rows[0].data["first_name"] == "Anna"
@@ -292,7 +291,7 @@ def test_utf8_with_bom_and_french_headers_with_accents_and_capitals(referrer):
 def test_empty_lines_are_skipped_and_row_numbers_stay_those_of_the_file(referrer):
     lines = [HEADER, "", ROWS[0], ",,,,,,,,", "   ", ROWS[1], "Bad,Phone,1980,12,,67000,,,"]
     content = ("\n".join(lines) + "\n\n").encode()
-    preview = importing.import_preview(batch=prepare(referrer, content))
+    preview = import_preview(batch=prepare(referrer, content))
     assert [row.number for row in preview.rows] == [3, 6, 7]
     assert preview.problems == [
         (7, "telephone", "Ce numéro de téléphone n'est pas valide. Exemple : 06 12 34 56 78.")
@@ -303,20 +302,20 @@ def test_unknown_columns_are_ignored_and_named_in_the_preview(referrer):
     header = HEADER + ",numero_secu,remarque"
     rows = [row + ",1 85 05 78 006 084 36,rien" for row in ROWS]
     batch = prepare(referrer, csv_bytes(rows, header))
-    preview = importing.import_preview(batch=batch)
+    preview = import_preview(batch=batch)
     assert preview.ignored_columns == ["numero_secu", "remarque"]
-    assert "1 85 05" not in importing.stored_path(batch).read_text()
+    assert "1 85 05" not in store.stored_path(batch).read_text()
 
 
 def test_a_birth_date_gives_the_year_only(referrer):
     header = "prenom,nom,date_naissance,telephone,code_postal"
     rows = ["Anna,Müller,04/09/1985,0612345678,67000", "Paul,Durand,1990-01-31,0622334455,67000"]
     batch = prepare(referrer, csv_bytes(rows, header))
-    assert [row.data["birth_year"] for row in importing.import_preview(batch=batch).rows] == [
+    assert [row.data["birth_year"] for row in import_preview(batch=batch).rows] == [
         1985,
         1990,
     ]
-    assert "04/09" not in importing.stored_path(batch).read_text()
+    assert "04/09" not in store.stored_path(batch).read_text()
 
 
 # --- rows with problems -----------------------------------------------------------------------
@@ -336,7 +335,7 @@ def test_each_problem_is_named_with_its_row_and_column_in_french(referrer):
         "Tom,185057800608436,01/01/1980,0612345678,,67000,,",  # 10: NIR as a name
     ]
     batch = prepare(referrer, csv_bytes(rows, header))
-    preview = importing.import_preview(batch=batch)
+    preview = import_preview(batch=batch)
     assert preview.counts == {"problem": 9}
     problems = {(row, column): message for row, column, message in preview.problems}
     assert problems[(2, "date_naissance")].startswith("Date de naissance illisible « 31/02/1985 »")
@@ -358,7 +357,7 @@ def test_one_row_with_a_problem_blocks_the_whole_file(referrer):
     rows = [*ROWS, "Marc,Petit,1980,12 34,,67000,,,"]
     batch = prepare(referrer, csv_bytes(rows))
     with pytest.raises(DomainError) as error:
-        importing.import_confirm(actor=referrer, batch=batch, notice_given=True)
+        services.import_confirm(actor=referrer, batch=batch, notice_given=True)
     assert error.value.message == (
         "1 ligne(s) ont un problème : rien n'a été importé. Corrigez le fichier, "
         "puis déposez-le à nouveau."
@@ -369,7 +368,7 @@ def test_one_row_with_a_problem_blocks_the_whole_file(referrer):
 
 def test_a_postal_code_with_no_space_in_reach_is_a_problem(referrer):
     rows = ["Anna,Müller,1985,0612345678,,97500,Saint-Pierre,,"]
-    preview = importing.import_preview(batch=prepare(referrer, csv_bytes(rows)))
+    preview = import_preview(batch=prepare(referrer, csv_bytes(rows)))
     assert preview.problems[0][:2] == (2, "code_postal")
     assert "Aucun espace du réseau" in preview.problems[0][2]
 
@@ -379,7 +378,7 @@ def test_a_space_closed_between_preview_and_confirm_blocks_the_import(referrer, 
     paris.is_active = False
     paris.save()
     with pytest.raises(DomainError, match="1 ligne"):
-        importing.import_confirm(actor=referrer, batch=batch, notice_given=True)
+        services.import_confirm(actor=referrer, batch=batch, notice_given=True)
     assert not Referral.objects.exists()
 
 
@@ -509,7 +508,7 @@ def test_an_xlsx_list_is_read_with_excel_types(referrer, network):
         ]
     )
     batch = prepare(referrer, content, name="liste.csv")  # the content decides, not the name
-    preview = importing.import_preview(batch=batch)
+    preview = import_preview(batch=batch)
     assert preview.kind == "xlsx"
     anna, paul, zoe = preview.rows
     assert (anna.number, paul.number, zoe.number) == (2, 4, 5)
@@ -536,22 +535,22 @@ def test_the_preview_expires_after_a_day(referrer):
     )
     batch.refresh_from_db()
     with pytest.raises(DomainError, match="Cet aperçu a expiré"):
-        importing.import_preview(batch=batch)
+        import_preview(batch=batch)
     with pytest.raises(DomainError, match="Cet aperçu a expiré"):
-        importing.import_confirm(actor=referrer, batch=batch, notice_given=True)
+        services.import_confirm(actor=referrer, batch=batch, notice_given=True)
     assert not Referral.objects.exists()
 
 
 def test_stale_files_are_purged_after_a_day(referrer, imports_dir):
     batch = prepare(referrer, csv_bytes())
-    path = importing.stored_path(batch)
-    assert importing.purge_stale_files() == 0
+    path = store.stored_path(batch)
+    assert store.purge_stale_files() == 0
     old = time.time() - 25 * 3600
     os.utime(path, (old, old))
-    assert importing.purge_stale_files() == 1
+    assert store.purge_stale_files() == 1
     assert not path.exists()
     with pytest.raises(DomainError, match="Cet aperçu a expiré"):
-        importing.import_preview(batch=batch)
+        import_preview(batch=batch)
 
 
 # --- 10,000 rows -------------------------------------------------------------------------------
@@ -568,12 +567,12 @@ def test_ten_thousand_rows(referrer, strasbourg, paris, django_assert_max_num_qu
     started = time.perf_counter()
     batch = prepare(referrer, content)
     prepared = time.perf_counter()
-    preview = importing.import_preview(batch=batch)
+    preview = import_preview(batch=batch)
     assert preview.counts == {"create": 10_000}
     # Bulk inserts: a few queries per chunk of rows (SQLite splits each insert in batches of
     # ~999 parameters), never one per row.
     with django_assert_max_num_queries(600):
-        batch = importing.import_confirm(actor=referrer, batch=batch, notice_given=True)
+        batch = services.import_confirm(actor=referrer, batch=batch, notice_given=True)
     finished = time.perf_counter()
     # The time is reported in docs/decisions/0007-imports.md (run with -s to see it).
     print(
@@ -596,7 +595,7 @@ def test_the_purge_command_removes_stale_lists(referrer):
     from django.core.management import call_command
 
     batch = prepare(referrer, csv_bytes())
-    path = importing.stored_path(batch)
+    path = store.stored_path(batch)
     old = time.time() - 25 * 3600
     os.utime(path, (old, old))
     output = io.StringIO()

@@ -442,6 +442,23 @@ def test_a_file_of_another_site_is_not_offered(login, world):
     assert "Des dossiers existants ressemblent" not in page
 
 
+def test_another_sites_best_matches_never_hide_the_sites_own_file(login, world):
+    """Six near-identical files at another site rank as high as the site's own file and
+    come first by age: candidates are scoped to the member's files before the five best
+    are kept, so the site's file is offered."""
+    for _number in range(6):
+        BeneficiaryFactory(
+            site=world.other_site, first_name="Zoé", last_name="Quintard", birth_year=1990
+        )
+    own = BeneficiaryFactory(
+        site=world.site, first_name="Zoé", last_name="Quintard", birth_year=1990
+    )
+    referral = prepare(world, S.ACCEPTED, first_name="Zoé", last_name="Quintard", birth_year=1990)
+    page = text(login(world.mediator).get(url("referrals:mark_came", referral)))
+    assert "Des dossiers existants ressemblent" in page
+    assert own.file_number in page
+
+
 def test_marking_no_show_keeps_the_referral_accepted(login, world):
     referral = prepare(world, S.ACCEPTED)
     client = login(world.mediator)

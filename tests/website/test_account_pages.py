@@ -52,6 +52,10 @@ def test_site_manager_without_totp_is_sent_to_enrolment_which_shows_qr_and_secre
     manager = member_factory(site, Role.SITE_MANAGER)
     client.post("/compte/login/", {"login": manager.user.email, "password": DEFAULT_PASSWORD})
     response = client.get("/espace-pro/", follow=True)
+    # The account security page offers a passkey or an authenticator app.
+    assert response.redirect_chain[-1][0] == "/compte/2fa/"
+    assert "Activer l'application" in response.content.decode()
+    response = client.get("/compte/2fa/totp/activate/", follow=True)
     # allauth asks for the password once more before a security change.
     assert response.redirect_chain[-1][0].startswith("/compte/reauthenticate/")
     assert "Confirmer votre identité" in response.content.decode()

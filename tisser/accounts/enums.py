@@ -26,8 +26,17 @@ ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
     OrganisationKind.FUNDER: (Role.FUNDER_VIEWER,),
 }
 
-# Roles with wide access to personal data must use two-factor authentication.
-ROLES_REQUIRING_TWO_FACTOR = frozenset({Role.NETWORK_ADMIN, Role.SITE_MANAGER})
+# Every role that opens a person's file or a referral must use two-factor authentication;
+# funders see aggregates only (docs/decisions/0014-two-factor-for-every-role.md).
+ROLES_REQUIRING_TWO_FACTOR = frozenset(
+    {
+        Role.NETWORK_ADMIN,
+        Role.SITE_MANAGER,
+        Role.MEDIATOR,
+        Role.VOLUNTEER,
+        Role.PARTNER_REFERRER,
+    }
+)
 # Roles that may manage the members of their own organisation.
 ROLES_MANAGING_TEAM = frozenset({Role.NETWORK_ADMIN, Role.SITE_MANAGER})
 

@@ -6,13 +6,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import ROLES_REQUIRING_TWO_FACTOR
 from tisser.accounts.selectors import current_membership_for
-from tisser.core.access import MEMBERSHIP_EXEMPT_URL_NAMES, PUBLIC_URL_NAMES, is_public
+from tisser.core.access import (
+    CLOSED_URL_NAMES,
+    MEMBERSHIP_EXEMPT_URL_NAMES,
+    PUBLIC_URL_NAMES,
+    is_public,
+)
 
 SESSION_STARTED_KEY = "tisser_session_started"
 SESSION_LAST_SEEN_KEY = "tisser_last_seen"
@@ -77,7 +82,10 @@ def _url_name(request) -> str:
 
 
 class AccessPolicyMiddleware:
-    """Deny by default: only public views are open to everyone, the rest need a member."""
+    """Deny by default: only public views are open to everyone, the rest need a member.
+
+    allauth pages that Tisser does not offer (``CLOSED_URL_NAMES``) are a 404 for members.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -96,11 +104,17 @@ class AccessPolicyMiddleware:
             return None
         if request.membership is None:
             return _redirect(request, redirect("accounts:no_membership"))
+        if _url_name(request) in CLOSED_URL_NAMES:
+            raise Http404
         return None
 
 
 class MandatoryTwoFactorMiddleware:
-    """Network admins, site managers and superusers must enrol TOTP before anything else."""
+    """Members whose role opens personal data, and superusers, enrol a second factor first.
+
+    A passkey or an authenticator app satisfies it; recovery codes alone do not (they are
+    a fallback for a lost factor, not a factor of their own).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -118,9 +132,7 @@ class MandatoryTwoFactorMiddleware:
             return None
         if not user_needs_two_factor(request.user):
             return None
-        from allauth.mfa.utils import is_mfa_enabled
-
-        if is_mfa_enabled(request.user):
+        if has_second_factor(request.user):
             return None
         messages.warning(
             request,
@@ -129,7 +141,15 @@ class MandatoryTwoFactorMiddleware:
                 "authentification pour continuer."
             ),
         )
-        return _redirect(request, redirect(resolve_url("mfa_activate_totp")))
+        # The account security page offers both factors: a passkey or an authenticator app.
+        return _redirect(request, redirect(resolve_url("mfa_index")))
+
+
+def has_second_factor(user) -> bool:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import is_mfa_enabled
+
+    return is_mfa_enabled(user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN])
 
 
 def user_needs_two_factor(user) -> bool:

@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
-from tisser.accounts.models import Site
+from tisser.accounts.models import Membership, Site
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core.names import normalize_name
 from tisser.core.phones import normalize_phone
@@ -127,19 +127,23 @@ def candidate_query(*, first_name: str, last_name: str, birth_year: int | None, 
 
 def find_duplicates(
     *,
+    membership: Membership,
     first_name: str,
     last_name: str,
     birth_year: int | None,
     phone: str,
     site_network,
-    membership,
+    home_site_id: int | None = None,
     exclude_pk: int | None = None,
     limit: int = 5,
 ) -> list[Candidate]:
-    """Files of the same network that may be the same person, best first (two queries).
+    """Files of the same network that ``membership`` may see and that may be the same
+    person, best first (two queries).
 
-    Only the files ``membership`` may see are offered (site staff see their own site's
-    files; network admins the whole network). No membership means no file, never all.
+    The files are scoped to the member's sites *before* they are ranked and cut to
+    ``limit``: another site's best matches can never push the member's own file out.
+    Among equal scores, files of ``home_site_id`` (the site where the person is being
+    received) come first.
     """
     phone = _phone_or_blank(phone)
     birth_year = birth_year or None
@@ -147,10 +151,13 @@ def find_duplicates(
         first_name=first_name, last_name=last_name, birth_year=birth_year, phone=phone
     )
     network_id = getattr(site_network, "pk", site_network)
-    sites = Site.objects.filter(network_id=network_id).visible_to(membership)
     # The sites are resolved first (a tiny query): a join would lead the planner to read
     # every file of the network instead of combining the indexed conditions.
-    site_ids = list(sites.values_list("pk", flat=True))
+    site_ids = list(
+        Site.objects.filter(network_id=network_id)
+        .visible_to(membership)
+        .values_list("pk", flat=True)
+    )
     rows = (
         Beneficiary.objects.active()
         .filter(condition, site_id__in=site_ids)
@@ -187,32 +194,42 @@ def find_duplicates(
         candidates.append(
             Candidate(beneficiary=beneficiary, score=min(score, 130), reasons=reasons)
         )
-    candidates.sort(key=lambda candidate: (-candidate.score, candidate.beneficiary.pk))
+    candidates.sort(
+        key=lambda candidate: (
+            -candidate.score,
+            candidate.beneficiary.site_id != home_site_id,
+            candidate.beneficiary.pk,
+        )
+    )
     return candidates[:limit]
 
 
-def duplicates_of(beneficiary: Beneficiary, *, membership, limit: int = 5) -> list[Candidate]:
+def duplicates_of(
+    beneficiary: Beneficiary, *, membership: Membership, limit: int = 5
+) -> list[Candidate]:
     """Possible duplicates of an existing file (used by the merge page)."""
     return find_duplicates(
+        membership=membership,
         first_name=beneficiary.first_name,
         last_name=beneficiary.last_name,
         birth_year=beneficiary.birth_year,
         phone=beneficiary.phone,
         site_network=beneficiary.site.network_id,
+        home_site_id=beneficiary.site_id,
         exclude_pk=beneficiary.pk,
         limit=limit,
-        membership=membership,
     )
 
 
-def duplicates_for_referral(referral, *, membership, limit: int = 5) -> list[Candidate]:
+def duplicates_for_referral(referral, *, membership: Membership, limit: int = 5) -> list[Candidate]:
     """Files that may already belong to the person of a referral (shown when it arrives)."""
     return find_duplicates(
+        membership=membership,
         first_name=referral.first_name,
         last_name=referral.last_name,
         birth_year=referral.birth_year,
         phone=referral.phone,
         site_network=referral.site.network_id,
+        home_site_id=referral.site_id,
         limit=limit,
-        membership=membership,
     )

@@ -245,6 +245,7 @@ def beneficiary_create(
                 birth_year=cleaned.get("birth_year"),
                 phone=cleaned.get("phone", ""),
                 site_network=site.network_id,
+                home_site_id=site.pk,
                 membership=actor,
             )
             if candidates:

@@ -20,6 +20,8 @@ PUBLIC_URL_NAMES = frozenset(
         "account_reset_password_from_key",
         "account_reset_password_from_key_done",
         "mfa_authenticate",
+        # Passkey sign-in: the signed-out browser fetches a challenge, then posts the answer.
+        "mfa_login_webauthn",
     }
 )
 
@@ -31,10 +33,23 @@ MEMBERSHIP_EXEMPT_URL_NAMES = frozenset(
         "account_reauthenticate",
         "mfa_index",
         "mfa_activate_totp",
+        "mfa_add_webauthn",
         "mfa_view_recovery_codes",
         "mfa_generate_recovery_codes",
         "mfa_download_recovery_codes",
         "accounts:no_membership",
+    }
+)
+
+
+# allauth's pages that Tisser does not offer: a 404 for every signed-in member. Staff do
+# not manage e-mail addresses: the address is the one of the invitation, shown on the
+# account security page (docs/decisions/0015-staff-email-addresses.md).
+CLOSED_URL_NAMES = frozenset(
+    {
+        "account_email",
+        "account_email_verification_sent",
+        "account_confirm_email",
     }
 )
 

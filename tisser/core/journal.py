@@ -1,5 +1,6 @@
 """Writing to and purging the append-only audit journal."""
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +15,37 @@ from tisser.core.models import JournalEntry
 FORBIDDEN_PAYLOAD_KEYS = {"name", "first_name", "last_name", "email", "phone", "address", "nir"}
 
 
+def build_entry(
+    *,
+    actor,
+    action: str,
+    obj: Model | None = None,
+    site=None,
+    reason: str = "",
+    payload: dict[str, Any] | None = None,
+    at=None,
+) -> JournalEntry:
+    """One entry, checked but not saved: ``record`` saves it, ``record_many`` bulk-inserts.
+
+    ``site`` is a site or its id; ``at`` defaults to now (``clock.now()``).
+    """
+    payload = payload or {}
+    leaked = FORBIDDEN_PAYLOAD_KEYS.intersection(payload)
+    if leaked:
+        raise ValueError(f"Journal payload must not hold personal data: {sorted(leaked)}")
+    entry = JournalEntry(
+        actor=actor if (actor is not None and actor.is_authenticated) else None,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        site_id=getattr(site, "pk", site),
+        reason=reason[:500],
+        payload=payload,
+    )
+    entry.created_at = at if at is not None else clock.now()
+    return entry
+
+
 def record(
     *,
     actor,
@@ -24,22 +56,16 @@ def record(
     payload: dict[str, Any] | None = None,
 ) -> JournalEntry:
     """Append one entry. Call it inside the service's transaction so both commit together."""
-    payload = payload or {}
-    leaked = FORBIDDEN_PAYLOAD_KEYS.intersection(payload)
-    if leaked:
-        raise ValueError(f"Journal payload must not hold personal data: {sorted(leaked)}")
-    entry = JournalEntry(
-        actor=actor if (actor is not None and actor.is_authenticated) else None,
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        site=site,
-        reason=reason[:500],
-        payload=payload,
-        created_at=clock.now(),
+    entry = build_entry(
+        actor=actor, action=action, obj=obj, site=site, reason=reason, payload=payload
     )
     entry.save()
     return entry
+
+
+def record_many(entries: Iterable[JournalEntry]) -> list[JournalEntry]:
+    """Append entries made by ``build_entry`` in one INSERT (bulk writes, e.g. imports)."""
+    return JournalEntry.objects.bulk_create(list(entries))
 
 
 def retention_cutoff(now=None):

@@ -79,3 +79,35 @@ class JournalEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise JournalIsAppendOnly("Journal entries cannot be deleted; use the purge command.")
+
+
+class JobStatus(models.TextChoices):
+    RUNNING = "running", _("en cours")
+    SUCCEEDED = "succeeded", _("réussie")
+    FAILED = "failed", _("en échec")
+
+
+class ScheduledJob(models.Model):
+    """The state of one periodic job (see tisser/core/scheduler.py): its lease and last run.
+
+    One row per registered job. ``last_slot`` is the schedule slot most recently claimed:
+    a run claims its slot with a conditional UPDATE before the job body starts, so a slot is
+    run at most once even when two schedulers run at the same moment.
+    """
+
+    name = models.CharField(_("nom"), max_length=100, unique=True)
+    last_slot = models.DateTimeField(_("dernière échéance traitée"), null=True, blank=True)
+    status = models.CharField(_("état"), max_length=16, choices=JobStatus.choices, blank=True)
+    started_at = models.DateTimeField(_("démarrée le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("durée (ms)"), null=True, blank=True)
+    summary = models.CharField(_("résultat"), max_length=500, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+
+    class Meta:
+        verbose_name = _("tâche planifiée")
+        verbose_name_plural = _("tâches planifiées")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.status or '-'})"

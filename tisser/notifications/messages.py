@@ -2,19 +2,19 @@
 
 The texts belong to the app that registers the message kind (see notifications.kinds):
 ``<template>.{sms,subject,email}.txt``, in plain, short French: one idea per sentence, the
-date written out ("jeudi 3 décembre à 14 h 30"), the address, what to bring. They are
-rendered at send time from the subject as it is then; the text itself is never stored.
+date written out ("jeudi 3 décembre à 14 h 30", the year added when it is not the current
+one: ``tisser.core.dates.format_when``), the address, what to bring. They are rendered at
+send time from the subject as it is then; the text itself is never stored.
 """
 
-import datetime
 from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch
-from django.utils import timezone, translation
-from django.utils.dateformat import format as date_format
+from django.utils import translation
 
+from tisser.core.dates import format_when  # noqa: F401 (the texts' date format, re-exported)
 from tisser.core.phones import display_phone
 from tisser.notifications.kinds import Contact, MessageKind, kind_label
 
@@ -22,17 +22,6 @@ from tisser.notifications.kinds import Contact, MessageKind, kind_label
 def template_label(code: str) -> str:
     """The French label of a message kind, for histories and timelines."""
     return kind_label(code)
-
-
-def format_when(moment: datetime.datetime) -> str:
-    """``jeudi 3 décembre à 14 h 30`` (``1er`` for the first day, ``14 h`` on the hour)."""
-    local = timezone.localtime(moment)
-    with translation.override("fr"):
-        weekday = date_format(local, "l")
-        month = date_format(local, "F")
-    day = "1er" if local.day == 1 else str(local.day)
-    hour = f"{local.hour} h" if local.minute == 0 else f"{local.hour} h {local.minute:02d}"
-    return f"{weekday} {day} {month} à {hour}"
 
 
 def short_name(first_name: str, last_name: str) -> str:

@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from tisser.accounts.enums import Role
@@ -34,6 +34,7 @@ from tisser.referrals.enums import (
     RejectionReason,
 )
 from tisser.referrals.models import Referral
+from tisser.referrals.transitions import latest_appointment_date, too_far_message
 
 JOBSEEKER_CHOICES = [("", _("Je ne sais pas")), ("yes", _("Oui")), ("no", _("Non"))]
 JOBSEEKER_VALUES = {"": None, "yes": True, "no": False}
@@ -332,15 +333,24 @@ class AppointmentForm(forms.Form):
         self.fields["mediator"].label_from_instance = lambda user: (
             user.get_full_name() or user.email
         )
-        self.fields["date"].widget.attrs["min"] = clock.localdate().isoformat()
+        today = clock.localdate()
+        self.fields["date"].widget.attrs["min"] = today.isoformat()
+        latest = latest_appointment_date(today)
+        self.fields["date"].widget.attrs["max"] = latest.isoformat()
+        self.fields["date"].help_text = _("Une date à venir, au plus tard le %(date)s.") % {
+            "date": formats.date_format(latest, "j F Y")
+        }
 
     def clean(self):
         cleaned = super().clean()
         date, time = cleaned.get("date"), cleaned.get("time")
         if date and time:
             starts_at = timezone.make_aware(datetime.datetime.combine(date, time))
+            today = clock.localdate()
             if starts_at <= clock.now():
                 self.add_error("date", _("Le rendez-vous doit être dans le futur."))
+            elif date > latest_appointment_date(today):
+                self.add_error("date", too_far_message(today))
             cleaned["starts_at"] = starts_at
         return cleaned
 

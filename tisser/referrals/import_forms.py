@@ -3,11 +3,26 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tisser.accounts.enums import Role
 from tisser.core.ids import IdChoiceField
-from tisser.referrals.importing import MAX_FILE_BYTES, SITE_TEAM_ROLES, import_target_sites
+from tisser.referrals.imports.reading import MAX_FILE_BYTES
+from tisser.referrals.imports.scope import SITE_TEAM_ROLES, import_partners, import_target_sites
 
 
 class ImportUploadForm(forms.Form):
+    partner = IdChoiceField(
+        label=_("Partenaire qui oriente ces personnes"),
+        queryset=None,
+        empty_label=_("Choisissez un partenaire"),
+        help_text=_(
+            "Le partenaire sera l'expéditeur des bons d'orientation. Seuls les partenaires "
+            "validés du réseau sont proposés."
+        ),
+        error_messages={
+            "required": _("Choisissez le partenaire pour lequel vous importez la liste."),
+            "invalid_choice": _("Choisissez un partenaire validé du réseau dans la liste."),
+        },
+    )
     file = forms.FileField(
         label=_("Fichier de la liste (CSV ou Excel .xlsx, 5 Mo au plus)"),
         widget=forms.ClearableFileInput(
@@ -27,6 +42,10 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
+        if membership.role == Role.NETWORK_ADMIN:
+            self.fields["partner"].queryset = import_partners(membership)
+        else:
+            del self.fields["partner"]  # the others import for their own organisation
         if membership.role in SITE_TEAM_ROLES:
             del self.fields["site"]  # site staff import into their own space
         else:

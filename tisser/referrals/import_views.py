@@ -1,6 +1,9 @@
 """Pages to import a list of people to refer: upload, preview, confirm (thin views)."""
 
+from functools import wraps
+
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,16 +12,25 @@ from django.views.decorators.http import require_POST
 from tisser.core.access import require_roles, scoped_object
 from tisser.core.errors import DomainError
 from tisser.core.views_helpers import FORM_HAS_ERRORS, PAGE_SIZE, paginate
-from tisser.referrals import importing
 from tisser.referrals.import_forms import ImportConfirmForm, ImportUploadForm
+from tisser.referrals.imports import reading, scope, services
+from tisser.referrals.imports.preview import import_preview
 from tisser.referrals.models import ImportBatch
 
-IMPORT_ROLES = importing.IMPORT_ROLES
+IMPORT_ROLES = scope.IMPORT_ROLES
 
 
 def _scoped_batch(view):
-    """Another organisation's list is a 404; in scope but with the wrong role, a 403."""
-    return scoped_object(ImportBatch)(require_roles(*IMPORT_ROLES)(view))
+    """Another organisation's list is a 404; in scope but with the wrong role, a 403. A
+    network admin sees the network's lists but opens only those the network uploaded."""
+
+    @wraps(view)
+    def own_batch(request, obj):
+        if obj.organisation_id != request.membership.organisation_id:
+            raise PermissionDenied
+        return view(request, obj)
+
+    return scoped_object(ImportBatch)(require_roles(*IMPORT_ROLES)(own_batch))
 
 
 @require_roles(*IMPORT_ROLES)
@@ -30,22 +42,23 @@ def index(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                batch = importing.import_prepare(
+                batch = services.import_prepare(
                     actor=membership,
                     file_name=upload.name,
                     content=upload.read(),
                     site=form.cleaned_data.get("site"),
+                    partner=form.cleaned_data.get("partner"),
                 )
             except DomainError as error:
                 form.add_error("file", error.message)
             else:
                 return redirect("imports:preview", pk=batch.pk)
         messages.error(request, FORM_HAS_ERRORS)
-    page = paginate(request, importing.import_list(actor=membership))
+    page = paginate(request, scope.import_list(actor=membership))
     return render(
         request,
         "referrals/import_index.html",
-        {"form": form, "page": page, "columns": importing.COLUMNS},
+        {"form": form, "page": page, "columns": reading.COLUMNS},
         status=400 if form.errors else 200,
     )
 
@@ -53,7 +66,7 @@ def index(request):
 def _preview_page(request, batch, *, form, error=None, status=200):
     context = {"batch": batch, "form": form, "error": error}
     try:
-        preview = importing.import_preview(batch=batch)
+        preview = import_preview(batch=batch)
     except DomainError as refused:
         context["expired"] = refused.message
         return render(request, "referrals/import_preview.html", context, status=status)
@@ -81,7 +94,7 @@ def confirm(request, obj):
     form = ImportConfirmForm(request.POST)
     if form.is_valid():
         try:
-            batch = importing.import_confirm(
+            batch = services.import_confirm(
                 actor=request.membership, batch=obj, notice_given=form.cleaned_data["notice_given"]
             )
         except DomainError as refused:

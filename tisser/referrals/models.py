@@ -234,6 +234,15 @@ class ImportBatch(TimeStampedModel):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Set when a network admin imports for a partner: the partner is the referrals' sender.
+    on_behalf_of = models.ForeignKey(
+        "accounts.Partner",
+        verbose_name=_("pour le partenaire"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     file_name = models.CharField(_("fichier"), max_length=255)
     file_sha256 = models.CharField(max_length=64)
     row_count = models.PositiveIntegerField(default=0)

@@ -10,8 +10,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from tisser.core import clock
+from tisser.core.dates import format_when
 from tisser.notifications.kinds import Contact, register_kind
-from tisser.notifications.messages import absolute_url, format_when, short_name, site_context
+from tisser.notifications.messages import absolute_url, short_name, site_context
 from tisser.notifications.models import RecipientKind
 from tisser.referrals.enums import AppointmentStatus, ReferralStatus, RejectionReason
 

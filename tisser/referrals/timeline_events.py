@@ -8,11 +8,10 @@ free text about the person is shown here.
 
 from typing import Any
 
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tisser.core.dates import format_when
 from tisser.core.timeline import TimelineEvent
 from tisser.notifications.messages import template_label
 from tisser.notifications.models import Notification
@@ -65,7 +64,7 @@ def timeline_events(beneficiary) -> list[TimelineEvent]:
         "referral"
     )
     for appointment in appointments:
-        when = date_format(localtime(appointment.starts_at), "DATETIME_FORMAT")
+        when = format_when(appointment.starts_at)
         events.append(
             TimelineEvent(
                 at=appointment.starts_at,

@@ -25,12 +25,13 @@ Role rules (docs/decisions/0006-referral-lifecycle.md):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import HabilitationStatus, Role
@@ -40,7 +41,8 @@ from tisser.beneficiaries.services import beneficiary_for_referral
 from tisser.core import clock, hooks
 from tisser.core.choices import known_codes
 from tisser.core.errors import DomainError
-from tisser.core.journal import record
+from tisser.core.journal import build_entry
+from tisser.core.models import JournalEntry
 from tisser.core.validators import reject_nir
 from tisser.notifications.services import notify
 from tisser.referrals.enums import (
@@ -200,6 +202,45 @@ def _full_clean(obj: Model, **kwargs) -> None:
         raise DomainError(" ".join(str(message) for message in error.messages)) from error
 
 
+def history_event(
+    *,
+    referral: Referral,
+    from_status: str,
+    to_status: str,
+    actor: Membership | None,
+    now: datetime,
+    note: str = "",
+) -> ReferralEvent:
+    """The history row of a status change (unsaved: ``_move`` saves it, imports bulk-insert)."""
+    return ReferralEvent(
+        referral=referral,
+        from_status=from_status,
+        to_status=to_status,
+        actor=_user(actor),
+        at=now,
+        note=note[:500],
+    )
+
+
+def journal_entry(
+    *,
+    referral: Referral,
+    actor: Membership | None,
+    action_code: str,
+    payload: dict,
+    at: datetime | None = None,
+) -> JournalEntry:
+    """The journal entry ``referral.<action_code>`` (unsaved, through the journal's builder)."""
+    return build_entry(
+        actor=_user(actor),
+        action=f"referral.{action_code}",
+        obj=referral,
+        site=referral.site_id,
+        payload=payload,
+        at=at,
+    )
+
+
 def _move(
     *,
     referral: Referral,
@@ -217,21 +258,21 @@ def _move(
     referral.status_changed_at = now
     _full_clean(referral, exclude=["site", "partner", "referrer", "beneficiary"])
     referral.save(update_fields=["status", "status_changed_at", "updated_at", *extra_fields])
-    event = ReferralEvent.objects.create(
+    event = history_event(
         referral=referral,
         from_status=from_status,
         to_status=to_status,
-        actor=_user(actor),
-        at=now,
-        note=note[:500],
+        actor=actor,
+        now=now,
+        note=note,
     )
-    record(
-        actor=_user(actor),
-        action=f"referral.{action_code}",
-        obj=referral,
-        site=referral.site,
+    event.save()
+    journal_entry(
+        referral=referral,
+        actor=actor,
+        action_code=action_code,
         payload={"from": from_status, "to": to_status, **(payload or {})},
-    )
+    ).save()
     return event
 
 
@@ -297,6 +338,17 @@ def _check_mediator(referral: Referral, mediator) -> None:
         raise DomainError(_("Le médiateur choisi ne fait pas partie de l'équipe de cet espace."))
 
 
+def latest_appointment_date(today: date) -> date:
+    """The last day an appointment may be offered on (``APPOINTMENT_HORIZON_DAYS`` ahead)."""
+    return today + timedelta(days=settings.APPOINTMENT_HORIZON_DAYS)
+
+
+def too_far_message(today: date) -> str:
+    return _(
+        "La date du rendez-vous est trop lointaine : choisissez une date au plus tard le %(date)s."
+    ) % {"date": formats.date_format(latest_appointment_date(today), "j F Y")}
+
+
 def _new_appointment(
     *, referral: Referral, starts_at: datetime, place: str, mediator, now: datetime
 ) -> Appointment:
@@ -304,6 +356,9 @@ def _new_appointment(
         raise DomainError(_("Indiquez la date et l'heure du rendez-vous."))
     if starts_at <= now:
         raise DomainError(_("La date du rendez-vous est passée : choisissez une date à venir."))
+    today = timezone.localdate(now)
+    if timezone.localdate(starts_at) > latest_appointment_date(today):
+        raise DomainError(too_far_message(today))
     place = (place or "").strip()
     if not place:
         raise DomainError(_("Indiquez le lieu du rendez-vous."))

@@ -19,6 +19,7 @@ from tisser.accounts.geo import nearest_sites
 from tisser.accounts.models import Partner
 from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION, EligibilityCriterion
 from tisser.core.access import require_roles, scoped_object
+from tisser.core.dates import format_when
 from tisser.core.errors import DomainError
 from tisser.core.phones import display_phone
 from tisser.core.views_helpers import (
@@ -401,9 +402,7 @@ def _appointment_page(request, referral, *, action):
 
 
 def _appointment_message(action, appointment) -> str:
-    from django.utils import formats, timezone
-
-    when = formats.date_format(timezone.localtime(appointment.starts_at), "l j F Y à H:i")
+    when = format_when(appointment.starts_at)
     if action == transitions.ACCEPT:
         return _(
             "Le bon d'orientation est accepté. Rendez-vous le %(when)s : la personne et le "
@@ -452,7 +451,10 @@ def reject(request, obj):
 
 
 def _file_candidates(membership, referral):
-    """Files of this person that the site may already have (to link instead of creating)."""
+    """Files of this person that the site may already have (to link instead of creating).
+
+    Scoped to the member's files before ranking: another site's matches cannot hide them.
+    """
     from tisser.beneficiaries.duplicates import duplicates_for_referral
 
     return duplicates_for_referral(referral, membership=membership)

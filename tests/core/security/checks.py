@@ -41,6 +41,13 @@ THIRD_PARTY_SIGNED_IN = frozenset(
         "mfa_view_recovery_codes",
         "mfa_generate_recovery_codes",
         "mfa_download_recovery_codes",
+        # Passkeys: each page looks keys up by the signed-in user (another's key is a 404,
+        # tests/accounts/test_passkeys.py).
+        "mfa_list_webauthn",
+        "mfa_add_webauthn",
+        "mfa_reauthenticate_webauthn",
+        "mfa_remove_webauthn",
+        "mfa_edit_webauthn",
     }
 )
 ADMIN_NAMESPACE = "admin:"

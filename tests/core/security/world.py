@@ -22,7 +22,7 @@ from tests.accounts.factories import (
     SiteFactory,
 )
 from tests.core.security.factories import factory_for
-from tisser.accounts.enums import ROLES_BY_KIND, OrganisationKind, Role
+from tisser.accounts.enums import ROLES_BY_KIND, ROLES_REQUIRING_TWO_FACTOR, OrganisationKind, Role
 from tisser.accounts.models import Funder, Organisation, Partner, Site
 
 KIND_MODEL = {
@@ -137,8 +137,8 @@ def owner_model_of_path(model, path):
 
 def new_member(organisation, role):
     membership = MembershipFactory(organisation=organisation, role=role)
-    if role in (Role.NETWORK_ADMIN, Role.SITE_MANAGER):
-        # Roles that must enrol TOTP have done so: the middleware lets them through.
+    if role in ROLES_REQUIRING_TWO_FACTOR:
+        # Roles that must enrol a second factor have done so: the middleware lets them through.
         Authenticator.objects.create(
             user=membership.user,
             type=Authenticator.Type.TOTP,

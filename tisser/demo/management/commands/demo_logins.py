@@ -35,7 +35,7 @@ class Command(BaseCommand):
             return "  ".join(cell.ljust(width) for cell, width in cells).rstrip()
 
         two_factor = ", ".join(
-            str(Role(role).label).lower() for role in sorted(ROLES_REQUIRING_TWO_FACTOR)
+            str(role.label).lower() for role in Role if role in ROLES_REQUIRING_TWO_FACTOR
         )
         out = self.stdout
         out.write("")
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             out.write(note)
         out.write(f"Mot de passe commun à tous les comptes de démonstration : {demo.DEMO_PASSWORD}")
         out.write(
-            f"Rôles qui doivent activer la double authentification (TOTP) à la première "
-            f"connexion : {two_factor}."
+            f"Rôles qui doivent activer la double authentification à la première connexion "
+            f"(clé d'accès ou application d'authentification) : {two_factor}."
         )
         out.write("")

@@ -1,12 +1,12 @@
 """Delete the parsed import lists left unconfirmed for more than a day (var/imports/).
 
-Uploading a list also purges them, so this only matters when nobody imports for a while;
-run it daily next to ``referrals_housekeeping``.
+Uploading a list also purges them, and the hourly job ``referrals.imports_purge`` does;
+this command runs the same sweep by hand.
 """
 
 from django.core.management.base import BaseCommand
 
-from tisser.referrals.importing import purge_stale_files
+from tisser.referrals.imports.store import purge_stale_files
 
 
 class Command(BaseCommand):

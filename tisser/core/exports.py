@@ -1,0 +1,153 @@
+"""Every spreadsheet export (CSV, XLSX) goes through this module.
+
+A text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is run
+as a formula by spreadsheet programs: an imported name such as ``=HYPERLINK("http://…")``
+would become a live link, or worse. Every cell passes through :func:`spreadsheet_value`,
+which prefixes such text with an apostrophe (the spreadsheet convention for "this is text")
+and leaves real numbers, dates and booleans typed. A guard test
+(``tests/core/test_exports_guard.py``) fails if a CSV or XLSX writer appears anywhere else
+in the ``tisser`` package.
+
+CSV is written for French Excel: ``;`` between cells, a UTF-8 byte order mark, decimal
+commas, dates as ``31/12/2025``. XLSX cells keep their types with French number formats.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Text that is only a number ("-12", "+3,5"): a spreadsheet reads it as that number and
+# nothing else, so it needs no apostrophe.
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+CSV_DELIMITER = ";"
+UTF8_BOM = "\ufeff"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_DATE_FORMAT = "DD/MM/YYYY"
+XLSX_DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+XLSX_SHEET_TITLE_MAX = 31
+
+Cell = str | int | float | Decimal | bool | datetime.date | datetime.datetime | None
+
+
+def neutralise_text(text: str) -> str:
+    """``text`` as a spreadsheet shows it and never runs it."""
+    if text.startswith(FORMULA_TRIGGERS) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def spreadsheet_value(value: Cell) -> Cell:
+    """One cell, typed for a spreadsheet: numbers, dates and booleans as they are (a naive
+    local time for a datetime), ``None`` as an empty cell, anything else as neutralised text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float | Decimal | datetime.date):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return timezone.make_naive(value)
+        return value
+    return neutralise_text(str(value))
+
+
+def _csv_text(value: Cell) -> str:
+    """One cell as the text a French spreadsheet expects in a CSV file."""
+    value = spreadsheet_value(value)
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float | Decimal):
+        return str(value).replace(".", ",")
+    return str(value)
+
+
+class _Line:
+    """A file-like object that hands back what ``csv.writer`` writes (one line at a time)."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterator[str]:
+    """The lines of a CSV file: byte order mark, header, then one line per row."""
+    writer = csv.writer(_Line(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    yield UTF8_BOM + writer.writerow([_csv_text(cell) for cell in header])
+    for row in rows:
+        yield writer.writerow([_csv_text(cell) for cell in row])
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
+    return "".join(csv_lines(header, rows))
+
+
+def _attachment(response, filename: str):
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def csv_response(
+    *, filename: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]
+) -> StreamingHttpResponse:
+    """A CSV download streamed row by row: a long list never sits whole in memory.
+
+    ``rows`` is consumed lazily; pass ``queryset.iterator()`` (or a generator) for long lists.
+    """
+    lines = (line.encode("utf-8") for line in csv_lines(header, rows))
+    return _attachment(StreamingHttpResponse(lines, content_type=CSV_CONTENT_TYPE), filename)
+
+
+def xlsx_bytes(*, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """An XLSX workbook of one sheet, written in openpyxl's streaming (write-only) mode."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
+
+    def cell(value: Cell, *, bold: bool = False) -> WriteOnlyCell:
+        value = spreadsheet_value(value)
+        written = WriteOnlyCell(sheet, value=value)
+        # openpyxl turns a string starting with "=" into a formula; neutralised text never
+        # does, and this keeps it a string whatever openpyxl guesses.
+        if isinstance(value, str):
+            written.data_type = "s"
+        elif isinstance(value, datetime.datetime):
+            written.number_format = XLSX_DATETIME_FORMAT
+        elif isinstance(value, datetime.date):
+            written.number_format = XLSX_DATE_FORMAT
+        if bold:
+            written.font = Font(bold=True)
+        return written
+
+    sheet.append([cell(title, bold=True) for title in header])
+    for row in rows:
+        sheet.append([cell(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(
+    *, filename: str, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]
+) -> HttpResponse:
+    content = xlsx_bytes(sheet_title=sheet_title, header=header, rows=rows)
+    return _attachment(HttpResponse(content, content_type=XLSX_CONTENT_TYPE), filename)
+
+
+def _sheet_title(title: str) -> str:
+    """Excel refuses ``[]:*?/\\`` and more than 31 characters in a sheet's name."""
+    cleaned = re.sub(r"[\[\]:*?/\\]", " ", title).strip() or "Feuille"
+    return cleaned[:XLSX_SHEET_TITLE_MAX]

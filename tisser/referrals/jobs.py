@@ -1,0 +1,19 @@
+"""The referral app's periodic jobs (discovered by tisser/core/scheduler.py)."""
+
+from datetime import datetime, timedelta
+
+from tisser.core.scheduler import DailyAt, EveryMinutes, job
+from tisser.referrals.housekeeping import run_housekeeping
+from tisser.referrals.imports.store import purge_stale_files
+
+
+# 08:00 in Paris: the reminders reach the site teams as their day starts.
+@job("referrals.housekeeping", DailyAt(8, 0))
+def housekeeping(*, now: datetime) -> dict[str, int]:
+    return run_housekeeping(now)
+
+
+# Uploaded lists are kept a day for their preview; the hourly sweep removes the rest.
+@job("referrals.imports_purge", EveryMinutes(60), lease=timedelta(minutes=30))
+def imports_purge(*, now: datetime) -> dict[str, int]:
+    return {"removed": purge_stale_files(now=now)}
