@@ -133,6 +133,16 @@ ROWS = [
         inside=_site,
     ),
     Row(
+        ImportUploadForm,
+        "partner",
+        "imports:index",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: ImportUploadForm(data, {}, membership=m),
+        outside=lambda w: w.foreign[K.PARTNER],
+        inside=lambda w: w.owners[K.PARTNER],
+    ),
+    Row(
         HelpRequestForm,
         "site",
         "website:help_request",
