@@ -123,7 +123,9 @@ def test_the_sms_gives_the_year_of_an_appointment_next_year(world, settings):
     transitions.referral_accept(
         actor=world.manager, referral=referral, starts_at=at(day), place="Salle 2"
     )
-    notification = Notification.objects.get(referral=referral, template="referral_accepted_person")
+    notification = Notification.objects.about("referrals.referral", [referral.pk]).get(
+        template="referral_accepted_person"
+    )
     send_notification.call(notification.pk)
 
     expected = f"le {WEEKDAYS[day.weekday()]} 5 janvier {day.year} à 14 h 30"
