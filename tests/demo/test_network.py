@@ -11,6 +11,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 
+from tests.demo.helpers import seed as seed_command
 from tisser.accounts import demo
 from tisser.accounts.enums import (
     ROLES_REQUIRING_TWO_FACTOR,
@@ -37,9 +38,7 @@ pytestmark = pytest.mark.django_db
 
 def seed(*args) -> str:
     """The full network; its referrals are checked in test_referrals.py (skipped here: slow)."""
-    out = StringIO()
-    call_command("seed_demo", "--referrals", "0", *args, stdout=out)
-    return out.getvalue()
+    return seed_command("--referrals", "0", *args)
 
 
 def logins_output() -> str:

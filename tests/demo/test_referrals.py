@@ -1,56 +1,19 @@
 """The demo referrals: every state, consistent histories, files, messages, determinism.
 
-Read-only checks use the ``ci`` demo seeded once for the package (tests/demo/conftest.py).
+Read-only checks use the ``ci`` demo seeded once for the package (tests/demo/shared/conftest.py).
 """
-
-from collections import Counter
-from io import StringIO
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.db import transaction
 
+from tests.demo.helpers import seed, snapshot
 from tisser.accounts.models import Organisation
-from tisser.beneficiaries.models import Beneficiary
 from tisser.notifications import sms
 from tisser.notifications.models import DeliveryStatus, Notification
-from tisser.referrals.models import Appointment, Referral, ReferralEvent
+from tisser.referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
-
-
-def seed(*args) -> str:
-    out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
-    return out.getvalue()
-
-
-def snapshot() -> dict:
-    """What a person would notice in the demo referrals, without ids nor dates."""
-    return {
-        "referrals": sorted(
-            Referral.objects.values_list(
-                "status",
-                "source",
-                "first_name",
-                "last_name",
-                "birth_year",
-                "phone",
-                "email",
-                "site__short_code",
-                "partner__name",
-                "referrer__email",
-                "rejection_message",
-            )
-        ),
-        "files": sorted(
-            Beneficiary.objects.values_list("file_number", "first_name", "last_name", "phone")
-        ),
-        "appointments": Counter(Appointment.objects.values_list("status", flat=True)),
-        "messages": Counter(Notification.objects.values_list("template", "channel", "status")),
-        "events": Counter(ReferralEvent.objects.values_list("from_status", "to_status")),
-    }
 
 
 def test_messages_are_recorded_as_sent_and_none_is_sent_while_seeding(

@@ -47,7 +47,7 @@ from tisser.core.clock import now as clock_now
 from tisser.notifications.models import DeliveryStatus, Notification
 from tisser.referrals import services, transitions
 from tisser.referrals.enums import Need, OfferFamily, ReferralStatus, RejectionReason
-from tisser.referrals.management.commands.referrals_housekeeping import run_housekeeping
+from tisser.referrals.housekeeping import run_housekeeping
 from tisser.referrals.models import Appointment, Referral
 
 # Writes one request of the public help form (website.help_request.help_request_create).

@@ -1,17 +1,15 @@
 """The demo referrals: every state, consistent histories, files, messages, determinism.
 
-Read-only checks use the ``ci`` demo seeded once for the package (tests/demo/conftest.py).
+Read-only checks use the ``ci`` demo seeded once for the package (tests/demo/shared/conftest.py).
 """
 
 import itertools
-from collections import Counter
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.demo.helpers import seed, snapshot
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Membership, Organisation
 from tisser.beneficiaries.models import Beneficiary
@@ -25,49 +23,16 @@ from tisser.referrals.enums import (
     ReferralSource,
     ReferralStatus,
 )
-from tisser.referrals.management.commands.referrals_housekeeping import run_housekeeping
+from tisser.referrals.housekeeping import run_housekeeping
 from tisser.referrals.models import Appointment, Referral, ReferralEvent
 
 pytestmark = pytest.mark.django_db
-
-
-def seed(*args) -> str:
-    out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
-    return out.getvalue()
 
 
 @pytest.fixture
 def seeded(demo_ci):
     """The shared ``ci`` demo (two spaces, 60 days, 40 referrals)."""
     return demo_ci
-
-
-def snapshot() -> dict:
-    """What a person would notice in the demo referrals, without ids nor dates."""
-    return {
-        "referrals": sorted(
-            Referral.objects.values_list(
-                "status",
-                "source",
-                "first_name",
-                "last_name",
-                "birth_year",
-                "phone",
-                "email",
-                "site__short_code",
-                "partner__name",
-                "referrer__email",
-                "rejection_message",
-            )
-        ),
-        "files": sorted(
-            Beneficiary.objects.values_list("file_number", "first_name", "last_name", "phone")
-        ),
-        "appointments": Counter(Appointment.objects.values_list("status", flat=True)),
-        "messages": Counter(Notification.objects.values_list("template", "channel", "status")),
-        "events": Counter(ReferralEvent.objects.values_list("from_status", "to_status")),
-    }
 
 
 def test_every_status_is_present_with_the_default_test_count(seeded):

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from tisser.core import scheduler
+from tisser.core.management.now_option import add_now_argument, now_from_option
 
 
 class Command(BaseCommand):
@@ -18,18 +19,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--now",
-            help="Date et heure de référence au format ISO (par défaut : maintenant).",
-        )
+        add_now_argument(parser)
 
     def handle(self, *args, now=None, **options):
-        try:
-            moment = scheduler.parse_now(now)
-        except ValueError as exc:
-            raise CommandError(
-                f"--now : date invalide « {now} ». Exemple : 2026-11-26T08:00:00+01:00."
-            ) from exc
+        moment = now_from_option(now)
         results = scheduler.run_due_jobs(now=moment)
         failed = []
         for result in results:

@@ -6,12 +6,10 @@ idempotent (see tisser/referrals/housekeeping.py). ``--now`` (ISO date-time) rep
 moment, for tests and operations.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from tisser.core.scheduler import parse_now
+from tisser.core.management.now_option import add_now_argument, now_from_option
 from tisser.referrals.housekeeping import run_housekeeping
-
-__all__ = ["Command", "run_housekeeping"]  # run_housekeeping: kept importable from here
 
 
 class Command(BaseCommand):
@@ -21,18 +19,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--now",
-            help="Date et heure de référence au format ISO (par défaut : maintenant).",
-        )
+        add_now_argument(parser)
 
     def handle(self, *args, now=None, **options):
-        try:
-            moment = parse_now(now)
-        except ValueError as exc:
-            raise CommandError(
-                f"--now : date invalide « {now} ». Exemple : 2026-11-26T08:00:00+01:00."
-            ) from exc
+        moment = now_from_option(now)
         counts = run_housekeeping(moment)
         self.stdout.write(
             self.style.SUCCESS(
