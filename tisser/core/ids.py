@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import register_converter
+from django.urls.converters import get_converters
 
 MAX_ID = 2**63 - 1
 # 19 digits is the longest positive 64-bit integer: longer text is never an id.
@@ -47,7 +48,9 @@ class IdConverter:
 
 
 def register() -> None:
-    register_converter(IdConverter, "id")
+    """Register ``<id:...>`` once (apps may be set up again in tests: Django warns on a re-register)."""
+    if "id" not in get_converters():
+        register_converter(IdConverter, "id")
 
 
 class BoundedIdsMixin:
