@@ -64,3 +64,33 @@ def test_an_ipv6_attacker_cannot_hop_addresses_within_its_block():
         assert GUARD.screen(request_from(f"2001:db8::{suffix}"), form, now=START) is Verdict.VALID
     form = NameForm({"name": "a"})
     assert GUARD.screen(request_from("2001:db8::3"), form, now=START) is Verdict.RATE_LIMITED
+
+
+WIDE_GUARD = AnonymousFormGuard(
+    scope="test-anonymous-wide",
+    limit=2,
+    window_seconds=60 * 60,
+    network_limit=3,
+    overall_limit=6,
+)
+
+
+def test_hopping_subscriber_blocks_within_one_ipv6_48_hits_the_network_limit():
+    verdicts = [
+        WIDE_GUARD.screen(
+            request_from(f"2001:db8:0:{block}::1"), NameForm({"name": "a"}), now=START
+        )
+        for block in range(1, 6)
+    ]
+    assert verdicts == [Verdict.VALID] * 3 + [Verdict.RATE_LIMITED] * 2
+    # Another provider's network is still served (within the overall limit).
+    other = WIDE_GUARD.screen(request_from("2001:db9::1"), NameForm({"name": "a"}), now=START)
+    assert other is Verdict.VALID
+
+
+def test_the_overall_limit_holds_whatever_the_addresses():
+    verdicts = [
+        WIDE_GUARD.screen(request_from(f"198.51.100.{n}"), NameForm({"name": "a"}), now=START)
+        for n in range(1, 9)
+    ]
+    assert verdicts == [Verdict.VALID] * 6 + [Verdict.RATE_LIMITED] * 2

@@ -52,6 +52,15 @@ class WatchingSmsBackend(LocmemSmsBackend):
 
 
 class TemporarilyBrokenEmailBackend(BaseEmailBackend):
+    """The mail server cannot be reached: nothing was handed over."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPConnectError(421, b"Service not available")
+
+
+class DisconnectingEmailBackend(BaseEmailBackend):
+    """The connection drops after the message was handed over: it may have gone."""
+
     def send_messages(self, email_messages):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
 

@@ -128,6 +128,21 @@ def test_backoff_doubles(settings):
     assert [retry_delay(n).total_seconds() / 60 for n in (1, 2, 3, 4)] == [5, 10, 20, 40]
 
 
+def test_email_dropped_after_the_handover_stays_unconfirmed_and_is_not_resent(
+    team, sending, settings
+):
+    """A lost "250 OK" must not turn into a second e-mail: the row waits for a person."""
+    settings.EMAIL_BACKEND = "tests.notifications.backends.DisconnectingEmailBackend"
+    referral = team.accepted_referral()
+
+    with sending():
+        notification = notify_referrer(referral, "dropped")
+
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == (DeliveryStatus.SENDING, 1)
+    assert notification.last_error == "SMTPServerDisconnected"
+
+
 def test_email_temporary_failure_is_retried_and_the_error_names_no_address(team, sending, settings):
     settings.EMAIL_BACKEND = "tests.notifications.backends.TemporarilyBrokenEmailBackend"
     referral = team.accepted_referral()
@@ -138,7 +153,7 @@ def test_email_temporary_failure_is_retried_and_the_error_names_no_address(team,
     notification.refresh_from_db()
     assert notification.status == DeliveryStatus.FAILED
     assert notification.attempts == settings.NOTIFICATION_MAX_ATTEMPTS
-    assert notification.last_error == "SMTPServerDisconnected"
+    assert notification.last_error == "SMTPConnectError"
 
 
 def test_email_refused_by_the_server_is_not_retried(team, sending, settings):

@@ -34,7 +34,7 @@ def test_a_mail_server_failure_never_fails_the_page_nor_blocks_a_new_invitation(
         DeliveryStatus.FAILED,
         settings.NOTIFICATION_MAX_ATTEMPTS,
     )
-    assert record.last_error == "SMTPServerDisconnected"
+    assert record.last_error == "SMTPConnectError"
 
     # The mail server is back: inviting the same address again is not refused.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -69,3 +69,24 @@ def test_the_invitation_email_says_who_invites_where_and_until_when(
     assert f"https://tisser.example.org/invitation/{token}/" in message.body
     assert f"vous invite à rejoindre {site.name} sur Tisser, avec le rôle « " in message.body
     assert "Ce lien ne sert qu'une fois" in message.body
+
+
+@pytest.mark.django_db
+def test_an_invitation_revoked_before_its_email_leaves_is_never_sent(
+    network_admin, site, django_capture_on_commit_callbacks
+):
+    """A mistyped address revoked at once never learns who invited it, where, with what role."""
+    from tisser.accounts.services import invitation_revoke, member_invite
+    from tisser.notifications.services import notification_deliver
+
+    with django_capture_on_commit_callbacks(execute=False):
+        invitation, _token = member_invite(
+            actor=network_admin, organisation=site, email="erreur@exemple.fr", role="mediator"
+        )
+    invitation_revoke(actor=network_admin, invitation=invitation)
+    record = Notification.objects.get(subject_type="accounts.invitation", subject_id=invitation.pk)
+
+    result = notification_deliver(notification_id=record.pk)
+
+    assert result.status == DeliveryStatus.NO_ADDRESS
+    assert mail.outbox == []

@@ -229,7 +229,7 @@ def test_http_backend_accepts_https(settings):
 
 @pytest.mark.django_db
 def test_a_provider_outage_is_retried_then_the_sms_goes_out(team, sending, provider):
-    provider.statuses = [500, 502]
+    provider.statuses = [503, 429]
     referral = team.accepted_referral()
 
     with sending():
@@ -239,6 +239,29 @@ def test_a_provider_outage_is_retried_then_the_sms_goes_out(team, sending, provi
     assert (notification.status, notification.attempts) == (DeliveryStatus.SENT, 3)
     assert len(provider.requests) == 3
     assert "jeudi 4 décembre 2031 à 14 h 30" in provider.requests[-1]["json"]["text"]
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_a_server_error_that_may_follow_the_sending_is_uncertain(provider, status):
+    """A gateway's 502/504 (or a 500) may come after the provider took the SMS."""
+    provider.statuses = [status]
+    with pytest.raises(SmsError) as caught:
+        get_sms_backend().send("+33612345601", "x")
+    assert caught.value.uncertain is True
+    assert str(caught.value) == f"provider answered HTTP {status}"
+
+
+@pytest.mark.django_db
+def test_an_uncertain_server_error_is_never_resent(team, sending, provider):
+    provider.statuses = [502]
+    referral = team.accepted_referral()
+
+    with sending():
+        notification = notify_person(referral, "http-502")
+
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == (DeliveryStatus.SENDING, 1)
+    assert len(provider.requests) == 1
 
 
 @pytest.mark.django_db

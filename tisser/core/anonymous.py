@@ -14,7 +14,9 @@ its form, and lets ``guard.screen(request, form)`` decide before doing anything:
 What it does: a robot that fills the honeypot counts against its address and learns
 nothing; an invalid form (a typing mistake) costs nothing; a valid submission is counted
 atomically per address (``tisser.core.ratelimit``) and refused beyond the limit. IPv6
-addresses are counted per /64, the block one subscriber usually holds.
+addresses are counted per /64, the block one subscriber usually holds. Two wider limits
+stop someone who holds many addresses: one per provider-sized network (an IPv6 /48), and
+one for all visitors of the form together.
 
 What it does not do, and the rules each app keeps (docs/decisions/0010-anonymous-forms.md):
 no text typed by the visitor goes into a message sent in our name, and any SMS or e-mail
@@ -33,6 +35,8 @@ from tisser.core import ratelimit
 # The honeypot's name looks like a field a robot would fill ("website").
 HONEYPOT_FIELD = "site_web"
 IPV6_PREFIX = 64
+# A site or a small provider is usually given an IPv6 /48: 65,536 subscriber blocks.
+IPV6_NETWORK_PREFIX = 48
 
 
 class Verdict(enum.Enum):
@@ -60,8 +64,9 @@ class HoneypotMixin(forms.Form):
         return [field for field in super().visible_fields() if field.name != HONEYPOT_FIELD]
 
 
-def client_identity(request) -> str:
-    """The address a rate limit counts: the IPv4 address, or the IPv6 /64 network.
+def client_identity(request, *, ipv6_prefix: int = IPV6_PREFIX) -> str:
+    """The address a rate limit counts: the IPv4 address, or the IPv6 network (a /64 by
+    default, the block one subscriber usually holds).
 
     REMOTE_ADDR only: a header such as X-Forwarded-For is typed by the client. Behind a
     reverse proxy, the proxy must hand the real address to the application server.
@@ -74,25 +79,36 @@ def client_identity(request) -> str:
     if isinstance(address, ipaddress.IPv6Address):
         if address.ipv4_mapped is not None:
             return str(address.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{address}/{IPV6_PREFIX}", strict=False))
+        return str(ipaddress.ip_network(f"{address}/{ipv6_prefix}", strict=False))
     return str(address)
 
 
 @dataclass(frozen=True)
 class AnonymousFormGuard:
     scope: str
-    limit: int
+    limit: int  # per address (IPv6: per /64)
     window_seconds: int
+    network_limit: int | None = None  # per IPv6 /48 (an IPv4 address is its own network)
+    overall_limit: int | None = None  # every visitor of the form together
 
     def allow(self, request, *, now=None) -> bool:
-        """Count one submission from the request's address; False beyond the limit."""
-        return ratelimit.hit(
-            self.scope,
-            client_identity(request),
-            limit=self.limit,
-            window_seconds=self.window_seconds,
-            now=now,
-        )
+        """Count one submission from the request's address; False beyond any limit."""
+        counters = [(self.scope, client_identity(request), self.limit)]
+        if self.network_limit is not None:
+            network = client_identity(request, ipv6_prefix=IPV6_NETWORK_PREFIX)
+            counters.append((f"{self.scope}:network", network, self.network_limit))
+        if self.overall_limit is not None:
+            counters.append((f"{self.scope}:overall", "everyone", self.overall_limit))
+        allowed = True
+        for scope, identity, limit in counters:
+            # Every counter counts the attempt, so a refused burst also uses up the wider ones.
+            allowed = (
+                ratelimit.hit(
+                    scope, identity, limit=limit, window_seconds=self.window_seconds, now=now
+                )
+                and allowed
+            )
+        return allowed
 
     def screen(self, request, form: HoneypotMixin, *, now=None) -> Verdict:
         """Judge a bound form: only robots and valid submissions are counted."""

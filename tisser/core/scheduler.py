@@ -229,10 +229,15 @@ def run_job(job_: Job, *, now: datetime.datetime, slot: datetime.datetime) -> Ru
         with clock.frozen_at(now):
             returned = job_.function(now=now)
     except Exception as exc:  # recorded on the job's row and logged; the other jobs still run
-        error = "".join(traceback.format_exception_only(exc)).strip()
-        logger.exception("Periodic job %s failed for slot %s", job_.name, slot.isoformat())
+        # The kind of error and where it happened, never its message: a database error's
+        # message can quote the row's values (a phone number, a name).
+        error = f"{type(exc).__module__}.{type(exc).__qualname__}"
+        stack = "".join(traceback.format_tb(exc.__traceback__))
+        logger.error(
+            "Periodic job %s failed for slot %s: %s\n%s", job_.name, slot.isoformat(), error, stack
+        )
         status, summary = JobStatus.FAILED, ""
-        detail = f"{error}\n\n{traceback.format_exc()}"[-5000:]
+        detail = f"{error}\n\n{stack}"[-5000:]
     else:
         status, summary, error, detail = JobStatus.SUCCEEDED, _summary(returned), "", ""
     ScheduledJob.objects.filter(name=job_.name, last_slot=slot).update(

@@ -30,7 +30,9 @@ def invitation_context(invitation: Invitation) -> dict[str, Any]:
 
 
 def invitation_contact(invitation: Invitation) -> Contact:
-    return Contact(email=invitation.email)
+    # Revoked (or accepted, or expired) before the e-mail left: nobody is written to, so a
+    # mistyped address revoked at once never learns who invited it where.
+    return Contact(email=invitation.email if invitation.is_usable() else "")
 
 
 register_kind(

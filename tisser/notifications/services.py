@@ -225,6 +225,18 @@ def _send_sms(addresses: list[str], text: str, reference: str) -> None:
             raise failure(str(exc)[:200]) from exc
 
 
+# SMTP failures that happen before the message is handed over to the server.
+_SMTP_NOTHING_SENT = (
+    ConnectionRefusedError,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPAuthenticationError,
+    smtplib.SMTPNotSupportedError,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPDataError,
+)
+
+
 def _send_email(addresses: list[str], subject: str, body: str) -> None:
     message = EmailMessage(
         subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=addresses
@@ -234,8 +246,13 @@ def _send_email(addresses: list[str], subject: str, body: str) -> None:
     except smtplib.SMTPRecipientsRefused as exc:
         # The exception text holds the addresses: keep only its kind.
         raise PermanentFailure(type(exc).__name__) from exc
-    except (smtplib.SMTPException, OSError) as exc:
+    except _SMTP_NOTHING_SENT as exc:
+        # Failed before the message was handed over: trying again cannot send it twice.
         raise TemporaryFailure(type(exc).__name__) from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        # The connection dropped or timed out while the server may have taken the message
+        # (e.g. the "250 OK" after the body was lost): never resend blindly.
+        raise UncertainFailure(type(exc).__name__) from exc
 
 
 def _render(notification: Notification, kind: MessageKind, subject, contact) -> dict[str, Any]:

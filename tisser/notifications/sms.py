@@ -85,6 +85,10 @@ class FileSmsBackend(BaseSmsBackend):
             raise SmsError(f"file backend: {type(exc).__name__}") from exc
 
 
+# Answers by which a provider says it did not take the message (busy, too many requests).
+PROVIDER_BUSY_STATUSES = frozenset({429, 503})
+
+
 class HttpSmsBackend(BaseSmsBackend):
     """A JSON-over-HTTPS provider.
 
@@ -128,8 +132,16 @@ class HttpSmsBackend(BaseSmsBackend):
         try:
             response = _OPENER.open(request, timeout=self.timeout)
         except urllib.error.HTTPError as exc:
-            # 3xx (not followed) or 4xx (bad number, bad key): trying again is useless.
-            raise SmsError(f"provider answered HTTP {exc.code}", permanent=exc.code < 500) from exc
+            message = f"provider answered HTTP {exc.code}"
+            if exc.code in PROVIDER_BUSY_STATUSES:
+                # The provider said it did not take the message: try again later.
+                raise SmsError(message) from exc
+            if exc.code < 500:
+                # 3xx (not followed) or 4xx (bad number, bad key): trying again is useless.
+                raise SmsError(message, permanent=True) from exc
+            # Any other 5xx (a gateway's 502/504, a 500) may come after the provider took the
+            # message: it may have gone, so it is never sent again blindly.
+            raise SmsError(message, uncertain=True) from exc
         except urllib.error.URLError as exc:
             # urllib wraps what fails while connecting or writing: the request did not arrive.
             reason = exc.reason if isinstance(exc.reason, BaseException) else exc

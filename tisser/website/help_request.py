@@ -26,7 +26,15 @@ from tisser.referrals.services import referral_create_draft
 from tisser.referrals.transitions import referral_submit
 
 # 5 requests an hour per IP address (IPv6: per /64).
-GUARD = AnonymousFormGuard(scope="help-request", limit=5, window_seconds=60 * 60)
+# Per hour: 5 requests from one address (IPv6 /64), 50 from one provider network (IPv6 /48),
+# 300 for the whole network's form (far above what the 12 spaces receive in a day).
+GUARD = AnonymousFormGuard(
+    scope="help-request",
+    limit=5,
+    window_seconds=60 * 60,
+    network_limit=50,
+    overall_limit=300,
+)
 
 
 def preferred_channel(phone: str, email: str) -> str:
