@@ -424,6 +424,21 @@ def test_came_creates_the_file_from_the_referral(world):
     assert payload["beneficiary"] == file.pk
 
 
+def test_came_marks_the_rebooked_appointment_not_a_later_missed_one(world):
+    """Found by the state machine: missed (set a few days ahead), rebooked for in an hour,
+    then the person comes: the appointment they came to is the planned one."""
+    referral = prepare(world, S.ACCEPTED)
+    missed = referral.appointments.get()
+    missed.starts_at = timezone.now() + datetime.timedelta(days=3)
+    missed.save(update_fields=["starts_at"])
+    perform(t.MARK_NO_SHOW, world, referral)
+    perform(t.REBOOK, world, referral, starts_at=timezone.now() + datetime.timedelta(hours=1))
+    perform(t.MARK_CAME, world, referral)
+    statuses = dict(referral.appointments.values_list("pk", "status"))
+    assert statuses.pop(missed.pk) == AppointmentStatus.NO_SHOW
+    assert list(statuses.values()) == [AppointmentStatus.CAME]
+
+
 def test_came_links_an_existing_file(world):
     first = prepare(world, S.ACCEPTED)
     perform(t.MARK_CAME, world, first)

@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Case, IntegerField, Model, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -649,7 +649,16 @@ def referral_mark_came(*, actor: Membership, referral: Referral, existing=None) 
                 referral=referral,
                 status__in=[AppointmentStatus.PLANNED, AppointmentStatus.NO_SHOW],
             )
-            .order_by("-starts_at", "-pk")
+            # The planned appointment first (a missed one may be set later than a rebooked
+            # one), else the latest missed one.
+            .annotate(
+                missed=Case(
+                    When(status=AppointmentStatus.NO_SHOW, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("missed", "-starts_at", "-pk")
             .first()
         )
         if appointment is None:
