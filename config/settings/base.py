@@ -175,7 +175,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # SMS: a pluggable backend. The file backend writes each SMS to var/sms/ (dev, demo, tests);
 # the HTTP backend posts to a provider whose URL, key and sender come from the environment.
 SMS_BACKEND = env_str("SMS_BACKEND", "tisser.notifications.sms.FileSmsBackend")
-SMS_FILE_PATH = VAR_DIR / "sms"
+SMS_FILE_PATH = Path(env_str("SMS_FILE_PATH") or VAR_DIR / "sms")
 SMS_HTTP_URL = env_str("SMS_HTTP_URL", "")
 SMS_HTTP_API_KEY = env_str("SMS_HTTP_API_KEY", "")
 SMS_SENDER = env_str("SMS_SENDER", "TISSER")
