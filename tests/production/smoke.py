@@ -27,6 +27,7 @@ Every request has a timeout, the whole script a deadline, and every process it s
 stopped at the end, on failure too. Exit status 0 only when every check passed.
 """
 
+import contextlib
 import datetime
 import http.client
 import json
@@ -399,10 +400,8 @@ class Smoke:
         if self.server is None:
             return
         group = self.server.pid
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(group, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
         try:
             self.server.wait(timeout=40)
         except subprocess.TimeoutExpired:
@@ -442,6 +441,7 @@ class Smoke:
         expect(bool(stylesheets), "the home page links no stylesheet")
         response, css = visitor.get(stylesheets[0])
         expect(response.status == 200, f"GET {stylesheets[0]} answered {response.status}")
+        expect("{" in css, f"{stylesheets[0]} is empty")
         expect(
             "immutable" in (response.getheader("Cache-Control") or ""),
             f"{stylesheets[0]} is not served by WhiteNoise with a hashed name",
