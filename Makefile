@@ -19,6 +19,7 @@ MANAGE := $(BIN)/python manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/tisser
 # Beyond services and selectors, the modules that carry rules every app relies on.
 TYPED_MODULES := tisser/referrals/transitions.py tisser/core/hooks.py tisser/core/clock.py \
+	tisser/core/client_ip.py \
 	tisser/core/scheduler.py tisser/core/ratelimit.py tisser/core/exports.py tisser/core/anonymous.py \
 	tisser/notifications/caps.py tisser/notifications/kinds.py tisser/notifications/callbacks.py
 # apt-get needs root: use sudo when we are not root and sudo is there.
