@@ -19,17 +19,25 @@ MANAGE := $(BIN)/python manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/tisser
 # Beyond services and selectors, the modules that carry rules every app relies on.
 TYPED_MODULES := tisser/referrals/transitions.py tisser/core/hooks.py tisser/core/clock.py \
+	tisser/core/client_ip.py \
 	tisser/core/scheduler.py tisser/core/ratelimit.py tisser/core/exports.py tisser/core/anonymous.py \
 	tisser/notifications/caps.py tisser/notifications/kinds.py tisser/notifications/callbacks.py
 # apt-get needs root: use sudo when we are not root and sudo is there.
 SUDO := $(shell if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then echo sudo -n; fi)
 
-.PHONY: help run install test test-postgres quality lint format bench messages browser-deps clean
+# Production server (make serve): processes, address; the settings come from the environment.
+WEB_CONCURRENCY ?= $(shell nproc 2>/dev/null || echo 2)
+BIND ?= 127.0.0.1:$(PORT)
+
+.PHONY: help run serve install test test-postgres quality lint format bench messages browser-deps clean
 
 help:
 	@echo "make run            installe si besoin, migre, charge la démo, affiche les comptes, sert sur 127.0.0.1:$(PORT)"
 	@echo "                    et lance l'envoi des messages (SMS dans var/sms/, e-mails dans var/mail/)"
 	@echo "                    et les tâches périodiques chaque minute (rappels, expirations)"
+	@echo "make serve          production : collectstatic, migrate, gunicorn (WEB_CONCURRENCY processus, BIND)"
+	@echo "                    + envoi des messages + tâches périodiques ; réglages config.settings.prod"
+	@echo "                    (SECRET_KEY, DATABASE_URL, REDIS_URL, ALLOWED_HOSTS : voir docs/operations.md)"
 	@echo "make test           ruff (lint + format) puis toute la suite pytest sur SQLite"
 	@echo "make test-postgres  la même suite sur PostgreSQL (DATABASE_URL, par défaut $(PG_URL))"
 	@echo "make quality        lint + mypy sur services et selectors + makemigrations --check"
@@ -66,6 +74,25 @@ run: $(STAMP)
 	  while true; do $(MANAGE) run_due_jobs || true; sleep 60 & wait $$!; done ) & scheduler=$$!; \
 	trap 'kill -TERM $$worker $$scheduler 2>/dev/null || true; wait $$worker $$scheduler 2>/dev/null || true' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# Production: gunicorn with config.settings.prod (it refuses to start without SECRET_KEY,
+# DATABASE_URL, REDIS_URL and ALLOWED_HOSTS), the task worker and the scheduler loop beside
+# it. Ctrl-C or TERM stops all three. Under systemd each runs as its own unit instead
+# (docs/operations.md).
+serve: export DJANGO_SETTINGS_MODULE = config.settings.prod
+serve: export WEB_CONCURRENCY := $(WEB_CONCURRENCY)
+serve: export BIND := $(BIND)
+serve: $(STAMP)
+	@mkdir -p var
+	@$(MANAGE) collectstatic --no-input -v 0
+	@$(MANAGE) migrate --no-input -v 0
+	@echo "Tisser (production) : $(BIND), $(WEB_CONCURRENCY) processus web, 1 envoi de messages, tâches chaque minute."
+	@$(MANAGE) db_worker --no-reload --interval 1 & worker=$$!; \
+	( trap 'kill $$! 2>/dev/null; exit 0' TERM; \
+	  while true; do $(MANAGE) run_due_jobs || true; sleep 60 & wait $$!; done ) & scheduler=$$!; \
+	$(BIN)/gunicorn -c config/gunicorn.py & web=$$!; \
+	trap 'kill -TERM $$web $$worker $$scheduler 2>/dev/null || true; wait $$web $$worker $$scheduler 2>/dev/null || true' EXIT INT TERM; \
+	wait $$web
 
 # Debian's Chromium for the browser tests, axe-core from npm (pinned in package-lock.json).
 browser-deps:

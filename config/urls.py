@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from tisser.core.health import health
+
 urlpatterns = [
+    # For load balancers and monitoring (tisser/core/health.py).
+    path("sante/", health, name="health"),
     path("", include("tisser.website.urls")),
     path("compte/", include("allauth.urls")),
     path("espace-pro/", include("tisser.workspace.urls")),

@@ -22,6 +22,7 @@ REQUIRED_TARGETS = {
     "bench",
     "messages",
     "browser-deps",
+    "serve",
 }
 
 needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
@@ -95,6 +96,30 @@ def test_ci_script_runs_every_stage_in_order():
         "make test-postgres",
         "makemigrations --check --dry-run",
         "manage.py migrate --no-input",
+        "tests/production/smoke.py",
     ]
     positions = [text.index(stage) for stage in stages]
     assert positions == sorted(positions)
+
+
+@needs_make
+def test_make_serve_runs_gunicorn_with_the_prod_settings_beside_the_worker_and_scheduler():
+    commands = dry_run("serve", "BIND=127.0.0.1:8765", "WEB_CONCURRENCY=3")
+    steps = ["collectstatic --no-input", "migrate --no-input", "db_worker", "run_due_jobs"]
+    positions = [commands.index(step) for step in steps]
+    assert positions == sorted(positions)
+    assert "gunicorn -c config/gunicorn.py" in commands
+    assert "127.0.0.1:8765, 3 processus web" in commands
+
+
+def test_gunicorn_reads_processes_and_address_from_the_environment(monkeypatch):
+    import runpy
+
+    monkeypatch.setenv("WEB_CONCURRENCY", "5")
+    monkeypatch.setenv("BIND", "127.0.0.1:9001")
+    config = runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
+    assert config["workers"] == 5
+    assert config["bind"] == ["127.0.0.1:9001"]
+    assert config["wsgi_app"] == "config.wsgi:application"
+    monkeypatch.delenv("WEB_CONCURRENCY")
+    assert runpy.run_path(str(ROOT / "config" / "gunicorn.py"))["workers"] == os.cpu_count()

@@ -80,6 +80,9 @@ def database_config(url: str) -> dict:
     """Parse DATABASE_URL and add the safety options each engine needs."""
     config: dict = dict(dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)))
     config["ATOMIC_REQUESTS"] = True
+    # A persistent connection is checked before each request reuses it: a restarted
+    # PostgreSQL costs one reconnection, not one failed request per process.
+    config["CONN_HEALTH_CHECKS"] = True
     options = config.setdefault("OPTIONS", {})
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
@@ -172,7 +175,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # SMS: a pluggable backend. The file backend writes each SMS to var/sms/ (dev, demo, tests);
 # the HTTP backend posts to a provider whose URL, key and sender come from the environment.
 SMS_BACKEND = env_str("SMS_BACKEND", "tisser.notifications.sms.FileSmsBackend")
-SMS_FILE_PATH = VAR_DIR / "sms"
+SMS_FILE_PATH = Path(env_str("SMS_FILE_PATH") or VAR_DIR / "sms")
 SMS_HTTP_URL = env_str("SMS_HTTP_URL", "")
 SMS_HTTP_API_KEY = env_str("SMS_HTTP_API_KEY", "")
 SMS_SENDER = env_str("SMS_SENDER", "TISSER")
@@ -197,6 +200,16 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
+# Behind a reverse proxy (docs/operations.md): the header in which the proxies append the
+# address they saw, and how many proxies stand in front of the application. The client's
+# address is the entry written by the outermost one, N entries from the right
+# (tisser/core/client_ip.py). Unset: REMOTE_ADDR, for a server that faces clients directly.
+TRUSTED_PROXY_HEADER = (env_str("TRUSTED_PROXY_HEADER", "") or "").strip()
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if TRUSTED_PROXY_HEADER else 0)
+if TRUSTED_PROXY_COUNT < 0 or (TRUSTED_PROXY_COUNT > 0 and not TRUSTED_PROXY_HEADER):
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT must be 0, or positive together with TRUSTED_PROXY_HEADER."
+    )
 # SMS triggered by anonymous forms (the help request's acknowledgement): at most this many
 # per site and per day; beyond it the request is recorded without an SMS and staff are told.
 ANONYMOUS_SMS_DAILY_CAP_PER_SITE = env_int("ANONYMOUS_SMS_DAILY_CAP_PER_SITE", 50)

@@ -1,5 +1,7 @@
 """Production: refuses to start without its secrets and hosts."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.env import env_bool, env_int, env_required, env_str
 
 from .base import *  # noqa: F403
@@ -9,6 +11,19 @@ DEBUG = False
 SECRET_KEY = env_required("SECRET_KEY")
 DATABASES = {"default": database_config(env_required("DATABASE_URL"))}
 ALLOWED_HOSTS = [h.strip() for h in env_required("ALLOWED_HOSTS").split(",") if h.strip()]
+# Every process and every machine shares one cache: rate limits (the anonymous forms',
+# allauth's sign-in limits) must count in one place, so production refuses LocMem.
+CACHE_URL = env_str("CACHE_URL") or env_str("REDIS_URL")
+if not (CACHE_URL or "").strip():
+    raise ImproperlyConfigured(
+        "The environment variable REDIS_URL (or CACHE_URL) is required in production."
+    )
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL.strip(),
+    }
+}
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL") or f"https://{ALLOWED_HOSTS[0]}"
 
@@ -18,6 +33,8 @@ STORAGES = {
 }
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# The load balancer's health check may come over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

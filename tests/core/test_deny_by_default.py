@@ -36,6 +36,8 @@ EXPECTED_PUBLIC = frozenset(
         "invitations:accept",
         # The SMS provider's delivery reports and STOP replies (signed with a shared secret).
         "notifications:sms_callback",
+        # The health check polled by load balancers: "ok" or "unavailable", nothing else.
+        "health",
     }
 )
 # Pages that a signed-in person without any membership may still open.

@@ -24,6 +24,7 @@ PROD_ENV = {
     "SECRET_KEY": "a-long-random-production-secret-for-the-test",
     "DATABASE_URL": "postgres://tisser@db.invalid:5432/tisser",
     "ALLOWED_HOSTS": "tisser.example.org, www.tisser.example.org",
+    "REDIS_URL": "redis://cache.invalid:6379/0",
 }
 
 
@@ -137,7 +138,7 @@ def test_hsts_is_sent_over_https_with_the_prod_values(client, db, monkeypatch):
 
 def load_prod(monkeypatch, **env):
     """Import config.settings.prod afresh with exactly these variables set."""
-    for name in PROD_ENV:
+    for name in [*PROD_ENV, "CACHE_URL"]:
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -176,6 +177,35 @@ def test_prod_reads_hosts_and_database_from_the_environment(prod):
     ]
     assert prod.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     assert PROD_ENV["SECRET_KEY"] == prod.SECRET_KEY
+
+
+def test_prod_keeps_database_connections_and_checks_them_before_reuse(monkeypatch):
+    prod = load_prod(monkeypatch, **PROD_ENV, DB_CONN_MAX_AGE="120")
+    assert prod.DATABASES["default"]["CONN_MAX_AGE"] == 120
+    assert prod.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+    sys.modules.pop("config.settings.prod", None)
+
+
+def test_prod_shares_one_redis_cache_between_every_process(prod):
+    cache = prod.CACHES["default"]
+    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["LOCATION"] == PROD_ENV["REDIS_URL"]
+
+
+def test_prod_accepts_cache_url_instead_of_redis_url(monkeypatch):
+    env = {**PROD_ENV, "CACHE_URL": "redis://other.invalid:6379/3"}
+    del env["REDIS_URL"]
+    prod = load_prod(monkeypatch, **env)
+    assert prod.CACHES["default"]["LOCATION"] == "redis://other.invalid:6379/3"
+    sys.modules.pop("config.settings.prod", None)
+
+
+def test_the_health_check_is_not_redirected_to_https(prod, client, db):
+    with override_settings(
+        SECURE_SSL_REDIRECT=True, SECURE_REDIRECT_EXEMPT=prod.SECURE_REDIRECT_EXEMPT
+    ):
+        assert client.get("/").status_code == 301
+        assert client.get("/sante/").status_code == 200
 
 
 @pytest.mark.parametrize("missing", sorted(PROD_ENV))

@@ -1,11 +1,12 @@
 """Backends that fail on purpose, selected with the ``settings`` fixture."""
 
 import smtplib
+import time
 
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 
-from tisser.notifications.sms import LocmemSmsBackend, SmsError
+from tisser.notifications.sms import FileSmsBackend, LocmemSmsBackend, SmsError
 
 
 class FlakySmsBackend(LocmemSmsBackend):
@@ -78,4 +79,14 @@ class SlowSmsBackend(LocmemSmsBackend):
         import time
 
         time.sleep(0.3)
+        super().send(to_e164, text, reference=reference)
+
+
+class SlowFileSmsBackend(FileSmsBackend):
+    """The file backend after a short pause, as a provider's HTTP call takes: long enough for
+    two worker processes to hold tasks at the same moment (tests/notifications/
+    test_worker_processes.py runs it in real ``db_worker`` processes)."""
+
+    def send(self, to_e164, text, *, reference=""):
+        time.sleep(0.05)
         super().send(to_e164, text, reference=reference)

@@ -1,4 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import PermissionDenied
+
+from tisser.core.client_ip import client_ip
 
 
 class TisserAccountAdapter(DefaultAccountAdapter):
@@ -10,6 +13,13 @@ class TisserAccountAdapter(DefaultAccountAdapter):
         **DefaultAccountAdapter.error_messages,
         "too_many_login_attempts": DefaultAccountAdapter.error_messages["email_password_mismatch"],
     }
+
+    def get_client_ip(self, request):
+        """allauth's rate limits count the same address as Tisser's own (behind a proxy too)."""
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
 
     def is_open_for_signup(self, request):
         # Members join through an invitation link (accounts.services.invitation_accept).

@@ -31,6 +31,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tisser.core import ratelimit
+from tisser.core.client_ip import client_ip
 
 # The honeypot's name looks like a field a robot would fill ("website").
 HONEYPOT_FIELD = "site_web"
@@ -68,10 +69,10 @@ def client_identity(request, *, ipv6_prefix: int = IPV6_PREFIX) -> str:
     """The address a rate limit counts: the IPv4 address, or the IPv6 network (a /64 by
     default, the block one subscriber usually holds).
 
-    REMOTE_ADDR only: a header such as X-Forwarded-For is typed by the client. Behind a
-    reverse proxy, the proxy must hand the real address to the application server.
+    The address comes from ``tisser.core.client_ip``: REMOTE_ADDR, or behind a reverse
+    proxy the entry that our trusted proxy wrote (never one typed by the client).
     """
-    raw = request.META.get("REMOTE_ADDR", "")
+    raw = client_ip(request)
     try:
         address = ipaddress.ip_address(raw)
     except ValueError:
