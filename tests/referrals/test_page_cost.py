@@ -138,3 +138,13 @@ def test_a_choice_label_comes_from_the_field_choices():
         "En attente de modération"
     )
     assert Referral(status="unknown").get_status_display() == "unknown"
+
+
+def test_a_network_admin_row_names_the_space(login, world):
+    referral = prepare(world, S.SUBMITTED)
+    content = login(world.admin).get(reverse("referrals:inbox")).content.decode()
+    assert (
+        f'<span class="muted">{referral.reference}</span></td>\n      <td>{world.site.name}</td>'
+        in (content)
+    )
+    assert f"<td>{world.partner.name}</td>" in content
