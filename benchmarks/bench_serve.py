@@ -341,8 +341,9 @@ def report_lines(results, args, *, workers, dataset, db_version, started, second
         f"- Server: gunicorn, {workers} sync worker processes (one per core), production "
         "settings (benchmarks/settings_serve.py: config.settings.prod over plain HTTP; DEBUG "
         "off, cached templates, persistent database connections, Redis cache), on 127.0.0.1.",
-        f"- Load: {CLIENTS} client threads on the same machine, one keep-alive connection each "
-        f"(http.client), requests back to back; per page {args.warmup} warm-up requests per "
+        f"- Load: {CLIENTS} client threads on the same machine, one HTTP/1.1 connection each "
+        "(http.client; gunicorn's sync workers close it after each answer, so the clients "
+        f"reconnect), requests back to back; per page {args.warmup} warm-up requests per "
         f"client, then {args.requests} measured requests (or {args.page_seconds:g} s, whichever "
         "ends first). Rate = measured requests / wall time; times from sending the request "
         "to the last byte.",
