@@ -11,7 +11,7 @@ from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import ROLES_REQUIRING_TWO_FACTOR
-from tisser.accounts.selectors import current_membership_for
+from tisser.accounts.selectors import active_memberships_of, choose_current_membership
 from tisser.core.access import (
     CLOSED_URL_NAMES,
     MEMBERSHIP_EXEMPT_URL_NAMES,
@@ -23,6 +23,11 @@ SESSION_STARTED_KEY = "tisser_session_started"
 SESSION_LAST_SEEN_KEY = "tisser_last_seen"
 # Write the "last seen" time at most once a minute: idle expiry does not need finer steps.
 LAST_SEEN_WRITE_INTERVAL = 60
+# "This user has a second factor", kept in the session (the time it was last read from the
+# database): checked again after this many seconds, and dropped at once when an
+# authenticator is removed in this session (docs/decisions/0018-signed-in-page-cost.md).
+SESSION_SECOND_FACTOR_KEY = "tisser_second_factor_seen"
+SECOND_FACTOR_RECHECK_SECONDS = 300
 
 
 class StaffSessionExpiryMiddleware:
@@ -53,7 +58,12 @@ class StaffSessionExpiryMiddleware:
 
 
 class CurrentMembershipMiddleware:
-    """Attach ``request.membership``: the membership the user currently acts through."""
+    """Attach ``request.membership``: the membership the user currently acts through.
+
+    One query reads every active membership of the user with its organisation: it gives the
+    current membership, the ones to switch to, and whether a role needs a second factor
+    (``request.needs_two_factor``, read by MandatoryTwoFactorMiddleware).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -61,8 +71,12 @@ class CurrentMembershipMiddleware:
     def __call__(self, request):
         request.membership = None
         if request.user.is_authenticated:
-            request.membership = current_membership_for(
-                request.user, request.session.get("current_membership_id")
+            memberships = list(active_memberships_of(request.user))
+            request.membership = choose_current_membership(
+                memberships, request.session.get("current_membership_id")
+            )
+            request.needs_two_factor = request.user.is_superuser or any(
+                membership.role in ROLES_REQUIRING_TWO_FACTOR for membership in memberships
             )
         return self.get_response(request)
 
@@ -130,9 +144,12 @@ class MandatoryTwoFactorMiddleware:
             or _url_name(request) in PUBLIC_URL_NAMES | MEMBERSHIP_EXEMPT_URL_NAMES
         ):
             return None
-        if not user_needs_two_factor(request.user):
+        needs = getattr(request, "needs_two_factor", None)
+        if needs is None:  # CurrentMembershipMiddleware did not run (a bare request)
+            needs = user_needs_two_factor(request.user)
+        if not needs:
             return None
-        if has_second_factor(request.user):
+        if _has_second_factor_cached(request):
             return None
         messages.warning(
             request,
@@ -143,6 +160,36 @@ class MandatoryTwoFactorMiddleware:
         )
         # The account security page offers both factors: a passkey or an authenticator app.
         return _redirect(request, redirect(resolve_url("mfa_index")))
+
+
+def _has_second_factor_cached(request) -> bool:
+    """``has_second_factor``, read from the database at most every few minutes per session.
+
+    Only a yes is kept: someone who has not enrolled yet is checked on every request, so
+    the page that follows the enrolment lets them in.
+    """
+    now = int(time.time())
+    seen = request.session.get(SESSION_SECOND_FACTOR_KEY)
+    if isinstance(seen, int) and 0 <= now - seen < SECOND_FACTOR_RECHECK_SECONDS:
+        return True
+    if has_second_factor(request.user):
+        request.session[SESSION_SECOND_FACTOR_KEY] = now
+        return True
+    request.session.pop(SESSION_SECOND_FACTOR_KEY, None)
+    return False
+
+
+def forget_second_factor(request) -> None:
+    """Read the second factor from the database again on the next request of this session."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session.pop(SESSION_SECOND_FACTOR_KEY, None)
+
+
+def forget_second_factor_on_removal(sender, request=None, **kwargs) -> None:
+    """allauth's ``authenticator_removed``: the next request reads the factors again."""
+    if request is not None:
+        forget_second_factor(request)
 
 
 def has_second_factor(user) -> bool:

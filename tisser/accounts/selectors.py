@@ -23,9 +23,13 @@ def active_memberships_of(user):
     )
 
 
-def current_membership_for(user, preferred_id):
-    """The membership the user acts through: the one chosen in the header, else the first."""
-    memberships = list(active_memberships_of(user).filter(organisation__is_active=True))
+def choose_current_membership(memberships, preferred_id):
+    """The membership the user acts through: the one chosen in the header, else the first.
+
+    ``memberships``: the user's active memberships, already read with their organisation
+    (``active_memberships_of``, one query for the whole request); those of a closed
+    organisation are left out."""
+    memberships = [m for m in memberships if m.organisation.is_active]
     if not memberships:
         return None
     for membership in memberships:

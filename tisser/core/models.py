@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
 from tisser.core.clock import ClockDateTimeField
@@ -13,6 +15,22 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field):
+        """``get_<field>_display()`` without rebuilding the field's choices on every call.
+
+        Django's own version builds ``dict(make_hashable(field.flatchoices))`` per call, which
+        hashes (and so translates) every lazy label: an inbox page of 50 referrals spent a
+        fifth of its time there (docs/decisions/0018-signed-in-page-cost.md). The mapping is
+        built once per field; its labels stay lazy, translated in the language of the call.
+        """
+        labels = field.__dict__.get("_tisser_choice_labels")
+        if labels is None:
+            labels = field.__dict__["_tisser_choice_labels"] = dict(
+                make_hashable(field.flatchoices)
+            )
+        value = getattr(self, field.attname)
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
 
 
 class JournalIsAppendOnly(Exception):

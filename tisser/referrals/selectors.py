@@ -104,9 +104,29 @@ def referral_inbox(
     )
     return (
         queryset.select_related("site", "partner")
+        # The list shows these columns only: the others (the free texts, the four JSON
+        # lists, the contact details) and the two organisations' other columns cost a
+        # third of the page to load and decode (docs/decisions/0018-signed-in-page-cost.md).
+        .only(*INBOX_COLUMNS)
         .prefetch_related(_planned_appointments())
         .order_by("-submitted_at", "-pk")
     )
+
+
+# What the inbox rows read (referrals/inbox.html); a field read but not listed here would
+# cost one query per row (tests/referrals/test_query_counts.py keeps the count fixed).
+INBOX_COLUMNS = (
+    "id",
+    "site_id",
+    "partner_id",
+    "source",
+    "status",
+    "submitted_at",
+    "first_name",
+    "last_name",
+    "site__name",
+    "partner__name",
+)
 
 
 def referral_partner_list(

@@ -1,0 +1,150 @@
+"""The fixed cost of a signed-in page: a small, constant number of queries, whatever the data
+(docs/decisions/0018-signed-in-page-cost.md). Timings live in benchmarks/bench_serve.py."""
+
+import time
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.signals import authenticator_removed
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.beneficiaries.factories import BeneficiaryFactory
+from tests.referrals.actions import prepare
+from tisser.accounts import middleware
+from tisser.core.dates import format_when
+from tisser.referrals.enums import ReferralStatus
+from tisser.referrals.models import Referral
+
+S = ReferralStatus
+# Session, user, memberships (with their organisation: the current one, the switcher and the
+# duty of a second factor, in one query), the navigation badge: the signed-in base.
+SIGNED_IN_BASE = 4
+PAGES = {
+    # + the site with its opening hours (2), the team (1).
+    "workspace:home": ("", SIGNED_IN_BASE + 3),
+    # + the count, the SMS caps, the partners of the filter, the page, its appointments.
+    "referrals:inbox": ("?status=all", SIGNED_IN_BASE + 5),
+    # + the sites in scope, the count, the exact matches, the near matches, the page
+    # (PostgreSQL sets the trigram threshold first: one more).
+    "beneficiaries:search": ("?q=Weber", SIGNED_IN_BASE + 5 + (connection.vendor == "postgresql")),
+}
+
+
+def _queries(client, path):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    # The savepoints are the request's transaction (ATOMIC_REQUESTS) inside the test's own.
+    return [
+        q["sql"]
+        for q in captured.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+
+
+def _fill(world, rows):
+    for index in range(rows):
+        prepare(world, S.ACCEPTED if index % 2 else S.SUBMITTED)
+        BeneficiaryFactory(site=world.site, last_name=f"Weber{index}")
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_a_signed_in_page_runs_a_fixed_small_number_of_queries(login, world, name):
+    client = login(world.manager)
+    query, budget = PAGES[name]
+    path = reverse(name) + query
+    _fill(world, 30)
+    client.get(path)  # the first request of the session writes its "last seen" time
+    queries = _queries(client, path)
+    assert len(queries) <= budget, "\n".join(queries)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_the_queries_do_not_grow_with_the_rows(login, world, name):
+    client = login(world.manager)
+    query, _budget = PAGES[name]
+    path = reverse(name) + query
+    _fill(world, 2)
+    client.get(path)
+    few = len(_queries(client, path))
+    _fill(world, 40)
+    assert len(_queries(client, path)) == few
+
+
+def test_the_second_factor_and_the_memberships_are_read_once(login, world):
+    client = login(world.manager)
+    path = reverse("referrals:inbox")
+    client.get(path)
+    queries = _queries(client, path)
+    assert not [sql for sql in queries if "mfa_authenticator" in sql]
+    assert len([sql for sql in queries if 'FROM "accounts_membership"' in sql]) == 1
+
+
+def test_without_a_factor_every_request_checks_again(login, world):
+    client = login(world.manager, with_totp=False)
+    path = reverse("referrals:inbox")
+    assert client.get(path).url == reverse("mfa_index")
+    Authenticator.objects.create(
+        user=world.manager.user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+    assert client.get(path).status_code == 200
+
+
+def test_a_factor_removed_elsewhere_is_seen_after_the_recheck_delay(login, world, monkeypatch):
+    client = login(world.manager)
+    path = reverse("referrals:inbox")
+    assert client.get(path).status_code == 200
+    Authenticator.objects.filter(user=world.manager.user).delete()
+    assert client.get(path).status_code == 200  # the session's answer, a moment ago
+    later = time.time() + middleware.SECOND_FACTOR_RECHECK_SECONDS + 1
+    monkeypatch.setattr(middleware.time, "time", lambda: later)
+    assert client.get(path).url == reverse("mfa_index")
+
+
+def test_a_factor_removed_in_this_session_is_seen_at_once(login, world):
+    client = login(world.manager)
+    path = reverse("referrals:inbox")
+    assert client.get(path).status_code == 200
+    authenticator = Authenticator.objects.get(user=world.manager.user)
+    session = SessionStore(session_key=client.session.session_key)
+    request = RequestFactory().get("/")
+    request.session = session
+    authenticator.delete()
+    authenticator_removed.send(
+        sender=Authenticator, request=request, user=world.manager.user, authenticator=None
+    )
+    session.save()
+    assert client.get(path).url == reverse("mfa_index")
+
+
+def test_the_rows_show_the_status_badge_and_the_planned_appointment(login, world):
+    accepted = prepare(world, S.ACCEPTED)
+    prepare(world, S.SUBMITTED)
+    page = login(world.manager).get(reverse("referrals:inbox") + "?status=all")
+    content = page.content.decode()
+    assert '<span class="badge badge-ok">Accepté, rendez-vous proposé</span>' in content
+    assert '<span class="badge badge-warn">Envoyé</span>' in content
+    appointment = accepted.appointments.get()
+    assert format_when(appointment.starts_at) in content
+    assert "<td>—</td>" in content
+
+
+def test_a_choice_label_comes_from_the_field_choices():
+    assert Referral(status=S.MODERATION_PENDING).get_status_display() == (
+        "En attente de modération"
+    )
+    assert Referral(status="unknown").get_status_display() == "unknown"
+
+
+def test_a_network_admin_row_names_the_space(login, world):
+    referral = prepare(world, S.SUBMITTED)
+    content = login(world.admin).get(reverse("referrals:inbox")).content.decode()
+    assert (
+        f'<span class="muted">{referral.reference}</span></td>\n      <td>{world.site.name}</td>'
+        in (content)
+    )
+    assert f"<td>{world.partner.name}</td>" in content

@@ -1,0 +1,76 @@
+"""``{% load referral_tags %}``: the status badge, the planned appointment, the inbox row.
+
+Tags rather than ``{% include %}`` or template code in a loop: a list page draws them on
+each of its 50 rows, and the template engine spent half of the inbox's time on its rows
+(docs/decisions/0018-signed-in-page-cost.md).
+"""
+
+from django import template
+from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import timesince_filter
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext
+
+from tisser.core.dates import format_when
+from tisser.referrals.enums import ReferralStatus
+
+register = template.Library()
+
+BADGE_CLASSES = {
+    ReferralStatus.SUBMITTED: " badge-warn",
+    ReferralStatus.MODERATION_PENDING: " badge-warn",
+    ReferralStatus.ACCEPTED: " badge-ok",
+    ReferralStatus.CONSUMED: " badge-ok",
+    ReferralStatus.REJECTED: " badge-err",
+    ReferralStatus.MODERATION_REJECTED: " badge-err",
+    ReferralStatus.EXPIRED: " badge-err",
+}
+
+
+@register.simple_tag
+def status_badge(referral):
+    """``<span class="badge badge-…">Envoyé</span>``: the colour says what the status asks."""
+    return format_html(
+        '<span class="badge{}">{}</span>',
+        BADGE_CLASSES.get(referral.status, ""),
+        referral.get_status_display(),
+    )
+
+
+@register.simple_tag
+def planned_appointment(referral):
+    """When the planned appointment is (``referral.planned_appointments``, prefetched), or —."""
+    appointments = referral.planned_appointments
+    if not appointments:
+        return "—"
+    return "".join(format_when(appointment.starts_at) for appointment in appointments)
+
+
+@register.simple_tag
+def inbox_row(referral, show_site=False):
+    """One row of the site inbox (referrals/inbox.html): the person, the space for network
+    admins, who sent it, when, the status and the appointment."""
+    site = format_html("\n      <td>{}</td>", referral.site.name) if show_site else ""
+    sender = referral.partner.name if referral.partner_id else referral.get_source_display()
+    since = gettext("il y a %(since)s") % {"since": timesince_filter(referral.submitted_at)}
+    return format_html(
+        "<tr>\n"
+        '      <td><a href="{}">{} {}</a><br><span class="muted">{}</span></td>{}\n'
+        "      <td>{}</td>\n"
+        '      <td>{}<br><span class="muted">{}</span></td>\n'
+        "      <td>{}</td>\n"
+        "      <td>{}</td>\n"
+        "    </tr>",
+        reverse("referrals:detail", kwargs={"pk": referral.pk}),
+        referral.first_name,
+        referral.last_name,
+        referral.reference,
+        site,
+        sender,
+        date_filter(template_localtime(referral.submitted_at), "j b Y"),
+        since,
+        status_badge(referral),
+        planned_appointment(referral),
+    )
