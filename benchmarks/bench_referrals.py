@@ -148,25 +148,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class Server:
-    def __init__(self, url: str, log_path: Path):
-        self.port = free_port()
+class ServerProcess:
+    """A web server that a benchmark starts on a free loopback port, waits for and stops."""
+
+    name = "the benchmark server"
+
+    def __init__(self, command: list[str], env: dict[str, str], log_path: Path, port: int):
+        self.port = port
+        self.command = command
         self.log = log_path.open("w")
-        env = env_for(url, "benchmarks.settings")
-        env["DB_STATEMENT_TIMEOUT_MS"] = "30000"
         self.process = subprocess.Popen(
-            [PYTHON, "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
+            command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
         )
 
     def wait_ready(self, deadline: Deadline, limit: float = 60) -> None:
         end = time.monotonic() + min(limit, max(deadline.left(), 1))
         while time.monotonic() < end:
             if self.process.poll() is not None:
-                raise SystemExit("the benchmark server stopped at start-up (see its log)")
+                raise SystemExit(f"{self.name} stopped at start-up (see its log)")
             try:
                 status, _body, _ms = get(self.port, "/", cookie="")
                 if status < 500:
@@ -174,17 +173,28 @@ class Server:
             except OSError:
                 pass
             time.sleep(0.2)
-        raise SystemExit("the benchmark server did not answer in time")
+        raise SystemExit(f"{self.name} did not answer in time")
 
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
         self.log.close()
+
+
+class Server(ServerProcess):
+    """``manage.py runserver`` (threaded, DEBUG off: benchmarks/settings.py)."""
+
+    def __init__(self, url: str, log_path: Path):
+        env = env_for(url, "benchmarks.settings")
+        env["DB_STATEMENT_TIMEOUT_MS"] = "30000"
+        port = free_port()
+        command = [PYTHON, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
+        super().__init__(command, env, log_path, port)
 
 
 def get(port: int, path: str, *, cookie: str) -> tuple[int, str, float]:

@@ -26,7 +26,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -41,6 +40,7 @@ if str(ROOT) not in sys.path:
 from benchmarks.bench_referrals import (  # noqa: E402
     MANAGER_EMAIL,
     Deadline,
+    ServerProcess,
     database_version,
     env_for,
     free_port,
@@ -165,47 +165,20 @@ def server_env() -> dict:
     return env
 
 
-class Gunicorn:
+class Gunicorn(ServerProcess):
+    """gunicorn with the production settings (benchmarks/settings_serve.py)."""
+
+    name = "gunicorn"
+
     def __init__(self, workers: int, log_path: Path):
-        self.port = free_port()
         self.workers = workers
-        self.log = log_path.open("w")
-        env = server_env()
-        self.command = [
+        port = free_port()
+        command = [
             PYTHON, "-m", "gunicorn", "config.wsgi:application",
-            "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
+            "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
             "--worker-class", "sync", "--timeout", "60", "--log-level", "warning",
         ]  # fmt: skip
-        self.process = subprocess.Popen(
-            self.command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
-        )
-
-    def wait_ready(self, deadline: Deadline, limit: float = 60) -> None:
-        end = time.monotonic() + min(limit, max(deadline.left(), 1))
-        while time.monotonic() < end:
-            if self.process.poll() is not None:
-                raise SystemExit("gunicorn stopped at start-up (see its log)")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                conn.request("GET", "/")
-                status = conn.getresponse().status
-                conn.close()
-                if status < 500:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise SystemExit("gunicorn did not answer in time")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        self.log.close()
+        super().__init__(command, server_env(), log_path, port)
 
 
 # --- the load --------------------------------------------------------------------------------
