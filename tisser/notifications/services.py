@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from tisser.accounts.enums import Role
 from tisser.core import clock, journal
 from tisser.core.errors import DomainError
+from tisser.core.ids import parse_id
 from tisser.core.phones import is_mobile, normalize_phone
 from tisser.notifications.kinds import Contact, MessageKind, get_kind
 from tisser.notifications.messages import build_context, render_email, render_sms
@@ -38,7 +39,6 @@ from tisser.notifications.sms import SmsError, get_sms_backend
 
 SITE_TEAM_ROLES = (Role.SITE_MANAGER, Role.MEDIATOR)
 EVENT_KEY_MAX_LENGTH = 200  # Notification.event_key
-MAX_ID = 2**63 - 1  # a bigint primary key
 
 # The person's preferred channel (the codes of beneficiaries' ContactChannel).
 PREFERS_EMAIL = "email"
@@ -384,11 +384,8 @@ def notification_record_delivery(*, reference: str, delivered: bool) -> Notifica
     """
     if not reference.startswith(PROVIDER_REFERENCE_PREFIX):
         return None
-    try:
-        pk = int(reference.removeprefix(PROVIDER_REFERENCE_PREFIX))
-    except ValueError:
-        return None
-    if not 0 < pk <= MAX_ID:
+    pk = parse_id(reference.removeprefix(PROVIDER_REFERENCE_PREFIX))
+    if pk is None:
         return None
     with transaction.atomic():
         notification = (
