@@ -25,7 +25,6 @@ from tisser.referrals.models import Referral
 from tisser.referrals.services import referral_create_draft
 from tisser.referrals.transitions import referral_submit
 
-# 5 requests an hour per IP address (IPv6: per /64).
 # Per hour: 5 requests from one address (IPv6 /64), 50 from one provider network (IPv6 /48),
 # 300 for the whole network's form (far above what the 12 spaces receive in a day).
 GUARD = AnonymousFormGuard(
