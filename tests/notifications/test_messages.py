@@ -10,8 +10,9 @@ from django.utils import timezone
 from tests.notifications.factories import NotificationFactory
 from tests.notifications.helpers import notify_referrer
 from tests.referrals.factories import AppointmentFactory, ReferralFactory
-from tisser.notifications.kinds import all_kinds
-from tisser.notifications.messages import format_when, short_name, template_label
+from tisser.core.dates import format_when
+from tisser.notifications.kinds import all_kinds, kind_label
+from tisser.notifications.messages import short_name
 from tisser.notifications.models import Channel, DeliveryStatus, RecipientKind
 from tisser.notifications.services import render
 from tisser.referrals.enums import AppointmentStatus, ReferralStatus, RejectionReason
@@ -263,6 +264,6 @@ def test_an_appointment_without_place_shows_the_site_address(team):
 
 
 def test_labels_for_history_and_timeline_are_french():
-    assert template_label("referral_accepted_person") == "Rendez-vous proposé"
-    assert template_label("unknown_code") == "unknown_code"
+    assert kind_label("referral_accepted_person") == "Rendez-vous proposé"
+    assert kind_label("unknown_code") == "unknown_code"
     assert DeliveryStatus.OPTED_OUT.label == "Non envoyé : la personne a refusé ce canal"

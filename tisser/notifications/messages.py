@@ -14,14 +14,8 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch
 from django.utils import translation
 
-from tisser.core.dates import format_when  # noqa: F401 (the texts' date format, re-exported)
 from tisser.core.phones import display_phone
-from tisser.notifications.kinds import Contact, MessageKind, kind_label
-
-
-def template_label(code: str) -> str:
-    """The French label of a message kind, for histories and timelines."""
-    return kind_label(code)
+from tisser.notifications.kinds import Contact, MessageKind
 
 
 def short_name(first_name: str, last_name: str) -> str:

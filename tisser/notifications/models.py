@@ -104,6 +104,13 @@ class Notification(TimeStampedModel):
         return f"{self.template} ({self.get_status_display()})"
 
     @property
+    def label(self) -> str:
+        """The French label of its message kind, for histories and timelines."""
+        from tisser.notifications.kinds import kind_label  # kinds imports this module
+
+        return kind_label(self.template)
+
+    @property
     def provider_reference(self) -> str:
         """Our id for the message at the SMS provider, echoed back in its delivery reports."""
         return f"{PROVIDER_REFERENCE_PREFIX}{self.pk}"

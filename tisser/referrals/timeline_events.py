@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 
 from tisser.core.dates import format_when
 from tisser.core.timeline import TimelineEvent
-from tisser.notifications.messages import template_label
 from tisser.notifications.models import Notification
 from tisser.referrals.enums import ReferralSource, ReferralStatus
 from tisser.referrals.models import Appointment, Referral, ReferralEvent
@@ -99,7 +98,7 @@ def _message_events(beneficiary) -> list[TimelineEvent]:
                 title=_("%(channel)s : %(label)s")
                 % {
                     "channel": notification.get_channel_display(),
-                    "label": template_label(notification.template),
+                    "label": notification.label,
                 },
                 detail=_("%(recipient)s — %(status)s")
                 % {"recipient": recipient, "status": notification.get_status_display()},

@@ -30,7 +30,6 @@ from tisser.core.views_helpers import (
     submit_forms,
 )
 from tisser.notifications import caps
-from tisser.notifications.messages import template_label
 from tisser.notifications.models import DeliveryStatus
 from tisser.referrals import forms, selectors, services, transitions
 from tisser.referrals.enums import (
@@ -249,8 +248,6 @@ def detail(request, obj):
     services.referral_record_view(actor=membership, referral=referral)
     appointments = list(referral.appointments.all())
     planned = [a for a in appointments if a.status == AppointmentStatus.PLANNED]
-    for notification in referral.sent_messages:
-        notification.label = template_label(notification.template)
     context = {
         "referral": referral,
         "appointments": appointments,
