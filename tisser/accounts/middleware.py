@@ -75,9 +75,7 @@ class CurrentMembershipMiddleware:
             request.membership = choose_current_membership(
                 memberships, request.session.get("current_membership_id")
             )
-            request.needs_two_factor = request.user.is_superuser or any(
-                membership.role in ROLES_REQUIRING_TWO_FACTOR for membership in memberships
-            )
+            request.needs_two_factor = needs_two_factor(request.user, memberships)
         return self.get_response(request)
 
 
@@ -199,7 +197,10 @@ def has_second_factor(user) -> bool:
     return is_mfa_enabled(user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN])
 
 
+def needs_two_factor(user, memberships) -> bool:
+    """Superusers, and anyone with an active role that opens personal data (decision 0014)."""
+    return user.is_superuser or any(m.role in ROLES_REQUIRING_TWO_FACTOR for m in memberships)
+
+
 def user_needs_two_factor(user) -> bool:
-    if user.is_superuser:
-        return True
-    return user.memberships.active().filter(role__in=ROLES_REQUIRING_TWO_FACTOR).exists()
+    return needs_two_factor(user, active_memberships_of(user))
