@@ -67,7 +67,17 @@ def test_the_number_is_kept_only_as_a_keyed_hash_that_changes_every_day(site):
 def test_hashes_of_past_days_are_forgotten(site):
     claim(site, mobile(1), now=START - datetime.timedelta(days=3))
     claim(site, mobile(2), now=START)
+    caps.forget_past_acknowledgements(now=START)
     assert list(AnonymousAcknowledgement.objects.values_list("day", flat=True)) == [START.date()]
+
+
+def test_the_daily_job_forgets_the_hashes():
+    from tisser.core import scheduler
+
+    forget = {j.name: j for j in scheduler.registered_jobs()}[
+        "notifications.forget_acknowledgements"
+    ]
+    assert forget.schedule == scheduler.DailyAt(0, 15)
 
 
 def test_emails_get_one_acknowledgement_a_day_and_do_not_use_the_sms_allowance(site, settings):

@@ -21,7 +21,6 @@ import datetime
 import enum
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -78,7 +77,6 @@ def claim_acknowledgement(*, site, channel: str, address: str, now=None) -> Outc
     day = timezone.localdate(moment)
     cap = daily_cap()
     with transaction.atomic():
-        _forget_old_days(day)
         try:
             # A savepoint: a refusal below leaves no trace of this number.
             with transaction.atomic():
@@ -127,14 +125,15 @@ def _record_cap_reached(*, site, day: datetime.date, cap: int, moment) -> None:
         )
 
 
-def _forget_old_days(day: datetime.date) -> None:
-    """Delete the hashes of past days, once a day per process (they are useless then).
+def forget_past_acknowledgements(*, now=None) -> int:
+    """Delete the hashes of days before yesterday (they stop nothing then); run daily as
+    the job ``notifications.forget_acknowledgements``.
 
     The per-site counters stay: they hold no personal data and show how often caps bite.
     """
-    if cache.add(f"notifications.caps.forgotten:{day.isoformat()}", True, timeout=24 * 60 * 60):
-        cutoff = day - datetime.timedelta(days=KEEP_DAYS)
-        AnonymousAcknowledgement.objects.filter(day__lt=cutoff).delete()
+    cutoff = timezone.localdate(now or clock.now()) - datetime.timedelta(days=KEEP_DAYS)
+    deleted, _ = AnonymousAcknowledgement.objects.filter(day__lt=cutoff).delete()
+    return deleted
 
 
 def caps_reached_today(*, membership, now=None) -> list[AnonymousSmsDay]:

@@ -1,4 +1,5 @@
-"""The notifications app's periodic job: no message is left waiting for a task that is gone.
+"""The notifications app's periodic jobs: no message is left waiting for a task that is
+gone, and the day's acknowledgement hashes of anonymous forms are forgotten.
 
 A message is queued after its transaction commits, and a retry is queued after the failed
 attempt is written. A worker that dies between the two (or a queue that lost the task)
@@ -12,7 +13,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from tisser.core.scheduler import EveryMinutes, job
+from tisser.core.scheduler import DailyAt, EveryMinutes, job
+from tisser.notifications.caps import forget_past_acknowledgements
 from tisser.notifications.models import DeliveryStatus, Notification
 from tisser.notifications.tasks import retry_delay, send_notification
 
@@ -44,3 +46,9 @@ def requeue_stalled(*, now: datetime) -> dict[str, int]:
 @job("notifications.requeue_stalled", EveryMinutes(15))
 def requeue_stalled_job(*, now: datetime) -> dict[str, int]:
     return requeue_stalled(now=now)
+
+
+# Just after midnight in Paris: yesterday's hashes are kept, older ones are deleted.
+@job("notifications.forget_acknowledgements", DailyAt(0, 15))
+def forget_acknowledgements_job(*, now: datetime) -> dict[str, int]:
+    return {"forgotten": forget_past_acknowledgements(now=now)}
