@@ -29,6 +29,13 @@ SUDO := $(shell if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then
 WEB_CONCURRENCY ?= $(shell nproc 2>/dev/null || echo 2)
 BIND ?= 127.0.0.1:$(PORT)
 
+# The task worker (sends the queued messages) and the scheduler loop (periodic jobs, every
+# minute), started in the background by `make run` and `make serve`; each recipe stops them
+# (their pids are in $worker and $scheduler) with its web server.
+START_WORKER_AND_SCHEDULER = $(MANAGE) db_worker --no-reload --interval 1 & worker=$$!; \
+	( trap 'kill $$! 2>/dev/null; exit 0' TERM; \
+	  while true; do $(MANAGE) run_due_jobs || true; sleep 60 & wait $$!; done ) & scheduler=$$!;
+
 .PHONY: help run serve install test test-postgres quality lint format bench messages browser-deps clean
 
 help:
@@ -69,9 +76,7 @@ run: $(STAMP)
 	@echo "Messages : les SMS s'écrivent dans var/sms/, les e-mails dans var/mail/ (Ctrl-C arrête tout)."
 	@# The task worker sends the queued messages and the scheduler loop runs the periodic jobs
 	@# every minute (reminders, expiries); both run next to the web server and stop with it.
-	@$(MANAGE) db_worker --no-reload --interval 1 & worker=$$!; \
-	( trap 'kill $$! 2>/dev/null; exit 0' TERM; \
-	  while true; do $(MANAGE) run_due_jobs || true; sleep 60 & wait $$!; done ) & scheduler=$$!; \
+	@$(START_WORKER_AND_SCHEDULER) \
 	trap 'kill -TERM $$worker $$scheduler 2>/dev/null || true; wait $$worker $$scheduler 2>/dev/null || true' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
@@ -87,9 +92,7 @@ serve: $(STAMP)
 	@$(MANAGE) collectstatic --no-input -v 0
 	@$(MANAGE) migrate --no-input -v 0
 	@echo "Tisser (production) : $(BIND), $(WEB_CONCURRENCY) processus web, 1 envoi de messages, tâches chaque minute."
-	@$(MANAGE) db_worker --no-reload --interval 1 & worker=$$!; \
-	( trap 'kill $$! 2>/dev/null; exit 0' TERM; \
-	  while true; do $(MANAGE) run_due_jobs || true; sleep 60 & wait $$!; done ) & scheduler=$$!; \
+	@$(START_WORKER_AND_SCHEDULER) \
 	$(BIN)/gunicorn -c config/gunicorn.py & web=$$!; \
 	trap 'kill -TERM $$web $$worker $$scheduler 2>/dev/null || true; wait $$web $$worker $$scheduler 2>/dev/null || true' EXIT INT TERM; \
 	wait $$web
