@@ -7,6 +7,8 @@ row: it must be a 404 or a form error, never a 500 from the database driver (SQL
 that are foreign keys).
 """
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -61,6 +63,10 @@ class BoundedIdsMixin:
     key to ``Site`` the name of its parent link). Other keys keep Django's own parsing.
     """
 
+    # Provided by the model choice field it is mixed into (declared for the type checker).
+    to_field_name: str | None
+    queryset: Any
+
     def _key_is_an_id(self) -> bool:
         if self.to_field_name is None:
             return True
@@ -96,7 +102,7 @@ class IdMultipleChoiceField(BoundedIdsMixin, forms.ModelMultipleChoiceField):
         try:
             values = frozenset(value)
         except TypeError:
-            return super()._check_values(value)
+            return super()._check_values(value)  # type: ignore[misc]  # private, not in the stubs
         for item in values:
             if not isinstance(item, self.queryset.model) and not self._is_bounded(item):
                 raise ValidationError(
@@ -104,4 +110,4 @@ class IdMultipleChoiceField(BoundedIdsMixin, forms.ModelMultipleChoiceField):
                     code="invalid_choice",
                     params={"value": item},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private, not in the stubs
