@@ -14,6 +14,7 @@ from tisser.referrals import selectors
 from tisser.referrals import transitions as t
 from tisser.referrals.enums import AppointmentStatus
 from tisser.referrals.models import Referral
+from tisser.referrals.templatetags.referral_tags import inbox_row
 
 DAY = datetime.timedelta(days=1)
 
@@ -146,8 +147,10 @@ def test_an_answer_takes_the_referral_off_the_badge(world):
 # --- Constant queries ---------------------------------------------------------------------------
 
 
-def render_rows(queryset):
+def render_rows(queryset, kind="partner"):
     page = Paginator(queryset, PAGE_SIZE).get_page(1)
+    if kind == "inbox":  # the inbox's rows, as its page draws them
+        return [inbox_row(r, show_site=True) for r in page]
     return [
         (
             r.reference,
@@ -173,7 +176,7 @@ def test_lists_run_the_same_queries_for_1_and_60_rows(world, kind):
             queryset = selectors.referral_inbox(membership=world.manager)
         else:
             queryset = selectors.referral_partner_list(membership=world.referrer)
-        return render_rows(queryset)
+        return render_rows(queryset, kind)
 
     prepare(world, S.ACCEPTED).appointments.update(mediator=world.mediator.user)
     one = count_queries(listing)

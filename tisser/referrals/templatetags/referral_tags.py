@@ -6,14 +6,12 @@ each of its 50 rows, and the template engine spent half of the inbox's time on i
 """
 
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import timesince_filter
-from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
-from tisser.core.dates import format_when
+from tisser.core.dates import format_day, format_when
+from tisser.core.links import id_url
 from tisser.referrals.enums import ReferralStatus
 
 register = template.Library()
@@ -51,9 +49,10 @@ def planned_appointment(referral):
 @register.simple_tag
 def inbox_row(referral, show_site=False):
     """One row of the site inbox (referrals/inbox.html): the person, the space for network
-    admins, who sent it, when, the status and the appointment."""
-    site = format_html("\n      <td>{}</td>", referral.site.name) if show_site else ""
-    sender = referral.partner.name if referral.partner_id else referral.get_source_display()
+    admins, who sent it, when, the status and the appointment. ``referral`` comes from
+    ``selectors.referral_inbox`` (``site_name`` and ``partner_name`` annotated)."""
+    site = format_html("\n      <td>{}</td>", referral.site_name) if show_site else ""
+    sender = referral.partner_name if referral.partner_id else referral.get_source_display()
     since = gettext("il y a %(since)s") % {"since": timesince_filter(referral.submitted_at)}
     return format_html(
         "<tr>\n"
@@ -63,13 +62,13 @@ def inbox_row(referral, show_site=False):
         "      <td>{}</td>\n"
         "      <td>{}</td>\n"
         "    </tr>",
-        reverse("referrals:detail", kwargs={"pk": referral.pk}),
+        id_url("referrals:detail", referral.pk),
         referral.first_name,
         referral.last_name,
         referral.reference,
         site,
         sender,
-        date_filter(template_localtime(referral.submitted_at), "j b Y"),
+        format_day(referral.submitted_at),
         since,
         status_badge(referral),
         planned_appointment(referral),
