@@ -156,8 +156,8 @@ def test_constant_queries_whatever_the_number_of_rows(team, query, make):
         BeneficiaryFactory(site=team.site, **make(index))
     many = count_queries(team.mediator, query)
     if query in ("weber", "webr"):
-        # A full page of exact matches skips the close-name pass, a full page of names found
-        # by their trigrams skips the two-letter starts: fewer queries, not more.
+        # A full page of exact matches skips the close-name pass, names found by their
+        # trigrams skip the two-letter starts: fewer queries, not more.
         assert many <= few
     else:
         assert few == many

@@ -203,14 +203,13 @@ def _prefix_candidates(files: QuerySet[Beneficiary], tokens: list[str], limit: i
     return files.filter(near).values_list("pk", "search_key")[:limit]
 
 
-def _close_names(files: QuerySet[Beneficiary], tokens: list[str], *, exclude: set, wanted: int):
+def _close_names(files: QuerySet[Beneficiary], tokens: list[str], *, exclude: set):
     """Ids of the files whose name is the typed one with a typo, closest first (bounded).
 
     On PostgreSQL the trigram index catches most typos; a swap of two letters in a short
-    name ("Matrin") shares few trigrams, so when the trigrams leave the page short of
-    ``wanted`` names, the files with the same two-letter word starts are scored too. On
-    SQLite, the two-letter starts only. The rule depends on the query and the data, not on
-    the page asked for: every page of one search counts the same results.
+    name ("Matrin") shares few trigrams, so when neither the exact words (``exclude``) nor
+    the trigrams found anyone, the files with the same two-letter word starts are scored.
+    On SQLite, the two-letter starts only.
     """
     scored: dict[int, tuple[int, str, int]] = {}
 
@@ -224,7 +223,7 @@ def _close_names(files: QuerySet[Beneficiary], tokens: list[str], *, exclude: se
 
     if connection.vendor == "postgresql":
         score(_trigram_candidates(files, tokens))
-        if len(scored) < wanted:
+        if not scored and not exclude:
             score(_prefix_candidates(files, tokens, FUZZY_ROWS_POSTGRES))
     else:
         score(_prefix_candidates(files, tokens, FUZZY_ROWS_PORTABLE))
@@ -251,9 +250,7 @@ def _search_names(files: QuerySet[Beneficiary], query: str, page_number) -> Sear
         )
 
     exact_ids = list(exact.values_list("pk", flat=True))
-    close_ids = _close_names(
-        files, tokens, exclude=set(exact_ids), wanted=PAGE_SIZE - len(exact_ids)
-    )
+    close_ids = _close_names(files, tokens, exclude=set(exact_ids))
     page = _paginate(exact_ids + close_ids, page_number)
     rows = _as_rows(Beneficiary.objects.all()).in_bulk(list(page.object_list))
     page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
