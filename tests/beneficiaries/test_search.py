@@ -1,5 +1,5 @@
 """File search: names (accents, typos), phones in any format, file numbers; scoped;
-paginated by 50; a constant number of queries whatever the number of rows."""
+paginated; a constant number of queries whatever the number of rows."""
 
 import pytest
 from django.db import connection

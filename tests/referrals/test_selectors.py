@@ -186,7 +186,7 @@ def test_lists_run_the_same_queries_for_1_and_60_rows(world, kind):
         if index % 3 == 0:
             referral.appointments.update(mediator=world.mediator.user)
     many = count_queries(listing)
-    assert len(listing()) == PAGE_SIZE  # paginated: 50 rows on the first page
+    assert len(listing()) == PAGE_SIZE  # paginated: a full first page
     assert many == one
     assert one <= 3  # count, rows, planned appointments with their mediators
 

@@ -32,8 +32,8 @@ from tisser.beneficiaries.duplicates import prefix_range
 from tisser.beneficiaries.models import Beneficiary, Consent
 from tisser.core.names import normalize_name
 from tisser.core.phones import normalize_phone
+from tisser.core.views_helpers import PAGE_SIZE
 
-PAGE_SIZE = 50
 MAX_QUERY_WORDS = 5
 # Close-name search: at most this many rows are read and re-ranked.
 FUZZY_ROWS_POSTGRES = 500
@@ -258,7 +258,7 @@ def _search_names(files: QuerySet[Beneficiary], query: str, page_number) -> Sear
 
 
 def beneficiary_search(*, membership, query: str, page) -> SearchResult:
-    """Files of the member's sites matching ``query``, 50 per page, in constant queries."""
+    """Files of the member's sites matching ``query``, a page at a time, in constant queries."""
     query = " ".join((query or "").split())[:100]
     files = _visible_files(membership)
     mode, value = _classify(query)

@@ -1,6 +1,6 @@
 """Links to one object's page, for lists that draw one per row.
 
-``reverse()`` resolves the URL pattern on every call; a list of 50 rows paid it 50 times
+``reverse()`` resolves the URL pattern on every call; a list paid it once per row
 for links that differ only by their id. ``id_url`` resolves the pattern once (per URL
 prefix and URL conf) with a marker id, then writes each link by putting the id in its
 place.

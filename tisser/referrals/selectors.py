@@ -9,7 +9,7 @@ Who reads what:
 - volunteers and funders: none.
 
 Lists return querysets with what the page shows already joined or prefetched, so a page of
-50 rows costs the same few queries as a page of one; views paginate them
+rows costs the same few queries as a page of one; views paginate them
 (``tisser.core.views_helpers.paginate``).
 """
 

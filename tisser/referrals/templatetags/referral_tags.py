@@ -1,7 +1,7 @@
 """``{% load referral_tags %}``: the status badge, the planned appointment, the inbox row.
 
 Tags rather than ``{% include %}`` or template code in a loop: a list page draws them on
-each of its 50 rows, and the template engine spent half of the inbox's time on its rows
+each of its rows, and the template engine spent half of the inbox's time on its rows
 (docs/decisions/0018-signed-in-page-cost.md).
 """
 
