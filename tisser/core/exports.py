@@ -40,8 +40,14 @@ XLSX_SHEET_TITLE_MAX = 31
 Cell = str | int | float | Decimal | bool | datetime.date | datetime.datetime | None
 
 
+# A lone dash ("unknown" in the national exports) is shown as it is and runs nothing.
+PLAIN_DASH = "-"
+
+
 def neutralise_text(text: str) -> str:
     """``text`` as a spreadsheet shows it and never runs it."""
+    if text == PLAIN_DASH:
+        return text
     if text.startswith(FORMULA_TRIGGERS) and not PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
