@@ -58,6 +58,8 @@ def activity_list(request):
             if is_team
             else [],
             "export_query": query.urlencode(),
+            # Each card links to list_url + id + "/" (one reverse() for the page, not 50).
+            "list_url": reverse("activities:list"),
         },
     )
 
