@@ -175,7 +175,7 @@ def test_the_export_is_journaled_with_its_filters(team, recorded, login):
     assert entry.payload == {
         "format": "xlsx",
         "rows": 1,
-        "filters": {"Thématique": "Prévention en sécurité numérique"},
+        "filters": {"theme": "securite_numerique"},
     }
     assert entry.site_id == team.site.pk
 

@@ -56,7 +56,7 @@ class ChipsCheckboxes(forms.CheckboxSelectMultiple):
         super().__init__(attrs={"class": "chips", **(attrs or {})}, choices=choices)
 
 
-def _duration_choices():
+def duration_choices():
     labels = {15: "15 min", 30: "30 min", 45: "45 min", 60: "1 h", 90: "1 h 30", 120: "2 h"}
     return [*[(str(m), labels[m]) for m in DURATION_PRESETS], (CUSTOM, _("Autre durée"))]
 
@@ -96,7 +96,7 @@ class ActivityForm(forms.Form):
     )
     duration = forms.ChoiceField(
         label=_("Durée"),
-        choices=_duration_choices,
+        choices=duration_choices,
         widget=ChipsRadio,
         initial="30",
     )
@@ -463,6 +463,17 @@ class ActivityFilterForm(forms.Form):
             operator=data.get("operator") or "",
             site=data["site"].pk if data.get("site") else None,
         )
+
+    def codes(self) -> dict[str, str]:
+        """The active filters as codes and ids (for the journal: no name in it)."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        found = {}
+        for name, value in self.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            found[name] = str(getattr(value, "pk", value))
+        return found
 
     def described(self) -> list[tuple[str, str]]:
         """The active filters as (label, value) pairs, for the export's header."""

@@ -158,7 +158,7 @@ def activity_create(request):
     }
     last = selectors.last_duration(membership=membership)
     if last is not None:
-        initial["duration"] = str(last) if str(last) in dict(forms._duration_choices()) else "30"
+        initial["duration"] = str(last) if str(last) in dict(forms.duration_choices()) else "30"
     form = forms.ActivityForm(
         request.POST or None,
         initial=initial,
@@ -276,7 +276,7 @@ def activity_export(request):
         return redirect(f"{reverse('activities:list')}?{urlencode(params, doseq=True)}")
     described = filter_form.described()
     services.activity_export_record(
-        actor=membership, file_format=file_format, rows=total, filters=dict(described)
+        actor=membership, file_format=file_format, rows=total, filters=filter_form.codes()
     )
     preamble = export.preamble(membership=membership, total=total, filters=described)
     rows = export.rows(queryset, with_names=export.shows_names(membership))
