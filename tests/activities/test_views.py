@@ -221,11 +221,12 @@ def _queries(client, path):
 @pytest.mark.parametrize("member", ["mediator", "admin"])
 def test_the_list_costs_the_same_queries_for_1_and_50_rows(team, login, member):
     client = login(getattr(team, member))
-    client.get(reverse("activities:list"))  # the first page after sign-in stamps the session
+    path = f"{reverse('activities:list')}?kind="
+    client.get(path)  # the first page after sign-in stamps the session
     _fill(team, 1)
-    few = _queries(client, reverse("activities:list"))
+    few = _queries(client, path)
     _fill(team, 60)
-    many = _queries(client, reverse("activities:list"))
+    many = _queries(client, path)
     assert len(many) == len(few), [q["sql"] for q in many]
     # Signed-in base (4), count, today's appointments, mediators of the filter, the page,
     # its participants' files.
@@ -259,9 +260,16 @@ def test_the_list_filters(team, login):
 def test_the_network_admin_sees_every_site_and_may_narrow_to_one(team, login):
     ActivityFactory(site=team.site)
     ActivityFactory(site=team.other_site)
+    ActivityFactory(site=team.other_site, date=clock.localdate() - datetime.timedelta(days=40))
     ActivityFactory(site=SiteFactory(network=NetworkFactory(name="Autre")))  # another network
     client = login(team.admin)
-    assert client.get(reverse("activities:list")).context["page"].paginator.count == 2
+    # The network's list opens on the current month.
+    opened = client.get(reverse("activities:list"))
+    month_start = clock.localdate().replace(day=1).isoformat()
+    assert opened.url == f"{reverse('activities:list')}?date_from={month_start}"
+    assert client.get(opened.url).context["page"].paginator.count == 2
+    everything = client.get(reverse("activities:list"), {"date_from": "2000-01-01"})
+    assert everything.context["page"].paginator.count == 3
     page = client.get(reverse("activities:list"), {"site": team.site.pk}).context["page"]
     assert page.paginator.count == 1
 
