@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "tisser.website",
     "tisser.beneficiaries",
     "tisser.referrals",
+    "tisser.activities",
     "tisser.notifications",
     "tisser.workspace",
     "tisser.demo",

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from tisser.accounts import demo as accounts_demo
+from tisser.activities import demo as activities_demo
 from tisser.core.clock import manual_clock
 from tisser.demo.profiles import Profile
 from tisser.referrals import demo as referrals_demo
@@ -30,6 +31,7 @@ class DemoResult:
     network: accounts_demo.SeedResult
     referrals: referrals_demo.DemoReferralsResult | None
     seconds: float
+    activities: activities_demo.DemoActivitiesResult | None = None
 
 
 @contextmanager
@@ -59,9 +61,16 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
             if count > 0
             else None
         )
+        activities = activities_demo.seed_demo_activities(
+            network=network.network,
+            clock=clock,
+            days=profile.activity_days,
+            per_day=profile.activities_per_day,
+        )
     return DemoResult(
         profile=profile.name,
         network=network,
         referrals=referral_result,
         seconds=time.monotonic() - started,
+        activities=activities,
     )

@@ -19,6 +19,7 @@ from tests.core.security.checks import BIG_ID, Row, value_of
 from tisser.accounts.enums import OrganisationKind as K
 from tisser.accounts.enums import Role
 from tisser.accounts.forms import InvitationForm, MemberFilterForm
+from tisser.activities.forms import ActivityFilterForm
 from tisser.beneficiaries.duplicates import Candidate
 from tisser.beneficiaries.forms import MergeForm, WalkInForm
 from tisser.beneficiaries.models import Beneficiary
@@ -141,6 +142,26 @@ ROWS = [
         make=lambda w, data, m: ImportUploadForm(data, {}, membership=m),
         outside=lambda w: w.foreign[K.PARTNER],
         inside=lambda w: w.owners[K.PARTNER],
+    ),
+    Row(
+        ActivityFilterForm,
+        "mediator",
+        "activities:list",
+        "get",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: ActivityFilterForm(data, membership=m),
+        outside=lambda w: w.members[("attacker", K.SITE, Role.SITE_MANAGER)].user,
+        inside=lambda w: w.member(Role.MEDIATOR).user,
+    ),
+    Row(
+        ActivityFilterForm,
+        "site",
+        "activities:list",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: ActivityFilterForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
     ),
     Row(
         HelpRequestForm,
