@@ -440,6 +440,42 @@ class ShortNoteForm(forms.Form):
         self.fields["note"].error_messages["required"] = _("Écrivez un message.")
 
 
+class TransferForm(forms.Form):
+    """Another open space of the referral's network, and why the person should go there."""
+
+    site = IdChoiceField(
+        label=_("Espace qui recevra la personne"),
+        queryset=Site.objects.none(),
+        empty_label=_("Choisissez un espace"),
+        error_messages={
+            "required": _("Choisissez l'espace qui recevra la personne."),
+            "invalid_choice": _("Choisissez un espace de la liste."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Pourquoi ce transfert ?"),
+        help_text=_(
+            "Quelques mots, envoyés au prescripteur et au nouvel espace "
+            "(par exemple : la personne habite à côté de l'autre espace)."
+        ),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[reject_nir],
+        error_messages={
+            "required": _("Expliquez en quelques mots pourquoi vous transférez ce bon.")
+        },
+    )
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = (
+            Site.objects.active()
+            .filter(network_id=referral.site.network_id)
+            .exclude(pk=referral.site_id)
+            .order_by("city", "name")
+        )
+
+
 # --- filters -----------------------------------------------------------------------------
 
 

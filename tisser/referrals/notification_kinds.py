@@ -85,6 +85,15 @@ def referral_context(referral) -> dict[str, Any]:
         .first()
     )
     context["moderation_note"] = last_moderation.note if last_moderation else ""
+    # A transfer is the one "submitted -> submitted" row; its note says from where and why.
+    last_transfer = (
+        referral.events.filter(
+            from_status=ReferralStatus.SUBMITTED, to_status=ReferralStatus.SUBMITTED
+        )
+        .order_by("-at", "-pk")
+        .first()
+    )
+    context["transfer_note"] = last_transfer.note if last_transfer else ""
     return context
 
 
@@ -107,6 +116,8 @@ KINDS = (
     ),
     ("referral_cancelled_site", _("Bon d'orientation annulé"), SITE_TEAM),
     ("help_request_received_person", _("Demande d'aide reçue"), PERSON),
+    ("referral_transferred_referrer", _("Bon d'orientation transféré à un autre espace"), REFERRER),
+    ("referral_transferred_site", _("Bon d'orientation transféré à votre espace"), SITE_TEAM),
 )
 
 for code, label, recipient_kind in KINDS:
