@@ -32,6 +32,7 @@ SPEC_TEMPLATES = {
     "help_request_received_person": "person",
     "referral_transferred_referrer": "referrer",
     "referral_transferred_site": "site_team",
+    "help_request_overdue_site": "site_managers",
 }
 # Words that would betray an English or half-rendered message.
 NOT_FRENCH = re.compile(r"\b(the|your|appointment|Hello|Dear|None)\b|\{\{|\{%|&#|&amp;|&quot;")

@@ -7,6 +7,7 @@ reasons for a refusal, the days waiting. Nothing here is stored on the message r
 
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from tisser.core import clock
@@ -94,6 +95,9 @@ def referral_context(referral) -> dict[str, Any]:
         .first()
     )
     context["transfer_note"] = last_transfer.note if last_transfer else ""
+    context["reply_due_on"] = (
+        date_format(referral.reply_due_on, "l j F") if referral.reply_due_on else ""
+    )
     return context
 
 
@@ -118,6 +122,11 @@ KINDS = (
     ("help_request_received_person", _("Demande d'aide reçue"), PERSON),
     ("referral_transferred_referrer", _("Bon d'orientation transféré à un autre espace"), REFERRER),
     ("referral_transferred_site", _("Bon d'orientation transféré à votre espace"), SITE_TEAM),
+    (
+        "help_request_overdue_site",
+        _("Demande d'aide sans réponse après deux jours ouvrés"),
+        RecipientKind.SITE_MANAGERS,
+    ),
 )
 
 for code, label, recipient_kind in KINDS:

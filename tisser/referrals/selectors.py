@@ -22,7 +22,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Membership
 from tisser.core import clock
-from tisser.referrals.enums import AppointmentStatus, ReferralStatus
+from tisser.referrals.enums import AppointmentStatus, ReferralSource, ReferralStatus
 from tisser.referrals.models import Appointment, Referral, ReferralEvent
 
 SITE_TEAM_ROLES: frozenset[str] = frozenset({Role.SITE_MANAGER, Role.MEDIATOR})
@@ -122,6 +122,7 @@ INBOX_COLUMNS = (
     "source",
     "status",
     "submitted_at",
+    "reply_due_on",
     "first_name",
     "last_name",
     "site__name",
@@ -155,7 +156,8 @@ def referral_partner_list(
 
 
 def referral_moderation_queue(*, membership: Membership) -> QuerySet[Referral]:
-    """Referrals waiting for a network admin: public requests and unvalidated partners."""
+    """Referrals waiting for a network admin: those of partners not yet validated (and any
+    public request left there before they went straight to their space)."""
     if membership is None or membership.role != Role.NETWORK_ADMIN:
         return Referral.objects.none()
     return (
@@ -163,6 +165,24 @@ def referral_moderation_queue(*, membership: Membership) -> QuerySet[Referral]:
         .filter(status=ReferralStatus.MODERATION_PENDING)
         .select_related("site", "partner")
         .order_by("created_at", "pk")
+    )
+
+
+def help_requests_overdue(*, membership: Membership, today=None) -> QuerySet[Referral]:
+    """Public help requests past their reply day, oldest deadline first: across the network
+    for a network admin, the own site for a site manager, nothing for anyone else."""
+    if membership is None or membership.role not in (Role.NETWORK_ADMIN, Role.SITE_MANAGER):
+        return Referral.objects.none()
+    today = today or clock.localdate()
+    return (
+        referrals_readable(membership)
+        .filter(
+            status=ReferralStatus.SUBMITTED,
+            source=ReferralSource.PUBLIC_REQUEST,
+            reply_due_on__lt=today,
+        )
+        .select_related("site")
+        .order_by("reply_due_on", "pk")
     )
 
 

@@ -45,6 +45,7 @@ from tisser.core.journal import build_entry
 from tisser.core.models import JournalEntry
 from tisser.core.validators import reject_nir
 from tisser.notifications.services import notify
+from tisser.referrals.deadlines import help_request_due_on
 from tisser.referrals.enums import (
     ANSWER_DELAY_DAYS,
     NO_SHOW_DELAY_DAYS,
@@ -424,9 +425,10 @@ def _book_appointment(
 
 
 def submission_target(referral: Referral) -> str:
-    """Submitted, or moderation pending for a public request or a partner not yet validated."""
+    """Submitted, or moderation pending for a partner not yet validated. A public request
+    goes straight to its space's inbox (docs/decisions/0024-help-requests-and-transfers.md)."""
     if referral.source == ReferralSource.PUBLIC_REQUEST:
-        return S.MODERATION_PENDING
+        return S.SUBMITTED
     if referral.partner_id is None:
         return S.SUBMITTED
     habilitation = Partner.objects.values_list("habilitation_status", flat=True).get(
@@ -480,6 +482,7 @@ def referral_submit(*, actor: Membership | None, referral: Referral) -> Referral
         if to_status == S.SUBMITTED:
             referral.submitted_at = now
             extra.append("submitted_at")
+            extra.extend(_set_reply_deadline(referral, now))
         _move(
             referral=referral,
             to_status=to_status,
@@ -493,6 +496,15 @@ def referral_submit(*, actor: Membership | None, referral: Referral) -> Referral
     return referral
 
 
+def _set_reply_deadline(referral: Referral, now: datetime) -> list[str]:
+    """A public help request reaching a space gets its reply deadline (fields changed)."""
+    if referral.source != ReferralSource.PUBLIC_REQUEST:
+        return []
+    referral.reply_due_on = help_request_due_on(timezone.localdate(now))
+    referral.overdue_reminder_at = None
+    return ["reply_due_on", "overdue_reminder_at"]
+
+
 def release_from_moderation(
     *, actor: Membership, referral: Referral, now: datetime, note: str = ""
 ) -> None:
@@ -504,7 +516,7 @@ def release_from_moderation(
         action_code="moderation_approved",
         now=now,
         note=note,
-        extra_fields=["submitted_at"],
+        extra_fields=["submitted_at", *_set_reply_deadline(referral, now)],
     )
     _notify_site_team(referral, "submitted", "referral_submitted_site")
 
@@ -825,7 +837,7 @@ def referral_transfer(
         referral = _lock_for(
             referral, actor=actor, may_act=may_transfer, to_status=S.SUBMITTED, action=TRANSFER
         )
-        target = Site.objects.filter(pk=getattr(to_site, "pk", None)).first()
+        target = Site.objects.filter(pk=to_site.pk).first() if to_site is not None else None
         if target is None or target.network_id != referral.site.network_id:
             raise DomainError(_("Choisissez un espace du réseau."))
         if target.pk == referral.site_id:
@@ -839,6 +851,7 @@ def referral_transfer(
         # The new space has the full delay to answer, counted from the transfer.
         referral.submitted_at = now
         referral.last_reminder_at = None
+        deadline_fields = _set_reply_deadline(referral, now)
         _move(
             referral=referral,
             to_status=S.SUBMITTED,
@@ -847,7 +860,7 @@ def referral_transfer(
             now=now,
             note=_("Transféré de « %(from)s » à « %(to)s » : %(reason)s")
             % {"from": from_site.name, "to": target.name, "reason": reason},
-            extra_fields=["site", "submitted_at", "last_reminder_at"],
+            extra_fields=["site", "submitted_at", "last_reminder_at", *deadline_fields],
             payload={"from_site": from_site.pk, "to_site": target.pk},
         )
         event_key = f"transferred:{target.pk}:{int(now.timestamp())}"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<id:pk>/annuler/", views.cancel, name="cancel"),
     # Site inbox
     path("a-traiter/", views.inbox, name="inbox"),
+    path("demandes-d-aide-en-retard/", views.help_requests_late, name="help_requests_late"),
     path("<id:pk>/accepter/", views.accept, name="accept"),
     path("<id:pk>/refuser/", views.reject, name="reject"),
     path("<id:pk>/deplacer-le-rendez-vous/", views.rebook, name="rebook"),

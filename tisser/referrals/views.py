@@ -555,6 +555,17 @@ def mark_no_show(request, obj):
     )
 
 
+@require_roles(Role.NETWORK_ADMIN, Role.SITE_MANAGER)
+def help_requests_late(request):
+    """Public help requests past their two working days: the network's, or the own site's."""
+    return render_list(
+        request,
+        "referrals/help_requests_late.html",
+        selectors.help_requests_overdue(membership=request.membership),
+        extra_context={"show_site": request.membership.role == Role.NETWORK_ADMIN},
+    )
+
+
 # --- moderation ----------------------------------------------------------------------------
 
 

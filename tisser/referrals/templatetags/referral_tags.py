@@ -54,6 +54,14 @@ def inbox_row(referral, show_site=False):
     admins, who sent it, when, the status and the appointment."""
     site = format_html("\n      <td>{}</td>", referral.site.name) if show_site else ""
     sender = referral.partner.name if referral.partner_id else referral.get_source_display()
+    if referral.reply_due_on is not None and referral.status == ReferralStatus.SUBMITTED:
+        # A public help request: the space answers within two working days.
+        sender = format_html(
+            '{}<br><span class="badge badge-warn">{}</span>',
+            sender,
+            gettext("Réponse attendue le %(day)s")
+            % {"day": date_filter(referral.reply_due_on, "l j b")},
+        )
     since = gettext("il y a %(since)s") % {"since": timesince_filter(referral.submitted_at)}
     return format_html(
         "<tr>\n"
