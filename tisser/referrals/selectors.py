@@ -58,6 +58,20 @@ def _planned_appointments() -> Prefetch:
     )
 
 
+# The appointments that tell a referrer whether the person came (partner list).
+ATTENDANCE_STATUSES = (AppointmentStatus.PLANNED, AppointmentStatus.CAME, AppointmentStatus.NO_SHOW)
+
+
+def _attendance_appointments() -> Prefetch:
+    return Prefetch(
+        "appointments",
+        queryset=Appointment.objects.filter(status__in=ATTENDANCE_STATUSES).only(
+            "pk", "referral_id", "starts_at", "status"
+        ),
+        to_attr="attendance_appointments",
+    )
+
+
 def filter_referrals(
     queryset: QuerySet[Referral],
     *,
@@ -150,7 +164,7 @@ def referral_partner_list(
     )
     return (
         queryset.select_related("site", "partner", "referrer")
-        .prefetch_related(_planned_appointments())
+        .prefetch_related(_attendance_appointments())
         .order_by("-created_at", "-pk")
     )
 

@@ -14,7 +14,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from tisser.core.dates import format_when
-from tisser.referrals.enums import ReferralStatus
+from tisser.referrals.enums import AppointmentStatus, ReferralStatus
 
 register = template.Library()
 
@@ -46,6 +46,33 @@ def planned_appointment(referral):
     if not appointments:
         return "—"
     return "".join(format_when(appointment.starts_at) for appointment in appointments)
+
+
+@register.simple_tag
+def attendance(appointments):
+    """What a referrer may know of the visit: « Venu le … », « Pas venu (rendez-vous du …) »,
+    « Rendez-vous le … », or —. Read from the referral's appointments only (never the file)."""
+    by_status: dict[str, list] = {}
+    for appointment in sorted(appointments, key=lambda a: a.starts_at, reverse=True):
+        by_status.setdefault(appointment.status, []).append(appointment)
+    if AppointmentStatus.CAME in by_status:
+        came = by_status[AppointmentStatus.CAME][0]
+        return format_html(
+            '<span class="badge badge-ok">{}</span>',
+            gettext("Venu le %(day)s")
+            % {"day": date_filter(template_localtime(came.starts_at), "j F Y")},
+        )
+    if AppointmentStatus.PLANNED in by_status:
+        planned = by_status[AppointmentStatus.PLANNED][0]
+        return gettext("Rendez-vous le %(when)s") % {"when": format_when(planned.starts_at)}
+    if AppointmentStatus.NO_SHOW in by_status:
+        missed = by_status[AppointmentStatus.NO_SHOW][0]
+        return format_html(
+            '<span class="badge badge-warn">{}</span>',
+            gettext("Pas venu (rendez-vous du %(day)s)")
+            % {"day": date_filter(template_localtime(missed.starts_at), "j F Y")},
+        )
+    return "—"
 
 
 @register.simple_tag
