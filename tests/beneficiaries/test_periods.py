@@ -202,3 +202,19 @@ def test_a_volunteer_may_not_close(team, login):
     url = reverse("beneficiaries:period_close", kwargs={"pk": period.beneficiary_id})
     assert client.post(url, {"reason": "autonomous"}).status_code == 403
     assert "Terminer l" not in client.get(period.beneficiary.get_absolute_url()).content.decode()
+
+
+def test_merging_two_files_with_open_periods_keeps_one_open(team):
+    kept = BeneficiaryFactory(site=team.site)
+    duplicate = BeneficiaryFactory(site=team.site)
+    kept_period = AccompanimentPeriodFactory(site=team.site, beneficiary=kept)
+    duplicate_period = AccompanimentPeriodFactory(site=team.site, beneficiary=duplicate)
+    services.beneficiary_merge(
+        actor=team.manager, kept=kept, duplicate=duplicate, reason="Même personne"
+    )
+    kept_period.refresh_from_db()
+    duplicate_period.refresh_from_db()
+    assert kept_period.is_open and kept_period.beneficiary == kept
+    assert duplicate_period.beneficiary == kept
+    assert duplicate_period.close_reason == PeriodCloseReason.OTHER
+    assert AccompanimentPeriod.objects.open().filter(beneficiary=kept).count() == 1

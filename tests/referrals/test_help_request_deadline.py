@@ -180,3 +180,12 @@ def test_the_inbox_shows_the_reply_day(world, login, fake_clock):
     MembershipFactory(organisation=world.site, role=Role.SITE_MANAGER)
     page = login(world.manager).get(reverse("referrals:inbox")).content.decode()
     assert "Réponse attendue le mercredi 9 déc" in page
+
+
+def test_the_inbox_filters_the_help_requests(world, login, fake_clock):
+    fake_clock.set(MONDAY)
+    request = public_request(world)
+    sent = perform(t.SUBMIT, world, world.referral(first_name="Partenaire"))
+    page = login(world.manager).get(reverse("referrals:inbox"), {"source": "public_request"})
+    text = page.content.decode()
+    assert request.reference in text and sent.reference not in text

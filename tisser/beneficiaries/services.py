@@ -400,7 +400,21 @@ def _merge_consents(*, kept: Beneficiary, duplicate: Beneficiary, field: models.
 
 # Models whose rows cannot simply be re-pointed (a uniqueness rule) get a handler here; a
 # model of another app can instead define ``merge_beneficiary(kept=, duplicate=, field=)``.
-MERGE_HANDLERS: dict[Any, Any] = {Consent: _merge_consents}
+def _merge_periods(*, kept: Beneficiary, duplicate: Beneficiary, field) -> int:
+    """Both files may have an open period (one open period per file): the kept file's stays
+    open, the duplicate's ends on the day of the merge (or the day it opened), then every
+    period follows the kept file."""
+    periods = AccompanimentPeriod.objects.select_for_update()
+    if periods.open().filter(beneficiary=kept).exists():
+        for period in periods.open().filter(beneficiary=duplicate):
+            period.closed_on = max(period.opened_on, clock.localdate())
+            period.close_reason = PeriodCloseReason.OTHER
+            period.close_note = str(_("Doublon fusionné dans un autre dossier."))
+            period.save(update_fields=["closed_on", "close_reason", "close_note", "updated_at"])
+    return periods.filter(beneficiary=duplicate).update(beneficiary=kept)
+
+
+MERGE_HANDLERS: dict[Any, Any] = {Consent: _merge_consents, AccompanimentPeriod: _merge_periods}
 
 
 def _move_related(*, kept: Beneficiary, duplicate: Beneficiary) -> dict[str, int]:

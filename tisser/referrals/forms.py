@@ -30,6 +30,7 @@ from tisser.referrals.enums import (
     REMINDER_EVERY_DAYS,
     Need,
     OfferFamily,
+    ReferralSource,
     ReferralStatus,
     RejectionReason,
 )
@@ -554,6 +555,15 @@ class InboxFilterForm(forms.Form):
         % {"days": ANSWER_DELAY_DAYS},
     )
     q = forms.CharField(label=_("Nom ou prénom"), required=False, max_length=100)
+    source = forms.ChoiceField(
+        label=_("Origine"),
+        required=False,
+        choices=[
+            ("", _("Toutes")),
+            (ReferralSource.PUBLIC_REQUEST, _("Demandes d'aide du site public")),
+            (ReferralSource.PARTNER, _("Bons des partenaires")),
+        ],
+    )
     site = IdChoiceField(
         label=_("Espace"),
         required=False,
@@ -589,6 +599,8 @@ class InboxFilterForm(forms.Form):
                 queryset = queryset.filter(site=data["site"])
             if data["q"]:
                 queryset = _name_filter(queryset, data["q"])
+            if data["source"]:
+                queryset = queryset.filter(source=data["source"])
             queryset = self._filter_age(queryset, data["age"])
         if status == "all":
             return queryset.filter(status__in=[s.value for s in INBOX_STATUSES])
