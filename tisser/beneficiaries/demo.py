@@ -66,9 +66,10 @@ def _managers(network: Organisation) -> dict[int, Membership]:
     return found
 
 
-def _at(clock: ManualClock, day: datetime.date, hour: int) -> None:
+def _at(clock: ManualClock, day: datetime.date, hour: int, *, real_now) -> None:
+    """The clock at ``hour`` on ``day``, never past the moment the demo is seeded."""
     moment = datetime.datetime.combine(day, datetime.time(hour), timezone.get_current_timezone())
-    clock.move_to(min(moment, clock_now()))
+    clock.move_to(min(moment, real_now - datetime.timedelta(minutes=1)))
 
 
 def seed_demo_files(*, network: Organisation, clock: ManualClock) -> DemoFilesResult:
@@ -108,7 +109,7 @@ def seed_demo_files(*, network: Organisation, clock: ManualClock) -> DemoFilesRe
             continue
         reason, note = CLOSE_REASONS[closed % len(CLOSE_REASONS)]
         lasted = MIN_DAYS_BEFORE_CLOSING + (period.pk % MIN_DAYS_BEFORE_CLOSING)
-        _at(clock, period.opened_on + datetime.timedelta(days=lasted), 16)
+        _at(clock, period.opened_on + datetime.timedelta(days=lasted), 16, real_now=real_now)
         accompaniment_period_close(actor=manager, period=period, reason=reason, note=note)
         closed += 1
     # The team's notes on a few files of each space.
@@ -120,7 +121,7 @@ def seed_demo_files(*, network: Organisation, clock: ManualClock) -> DemoFilesRe
             .order_by("opened_on", "pk")[:NOTED_FILES_PER_SITE]
         )
         for index, period in enumerate(noted):
-            _at(clock, period.opened_on + datetime.timedelta(days=7), 11)
+            _at(clock, period.opened_on + datetime.timedelta(days=7), 11, real_now=real_now)
             file_note_create(
                 actor=manager, beneficiary=period.beneficiary, text=NOTES[index % len(NOTES)]
             )
