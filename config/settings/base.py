@@ -57,6 +57,9 @@ ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
+# Django's form renderer with <select> drawn in Python (tisser/core/form_renderer.py).
+FORM_RENDERER = "tisser.core.form_renderer.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -9,7 +9,7 @@ Who reads what:
 - volunteers and funders: none.
 
 Lists return querysets with what the page shows already joined or prefetched, so a page of
-50 rows costs the same few queries as a page of one; views paginate them
+rows costs the same few queries as a page of one; views paginate them
 (``tisser.core.views_helpers.paginate``).
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Membership
@@ -117,18 +117,20 @@ def referral_inbox(
         now=now,
     )
     return (
-        queryset.select_related("site", "partner")
         # The list shows these columns only: the others (the free texts, the four JSON
-        # lists, the contact details) and the two organisations' other columns cost a
-        # third of the page to load and decode (docs/decisions/0018-signed-in-page-cost.md).
-        .only(*INBOX_COLUMNS)
+        # lists, the contact details) cost a third of the page to load and decode, and the
+        # two organisations are read as their names: building a site and a partner object
+        # for each row cost as much again (docs/decisions/0018-signed-in-page-cost.md).
+        queryset.only(*INBOX_COLUMNS)
+        .annotate(site_name=F("site__name"), partner_name=F("partner__name"))
         .prefetch_related(_planned_appointments())
         .order_by("-submitted_at", "-pk")
     )
 
 
-# What the inbox rows read (referrals/inbox.html); a field read but not listed here would
-# cost one query per row (tests/referrals/test_query_counts.py keeps the count fixed).
+# What the inbox rows read (referral_tags.inbox_row), besides ``site_name`` and
+# ``partner_name``; a field read but not listed here would cost one query per row
+# (tests/referrals/test_page_cost.py keeps the count fixed).
 INBOX_COLUMNS = (
     "id",
     "site_id",
@@ -139,8 +141,6 @@ INBOX_COLUMNS = (
     "reply_due_on",
     "first_name",
     "last_name",
-    "site__name",
-    "partner__name",
 )
 
 

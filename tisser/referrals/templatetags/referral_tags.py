@@ -1,19 +1,17 @@
 """``{% load referral_tags %}``: the status badge, the planned appointment, the inbox row.
 
 Tags rather than ``{% include %}`` or template code in a loop: a list page draws them on
-each of its 50 rows, and the template engine spent half of the inbox's time on its rows
+each of its rows, and the template engine spent half of the inbox's time on its rows
 (docs/decisions/0018-signed-in-page-cost.md).
 """
 
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import timesince_filter
-from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
-from tisser.core.dates import format_when
+from tisser.core.dates import format_day, format_when
+from tisser.core.links import id_url
 from tisser.referrals.enums import AppointmentStatus, ReferralStatus
 
 register = template.Library()
@@ -59,8 +57,7 @@ def attendance(appointments):
         came = by_status[AppointmentStatus.CAME][0]
         return format_html(
             '<span class="badge badge-ok">{}</span>',
-            gettext("Venu le %(day)s")
-            % {"day": date_filter(template_localtime(came.starts_at), "j F Y")},
+            gettext("Venu le %(day)s") % {"day": format_day(came.starts_at)},
         )
     if AppointmentStatus.PLANNED in by_status:
         planned = by_status[AppointmentStatus.PLANNED][0]
@@ -69,8 +66,7 @@ def attendance(appointments):
         missed = by_status[AppointmentStatus.NO_SHOW][0]
         return format_html(
             '<span class="badge badge-warn">{}</span>',
-            gettext("Pas venu (rendez-vous du %(day)s)")
-            % {"day": date_filter(template_localtime(missed.starts_at), "j F Y")},
+            gettext("Pas venu (rendez-vous du %(day)s)") % {"day": format_day(missed.starts_at)},
         )
     return "—"
 
@@ -78,16 +74,16 @@ def attendance(appointments):
 @register.simple_tag
 def inbox_row(referral, show_site=False):
     """One row of the site inbox (referrals/inbox.html): the person, the space for network
-    admins, who sent it, when, the status and the appointment."""
-    site = format_html("\n      <td>{}</td>", referral.site.name) if show_site else ""
-    sender = referral.partner.name if referral.partner_id else referral.get_source_display()
+    admins, who sent it, when, the status and the appointment. ``referral`` comes from
+    ``selectors.referral_inbox`` (``site_name`` and ``partner_name`` annotated)."""
+    site = format_html("\n      <td>{}</td>", referral.site_name) if show_site else ""
+    sender = referral.partner_name if referral.partner_id else referral.get_source_display()
     if referral.reply_due_on is not None and referral.status == ReferralStatus.SUBMITTED:
         # A public help request: the space answers within two working days.
         sender = format_html(
             '{}<br><span class="badge badge-warn">{}</span>',
             sender,
-            gettext("Réponse attendue le %(day)s")
-            % {"day": date_filter(referral.reply_due_on, "l j b")},
+            gettext("Réponse attendue le %(day)s") % {"day": format_day(referral.reply_due_on)},
         )
     since = gettext("il y a %(since)s") % {"since": timesince_filter(referral.submitted_at)}
     return format_html(
@@ -98,13 +94,13 @@ def inbox_row(referral, show_site=False):
         "      <td>{}</td>\n"
         "      <td>{}</td>\n"
         "    </tr>",
-        reverse("referrals:detail", kwargs={"pk": referral.pk}),
+        id_url("referrals:detail", referral.pk),
         referral.first_name,
         referral.last_name,
         referral.reference,
         site,
         sender,
-        date_filter(template_localtime(referral.submitted_at), "j b Y"),
+        format_day(referral.submitted_at),
         since,
         status_badge(referral),
         planned_appointment(referral),
