@@ -148,6 +148,8 @@ def test_an_answer_takes_the_referral_off_the_badge(world):
 
 
 def render_rows(queryset, kind="partner"):
+    """What the inbox (its rows as drawn) or the partner list (the appointments that say
+    whether the person came) reads of each row."""
     page = Paginator(queryset, PAGE_SIZE).get_page(1)
     if kind == "inbox":  # the inbox's rows, as its page draws them
         return [inbox_row(r, show_site=True) for r in page]
@@ -156,8 +158,7 @@ def render_rows(queryset, kind="partner"):
             r.reference,
             r.site.name,
             r.partner.name if r.partner else "",
-            [a.starts_at for a in r.planned_appointments],
-            [a.mediator for a in r.planned_appointments],
+            [(a.starts_at, a.status) for a in r.attendance_appointments],
         )
         for r in page
     ]
@@ -188,7 +189,7 @@ def test_lists_run_the_same_queries_for_1_and_60_rows(world, kind):
     many = count_queries(listing)
     assert len(listing()) == PAGE_SIZE  # paginated: a full first page
     assert many == one
-    assert one <= 3  # count, rows, planned appointments with their mediators
+    assert one <= 3  # count, rows, the rows' appointments (with mediators for the inbox)
 
 
 def test_detail_runs_the_same_queries_whatever_the_history(world):

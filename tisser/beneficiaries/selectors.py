@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 
 from tisser.accounts.enums import ROLES_BY_KIND, OrganisationKind
 from tisser.beneficiaries.duplicates import prefix_range
-from tisser.beneficiaries.models import Beneficiary, Consent
+from tisser.beneficiaries.models import AccompanimentPeriod, Beneficiary, Consent, FileNote
 from tisser.core.names import normalize_name
 from tisser.core.phones import normalize_phone
 from tisser.core.views_helpers import PAGE_SIZE
@@ -311,3 +311,22 @@ def creatable_sites(*, membership):
     from tisser.accounts.models import Site
 
     return Site.objects.visible_to(membership).active().order_by("city", "name")
+
+
+def period_list(*, membership, beneficiary: Beneficiary, limit: int = PAGE_SIZE):
+    """The file's periods, newest first (a person has a handful; the page shows the latest
+    ``limit``). Scoped by the file: whoever may open the file sees its periods."""
+    if not Beneficiary.objects.visible_to(membership).filter(pk=beneficiary.pk).exists():
+        return []
+    return list(
+        AccompanimentPeriod.objects.filter(beneficiary=beneficiary).select_related(
+            "site", "closed_by"
+        )[:limit]
+    )
+
+
+def note_page(*, membership, beneficiary: Beneficiary, page) -> Page:
+    """One page of the file's notes, newest first, with their authors (two queries)."""
+    notes = FileNote.objects.visible_to(membership).filter(beneficiary=beneficiary)
+    ordered = notes.select_related("author").order_by("-created_at", "-pk")
+    return Paginator(ordered, PAGE_SIZE).get_page(page)

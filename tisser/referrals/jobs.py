@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from tisser.core.scheduler import DailyAt, EveryMinutes, job
 from tisser.referrals.housekeeping import run_housekeeping
 from tisser.referrals.imports.store import purge_stale_files
+from tisser.referrals.services import help_requests_remind_overdue
 
 
 # 08:00 in Paris: the reminders reach the site teams as their day starts.
@@ -17,3 +18,10 @@ def housekeeping(*, now: datetime) -> dict[str, int]:
 @job("referrals.imports_purge", EveryMinutes(60), lease=timedelta(minutes=30))
 def imports_purge(*, now: datetime) -> dict[str, int]:
     return {"removed": purge_stale_files(now=now)}
+
+
+# 08:30 in Paris: the managers of a space learn, as their day starts, which public help
+# requests passed their two working days without an answer (once per request).
+@job("referrals.help_requests_overdue", DailyAt(8, 30))
+def help_requests_overdue(*, now: datetime) -> dict[str, int]:
+    return help_requests_remind_overdue(now)

@@ -24,7 +24,13 @@ from tisser.beneficiaries.duplicates import Candidate
 from tisser.beneficiaries.forms import MergeForm, WalkInForm
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core.models import JournalEntry
-from tisser.referrals.forms import AppointmentForm, CameForm, InboxFilterForm, ReferralForm
+from tisser.referrals.forms import (
+    AppointmentForm,
+    CameForm,
+    InboxFilterForm,
+    ReferralForm,
+    TransferForm,
+)
 from tisser.referrals.import_forms import ImportUploadForm
 from tisser.referrals.models import Referral
 from tisser.website.help_request_forms import HelpRequestForm
@@ -172,6 +178,18 @@ ROWS = [
         make=lambda w, data, m: HelpRequestForm(data),
         outside=lambda w: w.closed_site,
         inside=_site,
+    ),
+    Row(
+        TransferForm,
+        "site",
+        "referrals:transfer",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: TransferForm(data, referral=w.object_of(Referral, K.SITE)),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=lambda w: w.others[K.SITE],
+        url_kwargs=lambda w: {"pk": w.object_of(Referral, K.SITE).pk},
+        data=lambda w: {"reason": "La personne habite à côté de l'autre espace."},
     ),
     # Id fields that are plain choices built from scoped candidates (radio or hidden).
     Row(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from tisser.core.dates import format_day, format_when
 from tisser.core.links import id_url
-from tisser.referrals.enums import ReferralStatus
+from tisser.referrals.enums import AppointmentStatus, ReferralStatus
 
 register = template.Library()
 
@@ -47,12 +47,44 @@ def planned_appointment(referral):
 
 
 @register.simple_tag
+def attendance(appointments):
+    """What a referrer may know of the visit: « Venu le … », « Pas venu (rendez-vous du …) »,
+    « Rendez-vous le … », or —. Read from the referral's appointments only (never the file)."""
+    by_status: dict[str, list] = {}
+    for appointment in sorted(appointments, key=lambda a: a.starts_at, reverse=True):
+        by_status.setdefault(appointment.status, []).append(appointment)
+    if AppointmentStatus.CAME in by_status:
+        came = by_status[AppointmentStatus.CAME][0]
+        return format_html(
+            '<span class="badge badge-ok">{}</span>',
+            gettext("Venu le %(day)s") % {"day": format_day(came.starts_at)},
+        )
+    if AppointmentStatus.PLANNED in by_status:
+        planned = by_status[AppointmentStatus.PLANNED][0]
+        return gettext("Rendez-vous le %(when)s") % {"when": format_when(planned.starts_at)}
+    if AppointmentStatus.NO_SHOW in by_status:
+        missed = by_status[AppointmentStatus.NO_SHOW][0]
+        return format_html(
+            '<span class="badge badge-warn">{}</span>',
+            gettext("Pas venu (rendez-vous du %(day)s)") % {"day": format_day(missed.starts_at)},
+        )
+    return "—"
+
+
+@register.simple_tag
 def inbox_row(referral, show_site=False):
     """One row of the site inbox (referrals/inbox.html): the person, the space for network
     admins, who sent it, when, the status and the appointment. ``referral`` comes from
     ``selectors.referral_inbox`` (``site_name`` and ``partner_name`` annotated)."""
     site = format_html("\n      <td>{}</td>", referral.site_name) if show_site else ""
     sender = referral.partner_name if referral.partner_id else referral.get_source_display()
+    if referral.reply_due_on is not None and referral.status == ReferralStatus.SUBMITTED:
+        # A public help request: the space answers within two working days.
+        sender = format_html(
+            '{}<br><span class="badge badge-warn">{}</span>',
+            sender,
+            gettext("Réponse attendue le %(day)s") % {"day": format_day(referral.reply_due_on)},
+        )
     since = gettext("il y a %(since)s") % {"since": timesince_filter(referral.submitted_at)}
     return format_html(
         "<tr>\n"
