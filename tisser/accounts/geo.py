@@ -1,14 +1,16 @@
 """The nearest spaces to a postal code, without any network access.
 
-A postal code is placed at the préfecture of its département (a table shipped with the code,
-``data/departements.csv``: the 96 départements of metropolitan France, Corsica split into
-2A and 2B, and the 5 overseas départements). Each active site is placed at its own
+A postal code is placed at its main commune (``places.py``: a table of postal codes and
+communes shipped with the code, decision 0032) or, for the few codes that table cannot
+place (overseas, some rural codes), at the préfecture of its département (another table
+shipped with the code, ``data/departements.csv``: the 96 départements of metropolitan
+France, Corsica split into 2A and 2B, and the 5 overseas départements). Each active site is placed at its own
 coordinates or, when it has none, at the préfecture of its own postal code's département;
 the spaces are then sorted by great-circle distance. Sites in the very same postal code come
 first, and a site that cannot be placed at all comes last.
 
-The precision is that of a département (tens of kilometres): enough to suggest a space,
-never used to decide anything on its own.
+The precision is that of a commune (a few kilometres) or, in the fallback, of a département
+(tens of kilometres): enough to suggest a space, never used to decide anything on its own.
 """
 
 import csv
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from tisser.accounts import places
 from tisser.accounts.models import Site
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "departements.csv"
@@ -74,6 +77,9 @@ def postal_code_position(postal_code: str) -> tuple[float, float] | None:
     code = departement_code(postal_code)
     if code is None:
         return None
+    place = places.postal_code_place(postal_code.strip())
+    if place is not None:
+        return place.position
     departement = departements()[code]
     return departement.latitude, departement.longitude
 
