@@ -106,6 +106,8 @@ class SiteForm(OrganisationForm):
             "phone": _("Téléphone"),
             "email": _("E-mail de contact"),
             "accessibility_notes": _("Accessibilité"),
+            "description": _("Présentation de l'espace"),
+            "what_to_bring": _("Ce qu'il faut apporter"),
             "is_active": _("Espace ouvert (visible dans l'annuaire)"),
         }
         help_texts = {
@@ -113,11 +115,21 @@ class SiteForm(OrganisationForm):
             "accessibility_notes": _(
                 "Accès en fauteuil roulant, boucle magnétique, transports proches…"
             ),
+            "description": _(
+                "Quelques phrases simples sur l'espace, montrées sur sa page publique. "
+                "2 000 caractères au plus."
+            ),
+            "what_to_bring": _(
+                "Montré sur la page publique de l'espace. Laissez vide pour ne rien afficher. "
+                "1 000 caractères au plus."
+            ),
         }
         widgets = {
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "postal_code": forms.TextInput(attrs={"inputmode": "numeric"}),
             "accessibility_notes": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "what_to_bring": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
             "short_code": {"unique": _("Ce code court est déjà utilisé par un autre espace.")},

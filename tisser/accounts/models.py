@@ -143,6 +143,16 @@ class Organisation(TimeStampedModel):
         return self
 
 
+def default_what_to_bring() -> str:
+    """What most visits need; a site manager adapts it to their own space."""
+    return str(
+        _(
+            "Votre pièce d'identité, votre téléphone portable, les courriers ou papiers de "
+            "votre démarche, et vos identifiants (adresse e-mail, mots de passe) si vous les avez."
+        )
+    )
+
+
 class Site(Organisation):
     """An espace de solidarité numérique."""
 
@@ -161,6 +171,13 @@ class Site(Organisation):
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     accessibility_notes = models.TextField(_("accessibilité"), blank=True)
+    description = models.TextField(_("présentation"), blank=True, max_length=2000)
+    what_to_bring = models.TextField(
+        _("ce qu'il faut apporter"),
+        blank=True,
+        max_length=1000,
+        default=default_what_to_bring,
+    )
     services = models.JSONField(
         _("services proposés"), default=list, blank=True, validators=[validate_services]
     )

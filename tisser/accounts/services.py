@@ -54,6 +54,8 @@ SITE_FIELDS = (
     "phone",
     "email",
     "accessibility_notes",
+    "description",
+    "what_to_bring",
     "services",
     "is_active",
 )

@@ -25,9 +25,20 @@ def _done_url(site=None) -> str:
     return f"{url}?{urlencode({'espace': site.short_code.lower()})}" if site else url
 
 
+def _chosen_site(request) -> dict:
+    """``?espace=parfla`` (the button of a space's page) preselects that space."""
+    short_code = request.GET.get("espace", "")[:10]
+    if not short_code:
+        return {}
+    try:
+        return {"site": selectors.public_site(short_code=short_code).pk}
+    except Site.DoesNotExist:
+        return {}
+
+
 @public
 def help_request_form(request):
-    form = HelpRequestForm(request.POST or None)
+    form = HelpRequestForm(request.POST or None, initial=_chosen_site(request))
     status = 200
     if request.method == "POST":
         verdict = help_request.GUARD.screen(request, form)

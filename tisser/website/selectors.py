@@ -2,7 +2,9 @@
 
 from django.db.models import Prefetch
 
+from tisser.accounts import geo
 from tisser.accounts.models import OpeningHours, Site
+from tisser.accounts.places import Place
 
 # The staff home shows the same figures: they belong to accounts, the website re-exports them.
 from tisser.accounts.selectors import public_network_figures  # noqa: F401
@@ -26,5 +28,26 @@ def public_site(*, short_code: str) -> Site:
     return public_site_list().get(short_code=short_code.upper())
 
 
-def public_cities() -> list[str]:
-    return list(Site.objects.active().order_by("city").values_list("city", flat=True).distinct())
+def public_sites_near(place: Place) -> list[Site]:
+    """Active sites, nearest to ``place`` first (two queries whatever the number of sites).
+
+    The distance is computed in Python (decision 0032): a network has at most a few hundred
+    sites. Each site carries ``distance_km`` (None when it cannot be placed: it comes last).
+    At equal distance, a site in the visitor's own postal code comes first.
+    """
+    sites = list(public_site_list())
+    for site in sites:
+        position = geo.site_position(site)
+        site.distance_km = (  # type: ignore[attr-defined]
+            geo.haversine_km(place.position, position) if position is not None else None
+        )
+    sites.sort(
+        key=lambda site: (
+            site.postal_code != place.postal_code,
+            site.distance_km is None,  # type: ignore[attr-defined]
+            site.distance_km or 0.0,  # type: ignore[attr-defined]
+            site.name,
+            site.pk,
+        )
+    )
+    return sites

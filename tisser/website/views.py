@@ -2,11 +2,15 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from tisser.accounts import places
 from tisser.accounts.models import Site
 from tisser.core.access import public
 from tisser.website import selectors
+from tisser.website.directions import site_directions
 
 SITES_PER_PAGE = 50
+# Longer than any commune's name with its postal code; anything beyond is cut, not searched.
+MAX_QUERY_LENGTH = 80
 
 
 @public
@@ -16,16 +20,31 @@ def home(request):
 
 @public
 def directory(request):
-    cities = selectors.public_cities()
-    city = request.GET.get("commune", "")
-    if city not in cities:
-        city = ""
-    paginator = Paginator(selectors.public_site_list(city=city), SITES_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    """Every active space; nearest first when the visitor says where they are.
+
+    ``q`` is a postal code, a commune name or both. One match: spaces by distance from it.
+    Several communes of that name: the visitor picks one. None: a French message, and the
+    whole list stays below so the page is never a dead end.
+    """
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    matches = places.find_places(query) if query else []
+    origin = matches[0] if len(matches) == 1 else None
+    if origin is not None:
+        sites = selectors.public_sites_near(origin)
+    else:
+        sites = selectors.public_site_list()
+    page = Paginator(sites, SITES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "website/directory.html",
-        {"page": page, "sites": page.object_list, "cities": cities, "city": city},
+        {
+            "page": page,
+            "sites": page.object_list,
+            "query": query,
+            "origin": origin,
+            "choices": matches if len(matches) > 1 else [],
+            "not_found": bool(query) and not matches,
+        },
     )
 
 
@@ -35,7 +54,11 @@ def site_detail(request, short_code):
         site = selectors.public_site(short_code=short_code)
     except Site.DoesNotExist as exc:
         raise Http404 from exc
-    return render(request, "website/site_detail.html", {"site": site})
+    return render(
+        request,
+        "website/site_detail.html",
+        {"site": site, "directions": site_directions(site)},
+    )
 
 
 @public

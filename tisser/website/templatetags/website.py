@@ -1,9 +1,11 @@
 import re
 
 from django import template
+from django.utils.translation import gettext, ngettext
 
 from tisser.accounts.enums import Weekday
 from tisser.core import clock
+from tisser.website import plain_words
 
 register = template.Library()
 
@@ -35,3 +37,17 @@ def opening_days(slots, all_days=False):
             slots_of_day = sorted(by_day.get(weekday, []), key=lambda slot: slot.opens_at)
             days.append((label, weekday, slots_of_day))
     return days
+
+
+@register.filter(name="plain_service")
+def plain_service_filter(code: str) -> str:
+    return plain_words.plain_service(code)
+
+
+@register.simple_tag
+def distance_words(distance_km: float) -> str:
+    """ "À environ 12 km" — rounded, since the points are approximate (decision 0032)."""
+    if distance_km < 1:
+        return gettext("À moins d'un kilomètre")
+    kilometres = round(distance_km)
+    return ngettext("À environ %(km)s km", "À environ %(km)s km", kilometres) % {"km": kilometres}
