@@ -711,3 +711,46 @@ def test_the_invited_user_exists_only_once_even_with_another_case(client, networ
     response = client.post(accept_path(token), new_account())
     assert response.status_code == 200
     assert User.objects.filter(email__iexact="majuscule@exemple.fr").count() == 1
+
+
+def test_site_manager_writes_what_to_bring_and_a_description_shown_publicly(
+    login, client, site_manager, site
+):
+    url = reverse("accounts:site_edit", kwargs={"pk": site.pk})
+    manager = login(site_manager)
+    page = text(manager.get(url))
+    # The default is in the box, ready to adapt.
+    assert "Votre pièce d" in page and 'name="what_to_bring"' in page
+    response = manager.post(
+        url,
+        site_post(
+            address=site.address,
+            postal_code=site.postal_code,
+            city=site.city,
+            description="Au pied de la tour B.",
+            what_to_bring="Votre avis d'imposition.",
+        ),
+    )
+    assert response.status_code == 302
+    site.refresh_from_db()
+    assert site.what_to_bring == "Votre avis d'imposition."
+    assert site.description == "Au pied de la tour B."
+    entry = JournalEntry.objects.get(action="site.updated")
+    assert {"description", "what_to_bring"} <= set(entry.payload["fields"])
+
+
+def test_what_to_bring_is_bounded(login, site_manager, site):
+    url = reverse("accounts:site_edit", kwargs={"pk": site.pk})
+    response = login(site_manager).post(
+        url,
+        site_post(
+            address=site.address,
+            postal_code=site.postal_code,
+            city=site.city,
+            what_to_bring="x" * 1001,
+        ),
+    )
+    assert response.status_code == 200  # the form again, with its error
+    assert "comporte au plus" in response.content.decode()
+    site.refresh_from_db()
+    assert site.what_to_bring.startswith("Votre pièce d")
