@@ -92,6 +92,8 @@ class DemoSite:
     accessibility_notes: str
     services: tuple[str, ...]
     hours: dict = field(hash=False)
+    # Shown on the space's public page (empty: no presentation paragraph).
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,10 @@ SITES: tuple[DemoSite, ...] = (
         "Accès de plain-pied, toilettes adaptées, boucle magnétique à l'accueil.",
         (*ALL_CORE_SERVICES, S.PARENTALITE),
         HOURS_WITH_SATURDAY,
+        description=(
+            "Au cœur de Belleville, une grande salle avec dix ordinateurs en accès libre. "
+            "Des ateliers pour les parents le mercredi."
+        ),
     ),
     DemoSite(
         "PARFLA",
@@ -314,6 +320,10 @@ SITES: tuple[DemoSite, ...] = (
         ),
         (*ALL_CORE_SERVICES, S.PARENTALITE, S.COMPREHENSION),
         HOURS_WITH_SATURDAY,
+        description=(
+            "Un espace ouvert à tous, près de la gare. Venez avec ou sans rendez-vous : "
+            "un médiateur vous aide à faire vos démarches ou à utiliser votre téléphone."
+        ),
     ),
 )
 
@@ -582,6 +592,7 @@ def seed_demo_network(*, site_codes: frozenset[str] | None = None) -> SeedResult
             phone=site_spec.phone,
             email=_demo_email(site_spec.email_local),
             accessibility_notes=site_spec.accessibility_notes,
+            description=site_spec.description,
             services=[str(service) for service in site_spec.services],
         )
         _validate_and_save(site)
