@@ -6,6 +6,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from tests.referrals.factories import AppointmentFactory
+from tisser.core import clock
 from tisser.core.models import JournalEntry
 from tisser.notifications.models import Notification
 from tisser.referrals import transitions as t
@@ -44,7 +45,8 @@ def prepare(world, status, **kwargs):
         kwargs.setdefault("submitted_at", now - datetime.timedelta(days=1))
     referral = world.referral(**kwargs)
     if status == S.ACCEPTED:
-        AppointmentFactory(referral=referral)
+        # An hour ago: the visit (or the absence) may be recorded now.
+        AppointmentFactory(referral=referral, starts_at=now - datetime.timedelta(hours=1))
     if status == S.CONSUMED:
         AppointmentFactory(
             referral=referral,
@@ -95,7 +97,17 @@ def perform(action, world, referral, actor="default", **extra):
             mediator=extra.get("mediator"),
         )
     if action == t.MARK_CAME:
-        return t.referral_mark_came(actor=who, referral=referral, existing=extra.get("existing"))
+        # A visit is recorded on the appointment's day: run on that day when it is ahead.
+        planned = (
+            Appointment.objects.filter(referral=referral, status=AppointmentStatus.PLANNED)
+            .values_list("starts_at", flat=True)
+            .first()
+        )
+        day_of_visit = planned if planned is not None and planned > timezone.now() else None
+        with clock.frozen_at(day_of_visit):
+            return t.referral_mark_came(
+                actor=who, referral=referral, existing=extra.get("existing")
+            )
     if action == t.MARK_NO_SHOW:
         return t.referral_mark_no_show(actor=who, referral=referral)
     if action == t.CANCEL:

@@ -34,6 +34,7 @@ from django.utils import timezone
 from tisser.accounts.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, STRASBOURG_SITE
 from tisser.accounts.enums import PartnerKind, Role
 from tisser.accounts.models import Membership, Organisation, Partner, Site, User
+from tisser.accounts.opening import closed_message
 from tisser.beneficiaries.enums import (
     ConsentKind,
     ContactChannel,
@@ -45,7 +46,7 @@ from tisser.beneficiaries.services import DuplicateSuspected, beneficiary_create
 from tisser.core.clock import ManualClock
 from tisser.core.clock import now as clock_now
 from tisser.notifications.models import DeliveryStatus, Notification
-from tisser.referrals import services, transitions
+from tisser.referrals import booking, services, transitions
 from tisser.referrals.enums import Need, OfferFamily, ReferralStatus, RejectionReason
 from tisser.referrals.housekeeping import run_housekeeping
 from tisser.referrals.models import Appointment, Referral
@@ -251,6 +252,7 @@ class Builder:
         self.public_request = public_request
         self.tz = timezone.get_current_timezone()
         self.person_index = 0
+        self._open_sites: dict[int, Site] = {}
         self.name_pairs = [(f, la) for f in FIRST_NAMES for la in LAST_NAMES]
         rng.shuffle(self.name_pairs)
 
@@ -279,17 +281,42 @@ class Builder:
             result = max(cap, moment + datetime.timedelta(minutes=1))
         return result.replace(microsecond=0)
 
-    def slot(self, day: datetime.datetime, *, backward: bool = False) -> datetime.datetime:
-        """An appointment time on ``day``, moved off Sundays (to the Saturday if ``backward``)."""
-        local = day.astimezone(self.tz)
-        if local.weekday() == 6:
-            local += datetime.timedelta(days=-1 if backward else 1)
-        hour, minute = self.rng.choice(SLOTS)
-        naive = datetime.datetime(local.year, local.month, local.day, hour, minute)
-        return timezone.make_aware(naive, self.tz)
+    def slot(
+        self, day: datetime.datetime, *, site: Site, backward: bool = False
+    ) -> datetime.datetime:
+        """A free appointment time at ``site`` on ``day``, or on the nearest day the site is
+        open with room left (earlier days if ``backward``): the booking rules refuse the rest."""
+        local_day = day.astimezone(self.tz).date()
+        step = -1 if backward else 1
+        for offset in range(30):
+            times = self.free_times(site, local_day + datetime.timedelta(days=step * offset))
+            if times:
+                return self.rng.choice(times)
+        raise RuntimeError(f"No free appointment time at {site.short_code} near {local_day}")
 
-    def future_slot(self, min_days: int, max_days: int) -> datetime.datetime:
-        return self.slot(self.now + datetime.timedelta(days=self.rng.randint(min_days, max_days)))
+    def free_times(self, site: Site, day: datetime.date) -> list[datetime.datetime]:
+        """The times of SLOTS on ``day`` when ``site`` is open and not full."""
+        if site.pk not in self._open_sites:
+            self._open_sites[site.pk] = Site.objects.prefetch_related("opening_hours").get(
+                pk=site.pk
+            )
+        site = self._open_sites[site.pk]
+        times = []
+        for hour, minute in SLOTS:
+            start = timezone.make_aware(
+                datetime.datetime(day.year, day.month, day.day, hour, minute), self.tz
+            )
+            end = booking.ends_at_for(site, start)
+            if closed_message(site, start, end) is not None:
+                continue
+            if booking.overlapping(site, start, end).count() < site.appointment_capacity:
+                times.append(start)
+        return times
+
+    def future_slot(self, site: Site, min_days: int, max_days: int) -> datetime.datetime:
+        return self.slot(
+            self.now + datetime.timedelta(days=self.rng.randint(min_days, max_days)), site=site
+        )
 
     # people
 
@@ -600,18 +627,24 @@ class ReferralWriter:
 
     def path_accepted_upcoming(self, plan: Plan) -> Referral:
         referral = self._send(plan, self.b.past(self.rng.uniform(1, 15)))
-        self._accept(referral, self._after(referral, 2, 48), self.b.future_slot(1, 21))
+        self._accept(
+            referral, self._after(referral, 2, 48), self.b.future_slot(referral.site, 1, 21)
+        )
         return referral
 
     def path_accepted_rebooked(self, plan: Plan) -> Referral:
         referral = self._send(plan, self.b.past(self.rng.uniform(5, 20)))
         accepted = self._after(referral, 2, 24)
-        first = self._accept(referral, accepted, self.b.slot(accepted + datetime.timedelta(days=6)))
+        first = self._accept(
+            referral,
+            accepted,
+            self.b.slot(accepted + datetime.timedelta(days=6), site=referral.site),
+        )
         self.b.at(self.b.later(accepted, 24, 60))
         transitions.referral_rebook(
             actor=self.b.staff(referral.site),
             referral=referral,
-            starts_at=self.b.future_slot(2, 20),
+            starts_at=self.b.future_slot(referral.site, 2, 20),
             place=first.place,
             mediator=first.mediator,
         )
@@ -620,7 +653,9 @@ class ReferralWriter:
     def _accepted_with_past_appointment(
         self, plan: Plan, days_ago: float, person: Person | None = None
     ) -> tuple[Referral, Appointment]:
-        appointment_at = self.b.slot(self.b.now - datetime.timedelta(days=days_ago), backward=True)
+        appointment_at = self.b.slot(
+            self.b.now - datetime.timedelta(days=days_ago), site=plan.site, backward=True
+        )
         accepted = appointment_at - datetime.timedelta(hours=self.rng.uniform(72, 240))
         sent = accepted - datetime.timedelta(hours=self.rng.uniform(2, 120))
         referral = self._send(plan, sent, person=person, before=accepted)
@@ -679,7 +714,9 @@ class ReferralWriter:
             appointment = transitions.referral_rebook(
                 actor=staff,
                 referral=referral,
-                starts_at=self.b.slot(appointment.starts_at + datetime.timedelta(days=7)),
+                starts_at=self.b.slot(
+                    appointment.starts_at + datetime.timedelta(days=7), site=referral.site
+                ),
                 place=appointment.place,
                 mediator=appointment.mediator,
             )
@@ -703,7 +740,11 @@ class ReferralWriter:
     def path_cancelled_accepted(self, plan: Plan) -> Referral:
         referral = self._send(plan, self.b.past(self.rng.uniform(4, 40)))
         accepted = self._after(referral, 2, 24)
-        self._accept(referral, accepted, self.b.slot(accepted + datetime.timedelta(days=8)))
+        self._accept(
+            referral,
+            accepted,
+            self.b.slot(accepted + datetime.timedelta(days=8), site=referral.site),
+        )
         self.b.at(self.b.later(accepted, 12, 72))
         return self._cancel(plan, referral)
 
