@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tests.referrals.factories import AppointmentFactory
 from tisser.core import clock
+from tisser.core.holidays import holiday_name
 from tisser.core.models import JournalEntry
 from tisser.notifications.models import Notification
 from tisser.referrals import transitions as t
@@ -56,6 +57,14 @@ def prepare(world, status, **kwargs):
     return referral
 
 
+def bookable(moment: datetime.datetime, postal_code: str = "67000") -> datetime.datetime:
+    """``moment``, or the same time on the next day that is not a public holiday there (the
+    factories' sites are in Strasbourg, where Good Friday and 26 December are holidays)."""
+    while holiday_name(timezone.localdate(moment), postal_code=postal_code):
+        moment += datetime.timedelta(days=1)
+    return moment
+
+
 def actor_of(world, name):
     return None if name is None else getattr(world, name)
 
@@ -64,7 +73,7 @@ def perform(action, world, referral, actor="default", **extra):
     """Call the service of ``action`` with valid arguments; ``actor`` is a World attribute name."""
     name = DEFAULT_ACTOR[action] if actor == "default" else actor
     who = actor_of(world, name)
-    soon = timezone.now() + datetime.timedelta(days=3)
+    soon = bookable(timezone.now() + datetime.timedelta(days=3))
     if action == t.SUBMIT:
         return t.referral_submit(actor=who, referral=referral)
     if action == t.MODERATION_APPROVE:

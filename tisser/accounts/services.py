@@ -314,9 +314,9 @@ def closure_delete(*, actor: Membership, closure: Closure) -> None:
     """The site reopens on those days (the appointments already refused stay refused)."""
     _require_role(actor, Role.NETWORK_ADMIN, Role.SITE_MANAGER)
     with transaction.atomic():
-        locked = _lock_in_scope(
-            Closure, actor, closure.pk, _("Cette fermeture n'est pas dans votre périmètre.")
-        )
+        locked = Closure.objects.visible_to(actor).select_for_update().filter(pk=closure.pk).first()
+        if locked is None:
+            raise DomainError(_("Cette fermeture n'est pas dans votre périmètre."))
         record(
             actor=actor.user,
             action="closure.deleted",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from functools import lru_cache
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +36,7 @@ def is_alsace_moselle(postal_code: str) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _holidays(year: int, alsace_moselle: bool) -> dict[datetime.date, str]:
+def _holidays(year: int, alsace_moselle: bool) -> dict[datetime.date, Any]:
     easter = easter_sunday(year)
     days = {
         datetime.date(year, 1, 1): _("Jour de l'an"),
@@ -58,7 +59,7 @@ def _holidays(year: int, alsace_moselle: bool) -> dict[datetime.date, str]:
 
 def public_holidays(year: int, *, postal_code: str = "") -> dict[datetime.date, str]:
     """Every public holiday of ``year`` (date -> French name) where ``postal_code`` lies."""
-    return dict(_holidays(year, is_alsace_moselle(postal_code)))
+    return {day: str(name) for day, name in _holidays(year, is_alsace_moselle(postal_code)).items()}
 
 
 def holiday_name(day: datetime.date, *, postal_code: str = "") -> str | None:
