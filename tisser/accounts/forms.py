@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tisser.accounts.enums import (
     ROLES_BY_KIND,
+    ClosureReason,
     FunderKind,
     HabilitationStatus,
     PartnerKind,
@@ -26,6 +27,7 @@ from tisser.accounts.services import (
     Slot,
 )
 from tisser.accounts.validators import validate_siret
+from tisser.core.forms import DateInput
 from tisser.core.ids import IdChoiceField
 
 PHONE_SEPARATORS_RE = re.compile(r"[\s.\-()]")
@@ -496,3 +498,30 @@ class AcceptInvitationForm(forms.Form):
             except ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class ClosureForm(forms.Form):
+    """Whole days the site is closed: from, to (included), and why."""
+
+    starts_on = forms.DateField(
+        label=_("Premier jour de fermeture"),
+        widget=DateInput(),
+        error_messages={
+            "required": _("Indiquez le premier jour de fermeture."),
+            "invalid": _("Indiquez une date valide, par exemple 14/03/2026."),
+        },
+    )
+    ends_on = forms.DateField(
+        label=_("Dernier jour de fermeture"),
+        widget=DateInput(),
+        help_text=_("Le même jour que le premier pour une seule journée."),
+        error_messages={
+            "required": _("Indiquez le dernier jour de fermeture."),
+            "invalid": _("Indiquez une date valide, par exemple 14/03/2026."),
+        },
+    )
+    reason = forms.ChoiceField(
+        label=_("Motif"),
+        choices=ClosureReason.choices,
+        error_messages={"required": _("Choisissez le motif de la fermeture.")},
+    )
