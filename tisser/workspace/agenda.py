@@ -31,26 +31,22 @@ def start_of(day: datetime.date) -> datetime.datetime:
 
 @dataclass
 class Section:
-    """Up to HOME_ROWS rows of a list, and how many there are in all."""
+    """The first HOME_ROWS rows of a list, and whether there are more (one query: the rows
+    and one more, so the home's cost does not grow with the lists)."""
 
     rows: list
-    total: int
-
-    @property
-    def more(self) -> int:
-        return self.total - len(self.rows)
+    has_more: bool
 
 
 def _section(queryset: QuerySet, *, size: int = HOME_ROWS) -> Section:
     rows = list(queryset[: size + 1])
-    if len(rows) <= size:
-        return Section(rows=rows, total=len(rows))
-    return Section(rows=rows[:size], total=queryset.count())
+    return Section(rows=rows[:size], has_more=len(rows) > size)
 
 
 @dataclass
 class TeamHome:
     today: datetime.date
+    tomorrow: datetime.date
     now: datetime.datetime
     today_appointments: Section
     tomorrow_appointments: Section
@@ -79,6 +75,7 @@ def team_home(*, membership: Membership) -> TeamHome:
         referral.age_days = (now - referral.submitted_at).days if referral.submitted_at else 0
     return TeamHome(
         today=today,
+        tomorrow=tomorrow,
         now=now,
         today_appointments=day_of(today),
         tomorrow_appointments=day_of(tomorrow),
