@@ -46,7 +46,7 @@ from tisser.beneficiaries.services import DuplicateSuspected, beneficiary_create
 from tisser.core.clock import ManualClock
 from tisser.core.clock import now as clock_now
 from tisser.notifications.models import DeliveryStatus, Notification
-from tisser.referrals import booking, services, transitions
+from tisser.referrals import appointments, booking, services, transitions
 from tisser.referrals.enums import Need, OfferFamily, ReferralStatus, RejectionReason
 from tisser.referrals.housekeeping import run_housekeeping
 from tisser.referrals.models import Appointment, Referral
@@ -749,6 +749,58 @@ class ReferralWriter:
         return self._cancel(plan, referral)
 
 
+STRASBOURG_CODE = "STRGAR"
+# Reasons a mediator writes when booking at the counter or from a file.
+BOOKING_REASONS = (
+    "Dossier CAF en ligne",
+    "Créer une adresse e-mail",
+    "Déclaration d'impôts",
+    "Prendre rendez-vous sur Doctolib",
+    "Actualisation France Travail",
+    "Installer l'application Ameli",
+)
+WALK_IN_NAMES = ("Samia", "Bernard", "Fatou", "Yusuf", "Élodie", "Gaëtan")
+
+
+def book_coming_days(builder: Builder, site: Site, *, per_day: int = 5) -> list[Appointment]:
+    """Appointments today and tomorrow at ``site``, booked a few days ago from files and for
+    walk-ins, at free times when the space is open (a closed day gets none); today's that
+    are over are marked, except one left for the team to mark."""
+    rng = builder.rng
+    files = list(
+        Beneficiary.objects.filter(site=site, merged_into__isnull=True).order_by("pk")[:40]
+    )
+    today = builder.now.astimezone(builder.tz).date()
+    booked: list[Appointment] = []
+    for offset in (0, 1):
+        day = today + datetime.timedelta(days=offset)
+        times = builder.free_times(site, day)
+        for starts_at in sorted(rng.sample(times, min(per_day, len(times)))):
+            staff = builder.staff(site)
+            builder.at(min(starts_at, builder.now) - datetime.timedelta(hours=rng.uniform(30, 120)))
+            from_file = files and rng.random() < 0.6
+            booked.append(
+                appointments.appointment_book(
+                    actor=staff,
+                    site=site,
+                    starts_at=starts_at,
+                    mediator=builder.mediator_user(site),
+                    beneficiary=rng.choice(files) if from_file else None,
+                    walk_in_name="" if from_file else rng.choice(WALK_IN_NAMES),
+                    reason=rng.choice(BOOKING_REASONS),
+                )
+            )
+    over = [a for a in booked if a.ends_at + datetime.timedelta(minutes=10) < builder.now]
+    for appointment in over[:-1]:  # the last one is left for the team to mark
+        builder.at(appointment.ends_at + datetime.timedelta(minutes=5))
+        staff = builder.staff(site)
+        if rng.random() < 0.8:
+            appointments.appointment_mark_came(actor=staff, appointment=appointment)
+        else:
+            appointments.appointment_mark_no_show(actor=staff, appointment=appointment)
+    return booked
+
+
 def walk_in(builder: Builder, site: Site, person: Person, at) -> Beneficiary:
     """A file opened at the counter, with the consents the person chose."""
     builder.at(at)
@@ -816,6 +868,9 @@ def seed_demo_referrals(
             site = cast.sites[codes[index % len(codes)]]
             person = builder.person(site.short_code, with_partner=False)
             walk_in(builder, site, person, builder.past(rng.uniform(0, history_days)))
+        # Today's and tomorrow's appointments at Strasbourg, the demo logins' space.
+        if STRASBOURG_CODE in cast.sites:
+            book_coming_days(builder, cast.sites[STRASBOURG_CODE])
         # Expiries and reminders, as the daily housekeeping would have done them.
         for days_ago in range(history_days, 0, -1):
             moment = (real_now - datetime.timedelta(days=days_ago)).astimezone(builder.tz)
