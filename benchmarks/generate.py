@@ -182,7 +182,7 @@ def generate(*, files: int, referrals: int, out=sys.stderr) -> dict:
     person_of_file = dict(zip(file_ids, file_people, strict=True))
     timings["files"] = time.monotonic() - step
 
-    # --- referrals and their appointments (the default 30 minutes long) --------------------------------------------------
+    # --- referrals and their appointments (30 minutes long, the sites' default) --------------
     step = time.monotonic()
     history = datetime.timedelta(days=365 * YEARS_OF_HISTORY)
     batch_referrals: list[Referral] = []
