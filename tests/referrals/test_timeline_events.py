@@ -70,3 +70,14 @@ def test_each_file_shows_only_its_own_referrals(world):
         e.detail for e in timeline_events(mine.beneficiary) if e.kind.startswith("referral.")
     }
     assert details == {f"{mine.reference} — {world.partner.name}"}
+
+
+def test_an_appointment_booked_from_the_file_is_on_its_timeline(world):
+    from tests.beneficiaries.factories import BeneficiaryFactory
+    from tests.referrals.factories import AppointmentFactory
+
+    file = BeneficiaryFactory(site=world.site)
+    AppointmentFactory(site=world.site, beneficiary=file, reason="Dossier CAF", place="")
+    [event] = [e for e in timeline_events(file) if e.kind.startswith("appointment.")]
+    assert event.title.endswith(": prévu")
+    assert (event.detail, event.url) == ("Dossier CAF", "")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Site
+from tisser.beneficiaries.duplicates import duplicates_for_referral
 from tisser.core.access import require_roles, scoped_object
 from tisser.core.dates import format_when
 from tisser.core.errors import DomainError
@@ -61,8 +62,6 @@ def _outcome(request, obj: Appointment, service, success: str):
 def came(request, obj):
     if request.method == "POST" and obj.referral_id is not None:
         # Files this person may already have: the referral's page lets the team choose.
-        from tisser.beneficiaries.duplicates import duplicates_for_referral
-
         if obj.referral.beneficiary_id is None and duplicates_for_referral(
             obj.referral, membership=request.membership
         ):
