@@ -60,16 +60,18 @@ def _outcome(request, obj: Appointment, service, success: str):
 @scoped_object(Appointment)
 @require_roles(*SITE_TEAM)
 def came(request, obj):
-    if request.method == "POST" and obj.referral_id is not None:
-        # Files this person may already have: the referral's page lets the team choose.
-        if obj.referral.beneficiary_id is None and duplicates_for_referral(
-            obj.referral, membership=request.membership
-        ):
-            messages.info(
-                request,
-                _("Cette personne a peut-être déjà un dossier : choisissez-le, ou créez-en un."),
-            )
-            return redirect("referrals:mark_came", pk=obj.referral_id)
+    # Files this person may already have: the referral's page lets the team choose.
+    if (
+        request.method == "POST"
+        and obj.referral is not None
+        and obj.referral.beneficiary_id is None
+        and duplicates_for_referral(obj.referral, membership=request.membership)
+    ):
+        messages.info(
+            request,
+            _("Cette personne a peut-être déjà un dossier : choisissez-le, ou créez-en un."),
+        )
+        return redirect("referrals:mark_came", pk=obj.referral_id)
     return _outcome(
         request, obj, services.appointment_mark_came, _("%(who)s est venu(e) : c'est noté.")
     )
