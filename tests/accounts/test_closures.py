@@ -105,3 +105,10 @@ def test_the_manager_sets_the_duration_and_the_capacity(manager, site):
         services.site_update(actor=manager, site=site, data={"appointment_capacity": 0})
     site.refresh_from_db()
     assert (site.appointment_minutes, site.appointment_capacity) == (45, 3)
+
+
+def test_the_site_page_offers_the_booking_settings(login, manager, site):
+    client = login(manager)
+    page = client.get(reverse("accounts:site_edit", kwargs={"pk": site.pk})).content.decode()
+    assert "Durée d&#x27;un rendez-vous, en minutes" in page
+    assert "Nombre de rendez-vous individuels en même temps" in page
