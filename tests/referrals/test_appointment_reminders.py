@@ -37,7 +37,7 @@ def reminders_job():
 @pytest.fixture
 def tomorrow(site):
     """Tomorrow's appointments: a walk-in, a file preferring e-mail, and a referral; plus one
-    cancelled tomorrow and one the day after, which get nothing."""
+    cancelled, a walk-in without a phone, and one the day after, which get nothing."""
     walk_in = AppointmentFactory(
         site=site, starts_at=TOMORROW_10, walk_in_name="Awa", walk_in_phone="+33612345678"
     )
@@ -56,6 +56,7 @@ def tomorrow(site):
         walk_in_phone="+33612345679",
         status=AppointmentStatus.CANCELLED,
     )
+    AppointmentFactory(site=site, starts_at=TOMORROW_10, walk_in_name="Sans numéro")
     AppointmentFactory(
         site=site,
         starts_at=TOMORROW_10 + datetime.timedelta(days=1),

@@ -38,6 +38,8 @@ def due_for_reminder(now: datetime.datetime):
             starts_at__gte=_start_of(tomorrow),
             starts_at__lt=_start_of(tomorrow + datetime.timedelta(days=1)),
         )
+        # A walk-in who left no phone number cannot be reminded.
+        .exclude(referral__isnull=True, beneficiary__isnull=True, walk_in_phone="")
         .select_related("site")
         .order_by("pk")
     )
