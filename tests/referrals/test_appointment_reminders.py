@@ -105,10 +105,17 @@ def test_the_scheduler_claims_the_daily_slot_once(tomorrow, reminders_job):
 
 def test_a_rebooked_appointment_gets_a_reminder_for_its_new_day(site):
     moved_from = AppointmentFactory(
-        site=site, starts_at=TOMORROW_10, walk_in_name="Awa", status=AppointmentStatus.REBOOKED
+        site=site,
+        starts_at=TOMORROW_10,
+        walk_in_name="Awa",
+        walk_in_phone="+33612345678",
+        status=AppointmentStatus.REBOOKED,
     )
     moved_to = AppointmentFactory(
-        site=site, starts_at=TOMORROW_10 + datetime.timedelta(days=2), walk_in_name="Awa"
+        site=site,
+        starts_at=TOMORROW_10 + datetime.timedelta(days=2),
+        walk_in_name="Awa",
+        walk_in_phone="+33612345678",
     )
     assert send_appointment_reminders(EVENING)["reminders"] == 0
     later = EVENING + datetime.timedelta(days=2)
