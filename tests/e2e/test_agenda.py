@@ -80,6 +80,7 @@ def test_site_manager_sees_today_and_moves_an_appointment(manager_page, assert_a
     card = today.locator("li.appointment", has_text="Zoé")
     assert card.is_visible()
     assert "Créer une adresse e-mail" in card.inner_text()
+    page.screenshot(path="/tmp/tisser-home-day.png", full_page=True)
     assert_accessible(page)
     assert not page.watcher.problems, page.watcher.problems
 
@@ -107,6 +108,7 @@ def test_the_agenda_passes_axe_and_fits_a_phone(manager_page, assert_accessible)
     page.goto("/espace-pro/agenda/?vue=week")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Agenda de la semaine")
     assert page.get_by_text("Zoé").first.is_visible()
+    page.screenshot(path="/tmp/tisser-agenda-360.png", full_page=True)
     assert_accessible(page)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
     page.get_by_role("link", name="Semaine suivante").click()
