@@ -480,3 +480,20 @@ def test_marking_no_show_twice_says_why_it_cannot(login, world):
     response = client.post(url("referrals:mark_no_show", referral), follow=True)
     assert "Aucun rendez-vous prévu" in text(response)
     assert referral.events.filter(note__icontains="absente").count() == 1
+
+
+def test_before_the_appointment_day_the_page_offers_came_early(login, world):
+    referral = prepare(world, S.ACCEPTED)
+    appointment = referral.appointments.get()
+    later = timezone.now() + datetime.timedelta(days=3)
+    Appointment.objects.filter(pk=appointment.pk).update(
+        starts_at=later, ends_at=later + datetime.timedelta(minutes=30)
+    )
+    client = login(world.mediator)
+    page = client.get(referral.get_absolute_url()).content.decode()
+    came_early = reverse("appointments:came_early", kwargs={"pk": appointment.pk})
+    assert came_early in page and "La personne est venue en avance" in page
+    response = client.post(came_early, {"next": referral.get_absolute_url()})
+    assert response.url == referral.get_absolute_url()
+    referral.refresh_from_db()
+    assert referral.status == S.CONSUMED
