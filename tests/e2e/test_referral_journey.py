@@ -160,6 +160,7 @@ def test_referral_from_the_partner_form_to_the_persons_file(
     Appointment.objects.filter(pk=appointment.pk).update(
         starts_at=starts_at, ends_at=starts_at + datetime.timedelta(minutes=30)
     )
+    manager.reload()
     manager.get_by_role("link", name="La personne est venue").click()
     manager.get_by_role("button", name="Confirmer la venue").click()
     manager.wait_for_url(f"**/espace-pro/orientations/{referral.pk}/")
