@@ -17,6 +17,7 @@ from tests.referrals.factories import ReferralFactory
 from tisser.accounts.enums import Role
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core.errors import DomainError
+from tisser.core.holidays import holiday_name
 from tisser.notifications.models import Notification
 from tisser.referrals import transitions
 from tisser.referrals.enums import AppointmentStatus, ReferralStatus
@@ -41,7 +42,10 @@ def url(name, referral):
 
 
 def appointment_post(days=3, **overrides):
+    """The form's data, on a day that is not a public holiday at the site (Strasbourg)."""
     day = timezone.localdate() + datetime.timedelta(days=days)
+    while holiday_name(day, postal_code="67000"):
+        day += datetime.timedelta(days=1)
     data = {"date": day.isoformat(), "time": "14:30", "place": "Salle 2, 1 rue de la Paix"}
     data.update(overrides)
     return data
