@@ -235,8 +235,17 @@ def check_page(port: int, page: Page, cookie: str) -> None:
         raise SystemExit(f"{page.path}: not a signed-in page")
 
 
-def load(port: int, page: Page, cookie: str, *, requests: int, warmup: int, budget: float):
-    """CLIENTS threads share ``requests`` measured requests after ``warmup`` each."""
+def load(
+    port: int,
+    page: Page,
+    cookie: str,
+    *,
+    requests: int,
+    warmup: int,
+    budget: float,
+    clients: int = CLIENTS,
+):
+    """``clients`` threads share ``requests`` measured requests after ``warmup`` each."""
     result = Result(page)
     lock = threading.Lock()
     remaining = [requests]
@@ -247,7 +256,7 @@ def load(port: int, page: Page, cookie: str, *, requests: int, warmup: int, budg
         clock["started"] = time.monotonic()
         clock["stop_at"] = clock["started"] + budget
 
-    start_barrier = threading.Barrier(CLIENTS + 1, action=start)
+    start_barrier = threading.Barrier(clients + 1, action=start)
 
     def worker() -> None:
         client = Client(port, cookie if page.signed_in else "")
@@ -272,7 +281,7 @@ def load(port: int, page: Page, cookie: str, *, requests: int, warmup: int, budg
         finally:
             client.close()
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(CLIENTS)]
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(clients)]
     for thread in threads:
         thread.start()
     try:

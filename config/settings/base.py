@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "tisser.website",
     "tisser.beneficiaries",
     "tisser.referrals",
+    "tisser.activities",
     "tisser.notifications",
     "tisser.workspace",
     "tisser.demo",
@@ -56,6 +57,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
+
+# Django's form renderer with <select> drawn in Python (tisser/core/form_renderer.py).
+FORM_RENDERER = "tisser.core.form_renderer.FormRenderer"
 
 TEMPLATES = [
     {

@@ -24,6 +24,9 @@ CACHES = {
         "LOCATION": CACHE_URL.strip(),
     }
 }
+# Sessions are read from that cache and written through to the database: a signed-in page
+# no longer asks PostgreSQL for its session, and a cache flush signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL") or f"https://{ALLOWED_HOSTS[0]}"
 

@@ -28,6 +28,7 @@ from tisser.accounts.models import (
     User,
 )
 from tisser.core.models import JournalEntry
+from tisser.core.views_helpers import PAGE_SIZE
 
 STRONG_PASSWORD = "une-phrase-longue-et-rare-42"
 VALID_SIRET = "73282932000074"
@@ -190,14 +191,15 @@ def test_site_list_is_paginated_with_constant_queries(login, network_admin, netw
     assert_constant_queries(client, url, add_rows)
 
 
-def test_site_list_pages_hold_fifty_sites(login, network_admin, network):
-    for index in range(51):
+def test_site_list_pages_hold_a_page_of_sites(login, network_admin, network):
+    for index in range(PAGE_SIZE + 1):
         SiteFactory(network=network, name=f"Espace {index:03d}", city="Colmar")
     client = login(network_admin)
     first = text(client.get(reverse("accounts:site_list")))
     second = text(client.get(reverse("accounts:site_list") + "?page=2"))
-    assert "Espace 049" in first and "Espace 050" not in first
-    assert "Espace 050" in second
+    last_of_first, first_of_second = f"Espace {PAGE_SIZE - 1:03d}", f"Espace {PAGE_SIZE:03d}"
+    assert last_of_first in first and first_of_second not in first
+    assert first_of_second in second
     assert "Page 2 sur 2" in second
 
 

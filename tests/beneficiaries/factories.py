@@ -7,9 +7,14 @@ search key and the information notice recorded, as ``beneficiary_create`` would.
 import factory
 from django.utils import timezone
 
-from tests.accounts.factories import SiteFactory
-from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION, ConsentKind
-from tisser.beneficiaries.models import Beneficiary, Consent
+from tests.accounts.factories import SiteFactory, UserFactory
+from tisser.beneficiaries.enums import (
+    CURRENT_NOTICE_VERSION,
+    ConsentKind,
+    PeriodCloseReason,
+    PeriodOpening,
+)
+from tisser.beneficiaries.models import AccompanimentPeriod, Beneficiary, Consent, FileNote
 from tisser.core.names import search_key
 
 
@@ -35,3 +40,30 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     beneficiary = factory.SubFactory(BeneficiaryFactory)
     kind = ConsentKind.NEWS_SMS
     given_at = factory.LazyFunction(timezone.now)
+
+
+class AccompanimentPeriodFactory(factory.django.DjangoModelFactory):
+    """An open period of a file of ``site`` (``closed=True``: closed as autonomous)."""
+
+    class Meta:
+        model = AccompanimentPeriod
+
+    site = factory.SubFactory(SiteFactory)
+    beneficiary = factory.SubFactory(BeneficiaryFactory, site=factory.SelfAttribute("..site"))
+    opened_on = factory.LazyFunction(timezone.localdate)
+    opened_by = PeriodOpening.FIRST_VISIT
+
+    class Params:
+        closed = factory.Trait(
+            closed_on=factory.SelfAttribute("opened_on"),
+            close_reason=PeriodCloseReason.AUTONOMOUS,
+        )
+
+
+class FileNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FileNote
+
+    beneficiary = factory.SubFactory(BeneficiaryFactory)
+    author = factory.SubFactory(UserFactory)
+    text = "A besoin d'aide pour son dossier de retraite."

@@ -40,3 +40,17 @@ def test_the_template_filter_uses_the_same_helper():
     )
     assert rendered == f"le {format_when(moment)}"
     assert str(moment.year) in rendered
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (datetime.date(2026, 11, 29), "29 novembre 2026"),
+        (datetime.date(2026, 12, 1), "1er décembre 2026"),
+        (datetime.datetime(2026, 8, 14, 23, 30, tzinfo=datetime.UTC), "15 août 2026"),
+    ],
+)
+def test_format_day_writes_the_day_in_french(value, expected):
+    from tisser.core.dates import format_day
+
+    assert format_day(value) == expected

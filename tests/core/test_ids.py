@@ -90,3 +90,30 @@ def test_bounded_choice_fields_call_an_absurd_id_an_invalid_choice(absurd):
     with pytest.raises(ValidationError) as refused:
         several.clean([str(site.pk), absurd])
     assert refused.value.code == "invalid_choice"
+
+
+@pytest.mark.django_db
+def test_bounded_choice_fields_draw_their_choices_without_a_server_side_cursor(monkeypatch):
+    """QuerySet.iterator() opens a server-side cursor on PostgreSQL: four round trips."""
+    from django import forms
+    from django.db.models.query import QuerySet
+
+    from tisser.core.ids import IdChoiceField, IdMultipleChoiceField
+
+    first, second = SiteFactory(name="Espace A"), SiteFactory(name="Espace B")
+
+    class Filters(forms.Form):
+        site = IdChoiceField(queryset=Site.objects.order_by("name"), empty_label="Tous")
+        sites = IdMultipleChoiceField(queryset=Site.objects.order_by("name"))
+
+    def no_iterator(self, *args, **kwargs):
+        raise AssertionError("the choices must be read with one plain query")
+
+    monkeypatch.setattr(QuerySet, "iterator", no_iterator)
+    form = Filters()
+    assert [label for _value, label in form.fields["site"].choices] == [
+        "Tous",
+        str(first),
+        str(second),
+    ]
+    assert f'value="{second.pk}"' in str(form["sites"])

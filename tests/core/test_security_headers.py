@@ -6,7 +6,9 @@ import sys
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.core.test_deny_by_default import EXPECTED_PUBLIC
@@ -190,6 +192,29 @@ def test_prod_shares_one_redis_cache_between_every_process(prod):
     cache = prod.CACHES["default"]
     assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert cache["LOCATION"] == PROD_ENV["REDIS_URL"]
+
+
+def test_prod_reads_sessions_from_the_shared_cache_and_keeps_them_in_the_database(
+    prod, db, settings
+):
+    """A signed-in page reads its session from Redis; a flushed cache signs nobody out."""
+    from importlib import import_module
+
+    from django.contrib.sessions.models import Session
+    from django.core.cache import cache
+
+    assert prod.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = prod.SESSION_ENGINE
+    store = import_module(prod.SESSION_ENGINE).SessionStore()
+    store["who"] = "médiatrice"
+    store.save()
+    assert Session.objects.filter(session_key=store.session_key).exists()
+    again = import_module(prod.SESSION_ENGINE).SessionStore(store.session_key)
+    with CaptureQueriesContext(connection) as queries:
+        assert again["who"] == "médiatrice"
+    assert len(queries) == 0
+    cache.clear()
+    assert import_module(prod.SESSION_ENGINE).SessionStore(store.session_key)["who"] == "médiatrice"
 
 
 def test_prod_accepts_cache_url_instead_of_redis_url(monkeypatch):

@@ -30,6 +30,9 @@ SPEC_TEMPLATES = {
     "referral_moderation_rejected_referrer": "referrer",
     "referral_cancelled_site": "site_team",
     "help_request_received_person": "person",
+    "referral_transferred_referrer": "referrer",
+    "referral_transferred_site": "site_team",
+    "help_request_overdue_site": "site_managers",
 }
 # Words that would betray an English or half-rendered message.
 NOT_FRENCH = re.compile(r"\b(the|your|appointment|Hello|Dear|None)\b|\{\{|\{%|&#|&amp;|&quot;")

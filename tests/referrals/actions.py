@@ -5,6 +5,7 @@ import datetime
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from tests.accounts.factories import SiteFactory
 from tests.referrals.factories import AppointmentFactory
 from tisser.core import clock
 from tisser.core.holidays import holiday_name
@@ -28,6 +29,7 @@ DEFAULT_ACTOR = {
     t.MARK_NO_SHOW: "manager",
     t.CANCEL: "referrer",
     t.EXPIRE: None,
+    t.TRANSFER: "manager",
 }
 ACTIONS = tuple(DEFAULT_ACTOR)
 # Statuses a referral has been sent to the site in (it carries ``submitted_at``).
@@ -125,6 +127,15 @@ def perform(action, world, referral, actor="default", **extra):
         return t.referral_expire(
             actor=who, referral=referral, now=extra.get("now", timezone.now() + LATER)
         )
+    if action == t.TRANSFER:
+        # By default to a new space of the network, whose team no test actor belongs to.
+        to_site = extra.get("to_site") or SiteFactory(network=referral.site.network)
+        return t.referral_transfer(
+            actor=who,
+            referral=referral,
+            to_site=to_site,
+            reason=extra.get("reason", "La personne habite près de l'autre espace."),
+        )
     raise AssertionError(f"unknown action {action}")
 
 
@@ -141,6 +152,7 @@ def target_of(action, from_status, *, partner_validated=True):
         t.MARK_NO_SHOW: S.ACCEPTED,
         t.CANCEL: S.CANCELLED,
         t.EXPIRE: S.EXPIRED,
+        t.TRANSFER: S.SUBMITTED,
     }[action]
 
 

@@ -13,7 +13,7 @@ from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core.errors import DomainError
 from tisser.core.models import JournalEntry
-from tisser.referrals import services
+from tisser.referrals import selectors, services
 from tisser.referrals import transitions as t
 from tisser.referrals.enums import AppointmentStatus, ReferralSource
 from tisser.referrals.models import Referral, ReferralEvent
@@ -123,7 +123,7 @@ def test_a_site_imports_its_own_list_without_a_partner(world):
         )
 
 
-def test_a_public_request_goes_to_moderation(world):
+def test_a_public_request_goes_straight_to_its_space(world):
     referral = services.referral_create_draft(
         actor=None,
         site=world.site,
@@ -133,17 +133,12 @@ def test_a_public_request_goes_to_moderation(world):
     assert referral.partner is None and referral.referrer is None
     t.referral_submit(actor=None, referral=referral)
     referral.refresh_from_db()
-    assert referral.status == S.MODERATION_PENDING
-    assert referral.submitted_at is None
+    assert referral.status == S.SUBMITTED
+    assert referral.submitted_at is not None and referral.reply_due_on is not None
     event = referral.events.get()
-    assert (event.from_status, event.to_status, event.actor) == (
-        S.DRAFT,
-        S.MODERATION_PENDING,
-        None,
-    )
-    # Refused at moderation: no referrer to tell, so no message.
-    t.referral_moderation_reject(actor=world.admin, referral=referral, reason="Demande vide")
-    assert queued(referral) == []
+    assert (event.from_status, event.to_status, event.actor) == (S.DRAFT, S.SUBMITTED, None)
+    assert [template for template, _kind, _key in queued(referral)] == ["referral_submitted_site"]
+    assert referral in selectors.referral_inbox(membership=world.manager)
 
 
 def test_a_public_request_is_written_by_nobody_signed_in(world):

@@ -44,7 +44,7 @@ def test_a_consumed_referral_is_on_the_file_timeline(world):
     }
 
 
-def test_the_provider_runs_three_queries_whatever_the_number_of_referrals(world):
+def test_the_provider_runs_four_queries_whatever_the_number_of_referrals(world):
     first = prepare(world, S.ACCEPTED)
     perform(t.MARK_CAME, world, first)
     first.refresh_from_db()
@@ -56,8 +56,8 @@ def test_the_provider_runs_three_queries_whatever_the_number_of_referrals(world)
         perform(t.MARK_CAME, world, again, existing=file)
     with CaptureQueriesContext(connection) as six:
         events = timeline_events(file)
-    # History rows, appointments, messages.
-    assert len(one.captured_queries) == len(six.captured_queries) == 3
+    # History rows, appointments, needs and motive, messages.
+    assert len(one.captured_queries) == len(six.captured_queries) == 4
     assert sum(e.kind == "referral.consumed" for e in events) == 6
 
 
@@ -66,10 +66,12 @@ def test_each_file_shows_only_its_own_referrals(world):
     for referral in (mine, theirs):
         perform(t.MARK_CAME, world, referral)
         referral.refresh_from_db()
+    events = timeline_events(mine.beneficiary)
     details = {
-        e.detail for e in timeline_events(mine.beneficiary) if e.kind.startswith("referral.")
+        e.detail for e in events if e.kind.startswith("referral.") and e.kind != "referral.needs"
     }
     assert details == {f"{mine.reference} — {world.partner.name}"}
+    assert [e.url for e in events if e.kind == "referral.needs"] == [mine.get_absolute_url()]
 
 
 def test_an_appointment_booked_from_the_file_is_on_its_timeline(world):
@@ -81,3 +83,17 @@ def test_an_appointment_booked_from_the_file_is_on_its_timeline(world):
     [event] = [e for e in timeline_events(file) if e.kind.startswith("appointment.")]
     assert event.title.endswith(": prévu")
     assert (event.detail, event.url) == ("Dossier CAF", "")
+
+
+def test_the_referrers_needs_and_motive_follow_into_the_file(world):
+    referral = prepare(
+        world, S.ACCEPTED, needs=["equipment", "skills"], reason="Veut écrire à la CAF"
+    )
+    perform(t.MARK_CAME, world, referral)
+    referral.refresh_from_db()
+    needs = [e for e in beneficiary_timeline(referral.beneficiary) if e.kind == "referral.needs"]
+    assert len(needs) == 1
+    assert needs[0].detail == (
+        "Besoins : Équipement (téléphone, ordinateur), Apprendre à utiliser le numérique"
+        " — Motif : Veut écrire à la CAF"
+    )

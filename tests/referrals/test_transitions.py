@@ -38,6 +38,7 @@ JOURNAL_CODE = {
     t.MARK_NO_SHOW: "referral.no_show",
     t.CANCEL: "referral.cancelled",
     t.EXPIRE: "referral.expired",
+    t.TRANSFER: "referral.transferred",
 }
 # The lifecycle of the issue, written out independently of the code's table.
 EXPECTED_TABLE = {
@@ -47,6 +48,7 @@ EXPECTED_TABLE = {
     (S.MODERATION_PENDING, S.SUBMITTED): {t.MODERATION_APPROVE},
     (S.MODERATION_PENDING, S.MODERATION_REJECTED): {t.MODERATION_REJECT},
     (S.MODERATION_PENDING, S.CANCELLED): {t.CANCEL},
+    (S.SUBMITTED, S.SUBMITTED): {t.TRANSFER},
     (S.SUBMITTED, S.ACCEPTED): {t.ACCEPT},
     (S.SUBMITTED, S.REJECTED): {t.REJECT},
     (S.SUBMITTED, S.EXPIRED): {t.EXPIRE},
@@ -115,7 +117,9 @@ def test_every_from_to_pair(world, from_status, to_status):
         assert events[-1].actor is None
     else:
         assert events[-1].actor == getattr(world, expected_actor).user
-    entry = JournalEntry.objects.filter(object_id=str(referral.pk)).first()
+    entry = JournalEntry.objects.filter(
+        object_type="referrals.referral", object_id=str(referral.pk)
+    ).first()
     assert entry.action == JOURNAL_CODE[action]
     assert entry.object_type == "referrals.referral"
     assert entry.site_id == referral.site_id
@@ -164,6 +168,7 @@ WHO_MAY = {
     t.MARK_CAME: SITE_SIDE,
     t.MARK_NO_SHOW: SITE_SIDE,
     t.EXPIRE: set(),  # the system only
+    t.TRANSFER: {"manager", "admin"},  # the receiving site's manager, not its mediators
 }
 START = {
     t.SUBMIT: S.DRAFT,
@@ -176,6 +181,7 @@ START = {
     t.MARK_CAME: S.ACCEPTED,
     t.MARK_NO_SHOW: S.ACCEPTED,
     t.EXPIRE: S.SUBMITTED,
+    t.TRANSFER: S.SUBMITTED,
 }
 
 

@@ -18,6 +18,7 @@ from tisser.accounts.enums import Role
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core.errors import DomainError
 from tisser.core.holidays import holiday_name
+from tisser.core.views_helpers import PAGE_SIZE
 from tisser.notifications.models import Notification
 from tisser.referrals import transitions
 from tisser.referrals.enums import AppointmentStatus, ReferralStatus
@@ -208,11 +209,11 @@ def test_the_inbox_runs_the_same_queries_at_1_and_30_rows(login, world, who):
     assert thirty == one
 
 
-def test_the_inbox_is_paginated_by_50(login, world):
-    for _ in range(51):
+def test_the_inbox_is_paginated(login, world):
+    for _ in range(PAGE_SIZE + 1):
         ReferralFactory(site=world.site, submitted=True)
     client = login(world.mediator)
-    assert len(client.get(reverse("referrals:inbox")).context["page"].object_list) == 50
+    assert len(client.get(reverse("referrals:inbox")).context["page"].object_list) == PAGE_SIZE
     second = client.get(reverse("referrals:inbox"), {"page": "2"})
     assert len(second.context["page"].object_list) == 1
 

@@ -16,6 +16,7 @@ from tests.referrals.factories import ReferralFactory
 from tisser.accounts.enums import HabilitationStatus, Role
 from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION
 from tisser.core.models import JournalEntry
+from tisser.core.views_helpers import PAGE_SIZE
 from tisser.notifications.models import Notification
 from tisser.referrals.enums import ReferralStatus
 from tisser.referrals.models import Referral, ReferralEvent
@@ -376,12 +377,12 @@ def test_the_list_runs_the_same_queries_at_1_and_30_rows(
     assert len(thirty) == len(one)
 
 
-def test_the_list_is_paginated_by_50(login, world):
-    for _ in range(51):
+def test_the_list_is_paginated(login, world):
+    for _ in range(PAGE_SIZE + 1):
         ReferralFactory(site=world.site, partner=world.partner, referrer=world.referrer.user)
     client = login(world.referrer)
     first = client.get(reverse("referrals:partner_list"))
-    assert len(first.context["page"].object_list) == 50
+    assert len(first.context["page"].object_list) == PAGE_SIZE
     second = client.get(reverse("referrals:partner_list"), {"page": 2})
     assert len(second.context["page"].object_list) == 1
 

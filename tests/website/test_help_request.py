@@ -81,7 +81,7 @@ def test_every_field_has_a_label_and_the_honeypot_is_hidden_from_people(client, 
     assert "style=" not in text  # no inline styles (strict CSP)
 
 
-def test_a_request_becomes_a_referral_in_moderation_at_the_nearest_space(
+def test_a_request_lands_in_the_nearest_spaces_inbox_with_a_reply_day(
     client, strasbourg, paris, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -92,7 +92,10 @@ def test_a_request_becomes_a_referral_in_moderation_at_the_nearest_space(
     referral = Referral.objects.get()
     assert referral.site == strasbourg  # Colmar's nearest space
     assert referral.source == ReferralSource.PUBLIC_REQUEST
-    assert referral.status == ReferralStatus.MODERATION_PENDING
+    assert referral.status == ReferralStatus.SUBMITTED
+    assert (
+        referral.reply_due_on is not None and referral.reply_due_on > referral.submitted_at.date()
+    )
     assert referral.partner is None and referral.referrer is None
     assert referral.first_name == "Fatou" and referral.last_name == ""
     assert referral.phone == "+33612345678"
@@ -103,7 +106,7 @@ def test_a_request_becomes_a_referral_in_moderation_at_the_nearest_space(
     event = ReferralEvent.objects.get(referral=referral)
     assert (event.from_status, event.to_status, event.actor) == (
         "draft",
-        "moderation_pending",
+        "submitted",
         None,
     )
     actions = set(
@@ -111,8 +114,10 @@ def test_a_request_becomes_a_referral_in_moderation_at_the_nearest_space(
     )
     assert {"referral.created", "referral.submitted"} <= actions
 
-    notification = Notification.objects.about("referrals.referral", [referral.pk]).get()
-    assert notification.template == "help_request_received_person"
+    about = Notification.objects.about("referrals.referral", [referral.pk])
+    # The space's team is told a request arrived; the person gets the acknowledgement.
+    assert about.filter(template="referral_submitted_site", recipient_kind="site_team").exists()
+    notification = about.get(template="help_request_received_person")
     assert notification.event_key == f"referral:{referral.pk}:help_request_received:person"
     assert notification.recipient_kind == "person"
     assert [message.to for message in sms.outbox] == ["+33612345678"]
@@ -339,7 +344,8 @@ def test_a_foreign_mobile_or_a_landline_gets_no_sms_the_space_calls(
     referral = Referral.objects.get()
     assert referral.preferred_channel == ContactChannel.CALL
     assert sms.outbox == []
-    assert Notification.objects.get().status == DeliveryStatus.TO_CALL
+    acknowledgement = Notification.objects.get(template="help_request_received_person")
+    assert acknowledgement.status == DeliveryStatus.TO_CALL
 
 
 def test_a_second_request_from_one_number_the_same_day_gets_no_second_sms(

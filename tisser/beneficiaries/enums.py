@@ -66,3 +66,27 @@ class ConsentKind(models.TextChoices):
 # The information notice given to every person before their data is recorded.
 # Bump the version whenever the notice text (docs/guides/notice-information.md) changes.
 CURRENT_NOTICE_VERSION = "2026-11"
+
+
+class PeriodOpening(models.TextChoices):
+    """What opened an accompaniment period."""
+
+    FIRST_VISIT = "first_visit", _("Première venue")
+    REFERRAL = "referral", _("Bon d'orientation utilisé")
+    STAFF = "staff", _("Ouverte par l'équipe")
+
+
+class PeriodCloseReason(models.TextChoices):
+    """Why an accompaniment period ended (the closed list of issue 8)."""
+
+    AUTONOMOUS = "autonomous", _("La personne est autonome")
+    REFERRED_ELSEWHERE = "referred_elsewhere", _("Orientée vers une autre structure")
+    MOVED = "moved", _("La personne a déménagé")
+    UNREACHABLE = "unreachable", _("La personne n'est plus joignable")
+    OTHER = "other", _("Autre")
+
+
+# A period without any contact for this long is closed as "no longer reachable" by the daily
+# job (docs/decisions/0022-accompaniment-periods.md).
+PERIOD_IDLE_MONTHS = 6
+PERIOD_IDLE_DAYS = 183

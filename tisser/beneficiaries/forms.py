@@ -5,7 +5,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tisser.beneficiaries import selectors
-from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION, ConsentKind, EligibilityCriterion
+from tisser.beneficiaries.enums import (
+    CURRENT_NOTICE_VERSION,
+    ConsentKind,
+    EligibilityCriterion,
+    PeriodCloseReason,
+)
 from tisser.beneficiaries.models import Beneficiary
 from tisser.beneficiaries.services import BENEFICIARY_FIELDS
 from tisser.core import clock
@@ -234,3 +239,35 @@ class MergeForm(forms.Form):
                 _("Aucun dossier actif de vos espaces ne porte ce numéro."),
             )
         return cleaned
+
+
+class PeriodCloseForm(forms.Form):
+    """Why the accompaniment ends: a reason from the closed list, an optional short note."""
+
+    reason = forms.ChoiceField(
+        label=_("Pourquoi l'accompagnement s'arrête-t-il ?"),
+        choices=PeriodCloseReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez un motif dans la liste.")},
+    )
+    note = forms.CharField(
+        label=_("Précision (facultative, obligatoire avec « Autre »)"),
+        help_text=_("Quelques mots, sans numéro de sécurité sociale."),
+        max_length=500,
+        required=False,
+        validators=[reject_nir],
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Nouvelle note"),
+        help_text=_(
+            "Ce que l'équipe de l'espace doit savoir pour accompagner la personne. "
+            "2000 caractères au plus, sans numéro de sécurité sociale."
+        ),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[reject_nir],
+        error_messages={"required": _("Écrivez la note avant de l'enregistrer.")},
+    )

@@ -1,11 +1,20 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tisser.beneficiaries.enums import ConsentKind, ContactChannel, Nationality, SocialStatus
+from tisser.beneficiaries.enums import (
+    ConsentKind,
+    ContactChannel,
+    EligibilityCriterion,
+    Nationality,
+    PeriodCloseReason,
+    PeriodOpening,
+    SocialStatus,
+)
 from tisser.core.models import TimeStampedModel
 from tisser.core.scoping import ScopedQuerySet
 from tisser.core.validators import reject_nir
@@ -15,6 +24,27 @@ class BeneficiaryQuerySet(ScopedQuerySet):
     def active(self):
         """Files in use: merged-away files stay stored (nothing is lost) but are hidden."""
         return self.filter(merged_into__isnull=True)
+
+    def jobseekers(self):
+        """The one definition of a jobseeker (docs/decisions/0023-jobseeker.md): the file says
+        the person is a registered jobseeker, or a long-term jobseeker criterion is declared."""
+        criteria = Cast("eligibility_criteria", TextField())
+        condition = Q(is_jobseeker=True)
+        for code in LONG_TERM_JOBSEEKER_CRITERIA:
+            # Portable JSON-array membership: the codes are stored quoted ('["DELD", "RSA"]').
+            condition |= Q(criteria_text__contains=f'"{code}"')
+        return self.annotate(criteria_text=criteria).filter(condition)
+
+
+# Criteria of les emplois de l'inclusion that only a registered jobseeker can declare.
+LONG_TERM_JOBSEEKER_CRITERIA = (EligibilityCriterion.DELD, EligibilityCriterion.DETLD)
+
+
+def is_jobseeker(beneficiary) -> bool:
+    """The same definition as ``BeneficiaryQuerySet.jobseekers`` for one file in memory."""
+    if beneficiary.is_jobseeker:
+        return True
+    return any(code in beneficiary.eligibility_criteria for code in LONG_TERM_JOBSEEKER_CRITERIA)
 
 
 class Beneficiary(TimeStampedModel):
@@ -146,3 +176,104 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.beneficiary_id})"
+
+
+class AccompanimentPeriodQuerySet(ScopedQuerySet):
+    def open(self):
+        return self.filter(closed_on__isnull=True)
+
+
+class AccompanimentPeriod(TimeStampedModel):
+    """A stretch of time during which the network accompanies a person.
+
+    Opened by a first visit or a consumed referral, closed with a reason from a closed list.
+    At most one open period per file (database constraint). Exit diagnostics, satisfaction
+    surveys and follow-ups of later issues point to a period with a foreign key.
+    """
+
+    scope_path = "site"
+
+    beneficiary = models.ForeignKey(
+        Beneficiary, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="periods"
+    )
+    # The site where the period opened; the file's site sees it through the file.
+    site = models.ForeignKey(
+        "accounts.Site", verbose_name=_("espace"), on_delete=models.PROTECT, related_name="+"
+    )
+    opened_on = models.DateField(_("ouverte le"))
+    opened_by = models.CharField(_("ouverte par"), max_length=16, choices=PeriodOpening.choices)
+    # The referral that opened it (referrals sit above beneficiaries: an id, not a foreign key).
+    opening_referral_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    closed_on = models.DateField(_("fermée le"), null=True, blank=True)
+    close_reason = models.CharField(
+        _("motif de fin"), max_length=24, choices=PeriodCloseReason.choices, blank=True
+    )
+    close_note = models.CharField(
+        _("précision"), max_length=500, blank=True, validators=[reject_nir]
+    )
+    # Automatic closures (the idle job) have no author.
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = AccompanimentPeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("période d'accompagnement")
+        verbose_name_plural = _("périodes d'accompagnement")
+        ordering = ["-opened_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["beneficiary"],
+                condition=Q(closed_on__isnull=True),
+                name="period_one_open_per_file",
+            ),
+            models.CheckConstraint(
+                condition=Q(opened_by__in=PeriodOpening.values), name="period_opening_valid"
+            ),
+            # Closed <=> a reason from the list; an open period has neither.
+            models.CheckConstraint(
+                condition=(Q(closed_on__isnull=True) & Q(close_reason=""))
+                | (Q(closed_on__isnull=False) & Q(close_reason__in=PeriodCloseReason.values)),
+                name="period_closed_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                name="period_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.beneficiary_id}: {self.opened_on} → {self.closed_on or '…'}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+
+class FileNote(TimeStampedModel):
+    """A note the site team writes on a file. Read and written by the file's site team only."""
+
+    scope_path = "beneficiary__site"
+
+    beneficiary = models.ForeignKey(
+        Beneficiary, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    text = models.TextField(_("note"), max_length=2000, validators=[reject_nir])
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["beneficiary", "-created_at", "-id"], name="note_newest")]
+
+    def __str__(self):
+        return f"{self.beneficiary_id}: note {self.pk}"

@@ -22,15 +22,18 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import BooleanField, F, FloatField, Func, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
+from tisser.accounts.enums import ROLES_BY_KIND, OrganisationKind
 from tisser.beneficiaries.duplicates import prefix_range
-from tisser.beneficiaries.models import Beneficiary, Consent
+from tisser.beneficiaries.models import AccompanimentPeriod, Beneficiary, Consent, FileNote
 from tisser.core.names import normalize_name
 from tisser.core.phones import normalize_phone
+from tisser.core.views_helpers import PAGE_SIZE
 
-PAGE_SIZE = 50
 MAX_QUERY_WORDS = 5
 # Close-name search: at most this many rows are read and re-ranked.
 FUZZY_ROWS_POSTGRES = 500
@@ -77,8 +80,16 @@ class WordSimilarity(Func):
 
 
 def visible_site_ids(membership) -> list[int]:
+    """The sites whose files the member sees: ``Site.objects.visible_to``, without asking the
+    database for a site role, whose scope is its own site."""
     from tisser.accounts.models import Site
 
+    if (
+        membership is not None
+        and membership.is_active
+        and membership.role in ROLES_BY_KIND[OrganisationKind.SITE]
+    ):
+        return [membership.organisation_id]
     return list(Site.objects.visible_to(membership).values_list("pk", flat=True))
 
 
@@ -94,7 +105,20 @@ def _visible_files(membership) -> QuerySet[Beneficiary]:
     )
 
 
+# What a row of the search page reads (beneficiaries/search.html), with ``site_name``.
+ROW_COLUMNS = ("id", "site_id", "first_name", "last_name", "file_number", "birth_year",
+               "merged_into_id")  # fmt: skip
+
+
+def _as_rows(queryset: QuerySet[Beneficiary]) -> QuerySet[Beneficiary]:
+    """The columns a result row shows, the site as its name: building whole files and their
+    sites for each row cost more than the search (docs/decisions/0018-signed-in-page-cost.md)."""
+    return queryset.select_related(None).only(*ROW_COLUMNS).annotate(site_name=F("site__name"))
+
+
 def _paginate(queryset, page_number, *, count: int | None = None) -> Page:
+    if isinstance(queryset, QuerySet):
+        queryset = _as_rows(queryset)
     paginator = Paginator(queryset, PAGE_SIZE)
     if count is not None:
         paginator.__dict__["count"] = count  # already counted: do not ask the database again
@@ -142,33 +166,68 @@ def name_score(tokens: list[str], key: str) -> int:
     return round(sum(scores) / len(scores))
 
 
-def _close_name_candidates(files: QuerySet[Beneficiary], tokens: list[str]):
-    """(pk, search_key) rows whose name may be the typed one with a typo (bounded)."""
+def _contains(text: str) -> Q:
+    """``search_key`` contains ``text``, as ``strpos`` / ``instr`` rather than ``LIKE '%…%'``:
+    PostgreSQL would answer a LIKE from the trigram index, reading thousands of entries for
+    a two-letter word start where the rows of one prefix are a few hundred."""
+    return Q(GreaterThan(StrIndex(F("search_key"), Value(text)), 0))
+
+
+def _trigram_candidates(files: QuerySet[Beneficiary], tokens: list[str]):
+    """PostgreSQL: (pk, search_key) rows whose words are similar to the typed ones (trigram
+    index), the closest first, bounded."""
+    typed = " ".join(tokens)
+    with connection.cursor() as cursor:
+        # Local to the transaction (every request runs in one).
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+            [str(TRIGRAM_WORD_THRESHOLD)],
+        )
+    matches = (
+        files.filter(WordSimilar(Value(typed), F("search_key")))
+        .annotate(similarity=WordSimilarity(Value(typed), F("search_key")))
+        .order_by("-similarity", "pk")
+    )
+    return matches.values_list("pk", "search_key")[:FUZZY_ROWS_POSTGRES]
+
+
+def _prefix_candidates(files: QuerySet[Beneficiary], tokens: list[str], limit: int):
+    """(pk, search_key) rows whose words start with the same two letters as the typed ones
+    (B-tree index on the key), bounded."""
     if len(tokens) == 1:
         near = prefix_range(tokens[0][:2])
     else:
         # Two words: both must start alike, in either order (keeps the set small).
         a, b = tokens[0][:2], tokens[1][:2]
-        near = (prefix_range(a) & Q(search_key__contains=" " + b)) | (
-            prefix_range(b) & Q(search_key__contains=" " + a)
-        )
+        near = (prefix_range(a) & _contains(" " + b)) | (prefix_range(b) & _contains(" " + a))
+    return files.filter(near).values_list("pk", "search_key")[:limit]
+
+
+def _close_names(files: QuerySet[Beneficiary], tokens: list[str], *, exclude: set):
+    """Ids of the files whose name is the typed one with a typo, closest first (bounded).
+
+    On PostgreSQL the trigram index catches most typos; a swap of two letters in a short
+    name ("Matrin") shares few trigrams, so when neither the exact words (``exclude``) nor
+    the trigrams found anyone, the files with the same two-letter word starts are scored.
+    On SQLite, the two-letter starts only.
+    """
+    scored: dict[int, tuple[int, str, int]] = {}
+
+    def score(rows) -> None:
+        for pk, key in rows:
+            if pk in exclude or pk in scored:
+                continue
+            similarity = name_score(tokens, key)
+            if similarity:
+                scored[pk] = (-similarity, key, pk)
+
     if connection.vendor == "postgresql":
-        typed = " ".join(tokens)
-        with connection.cursor() as cursor:
-            # Local to the transaction (every request runs in one).
-            cursor.execute(
-                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
-                [str(TRIGRAM_WORD_THRESHOLD)],
-            )
-        # Trigrams catch most typos; a swap of two letters in a short name ("Matrin") shares
-        # few trigrams, so the two-letter prefix is added; the closest come first.
-        matches = (
-            files.filter(Q(WordSimilar(Value(typed), F("search_key"))) | near)
-            .annotate(similarity=WordSimilarity(Value(typed), F("search_key")))
-            .order_by("-similarity", "pk")
-        )
-        return matches.values_list("pk", "search_key")[:FUZZY_ROWS_POSTGRES]
-    return files.filter(near).values_list("pk", "search_key")[:FUZZY_ROWS_PORTABLE]
+        score(_trigram_candidates(files, tokens))
+        if not scored and not exclude:
+            score(_prefix_candidates(files, tokens, FUZZY_ROWS_POSTGRES))
+    else:
+        score(_prefix_candidates(files, tokens, FUZZY_ROWS_PORTABLE))
+    return [pk for _score, _key, pk in sorted(scored.values())[:FUZZY_MAX_RESULTS]]
 
 
 def _search_names(files: QuerySet[Beneficiary], query: str, page_number) -> SearchResult:
@@ -191,24 +250,15 @@ def _search_names(files: QuerySet[Beneficiary], query: str, page_number) -> Sear
         )
 
     exact_ids = list(exact.values_list("pk", flat=True))
-    seen = set(exact_ids)
-    scored = []
-    for pk, key in _close_name_candidates(files, tokens):
-        if pk in seen:
-            continue
-        score = name_score(tokens, key)
-        if score:
-            scored.append((-score, key, pk))
-    scored.sort()
-    close_ids = [pk for _score, _key, pk in scored[:FUZZY_MAX_RESULTS]]
+    close_ids = _close_names(files, tokens, exclude=set(exact_ids))
     page = _paginate(exact_ids + close_ids, page_number)
-    rows = Beneficiary.objects.select_related("site").in_bulk(list(page.object_list))
+    rows = _as_rows(Beneficiary.objects.all()).in_bulk(list(page.object_list))
     page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     return SearchResult(page=page, mode="name", query=query, close_matches=bool(close_ids))
 
 
 def beneficiary_search(*, membership, query: str, page) -> SearchResult:
-    """Files of the member's sites matching ``query``, 50 per page, in constant queries."""
+    """Files of the member's sites matching ``query``, a page at a time, in constant queries."""
     query = " ".join((query or "").split())[:100]
     files = _visible_files(membership)
     mode, value = _classify(query)
@@ -261,3 +311,22 @@ def creatable_sites(*, membership):
     from tisser.accounts.models import Site
 
     return Site.objects.visible_to(membership).active().order_by("city", "name")
+
+
+def period_list(*, membership, beneficiary: Beneficiary, limit: int = PAGE_SIZE):
+    """The file's periods, newest first (a person has a handful; the page shows the latest
+    ``limit``). Scoped by the file: whoever may open the file sees its periods."""
+    if not Beneficiary.objects.visible_to(membership).filter(pk=beneficiary.pk).exists():
+        return []
+    return list(
+        AccompanimentPeriod.objects.filter(beneficiary=beneficiary).select_related(
+            "site", "closed_by"
+        )[:limit]
+    )
+
+
+def note_page(*, membership, beneficiary: Beneficiary, page) -> Page:
+    """One page of the file's notes, newest first, with their authors (two queries)."""
+    notes = FileNote.objects.visible_to(membership).filter(beneficiary=beneficiary)
+    ordered = notes.select_related("author").order_by("-created_at", "-pk")
+    return Paginator(ordered, PAGE_SIZE).get_page(page)

@@ -11,6 +11,7 @@ codes only, and raises :class:`DomainError` with a French message when it refuse
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -23,12 +24,22 @@ from tisser.accounts.models import Membership, Site, User
 from tisser.beneficiaries.duplicates import Candidate, find_duplicates
 from tisser.beneficiaries.enums import (
     CURRENT_NOTICE_VERSION,
+    PERIOD_IDLE_DAYS,
     ConsentKind,
     EligibilityCriterion,
+    PeriodCloseReason,
+    PeriodOpening,
     SocialStatus,
 )
-from tisser.beneficiaries.models import Beneficiary, Consent, FileNumberSequence
-from tisser.core import clock
+from tisser.beneficiaries.hooks import PERIOD_CLOSED, PERIOD_OPENED
+from tisser.beneficiaries.models import (
+    AccompanimentPeriod,
+    Beneficiary,
+    Consent,
+    FileNote,
+    FileNumberSequence,
+)
+from tisser.core import clock, hooks
 from tisser.core.choices import in_choice_order, known_codes
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
@@ -63,6 +74,15 @@ CREATE_ROLES = READ_ROLES
 CONSENT_ROLES = READ_ROLES
 EDIT_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR)
 MERGE_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER)
+# A period opens when someone is welcomed (volunteers at the counter too); closing it is a
+# judgement on the accompaniment, made by the team that leads it.
+PERIOD_OPEN_ROLES = READ_ROLES
+PERIOD_CLOSE_ROLES = EDIT_ROLES
+# Notes are the site team's working notes: not the network, not volunteers, not partners.
+NOTE_ROLES = (Role.SITE_MANAGER, Role.MEDIATOR)
+NOTE_MAX_LENGTH = 2000
+# How far back a period may be said to start (a visit recorded late).
+PERIOD_BACKDATE_DAYS = 366
 
 # Empty values that a merge may fill from the duplicate file.
 _EMPTY: tuple[Any, ...] = (None, "", [], SocialStatus.NON_COMMUNIQUE)
@@ -380,7 +400,21 @@ def _merge_consents(*, kept: Beneficiary, duplicate: Beneficiary, field: models.
 
 # Models whose rows cannot simply be re-pointed (a uniqueness rule) get a handler here; a
 # model of another app can instead define ``merge_beneficiary(kept=, duplicate=, field=)``.
-MERGE_HANDLERS: dict[Any, Any] = {Consent: _merge_consents}
+def _merge_periods(*, kept: Beneficiary, duplicate: Beneficiary, field) -> int:
+    """Both files may have an open period (one open period per file): the kept file's stays
+    open, the duplicate's ends on the day of the merge (or the day it opened), then every
+    period follows the kept file."""
+    periods = AccompanimentPeriod.objects.select_for_update()
+    if periods.open().filter(beneficiary=kept).exists():
+        for period in periods.open().filter(beneficiary=duplicate):
+            period.closed_on = max(period.opened_on, clock.localdate())
+            period.close_reason = PeriodCloseReason.OTHER
+            period.close_note = str(_("Doublon fusionné dans un autre dossier."))
+            period.save(update_fields=["closed_on", "close_reason", "close_note", "updated_at"])
+    return periods.filter(beneficiary=duplicate).update(beneficiary=kept)
+
+
+MERGE_HANDLERS: dict[Any, Any] = {Consent: _merge_consents, AccompanimentPeriod: _merge_periods}
 
 
 def _move_related(*, kept: Beneficiary, duplicate: Beneficiary) -> dict[str, int]:
@@ -586,3 +620,203 @@ def beneficiary_for_referral(
             payload={"file_number": target.file_number, "source": source, "referral": referral.pk},
         )
     return target
+
+
+# --- accompaniment periods -------------------------------------------------------------------
+
+
+def _check_period_date(on, *, today) -> None:
+    if on is None:
+        raise DomainError(_("Indiquez la date de début de l'accompagnement."))
+    if on > today:
+        raise DomainError(_("La date de début de l'accompagnement ne peut pas être à venir."))
+    if (today - on).days > PERIOD_BACKDATE_DAYS:
+        raise DomainError(_("La date de début de l'accompagnement est trop ancienne."))
+
+
+def accompaniment_period_open_if_none(
+    *,
+    actor: Membership,
+    beneficiary: Beneficiary,
+    site: Site,
+    on,
+    opened_by: str = PeriodOpening.FIRST_VISIT,
+    opening_referral_id: int | None = None,
+) -> tuple[AccompanimentPeriod, bool]:
+    """The file's open period, opened on ``on`` at ``site`` if the file has none.
+
+    Returns ``(period, created)``. Called when a person is recorded at a visit (activities),
+    when a referral is consumed (the ``referral.consumed`` subscriber) and from the file page.
+    The file's row is locked, and the one-open-period constraint is the last guard.
+    """
+    _require_role(actor, PERIOD_OPEN_ROLES)
+    if opened_by not in PeriodOpening.values:
+        raise DomainError(_("Origine de la période inconnue."))
+    _check_period_date(on, today=clock.localdate())
+    _check_visible(actor, beneficiary)
+    if not Site.objects.visible_to(actor).filter(pk=site.pk).exists():
+        raise DomainError(_("Vous ne pouvez pas agir pour cet espace."))
+    with transaction.atomic():
+        locked = _lock_active_file(beneficiary)
+        if site.network_id != locked.site.network_id:
+            raise DomainError(_("Ce dossier appartient à un autre réseau."))
+        current = AccompanimentPeriod.objects.open().filter(beneficiary=locked).first()
+        if current is not None:
+            return current, False
+        period = AccompanimentPeriod(
+            beneficiary=locked,
+            site=site,
+            opened_on=on,
+            opened_by=opened_by,
+            opening_referral_id=opening_referral_id,
+        )
+        _full_clean(period, exclude=["beneficiary", "site"])
+        try:
+            with transaction.atomic():
+                period.save()
+        except IntegrityError as error:  # another request opened one meanwhile
+            raise DomainError(_("Une période d'accompagnement est déjà ouverte.")) from error
+        record(
+            actor=actor.user,
+            action="period.opened",
+            obj=period,
+            site=site,
+            payload={
+                "beneficiary": locked.pk,
+                "opened_by": opened_by,
+                "referral": opening_referral_id,
+                "opened_on": on.isoformat(),
+            },
+        )
+        hooks.announce(PERIOD_OPENED, actor=actor, period=period)
+    return period, True
+
+
+def _close_period(
+    *, actor: Membership | None, period: AccompanimentPeriod, reason: str, note: str, on
+) -> AccompanimentPeriod:
+    """Close a locked open period (shared by the team's service and the idle job)."""
+    period.closed_on = on
+    period.close_reason = reason
+    period.close_note = note
+    period.closed_by = actor.user if actor is not None else None
+    _full_clean(period, exclude=["beneficiary", "site", "closed_by"])
+    period.save(
+        update_fields=["closed_on", "close_reason", "close_note", "closed_by", "updated_at"]
+    )
+    record(
+        actor=actor.user if actor is not None else None,
+        action="period.closed",
+        obj=period,
+        site=period.site_id,
+        payload={
+            "beneficiary": period.beneficiary_id,
+            "reason": reason,
+            "automatic": actor is None,
+        },
+    )
+    hooks.announce(PERIOD_CLOSED, actor=actor, period=period)
+    return period
+
+
+def accompaniment_period_close(
+    *, actor: Membership, period: AccompanimentPeriod, reason: str, note: str = ""
+) -> AccompanimentPeriod:
+    """Close an open period with a reason from the closed list and an optional short note."""
+    _require_role(actor, PERIOD_CLOSE_ROLES)
+    if reason not in PeriodCloseReason.values:
+        raise DomainError(_("Choisissez le motif de fin de l'accompagnement dans la liste."))
+    note = " ".join((note or "").split())
+    if reason == PeriodCloseReason.OTHER and not note:
+        raise DomainError(_("Avec le motif « Autre », précisez en quelques mots."))
+    _check_visible(actor, period.beneficiary)
+    with transaction.atomic():
+        locked = AccompanimentPeriod.objects.select_for_update().get(pk=period.pk)
+        if not locked.is_open:
+            raise DomainError(_("Cette période d'accompagnement est déjà fermée."))
+        today = clock.localdate()
+        _close_period(actor=actor, period=locked, reason=reason, note=note, on=today)
+    return locked
+
+
+def accompaniment_periods_close_idle(*, now) -> int:
+    """Close, as "no longer reachable", the open periods of files without contact for
+    ``PERIOD_IDLE_DAYS``. Run by the daily job; a second run finds nothing left to close."""
+    today = clock.localdate()
+    threshold = now - timedelta(days=PERIOD_IDLE_DAYS)
+    idle = (
+        AccompanimentPeriod.objects.open()
+        .filter(opened_on__lte=today - timedelta(days=PERIOD_IDLE_DAYS))
+        .filter(
+            models.Q(beneficiary__last_contact_at__isnull=True)
+            | models.Q(beneficiary__last_contact_at__lte=threshold)
+        )
+        .values_list("pk", flat=True)
+    )
+    closed = 0
+    for pk in list(idle):
+        with transaction.atomic():
+            period = AccompanimentPeriod.objects.select_for_update().get(pk=pk)
+            if not period.is_open:
+                continue
+            _close_period(
+                actor=None,
+                period=period,
+                reason=PeriodCloseReason.UNREACHABLE,
+                note=str(_("Fermée automatiquement : aucun contact depuis 6 mois.")),
+                on=today,
+            )
+            closed += 1
+    return closed
+
+
+# --- notes ---------------------------------------------------------------------------------
+
+
+def _check_note_reader(actor: Membership, beneficiary: Beneficiary) -> None:
+    """Only the team of the site the file belongs to."""
+    _require_role(actor, NOTE_ROLES)
+    if actor.organisation_id != beneficiary.site_id:
+        raise DomainError(_("Seule l'équipe de l'espace du dossier peut lire ses notes."))
+
+
+def file_note_create(*, actor: Membership, beneficiary: Beneficiary, text: str) -> FileNote:
+    """Add a note to a file; a social-security number in the text is refused."""
+    _check_note_reader(actor, beneficiary)
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Écrivez la note avant de l'enregistrer."))
+    if len(text) > NOTE_MAX_LENGTH:
+        raise DomainError(
+            _("La note est trop longue : %(max)s caractères au plus.") % {"max": NOTE_MAX_LENGTH}
+        )
+    try:
+        reject_nir(text)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages)) from error
+    with transaction.atomic():
+        locked = _lock_active_file(beneficiary)
+        note = FileNote(beneficiary=locked, author=actor.user, text=text)
+        _full_clean(note, exclude=["beneficiary", "author"])
+        note.save()
+        record(
+            actor=actor.user,
+            action="note.created",
+            obj=note,
+            site=locked.site_id,
+            payload={"beneficiary": locked.pk},
+        )
+    return note
+
+
+def file_notes_record_read(*, actor: Membership, beneficiary: Beneficiary, page: int) -> None:
+    """Journal that someone read the notes of a file (which page)."""
+    _check_note_reader(actor, beneficiary)
+    with transaction.atomic():
+        record(
+            actor=actor.user,
+            action="note.read",
+            obj=beneficiary,
+            site=beneficiary.site_id,
+            payload={"page": page},
+        )

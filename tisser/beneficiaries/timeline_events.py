@@ -1,8 +1,8 @@
-"""Timeline events of the file itself: opening, consents given and withdrawn, merges."""
+"""Timeline events of the file itself: opening, consents, merges, accompaniment periods."""
 
 from django.utils.translation import gettext as _
 
-from tisser.beneficiaries.models import Beneficiary, Consent
+from tisser.beneficiaries.models import AccompanimentPeriod, Beneficiary, Consent
 from tisser.core.timeline import TimelineEvent
 
 
@@ -38,3 +38,19 @@ def timeline_events(beneficiary):
             title=_("Doublon fusionné dans ce dossier"),
             detail=_("Ancien dossier n° %(number)s") % {"number": duplicate.file_number},
         )
+    periods = AccompanimentPeriod.objects.filter(beneficiary=beneficiary).select_related("site")
+    for period in periods:
+        yield TimelineEvent(
+            at=period.created_at,
+            kind="period.opened",
+            title=_("Début de l'accompagnement"),
+            detail=_("%(origin)s — %(site)s")
+            % {"origin": period.get_opened_by_display(), "site": period.site.name},
+        )
+        if period.closed_on is not None:
+            yield TimelineEvent(
+                at=period.updated_at,
+                kind="period.closed",
+                title=_("Fin de l'accompagnement"),
+                detail=period.get_close_reason_display(),
+            )

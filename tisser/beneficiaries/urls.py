@@ -12,4 +12,7 @@ urlpatterns = [
     path("<id:pk>/fusionner/", views.merge, name="merge"),
     path("<id:pk>/consentements/donner/", views.consent_give, name="consent_give"),
     path("<id:pk>/consentements/retirer/", views.consent_withdraw, name="consent_withdraw"),
+    path("<id:pk>/accompagnement/ouvrir/", views.period_open, name="period_open"),
+    path("<id:pk>/accompagnement/terminer/", views.period_close, name="period_close"),
+    path("<id:pk>/notes/", views.notes, name="notes"),
 ]

@@ -5,22 +5,27 @@ one service call, redirect. Who may do what: docs/decisions/0005-beneficiary-fil
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tisser.beneficiaries import forms, selectors, services
 from tisser.beneficiaries.duplicates import duplicates_of
-from tisser.beneficiaries.enums import ConsentKind, EligibilityCriterion
-from tisser.beneficiaries.models import Beneficiary
+from tisser.beneficiaries.enums import ConsentKind, EligibilityCriterion, PeriodOpening
+from tisser.beneficiaries.models import AccompanimentPeriod, Beneficiary, is_jobseeker
 from tisser.beneficiaries.services import (
     CONSENT_ROLES,
     CREATE_ROLES,
     EDIT_ROLES,
     MERGE_ROLES,
+    NOTE_ROLES,
+    PERIOD_CLOSE_ROLES,
+    PERIOD_OPEN_ROLES,
     READ_ROLES,
     DuplicateSuspected,
 )
+from tisser.core import clock
 from tisser.core.access import require_roles, scoped_object
 from tisser.core.errors import DomainError
 from tisser.core.phones import display_phone
@@ -96,6 +101,8 @@ def detail(request, obj):
     consents = list(beneficiary.consents.all())
     active_kinds = {c.kind for c in consents if c.withdrawn_at is None}
     can_consent = _can(request, CONSENT_ROLES) and beneficiary.merged_into_id is None
+    active = beneficiary.merged_into_id is None
+    periods = selectors.period_list(membership=request.membership, beneficiary=beneficiary)
     return render(
         request,
         "beneficiaries/detail.html",
@@ -115,6 +122,13 @@ def detail(request, obj):
             "can_consent": can_consent,
             "can_edit": _can(request, EDIT_ROLES) and beneficiary.merged_into_id is None,
             "can_merge": _can(request, MERGE_ROLES) and beneficiary.merged_into_id is None,
+            "is_jobseeker": is_jobseeker(beneficiary),
+            "periods": periods,
+            "open_period": next((p for p in periods if p.is_open), None),
+            "can_open_period": _can(request, PERIOD_OPEN_ROLES) and active,
+            "can_close_period": _can(request, PERIOD_CLOSE_ROLES) and active,
+            "can_read_notes": _can(request, NOTE_ROLES)
+            and request.membership.organisation_id == beneficiary.site_id,
         },
     )
 
@@ -211,5 +225,89 @@ def merge(request, obj):
         request,
         "beneficiaries/merge.html",
         {"form": form, "beneficiary": obj, "candidates": candidates},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- accompaniment periods -----------------------------------------------------------------
+
+
+@require_POST
+@_file_view(*PERIOD_OPEN_ROLES)
+def period_open(request, obj):
+    """Open a period from the file page (a visit before the activities are recorded)."""
+    try:
+        _period, created = services.accompaniment_period_open_if_none(
+            actor=request.membership,
+            beneficiary=obj,
+            site=obj.site,
+            on=clock.localdate(),
+            opened_by=PeriodOpening.STAFF,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if created:
+            messages.success(request, _("L'accompagnement de la personne commence aujourd'hui."))
+        else:
+            messages.info(request, _("Un accompagnement est déjà en cours pour cette personne."))
+    return redirect("beneficiaries:detail", pk=obj.pk)
+
+
+@_file_view(*PERIOD_CLOSE_ROLES)
+def period_close(request, obj):
+    period = AccompanimentPeriod.objects.open().filter(beneficiary=obj).first()
+    if period is None:
+        messages.info(request, _("Aucun accompagnement n'est en cours pour cette personne."))
+        return redirect("beneficiaries:detail", pk=obj.pk)
+    form = forms.PeriodCloseForm(request.POST or None)
+    submission = submit_forms(
+        request,
+        form,
+        action=lambda: services.accompaniment_period_close(
+            actor=request.membership,
+            period=period,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        ),
+    )
+    if submission.succeeded:
+        messages.success(request, _("L'accompagnement est terminé."))
+        return redirect("beneficiaries:detail", pk=obj.pk)
+    return render(
+        request,
+        "beneficiaries/period_close.html",
+        {"form": form, "beneficiary": obj, "period": period},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- notes ---------------------------------------------------------------------------------
+
+
+@_file_view(*NOTE_ROLES)
+def notes(request, obj):
+    """The file's notes (site team of the file's site only) and the form to add one."""
+    if request.membership.organisation_id != obj.site_id:
+        raise PermissionDenied
+    form = forms.NoteForm(request.POST or None)
+    submission = submit_forms(
+        request,
+        form,
+        action=lambda: services.file_note_create(
+            actor=request.membership, beneficiary=obj, text=form.cleaned_data["text"]
+        ),
+    )
+    if submission.succeeded:
+        messages.success(request, _("La note est enregistrée."))
+        return redirect("beneficiaries:notes", pk=obj.pk)
+    page = selectors.note_page(
+        membership=request.membership, beneficiary=obj, page=request.GET.get("page")
+    )
+    services.file_notes_record_read(actor=request.membership, beneficiary=obj, page=page.number)
+    return render(
+        request,
+        "beneficiaries/notes.html",
+        {"form": form, "beneficiary": obj, "page": page},
         status=400 if request.method == "POST" else 200,
     )

@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
+from django.utils.dates import MONTHS
 
 from tisser.core import clock
 
@@ -24,3 +25,12 @@ def format_when(moment: datetime.datetime, *, today: datetime.date | None = None
     year = "" if local.year == today.year else f" {local.year}"
     hour = f"{local.hour} h" if local.minute == 0 else f"{local.hour} h {local.minute:02d}"
     return f"{weekday} {day} {month}{year} à {hour}"
+
+
+def format_day(value: datetime.date | datetime.datetime) -> str:
+    """``29 novembre 2026``, ``1er décembre 2026``: a day in a list, in the French time zone
+    for a moment. Written out directly: a list page draws one per row."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month]} {value.year}"

@@ -40,8 +40,14 @@ XLSX_SHEET_TITLE_MAX = 31
 Cell = str | int | float | Decimal | bool | datetime.date | datetime.datetime | None
 
 
+# A lone dash ("unknown" in the national exports) is shown as it is and runs nothing.
+PLAIN_DASH = "-"
+
+
 def neutralise_text(text: str) -> str:
     """``text`` as a spreadsheet shows it and never runs it."""
+    if text == PLAIN_DASH:
+        return text
     if text.startswith(FORMULA_TRIGGERS) and not PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
@@ -80,10 +86,20 @@ class _Line:
         return text
 
 
-def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterator[str]:
-    """The lines of a CSV file: byte order mark, header, then one line per row."""
+def csv_lines(
+    header: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    *,
+    preamble: Sequence[Sequence[Cell]] = (),
+) -> Iterator[str]:
+    """The lines of a CSV file: byte order mark, optional preamble lines (who exported,
+    when, which filters), header, then one line per row."""
     writer = csv.writer(_Line(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    yield UTF8_BOM + writer.writerow([_csv_text(cell) for cell in header])
+    first = True
+    for line in preamble:
+        yield (UTF8_BOM if first else "") + writer.writerow([_csv_text(cell) for cell in line])
+        first = False
+    yield (UTF8_BOM if first else "") + writer.writerow([_csv_text(cell) for cell in header])
     for row in rows:
         yield writer.writerow([_csv_text(cell) for cell in row])
 
@@ -98,21 +114,41 @@ def _attachment(response, filename: str):
 
 
 def csv_response(
-    *, filename: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]
+    *,
+    filename: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    preamble: Sequence[Sequence[Cell]] = (),
 ) -> StreamingHttpResponse:
     """A CSV download streamed row by row: a long list never sits whole in memory.
 
     ``rows`` is consumed lazily; pass ``queryset.iterator()`` (or a generator) for long lists.
     """
-    lines = (line.encode("utf-8") for line in csv_lines(header, rows))
+    lines = (line.encode("utf-8") for line in csv_lines(header, rows, preamble=preamble))
     return _attachment(StreamingHttpResponse(lines, content_type=CSV_CONTENT_TYPE), filename)
 
 
-def xlsx_bytes(*, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
-    """An XLSX workbook of one sheet, written in openpyxl's streaming (write-only) mode."""
+def xlsx_bytes(
+    *,
+    sheet_title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    preamble: Sequence[Sequence[Cell]] = (),
+    wrap_text: bool = False,
+    autofilter: bool = False,
+) -> bytes:
+    """An XLSX workbook of one sheet, written in openpyxl's streaming (write-only) mode.
+
+    ``preamble`` rows come above the table (the first cell of each in bold);
+    ``wrap_text`` shows line breaks inside cells and aligns rows to the top;
+    ``autofilter`` puts a filter button on each header cell.
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    wrapped = Alignment(wrap_text=True, vertical="top") if wrap_text else None
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
@@ -130,20 +166,37 @@ def xlsx_bytes(*, sheet_title: str, header: Sequence[str], rows: Iterable[Sequen
             written.number_format = XLSX_DATE_FORMAT
         if bold:
             written.font = Font(bold=True)
+        if wrapped is not None:
+            written.alignment = wrapped
         return written
 
+    for line in preamble:
+        sheet.append([cell(value, bold=index == 0) for index, value in enumerate(line)])
     sheet.append([cell(title, bold=True) for title in header])
+    written_rows = 0
     for row in rows:
         sheet.append([cell(value) for value in row])
+        written_rows += 1
+    if autofilter and header:
+        # The sheet's tail (filter included) is written when the workbook is saved.
+        first = len(preamble) + 1
+        last = first + written_rows
+        sheet.auto_filter.ref = f"A{first}:{get_column_letter(len(header))}{last}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
 def xlsx_response(
-    *, filename: str, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]
+    *,
+    filename: str,
+    sheet_title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    **layout,
 ) -> HttpResponse:
-    content = xlsx_bytes(sheet_title=sheet_title, header=header, rows=rows)
+    """``layout``: the optional ``preamble``, ``wrap_text`` and ``autofilter`` of xlsx_bytes."""
+    content = xlsx_bytes(sheet_title=sheet_title, header=header, rows=rows, **layout)
     return _attachment(HttpResponse(content, content_type=XLSX_CONTENT_TYPE), filename)
 
 

@@ -78,8 +78,25 @@ class BoundedIdsMixin:
         return not self._key_is_an_id() or parse_id(value) is not None
 
 
+class OneQueryChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices read with one plain query.
+
+    Django's iterator reads them with ``QuerySet.iterator()``, which on PostgreSQL opens a
+    server-side cursor: four round trips (declare, fetch, fetch, close) where one does, for
+    lists of a few dozen sites or partners drawn on every filtered page.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
 class IdChoiceField(BoundedIdsMixin, forms.ModelChoiceField):
     """``ModelChoiceField`` that answers « invalid choice » to an absurd id instead of a 500."""
+
+    iterator = OneQueryChoiceIterator
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -97,6 +114,8 @@ class IdChoiceField(BoundedIdsMixin, forms.ModelChoiceField):
 
 class IdMultipleChoiceField(BoundedIdsMixin, forms.ModelMultipleChoiceField):
     """``ModelMultipleChoiceField`` with the same guard, for each chosen id."""
+
+    iterator = OneQueryChoiceIterator
 
     def _check_values(self, value):
         try:

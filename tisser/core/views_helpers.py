@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy
 
 from tisser.core.errors import DomainError
 
-# House rule: every list is paginated, 50 rows per page.
-PAGE_SIZE = 50
+# House rule: every list is paginated, 25 rows per page: a screenful or two on a small phone,
+# a light page on a slow connection (docs/decisions/0018-signed-in-page-cost.md).
+PAGE_SIZE = 25
 FORM_HAS_ERRORS = gettext_lazy("Le formulaire contient des erreurs : corrigez les champs signalés.")
 
 

@@ -12,10 +12,20 @@ class Profile:
     history_days: int
     # How many bons d'orientation (None: settings.DEMO_REFERRALS, else 600).
     referrals: int | None
+    # Activity records: how many days back, and about how many per space and working day.
+    activity_days: int = 365
+    activities_per_day: int = 4
 
 
 FULL = Profile(name="full", site_codes=None, history_days=140, referrals=None)
 # Two spaces (the demo logins' Strasbourg and the switcher's Paris Belleville), two months.
-CI = Profile(name="ci", site_codes=frozenset({"STRGAR", "PARBEL"}), history_days=60, referrals=40)
+CI = Profile(
+    name="ci",
+    site_codes=frozenset({"STRGAR", "PARBEL"}),
+    history_days=60,
+    referrals=40,
+    activity_days=30,
+    activities_per_day=2,
+)
 
 PROFILES = {profile.name: profile for profile in (FULL, CI)}

@@ -18,6 +18,8 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from tisser.accounts import demo as accounts_demo
+from tisser.activities import demo as activities_demo
+from tisser.beneficiaries import demo as beneficiaries_demo
 from tisser.core.clock import manual_clock
 from tisser.demo.profiles import Profile
 from tisser.referrals import demo as referrals_demo
@@ -30,6 +32,8 @@ class DemoResult:
     network: accounts_demo.SeedResult
     referrals: referrals_demo.DemoReferralsResult | None
     seconds: float
+    files: beneficiaries_demo.DemoFilesResult | None = None
+    activities: activities_demo.DemoActivitiesResult | None = None
 
 
 @contextmanager
@@ -59,9 +63,23 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
             if count > 0
             else None
         )
+        # Periods and notes come after the referrals: the people who came are known then.
+        files_result = (
+            beneficiaries_demo.seed_demo_files(network=network.network, clock=clock)
+            if count > 0
+            else None
+        )
+        activities = activities_demo.seed_demo_activities(
+            network=network.network,
+            clock=clock,
+            days=profile.activity_days,
+            per_day=profile.activities_per_day,
+        )
     return DemoResult(
         profile=profile.name,
         network=network,
         referrals=referral_result,
+        files=files_result,
         seconds=time.monotonic() - started,
+        activities=activities,
     )

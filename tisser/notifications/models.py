@@ -33,6 +33,7 @@ class RecipientKind(models.TextChoices):
     PERSON = "person", _("La personne")
     REFERRER = "referrer", _("Le prescripteur")
     SITE_TEAM = "site_team", _("L'équipe de l'espace")
+    SITE_MANAGERS = "site_managers", _("Les responsables de l'espace")
     INVITEE = "invitee", _("La personne invitée")
 
 

@@ -68,14 +68,14 @@ def _person_address(contact: Contact, channel: str) -> str:
     return email_address(contact.email)
 
 
-def _site_team_addresses(site) -> list[str]:
+def _site_team_addresses(site, roles=SITE_TEAM_ROLES) -> list[str]:
     from tisser.accounts.models import Membership
 
     if site is None:
         return []
     emails = (
         Membership.objects.active()
-        .filter(organisation_id=site.pk, role__in=SITE_TEAM_ROLES)
+        .filter(organisation_id=site.pk, role__in=roles)
         .values_list("user__email", flat=True)
     )
     addresses = sorted({email_address(e) for e in emails if e})
@@ -89,6 +89,8 @@ def _recipients(notification: Notification, contact: Contact) -> list[str]:
     kind = notification.recipient_kind
     if kind == RecipientKind.SITE_TEAM:
         return _site_team_addresses(notification.site)
+    if kind == RecipientKind.SITE_MANAGERS:
+        return _site_team_addresses(notification.site, roles=(Role.SITE_MANAGER,))
     if kind == RecipientKind.REFERRER or notification.via_referrer:
         address = email_address(contact.referrer_email)
     elif kind == RecipientKind.INVITEE:

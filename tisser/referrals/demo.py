@@ -188,6 +188,8 @@ SCENARIO_WEIGHTS = {
 # Paths that end with the referrer's action need a partner (a public request has none).
 NEEDS_PARTNER = frozenset({"draft", "cancelled_draft", "cancelled_submitted", "cancelled_accepted"})
 MODERATION_SCENARIOS = frozenset({"moderation_pending", "moderation_rejected"})
+# Paths that are public help requests half of the time (the space has two working days).
+HELP_REQUEST_SCENARIOS = frozenset({"submitted_new", "accepted_upcoming"})
 
 
 @dataclass
@@ -490,11 +492,12 @@ def _plans(cast: Cast, rng: random.Random, count: int) -> list[Plan]:
             rng.shuffle(sites)
         scenario = scenarios.pop()
         if scenario in MODERATION_SCENARIOS:
-            # Half from a partner not validated yet (Strasbourg), half public requests.
-            if rng.random() < 0.5:
-                plans.append(Plan(scenario, strasbourg, rng.choice(untrusted)))
-            else:
-                plans.append(Plan(scenario, sites.pop(), None))
+            # From a partner not validated yet (public requests go straight to their space).
+            plans.append(Plan(scenario, strasbourg, rng.choice(untrusted)))
+            continue
+        if scenario in HELP_REQUEST_SCENARIOS and rng.random() < 0.5:
+            # Half the new ones are public help requests, waiting in their space's inbox.
+            plans.append(Plan(scenario, sites.pop(), None))
             continue
         site = sites.pop()
         local = partners_of[site.short_code]
@@ -877,8 +880,12 @@ def seed_demo_referrals(
             moment = moment.replace(hour=6, minute=0, second=0)
             clock.move_to(moment)
             run_housekeeping(moment)
+            if days_ago == TRANSFER_DAYS_AGO:
+                transfer_misdirected(builder, moment)
         clock.release()
         run_housekeeping(clock_now())
+        # Public help requests past their two working days: the managers are told once.
+        services.help_requests_remind_overdue(clock_now())
         _mark_messages_sent()
     by_status = Counter(
         Referral.objects.filter(site__network=network).values_list("status", flat=True)
@@ -892,6 +899,49 @@ def seed_demo_referrals(
         seconds=time.monotonic() - started,
         scenarios=dict(Counter(plan.scenario for plan in plans)),
     )
+
+
+# The day (before seeding) a space sends a misdirected referral on to another space.
+TRANSFER_DAYS_AGO = 2
+TRANSFER_REASONS = (
+    "La personne habite à côté de l'autre espace : elle n'a pas de moyen de transport.",
+    "L'autre espace propose l'atelier demandé ; nous ne l'avons pas.",
+)
+
+
+def transfer_misdirected(builder: Builder, moment: datetime.datetime) -> list[Referral]:
+    """In each of the first two spaces, the oldest referral still waiting is transferred to
+    the next space, by the site's manager (the history, the messages and the new inbox
+    show it)."""
+    codes = sorted(builder.cast.sites)
+    transferred = []
+    for index, code in enumerate(codes[:2]):
+        site = builder.cast.sites[code]
+        target = builder.cast.sites[codes[(index + 1) % len(codes)]]
+        if target == site:
+            continue
+        waiting = (
+            Referral.objects.filter(
+                site=site, status=ReferralStatus.SUBMITTED, submitted_at__lt=moment
+            )
+            .order_by("submitted_at", "pk")
+            .first()
+        )
+        if waiting is None:
+            continue
+        managers = [m for m in builder.cast.site_staff[code] if m.role == Role.SITE_MANAGER]
+        if not managers:
+            continue
+        manager = managers[0]
+        transferred.append(
+            transitions.referral_transfer(
+                actor=manager,
+                referral=waiting,
+                to_site=target,
+                reason=TRANSFER_REASONS[index % len(TRANSFER_REASONS)],
+            )
+        )
+    return transferred
 
 
 def _mark_messages_sent() -> None:

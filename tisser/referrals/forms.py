@@ -30,6 +30,7 @@ from tisser.referrals.enums import (
     REMINDER_EVERY_DAYS,
     Need,
     OfferFamily,
+    ReferralSource,
     ReferralStatus,
     RejectionReason,
 )
@@ -440,6 +441,42 @@ class ShortNoteForm(forms.Form):
         self.fields["note"].error_messages["required"] = _("Écrivez un message.")
 
 
+class TransferForm(forms.Form):
+    """Another open space of the referral's network, and why the person should go there."""
+
+    site = IdChoiceField(
+        label=_("Espace qui recevra la personne"),
+        queryset=Site.objects.none(),
+        empty_label=_("Choisissez un espace"),
+        error_messages={
+            "required": _("Choisissez l'espace qui recevra la personne."),
+            "invalid_choice": _("Choisissez un espace de la liste."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Pourquoi ce transfert ?"),
+        help_text=_(
+            "Quelques mots, envoyés au prescripteur et au nouvel espace "
+            "(par exemple : la personne habite à côté de l'autre espace)."
+        ),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[reject_nir],
+        error_messages={
+            "required": _("Expliquez en quelques mots pourquoi vous transférez ce bon.")
+        },
+    )
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = (
+            Site.objects.active()
+            .filter(network_id=referral.site.network_id)
+            .exclude(pk=referral.site_id)
+            .order_by("city", "name")
+        )
+
+
 # --- filters -----------------------------------------------------------------------------
 
 
@@ -518,6 +555,15 @@ class InboxFilterForm(forms.Form):
         % {"days": ANSWER_DELAY_DAYS},
     )
     q = forms.CharField(label=_("Nom ou prénom"), required=False, max_length=100)
+    source = forms.ChoiceField(
+        label=_("Origine"),
+        required=False,
+        choices=[
+            ("", _("Toutes")),
+            (ReferralSource.PUBLIC_REQUEST, _("Demandes d'aide du site public")),
+            (ReferralSource.PARTNER, _("Bons des partenaires")),
+        ],
+    )
     site = IdChoiceField(
         label=_("Espace"),
         required=False,
@@ -553,6 +599,8 @@ class InboxFilterForm(forms.Form):
                 queryset = queryset.filter(site=data["site"])
             if data["q"]:
                 queryset = _name_filter(queryset, data["q"])
+            if data["source"]:
+                queryset = queryset.filter(source=data["source"])
             queryset = self._filter_age(queryset, data["age"])
         if status == "all":
             return queryset.filter(status__in=[s.value for s in INBOX_STATUSES])

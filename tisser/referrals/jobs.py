@@ -6,6 +6,7 @@ from tisser.core.scheduler import DailyAt, EveryMinutes, job
 from tisser.referrals.housekeeping import run_housekeeping
 from tisser.referrals.imports.store import purge_stale_files
 from tisser.referrals.reminders import send_appointment_reminders
+from tisser.referrals.services import help_requests_remind_overdue
 
 
 # 08:00 in Paris: the reminders reach the site teams as their day starts.
@@ -24,3 +25,10 @@ def imports_purge(*, now: datetime) -> dict[str, int]:
 @job("referrals.appointment_reminders", DailyAt(17, 0))
 def appointment_reminders(*, now: datetime) -> dict[str, int]:
     return send_appointment_reminders(now)
+
+
+# 08:30 in Paris: the managers of a space learn, as their day starts, which public help
+# requests passed their two working days without an answer (once per request).
+@job("referrals.help_requests_overdue", DailyAt(8, 30))
+def help_requests_overdue(*, now: datetime) -> dict[str, int]:
+    return help_requests_remind_overdue(now)

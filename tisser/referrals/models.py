@@ -62,6 +62,10 @@ class Referral(TimeStampedModel):
     status_changed_at = models.DateTimeField(_("statut changé le"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
     last_reminder_at = models.DateTimeField(_("dernier rappel"), null=True, blank=True)
+    # Public help requests only: the day the space must have answered by (2 working days),
+    # and when its managers were told it is late (once per request).
+    reply_due_on = models.DateField(_("réponse attendue le"), null=True, blank=True)
+    overdue_reminder_at = models.DateTimeField(_("retard signalé le"), null=True, blank=True)
     beneficiary = models.ForeignKey(
         "beneficiaries.Beneficiary",
         verbose_name=_("dossier"),
@@ -126,6 +130,7 @@ class Referral(TimeStampedModel):
             models.Index(fields=["site", "status", "submitted_at"]),
             models.Index(fields=["partner", "status", "created_at"]),
             models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["status", "reply_due_on"], name="referral_reply_due"),
             # The inbox in the order it shows (newest first), whatever statuses are chosen.
             models.Index(
                 fields=["site", "-submitted_at", "-id"], name="referral_site_newest_first"

@@ -7,6 +7,7 @@ reasons for a refusal, the days waiting. Nothing here is stored on the message r
 
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from tisser.core import clock
@@ -85,6 +86,18 @@ def referral_context(referral) -> dict[str, Any]:
         .first()
     )
     context["moderation_note"] = last_moderation.note if last_moderation else ""
+    # A transfer is the one "submitted -> submitted" row; its note says from where and why.
+    last_transfer = (
+        referral.events.filter(
+            from_status=ReferralStatus.SUBMITTED, to_status=ReferralStatus.SUBMITTED
+        )
+        .order_by("-at", "-pk")
+        .first()
+    )
+    context["transfer_note"] = last_transfer.note if last_transfer else ""
+    context["reply_due_on"] = (
+        date_format(referral.reply_due_on, "l j F") if referral.reply_due_on else ""
+    )
     return context
 
 
@@ -107,6 +120,13 @@ KINDS = (
     ),
     ("referral_cancelled_site", _("Bon d'orientation annulé"), SITE_TEAM),
     ("help_request_received_person", _("Demande d'aide reçue"), PERSON),
+    ("referral_transferred_referrer", _("Bon d'orientation transféré à un autre espace"), REFERRER),
+    ("referral_transferred_site", _("Bon d'orientation transféré à votre espace"), SITE_TEAM),
+    (
+        "help_request_overdue_site",
+        _("Demande d'aide sans réponse après deux jours ouvrés"),
+        RecipientKind.SITE_MANAGERS,
+    ),
 )
 
 for code, label, recipient_kind in KINDS:

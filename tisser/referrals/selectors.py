@@ -9,7 +9,7 @@ Who reads what:
 - volunteers and funders: none.
 
 Lists return querysets with what the page shows already joined or prefetched, so a page of
-50 rows costs the same few queries as a page of one; views paginate them
+rows costs the same few queries as a page of one; views paginate them
 (``tisser.core.views_helpers.paginate``).
 """
 
@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Membership
 from tisser.core import clock
-from tisser.referrals.enums import AppointmentStatus, ReferralStatus
+from tisser.referrals.enums import AppointmentStatus, ReferralSource, ReferralStatus
 from tisser.referrals.models import Appointment, Referral, ReferralEvent
 
 SITE_TEAM_ROLES: frozenset[str] = frozenset({Role.SITE_MANAGER, Role.MEDIATOR})
@@ -55,6 +55,20 @@ def _planned_appointments() -> Prefetch:
             "mediator"
         ),
         to_attr="planned_appointments",
+    )
+
+
+# The appointments that tell a referrer whether the person came (partner list).
+ATTENDANCE_STATUSES = (AppointmentStatus.PLANNED, AppointmentStatus.CAME, AppointmentStatus.NO_SHOW)
+
+
+def _attendance_appointments() -> Prefetch:
+    return Prefetch(
+        "appointments",
+        queryset=Appointment.objects.filter(status__in=ATTENDANCE_STATUSES).only(
+            "pk", "referral_id", "starts_at", "status"
+        ),
+        to_attr="attendance_appointments",
     )
 
 
@@ -103,18 +117,20 @@ def referral_inbox(
         now=now,
     )
     return (
-        queryset.select_related("site", "partner")
         # The list shows these columns only: the others (the free texts, the four JSON
-        # lists, the contact details) and the two organisations' other columns cost a
-        # third of the page to load and decode (docs/decisions/0018-signed-in-page-cost.md).
-        .only(*INBOX_COLUMNS)
+        # lists, the contact details) cost a third of the page to load and decode, and the
+        # two organisations are read as their names: building a site and a partner object
+        # for each row cost as much again (docs/decisions/0018-signed-in-page-cost.md).
+        queryset.only(*INBOX_COLUMNS)
+        .annotate(site_name=F("site__name"), partner_name=F("partner__name"))
         .prefetch_related(_planned_appointments())
         .order_by("-submitted_at", "-pk")
     )
 
 
-# What the inbox rows read (referrals/inbox.html); a field read but not listed here would
-# cost one query per row (tests/referrals/test_query_counts.py keeps the count fixed).
+# What the inbox rows read (referral_tags.inbox_row), besides ``site_name`` and
+# ``partner_name``; a field read but not listed here would cost one query per row
+# (tests/referrals/test_page_cost.py keeps the count fixed).
 INBOX_COLUMNS = (
     "id",
     "site_id",
@@ -122,10 +138,9 @@ INBOX_COLUMNS = (
     "source",
     "status",
     "submitted_at",
+    "reply_due_on",
     "first_name",
     "last_name",
-    "site__name",
-    "partner__name",
 )
 
 
@@ -149,13 +164,14 @@ def referral_partner_list(
     )
     return (
         queryset.select_related("site", "partner", "referrer")
-        .prefetch_related(_planned_appointments())
+        .prefetch_related(_attendance_appointments())
         .order_by("-created_at", "-pk")
     )
 
 
 def referral_moderation_queue(*, membership: Membership) -> QuerySet[Referral]:
-    """Referrals waiting for a network admin: public requests and unvalidated partners."""
+    """Referrals waiting for a network admin: those of partners not yet validated (and any
+    public request left there before they went straight to their space)."""
     if membership is None or membership.role != Role.NETWORK_ADMIN:
         return Referral.objects.none()
     return (
@@ -163,6 +179,24 @@ def referral_moderation_queue(*, membership: Membership) -> QuerySet[Referral]:
         .filter(status=ReferralStatus.MODERATION_PENDING)
         .select_related("site", "partner")
         .order_by("created_at", "pk")
+    )
+
+
+def help_requests_overdue(*, membership: Membership, today=None) -> QuerySet[Referral]:
+    """Public help requests past their reply day, oldest deadline first: across the network
+    for a network admin, the own site for a site manager, nothing for anyone else."""
+    if membership is None or membership.role not in (Role.NETWORK_ADMIN, Role.SITE_MANAGER):
+        return Referral.objects.none()
+    today = today or clock.localdate()
+    return (
+        referrals_readable(membership)
+        .filter(
+            status=ReferralStatus.SUBMITTED,
+            source=ReferralSource.PUBLIC_REQUEST,
+            reply_due_on__lt=today,
+        )
+        .select_related("site")
+        .order_by("reply_due_on", "pk")
     )
 
 

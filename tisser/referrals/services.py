@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import TextChoices
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import HabilitationStatus, Role
@@ -313,6 +314,72 @@ def referral_remind_site(*, referral: Referral, now: datetime | None = None) -> 
             subject=referral,
         )
     return True
+
+
+def help_request_overdue_candidates(today) -> list[int]:
+    """Ids of public help requests past their reply day and not yet signalled."""
+    return list(
+        Referral.objects.filter(
+            status=ReferralStatus.SUBMITTED,
+            source=ReferralSource.PUBLIC_REQUEST,
+            reply_due_on__lt=today,
+            overdue_reminder_at__isnull=True,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def help_request_remind_overdue(*, referral: Referral, now: datetime | None = None) -> bool:
+    """Tell the site's managers that a public help request is past its reply day.
+
+    Once per request (``overdue_reminder_at``, checked on the locked row; the message's event
+    key is unique too): running the job twice sends nothing the second time. Returns whether
+    a reminder was queued.
+    """
+    now = now or clock.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        referral = transitions.lock_referral(referral)
+        due = (
+            referral.source == ReferralSource.PUBLIC_REQUEST
+            and referral.status == ReferralStatus.SUBMITTED
+            and referral.reply_due_on is not None
+            and referral.reply_due_on < today
+            and referral.overdue_reminder_at is None
+        )
+        due_on = referral.reply_due_on
+        if not due or due_on is None:
+            return False
+        referral.overdue_reminder_at = now
+        referral.save(update_fields=["overdue_reminder_at", "updated_at"])
+        record(
+            actor=None,
+            action="referral.help_request_overdue",
+            obj=referral,
+            site=referral.site,
+            payload={"due_on": due_on.isoformat()},
+        )
+        transitions.queue_notification(
+            event_key=(
+                f"referral:{referral.pk}:help_request_overdue:{referral.site_id}:"
+                f"{due_on.isoformat()}:site_managers"
+            ),
+            template="help_request_overdue_site",
+            recipient_kind="site_managers",
+            site=referral.site,
+            subject=referral,
+        )
+    return True
+
+
+def help_requests_remind_overdue(now: datetime) -> dict[str, int]:
+    """The job's body: one reminder per overdue request, each in its own transaction."""
+    reminded = 0
+    for pk in help_request_overdue_candidates(timezone.localdate(now)):
+        if help_request_remind_overdue(referral=Referral(pk=pk), now=now):
+            reminded += 1
+    return {"reminded": reminded}
 
 
 def referral_record_view(*, actor: Membership, referral: Referral) -> None:

@@ -1,9 +1,9 @@
 """Timeline provider: the referrals, appointments and messages of a file.
 
-Found by core.timeline. Three queries per file, whatever the number of referrals:
-their history rows, their appointments, and the messages about them (which message, to
-whom, by which channel, what became of it — never the text). Titles are plain French; no
-free text about the person is shown here.
+Found by core.timeline. Four queries per file, whatever the number of referrals:
+their history rows, their appointments, their needs and motive, and the messages about them (which message, to
+whom, by which channel, what became of it — never the text). Titles are plain French; the only
+free text shown is the referrer's motive (NIR refused when it was written).
 """
 
 from typing import Any
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from tisser.core.dates import format_when
 from tisser.core.timeline import TimelineEvent
 from tisser.notifications.models import Notification
-from tisser.referrals.enums import ReferralSource, ReferralStatus
+from tisser.referrals.enums import Need, ReferralSource, ReferralStatus
 from tisser.referrals.models import Appointment, Referral, ReferralEvent
 
 S = ReferralStatus
@@ -80,7 +80,39 @@ def timeline_events(beneficiary) -> list[TimelineEvent]:
                 ),
             )
         )
+    events.extend(_needs_events(beneficiary))
     events.extend(_message_events(beneficiary))
+    return events
+
+
+def _needs_events(beneficiary) -> list[TimelineEvent]:
+    """What the person needed and why they were referred, shown from the referral itself
+    (docs/decisions/0022-accompaniment-periods.md): one source, already NIR-checked."""
+    events = []
+    referrals = Referral.objects.filter(beneficiary=beneficiary).only(
+        "pk", "needs", "reason", "submitted_at", "created_at"
+    )
+    for referral in referrals:
+        needs = ", ".join(
+            str(Need(code).label) if code in Need.values else code for code in referral.needs
+        )
+        parts = []
+        if needs:
+            parts.append(_("Besoins : %(needs)s") % {"needs": needs})
+        if referral.reason:
+            parts.append(_("Motif : %(reason)s") % {"reason": referral.reason})
+        if not parts:
+            continue
+        events.append(
+            TimelineEvent(
+                at=referral.submitted_at or referral.created_at,
+                kind="referral.needs",
+                title=_("Besoins et motif de l'orientation %(reference)s")
+                % {"reference": referral.reference},
+                detail=" — ".join(parts),
+                url=referral.get_absolute_url(),
+            )
+        )
     return events
 
 

@@ -35,7 +35,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import HabilitationStatus, Role
-from tisser.accounts.models import Membership, Partner
+from tisser.accounts.models import Membership, Partner, Site
 from tisser.beneficiaries.enums import ContactChannel
 from tisser.beneficiaries.services import beneficiary_for_referral
 from tisser.core import clock, hooks
@@ -46,6 +46,7 @@ from tisser.core.models import JournalEntry
 from tisser.core.validators import reject_nir
 from tisser.notifications.services import notify
 from tisser.referrals import booking
+from tisser.referrals.deadlines import help_request_due_on
 from tisser.referrals.enums import (
     ANSWER_DELAY_DAYS,
     NO_SHOW_DELAY_DAYS,
@@ -70,6 +71,7 @@ MARK_CAME = "mark_came"
 MARK_NO_SHOW = "mark_no_show"
 CANCEL = "cancel"
 EXPIRE = "expire"
+TRANSFER = "transfer"
 
 # The explicit transition table: (from, to) -> the actions that may make that move.
 # Rebooking and recording a no-show keep the referral accepted: they are history rows
@@ -81,6 +83,8 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (S.MODERATION_PENDING, S.SUBMITTED): frozenset({MODERATION_APPROVE}),
     (S.MODERATION_PENDING, S.MODERATION_REJECTED): frozenset({MODERATION_REJECT}),
     (S.MODERATION_PENDING, S.CANCELLED): frozenset({CANCEL}),
+    # Sent to the wrong space: it moves, still waiting for an answer, to another space.
+    (S.SUBMITTED, S.SUBMITTED): frozenset({TRANSFER}),
     (S.SUBMITTED, S.ACCEPTED): frozenset({ACCEPT}),
     (S.SUBMITTED, S.REJECTED): frozenset({REJECT}),
     (S.SUBMITTED, S.EXPIRED): frozenset({EXPIRE}),
@@ -147,6 +151,16 @@ def is_site_staff_for(actor: Membership | None, referral: Referral) -> bool:
     if actor is None or not actor.is_active:
         return False
     if actor.role in SITE_TEAM_ROLES and actor.organisation_id == referral.site_id:
+        return True
+    return is_network_admin_for(actor, referral)
+
+
+def may_transfer(actor: Membership | None, referral: Referral) -> bool:
+    """The manager of the site that received it, or the network admins (not mediators:
+    sending a person elsewhere is the manager's call)."""
+    if actor is None or not actor.is_active:
+        return False
+    if actor.role == Role.SITE_MANAGER and actor.organisation_id == referral.site_id:
         return True
     return is_network_admin_for(actor, referral)
 
@@ -431,9 +445,10 @@ def _book_appointment(
 
 
 def submission_target(referral: Referral) -> str:
-    """Submitted, or moderation pending for a public request or a partner not yet validated."""
+    """Submitted, or moderation pending for a partner not yet validated. A public request
+    goes straight to its space's inbox (docs/decisions/0024-help-requests-and-transfers.md)."""
     if referral.source == ReferralSource.PUBLIC_REQUEST:
-        return S.MODERATION_PENDING
+        return S.SUBMITTED
     if referral.partner_id is None:
         return S.SUBMITTED
     habilitation = Partner.objects.values_list("habilitation_status", flat=True).get(
@@ -487,6 +502,7 @@ def referral_submit(*, actor: Membership | None, referral: Referral) -> Referral
         if to_status == S.SUBMITTED:
             referral.submitted_at = now
             extra.append("submitted_at")
+            extra.extend(_set_reply_deadline(referral, now))
         _move(
             referral=referral,
             to_status=to_status,
@@ -500,6 +516,15 @@ def referral_submit(*, actor: Membership | None, referral: Referral) -> Referral
     return referral
 
 
+def _set_reply_deadline(referral: Referral, now: datetime) -> list[str]:
+    """A public help request reaching a space gets its reply deadline (fields changed)."""
+    if referral.source != ReferralSource.PUBLIC_REQUEST:
+        return []
+    referral.reply_due_on = help_request_due_on(timezone.localdate(now))
+    referral.overdue_reminder_at = None
+    return ["reply_due_on", "overdue_reminder_at"]
+
+
 def release_from_moderation(
     *, actor: Membership, referral: Referral, now: datetime, note: str = ""
 ) -> None:
@@ -511,7 +536,7 @@ def release_from_moderation(
         action_code="moderation_approved",
         now=now,
         note=note,
-        extra_fields=["submitted_at"],
+        extra_fields=["submitted_at", *_set_reply_deadline(referral, now)],
     )
     _notify_site_team(referral, "submitted", "referral_submitted_site")
 
@@ -814,4 +839,54 @@ def referral_expire(
             note=note,
         )
         _notify_referrer(referral, "expired", "referral_expired_referrer")
+    return referral
+
+
+def referral_transfer(
+    *, actor: Membership, referral: Referral, to_site: Site, reason: str
+) -> Referral:
+    """Move a referral sent to the wrong space to another open space of the same network.
+
+    Only while it waits for an answer (once an appointment is offered, the person expects
+    to come to this space: the site rebooks or refuses instead). The history keeps a row
+    "submitted -> submitted" with the reason, the receiving site's team and the referrer
+    are told, and the referral now waits in the new site's inbox with a fresh answer delay.
+    """
+    now = clock.now()
+    reason = _clean_note(reason)
+    if not reason:
+        raise DomainError(_("Expliquez en quelques mots pourquoi vous transférez ce bon."))
+    with transaction.atomic():
+        referral = _lock_for(
+            referral, actor=actor, may_act=may_transfer, to_status=S.SUBMITTED, action=TRANSFER
+        )
+        target = Site.objects.filter(pk=to_site.pk).first() if to_site is not None else None
+        if target is None or target.network_id != referral.site.network_id:
+            raise DomainError(_("Choisissez un espace du réseau."))
+        if target.pk == referral.site_id:
+            raise DomainError(_("Ce bon d'orientation est déjà adressé à cet espace."))
+        if not target.is_active:
+            raise DomainError(
+                _("Cet espace n'accueille plus de personnes : choisissez-en un autre.")
+            )
+        from_site = referral.site
+        referral.site = target
+        # The new space has the full delay to answer, counted from the transfer.
+        referral.submitted_at = now
+        referral.last_reminder_at = None
+        deadline_fields = _set_reply_deadline(referral, now)
+        _move(
+            referral=referral,
+            to_status=S.SUBMITTED,
+            actor=actor,
+            action_code="transferred",
+            now=now,
+            note=_("Transféré de « %(from)s » à « %(to)s » : %(reason)s")
+            % {"from": from_site.name, "to": target.name, "reason": reason},
+            extra_fields=["site", "submitted_at", "last_reminder_at", *deadline_fields],
+            payload={"from_site": from_site.pk, "to_site": target.pk},
+        )
+        event_key = f"transferred:{target.pk}:{int(now.timestamp())}"
+        _notify_site_team(referral, event_key, "referral_transferred_site")
+        _notify_referrer(referral, event_key, "referral_transferred_referrer")
     return referral

@@ -15,11 +15,13 @@ urlpatterns = [
     path("<id:pk>/annuler/", views.cancel, name="cancel"),
     # Site inbox
     path("a-traiter/", views.inbox, name="inbox"),
+    path("demandes-d-aide-en-retard/", views.help_requests_late, name="help_requests_late"),
     path("<id:pk>/accepter/", views.accept, name="accept"),
     path("<id:pk>/refuser/", views.reject, name="reject"),
     path("<id:pk>/deplacer-le-rendez-vous/", views.rebook, name="rebook"),
     path("<id:pk>/personne-venue/", views.mark_came, name="mark_came"),
     path("<id:pk>/personne-absente/", views.mark_no_show, name="mark_no_show"),
+    path("<id:pk>/transferer/", views.transfer, name="transfer"),
     # Moderation (network admins)
     path("moderation/", views.moderation_list, name="moderation_list"),
     path("<id:pk>/moderation/transmettre/", views.moderation_approve, name="moderation_approve"),

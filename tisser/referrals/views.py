@@ -297,6 +297,8 @@ def _possible_actions(membership, referral) -> dict[str, bool]:
         "reject": site and transitions.REJECT in allowed,
         "rebook": site and transitions.REBOOK in allowed,
         "mark": site and transitions.MARK_CAME in allowed,
+        "transfer": transitions.may_transfer(membership, referral)
+        and transitions.TRANSFER in allowed,
         "moderate": admin and transitions.MODERATION_APPROVE in allowed,
         "validate_partner": admin
         and status == S.MODERATION_PENDING
@@ -452,6 +454,42 @@ def reject(request, obj):
     )
 
 
+@referral_view(Role.SITE_MANAGER, Role.NETWORK_ADMIN)
+def transfer(request, obj):
+    """Send a referral that reached the wrong space on to another space of the network."""
+    _require(transitions.may_transfer(request.membership, obj))
+    if transitions.TRANSFER not in transitions.allowed_actions(obj.status):
+        return _not_now(request, obj)
+    form = forms.TransferForm(request.POST or None, referral=obj)
+    submission = submit_forms(
+        request,
+        form,
+        action=lambda: transitions.referral_transfer(
+            actor=request.membership,
+            referral=obj,
+            to_site=form.cleaned_data["site"],
+            reason=form.cleaned_data["reason"],
+        ),
+    )
+    if submission.succeeded:
+        messages.success(
+            request,
+            _(
+                "Le bon d'orientation est transféré à l'espace « %(site)s » : le prescripteur est prévenu."
+            )
+            % {"site": submission.result.site.name},
+        )
+        if request.membership.role == Role.NETWORK_ADMIN:
+            return redirect("referrals:detail", pk=obj.pk)
+        return redirect("referrals:inbox")
+    return render(
+        request,
+        "referrals/transfer.html",
+        {"form": form, "referral": obj},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 def _file_candidates(membership, referral):
     """Files of this person that the site may already have (to link instead of creating).
 
@@ -519,6 +557,17 @@ def mark_no_show(request, obj):
             "proposer un autre rendez-vous."
         ),
         button=_("Confirmer l'absence"),
+    )
+
+
+@require_roles(Role.NETWORK_ADMIN, Role.SITE_MANAGER)
+def help_requests_late(request):
+    """Public help requests past their two working days: the network's, or the own site's."""
+    return render_list(
+        request,
+        "referrals/help_requests_late.html",
+        selectors.help_requests_overdue(membership=request.membership),
+        extra_context={"show_site": request.membership.role == Role.NETWORK_ADMIN},
     )
 
 

@@ -1,8 +1,10 @@
 """The public "Demander de l'aide" request: a referral the person writes themselves.
 
 It goes through the referral services like any other (a draft, then submitted), with no
-actor, no partner and no referrer: the state machine sends it to moderation, where a
-network admin checks it before the space sees it. The person is told by SMS or e-mail
+actor, no partner and no referrer: it lands straight in the chosen (or nearest) space's
+inbox, which must answer within two working days (``reply_due_on``; the managers are
+reminded once when it is late, the network admins see every late one — see
+docs/decisions/0024-help-requests-and-transfers.md). The person is told by SMS or e-mail
 that the request was received, within the caps on messages triggered by anonymous forms
 (tisser/notifications/caps.py), in a fixed text that holds nothing the visitor typed.
 
@@ -59,7 +61,7 @@ def help_request_create(
     needs: list[str],
     site: Site | None = None,
 ) -> Referral:
-    """Record the request at the chosen space, or the nearest one; it waits in moderation."""
+    """Record the request in the chosen space's inbox, or the nearest one's."""
     site = site or nearest_site(postal_code)
     if site is None:
         raise DomainError(

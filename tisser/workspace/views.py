@@ -60,7 +60,7 @@ def journal(request):
 @require_roles(*AGENDA_ROLES)
 def agenda(request):
     """The site's agenda: one day or one week, everyone's or one mediator's appointments,
-    with the closures and public holidays; 50 appointments a page."""
+    with the closures and public holidays; one page (PAGE_SIZE) of appointments at a time."""
     membership = request.membership
     site = Site.objects.filter(pk=membership.organisation_id).first()
     if site is None:

@@ -19,6 +19,7 @@ from tests.core.security.checks import BIG_ID, Row, value_of
 from tisser.accounts.enums import OrganisationKind as K
 from tisser.accounts.enums import Role
 from tisser.accounts.forms import InvitationForm, MemberFilterForm
+from tisser.activities.forms import ActivityFilterForm
 from tisser.beneficiaries.duplicates import Candidate
 from tisser.beneficiaries.forms import MergeForm, WalkInForm
 from tisser.beneficiaries.models import Beneficiary
@@ -29,6 +30,7 @@ from tisser.referrals.forms import (
     CameForm,
     InboxFilterForm,
     ReferralForm,
+    TransferForm,
     site_team,
 )
 from tisser.referrals.import_forms import ImportUploadForm
@@ -150,6 +152,26 @@ ROWS = [
         inside=lambda w: w.owners[K.PARTNER],
     ),
     Row(
+        ActivityFilterForm,
+        "mediator",
+        "activities:list",
+        "get",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: ActivityFilterForm(data, membership=m),
+        outside=lambda w: w.members[("attacker", K.SITE, Role.SITE_MANAGER)].user,
+        inside=lambda w: w.member(Role.MEDIATOR).user,
+    ),
+    Row(
+        ActivityFilterForm,
+        "site",
+        "activities:list",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: ActivityFilterForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
         HelpRequestForm,
         "site",
         "website:help_request",
@@ -188,6 +210,18 @@ ROWS = [
         make=lambda w, data, m: AgendaForm(data, team=site_team(m.organisation_id)),
         outside=lambda w: w.members[("attacker", K.SITE, Role.SITE_MANAGER)].user,
         inside=lambda w: w.member(Role.MEDIATOR).user,
+    ),
+    Row(
+        TransferForm,
+        "site",
+        "referrals:transfer",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: TransferForm(data, referral=w.object_of(Referral, K.SITE)),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=lambda w: w.others[K.SITE],
+        url_kwargs=lambda w: {"pk": w.object_of(Referral, K.SITE).pk},
+        data=lambda w: {"reason": "La personne habite à côté de l'autre espace."},
     ),
     # Id fields that are plain choices built from scoped candidates (radio or hidden).
     Row(

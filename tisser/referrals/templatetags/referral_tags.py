@@ -1,20 +1,18 @@
 """``{% load referral_tags %}``: the status badge, the planned appointment, the inbox row.
 
 Tags rather than ``{% include %}`` or template code in a loop: a list page draws them on
-each of its 50 rows, and the template engine spent half of the inbox's time on its rows
+each of its rows, and the template engine spent half of the inbox's time on its rows
 (docs/decisions/0018-signed-in-page-cost.md).
 """
 
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import timesince_filter
-from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
-from tisser.core.dates import format_when
-from tisser.referrals.enums import ReferralStatus
+from tisser.core.dates import format_day, format_when
+from tisser.core.links import id_url
+from tisser.referrals.enums import AppointmentStatus, ReferralStatus
 
 register = template.Library()
 
@@ -49,11 +47,44 @@ def planned_appointment(referral):
 
 
 @register.simple_tag
+def attendance(appointments):
+    """What a referrer may know of the visit: « Venu le … », « Pas venu (rendez-vous du …) »,
+    « Rendez-vous le … », or —. Read from the referral's appointments only (never the file)."""
+    by_status: dict[str, list] = {}
+    for appointment in sorted(appointments, key=lambda a: a.starts_at, reverse=True):
+        by_status.setdefault(appointment.status, []).append(appointment)
+    if AppointmentStatus.CAME in by_status:
+        came = by_status[AppointmentStatus.CAME][0]
+        return format_html(
+            '<span class="badge badge-ok">{}</span>',
+            gettext("Venu le %(day)s") % {"day": format_day(came.starts_at)},
+        )
+    if AppointmentStatus.PLANNED in by_status:
+        planned = by_status[AppointmentStatus.PLANNED][0]
+        return gettext("Rendez-vous le %(when)s") % {"when": format_when(planned.starts_at)}
+    if AppointmentStatus.NO_SHOW in by_status:
+        missed = by_status[AppointmentStatus.NO_SHOW][0]
+        return format_html(
+            '<span class="badge badge-warn">{}</span>',
+            gettext("Pas venu (rendez-vous du %(day)s)") % {"day": format_day(missed.starts_at)},
+        )
+    return "—"
+
+
+@register.simple_tag
 def inbox_row(referral, show_site=False):
     """One row of the site inbox (referrals/inbox.html): the person, the space for network
-    admins, who sent it, when, the status and the appointment."""
-    site = format_html("\n      <td>{}</td>", referral.site.name) if show_site else ""
-    sender = referral.partner.name if referral.partner_id else referral.get_source_display()
+    admins, who sent it, when, the status and the appointment. ``referral`` comes from
+    ``selectors.referral_inbox`` (``site_name`` and ``partner_name`` annotated)."""
+    site = format_html("\n      <td>{}</td>", referral.site_name) if show_site else ""
+    sender = referral.partner_name if referral.partner_id else referral.get_source_display()
+    if referral.reply_due_on is not None and referral.status == ReferralStatus.SUBMITTED:
+        # A public help request: the space answers within two working days.
+        sender = format_html(
+            '{}<br><span class="badge badge-warn">{}</span>',
+            sender,
+            gettext("Réponse attendue le %(day)s") % {"day": format_day(referral.reply_due_on)},
+        )
     since = gettext("il y a %(since)s") % {"since": timesince_filter(referral.submitted_at)}
     return format_html(
         "<tr>\n"
@@ -63,13 +94,13 @@ def inbox_row(referral, show_site=False):
         "      <td>{}</td>\n"
         "      <td>{}</td>\n"
         "    </tr>",
-        reverse("referrals:detail", kwargs={"pk": referral.pk}),
+        id_url("referrals:detail", referral.pk),
         referral.first_name,
         referral.last_name,
         referral.reference,
         site,
         sender,
-        date_filter(template_localtime(referral.submitted_at), "j b Y"),
+        format_day(referral.submitted_at),
         since,
         status_badge(referral),
         planned_appointment(referral),

@@ -72,4 +72,13 @@ class Command(BaseCommand):
                     f"(en {found.seconds:.1f} s)."
                 )
             )
+        if result.activities is not None:
+            found = result.activities
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Activités de démonstration : {found.history + found.from_appointments} "
+                    f"accompagnements et ateliers, dont {found.from_appointments} après un "
+                    f"rendez-vous (en {found.seconds:.1f} s)."
+                )
+            )
         self.stdout.write(f"Démonstration « {result.profile} » chargée en {result.seconds:.1f} s.")

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0003_site_booking_settings_and_closures'),
         ('beneficiaries', '0003_search_trigram_index'),
-        ('referrals', '0005_import_batch_on_behalf_of'),
+        ('referrals', '0006_help_request_reply_deadline'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
