@@ -1,9 +1,10 @@
 """The public page of a space: help button, what to bring, description, directions."""
 
+import datetime
 from decimal import Decimal
 
-from tests.accounts.factories import SiteFactory
-from tisser.accounts.enums import PlaceService
+from tests.accounts.factories import ClosureFactory, OpeningHoursFactory, SiteFactory
+from tisser.accounts.enums import ClosureReason, PlaceService
 from tisser.accounts.models import default_what_to_bring
 from tisser.website.plain_words import PLAIN_SERVICE_WORDS, plain_service
 
@@ -108,3 +109,39 @@ def test_services_are_said_in_plain_words_and_every_national_code_has_them(clien
 def test_every_national_service_code_has_plain_words():
     assert set(PLAIN_SERVICE_WORDS) == set(PlaceService)
     assert plain_service("Un service inventé") == "Un service inventé"
+
+
+def test_the_space_page_lists_coming_closures_and_public_holidays_on_opening_days(
+    client, network, fake_clock, django_assert_max_num_queries
+):
+    fake_clock.set(datetime.datetime(2026, 12, 1, 10, tzinfo=datetime.UTC))
+    site = SiteFactory(network=network, short_code="NEU", postal_code="67000")
+    for weekday in range(5):  # Monday to Friday
+        OpeningHoursFactory(site=site, weekday=weekday)
+    ClosureFactory(
+        site=site, starts_on=datetime.date(2026, 11, 20), ends_on=datetime.date(2026, 11, 27)
+    )
+    ClosureFactory(
+        site=site,
+        starts_on=datetime.date(2026, 12, 28),
+        ends_on=datetime.date(2027, 1, 2),
+        reason=ClosureReason.TRAINING,
+    )
+    ClosureFactory(starts_on=datetime.date(2026, 12, 7), ends_on=datetime.date(2026, 12, 7))
+    with django_assert_max_num_queries(5):
+        page = page_of(client, "/espaces/neu/")
+    closures = page.split('<ul class="closures">')[1].split("</ul>")[0]
+    items = [item.strip() for item in closures.split("<li>")[1:]]
+    assert items == [
+        # Christmas and, in Alsace, Saint Stephen's day fall on a Friday and a Saturday:
+        # only the Friday, an opening day, is said.
+        "Fermé le 25 décembre 2026 : Noël, jour férié.</li>",
+        "Fermé du 28 décembre 2026 au 2 janvier 2027 : formation de l'équipe.</li>",
+    ]
+
+
+def test_no_closure_section_without_coming_closures(client, network, fake_clock):
+    fake_clock.set(datetime.datetime(2026, 9, 1, 10, tzinfo=datetime.UTC))
+    site = SiteFactory(network=network, short_code="NEU")
+    OpeningHoursFactory(site=site, weekday=0)
+    assert "Fermetures à venir" not in page_of(client, "/espaces/neu/")

@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from tisser.accounts import places
 from tisser.accounts.models import Site
+from tisser.core import clock
 from tisser.core.access import public
 from tisser.website import selectors
 from tisser.website.directions import site_directions
@@ -57,7 +58,11 @@ def site_detail(request, short_code):
     return render(
         request,
         "website/site_detail.html",
-        {"site": site, "directions": site_directions(site)},
+        {
+            "site": site,
+            "directions": site_directions(site),
+            "closures": selectors.public_upcoming_closures(site, today=clock.localdate()),
+        },
     )
 
 

@@ -4,7 +4,7 @@ from django import template
 from django.utils.translation import gettext, ngettext
 
 from tisser.accounts.enums import Weekday
-from tisser.core import clock
+from tisser.core import clock, dates
 from tisser.website import plain_words
 
 register = template.Library()
@@ -51,3 +51,9 @@ def distance_words(distance_km: float) -> str:
         return gettext("À moins d'un kilomètre")
     kilometres = round(distance_km)
     return ngettext("À environ %(km)s km", "À environ %(km)s km", kilometres) % {"km": kilometres}
+
+
+@register.filter
+def french_day(day) -> str:
+    """``25 décembre 2026``, ``1er mai 2027`` (core.dates)."""
+    return dates.format_day(day)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_drop_foreign_email_addresses'),
+        ('accounts', '0003_site_booking_settings_and_closures'),
     ]
 
     operations = [
