@@ -139,3 +139,18 @@ def test_a_space_without_coordinates_is_placed_at_its_postal_code(client, networ
     SiteFactory(network=network, name="Espace Gare", postal_code="67000", city="Strasbourg")
     SiteFactory(network=network, name="Espace Vieux-Port", postal_code="13002", city="Marseille")
     assert ranked_names(page_of(client, "Aix-en-Provence")) == ["Espace Vieux-Port", "Espace Gare"]
+
+
+def test_an_overseas_postal_code_ranks_from_its_departement(client, network):
+    SiteFactory(network=network, name="Espace Gare", postal_code="67000", city="Strasbourg")
+    SiteFactory(
+        network=network,
+        name="Espace Saint-Denis",
+        postal_code="97400",
+        city="Saint-Denis",
+        latitude=Decimal("-20.8789"),
+        longitude=Decimal("55.4481"),
+    )
+    page = page_of(client, "97410")
+    assert ranked_names(page) == ["Espace Saint-Denis", "Espace Gare"]
+    assert "de La Réunion (97410)" in page

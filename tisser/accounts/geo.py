@@ -84,6 +84,21 @@ def postal_code_position(postal_code: str) -> tuple[float, float] | None:
     return departement.latitude, departement.longitude
 
 
+def departement_place(postal_code: str) -> places.Place | None:
+    """A postal code the commune table lacks (overseas, cedex), placed at its préfecture."""
+    code = departement_code(postal_code)
+    if code is None:
+        return None
+    departement = departements()[code]
+    return places.Place(
+        postal_code=postal_code.strip(),
+        insee_code="",
+        name=departement.name,
+        latitude=departement.latitude,
+        longitude=departement.longitude,
+    )
+
+
 def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lon1 = map(math.radians, a)
     lat2, lon2 = map(math.radians, b)

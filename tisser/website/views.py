@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from tisser.accounts import places
+from tisser.accounts import geo, places
 from tisser.accounts.models import Site
 from tisser.core import clock
 from tisser.core.access import public
@@ -29,6 +29,10 @@ def directory(request):
     """
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     matches = places.find_places(query) if query else []
+    if query and not matches:
+        # Overseas and cedex codes are not in the commune table: their département is.
+        fallback = geo.departement_place(query)
+        matches = [fallback] if fallback else []
     origin = matches[0] if len(matches) == 1 else None
     if origin is not None:
         sites = selectors.public_sites_near(origin)
