@@ -10,6 +10,7 @@ from tisser.accounts.selectors import public_network_figures
 from tisser.core import clock, exports, journal_labels
 from tisser.core.access import require_roles
 from tisser.core.models import JournalEntry
+from tisser.referrals import selectors as referral_selectors
 from tisser.workspace import selectors, services
 from tisser.workspace.forms import JournalSearchForm
 
@@ -28,6 +29,8 @@ def home(request):
         ).get_page(request.GET.get("page"))
     elif membership.role in (Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER):
         context["site"], context["team"] = account_selectors.site_home(membership=membership)
+    elif membership.role == Role.PARTNER_REFERRER:
+        context["status_counts"] = referral_selectors.partner_status_counts(membership=membership)
     elif membership.role == Role.FUNDER_VIEWER:
         context["figures"] = public_network_figures()
     return render(request, f"workspace/home_{membership.role}.html", context)
