@@ -15,11 +15,7 @@ from tisser.core import journal_labels
 from tisser.core.journal_labels import ObjectName
 
 ROOT = Path(__file__).resolve().parents[2] / "tisser"
-WRITERS = {"record", "build_entry"}
-# A helper that takes the code positionally: (function, position).
-CODE_HELPERS = {"_record_member_event": 1}  # accounts: (actor, action, member)
-# Any call passing ``action_code=`` ends in ``transitions.journal_entry``: "referral.<code>".
-TRANSITION_KEYWORD, TRANSITION_PREFIX = "action_code", "referral."
+WRITERS = {"record", "build_entry"}  # tisser.core.journal: the code is their ``action=``
 
 
 def _name(func) -> str:
@@ -36,15 +32,6 @@ def _constants(module: ast.Module) -> dict[str, str]:
     }
 
 
-def _strings(node, constants) -> list[str] | None:
-    """The codes an argument can hold, or None when they cannot be read statically."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return [node.value]
-    if isinstance(node, ast.Name) and node.id in constants:
-        return [constants[node.id]]
-    return None
-
-
 def _assigned_codes(function: ast.AST, name: str) -> list[str]:
     """Codes assigned to a local variable (``action, source = "a.b", "x"``)."""
     codes = []
@@ -52,55 +39,98 @@ def _assigned_codes(function: ast.AST, name: str) -> list[str]:
         if not isinstance(node, ast.Assign):
             continue
         for target in node.targets:
-            if isinstance(target, ast.Name) and target.id == name:
-                codes += _strings(node.value, {}) or []
+            pairs = [(target, node.value)]
             if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple):
-                for element, value in zip(target.elts, node.value.elts, strict=False):
-                    if isinstance(element, ast.Name) and element.id == name:
-                        codes += _strings(value, {}) or []
+                pairs = list(zip(target.elts, node.value.elts, strict=False))
+            for element, value in pairs:
+                named = isinstance(element, ast.Name) and element.id == name
+                if named and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    codes.append(value.value)
     return codes
 
 
-def written_codes() -> tuple[set[str], list[str]]:
-    codes: set[str] = set()
-    unreadable: list[str] = []
+def _calls():
+    """Every call in ``tisser/``: (call, enclosing function, module constants, place)."""
     for path in ROOT.rglob("*.py"):
         if "migrations" in path.parts:
             continue
         module = ast.parse(path.read_text(encoding="utf-8"))
         constants = _constants(module)
-        functions = [n for n in ast.walk(module) if isinstance(n, ast.FunctionDef)]
-        for function in functions:
+        for function in (n for n in ast.walk(module) if isinstance(n, ast.FunctionDef)):
             for call in (n for n in ast.walk(function) if isinstance(n, ast.Call)):
-                name = _name(call.func)
-                where = f"{path.relative_to(ROOT.parent)}:{call.lineno}"
-                if name in WRITERS:
-                    argument = next((k.value for k in call.keywords if k.arg == "action"), None)
-                    prefix = ""
-                elif name in CODE_HELPERS:
-                    position, prefix = CODE_HELPERS[name], ""
-                    argument = call.args[position] if len(call.args) > position else None
-                elif any(k.arg == TRANSITION_KEYWORD for k in call.keywords):
-                    argument = next(k.value for k in call.keywords if k.arg == TRANSITION_KEYWORD)
-                    prefix = TRANSITION_PREFIX
-                else:
+                yield call, function, constants, f"{path.relative_to(ROOT.parent)}:{call.lineno}"
+
+
+def _argument(call: ast.Call, sink) -> ast.AST | None:
+    _function, parameter, position, _prefix = sink
+    for keyword in call.keywords:
+        if keyword.arg == parameter:
+            return keyword.value
+    if position is not None and len(call.args) > position:
+        return call.args[position]
+    return None
+
+
+def _parameter(function: ast.FunctionDef, name: str) -> tuple[str, int | None] | None:
+    positional = [a.arg for a in function.args.posonlyargs + function.args.args]
+    if name in positional:
+        return name, positional.index(name)
+    if name in [a.arg for a in function.args.kwonlyargs]:
+        return name, None
+    return None
+
+
+def written_codes() -> tuple[set[str], list[str]]:
+    """Follow the code from each journal write back to the literals it comes from.
+
+    A write's ``action=`` (or a helper's parameter that ends up there, possibly inside an
+    f-string such as ``f"appointment.{action}"``) is traced through the callers of the
+    enclosing function until each path ends on a string literal or a module constant.
+    """
+    calls = list(_calls())
+    sinks = {(name, "action", None, "") for name in WRITERS}
+    codes: set[str] = set()
+    unreadable: set[str] = set()
+    done: set = set()
+    while sinks - done:
+        for sink in sinks - done:
+            done.add(sink)
+            for call, function, constants, where in calls:
+                if _name(call.func) != sink[0]:
                     continue
+                argument = _argument(call, sink)
                 if argument is None:
                     continue
-                found = _strings(argument, constants)
-                if found is None and isinstance(argument, ast.Name):
-                    found = _assigned_codes(function, argument.id) or None
-                    if found is None and any(
-                        a.arg == argument.id for a in function.args.kwonlyargs + function.args.args
+                prefix, variable = sink[3], None
+                if isinstance(argument, ast.JoinedStr):
+                    parts = argument.values
+                    if (
+                        len(parts) == 2
+                        and isinstance(parts[0], ast.Constant)
+                        and isinstance(parts[1], ast.FormattedValue)
+                        and isinstance(parts[1].value, ast.Name)
                     ):
-                        continue  # a pass-through parameter: its callers are scanned
-                if found is None:
-                    if isinstance(argument, ast.JoinedStr):
-                        continue  # ``f"referral.{action_code}"``: the helper's callers are scanned
-                    unreadable.append(where)
+                        prefix, variable = prefix + parts[0].value, parts[1].value.id
+                    else:
+                        unreadable.add(where)
+                        continue
+                elif isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                    codes.add(prefix + argument.value)
                     continue
-                codes.update(prefix + code for code in found)
-    return codes, unreadable
+                elif isinstance(argument, ast.Name):
+                    variable = argument.id
+                else:
+                    unreadable.add(where)
+                    continue
+                if variable in constants:
+                    codes.add(prefix + constants[variable])
+                elif local := _assigned_codes(function, variable):
+                    codes.update(prefix + code for code in local)
+                elif parameter := _parameter(function, variable):
+                    sinks.add((function.name, *parameter, prefix))
+                else:
+                    unreadable.add(where)
+    return codes, sorted(unreadable)
 
 
 def test_every_written_action_has_a_french_label():

@@ -6,8 +6,17 @@ role); an invitation is named by its number and role, never by the invited addre
 
 from django.utils.translation import gettext_lazy as _
 
-from tisser.accounts.enums import FunderKind, HabilitationStatus, Role
-from tisser.accounts.models import Funder, Invitation, Membership, Organisation, Partner, Site
+from tisser.accounts.enums import ClosureReason, FunderKind, HabilitationStatus, Role
+from tisser.accounts.models import (
+    Closure,
+    Funder,
+    Invitation,
+    Membership,
+    Organisation,
+    Partner,
+    Site,
+)
+from tisser.core.dates import format_day
 from tisser.core.journal_labels import DetailField, ObjectKind, ObjectName, integer_ids, page_url
 
 ACTION_LABELS = {
@@ -25,6 +34,8 @@ ACTION_LABELS = {
     "member.deactivated": _("Membre désactivé"),
     "member.reactivated": _("Membre réactivé"),
     "demo.seeded": _("Données de démonstration créées"),
+    "closure.created": _("Fermeture exceptionnelle ajoutée"),
+    "closure.deleted": _("Fermeture exceptionnelle supprimée"),
 }
 
 ROLE = Role.choices
@@ -49,6 +60,11 @@ DETAIL_FIELDS = {
     "funder.": {
         "funder_kind": DetailField(_("type de financeur"), FunderKind.choices),
         "is_donor": DetailField(_("don en nature")),
+    },
+    "closure.": {
+        "starts_on": DetailField(_("du")),
+        "ends_on": DetailField(_("au")),
+        "reason": DetailField(_("motif"), ClosureReason.choices),
     },
     "site.": {
         "short_code": DetailField(_("code court")),
@@ -102,7 +118,19 @@ def _invitations(membership, ids):
     }
 
 
+def _closures(membership, ids):
+    rows = Closure.objects.visible_to(membership).filter(pk__in=integer_ids(ids))
+    return {
+        str(row.pk): ObjectName(
+            _("Fermeture du %(start)s au %(end)s")
+            % {"start": format_day(row.starts_on), "end": format_day(row.ends_on)}
+        )
+        for row in rows.only("pk", "starts_on", "ends_on")
+    }
+
+
 OBJECT_KINDS = [
+    ObjectKind("accounts.closure", _("Fermeture exceptionnelle"), _closures),
     ObjectKind("accounts.organisation", _("Organisation"), _organisations(Organisation, None)),
     ObjectKind("accounts.site", _("Espace"), _organisations(Site, "accounts:site_edit")),
     ObjectKind(

@@ -6,9 +6,10 @@ A referral is named by its number (« BO-12 »), never by the person's name.
 from django.utils.translation import gettext_lazy as _
 
 from tisser.accounts.enums import Role
+from tisser.core.dates import format_day
 from tisser.core.journal_labels import DetailField, ObjectKind, ObjectName, integer_ids, page_url
 from tisser.referrals.enums import ReferralSource, ReferralStatus, RejectionReason
-from tisser.referrals.models import ImportBatch, Referral
+from tisser.referrals.models import Appointment, ImportBatch, Referral
 
 ACTION_LABELS = {
     "referral.created": _("Bon d'orientation créé"),
@@ -23,17 +24,28 @@ ACTION_LABELS = {
     "referral.accepted": _("Bon d'orientation accepté"),
     "referral.rejected": _("Bon d'orientation refusé"),
     "referral.rebooked": _("Rendez-vous déplacé"),
-    "referral.consumed": _("Personne venue au rendez-vous"),
+    "referral.consumed": _("Bon d'orientation utilisé : personne venue"),
     "referral.no_show": _("Personne absente au rendez-vous"),
     "referral.cancelled": _("Bon d'orientation annulé"),
     "referral.expired": _("Bon d'orientation expiré"),
     "referral.transferred": _("Bon d'orientation transféré à un autre espace"),
     "referral.imported": _("Bon d'orientation importé d'une liste"),
+    # Appointments (``appointments._journal``: ``appointment.<action>``).
+    "appointment.booked": _("Rendez-vous pris"),
+    "appointment.came": _("Venue au rendez-vous notée"),
+    "appointment.moved_to_now": _("Rendez-vous avancé : la personne est venue plus tôt"),
+    "appointment.no_show": _("Absence au rendez-vous notée"),
+    "appointment.rebooked": _("Rendez-vous reporté"),
     "referral_import.prepared": _("Liste de personnes déposée"),
     "referral_import.confirmed": _("Import de liste confirmé"),
 }
 
 STATUS = ReferralStatus.choices
+APPOINTMENT_ORIGINS = [
+    ("referral", _("un bon d'orientation")),
+    ("file", _("un dossier")),
+    ("walk_in", _("l'accueil, sans dossier")),
+]
 DETAIL_FIELDS = {
     "referral": {
         "from": DetailField(_("de"), STATUS),
@@ -57,6 +69,11 @@ DETAIL_FIELDS = {
         "kind": DetailField(_("type de liste")),
         "created": DetailField(_("créés")),
         "skipped": DetailField(_("ignorés")),
+    },
+    "appointment.": {
+        "origin": DetailField(_("pris depuis"), APPOINTMENT_ORIGINS),
+        "starts_at": DetailField(_("le")),
+        "previous": DetailField(_("avant")),
     },
 }
 
@@ -83,7 +100,19 @@ def _batches(membership, ids):
     }
 
 
+def _appointments(membership, ids):
+    rows = Appointment.objects.visible_to(membership).filter(pk__in=integer_ids(ids))
+    return {
+        str(row.pk): ObjectName(
+            _("Rendez-vous du %(day)s") % {"day": format_day(row.starts_at)},
+            page_url(membership, "referrals:detail", row.referral_id) if row.referral_id else "",
+        )
+        for row in rows.only("pk", "starts_at", "referral_id")
+    }
+
+
 OBJECT_KINDS = [
+    ObjectKind("referrals.appointment", _("Rendez-vous"), _appointments),
     ObjectKind("referrals.referral", _("Bon d'orientation"), _referrals),
     ObjectKind("referrals.importbatch", _("Import de liste"), _batches),
 ]

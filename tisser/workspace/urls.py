@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("journal/", views.journal, name="journal"),
     path("journal/export.csv", views.journal_export, name="journal_export"),
+    path("agenda/", views.agenda, name="agenda"),
 ]
