@@ -187,3 +187,61 @@ def test_export_streams_in_chunks(admin_client, site, network_admin, monkeypatch
     assert response.streaming
     lines = _csv(response)
     assert len(lines) == 6 + 5  # preamble (4 + blank), header, five entries
+
+
+def _objects(site, partner):
+    """One object of every kind the registry names (a new kind must be added here)."""
+    from tests.accounts.factories import ClosureFactory, FunderFactory, InvitationFactory
+    from tests.beneficiaries.factories import AccompanimentPeriodFactory, FileNoteFactory
+    from tests.notifications.factories import OptOutFactory
+    from tests.referrals.factories import AppointmentFactory, ImportBatchFactory
+
+    return {
+        "accounts.organisation": site.network,
+        "accounts.site": site,
+        "accounts.partner": partner,
+        "accounts.funder": FunderFactory(network=site.network),
+        "accounts.membership": MembershipFactory(organisation=site, role=Role.MEDIATOR),
+        "accounts.invitation": InvitationFactory(organisation=site),
+        "accounts.closure": ClosureFactory(site=site),
+        "referrals.referral": ReferralFactory(site=site),
+        "referrals.appointment": AppointmentFactory(site=site),
+        "referrals.importbatch": ImportBatchFactory(organisation=partner),
+        "beneficiaries.beneficiary": BeneficiaryFactory(site=site),
+        "beneficiaries.accompanimentperiod": AccompanimentPeriodFactory(site=site),
+        "beneficiaries.filenote": FileNoteFactory(beneficiary=BeneficiaryFactory(site=site)),
+        "activities.activity": ActivityFactory(site=site),
+        "notifications.optout": OptOutFactory(),
+    }
+
+
+def test_every_kind_of_object_gets_a_readable_name(site, partner, network_admin):
+    from tisser.core import journal_labels
+
+    objects = _objects(site, partner)
+    assert set(objects) == set(journal_labels.registry().kinds)
+
+    class Entry:
+        def __init__(self, obj):
+            self.object_type, self.object_id = obj._meta.label_lower, str(obj.pk)
+
+    entries = [Entry(obj) for obj in objects.values()]
+    with CaptureQueriesContext(connection) as captured:
+        names = journal_labels.resolve_objects(network_admin, entries)
+    # One query per kind that has a resolver, whatever the number of entries.
+    resolvable = [k for k in journal_labels.registry().kinds.values() if k.resolve]
+    assert len(captured) == len(resolvable)
+    for entry in entries:
+        name = names[(entry.object_type, entry.object_id)]
+        assert name.text and "None" not in name.text, (entry.object_type, name)
+    file = objects["beneficiaries.beneficiary"]
+    assert names[("beneficiaries.beneficiary", str(file.pk))].text == (
+        f"Dossier n° {file.file_number}"
+    )
+    period = objects["beneficiaries.accompanimentperiod"]
+    assert names[("beneficiaries.accompanimentperiod", str(period.pk))].url == reverse(
+        "beneficiaries:detail", kwargs={"pk": period.beneficiary.pk}
+    )
+    # A network admin does not read a file's notes: no link that would answer 403.
+    note = objects["beneficiaries.filenote"]
+    assert names[("beneficiaries.filenote", str(note.pk))].url == ""

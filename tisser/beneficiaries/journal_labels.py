@@ -72,7 +72,7 @@ def _periods(membership, ids):
         AccompanimentPeriod.objects.visible_to(membership)
         .filter(pk__in=integer_ids(ids))
         .select_related("beneficiary")
-        .only("pk", "beneficiary__pk", "beneficiary__file_number")
+        .only("pk", "beneficiary__id", "beneficiary__file_number")
     )
     return {
         str(row.pk): ObjectName(
@@ -88,7 +88,7 @@ def _notes(membership, ids):
         FileNote.objects.visible_to(membership)
         .filter(pk__in=integer_ids(ids))
         .select_related("beneficiary")
-        .only("pk", "beneficiary__pk", "beneficiary__file_number")
+        .only("pk", "beneficiary__id", "beneficiary__file_number")
     )
     return {
         str(row.pk): ObjectName(
