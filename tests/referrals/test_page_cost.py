@@ -25,11 +25,12 @@ S = ReferralStatus
 SIGNED_IN_BASE = 4
 PAGES = {
     # + the site with its opening hours (2), the team (1), today's, tomorrow's and the overdue
-    # appointments (3), the referrals waiting for an answer (1).
-    "workspace:home": ("", SIGNED_IN_BASE + 7),
+    # appointments (3), the referrals waiting for an answer (1), which visits are already
+    # recorded (1), the people I accompanied lately (2).
+    "workspace:home": ("", SIGNED_IN_BASE + 10),
     # + the site (1), the team of the filter (1), the count and the page of appointments (2),
-    # the closures of the days shown (1).
-    "workspace:agenda": ("?vue=week", SIGNED_IN_BASE + 5),
+    # the closures of the days shown (1), which visits are already recorded (1).
+    "workspace:agenda": ("?vue=week", SIGNED_IN_BASE + 6),
     # + the count, the SMS caps, the partners of the filter, the page, its appointments.
     "referrals:inbox": ("?status=all", SIGNED_IN_BASE + 5),
     # + the count, the exact matches, the near matches, the page (a site role's scope is its

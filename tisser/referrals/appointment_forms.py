@@ -1,65 +1,15 @@
 """Forms of the appointments booked from a file or for a walk-in, and of "reporter"."""
 
-import datetime
-
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from tisser.accounts.models import Site, User
 from tisser.beneficiaries.models import Beneficiary
-from tisser.core import clock
-from tisser.core.forms import DateInput
 from tisser.core.ids import IdChoiceField
 from tisser.core.phones import normalize_phone
 from tisser.core.validators import reject_nir
-from tisser.referrals.forms import TimeInput, site_team
-from tisser.referrals.transitions import latest_appointment_date, too_far_message
-
-
-class WhenFields(forms.Form):
-    """A date and a time at the site, in the future and within the booking horizon."""
-
-    date = forms.DateField(
-        label=_("Date"),
-        widget=DateInput(),
-        error_messages={
-            "required": _("Indiquez la date du rendez-vous."),
-            "invalid": _("Indiquez une date valide, par exemple 14/03/2026."),
-        },
-    )
-    time = forms.TimeField(
-        label=_("Heure"),
-        widget=TimeInput(),
-        help_text=_("Pendant les horaires d'ouverture de l'espace, par exemple 14:30."),
-        error_messages={
-            "required": _("Indiquez l'heure du rendez-vous."),
-            "invalid": _("Indiquez une heure au format HH:MM, par exemple 09:30."),
-        },
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        today = clock.localdate()
-        latest = latest_appointment_date(today)
-        self.fields["date"].widget.attrs.update(min=today.isoformat(), max=latest.isoformat())
-        self.fields["date"].help_text = _("Une date à venir, au plus tard le %(date)s.") % {
-            "date": formats.date_format(latest, "j F Y")
-        }
-
-    def clean(self):
-        cleaned = super().clean()
-        date, time = cleaned.get("date"), cleaned.get("time")
-        if date and time:
-            starts_at = timezone.make_aware(datetime.datetime.combine(date, time))
-            today = clock.localdate()
-            if starts_at <= clock.now():
-                self.add_error("date", _("Le rendez-vous doit être dans le futur."))
-            elif date > latest_appointment_date(today):
-                self.add_error("date", too_far_message(today))
-            cleaned["starts_at"] = starts_at
-        return cleaned
+from tisser.referrals.forms import WhenFields, site_team
 
 
 class PostponeForm(WhenFields):

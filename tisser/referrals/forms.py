@@ -292,8 +292,8 @@ def site_place(site: Site) -> str:
     return f"{site.address}, {site.postal_code} {site.city}"
 
 
-class AppointmentForm(forms.Form):
-    """Date, time, place and mediator of the appointment offered to the person."""
+class WhenFields(forms.Form):
+    """A date and a time at the site, in the future and within the booking horizon."""
 
     date = forms.DateField(
         label=_("Date"),
@@ -306,11 +306,39 @@ class AppointmentForm(forms.Form):
     time = forms.TimeField(
         label=_("Heure"),
         widget=TimeInput(),
+        help_text=_("Pendant les horaires d'ouverture de l'espace, par exemple 14:30."),
         error_messages={
             "required": _("Indiquez l'heure du rendez-vous."),
             "invalid": _("Indiquez une heure au format HH:MM, par exemple 09:30."),
         },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = clock.localdate()
+        latest = latest_appointment_date(today)
+        self.fields["date"].widget.attrs.update(min=today.isoformat(), max=latest.isoformat())
+        self.fields["date"].help_text = _("Une date à venir, au plus tard le %(date)s.") % {
+            "date": formats.date_format(latest, "j F Y")
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        date, time = cleaned.get("date"), cleaned.get("time")
+        if date and time:
+            starts_at = timezone.make_aware(datetime.datetime.combine(date, time))
+            today = clock.localdate()
+            if starts_at <= clock.now():
+                self.add_error("date", _("Le rendez-vous doit être dans le futur."))
+            elif date > latest_appointment_date(today):
+                self.add_error("date", too_far_message(today))
+            cleaned["starts_at"] = starts_at
+        return cleaned
+
+
+class AppointmentForm(WhenFields):
+    """Date, time, place and mediator of the appointment offered to the person."""
+
     place = forms.CharField(
         label=_("Lieu"),
         max_length=255,
@@ -334,26 +362,6 @@ class AppointmentForm(forms.Form):
         self.fields["mediator"].label_from_instance = lambda user: (
             user.get_full_name() or user.email
         )
-        today = clock.localdate()
-        self.fields["date"].widget.attrs["min"] = today.isoformat()
-        latest = latest_appointment_date(today)
-        self.fields["date"].widget.attrs["max"] = latest.isoformat()
-        self.fields["date"].help_text = _("Une date à venir, au plus tard le %(date)s.") % {
-            "date": formats.date_format(latest, "j F Y")
-        }
-
-    def clean(self):
-        cleaned = super().clean()
-        date, time = cleaned.get("date"), cleaned.get("time")
-        if date and time:
-            starts_at = timezone.make_aware(datetime.datetime.combine(date, time))
-            today = clock.localdate()
-            if starts_at <= clock.now():
-                self.add_error("date", _("Le rendez-vous doit être dans le futur."))
-            elif date > latest_appointment_date(today):
-                self.add_error("date", too_far_message(today))
-            cleaned["starts_at"] = starts_at
-        return cleaned
 
 
 class RejectForm(forms.Form):
