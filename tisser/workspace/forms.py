@@ -5,28 +5,29 @@ from django.utils.translation import gettext_lazy as _
 
 from tisser.accounts.models import Site
 from tisser.core import clock
+from tisser.core.dates import format_day
 from tisser.core.forms import DateInput
 from tisser.core.ids import IdChoiceField
+from tisser.core.journal_labels import action_choices, action_label, kind_choices, kind_label
 from tisser.workspace import selectors
 
 
 class JournalSearchForm(forms.Form):
     """Every criterion is optional; an empty form lists the whole journal, newest first."""
 
-    action = forms.CharField(
-        label=_("Code d'action"),
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    actor_email = forms.EmailField(
+        label=_("Auteur"),
+        required=False,
+        help_text=_("Adresse e-mail de la personne, par exemple « prenom.nom@exemple.fr »."),
+    )
+    object_type = forms.ChoiceField(label=_("Sur quoi"), required=False)
+    object_id = forms.CharField(
+        label=_("Numéro de l'objet"),
         required=False,
         max_length=64,
-        help_text=_("Début du code, par exemple « member » ou « member.invited »."),
+        help_text=_("Par exemple 12 pour le bon d'orientation BO-12."),
     )
-    actor_email = forms.EmailField(label=_("E-mail de l'auteur"), required=False)
-    object_type = forms.CharField(
-        label=_("Type d'objet"),
-        required=False,
-        max_length=64,
-        help_text=_("Par exemple « accounts.site »."),
-    )
-    object_id = forms.CharField(label=_("Identifiant de l'objet"), required=False, max_length=64)
     site = IdChoiceField(
         label=_("Espace"),
         required=False,
@@ -39,6 +40,37 @@ class JournalSearchForm(forms.Form):
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = selectors.journal_sites(membership=membership)
+        self.fields["action"].choices = [("", _("Toutes les actions")), *action_choices()]
+        self.fields["object_type"].choices = [("", _("Tout")), *kind_choices()]
+
+    def described_filters(self) -> dict[str, str]:
+        """The active filters in words, for the export's heading and its journal entry."""
+        described = {}
+        for name, value in self.cleaned_data.items():
+            if not value:
+                continue
+            field = self.fields[name]
+            if name == "action":
+                text = action_label(value)
+            elif name == "object_type":
+                text = kind_label(value)
+            elif isinstance(value, Site):
+                text = value.name
+            elif hasattr(value, "strftime"):
+                text = format_day(value)
+            else:
+                text = str(value)
+            described[str(field.label)] = text
+        return described
+
+    def filter_codes(self) -> dict[str, str]:
+        """The active filters as codes and ids, for the journal entry of an export: no
+        address in it (a searched author is only said to be there)."""
+        codes = {}
+        for name, value in self.cleaned_data.items():
+            if value:
+                codes[name] = "oui" if name == "actor_email" else str(getattr(value, "pk", value))
+        return codes
 
     def clean(self):
         cleaned = super().clean()

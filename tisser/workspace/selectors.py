@@ -48,11 +48,11 @@ def journal_search(
     """Search the journal; dates are whole local days, both ends included."""
     entries = journal_scope(membership=membership)
     if action:
-        entries = entries.filter(action__startswith=action.strip().lower())
+        entries = entries.filter(action=action)
     if actor_email:
         entries = entries.filter(actor__email__iexact=actor_email.strip())
     if object_type:
-        entries = entries.filter(object_type=object_type.strip().lower())
+        entries = entries.filter(object_type=object_type)
     if object_id:
         entries = entries.filter(object_id=object_id.strip())
     if site is not None:

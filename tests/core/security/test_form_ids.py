@@ -60,6 +60,16 @@ ROWS = [
         inside=_site,
     ),
     Row(
+        JournalSearchForm,
+        "site",
+        "workspace:journal_export",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: JournalSearchForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
         MemberFilterForm,
         "organisation",
         "accounts:member_list",
