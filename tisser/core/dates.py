@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.dates import MONTHS
+from django.utils.translation import gettext
 
 from tisser.core import clock
 
@@ -34,3 +35,31 @@ def format_day(value: datetime.date | datetime.datetime) -> str:
         value = timezone.localtime(value)
     day = "1er" if value.day == 1 else str(value.day)
     return f"{day} {MONTHS[value.month]} {value.year}"
+
+
+def format_hour(value: datetime.time | datetime.datetime) -> str:
+    """``9 h``, ``14 h 30``: the French way of writing a time of day (in the French time
+    zone for a moment)."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return f"{value.hour} h" if value.minute == 0 else f"{value.hour} h {value.minute:02d}"
+
+
+def format_ago(moment: datetime.datetime, *, now: datetime.datetime | None = None) -> str:
+    """How long ago ``moment`` was, as people say it: ``à l'instant``, ``il y a 5 min``,
+    ``il y a 3 h`` (the same day), ``hier à 14 h 30``, then the day itself
+    (``mardi 5 janvier à 14 h 30``). A moment still to come is written out in full."""
+    now = now or clock.now()
+    seconds = (now - moment).total_seconds()
+    if seconds < 0:
+        return format_when(moment)
+    if seconds < 60:
+        return gettext("à l'instant")
+    if seconds < 3600:
+        return gettext("il y a %(minutes)d min") % {"minutes": seconds // 60}
+    local, local_now = timezone.localtime(moment), timezone.localtime(now)
+    if local.date() == local_now.date():
+        return gettext("il y a %(hours)d h") % {"hours": seconds // 3600}
+    if local.date() == local_now.date() - datetime.timedelta(days=1):
+        return gettext("hier à %(hour)s") % {"hour": format_hour(local)}
+    return format_when(moment, today=local_now.date())
