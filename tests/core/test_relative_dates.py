@@ -21,10 +21,13 @@ NOW = datetime.datetime(2026, 11, 29, 15, 0, tzinfo=PARIS)
         (NOW - datetime.timedelta(hours=3, minutes=10), "il y a 3 h"),
         (datetime.datetime(2026, 11, 28, 14, 30, tzinfo=PARIS), "hier à 14 h 30"),
         (datetime.datetime(2026, 11, 28, 9, 0, tzinfo=PARIS), "hier à 9 h"),
-        (datetime.datetime(2026, 11, 24, 9, 5, tzinfo=PARIS), "mardi 24 novembre à 9 h 05"),
-        (datetime.datetime(2025, 12, 1, 9, 0, tzinfo=PARIS), "lundi 1er décembre 2025 à 9 h"),
+        (datetime.datetime(2026, 11, 24, 9, 5, tzinfo=PARIS), "il y a 5 jours"),
+        (datetime.datetime(2026, 11, 22, 9, 5, tzinfo=PARIS), "il y a 1 semaine"),
+        (datetime.datetime(2026, 11, 8, 9, 5, tzinfo=PARIS), "il y a 3 semaines"),
+        (datetime.datetime(2026, 9, 1, 9, 5, tzinfo=PARIS), "le mardi 1er septembre à 9 h 05"),
+        (datetime.datetime(2025, 12, 1, 9, 0, tzinfo=PARIS), "le lundi 1er décembre 2025 à 9 h"),
         # A moment still to come is not an age.
-        (NOW + datetime.timedelta(days=2), "mardi 1er décembre à 15 h"),
+        (NOW + datetime.timedelta(days=2), "le mardi 1er décembre à 15 h"),
     ],
 )
 def test_an_age_reads_as_people_say_it(moment, expected):

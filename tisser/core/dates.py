@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.dates import MONTHS
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from tisser.core import clock
 
@@ -46,20 +46,29 @@ def format_hour(value: datetime.time | datetime.datetime) -> str:
 
 
 def format_ago(moment: datetime.datetime, *, now: datetime.datetime | None = None) -> str:
-    """How long ago ``moment`` was, as people say it: ``à l'instant``, ``il y a 5 min``,
-    ``il y a 3 h`` (the same day), ``hier à 14 h 30``, then the day itself
-    (``mardi 5 janvier à 14 h 30``). A moment still to come is written out in full."""
+    """How long ago ``moment`` was, as people say it, so that it reads after a verb
+    (« envoyé il y a 5 min »): ``à l'instant``, ``il y a 5 min``, ``il y a 3 h`` (the same
+    day), ``hier à 14 h 30``, ``il y a 4 jours``, ``il y a 3 semaines``, then the day
+    itself (``le mardi 5 janvier 2027 à 14 h 30``). A moment to come is written in full."""
     now = now or clock.now()
     seconds = (now - moment).total_seconds()
     if seconds < 0:
-        return format_when(moment)
+        return gettext("le %(day)s") % {"day": format_when(moment)}
     if seconds < 60:
         return gettext("à l'instant")
     if seconds < 3600:
         return gettext("il y a %(minutes)d min") % {"minutes": seconds // 60}
     local, local_now = timezone.localtime(moment), timezone.localtime(now)
-    if local.date() == local_now.date():
+    days = (local_now.date() - local.date()).days
+    if days == 0:
         return gettext("il y a %(hours)d h") % {"hours": seconds // 3600}
-    if local.date() == local_now.date() - datetime.timedelta(days=1):
+    if days == 1:
         return gettext("hier à %(hour)s") % {"hour": format_hour(local)}
-    return format_when(moment, today=local_now.date())
+    if days < 7:
+        return gettext("il y a %(days)d jours") % {"days": days}
+    if days < 8 * 7:
+        weeks = days // 7
+        return ngettext("il y a %(weeks)d semaine", "il y a %(weeks)d semaines", weeks) % {
+            "weeks": weeks
+        }
+    return gettext("le %(day)s") % {"day": format_when(moment, today=local_now.date())}
