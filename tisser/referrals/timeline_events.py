@@ -8,6 +8,7 @@ free text shown is the referrer's motive (NIR refused when it was written).
 
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -59,9 +60,10 @@ def timeline_events(beneficiary) -> list[TimelineEvent]:
                 url=referral.get_absolute_url(),
             )
         )
-    appointments = Appointment.objects.filter(referral__beneficiary=beneficiary).select_related(
-        "referral"
-    )
+    # The appointments of its referrals, and those booked from the file itself.
+    appointments = Appointment.objects.filter(
+        Q(referral__beneficiary=beneficiary) | Q(beneficiary=beneficiary)
+    ).select_related("referral")
     for appointment in appointments:
         when = format_when(appointment.starts_at)
         events.append(
@@ -70,8 +72,12 @@ def timeline_events(beneficiary) -> list[TimelineEvent]:
                 kind=f"appointment.{appointment.status}",
                 title=_("Rendez-vous du %(when)s : %(status)s")
                 % {"when": when, "status": appointment.get_status_display().lower()},
-                detail=appointment.place,
-                url=appointment.referral.get_absolute_url(),
+                detail=appointment.place or appointment.reason,
+                url=(
+                    appointment.referral.get_absolute_url()
+                    if appointment.referral is not None
+                    else ""
+                ),
             )
         )
     events.extend(_needs_events(beneficiary))
