@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.urls import path
 
 from config import urls as site_urls
+from tisser.core import error_pages
 from tisser.core.access import public
 
 
@@ -18,6 +19,11 @@ def forbidden(request):
 
 
 @public
+def too_many(request):
+    return error_pages.too_many_requests(request)
+
+
+@public
 def broken(request):
     raise RuntimeError("a bug")
 
@@ -25,6 +31,7 @@ def broken(request):
 urlpatterns = [
     path("essai/400/", bad),
     path("essai/403/", forbidden),
+    path("essai/429/", too_many),
     path("essai/500/", broken),
     *site_urls.urlpatterns,
 ]

@@ -7,7 +7,13 @@ import pytest
 from django.template import Context, Template
 
 from tisser.core import clock
-from tisser.core.dates import format_ago, format_day, format_hour
+from tisser.core.dates import (
+    format_ago,
+    format_day,
+    format_day_month,
+    format_hour,
+    format_weekday,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime.datetime(2026, 11, 29, 15, 0, tzinfo=PARIS)
@@ -45,6 +51,9 @@ def test_days_and_hours_in_french():
     assert format_day(datetime.datetime(2026, 12, 31, 23, 30, tzinfo=datetime.UTC)) == (
         "1er janvier 2027"
     )
+    assert format_day_month(datetime.date(2026, 12, 1)) == "1er décembre"
+    assert format_weekday(datetime.date(2026, 12, 1)) == "mardi 1er décembre"
+    assert format_weekday(datetime.date(2026, 12, 2), year=True) == "mercredi 2 décembre 2026"
     assert format_hour(datetime.time(9, 0)) == "9 h"
     assert format_hour(datetime.time(14, 5)) == "14 h 05"
 

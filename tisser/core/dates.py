@@ -37,6 +37,26 @@ def format_day(value: datetime.date | datetime.datetime) -> str:
     return f"{day} {MONTHS[value.month]} {value.year}"
 
 
+def format_day_month(value: datetime.date | datetime.datetime) -> str:
+    """``1er décembre``: a day of the current year, or the first day of a range whose last
+    day carries the year (``du 30 novembre au 6 décembre 2026``)."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month]}"
+
+
+def format_weekday(value: datetime.date | datetime.datetime, *, year: bool = False) -> str:
+    """``mardi 1er décembre`` (``mardi 1er décembre 2026`` with ``year``): a day people
+    plan by, its weekday first."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    with translation.override("fr"):
+        weekday = date_format(value, "l")
+    text = f"{weekday} {format_day_month(value)}"
+    return f"{text} {value.year}" if year else text
+
+
 def format_hour(value: datetime.time | datetime.datetime) -> str:
     """``9 h``, ``14 h 30``: the French way of writing a time of day (in the French time
     zone for a moment)."""

@@ -29,7 +29,8 @@ _BARE_500 = (
 
 
 def _previous_page(request: HttpRequest) -> str:
-    """The page the person came from, when it is one of ours and not this very page."""
+    """The page the person came from, when it is one of ours. A GET from the very same
+    page would loop; after a refused POST (an expired form) that page is the way back."""
     referer = request.META.get("HTTP_REFERER", "")
     try:
         host = request.get_host()
@@ -39,7 +40,7 @@ def _previous_page(request: HttpRequest) -> str:
         referer, allowed_hosts={host}, require_https=request.is_secure()
     ):
         return ""
-    if referer.split("?")[0].endswith(request.path):
+    if request.method == "GET" and referer.split("?")[0].endswith(request.path):
         return ""
     return referer
 

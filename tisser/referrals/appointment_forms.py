@@ -4,12 +4,13 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tisser.accounts.models import Site, User
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core import clock
+from tisser.core.dates import format_day
 from tisser.core.forms import DateInput
 from tisser.core.ids import IdChoiceField
 from tisser.core.phones import normalize_phone
@@ -45,7 +46,7 @@ class WhenFields(forms.Form):
         latest = latest_appointment_date(today)
         self.fields["date"].widget.attrs.update(min=today.isoformat(), max=latest.isoformat())
         self.fields["date"].help_text = _("Une date à venir, au plus tard le %(date)s.") % {
-            "date": formats.date_format(latest, "j F Y")
+            "date": format_day(latest)
         }
 
     def clean(self):

@@ -4,7 +4,14 @@ formats give abbreviated months, ``14:30`` or English-shaped ages."""
 
 from django import template
 
-from tisser.core.dates import format_ago, format_day, format_hour, format_when
+from tisser.core.dates import (
+    format_ago,
+    format_day,
+    format_day_month,
+    format_hour,
+    format_weekday,
+    format_when,
+)
 
 register = template.Library()
 
@@ -23,6 +30,30 @@ def day(value):
     if not value:
         return ""
     return format_day(value)
+
+
+@register.filter
+def day_month(value):
+    """``1er décembre``: a date without its year."""
+    if not value:
+        return ""
+    return format_day_month(value)
+
+
+@register.filter
+def weekday(value):
+    """``mardi 1er décembre``: a date with its weekday, without its year."""
+    if not value:
+        return ""
+    return format_weekday(value)
+
+
+@register.filter
+def weekday_year(value):
+    """``mardi 1er décembre 2026``: a date with its weekday and its year."""
+    if not value:
+        return ""
+    return format_weekday(value, year=True)
 
 
 @register.filter
