@@ -98,10 +98,63 @@ def test_the_home_runs_a_constant_number_of_queries(
         walk_in(world.site, at(-2, 9) + datetime.timedelta(minutes=index))
         AppointmentFactory(site=world.site, starts_at=at(0, 16))  # from a referral
         prepare(world, ReferralStatus.SUBMITTED)
-    # The signed-in base, the site and its team, four lists, the savepoints of the request.
-    with django_assert_max_num_queries(13):
+    # The signed-in base, the site and its team, four lists, the savepoints of the request,
+    # the visits already recorded (1) and my recent files (2).
+    with django_assert_max_num_queries(16):
         page = text(client.get(reverse("workspace:home")))
     assert ("Les autres rendez-vous du jour sont dans l'agenda" in page) == (rows > 10)
+
+
+def test_came_leads_to_the_activity_form_and_a_visit_not_recorded_is_offered(login, world):
+    """« Venu(e) » records the visit and opens the activity form on that appointment; until
+    the activity is saved, the card offers « Noter ce qui a été fait »."""
+    from tests.activities.conftest import individual
+    from tisser.activities import services as activity_services
+
+    file = BeneficiaryFactory(site=world.site, first_name="Karim")
+    appointment = AppointmentFactory(
+        site=world.site, starts_at=at(0, 9), beneficiary=file, mediator=world.mediator.user
+    )
+    client = login(world.mediator)
+    form_url = reverse("activities:create") + f"?rendez_vous={appointment.pk}"
+    assert f'value="{form_url}"' in text(client.get(reverse("workspace:home")))
+
+    response = client.post(reverse("appointments:came", kwargs={"pk": appointment.pk}),
+                           {"next": form_url})  # fmt: skip
+    assert response.status_code == 302 and response["Location"] == form_url
+    assert "Karim" in text(client.get(form_url))
+    assert "Noter ce qui a été fait" in text(client.get(reverse("workspace:home")))
+
+    activity_services.activity_create(
+        actor=world.mediator,
+        data=individual(participants=[file], anonymous_count=0, anonymous_counts={}),
+        appointment=appointment,
+    )
+    home = text(client.get(reverse("workspace:home")))
+    assert "Noter ce qui a été fait" not in home
+    # The person now heads « the people I accompanied », with the day of the activity.
+    assert "Les personnes que j'ai accompagnées" in home
+    assert f'href="{reverse("beneficiaries:detail", kwargs={"pk": file.pk})}"' in home
+
+
+def test_my_recent_files_are_mine_from_the_last_30_days(world):
+    from tests.activities.conftest import individual
+    from tisser.activities import services as activity_services
+    from tisser.activities.selectors import my_recent_files
+
+    mine, colleague, old = (BeneficiaryFactory(site=world.site) for _ in range(3))
+    data = {"anonymous_count": 0, "anonymous_counts": {}}
+    activity_services.activity_create(
+        actor=world.mediator, data=individual(participants=[mine], **data)
+    )
+    activity_services.activity_create(
+        actor=world.manager, data=individual(participants=[colleague], **data)
+    )
+    with clock.frozen_at(MONDAY - datetime.timedelta(days=31)):
+        activity_services.activity_create(
+            actor=world.mediator, data=individual(participants=[old], **data)
+        )
+    assert my_recent_files(membership=world.mediator, limit=10) == [mine]
 
 
 # --- the agenda -------------------------------------------------------------------------------
@@ -166,8 +219,9 @@ def test_the_agenda_runs_a_constant_number_of_queries(
             starts_at=at(index % 5, 9) + datetime.timedelta(minutes=index),
             mediator=world.mediator.user,
         )
-    # The signed-in base, the site, the team, the count and the page, the closures, savepoints.
-    with django_assert_max_num_queries(11):
+    # The signed-in base, the site, the team, the count and the page, the closures, savepoints,
+    # the visits already recorded.
+    with django_assert_max_num_queries(12):
         page = text(client.get(reverse("workspace:agenda") + "?vue=week"))
     assert ("Page 1 sur" in page) == (rows > PAGE_SIZE)
 

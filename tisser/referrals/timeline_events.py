@@ -7,14 +7,17 @@ free text shown is the referrer's motive (NIR refused when it was written).
 """
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tisser.core.dates import format_when
-from tisser.core.timeline import TimelineEvent
+from tisser.core.timeline import FileAction, TimelineEvent
 from tisser.notifications.models import Notification
+from tisser.referrals.appointments import BOOKING_ROLES
 from tisser.referrals.enums import Need, ReferralSource, ReferralStatus
 from tisser.referrals.models import Appointment, Referral, ReferralEvent
 
@@ -145,3 +148,17 @@ def _message_events(beneficiary) -> list[TimelineEvent]:
             )
         )
     return events
+
+
+def file_actions(beneficiary, membership) -> list[FileAction]:
+    """« Prendre un rendez-vous » for the site team of the file's own space."""
+    if (
+        membership is None
+        or not membership.is_active
+        or membership.role not in BOOKING_ROLES
+        or membership.organisation_id != beneficiary.site_id
+        or beneficiary.merged_into_id
+    ):
+        return []
+    url = f"{reverse('appointments:book')}?{urlencode({'dossier': beneficiary.pk})}"
+    return [FileAction(label=_("Prendre un rendez-vous"), url=url)]

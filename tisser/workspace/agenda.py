@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tisser.accounts.models import Closure, Membership, Site
+from tisser.activities import selectors as activity_selectors
 from tisser.core import clock
 from tisser.core.holidays import holiday_name
 from tisser.referrals import selectors as referral_selectors
@@ -53,6 +54,7 @@ class TeamHome:
     overdue_appointments: Section
     awaiting_answer: Section
     late_before: datetime.datetime
+    my_recent_files: list
 
 
 def team_home(*, membership: Membership) -> TeamHome:
@@ -73,7 +75,7 @@ def team_home(*, membership: Membership) -> TeamHome:
     awaiting = _section(referral_selectors.referrals_awaiting_answer(membership=membership))
     for referral in awaiting.rows:
         referral.age_days = (now - referral.submitted_at).days if referral.submitted_at else 0
-    return TeamHome(
+    home = TeamHome(
         today=today,
         tomorrow=tomorrow,
         now=now,
@@ -84,7 +86,18 @@ def team_home(*, membership: Membership) -> TeamHome:
         ),
         awaiting_answer=awaiting,
         late_before=now - datetime.timedelta(days=LATE_ANSWER_DAYS),
+        my_recent_files=activity_selectors.my_recent_files(membership=membership, limit=HOME_ROWS),
     )
+    mark_recorded([*home.today_appointments.rows, *home.overdue_appointments.rows])
+    return home
+
+
+def mark_recorded(appointments: list[Appointment]) -> None:
+    """Set ``activity_recorded`` on each appointment: whether what was done at it is already
+    recorded (one query for the list). The card offers to record it when not."""
+    recorded = activity_selectors.recorded_appointment_ids(a.pk for a in appointments)
+    for appointment in appointments:
+        appointment.activity_recorded = appointment.pk in recorded
 
 
 # --- the agenda -------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from tisser.core.views_helpers import paginate
 from tisser.referrals import selectors as referral_selectors
 from tisser.referrals.forms import site_team
 from tisser.workspace import selectors
-from tisser.workspace.agenda import agenda_days, agenda_range, start_of, team_home
+from tisser.workspace.agenda import agenda_days, agenda_range, mark_recorded, start_of, team_home
 from tisser.workspace.forms import AgendaForm, JournalSearchForm
 
 JOURNAL_PAGE_SIZE = 50
@@ -80,6 +80,8 @@ def agenda(request):
         mediator_id=mediator.pk if mediator else None,
     )
     page = paginate(request, appointments)
+    rows = list(page)
+    mark_recorded(rows)
     step = datetime.timedelta(days=count)
     query = {"vue": view}
     if mediator:
@@ -91,7 +93,7 @@ def agenda(request):
             "form": form,
             "site": site,
             "page": page,
-            "days": agenda_days(site=site, first=first, count=count, appointments=list(page)),
+            "days": agenda_days(site=site, first=first, count=count, appointments=rows),
             "view": view,
             "day": day,
             "first": first,
