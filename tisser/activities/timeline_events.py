@@ -11,13 +11,9 @@ from django.utils.translation import gettext as _
 
 from tisser.activities.enums import ProcedureTheme, Theme
 from tisser.activities.models import Activity
-<<<<<<< HEAD
-from tisser.core.dates import format_day
-from tisser.core.timeline import TimelineEvent
-=======
 from tisser.activities.services import WRITER_ROLES
+from tisser.core.dates import format_day
 from tisser.core.timeline import FileAction, TimelineEvent
->>>>>>> main
 
 _THEME_LABELS = {**dict(Theme.choices), **dict(ProcedureTheme.choices)}
 
