@@ -19,3 +19,11 @@ urlpatterns = [
     path("notifications/", include("tisser.notifications.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# French error pages in the site's layout (tisser/core/error_pages.py). allauth's rate
+# limits answer through handler429 too.
+handler400 = "tisser.core.error_pages.bad_request"
+handler403 = "tisser.core.error_pages.permission_denied"
+handler404 = "tisser.core.error_pages.page_not_found"
+handler429 = "tisser.core.error_pages.too_many_requests"
+handler500 = "tisser.core.error_pages.server_error"

@@ -220,6 +220,9 @@ ANONYMOUS_SMS_DAILY_CAP_PER_SITE = env_int("ANONYMOUS_SMS_DAILY_CAP_PER_SITE", 5
 # Root of the links in e-mails (scheme and host, no trailing slash needed).
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
+# A refused CSRF token (a form left open too long) is a French page, not Django's.
+CSRF_FAILURE_VIEW = "tisser.core.error_pages.csrf_failure"
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -150,7 +150,7 @@ def test_capacity_counts_overlapping_appointments_only(frozen, strasbourg):
         book(strasbourg, at(MONDAY, 14, 20))  # overlaps both
     assert str(refused.value).startswith(
         "Ce créneau est complet : l'espace reçoit au plus 2 rendez-vous individuel(s) en même "
-        "temps, et 2 sont déjà prévus le lundi 22 mars à 14h20."
+        "temps, et 2 sont déjà prévus le lundi 22 mars à 14 h 20."
     )
     # 14:30 starts when the first ends: only the second overlaps it.
     assert book(strasbourg, at(MONDAY, 14, 30)).pk

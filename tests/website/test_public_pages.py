@@ -59,7 +59,7 @@ def test_directory_lists_active_spaces_with_address_hours_and_services(client, n
     page = html(client.get("/espaces/"))
     assert "Espace Gare" in page
     assert "3 place de la Gare" in page
-    assert "Mardi" in page and "de 9h00 à 12h00" in page
+    assert "Mardi" in page and "de 9 h à 12 h" in page
     # The national label is said in plain words on the public pages.
     assert "Faire vos démarches en ligne" in page
     assert "Espace fermé" not in page
@@ -110,7 +110,7 @@ def test_space_page_shows_contact_hours_by_day_services_and_accessibility(client
     assert '<a href="tel:0388123456">03 88 12 34 56</a>' in page
     assert 'href="mailto:neudorf@reseau.example"' in page
     # Both slots of Monday on one line, and every other day said closed.
-    assert "de 9h00 à 12h00, puis de 14h00 à 17h30" in page
+    assert "de 9 h à 12 h, puis de 14 h à 17 h 30" in page
     assert page.count("Fermé") == 6
     assert "Utiliser un ordinateur et internet sur place" in page
     assert "Entrée de plain-pied." in page

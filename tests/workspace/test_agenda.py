@@ -66,7 +66,7 @@ def test_the_home_shows_today_tomorrow_overdue_and_the_referrals_waiting(login, 
     today, tomorrow = page.index("Aujourd'hui, lundi 22 mars"), page.index(">Demain<")
     overdue, waiting_at = page.index(">En retard<"), page.index("en attente de réponse")
     assert today < page.index("Karim Haddad") < tomorrow
-    assert "14h00" in page and "Dossier CAF" in page
+    assert "14 h" in page and "Dossier CAF" in page
     assert world.mediator.user.get_full_name() in page
     assert tomorrow < page.index("Lina") < overdue
     assert world.partner.name in page and accepted.reference in page

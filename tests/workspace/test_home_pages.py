@@ -61,7 +61,7 @@ def test_site_team_sees_their_site_team_and_hours(login, site, other_site, role)
     assert colleague.user.get_full_name() in page
     assert stranger.user.get_full_name() not in page
     assert "(vous)" in page
-    assert "Jeudi" in page and "de 13h30 à 18h00" in page
+    assert "Jeudi" in page and "de 13 h 30 à 18 h" in page
     assert page.count("Fermé") == 6
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from tisser.activities.enums import ProcedureTheme, Theme
 from tisser.activities.models import Activity
 from tisser.activities.services import WRITER_ROLES
+from tisser.core.dates import format_day
 from tisser.core.timeline import FileAction, TimelineEvent
 
 _THEME_LABELS = {**dict(Theme.choices), **dict(ProcedureTheme.choices)}
@@ -34,7 +35,7 @@ def timeline_events(beneficiary) -> list[TimelineEvent]:
                 title=_("%(kind)s du %(date)s (%(minutes)s min)")
                 % {
                     "kind": activity.get_kind_display(),
-                    "date": activity.date.strftime("%d/%m/%Y"),
+                    "date": format_day(activity.date),
                     "minutes": activity.duration_minutes,
                 },
                 detail=_("%(themes)s — avec %(who)s")

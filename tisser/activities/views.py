@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,6 +23,7 @@ from tisser.activities.people import appointment_person
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core import clock
 from tisser.core.access import require_roles, scoped_object
+from tisser.core.dates import format_day
 from tisser.core.exports import csv_response, xlsx_response
 from tisser.core.ids import parse_id
 from tisser.core.views_helpers import confirm_page, paginate, submit_forms
@@ -59,7 +59,7 @@ def _cards(page, *, show_site: bool) -> list[Card]:
     cards = []
     for activity in page:
         if activity.date not in dates:
-            dates[activity.date] = date_format(activity.date, "j F Y")
+            dates[activity.date] = format_day(activity.date)
         people = [
             f"{p.beneficiary.first_name} {p.beneficiary.last_name}" for p in activity.identified
         ]

@@ -16,13 +16,14 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Membership, Site, User
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core import clock
+from tisser.core.dates import format_when
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
 from tisser.core.phones import normalize_phone
@@ -227,11 +228,7 @@ def appointment_mark_no_show(*, actor: Membership, appointment: Appointment) -> 
         if appointment.starts_at > now:
             raise DomainError(
                 _("Le rendez-vous n'a pas encore commencé (%(when)s) : attendez son heure.")
-                % {
-                    "when": formats.date_format(
-                        timezone.localtime(appointment.starts_at), "l j F à H\\hi"
-                    )
-                }
+                % {"when": format_when(appointment.starts_at)}
             )
         if appointment.referral is not None:
             transitions.referral_mark_no_show(actor=actor, referral=appointment.referral)

@@ -14,11 +14,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db.models import Q
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from tisser.accounts.models import Site
 from tisser.accounts.opening import closed_message
+from tisser.core.dates import format_when
 from tisser.core.errors import DomainError
 from tisser.referrals.enums import AppointmentStatus
 from tisser.referrals.models import Appointment
@@ -73,6 +73,6 @@ def check_slot(
             % {
                 "capacity": site.appointment_capacity,
                 "taken": taken,
-                "when": formats.date_format(timezone.localtime(starts_at), "l j F à H\\hi"),
+                "when": format_when(starts_at),
             }
         )

@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tisser.accounts.enums import Role
@@ -21,6 +21,7 @@ from tisser.beneficiaries.enums import (
 from tisser.beneficiaries.forms import PersonFieldsMixin
 from tisser.core import clock
 from tisser.core.choices import in_choice_order
+from tisser.core.dates import format_day
 from tisser.core.forms import DateInput
 from tisser.core.ids import IdChoiceField
 from tisser.core.names import normalize_name
@@ -319,7 +320,7 @@ class WhenFields(forms.Form):
         latest = latest_appointment_date(today)
         self.fields["date"].widget.attrs.update(min=today.isoformat(), max=latest.isoformat())
         self.fields["date"].help_text = _("Une date à venir, au plus tard le %(date)s.") % {
-            "date": formats.date_format(latest, "j F Y")
+            "date": format_day(latest)
         }
 
     def clean(self):

@@ -7,11 +7,10 @@ reasons for a refusal, the days waiting. Nothing here is stored on the message r
 
 from typing import Any
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from tisser.core import clock
-from tisser.core.dates import format_when
+from tisser.core.dates import format_weekday, format_when
 from tisser.notifications.kinds import Contact, register_kind
 from tisser.notifications.messages import absolute_url, short_name, site_context
 from tisser.notifications.models import RecipientKind
@@ -95,9 +94,7 @@ def referral_context(referral) -> dict[str, Any]:
         .first()
     )
     context["transfer_note"] = last_transfer.note if last_transfer else ""
-    context["reply_due_on"] = (
-        date_format(referral.reply_due_on, "l j F") if referral.reply_due_on else ""
-    )
+    context["reply_due_on"] = format_weekday(referral.reply_due_on) if referral.reply_due_on else ""
     return context
 
 

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, IntegerField, Model, Value, When
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import HabilitationStatus, Role
@@ -40,6 +40,7 @@ from tisser.beneficiaries.enums import ContactChannel
 from tisser.beneficiaries.services import beneficiary_for_referral
 from tisser.core import clock, hooks
 from tisser.core.choices import known_codes
+from tisser.core.dates import format_day, format_weekday
 from tisser.core.errors import DomainError
 from tisser.core.journal import build_entry
 from tisser.core.models import JournalEntry
@@ -363,7 +364,7 @@ def refuse_came_before_the_day(appointment: Appointment, now: datetime) -> None:
                 "Le rendez-vous est prévu le %(date)s : la venue ne peut pas être notée avant "
                 "ce jour. Si la personne est venue en avance, choisissez « Venue en avance »."
             )
-            % {"date": formats.date_format(day, "l j F Y")}
+            % {"date": format_weekday(day, year=True)}
         )
 
 
@@ -375,7 +376,7 @@ def latest_appointment_date(today: date) -> date:
 def too_far_message(today: date) -> str:
     return _(
         "La date du rendez-vous est trop lointaine : choisissez une date au plus tard le %(date)s."
-    ) % {"date": formats.date_format(latest_appointment_date(today), "j F Y")}
+    ) % {"date": format_day(latest_appointment_date(today))}
 
 
 def _new_appointment(

@@ -21,12 +21,12 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tisser.accounts.models import Membership, Partner, Site
 from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION
 from tisser.core import clock
+from tisser.core.dates import format_when
 from tisser.core.errors import DomainError
 from tisser.core.journal import record, record_many
 from tisser.core.names import search_key
@@ -73,7 +73,7 @@ def import_prepare(
     if done is not None:
         raise DomainError(
             _("Ce fichier a déjà été importé le %(date)s : rien n'a été créé une seconde fois.")
-            % {"date": timezone.localtime(done.confirmed_at).strftime("%d/%m/%Y à %H:%M")}
+            % {"date": format_when(done.confirmed_at)}
         )
     # The import key is the person's identity in the sender's lists (the site's, without one).
     parsed = parse_file(

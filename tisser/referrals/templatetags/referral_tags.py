@@ -6,11 +6,10 @@ each of its rows, and the template engine spent half of the inbox's time on its 
 """
 
 from django import template
-from django.template.defaultfilters import timesince_filter
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-from tisser.core.dates import format_day, format_when
+from tisser.core.dates import format_ago, format_day, format_when
 from tisser.core.links import id_url
 from tisser.referrals.enums import AppointmentStatus, ReferralStatus
 
@@ -85,7 +84,7 @@ def inbox_row(referral, show_site=False):
             sender,
             gettext("Réponse attendue le %(day)s") % {"day": format_day(referral.reply_due_on)},
         )
-    since = gettext("il y a %(since)s") % {"since": timesince_filter(referral.submitted_at)}
+    since = format_ago(referral.submitted_at)
     return format_html(
         "<tr>\n"
         '      <td><a href="{}">{} {}</a><br><span class="muted">{}</span></td>{}\n'
