@@ -53,6 +53,8 @@ def test_the_explicit_lists_hold_no_stale_name():
 def test_the_matrix_covers_the_staff_pages():
     names = {route.name for route, _ in CASES}
     assert {"workspace:journal", "accounts:site_edit", "referrals:inbox", "imports:index"} <= names
+    # The printouts (PDF) are pages like any other.
+    assert {"beneficiaries:notice_pdf", "referrals:summary_pdf"} <= names
     assert len(DECLARED) >= 40
 
 
