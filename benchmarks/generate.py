@@ -37,6 +37,7 @@ RANDOM_SEED = 42
 CHUNK = 5000
 YEARS_OF_HISTORY = 3
 OPEN_WINDOW_DAYS = 30
+APPOINTMENT_LENGTH = datetime.timedelta(minutes=30)  # the sites' default duration
 
 # Synthetic last names: enough distinct names that a full name finds a handful of files.
 PREFIXES = (
@@ -181,7 +182,7 @@ def generate(*, files: int, referrals: int, out=sys.stderr) -> dict:
     person_of_file = dict(zip(file_ids, file_people, strict=True))
     timings["files"] = time.monotonic() - step
 
-    # --- referrals and their appointments --------------------------------------------------
+    # --- referrals and their appointments (30 minutes long, the sites' default) --------------
     step = time.monotonic()
     history = datetime.timedelta(days=365 * YEARS_OF_HISTORY)
     batch_referrals: list[Referral] = []
@@ -198,8 +199,10 @@ def generate(*, files: int, referrals: int, out=sys.stderr) -> dict:
         appointments = [
             Appointment(
                 referral_id=created[position].pk,
+                beneficiary_id=created[position].beneficiary_id,
                 site_id=created[position].site_id,
                 starts_at=starts_at,
+                ends_at=starts_at + APPOINTMENT_LENGTH,
                 place=place_of[created[position].site_id],
                 mediator_id=mediator_id,
                 status=status,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("espace-pro/dossiers/", include("tisser.beneficiaries.urls")),
     path("espace-pro/orientations/", include("tisser.referrals.urls")),
     path("espace-pro/imports/", include("tisser.referrals.import_urls")),
+    path("espace-pro/rendez-vous/", include("tisser.referrals.appointment_urls")),
     path("espace-pro/activites/", include("tisser.activities.urls")),
     path("invitation/", include("tisser.accounts.public_urls")),
     path("notifications/", include("tisser.notifications.urls")),

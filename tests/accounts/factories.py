@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 
 from tisser.accounts.enums import (
+    ClosureReason,
     FunderKind,
     HabilitationStatus,
     OrganisationKind,
@@ -11,6 +12,7 @@ from tisser.accounts.enums import (
     Role,
 )
 from tisser.accounts.models import (
+    Closure,
     Funder,
     Invitation,
     Membership,
@@ -61,6 +63,18 @@ class SiteFactory(factory.django.DjangoModelFactory):
     postal_code = "67000"
     city = "Strasbourg"
     services = factory.LazyFunction(lambda: ["Aide aux démarches administratives"])
+
+
+class ClosureFactory(factory.django.DjangoModelFactory):
+    """A week of holidays starting in ten days."""
+
+    class Meta:
+        model = Closure
+
+    site = factory.SubFactory(SiteFactory)
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=10))
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(days=6))
+    reason = ClosureReason.HOLIDAY
 
 
 class OpeningHoursFactory(factory.django.DjangoModelFactory):

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from tests.activities.conftest import individual, workshop
 from tests.beneficiaries.factories import BeneficiaryFactory
@@ -281,3 +282,35 @@ def test_deletion_is_journaled_without_the_notes(team, person):
 )
 def test_age_band_from_the_year_of_birth(birth_year, band):
     assert age_band(birth_year, datetime.date(2026, 6, 1)) == band
+
+
+def test_a_recorded_visit_opens_the_files_period_and_moves_its_last_contact(team, person):
+    """The first visit opens the accompaniment period; a later one keeps that period."""
+    from tisser.beneficiaries.enums import PeriodOpening
+    from tisser.beneficiaries.models import AccompanimentPeriod
+
+    person.last_contact_at = None
+    person.save(update_fields=["last_contact_at"])
+    earlier = clock.localdate() - datetime.timedelta(days=3)
+    services.activity_create(
+        actor=team.mediator,
+        data=individual(
+            participants=[person], anonymous_count=0, anonymous_counts={}, date=earlier
+        ),
+    )
+    period = AccompanimentPeriod.objects.get(beneficiary=person)
+    assert (period.opened_on, period.opened_by, period.site_id) == (
+        earlier,
+        PeriodOpening.FIRST_VISIT,
+        team.site.pk,
+    )
+    person.refresh_from_db()
+    assert timezone.localtime(person.last_contact_at).date() == earlier
+
+    services.activity_create(
+        actor=team.mediator,
+        data=individual(participants=[person], anonymous_count=0, anonymous_counts={}),
+    )
+    assert AccompanimentPeriod.objects.filter(beneficiary=person).count() == 1
+    person.refresh_from_db()
+    assert timezone.localtime(person.last_contact_at).date() == clock.localdate()

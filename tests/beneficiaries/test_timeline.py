@@ -73,3 +73,31 @@ def test_messages_sent_about_the_file_appear(team):
     NotificationFactory(site=team.site, subject=referral, status="sent")
     kinds = [event.kind for event in beneficiary_timeline(beneficiary)]
     assert "notification.sent" in kinds
+
+
+def test_the_file_page_offers_what_the_other_apps_start_from_a_file(login, db):
+    """Activities and appointments add their buttons to the file through core.timeline."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from tests.accounts.factories import MembershipFactory, SiteFactory
+    from tisser.accounts.enums import Role
+
+    site = SiteFactory()
+    file = BeneficiaryFactory(site=site)
+    query = urlencode({"dossier": file.pk})
+    page = login(MembershipFactory(organisation=site, role=Role.MEDIATOR)).get(
+        reverse("beneficiaries:detail", kwargs={"pk": file.pk})
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'href="{reverse("activities:create")}?{query}"' in html
+    assert f'href="{reverse("appointments:book")}?{query}"' in html
+    assert "Noter une activité" in html and "Prendre un rendez-vous" in html
+
+    volunteer = login(MembershipFactory(organisation=site, role=Role.VOLUNTEER)).get(
+        reverse("beneficiaries:detail", kwargs={"pk": file.pk})
+    )
+    assert volunteer.status_code == 200
+    assert "Noter une activité" not in volunteer.content.decode()

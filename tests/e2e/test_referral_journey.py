@@ -16,10 +16,11 @@ from django.utils import formats, timezone, translation
 
 from tests.e2e.test_acceptance import current_totp, sign_in
 from tisser.accounts import demo
-from tisser.accounts.models import Site, User
+from tisser.accounts.models import Closure, Site, User
 from tisser.beneficiaries.models import Beneficiary
+from tisser.core.holidays import holiday_name
 from tisser.referrals.enums import AppointmentStatus, ReferralStatus
-from tisser.referrals.models import Referral
+from tisser.referrals.models import Appointment, Referral
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -49,8 +50,15 @@ def demo_data():
 
 
 def next_weekday(days_ahead: int) -> datetime.date:
+    """A weekday at least ``days_ahead`` days ahead when the Strasbourg space is open (no
+    public holiday there, no demo closure)."""
+    site = Site.objects.get(name=demo.STRASBOURG_SITE)
     day = timezone.localdate() + datetime.timedelta(days=days_ahead)
-    while day.weekday() >= 5:
+    while (
+        day.weekday() >= 5
+        or holiday_name(day, postal_code=site.postal_code)
+        or Closure.objects.filter(site=site, starts_on__lte=day, ends_on__gte=day).exists()
+    ):
         day += datetime.timedelta(days=1)
     return day
 
@@ -145,7 +153,14 @@ def test_referral_from_the_partner_form_to_the_persons_file(
     assert "14 h 30" in text, text
     assert site.address in text, text
 
-    # 4. The person came: the referral is consumed and their file is opened.
+    # 4. The day of the appointment comes (a visit is not recorded before it), the person
+    # came: the referral is consumed and their file is opened.
+    appointment = referral.appointments.get()
+    starts_at = timezone.now() - datetime.timedelta(minutes=45)
+    Appointment.objects.filter(pk=appointment.pk).update(
+        starts_at=starts_at, ends_at=starts_at + datetime.timedelta(minutes=30)
+    )
+    manager.reload()
     manager.get_by_role("link", name="La personne est venue").click()
     manager.get_by_role("button", name="Confirmer la venue").click()
     manager.wait_for_url(f"**/espace-pro/orientations/{referral.pk}/")

@@ -222,6 +222,7 @@ def test_the_text_is_rebuilt_at_send_time(team, sms_outbox, settings):
     notification = notify_accepted(referral)
     appointment = referral.appointments.get()
     appointment.starts_at = timezone.make_aware(datetime.datetime(2031, 12, 5, 9, 0))
+    appointment.ends_at = appointment.starts_at + datetime.timedelta(minutes=30)
     appointment.save()
 
     send_notification.call(notification.pk)

@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from tests.accounts.factories import SiteFactory
 from tests.referrals.factories import AppointmentFactory
+from tisser.core import clock
+from tisser.core.holidays import holiday_name
 from tisser.core.models import JournalEntry
 from tisser.notifications.models import Notification
 from tisser.referrals import transitions as t
@@ -46,7 +48,8 @@ def prepare(world, status, **kwargs):
         kwargs.setdefault("submitted_at", now - datetime.timedelta(days=1))
     referral = world.referral(**kwargs)
     if status == S.ACCEPTED:
-        AppointmentFactory(referral=referral)
+        # An hour ago: the visit (or the absence) may be recorded now.
+        AppointmentFactory(referral=referral, starts_at=now - datetime.timedelta(hours=1))
     if status == S.CONSUMED:
         AppointmentFactory(
             referral=referral,
@@ -54,6 +57,14 @@ def prepare(world, status, **kwargs):
             starts_at=now - datetime.timedelta(hours=1),
         )
     return referral
+
+
+def bookable(moment: datetime.datetime, postal_code: str = "67000") -> datetime.datetime:
+    """``moment``, or the same time on the next day that is not a public holiday there (the
+    factories' sites are in Strasbourg, where Good Friday and 26 December are holidays)."""
+    while holiday_name(timezone.localdate(moment), postal_code=postal_code):
+        moment += datetime.timedelta(days=1)
+    return moment
 
 
 def actor_of(world, name):
@@ -64,7 +75,7 @@ def perform(action, world, referral, actor="default", **extra):
     """Call the service of ``action`` with valid arguments; ``actor`` is a World attribute name."""
     name = DEFAULT_ACTOR[action] if actor == "default" else actor
     who = actor_of(world, name)
-    soon = timezone.now() + datetime.timedelta(days=3)
+    soon = bookable(timezone.now() + datetime.timedelta(days=3))
     if action == t.SUBMIT:
         return t.referral_submit(actor=who, referral=referral)
     if action == t.MODERATION_APPROVE:
@@ -97,7 +108,17 @@ def perform(action, world, referral, actor="default", **extra):
             mediator=extra.get("mediator"),
         )
     if action == t.MARK_CAME:
-        return t.referral_mark_came(actor=who, referral=referral, existing=extra.get("existing"))
+        # A visit is recorded on the appointment's day: run on that day when it is ahead.
+        planned = (
+            Appointment.objects.filter(referral=referral, status=AppointmentStatus.PLANNED)
+            .values_list("starts_at", flat=True)
+            .first()
+        )
+        day_of_visit = planned if planned is not None and planned > timezone.now() else None
+        with clock.frozen_at(day_of_visit):
+            return t.referral_mark_came(
+                actor=who, referral=referral, existing=extra.get("existing")
+            )
     if action == t.MARK_NO_SHOW:
         return t.referral_mark_no_show(actor=who, referral=referral)
     if action == t.CANCEL:

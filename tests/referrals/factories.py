@@ -114,12 +114,15 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
         no_declaration=factory.SubFactory(SiteFactory),
     )
     starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=3))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(minutes=30))
     place = "Accueil de l'espace, 1 rue de la Paix"
     status = AppointmentStatus.PLANNED
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        if kwargs.get("referral") is None:
+        # Without a file nor a walk-in's name, the appointment comes from a new referral.
+        has_person = kwargs.get("beneficiary") is not None or kwargs.get("walk_in_name")
+        if kwargs.get("referral") is None and not has_person:
             kwargs["referral"] = ReferralFactory(
                 site=kwargs["site"],
                 status=ReferralStatus.ACCEPTED,

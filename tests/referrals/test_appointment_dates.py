@@ -11,6 +11,7 @@ from django.utils import timezone
 from tests.referrals.actions import S, prepare
 from tests.referrals.factories import AppointmentFactory
 from tisser.core.errors import DomainError
+from tisser.core.holidays import holiday_name
 from tisser.notifications import sms
 from tisser.notifications.models import Notification
 from tisser.notifications.tasks import send_notification
@@ -42,16 +43,20 @@ def today() -> datetime.date:
 
 @pytest.mark.parametrize("action", ["accept", "rebook"])
 def test_the_service_refuses_an_appointment_beyond_the_horizon(world, settings, action):
-    settings.APPOINTMENT_HORIZON_DAYS = 183
+    # About six months, ending on a day the (Strasbourg) site is not closed for a holiday.
+    horizon = 183
+    while holiday_name(today() + datetime.timedelta(days=horizon), postal_code="67000"):
+        horizon += 1
+    settings.APPOINTMENT_HORIZON_DAYS = horizon
     referral = prepare(world, S.SUBMITTED if action == "accept" else S.ACCEPTED)
     events = ReferralEvent.objects.count()
     service = transitions.referral_accept if action == "accept" else transitions.referral_rebook
-    too_far = today() + datetime.timedelta(days=184)
+    too_far = today() + datetime.timedelta(days=horizon + 1)
 
     with pytest.raises(DomainError) as refused:
         service(actor=world.manager, referral=referral, starts_at=at(too_far), place="Salle 2")
 
-    latest = today() + datetime.timedelta(days=183)
+    latest = today() + datetime.timedelta(days=horizon)
     assert "trop lointaine" in refused.value.message
     assert str(latest.year) in refused.value.message
     assert ReferralEvent.objects.count() == events

@@ -24,8 +24,12 @@ S = ReferralStatus
 # duty of a second factor, in one query), the navigation badge: the signed-in base.
 SIGNED_IN_BASE = 4
 PAGES = {
-    # + the site with its opening hours (2), the team (1).
-    "workspace:home": ("", SIGNED_IN_BASE + 3),
+    # + the site with its opening hours (2), the team (1), today's, tomorrow's and the overdue
+    # appointments (3), the referrals waiting for an answer (1).
+    "workspace:home": ("", SIGNED_IN_BASE + 7),
+    # + the site (1), the team of the filter (1), the count and the page of appointments (2),
+    # the closures of the days shown (1).
+    "workspace:agenda": ("?vue=week", SIGNED_IN_BASE + 5),
     # + the count, the SMS caps, the partners of the filter, the page, its appointments.
     "referrals:inbox": ("?status=all", SIGNED_IN_BASE + 5),
     # + the count, the exact matches, the near matches, the page (a site role's scope is its

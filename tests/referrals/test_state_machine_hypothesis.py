@@ -38,7 +38,7 @@ from tisser.accounts.enums import HabilitationStatus
 from tisser.core.errors import DomainError
 from tisser.core.models import JournalEntry
 from tisser.notifications.models import Notification
-from tisser.referrals import services
+from tisser.referrals import booking, services
 from tisser.referrals import transitions as t
 from tisser.referrals.enums import AppointmentStatus, ReferralSource
 from tisser.referrals.models import Referral
@@ -132,7 +132,12 @@ def check_consistent(referral: Referral) -> None:
 
 
 @pytest.mark.django_db
-def test_random_sequences_of_actions_keep_referrals_consistent(world):
+def test_random_sequences_of_actions_keep_referrals_consistent(world, monkeypatch):
+    # The examples share one site and keep their rows until the end: the booking rules
+    # (capacity, holidays at a random date) would make a replayed example behave unlike its
+    # first run. They have their own tests (test_appointments.py); the lifecycle is tested here.
+    monkeypatch.setattr(booking, "check_slot", lambda *args, **kwargs: None)
+
     class ReferralLife(RuleBasedStateMachine):
         referral: Referral
 

@@ -74,6 +74,17 @@ def test_each_file_shows_only_its_own_referrals(world):
     assert [e.url for e in events if e.kind == "referral.needs"] == [mine.get_absolute_url()]
 
 
+def test_an_appointment_booked_from_the_file_is_on_its_timeline(world):
+    from tests.beneficiaries.factories import BeneficiaryFactory
+    from tests.referrals.factories import AppointmentFactory
+
+    file = BeneficiaryFactory(site=world.site)
+    AppointmentFactory(site=world.site, beneficiary=file, reason="Dossier CAF", place="")
+    [event] = [e for e in timeline_events(file) if e.kind.startswith("appointment.")]
+    assert event.title.endswith(": prévu")
+    assert (event.detail, event.url) == ("Dossier CAF", "")
+
+
 def test_the_referrers_needs_and_motive_follow_into_the_file(world):
     referral = prepare(
         world, S.ACCEPTED, needs=["equipment", "skills"], reason="Veut écrire à la CAF"

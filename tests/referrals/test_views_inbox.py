@@ -17,6 +17,7 @@ from tests.referrals.factories import ReferralFactory
 from tisser.accounts.enums import Role
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core.errors import DomainError
+from tisser.core.holidays import holiday_name
 from tisser.core.views_helpers import PAGE_SIZE
 from tisser.notifications.models import Notification
 from tisser.referrals import transitions
@@ -42,7 +43,10 @@ def url(name, referral):
 
 
 def appointment_post(days=3, **overrides):
+    """The form's data, on a day that is not a public holiday at the site (Strasbourg)."""
     day = timezone.localdate() + datetime.timedelta(days=days)
+    while holiday_name(day, postal_code="67000"):
+        day += datetime.timedelta(days=1)
     data = {"date": day.isoformat(), "time": "14:30", "place": "Salle 2, 1 rue de la Paix"}
     data.update(overrides)
     return data
@@ -481,3 +485,20 @@ def test_marking_no_show_twice_says_why_it_cannot(login, world):
     response = client.post(url("referrals:mark_no_show", referral), follow=True)
     assert "Aucun rendez-vous prévu" in text(response)
     assert referral.events.filter(note__icontains="absente").count() == 1
+
+
+def test_before_the_appointment_day_the_page_offers_came_early(login, world):
+    referral = prepare(world, S.ACCEPTED)
+    appointment = referral.appointments.get()
+    later = timezone.now() + datetime.timedelta(days=3)
+    Appointment.objects.filter(pk=appointment.pk).update(
+        starts_at=later, ends_at=later + datetime.timedelta(minutes=30)
+    )
+    client = login(world.mediator)
+    page = client.get(referral.get_absolute_url()).content.decode()
+    came_early = reverse("appointments:came_early", kwargs={"pk": appointment.pk})
+    assert came_early in page and "La personne est venue en avance" in page
+    response = client.post(came_early, {"next": referral.get_absolute_url()})
+    assert response.url == referral.get_absolute_url()
+    referral.refresh_from_db()
+    assert referral.status == S.CONSUMED

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.accounts.factories import MembershipFactory, SiteFactory
-from tests.referrals.actions import prepare
+from tests.referrals.actions import bookable, prepare
 from tests.referrals.factories import ReferralFactory
 from tisser.accounts.enums import HabilitationStatus, Role
 from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION
@@ -397,7 +397,7 @@ def test_the_detail_shows_history_appointment_and_messages(login, world):
     transitions.referral_accept(
         actor=world.manager,
         referral=referral,
-        starts_at=timezone.now() + datetime.timedelta(days=2),
+        starts_at=bookable(timezone.now() + datetime.timedelta(days=2)),
         place="Salle 2, 1 rue de la Paix",
         mediator=world.mediator.user,
     )

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from tisser.accounts.enums import (
+    ClosureReason,
     FunderKind,
     HabilitationStatus,
     OrganisationKind,
@@ -23,6 +24,7 @@ from tisser.accounts.enums import (
     Role,
 )
 from tisser.accounts.models import (
+    Closure,
     Funder,
     Membership,
     OpeningHours,
@@ -31,7 +33,7 @@ from tisser.accounts.models import (
     Site,
     User,
 )
-from tisser.core import journal
+from tisser.core import clock, journal
 
 # Shared by every demo account. At least 12 characters and absent from common-password lists.
 DEMO_PASSWORD = "Tisser-Liens-Solidaires-2019"
@@ -549,6 +551,30 @@ def demo_sites(site_codes: frozenset[str] | None = None) -> tuple[DemoSite, ...]
     return tuple(s for s in SITES if site_codes is None or s.short_code in site_codes)
 
 
+# Two mediators receive at the same time in every demo space.
+DEMO_APPOINTMENT_CAPACITY = 2
+
+
+def demo_closures(site: Site, index: int, today: datetime.date) -> list[Closure]:
+    """Each space closes one day soon for a team training, and every other space took a
+    week of holidays a month ago (relative to the demo's today)."""
+    training = today + datetime.timedelta(days=9 + index % 5)
+    closures = [
+        Closure(site=site, starts_on=training, ends_on=training, reason=ClosureReason.TRAINING)
+    ]
+    if index % 2 == 0:
+        start = today - datetime.timedelta(days=35 + index)
+        closures.append(
+            Closure(
+                site=site,
+                starts_on=start,
+                ends_on=start + datetime.timedelta(days=6),
+                reason=ClosureReason.HOLIDAY,
+            )
+        )
+    return closures
+
+
 @transaction.atomic
 def seed_demo_network(*, site_codes: frozenset[str] | None = None) -> SeedResult:
     """Write the whole demo network in one transaction and journal it once.
@@ -583,6 +609,7 @@ def seed_demo_network(*, site_codes: frozenset[str] | None = None) -> SeedResult
             email=_demo_email(site_spec.email_local),
             accessibility_notes=site_spec.accessibility_notes,
             services=[str(service) for service in site_spec.services],
+            appointment_capacity=DEMO_APPOINTMENT_CAPACITY,
         )
         _validate_and_save(site)
         organisations[site_spec.name] = site
@@ -595,6 +622,10 @@ def seed_demo_network(*, site_codes: frozenset[str] | None = None) -> SeedResult
                 slot.full_clean()
                 hours.append(slot)
     OpeningHours.objects.bulk_create(hours)
+    for index, site in enumerate(sites_by_code.values()):
+        for closure in demo_closures(site, index, clock.localdate()):
+            closure.full_clean()
+            closure.save()
 
     for partner_spec in PARTNERS:
         partner = Partner(

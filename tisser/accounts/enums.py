@@ -118,3 +118,13 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("Vendredi")
     SATURDAY = 5, _("Samedi")
     SUNDAY = 6, _("Dimanche")
+
+
+class ClosureReason(models.TextChoices):
+    """Why a site closes for a few days (shown to the team and to people who book)."""
+
+    HOLIDAY = "holiday", _("Congés")
+    LEAVE = "leave", _("Absence de l'équipe")
+    TRAINING = "training", _("Formation de l'équipe")
+    WORKS = "works", _("Travaux")
+    OTHER = "other", _("Fermeture exceptionnelle")

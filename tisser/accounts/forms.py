@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tisser.accounts.enums import (
     ROLES_BY_KIND,
+    ClosureReason,
     FunderKind,
     HabilitationStatus,
     PartnerKind,
@@ -26,6 +27,7 @@ from tisser.accounts.services import (
     Slot,
 )
 from tisser.accounts.validators import validate_siret
+from tisser.core.forms import DateInput
 from tisser.core.ids import IdChoiceField
 
 PHONE_SEPARATORS_RE = re.compile(r"[\s.\-()]")
@@ -107,11 +109,17 @@ class SiteForm(OrganisationForm):
             "email": _("E-mail de contact"),
             "accessibility_notes": _("Accessibilité"),
             "is_active": _("Espace ouvert (visible dans l'annuaire)"),
+            "appointment_minutes": _("Durée d'un rendez-vous, en minutes"),
+            "appointment_capacity": _("Nombre de rendez-vous individuels en même temps"),
         }
         help_texts = {
             "short_code": _("2 à 10 lettres majuscules ou chiffres, par exemple STR."),
             "accessibility_notes": _(
                 "Accès en fauteuil roulant, boucle magnétique, transports proches…"
+            ),
+            "appointment_minutes": _("Entre 10 et 240 minutes ; 30 par défaut."),
+            "appointment_capacity": _(
+                "Combien de personnes l'équipe peut recevoir à la même heure, entre 1 et 20."
             ),
         }
         widgets = {
@@ -122,6 +130,23 @@ class SiteForm(OrganisationForm):
         error_messages = {
             "short_code": {"unique": _("Ce code court est déjà utilisé par un autre espace.")},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, a booking setting keeps its current value (30 minutes, 1 at a time).
+        for name in ("appointment_minutes", "appointment_capacity"):
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def _keep_when_empty(self, name: str):
+        value = self.cleaned_data.get(name)
+        return getattr(self.instance, name) if value is None else value
+
+    def clean_appointment_minutes(self):
+        return self._keep_when_empty("appointment_minutes")
+
+    def clean_appointment_capacity(self):
+        return self._keep_when_empty("appointment_capacity")
 
     def clean_short_code(self):
         return (self.cleaned_data.get("short_code") or "").strip().upper()
@@ -473,3 +498,30 @@ class AcceptInvitationForm(forms.Form):
             except ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class ClosureForm(forms.Form):
+    """Whole days the site is closed: from, to (included), and why."""
+
+    starts_on = forms.DateField(
+        label=_("Premier jour de fermeture"),
+        widget=DateInput(),
+        error_messages={
+            "required": _("Indiquez le premier jour de fermeture."),
+            "invalid": _("Indiquez une date valide, par exemple 14/03/2026."),
+        },
+    )
+    ends_on = forms.DateField(
+        label=_("Dernier jour de fermeture"),
+        widget=DateInput(),
+        help_text=_("Le même jour que le premier pour une seule journée."),
+        error_messages={
+            "required": _("Indiquez le dernier jour de fermeture."),
+            "invalid": _("Indiquez une date valide, par exemple 14/03/2026."),
+        },
+    )
+    reason = forms.ChoiceField(
+        label=_("Motif"),
+        choices=ClosureReason.choices,
+        error_messages={"required": _("Choisissez le motif de la fermeture.")},
+    )

@@ -4,6 +4,7 @@ from typing import ClassVar
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from tisser.accounts.enums import (
+    ClosureReason,
     FunderKind,
     HabilitationStatus,
     OrganisationKind,
@@ -164,6 +166,17 @@ class Site(Organisation):
     services = models.JSONField(
         _("services proposés"), default=list, blank=True, validators=[validate_services]
     )
+    # Booking settings, chosen by the site manager.
+    appointment_minutes = models.PositiveSmallIntegerField(
+        _("durée d'un rendez-vous (minutes)"),
+        default=30,
+        validators=[MinValueValidator(10), MaxValueValidator(240)],
+    )
+    appointment_capacity = models.PositiveSmallIntegerField(
+        _("rendez-vous individuels en même temps"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
 
     class Meta:
         verbose_name = _("espace")
@@ -178,6 +191,14 @@ class Site(Organisation):
                 condition=Q(longitude__isnull=True)
                 | (Q(longitude__gte=-180) & Q(longitude__lte=180)),
                 name="site_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(appointment_minutes__gte=10, appointment_minutes__lte=240),
+                name="site_appointment_minutes_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(appointment_capacity__gte=1, appointment_capacity__lte=20),
+                name="site_appointment_capacity_range",
             ),
         ]
 
@@ -217,6 +238,44 @@ class OpeningHours(models.Model):
 
     def __str__(self):
         return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+
+class ClosureQuerySet(ScopedQuerySet):
+    def overlapping(self, first_day, last_day):
+        """The closures that cover at least one day of ``first_day``..``last_day``."""
+        return self.filter(starts_on__lte=last_day, ends_on__gte=first_day)
+
+
+class Closure(TimeStampedModel):
+    """An exceptional closure of a site, whole days from ``starts_on`` to ``ends_on``."""
+
+    scope_path = "site"
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("espace"), on_delete=models.CASCADE, related_name="closures"
+    )
+    starts_on = models.DateField(_("du"))
+    ends_on = models.DateField(_("au"))
+    reason = models.CharField(_("motif"), max_length=16, choices=ClosureReason.choices)
+
+    objects = ClosureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fermeture exceptionnelle")
+        verbose_name_plural = _("fermetures exceptionnelles")
+        ordering = ["starts_on", "pk"]
+        indexes = [models.Index(fields=["site", "ends_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="closure_dates_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=ClosureReason.values), name="closure_reason_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.site_id}: {self.starts_on}–{self.ends_on} ({self.reason})"
 
 
 class Partner(Organisation):

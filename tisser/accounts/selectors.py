@@ -1,9 +1,10 @@
 """Reads about members and organisations, always scoped by the acting membership."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tisser.accounts.enums import OrganisationKind, Role
 from tisser.accounts.models import (
+    Closure,
     Funder,
     Invitation,
     Membership,
@@ -12,6 +13,7 @@ from tisser.accounts.models import (
     Partner,
     Site,
 )
+from tisser.core import clock
 
 
 def active_memberships_of(user):
@@ -127,3 +129,13 @@ def public_network_figures() -> dict:
     )
     figures["network"] = network
     return figures
+
+
+def closure_list(*, membership) -> QuerySet[Closure]:
+    """The closures of the member's sites that are not over yet, soonest first."""
+    return (
+        Closure.objects.visible_to(membership)
+        .filter(ends_on__gte=clock.localdate())
+        .select_related("site")
+        .order_by("starts_on", "pk")
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from tisser.accounts.enums import ROLES_BY_KIND, OrganisationKind, Role
 from tisser.accounts.hooks import MEMBER_INVITED
 from tisser.accounts.models import (
+    Closure,
     Funder,
     Invitation,
     Membership,
@@ -55,6 +56,8 @@ SITE_FIELDS = (
     "email",
     "accessibility_notes",
     "services",
+    "appointment_minutes",
+    "appointment_capacity",
     "is_active",
 )
 # What a site manager may change on their own site: never its name, code or status.
@@ -262,6 +265,69 @@ def site_update(
                 payload={"fields": changed},
             )
     return changed
+
+
+# --- exceptional closures ------------------------------------------------------------------
+
+CLOSURE_HORIZON_DAYS = 366  # a closure is planned at most a year ahead
+CLOSURE_MAX_DAYS = 92  # and lasts at most three months (longer: the site is inactive)
+
+
+def closure_create(
+    *, actor: Membership, site: Site, starts_on: date, ends_on: date, reason: str
+) -> Closure:
+    """The site manager (or a network admin) closes the site on whole days."""
+    _require_role(actor, Role.NETWORK_ADMIN, Role.SITE_MANAGER)
+    today = clock.localdate()
+    if starts_on is None or ends_on is None:
+        raise DomainError(_("Indiquez le premier et le dernier jour de la fermeture."))
+    if ends_on < starts_on:
+        raise DomainError(_("Le dernier jour de fermeture doit être après le premier."))
+    if ends_on < today:
+        raise DomainError(_("Cette fermeture est déjà passée : choisissez des dates à venir."))
+    if starts_on > today + timedelta(days=CLOSURE_HORIZON_DAYS):
+        raise DomainError(_("Une fermeture se prévoit au plus un an à l'avance."))
+    if (ends_on - starts_on).days >= CLOSURE_MAX_DAYS:
+        raise DomainError(_("Une fermeture dure au plus trois mois."))
+    with transaction.atomic():
+        locked = _lock_in_scope(
+            Site, actor, site.pk, _("Cet espace n'est pas dans votre périmètre.")
+        )
+        closure = Closure(site=locked, starts_on=starts_on, ends_on=ends_on, reason=reason)
+        _full_clean(closure, exclude=["site"])
+        closure.save()
+        record(
+            actor=actor.user,
+            action="closure.created",
+            obj=closure,
+            site=locked,
+            payload={
+                "starts_on": starts_on.isoformat(),
+                "ends_on": ends_on.isoformat(),
+                "reason": reason,
+            },
+        )
+    return closure
+
+
+def closure_delete(*, actor: Membership, closure: Closure) -> None:
+    """The site reopens on those days (the appointments already refused stay refused)."""
+    _require_role(actor, Role.NETWORK_ADMIN, Role.SITE_MANAGER)
+    with transaction.atomic():
+        locked = Closure.objects.visible_to(actor).select_for_update().filter(pk=closure.pk).first()
+        if locked is None:
+            raise DomainError(_("Cette fermeture n'est pas dans votre périmètre."))
+        record(
+            actor=actor.user,
+            action="closure.deleted",
+            obj=locked,
+            site=locked.site_id,
+            payload={
+                "starts_on": locked.starts_on.isoformat(),
+                "ends_on": locked.ends_on.isoformat(),
+            },
+        )
+        locked.delete()
 
 
 # --- partners and funders ------------------------------------------------------------------

@@ -11,6 +11,9 @@ urlpatterns = [
     path("espaces/", views.site_list, name="site_list"),
     path("espaces/nouveau/", views.site_create, name="site_create"),
     path("espaces/<id:pk>/modifier/", views.site_edit, name="site_edit"),
+    # Exceptional closures of the manager's site
+    path("fermetures/", views.closure_list, name="closure_list"),
+    path("fermetures/<id:pk>/supprimer/", views.closure_delete, name="closure_delete"),
     # Partners
     path("partenaires/", views.partner_list, name="partner_list"),
     path("partenaires/nouveau/", views.partner_create, name="partner_create"),

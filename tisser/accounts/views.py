@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from tisser.accounts import forms, selectors, services
 from tisser.accounts.enums import Role
 from tisser.accounts.models import (
+    Closure,
     Funder,
     Invitation,
     Membership,
@@ -272,6 +273,54 @@ def member_reactivate(request, obj):
         context={"member": obj},
         success_message=_("Le membre est réactivé."),
         success_url=_member_list_url(obj),
+    )
+
+
+# --- exceptional closures ----------------------------------------------------------------
+
+
+@require_roles(Role.SITE_MANAGER)
+def closure_list(request):
+    """The site manager's closures (upcoming and current), and the form to add one."""
+    site = (
+        Site.objects.visible_to(request.membership)
+        .filter(pk=request.membership.organisation_id)
+        .first()
+    )
+    if site is None:
+        raise Http404
+    form = forms.ClosureForm(request.POST or None)
+    submission = submit_forms(
+        request,
+        form,
+        action=lambda: services.closure_create(
+            actor=request.membership,
+            site=site,
+            starts_on=form.cleaned_data["starts_on"],
+            ends_on=form.cleaned_data["ends_on"],
+            reason=form.cleaned_data["reason"],
+        ),
+    )
+    if submission.succeeded:
+        messages.success(request, _("La fermeture est enregistrée : l'agenda la montre."))
+        return redirect("accounts:closure_list")
+    return render_list(
+        request,
+        "accounts/closure_list.html",
+        selectors.closure_list(membership=request.membership),
+        extra_context={"form": form, "site": site},
+    )
+
+
+@_scoped(Closure, Role.SITE_MANAGER)
+def closure_delete(request, obj):
+    return confirm_page(
+        request,
+        action=lambda: services.closure_delete(actor=request.membership, closure=obj),
+        template="accounts/closure_delete.html",
+        context={"closure": obj},
+        success_message=_("La fermeture est supprimée : l'espace est ouvert ces jours-là."),
+        success_url="accounts:closure_list",
     )
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Max, Prefetch, QuerySet
 
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Membership, User
 from tisser.activities.enums import RECENT_THEMES, THEME_BITS
 from tisser.activities.models import Activity, Participation
 from tisser.activities.people import appointment_person_field
+from tisser.beneficiaries.models import Beneficiary
 from tisser.core import clock
 from tisser.referrals.enums import AppointmentStatus
 from tisser.referrals.models import Appointment
@@ -196,3 +197,42 @@ def appointment_in_scope(*, membership: Membership, pk: int | None) -> Appointme
 
 def activity_for_appointment(appointment: Appointment) -> Activity | None:
     return Activity.objects.filter(appointment=appointment).first()
+
+
+def recorded_appointment_ids(appointment_ids) -> set[int]:
+    """Which of these appointments already have their activity record (one query)."""
+    return set(
+        Activity.objects.filter(appointment_id__in=list(appointment_ids)).values_list(
+            "appointment_id", flat=True
+        )
+    )
+
+
+RECENT_FILES_DAYS = 30
+
+
+def my_recent_files(*, membership: Membership, limit: int) -> list[Beneficiary]:
+    """The files of the people this member recorded an activity for in the last 30 days,
+    the most recent first (two queries: the ids, then the files)."""
+    if membership.role not in SITE_TEAM_ROLES:
+        return []
+    since = clock.localdate() - datetime.timedelta(days=RECENT_FILES_DAYS)
+    latest = (
+        Participation.objects.filter(
+            activity__site_id=membership.organisation_id,
+            activity__mediator_id=membership.user_id,
+            activity__date__gte=since,
+            beneficiary__merged_into__isnull=True,
+        )
+        .values("beneficiary_id")
+        .annotate(last=Max("activity__date"))
+        .order_by("-last", "-beneficiary_id")[:limit]
+    )
+    last_seen = {row["beneficiary_id"]: row["last"] for row in latest}
+    files = Beneficiary.objects.filter(pk__in=last_seen).only(
+        "id", "first_name", "last_name", "file_number"
+    )
+    ordered = sorted(files, key=lambda file: (last_seen[file.pk], file.pk), reverse=True)
+    for file in ordered:
+        file.last_activity_on = last_seen[file.pk]
+    return ordered

@@ -39,6 +39,7 @@ from tisser.activities.enums import (
 )
 from tisser.activities.models import Activity, Participation
 from tisser.beneficiaries.models import Beneficiary
+from tisser.beneficiaries.services import visits_record
 from tisser.core import clock
 from tisser.core.choices import in_choice_order, known_codes
 from tisser.core.errors import DomainError
@@ -316,6 +317,7 @@ def activity_create(
             # Two saves of the same appointment at once: the constraint keeps one.
             raise DomainError(_("Une activité est déjà saisie pour ce rendez-vous.")) from error
         _save_participants(activity, participants)
+        visits_record(actor=actor, beneficiaries=participants, site=activity.site, on=activity.date)
         record(
             actor=actor.user,
             action="activity.created",
@@ -335,6 +337,7 @@ def activity_update(*, actor: Membership, activity: Activity, data: ActivityData
         _full_clean(locked)
         locked.save()
         _save_participants(locked, participants)
+        visits_record(actor=actor, beneficiaries=participants, site=locked.site, on=locked.date)
         record(
             actor=actor.user,
             action="activity.updated",

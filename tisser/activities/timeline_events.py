@@ -4,11 +4,15 @@ One query per file, whatever the number of records. Titles are plain French; the
 not shown here (they are read on the record's own page).
 """
 
+from urllib.parse import urlencode
+
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tisser.activities.enums import ProcedureTheme, Theme
 from tisser.activities.models import Activity
-from tisser.core.timeline import TimelineEvent
+from tisser.activities.services import WRITER_ROLES
+from tisser.core.timeline import FileAction, TimelineEvent
 
 _THEME_LABELS = {**dict(Theme.choices), **dict(ProcedureTheme.choices)}
 
@@ -39,3 +43,17 @@ def timeline_events(beneficiary) -> list[TimelineEvent]:
             )
         )
     return events
+
+
+def file_actions(beneficiary, membership) -> list[FileAction]:
+    """« Noter une activité » with this person, for the writers of the file's own space."""
+    if (
+        membership is None
+        or not membership.is_active
+        or membership.role not in WRITER_ROLES
+        or membership.organisation_id != beneficiary.site_id
+        or beneficiary.merged_into_id
+    ):
+        return []
+    url = f"{reverse('activities:create')}?{urlencode({'dossier': beneficiary.pk})}"
+    return [FileAction(label=_("Noter une activité"), url=url)]

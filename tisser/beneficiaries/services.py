@@ -11,7 +11,7 @@ codes only, and raises :class:`DomainError` with a French message when it refuse
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -690,6 +690,22 @@ def accompaniment_period_open_if_none(
         )
         hooks.announce(PERIOD_OPENED, actor=actor, period=period)
     return period, True
+
+
+def visits_record(*, actor: Membership, beneficiaries, site: Site, on) -> None:
+    """These people came to ``site`` on ``on`` (an activity record): their last contact moves
+    to that day when it is later, and a file with no open accompaniment period gets one,
+    opened by this first visit. In the caller's transaction."""
+    moment = (
+        clock.now()
+        if on == clock.localdate()
+        else timezone.make_aware(datetime.combine(on, time(12)))
+    )
+    for beneficiary in beneficiaries:
+        Beneficiary.objects.filter(pk=beneficiary.pk).filter(
+            models.Q(last_contact_at__isnull=True) | models.Q(last_contact_at__lt=moment)
+        ).update(last_contact_at=moment)
+        accompaniment_period_open_if_none(actor=actor, beneficiary=beneficiary, site=site, on=on)
 
 
 def _close_period(

@@ -36,7 +36,7 @@ from tisser.core.access import require_roles, scoped_object
 from tisser.core.errors import DomainError
 from tisser.core.pdf import pdf_response
 from tisser.core.phones import display_phone
-from tisser.core.timeline import beneficiary_timeline
+from tisser.core.timeline import beneficiary_actions, beneficiary_timeline
 from tisser.core.views_helpers import FORM_HAS_ERRORS, submit_forms
 
 
@@ -122,6 +122,7 @@ def detail(request, obj):
                 if code in beneficiary.eligibility_criteria
             ],
             "timeline": beneficiary_timeline(beneficiary),
+            "actions": beneficiary_actions(beneficiary, request.membership),
             "consents": consents,
             "givable_kinds": [
                 (kind, label) for kind, label in ConsentKind.choices if kind not in active_kinds

@@ -4,6 +4,10 @@ An app adds events by shipping a module ``<app>/timeline_events.py`` with a func
 
     def timeline_events(beneficiary) -> Iterable[TimelineEvent]: ...
 
+and, in the same module, may offer what can be done from the file (a button on its page)::
+
+    def file_actions(beneficiary, membership) -> Iterable[FileAction]: ...
+
 Every installed app's module is discovered once (``autodiscover_modules``) and the list is
 rebuilt when ``INSTALLED_APPS`` changes (tests). A provider runs a constant number of
 queries for one file; the events are shown newest first.
@@ -24,6 +28,7 @@ from django.utils.module_loading import autodiscover_modules, module_has_submodu
 
 MODULE_NAME = "timeline_events"
 PROVIDER_NAME = "timeline_events"
+ACTIONS_NAME = "file_actions"
 
 
 @dataclass(frozen=True)
@@ -35,11 +40,17 @@ class TimelineEvent:
     url: str = ""
 
 
-Provider = Callable[[object], Iterable[TimelineEvent]]
+@dataclass(frozen=True)
+class FileAction:
+    label: str  # plain French, a verb: « Noter une activité »
+    url: str
 
 
-def discover_providers(app_configs=None) -> list[Provider]:
-    """The ``timeline_events`` function of every app that has a ``timeline_events`` module."""
+Provider = Callable[..., Iterable]
+
+
+def discover_providers(app_configs=None, *, name: str = PROVIDER_NAME) -> list[Provider]:
+    """The function ``name`` of every app that has a ``timeline_events`` module."""
     if app_configs is None:
         autodiscover_modules(MODULE_NAME)
         app_configs = apps.get_app_configs()
@@ -48,7 +59,7 @@ def discover_providers(app_configs=None) -> list[Provider]:
         if not module_has_submodule(app_config.module, MODULE_NAME):
             continue
         module = importlib.import_module(f"{app_config.name}.{MODULE_NAME}")
-        provider = getattr(module, PROVIDER_NAME, None)
+        provider = getattr(module, name, None)
         if callable(provider):
             providers.append(provider)
     return providers
@@ -59,10 +70,16 @@ def providers() -> tuple[Provider, ...]:
     return tuple(discover_providers())
 
 
+@cache
+def action_providers() -> tuple[Provider, ...]:
+    return tuple(discover_providers(name=ACTIONS_NAME))
+
+
 @receiver(setting_changed)
 def _forget_providers(*, setting, **kwargs):
     if setting == "INSTALLED_APPS":
         providers.cache_clear()
+        action_providers.cache_clear()
 
 
 def beneficiary_timeline(beneficiary) -> list[TimelineEvent]:
@@ -72,3 +89,12 @@ def beneficiary_timeline(beneficiary) -> list[TimelineEvent]:
         events.extend(provider(beneficiary))
     events.sort(key=lambda event: event.at, reverse=True)
     return events
+
+
+def beneficiary_actions(beneficiary, membership) -> list[FileAction]:
+    """What this member can start from the file, offered by every app (no query of its own:
+    a provider decides from the file and the membership)."""
+    actions: list[FileAction] = []
+    for provider in action_providers():
+        actions.extend(provider(beneficiary, membership))
+    return actions

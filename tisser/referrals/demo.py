@@ -34,6 +34,7 @@ from django.utils import timezone
 from tisser.accounts.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, STRASBOURG_SITE
 from tisser.accounts.enums import PartnerKind, Role
 from tisser.accounts.models import Membership, Organisation, Partner, Site, User
+from tisser.accounts.opening import closed_message
 from tisser.beneficiaries.enums import (
     ConsentKind,
     ContactChannel,
@@ -45,7 +46,7 @@ from tisser.beneficiaries.services import DuplicateSuspected, beneficiary_create
 from tisser.core.clock import ManualClock
 from tisser.core.clock import now as clock_now
 from tisser.notifications.models import DeliveryStatus, Notification
-from tisser.referrals import services, transitions
+from tisser.referrals import appointments, booking, services, transitions
 from tisser.referrals.enums import Need, OfferFamily, ReferralStatus, RejectionReason
 from tisser.referrals.housekeeping import run_housekeeping
 from tisser.referrals.models import Appointment, Referral
@@ -253,6 +254,7 @@ class Builder:
         self.public_request = public_request
         self.tz = timezone.get_current_timezone()
         self.person_index = 0
+        self._open_sites: dict[int, Site] = {}
         self.name_pairs = [(f, la) for f in FIRST_NAMES for la in LAST_NAMES]
         rng.shuffle(self.name_pairs)
 
@@ -281,17 +283,42 @@ class Builder:
             result = max(cap, moment + datetime.timedelta(minutes=1))
         return result.replace(microsecond=0)
 
-    def slot(self, day: datetime.datetime, *, backward: bool = False) -> datetime.datetime:
-        """An appointment time on ``day``, moved off Sundays (to the Saturday if ``backward``)."""
-        local = day.astimezone(self.tz)
-        if local.weekday() == 6:
-            local += datetime.timedelta(days=-1 if backward else 1)
-        hour, minute = self.rng.choice(SLOTS)
-        naive = datetime.datetime(local.year, local.month, local.day, hour, minute)
-        return timezone.make_aware(naive, self.tz)
+    def slot(
+        self, day: datetime.datetime, *, site: Site, backward: bool = False
+    ) -> datetime.datetime:
+        """A free appointment time at ``site`` on ``day``, or on the nearest day the site is
+        open with room left (earlier days if ``backward``): the booking rules refuse the rest."""
+        local_day = day.astimezone(self.tz).date()
+        step = -1 if backward else 1
+        for offset in range(30):
+            times = self.free_times(site, local_day + datetime.timedelta(days=step * offset))
+            if times:
+                return self.rng.choice(times)
+        raise RuntimeError(f"No free appointment time at {site.short_code} near {local_day}")
 
-    def future_slot(self, min_days: int, max_days: int) -> datetime.datetime:
-        return self.slot(self.now + datetime.timedelta(days=self.rng.randint(min_days, max_days)))
+    def free_times(self, site: Site, day: datetime.date) -> list[datetime.datetime]:
+        """The times of SLOTS on ``day`` when ``site`` is open and not full."""
+        if site.pk not in self._open_sites:
+            self._open_sites[site.pk] = Site.objects.prefetch_related("opening_hours").get(
+                pk=site.pk
+            )
+        site = self._open_sites[site.pk]
+        times = []
+        for hour, minute in SLOTS:
+            start = timezone.make_aware(
+                datetime.datetime(day.year, day.month, day.day, hour, minute), self.tz
+            )
+            end = booking.ends_at_for(site, start)
+            if closed_message(site, start, end) is not None:
+                continue
+            if booking.overlapping(site, start, end).count() < site.appointment_capacity:
+                times.append(start)
+        return times
+
+    def future_slot(self, site: Site, min_days: int, max_days: int) -> datetime.datetime:
+        return self.slot(
+            self.now + datetime.timedelta(days=self.rng.randint(min_days, max_days)), site=site
+        )
 
     # people
 
@@ -603,18 +630,24 @@ class ReferralWriter:
 
     def path_accepted_upcoming(self, plan: Plan) -> Referral:
         referral = self._send(plan, self.b.past(self.rng.uniform(1, 15)))
-        self._accept(referral, self._after(referral, 2, 48), self.b.future_slot(1, 21))
+        self._accept(
+            referral, self._after(referral, 2, 48), self.b.future_slot(referral.site, 1, 21)
+        )
         return referral
 
     def path_accepted_rebooked(self, plan: Plan) -> Referral:
         referral = self._send(plan, self.b.past(self.rng.uniform(5, 20)))
         accepted = self._after(referral, 2, 24)
-        first = self._accept(referral, accepted, self.b.slot(accepted + datetime.timedelta(days=6)))
+        first = self._accept(
+            referral,
+            accepted,
+            self.b.slot(accepted + datetime.timedelta(days=6), site=referral.site),
+        )
         self.b.at(self.b.later(accepted, 24, 60))
         transitions.referral_rebook(
             actor=self.b.staff(referral.site),
             referral=referral,
-            starts_at=self.b.future_slot(2, 20),
+            starts_at=self.b.future_slot(referral.site, 2, 20),
             place=first.place,
             mediator=first.mediator,
         )
@@ -623,7 +656,9 @@ class ReferralWriter:
     def _accepted_with_past_appointment(
         self, plan: Plan, days_ago: float, person: Person | None = None
     ) -> tuple[Referral, Appointment]:
-        appointment_at = self.b.slot(self.b.now - datetime.timedelta(days=days_ago), backward=True)
+        appointment_at = self.b.slot(
+            self.b.now - datetime.timedelta(days=days_ago), site=plan.site, backward=True
+        )
         accepted = appointment_at - datetime.timedelta(hours=self.rng.uniform(72, 240))
         sent = accepted - datetime.timedelta(hours=self.rng.uniform(2, 120))
         referral = self._send(plan, sent, person=person, before=accepted)
@@ -682,7 +717,9 @@ class ReferralWriter:
             appointment = transitions.referral_rebook(
                 actor=staff,
                 referral=referral,
-                starts_at=self.b.slot(appointment.starts_at + datetime.timedelta(days=7)),
+                starts_at=self.b.slot(
+                    appointment.starts_at + datetime.timedelta(days=7), site=referral.site
+                ),
                 place=appointment.place,
                 mediator=appointment.mediator,
             )
@@ -706,9 +743,65 @@ class ReferralWriter:
     def path_cancelled_accepted(self, plan: Plan) -> Referral:
         referral = self._send(plan, self.b.past(self.rng.uniform(4, 40)))
         accepted = self._after(referral, 2, 24)
-        self._accept(referral, accepted, self.b.slot(accepted + datetime.timedelta(days=8)))
+        self._accept(
+            referral,
+            accepted,
+            self.b.slot(accepted + datetime.timedelta(days=8), site=referral.site),
+        )
         self.b.at(self.b.later(accepted, 12, 72))
         return self._cancel(plan, referral)
+
+
+STRASBOURG_CODE = "STRGAR"
+# Reasons a mediator writes when booking at the counter or from a file.
+BOOKING_REASONS = (
+    "Dossier CAF en ligne",
+    "Créer une adresse e-mail",
+    "Déclaration d'impôts",
+    "Prendre rendez-vous sur Doctolib",
+    "Actualisation France Travail",
+    "Installer l'application Ameli",
+)
+WALK_IN_NAMES = ("Samia", "Bernard", "Fatou", "Yusuf", "Élodie", "Gaëtan")
+
+
+def book_coming_days(builder: Builder, site: Site, *, per_day: int = 5) -> list[Appointment]:
+    """Appointments today and tomorrow at ``site``, booked a few days ago from files and for
+    walk-ins, at free times when the space is open (a closed day gets none); today's that
+    are over are marked, except one left for the team to mark."""
+    rng = builder.rng
+    files = list(
+        Beneficiary.objects.filter(site=site, merged_into__isnull=True).order_by("pk")[:40]
+    )
+    today = builder.now.astimezone(builder.tz).date()
+    booked: list[Appointment] = []
+    for offset in (0, 1):
+        day = today + datetime.timedelta(days=offset)
+        times = builder.free_times(site, day)
+        for starts_at in sorted(rng.sample(times, min(per_day, len(times)))):
+            staff = builder.staff(site)
+            builder.at(min(starts_at, builder.now) - datetime.timedelta(hours=rng.uniform(30, 120)))
+            from_file = files and rng.random() < 0.6
+            booked.append(
+                appointments.appointment_book(
+                    actor=staff,
+                    site=site,
+                    starts_at=starts_at,
+                    mediator=builder.mediator_user(site),
+                    beneficiary=rng.choice(files) if from_file else None,
+                    walk_in_name="" if from_file else rng.choice(WALK_IN_NAMES),
+                    reason=rng.choice(BOOKING_REASONS),
+                )
+            )
+    over = [a for a in booked if a.ends_at + datetime.timedelta(minutes=10) < builder.now]
+    for appointment in over[:-1]:  # the last one is left for the team to mark
+        builder.at(appointment.ends_at + datetime.timedelta(minutes=5))
+        staff = builder.staff(site)
+        if rng.random() < 0.8:
+            appointments.appointment_mark_came(actor=staff, appointment=appointment)
+        else:
+            appointments.appointment_mark_no_show(actor=staff, appointment=appointment)
+    return booked
 
 
 def walk_in(builder: Builder, site: Site, person: Person, at) -> Beneficiary:
@@ -778,6 +871,9 @@ def seed_demo_referrals(
             site = cast.sites[codes[index % len(codes)]]
             person = builder.person(site.short_code, with_partner=False)
             walk_in(builder, site, person, builder.past(rng.uniform(0, history_days)))
+        # Today's and tomorrow's appointments at Strasbourg, the demo logins' space.
+        if STRASBOURG_CODE in cast.sites:
+            book_coming_days(builder, cast.sites[STRASBOURG_CODE])
         # Expiries and reminders, as the daily housekeeping would have done them.
         for days_ago in range(history_days, 0, -1):
             moment = (real_now - datetime.timedelta(days=days_ago)).astimezone(builder.tz)

@@ -186,14 +186,37 @@ class ReferralEvent(models.Model):
 
 
 class Appointment(TimeStampedModel):
-    """The appointment offered when a site accepts a referral (rebooking adds a new one)."""
+    """An individual appointment at a site: booked from a referral, from a person's file,
+    or for a walk-in (a first name only). Rebooking adds a new row; the old one is kept."""
 
     scope_path = "site"
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="appointments")
+    referral = models.ForeignKey(
+        Referral,
+        verbose_name=_("bon d'orientation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="appointments",
+    )
+    beneficiary = models.ForeignKey(
+        "beneficiaries.Beneficiary",
+        verbose_name=_("dossier"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+    )
+    # A walk-in without a file: how the team calls the person, and where to remind them.
+    walk_in_name = models.CharField(
+        _("prénom de la personne"), max_length=100, blank=True, validators=[reject_nir]
+    )
+    walk_in_phone = models.CharField(_("téléphone"), max_length=20, blank=True)
     site = models.ForeignKey("accounts.Site", on_delete=models.PROTECT, related_name="appointments")
     starts_at = models.DateTimeField(_("date et heure"))
-    place = models.CharField(_("lieu"), max_length=255)
+    ends_at = models.DateTimeField(_("fin"))
+    place = models.CharField(_("lieu"), max_length=255, blank=True)
+    reason = models.CharField(_("motif"), max_length=200, blank=True, validators=[reject_nir])
     mediator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("médiateur"),
@@ -215,17 +238,41 @@ class Appointment(TimeStampedModel):
         verbose_name = _("rendez-vous")
         verbose_name_plural = _("rendez-vous")
         ordering = ["-starts_at"]
-        indexes = [models.Index(fields=["site", "starts_at"])]
+        indexes = [
+            models.Index(fields=["site", "starts_at"]),
+            models.Index(fields=["status", "starts_at"], name="appointment_status_start"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["referral"],
                 condition=Q(status=AppointmentStatus.PLANNED),
                 name="appointment_one_planned_per_referral",
             ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="appointment_ends_after_start"
+            ),
+            # Somebody is expected: a referral's person, a file, or a walk-in's first name.
+            models.CheckConstraint(
+                condition=Q(referral__isnull=False)
+                | Q(beneficiary__isnull=False)
+                | ~Q(walk_in_name=""),
+                name="appointment_has_a_person",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.referral_id} @ {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.pk} @ {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def origin(self) -> str:
+        """ "referral", "file" or "walk_in": where the appointment was booked from."""
+        if self.referral_id:
+            return "referral"
+        return "file" if self.beneficiary_id else "walk_in"
 
 
 class ImportBatch(TimeStampedModel):

@@ -139,3 +139,44 @@ for code, label, recipient_kind in KINDS:
         context=referral_context,
         contact=referral_contact,
     )
+
+
+# --- appointments, whatever they come from (a referral, a file, a walk-in) --------------------
+
+
+def appointment_contact(appointment) -> Contact:
+    """The referral's person, else the file's, else the walk-in's phone."""
+    if appointment.referral_id is not None:
+        return referral_contact(appointment.referral)
+    person = appointment.beneficiary
+    if person is not None:
+        return Contact(
+            first_name=person.first_name,
+            last_name=person.last_name,
+            phone=person.phone,
+            email=person.email,
+            preferred_channel=person.preferred_channel,
+        )
+    return Contact(
+        first_name=appointment.walk_in_name,
+        phone=appointment.walk_in_phone,
+        preferred_channel="sms",
+    )
+
+
+def appointment_context(appointment) -> dict[str, Any]:
+    return {
+        "appointment_when": format_when(appointment.starts_at),
+        "appointment_place": appointment.place or site_context(appointment.site)["site_address"],
+    }
+
+
+register_kind(
+    "appointment_reminder_person",
+    label=_("Rappel du rendez-vous"),
+    recipient_kind=PERSON,
+    subject_type="referrals.appointment",
+    template="referrals/messages/appointment_reminder_person",
+    context=appointment_context,
+    contact=appointment_contact,
+)

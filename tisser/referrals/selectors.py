@@ -269,3 +269,56 @@ def referral_summary(*, membership: Membership, pk: int) -> Referral:
         )
         .get(pk=pk)
     )
+
+
+# --- appointments (the staff home and the site agenda) ---------------------------------------
+
+# Appointments shown in a day's list: the planned ones and their outcomes.
+AGENDA_STATUSES = (AppointmentStatus.PLANNED, AppointmentStatus.CAME, AppointmentStatus.NO_SHOW)
+# How many rows a home section shows at most (with the total, and a link to the full list).
+HOME_SECTION_SIZE = 20
+
+
+def appointments_readable(membership: Membership | None) -> QuerySet[Appointment]:
+    """The appointments of the membership's own site (its manager and mediators only)."""
+    if membership is None or not membership.is_active or membership.role not in SITE_TEAM_ROLES:
+        return Appointment.objects.none()
+    return Appointment.objects.filter(site_id=membership.organisation_id)
+
+
+def _with_people(appointments: QuerySet[Appointment]) -> QuerySet[Appointment]:
+    """What a row shows: who (file, referral or walk-in), with whom, from which partner."""
+    return appointments.select_related("referral", "referral__partner", "beneficiary", "mediator")
+
+
+def appointments_between(
+    *, membership: Membership, start: datetime, end: datetime, mediator_id: int | None = None
+) -> QuerySet[Appointment]:
+    """The site's appointments starting in [start, end), in time order."""
+    appointments = appointments_readable(membership).filter(
+        starts_at__gte=start, starts_at__lt=end, status__in=AGENDA_STATUSES
+    )
+    if mediator_id is not None:
+        appointments = appointments.filter(mediator_id=mediator_id)
+    return _with_people(appointments).order_by("starts_at", "pk")
+
+
+def appointments_overdue(*, membership: Membership, before: datetime) -> QuerySet[Appointment]:
+    """Planned appointments of past days that nobody marked (came or not), oldest first."""
+    return _with_people(
+        appointments_readable(membership).filter(
+            status=AppointmentStatus.PLANNED, starts_at__lt=before
+        )
+    ).order_by("starts_at", "pk")
+
+
+def referrals_awaiting_answer(*, membership: Membership) -> QuerySet[Referral]:
+    """Referrals sent to the site and not answered yet, oldest first (their age shows)."""
+    if membership is None or membership.role not in SITE_TEAM_ROLES:
+        return Referral.objects.none()
+    return (
+        referrals_readable(membership)
+        .filter(status=ReferralStatus.SUBMITTED)
+        .select_related("partner")
+        .order_by("submitted_at", "pk")
+    )

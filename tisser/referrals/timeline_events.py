@@ -7,13 +7,17 @@ free text shown is the referrer's motive (NIR refused when it was written).
 """
 
 from typing import Any
+from urllib.parse import urlencode
 
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tisser.core.dates import format_when
-from tisser.core.timeline import TimelineEvent
+from tisser.core.timeline import FileAction, TimelineEvent
 from tisser.notifications.models import Notification
+from tisser.referrals.appointments import BOOKING_ROLES
 from tisser.referrals.enums import Need, ReferralSource, ReferralStatus
 from tisser.referrals.models import Appointment, Referral, ReferralEvent
 
@@ -59,9 +63,10 @@ def timeline_events(beneficiary) -> list[TimelineEvent]:
                 url=referral.get_absolute_url(),
             )
         )
-    appointments = Appointment.objects.filter(referral__beneficiary=beneficiary).select_related(
-        "referral"
-    )
+    # The appointments of its referrals, and those booked from the file itself.
+    appointments = Appointment.objects.filter(
+        Q(referral__beneficiary=beneficiary) | Q(beneficiary=beneficiary)
+    ).select_related("referral")
     for appointment in appointments:
         when = format_when(appointment.starts_at)
         events.append(
@@ -70,8 +75,12 @@ def timeline_events(beneficiary) -> list[TimelineEvent]:
                 kind=f"appointment.{appointment.status}",
                 title=_("Rendez-vous du %(when)s : %(status)s")
                 % {"when": when, "status": appointment.get_status_display().lower()},
-                detail=appointment.place,
-                url=appointment.referral.get_absolute_url(),
+                detail=appointment.place or appointment.reason,
+                url=(
+                    appointment.referral.get_absolute_url()
+                    if appointment.referral is not None
+                    else ""
+                ),
             )
         )
     events.extend(_needs_events(beneficiary))
@@ -139,3 +148,17 @@ def _message_events(beneficiary) -> list[TimelineEvent]:
             )
         )
     return events
+
+
+def file_actions(beneficiary, membership) -> list[FileAction]:
+    """« Prendre un rendez-vous » for the site team of the file's own space."""
+    if (
+        membership is None
+        or not membership.is_active
+        or membership.role not in BOOKING_ROLES
+        or membership.organisation_id != beneficiary.site_id
+        or beneficiary.merged_into_id
+    ):
+        return []
+    url = f"{reverse('appointments:book')}?{urlencode({'dossier': beneficiary.pk})}"
+    return [FileAction(label=_("Prendre un rendez-vous"), url=url)]

@@ -45,6 +45,7 @@ from tisser.core.journal import build_entry
 from tisser.core.models import JournalEntry
 from tisser.core.validators import reject_nir
 from tisser.notifications.services import notify
+from tisser.referrals import booking
 from tisser.referrals.deadlines import help_request_due_on
 from tisser.referrals.enums import (
     ANSWER_DELAY_DAYS,
@@ -352,6 +353,20 @@ def _check_mediator(referral: Referral, mediator) -> None:
         raise DomainError(_("Le médiateur choisi ne fait pas partie de l'équipe de cet espace."))
 
 
+def refuse_came_before_the_day(appointment: Appointment, now: datetime) -> None:
+    """A visit is recorded on the appointment's day or later; earlier, the person came early
+    and the appointment is first moved to now ("venu en avance")."""
+    day = timezone.localdate(appointment.starts_at)
+    if timezone.localdate(now) < day:
+        raise DomainError(
+            _(
+                "Le rendez-vous est prévu le %(date)s : la venue ne peut pas être notée avant "
+                "ce jour. Si la personne est venue en avance, choisissez « Venue en avance »."
+            )
+            % {"date": formats.date_format(day, "l j F Y")}
+        )
+
+
 def latest_appointment_date(today: date) -> date:
     """The last day an appointment may be offered on (``APPOINTMENT_HORIZON_DAYS`` ahead)."""
     return today + timedelta(days=settings.APPOINTMENT_HORIZON_DAYS)
@@ -377,15 +392,20 @@ def _new_appointment(
     if not place:
         raise DomainError(_("Indiquez le lieu du rendez-vous."))
     _check_mediator(referral, mediator)
+    site = booking.lock_site(referral.site_id)
+    ends_at = booking.ends_at_for(site, starts_at)
+    booking.check_slot(site, starts_at, ends_at)
     appointment = Appointment(
         referral=referral,
+        beneficiary_id=referral.beneficiary_id,
         site_id=referral.site_id,
         starts_at=starts_at,
+        ends_at=ends_at,
         place=place,
         mediator=mediator,
         status=AppointmentStatus.PLANNED,
     )
-    _full_clean(appointment, exclude=["referral", "site", "mediator"])
+    _full_clean(appointment, exclude=["referral", "site", "mediator", "beneficiary"])
     appointment.save()
     return appointment
 
@@ -688,8 +708,11 @@ def referral_mark_came(*, actor: Membership, referral: Referral, existing=None) 
         )
         if appointment is None:
             raise DomainError(_("Ce bon d'orientation n'a pas de rendez-vous."))
+        refuse_came_before_the_day(appointment, now)
         _set_appointment_status(appointment, AppointmentStatus.CAME)
         beneficiary = beneficiary_for_referral(actor=actor, referral=referral, existing=existing)
+        appointment.beneficiary = beneficiary
+        appointment.save(update_fields=["beneficiary", "updated_at"])
         referral.beneficiary = beneficiary
         _move(
             referral=referral,

@@ -12,12 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import HabilitationStatus, Role
 from tisser.accounts.geo import nearest_sites
 from tisser.accounts.models import Partner
 from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION, EligibilityCriterion
+from tisser.core import clock
 from tisser.core.access import require_roles, scoped_object
 from tisser.core.dates import format_when
 from tisser.core.errors import DomainError
@@ -253,6 +255,9 @@ def detail(request, obj):
         "referral": referral,
         "appointments": appointments,
         "planned": planned[0] if planned else None,
+        # A visit is recorded on the appointment's day; earlier, the person came early.
+        "planned_is_later": bool(planned)
+        and timezone.localdate(planned[0].starts_at) > clock.localdate(),
         "unconfirmed_messages": [
             n for n in referral.sent_messages if n.status == DeliveryStatus.SENDING
         ],

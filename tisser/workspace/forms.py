@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tisser.accounts.models import Site
+from tisser.core import clock
 from tisser.core.forms import DateInput
 from tisser.core.ids import IdChoiceField
 from tisser.workspace import selectors
@@ -47,3 +48,42 @@ class JournalSearchForm(forms.Form):
                 "date_to", _("La date de fin doit être le même jour que la date de début ou après.")
             )
         return cleaned
+
+
+AGENDA_HORIZON_DAYS = 400  # a year and a bit either way: the booking horizon and last year
+
+
+class AgendaForm(forms.Form):
+    """Which day, day or week, and whose appointments (everyone's by default)."""
+
+    jour = forms.DateField(
+        label=_("Jour"),
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": _("Indiquez une date valide, par exemple 14/03/2026.")},
+    )
+    vue = forms.ChoiceField(
+        label=_("Affichage"),
+        required=False,
+        choices=(("day", _("Jour")), ("week", _("Semaine"))),
+    )
+    mediateur = IdChoiceField(
+        label=_("Médiateur"),
+        required=False,
+        queryset=None,
+        empty_label=_("Toute l'équipe"),
+        error_messages={"invalid_choice": _("Choisissez une personne de l'équipe.")},
+    )
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mediateur"].queryset = team
+        self.fields["mediateur"].label_from_instance = lambda u: u.get_full_name() or u.email
+
+    def clean_jour(self):
+        day = self.cleaned_data.get("jour")
+        if day is not None:
+            today = clock.localdate()
+            if abs((day - today).days) > AGENDA_HORIZON_DAYS:
+                raise forms.ValidationError(_("Choisissez une date à moins d'un an d'aujourd'hui."))
+        return day

@@ -7,4 +7,5 @@ app_name = "workspace"
 urlpatterns = [
     path("", views.home, name="home"),
     path("journal/", views.journal, name="journal"),
+    path("agenda/", views.agenda, name="agenda"),
 ]

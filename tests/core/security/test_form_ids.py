@@ -24,17 +24,19 @@ from tisser.beneficiaries.duplicates import Candidate
 from tisser.beneficiaries.forms import MergeForm, WalkInForm
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core.models import JournalEntry
+from tisser.referrals.appointment_forms import BookingForm
 from tisser.referrals.forms import (
     AppointmentForm,
     CameForm,
     InboxFilterForm,
     ReferralForm,
     TransferForm,
+    site_team,
 )
 from tisser.referrals.import_forms import ImportUploadForm
 from tisser.referrals.models import Referral
 from tisser.website.help_request_forms import HelpRequestForm
-from tisser.workspace.forms import JournalSearchForm
+from tisser.workspace.forms import AgendaForm, JournalSearchForm
 
 
 def _site(world):
@@ -178,6 +180,36 @@ ROWS = [
         make=lambda w, data, m: HelpRequestForm(data),
         outside=lambda w: w.closed_site,
         inside=_site,
+    ),
+    Row(
+        BookingForm,
+        "beneficiary",
+        "appointments:book",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: BookingForm(data, site=m.organisation.specific, user=m.user),
+        outside=lambda w: w.object_of_other(Beneficiary, K.SITE),
+        inside=lambda w: w.object_of(Beneficiary, K.SITE),
+    ),
+    Row(
+        BookingForm,
+        "mediator",
+        "appointments:book",
+        "post",
+        Role.MEDIATOR,
+        make=lambda w, data, m: BookingForm(data, site=m.organisation.specific, user=m.user),
+        outside=lambda w: w.members[("attacker", K.SITE, Role.SITE_MANAGER)].user,
+        inside=lambda w: w.member(Role.SITE_MANAGER).user,
+    ),
+    Row(
+        AgendaForm,
+        "mediateur",
+        "workspace:agenda",
+        "get",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: AgendaForm(data, team=site_team(m.organisation_id)),
+        outside=lambda w: w.members[("attacker", K.SITE, Role.SITE_MANAGER)].user,
+        inside=lambda w: w.member(Role.MEDIATOR).user,
     ),
     Row(
         TransferForm,

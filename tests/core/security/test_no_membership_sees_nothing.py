@@ -7,6 +7,7 @@ queryset, list, page or zero counts) or refuse (raise); never rows. ``visible_to
 checked on every scoped model too.
 """
 
+import datetime
 import importlib
 import inspect
 import pkgutil
@@ -60,6 +61,10 @@ ARGUMENTS = {
     "birth_year": lambda w: w.object_of(Beneficiary, K.SITE).birth_year,
     "phone": lambda w: "",
     "site_network": lambda w: w.network.pk,
+    # Time bounds wide enough to hold every appointment of the world.
+    "start": lambda w: datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC),
+    "end": lambda w: datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC),
+    "before": lambda w: datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC),
 }
 
 
