@@ -41,6 +41,14 @@ def test_two_working_days(received, due):
     assert add_working_days(received, 0) == received
 
 
+def test_public_holidays_are_not_working_days_with_alsace_moselles_own():
+    thursday = datetime.date(2027, 3, 25)  # Good Friday the 26th, Easter Monday the 29th
+    assert help_request_due_on(thursday, postal_code="67000") == datetime.date(2027, 3, 31)
+    assert help_request_due_on(thursday, postal_code="69001") == datetime.date(2027, 3, 30)
+    # 11 November 2026 (Wednesday) everywhere: Tuesday 10th -> Thursday 12th -> Friday 13th.
+    assert help_request_due_on(datetime.date(2026, 11, 10)) == datetime.date(2026, 11, 13)
+
+
 def public_request(world, site=None):
     referral = services.referral_create_draft(
         actor=None,

@@ -1,8 +1,7 @@
 """Who an activity is about: the person of an appointment, and the §1.4 attributes of a file.
 
-The appointment's person is read in ONE function (``appointment_person``): today an
-appointment reaches the person through its referral; when appointments carry their own
-``beneficiary`` (issue 8, part C), only this function changes.
+The appointment's person is read in ONE function (``appointment_person``): the appointment's
+own file (booked from a file, or a referral's once the person has one), else its referral's.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ def appointment_person(appointment):
 
 def appointment_person_field() -> str:
     """The ``select_related`` path from an appointment to its person's file."""
-    return "referral__beneficiary"
+    return "beneficiary"
 
 
 def age_band(birth_year: int | None, on: datetime.date) -> str:

@@ -214,7 +214,7 @@ RECENT_FILES_DAYS = 30
 def my_recent_files(*, membership: Membership, limit: int) -> list[Beneficiary]:
     """The files of the people this member recorded an activity for in the last 30 days,
     the most recent first (two queries: the ids, then the files)."""
-    if membership.role not in SITE_TEAM_ROLES:
+    if membership is None or membership.role not in SITE_TEAM_ROLES:
         return []
     since = clock.localdate() - datetime.timedelta(days=RECENT_FILES_DAYS)
     latest = (

@@ -520,7 +520,9 @@ def _set_reply_deadline(referral: Referral, now: datetime) -> list[str]:
     """A public help request reaching a space gets its reply deadline (fields changed)."""
     if referral.source != ReferralSource.PUBLIC_REQUEST:
         return []
-    referral.reply_due_on = help_request_due_on(timezone.localdate(now))
+    referral.reply_due_on = help_request_due_on(
+        timezone.localdate(now), postal_code=referral.site.postal_code
+    )
     referral.overdue_reminder_at = None
     return ["reply_due_on", "overdue_reminder_at"]
 

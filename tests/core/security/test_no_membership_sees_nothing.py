@@ -60,6 +60,7 @@ ARGUMENTS = {
     "last_name": lambda w: w.object_of(Beneficiary, K.SITE).last_name,
     "birth_year": lambda w: w.object_of(Beneficiary, K.SITE).birth_year,
     "phone": lambda w: "",
+    "limit": lambda w: 10,
     "site_network": lambda w: w.network.pk,
     # Time bounds wide enough to hold every appointment of the world.
     "start": lambda w: datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC),

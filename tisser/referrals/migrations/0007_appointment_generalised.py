@@ -3,22 +3,8 @@
 import django.db.models.deletion
 import tisser.core.validators
 from django.conf import settings
-from datetime import timedelta
 
 from django.db import migrations, models
-
-
-def fill_ends_and_files(apps, schema_editor):
-    """Existing appointments last the site default (30 minutes) and point to the file
-    their referral led to, when the person came."""
-    Appointment = apps.get_model("referrals", "Appointment")
-    Referral = apps.get_model("referrals", "Referral")
-    Appointment.objects.update(ends_at=models.F("starts_at") + timedelta(minutes=30))
-    Appointment.objects.filter(referral__beneficiary__isnull=False).update(
-        beneficiary=models.Subquery(
-            Referral.objects.filter(pk=models.OuterRef("referral_id")).values("beneficiary")[:1]
-        )
-    )
 
 
 class Migration(migrations.Migration):
@@ -65,23 +51,5 @@ class Migration(migrations.Migration):
             model_name='appointment',
             name='referral',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='appointments', to='referrals.referral', verbose_name="bon d'orientation"),
-        ),
-        migrations.RunPython(fill_ends_and_files, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name='appointment',
-            name='ends_at',
-            field=models.DateTimeField(verbose_name='fin'),
-        ),
-        migrations.AddIndex(
-            model_name='appointment',
-            index=models.Index(fields=['status', 'starts_at'], name='appointment_status_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='appointment',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='appointment_ends_after_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='appointment',
-            constraint=models.CheckConstraint(condition=models.Q(('referral__isnull', False), ('beneficiary__isnull', False), models.Q(('walk_in_name', ''), _negated=True), _connector='OR'), name='appointment_has_a_person'),
         ),
     ]
