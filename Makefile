@@ -36,7 +36,7 @@ START_WORKER_AND_SCHEDULER = $(MANAGE) db_worker --no-reload --interval 1 & work
 	( trap 'kill $$! 2>/dev/null; exit 0' TERM; \
 	  while true; do $(MANAGE) run_due_jobs || true; sleep 60 & wait $$!; done ) & scheduler=$$!;
 
-.PHONY: help run serve install test test-postgres quality lint format bench messages browser-deps clean
+.PHONY: help run serve install test test-postgres quality lint format bench messages browser-deps pdf-deps clean
 
 help:
 	@echo "make run            installe si besoin, migre, charge la démo, affiche les comptes, sert sur 127.0.0.1:$(PORT)"
@@ -52,6 +52,7 @@ help:
 	@echo "make messages       extrait et compile les traductions (gettext requis)"
 	@echo "make bench          lance les benchmarks de benchmarks/"
 	@echo "make browser-deps   installe Chromium (Debian) et axe-core (npm) pour les tests navigateur"
+	@echo "make pdf-deps       installe Pango et des polices (Debian) pour les PDF (WeasyPrint)"
 	@echo "make clean          supprime .venv, var/ et node_modules/"
 
 $(STAMP): pyproject.toml
@@ -67,7 +68,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+# WeasyPrint draws PDFs with Pango (text layout) from the system, and needs fonts.
+pdf-deps:
+	@if ! dpkg -s libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null 2>&1; then \
+		echo "==> Installation de Pango et des polices pour les PDF (apt-get)"; \
+		$(SUDO) apt-get update -qq; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+			libharfbuzz-subset0 fonts-dejavu-core fontconfig; \
+	fi
+
+run: $(STAMP) pdf-deps
 	@mkdir -p var
 	@$(MANAGE) migrate --no-input -v 0
 	@$(MANAGE) seed_demo --if-empty
@@ -87,7 +97,7 @@ run: $(STAMP)
 serve: export DJANGO_SETTINGS_MODULE = config.settings.prod
 serve: export WEB_CONCURRENCY := $(WEB_CONCURRENCY)
 serve: export BIND := $(BIND)
-serve: $(STAMP)
+serve: $(STAMP) pdf-deps
 	@mkdir -p var
 	@$(MANAGE) collectstatic --no-input -v 0
 	@$(MANAGE) migrate --no-input -v 0
@@ -122,11 +132,11 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(STAMP) browser-deps lint
+test: $(STAMP) browser-deps pdf-deps lint
 	$(BIN)/pytest
 
 # Browser tests and tests that touch no database already ran in the SQLite pass.
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) pdf-deps
 	DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(BIN)/pytest -m "not e2e and not db_independent"
 
 quality: lint

@@ -178,7 +178,9 @@ def test_real_sign_in_then_enrolment_with_a_computed_code(client, site_manager):
     page = client.get(ACTIVATE)
     assert page.status_code == 200
     secret = client.session[SECRET_SESSION_KEY]
-    assert secret in page.content.decode()  # shown for people who cannot scan the QR code
+    # Shown for people who cannot scan the QR code, in groups of four to copy by hand.
+    grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    assert f'id="totp-secret" translate="no">{grouped}</code>' in page.content.decode()
 
     wrong = client.post(ACTIVATE, {"code": "000000" if current_code(secret) != "000000" else "1"})
     assert wrong.status_code == 200

@@ -116,7 +116,7 @@ def test_errors_are_listed_at_the_top_in_french_and_nothing_is_saved(team, login
     assert "Choisissez au moins une thématique." in page
     assert "Aucun dossier de votre espace ne porte ce numéro : XXX-1." in page
     assert "Indiquez la commune du lieu." in page
-    assert 'href="#id_themes"' in page
+    assert 'href="#id_themes_0"' in page  # the first box: a link puts the focus in the list
     assert not Activity.objects.exists()
 
 

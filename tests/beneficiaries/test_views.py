@@ -33,7 +33,7 @@ def walk_in(**overrides):
         "postal_code": "67000",
         "commune": "Strasbourg",
         "social_status": "sans_emploi",
-        "is_jobseeker": "true",
+        "is_jobseeker": "yes",
         "eligibility_criteria": ["RSA"],
         "nationality": "",
         "asylum_request": "unknown",

@@ -136,7 +136,7 @@ def test_the_rows_show_the_status_badge_and_the_planned_appointment(login, world
     assert '<span class="badge badge-warn">Envoyé</span>' in content
     appointment = accepted.appointments.get()
     assert format_when(appointment.starts_at) in content
-    assert "<td>—</td>" in content
+    assert '<td data-label="Rendez-vous">—</td>' in content
 
 
 def test_a_choice_label_comes_from_the_field_choices():
@@ -150,7 +150,7 @@ def test_a_network_admin_row_names_the_space(login, world):
     referral = prepare(world, S.SUBMITTED)
     content = login(world.admin).get(reverse("referrals:inbox")).content.decode()
     assert (
-        f'<span class="muted">{referral.reference}</span></td>\n      <td>{world.site.name}</td>'
-        in (content)
+        f'<span class="muted">{referral.reference}</span></td>\n'
+        f'      <td data-label="Espace">{world.site.name}</td>' in (content)
     )
-    assert f"<td>{world.partner.name}</td>" in content
+    assert f'<td data-label="Envoyé par">{world.partner.name}</td>' in content

@@ -6,14 +6,20 @@ from django.utils.translation import gettext_lazy as _
 
 from tisser.beneficiaries import selectors
 from tisser.beneficiaries.enums import (
+    ASKED_CRITERIA,
+    CRITERION_EXPLANATIONS,
     CURRENT_NOTICE_VERSION,
+    DERIVED_CRITERIA,
     ConsentKind,
     EligibilityCriterion,
     PeriodCloseReason,
+    age_criteria,
 )
 from tisser.beneficiaries.models import Beneficiary
 from tisser.beneficiaries.services import BENEFICIARY_FIELDS
 from tisser.core import clock
+from tisser.core.choices import in_choice_order
+from tisser.core.forms import ExplainedCheckboxSelectMultiple
 from tisser.core.ids import IdChoiceField
 from tisser.core.phones import normalize_phone
 from tisser.core.validators import reject_nir
@@ -27,6 +33,75 @@ class YesNoUnknownSelect(forms.NullBooleanSelect):
 
 class YesNoUnknownField(forms.NullBooleanField):
     widget = YesNoUnknownSelect
+
+
+# --- the person's situation: one question per fact -----------------------------------------
+# Being registered as a jobseeker and for how long is one question (it sets ``is_jobseeker``
+# and the DELD / DETLD criteria); the age criteria follow from the birth year. The other
+# criteria are boxes, each explained in one sentence (docs/decisions/0035-…).
+
+JOBSEEKER_UNKNOWN, JOBSEEKER_NO, JOBSEEKER_YES = "", "no", "yes"
+JOBSEEKER_ANSWERS = [
+    (JOBSEEKER_UNKNOWN, _("Je ne sais pas")),
+    (JOBSEEKER_NO, _("Non")),
+    (JOBSEEKER_YES, _("Oui, depuis moins de 12 mois")),
+    (EligibilityCriterion.DELD.value, _("Oui, depuis 12 à 24 mois")),
+    (EligibilityCriterion.DETLD.value, _("Oui, depuis 24 mois ou plus")),
+]
+
+
+def jobseeker_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Inscrit(e) à France Travail comme demandeur d'emploi ?"),
+        choices=JOBSEEKER_ANSWERS,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Répondez selon l'inscription, pas selon la situation : une personne sans emploi "
+            "n'est pas toujours inscrite."
+        ),
+    )
+
+
+def criteria_field(label) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=ASKED_CRITERIA,
+        required=False,
+        widget=ExplainedCheckboxSelectMultiple(explanations=CRITERION_EXPLANATIONS),
+        help_text=_(
+            "Ne cochez que ce que la personne vous a dit et qui sert à l'orienter. "
+            "L'âge et la durée d'inscription se déduisent des réponses ci-dessus."
+        ),
+    )
+
+
+def situation_initial(instance) -> dict:
+    """The two questions as the form shows them for a stored ``is_jobseeker`` and criteria."""
+    criteria = list(instance.eligibility_criteria or ())
+    if EligibilityCriterion.DETLD in criteria:
+        answer = EligibilityCriterion.DETLD.value
+    elif EligibilityCriterion.DELD in criteria:
+        answer = EligibilityCriterion.DELD.value
+    else:
+        answer = {True: JOBSEEKER_YES, False: JOBSEEKER_NO}.get(
+            instance.is_jobseeker, JOBSEEKER_UNKNOWN
+        )
+    return {
+        "is_jobseeker": answer,
+        "eligibility_criteria": [code for code in criteria if code not in DERIVED_CRITERIA],
+    }
+
+
+def situation_cleaned(cleaned: dict) -> None:
+    """Turn the jobseeker answer into ``is_jobseeker`` and add the derived criteria."""
+    answer = cleaned.get("is_jobseeker") or JOBSEEKER_UNKNOWN
+    cleaned["is_jobseeker"] = None if answer == JOBSEEKER_UNKNOWN else answer != JOBSEEKER_NO
+    criteria = [c for c in cleaned.get("eligibility_criteria") or () if c not in DERIVED_CRITERIA]
+    if answer in (EligibilityCriterion.DELD, EligibilityCriterion.DETLD):
+        criteria.append(answer)
+    criteria += age_criteria(cleaned.get("birth_year"), clock.localdate().year)
+    cleaned["eligibility_criteria"] = in_choice_order(criteria, EligibilityCriterion)
 
 
 class PersonFieldsMixin:
@@ -59,18 +134,13 @@ class BeneficiaryForm(PersonFieldsMixin, forms.ModelForm):
     """The person's identity, contact and situation, bounded by the CNIL rules."""
 
     last_name = forms.CharField(label=_("Nom"), max_length=100, validators=[reject_nir])
-    is_jobseeker = YesNoUnknownField(label=_("Demandeur d'emploi"), required=False)
+    is_jobseeker = jobseeker_field()
     asylum_request = YesNoUnknownField(
         label=_("Demande d'asile déposée"),
         required=False,
         help_text=_("Seulement si l'aide en dépend. Rien de plus précis n'est demandé."),
     )
-    eligibility_criteria = forms.MultipleChoiceField(
-        label=_("Critères déclarés par la personne"),
-        choices=EligibilityCriterion.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    eligibility_criteria = criteria_field(_("Critères déclarés par la personne (facultatif)"))
     notice_given_on = forms.DateField(
         label=_("Notice d'information remise le"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -116,6 +186,13 @@ class BeneficiaryForm(PersonFieldsMixin, forms.ModelForm):
             self.fields["notice_version"].initial = CURRENT_NOTICE_VERSION
         for name in ("first_name", "last_name", "commune", "email"):
             self.fields[name].widget.attrs.setdefault("autocomplete", "off")
+        if self.instance.pk:
+            self.initial.update(situation_initial(self.instance))
+
+    def clean(self):
+        cleaned = super().clean()
+        situation_cleaned(cleaned)
+        return cleaned
 
     def clean_notice_given_on(self):
         value = self.cleaned_data["notice_given_on"]

@@ -7,6 +7,7 @@ app_name = "beneficiaries"
 urlpatterns = [
     path("", views.search, name="search"),
     path("nouveau/", views.create, name="create"),
+    path("notice-information.pdf", views.notice_pdf, name="notice_pdf"),
     path("<id:pk>/", views.detail, name="detail"),
     path("<id:pk>/modifier/", views.edit, name="edit"),
     path("<id:pk>/fusionner/", views.merge, name="merge"),

@@ -10,9 +10,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tisser.accounts.enums import Role
 from tisser.beneficiaries import forms, selectors, services
 from tisser.beneficiaries.duplicates import duplicates_of
-from tisser.beneficiaries.enums import ConsentKind, EligibilityCriterion, PeriodOpening
+from tisser.beneficiaries.enums import (
+    CURRENT_NOTICE_VERSION,
+    ConsentKind,
+    EligibilityCriterion,
+    PeriodOpening,
+)
 from tisser.beneficiaries.models import AccompanimentPeriod, Beneficiary, is_jobseeker
 from tisser.beneficiaries.services import (
     CONSENT_ROLES,
@@ -28,6 +34,7 @@ from tisser.beneficiaries.services import (
 from tisser.core import clock
 from tisser.core.access import require_roles, scoped_object
 from tisser.core.errors import DomainError
+from tisser.core.pdf import pdf_response
 from tisser.core.phones import display_phone
 from tisser.core.timeline import beneficiary_actions, beneficiary_timeline
 from tisser.core.views_helpers import FORM_HAS_ERRORS, submit_forms
@@ -311,4 +318,22 @@ def notes(request, obj):
         "beneficiaries/notes.html",
         {"form": form, "beneficiary": obj, "page": page},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+# Who hands the information notice to a person: the referrer before sending a bon, the
+# site's team at the welcome. It holds no personal data, so it is not journaled.
+NOTICE_ROLES = (*READ_ROLES, Role.PARTNER_REFERRER)
+
+
+@require_roles(*NOTICE_ROLES)
+def notice_pdf(request):
+    """The current information notice as a one-page PDF to print and give to the person."""
+    organisation = request.membership.organisation
+    network = organisation if organisation.network_id is None else organisation.network
+    return pdf_response(
+        "beneficiaries/pdf/information_notice.html",
+        {"network": network, "version": CURRENT_NOTICE_VERSION},
+        request=request,
+        filename=f"notice-information-{CURRENT_NOTICE_VERSION}.pdf",
     )

@@ -79,6 +79,9 @@ def is_plain_select(template_name: str, widget: dict | None) -> bool:
 
 
 class FormRenderer(DjangoTemplates):
+    # ``{{ form }}`` starts with the error summary that links to each field (house rule).
+    form_template_name = "core/form/div.html"
+
     def render(self, template_name, context, request=None):
         widget = context.get("widget")
         if is_plain_select(template_name, widget):

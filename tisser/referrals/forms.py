@@ -15,10 +15,15 @@ from tisser.accounts.models import Partner, Site, User
 from tisser.beneficiaries.enums import (
     CURRENT_NOTICE_VERSION,
     ContactChannel,
-    EligibilityCriterion,
     SocialStatus,
 )
-from tisser.beneficiaries.forms import PersonFieldsMixin
+from tisser.beneficiaries.forms import (
+    PersonFieldsMixin,
+    criteria_field,
+    jobseeker_field,
+    situation_cleaned,
+    situation_initial,
+)
 from tisser.core import clock
 from tisser.core.choices import in_choice_order
 from tisser.core.dates import format_day
@@ -38,8 +43,6 @@ from tisser.referrals.enums import (
 from tisser.referrals.models import Referral
 from tisser.referrals.transitions import latest_appointment_date, too_far_message
 
-JOBSEEKER_CHOICES = [("", _("Je ne sais pas")), ("yes", _("Oui")), ("no", _("Non"))]
-JOBSEEKER_VALUES = {"": None, "yes": True, "no": False}
 CHANNELS_NEEDING_PHONE = (ContactChannel.SMS, ContactChannel.CALL)
 
 
@@ -58,21 +61,8 @@ class ReferralForm(PersonFieldsMixin, forms.ModelForm):
     form (the « Envoyer » button); a draft only needs a first name, a postal code and a space.
     """
 
-    is_jobseeker = forms.TypedChoiceField(
-        label=_("Demandeur d'emploi"),
-        choices=JOBSEEKER_CHOICES,
-        coerce=lambda value: JOBSEEKER_VALUES.get(value),
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    eligibility_criteria = forms.MultipleChoiceField(
-        label=_("Critères déclarés (facultatif)"),
-        choices=EligibilityCriterion.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Ne cochez que ce que la personne vous a dit et qui sert à l'orienter."),
-    )
+    is_jobseeker = jobseeker_field()
+    eligibility_criteria = criteria_field(_("Critères déclarés (facultatif)"))
     needs = forms.MultipleChoiceField(
         label=_("Besoins"),
         choices=Need.choices,
@@ -183,9 +173,7 @@ class ReferralForm(PersonFieldsMixin, forms.ModelForm):
             "reason-reminder id_reason_helptext"
         )
         if self.instance.pk:
-            self.initial["is_jobseeker"] = {True: "yes", False: "no"}.get(
-                self.instance.is_jobseeker, ""
-            )
+            self.initial.update(situation_initial(self.instance))
             self.initial["notice_given"] = bool(self.instance.notice_version)
 
     def clean_birth_year(self):
@@ -203,9 +191,6 @@ class ReferralForm(PersonFieldsMixin, forms.ModelForm):
             raise ValidationError(_("Le code postal a 5 chiffres, par exemple 67000."))
         return code
 
-    def clean_eligibility_criteria(self):
-        return in_choice_order(self.cleaned_data.get("eligibility_criteria"), EligibilityCriterion)
-
     def clean_needs(self):
         return in_choice_order(self.cleaned_data.get("needs"), Need)
 
@@ -219,6 +204,7 @@ class ReferralForm(PersonFieldsMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        situation_cleaned(cleaned)
         channel = cleaned.get("preferred_channel")
         if (
             channel in CHANNELS_NEEDING_PHONE

@@ -253,6 +253,24 @@ def referral_detail(*, membership: Membership, pk: int) -> Referral:
     return referral
 
 
+def referral_summary(*, membership: Membership, pk: int) -> Referral:
+    """One referral with what its printed summary shows: the site and its hours, the
+    planned appointments, the referrer and their organisation (4 queries, whatever the data).
+    Raises DoesNotExist when out of scope."""
+    return (
+        referrals_readable(membership)
+        .select_related("site", "partner", "referrer")
+        .prefetch_related(
+            "site__opening_hours",
+            Prefetch(
+                "appointments",
+                queryset=Appointment.objects.filter(status=AppointmentStatus.PLANNED),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
 # --- appointments (the staff home and the site agenda) ---------------------------------------
 
 # Appointments shown in a day's list: the planned ones and their outcomes.

@@ -382,6 +382,19 @@ def help_requests_remind_overdue(now: datetime) -> dict[str, int]:
     return {"reminded": reminded}
 
 
+def referral_record_summary_print(*, actor: Membership, referral: Referral) -> None:
+    """Journal that someone printed the summary of a referral: it names the person and
+    their appointment (CNIL, reads)."""
+    with transaction.atomic():
+        record(
+            actor=actor.user,
+            action="referral.summary_printed",
+            obj=referral,
+            site=referral.site,
+            payload={"role": actor.role},
+        )
+
+
 def referral_record_view(*, actor: Membership, referral: Referral) -> None:
     """Journal that someone opened a referral: it holds the person's details (CNIL, reads)."""
     with transaction.atomic():

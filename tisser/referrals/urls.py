@@ -12,6 +12,7 @@ urlpatterns = [
     path("espace-le-plus-proche/", views.suggest_site, name="suggest_site"),
     path("<id:pk>/", views.detail, name="detail"),
     path("<id:pk>/modifier/", views.edit, name="edit"),
+    path("<id:pk>/recapitulatif.pdf", views.summary_pdf, name="summary_pdf"),
     path("<id:pk>/annuler/", views.cancel, name="cancel"),
     # Site inbox
     path("a-traiter/", views.inbox, name="inbox"),

@@ -23,6 +23,7 @@ from tisser.core import clock
 from tisser.core.access import require_roles, scoped_object
 from tisser.core.dates import format_when
 from tisser.core.errors import DomainError
+from tisser.core.pdf import pdf_response
 from tisser.core.phones import display_phone
 from tisser.core.views_helpers import (
     FORM_HAS_ERRORS,
@@ -33,7 +34,7 @@ from tisser.core.views_helpers import (
 )
 from tisser.notifications import caps
 from tisser.notifications.models import DeliveryStatus
-from tisser.referrals import forms, selectors, services, transitions
+from tisser.referrals import forms, printouts, selectors, services, transitions
 from tisser.referrals.enums import (
     AppointmentStatus,
     Need,
@@ -271,6 +272,37 @@ def detail(request, obj):
     return render(request, "referrals/detail.html", context)
 
 
+@referral_view(*PARTNER, *SITE_TEAM)
+def summary_pdf(request, obj):
+    """The one-page summary to give to the person: where, when, with what, whom to call.
+    The referrer who sent it and the receiving site's team only; journaled."""
+    membership = request.membership
+    referral = selectors.referral_summary(membership=membership, pk=obj.pk)
+    _require(_may_print_summary(membership, referral))
+    if referral.status not in printouts.PRINTABLE_STATUSES:
+        messages.warning(
+            request,
+            _("Ce bon d'orientation est « %(status)s » : il n'y a pas de récapitulatif à imprimer.")
+            % {"status": referral.get_status_display()},
+        )
+        return redirect("referrals:detail", pk=referral.pk)
+    services.referral_record_summary_print(actor=membership, referral=referral)
+    return pdf_response(
+        "referrals/pdf/summary.html",
+        {"summary": printouts.build_summary(referral)},
+        request=request,
+        filename=f"bon-{referral.reference}.pdf",
+    )
+
+
+def _may_print_summary(membership, referral) -> bool:
+    """The referrer who sent it, or the receiving site's manager and mediators (not the
+    network admins: they never hand a paper to the person)."""
+    return transitions.is_referrer_for(membership, referral) or (
+        membership.role in SITE_TEAM and transitions.is_site_staff_for(membership, referral)
+    )
+
+
 def _labels(codes, choices) -> list[str]:
     labels = dict(choices.choices)
     return [str(labels.get(code, code)) for code in codes or ()]
@@ -300,6 +332,8 @@ def _possible_actions(membership, referral) -> dict[str, bool]:
         "transfer": transitions.may_transfer(membership, referral)
         and transitions.TRANSFER in allowed,
         "moderate": admin and transitions.MODERATION_APPROVE in allowed,
+        "print_summary": _may_print_summary(membership, referral)
+        and status in printouts.PRINTABLE_STATUSES,
         "validate_partner": admin
         and status == S.MODERATION_PENDING
         and referral.partner_id is not None

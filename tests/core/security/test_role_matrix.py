@@ -54,6 +54,8 @@ def test_the_matrix_covers_the_staff_pages():
     names = {route.name for route, _ in CASES}
     assert {"workspace:journal", "accounts:site_edit", "referrals:inbox", "imports:index"} <= names
     assert "workspace:journal_export" in names
+    # The printouts (PDF) are pages like any other.
+    assert {"beneficiaries:notice_pdf", "referrals:summary_pdf"} <= names
     assert len(DECLARED) >= 40
 
 

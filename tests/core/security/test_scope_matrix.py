@@ -83,6 +83,7 @@ def test_the_matrix_covers_the_scoped_urls():
     names = {route.name for route, _, _ in SCOPED}
     assert {"accounts:site_edit", "accounts:member_role", "referrals:detail"} <= names
     assert {"imports:preview", "beneficiaries:edit", "referrals:partner_validate"} <= names
+    assert "referrals:summary_pdf" in names
     assert all(route.name for route, _, _ in SCOPED), "every scoped URL must be named"
 
 

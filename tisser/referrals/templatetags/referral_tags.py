@@ -75,7 +75,11 @@ def inbox_row(referral, show_site=False):
     """One row of the site inbox (referrals/inbox.html): the person, the space for network
     admins, who sent it, when, the status and the appointment. ``referral`` comes from
     ``selectors.referral_inbox`` (``site_name`` and ``partner_name`` annotated)."""
-    site = format_html("\n      <td>{}</td>", referral.site_name) if show_site else ""
+    site = (
+        format_html('\n      <td data-label="{}">{}</td>', gettext("Espace"), referral.site_name)
+        if show_site
+        else ""
+    )
     sender = referral.partner_name if referral.partner_id else referral.get_source_display()
     if referral.reply_due_on is not None and referral.status == ReferralStatus.SUBMITTED:
         # A public help request: the space answers within two working days.
@@ -87,20 +91,25 @@ def inbox_row(referral, show_site=False):
     since = format_ago(referral.submitted_at)
     return format_html(
         "<tr>\n"
-        '      <td><a href="{}">{} {}</a><br><span class="muted">{}</span></td>{}\n'
-        "      <td>{}</td>\n"
-        '      <td>{}<br><span class="muted">{}</span></td>\n'
-        "      <td>{}</td>\n"
-        "      <td>{}</td>\n"
+        '      <td data-label="{}"><a href="{}">{} {}</a><br><span class="muted">{}</span></td>{}\n'
+        '      <td data-label="{}">{}</td>\n'
+        '      <td data-label="{}">{}<br><span class="muted">{}</span></td>\n'
+        '      <td data-label="{}">{}</td>\n'
+        '      <td data-label="{}">{}</td>\n'
         "    </tr>",
+        gettext("Personne"),
         id_url("referrals:detail", referral.pk),
         referral.first_name,
         referral.last_name,
         referral.reference,
         site,
+        gettext("Envoyé par"),
         sender,
+        gettext("Envoyé le"),
         format_day(referral.submitted_at),
         since,
+        gettext("Statut"),
         status_badge(referral),
+        gettext("Rendez-vous"),
         planned_appointment(referral),
     )
