@@ -12,12 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2] / "tisser"
 # Tables that do not turn into cards, and why.
 NOT_CARDS = {
-    # The opening-hours grid of a form: inputs by day and slot, not a list of records.
-    "accounts/templates/accounts/site_form.html",
     # The two-column retention table of the privacy page fits a phone as it is.
     "website/templates/website/privacy.html",
-    # The journal page belongs to issue 9 part B (its rows are redrawn there).
-    "workspace/templates/workspace/journal.html",
 }
 TEMPLATES = sorted(
     path

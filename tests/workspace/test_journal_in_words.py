@@ -55,9 +55,9 @@ def _one_of_each(site, actor):
 def test_actions_objects_and_details_read_in_french(admin_client, site, network_admin):
     referral, beneficiary, activity, _member = _one_of_each(site, network_admin.user)
     html = admin_client.get(URL).content.decode()
-    assert "<td>Bon d&#x27;orientation envoyé</td>" in html
+    assert '<td data-label="Action">Bon d&#x27;orientation envoyé</td>' in html
     assert "changement : de : brouillon → à : en attente de modération" in html
-    assert "<td>Dossier consulté</td>" in html
+    assert '<td data-label="Action">Dossier consulté</td>' in html
     detail = reverse("beneficiaries:detail", kwargs={"pk": beneficiary.pk})
     assert f'<a href="{detail}">Dossier n° {beneficiary.file_number}</a>' in html
     # The journal names a file by its number, never by the person's name.

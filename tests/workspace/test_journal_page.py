@@ -54,8 +54,8 @@ def test_network_admin_sees_the_journal_newest_first(admin_client, site, network
     assert response.status_code == 200
     assert rows(response) == [newer, older]
     html = response.content.decode()
-    assert "<td>Espace modifié</td>" in html
-    assert "<td>Anciennes entrées du journal supprimées</td>" in html
+    assert '<td data-label="Action">Espace modifié</td>' in html
+    assert '<td data-label="Action">Anciennes entrées du journal supprimées</td>' in html
     assert network_admin.user.email in html
     edit = reverse("accounts:site_edit", kwargs={"pk": site.pk})
     assert f'<a href="{edit}">{site.name}</a>' in html

@@ -101,6 +101,8 @@ class CrawlReport:
     visited_names: set[str] = field(default_factory=set)
     linked_names: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
+    # The first page seen of each URL pattern that answered with HTML: one per template.
+    first_page_of: dict[str, str] = field(default_factory=dict)
 
     @property
     def reachable_but_not_visited(self) -> set[str]:
@@ -134,6 +136,7 @@ def crawl(client, start: list[str], *, budget: int = 120, per_pattern: int = 3) 
         if response.status_code in (301, 302, 303, 307, 308):
             links = [response["Location"]]
         elif "text/html" in response.get("Content-Type", ""):
+            report.first_page_of.setdefault(name, path)
             reader = _PageReader()
             reader.feed(response.content.decode())
             for problem in dict.fromkeys(french_problems(" ".join(reader.text))):
