@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "referral.cancelled": _("Bon d'orientation annulé"),
     "referral.expired": _("Bon d'orientation expiré"),
     "referral.transferred": _("Bon d'orientation transféré à un autre espace"),
+    "referral.summary_printed": _("Récapitulatif du bon imprimé pour la personne"),
     "referral.imported": _("Bon d'orientation importé d'une liste"),
     # Appointments (``appointments._journal``: ``appointment.<action>``).
     "appointment.booked": _("Rendez-vous pris"),
