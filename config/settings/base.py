@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "tisser.beneficiaries",
     "tisser.referrals",
     "tisser.activities",
+    "tisser.funding",
+    "tisser.offers",
     "tisser.notifications",
     "tisser.workspace",
     "tisser.demo",

@@ -120,7 +120,12 @@ def make_scoped_object(model, owner, world):
         other = owner_model_of_path(model, path)
         for kind, cls in KIND_MODEL.items():
             if issubclass(cls, other):
-                kwargs[path] = world.owners[kind]
+                counterpart = world.owners[kind]
+                if counterpart.pk == owner.pk:
+                    # Both sides are of one kind (a transfer between two sites): the other
+                    # side is the network's closed site, which no attacker belongs to.
+                    counterpart = world.closed_site
+                kwargs[path] = counterpart
     kwargs.update(FACTORY_TRAITS.get(model._meta.label, {}))
     obj = factory_for(model)(**kwargs)
     owned = model.objects.filter(pk=obj.pk, **{model.scope_path: owner.pk}).exists()
