@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "tisser.activities",
     "tisser.funding",
     "tisser.offers",
+    "tisser.sales",
     "tisser.notifications",
     "tisser.workspace",
     "tisser.demo",
