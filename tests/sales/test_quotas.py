@@ -115,9 +115,7 @@ def test_a_smartphone_is_per_person_even_in_a_household(team, offers, rules):
     assert check(first, offers.smartphone) != []
 
 
-def test_linking_two_files_makes_the_purchases_of_one_count_for_the_other(
-    team, offers, rules
-):
+def test_linking_two_files_makes_the_purchases_of_one_count_for_the_other(team, offers, rules):
     first, second = BeneficiaryFactory(site=team.site), BeneficiaryFactory(site=team.site)
     buy(team.mediator, first, offers.laptop)
     assert check(second, offers.laptop) == []
