@@ -6,8 +6,8 @@ import datetime
 import pytest
 
 from tests.beneficiaries.factories import BeneficiaryFactory
-from tests.referrals.conftest import world  # noqa: F401  (the referrals' fixture)
 from tests.referrals.actions import S, perform, prepare
+from tests.referrals.conftest import world  # noqa: F401  (the referrals' fixture)
 from tests.sales.factories import AccessRightFactory, AccessRightSettingsFactory
 from tests.sales.helpers import paris
 from tisser.beneficiaries import services as files
