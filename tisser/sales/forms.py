@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tisser.core import clock
 from tisser.core.forms import DateInput
+from tisser.core.ids import IdChoiceField
 from tisser.core.validators import reject_nir
 from tisser.funding.enums import OfferFamily
+from tisser.offers.models import Offer
 from tisser.sales.enums import (
     QuotaMeasure,
     QuotaPer,
@@ -90,6 +92,12 @@ class RightFilterForm(forms.Form):
 
 
 class QuotaRuleForm(forms.ModelForm):
+    offer = IdChoiceField(
+        label=_("Offre"),
+        help_text=_("Pour une règle sur une offre seulement."),
+        queryset=Offer.objects.none(),
+        required=False,
+    )
     families = forms.MultipleChoiceField(
         label=_("Familles d'offres"),
         help_text=_("Une seule pour une règle sur une famille ; plusieurs pour un montant cumulé."),
@@ -122,13 +130,11 @@ class QuotaRuleForm(forms.ModelForm):
         }
         help_texts = {
             "window_length": _("Pour « N jours glissants » ou « N ans » seulement."),
-            "offer": _("Pour une règle sur une offre seulement."),
         }
 
     def __init__(self, *args, offers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["offer"].queryset = offers
-        self.fields["offer"].required = False
         for name, choices in (
             ("scope", QuotaScope.choices),
             ("per", QuotaPer.choices),
