@@ -23,6 +23,7 @@ from tisser.beneficiaries import demo as beneficiaries_demo
 from tisser.core.clock import manual_clock
 from tisser.demo.profiles import Profile
 from tisser.referrals import demo as referrals_demo
+from tisser.sales import demo as sales_demo
 from tisser.website.help_request import help_request_create
 
 
@@ -34,6 +35,7 @@ class DemoResult:
     seconds: float
     files: beneficiaries_demo.DemoFilesResult | None = None
     activities: activities_demo.DemoActivitiesResult | None = None
+    rights: sales_demo.DemoRightsResult | None = None
 
 
 @contextmanager
@@ -69,6 +71,8 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
             if count > 0
             else None
         )
+        # Access rights and quota rules once the people who came are known.
+        rights = sales_demo.seed_demo_rights(network=network.network, clock=clock)
         activities = activities_demo.seed_demo_activities(
             network=network.network,
             clock=clock,
@@ -82,4 +86,5 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         files=files_result,
         seconds=time.monotonic() - started,
         activities=activities,
+        rights=rights,
     )

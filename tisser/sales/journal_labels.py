@@ -16,6 +16,7 @@ from tisser.sales.models import AccessRight, QuotaRule
 
 ACTION_LABELS = {
     "access_right.opened": _("Droit d'accès solidaire ouvert"),
+    "access_right.opened_in_bulk": _("Droits d'accès solidaires ouverts en lot"),
     "access_right.suspended": _("Droit d'accès suspendu"),
     "access_right.resumed": _("Suspension du droit d'accès levée"),
     "access_right.closed": _("Droit d'accès clos"),
@@ -45,6 +46,7 @@ DETAIL_FIELDS = {
         "renewal_months": DetailField(_("durée d'un renouvellement (mois)")),
         "max_renewals": DetailField(_("renouvellements possibles")),
         "reminder_days": DetailField(_("rappel (jours avant la fin)")),
+        "count": DetailField(_("nombre")),
     },
     "quota_rule.": {
         "scope": DetailField(_("porte sur"), QuotaScope.choices),

@@ -24,6 +24,7 @@ from tisser.beneficiaries.duplicates import Candidate
 from tisser.beneficiaries.forms import MergeForm, WalkInForm
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core.models import JournalEntry
+from tisser.offers.models import Offer
 from tisser.referrals.appointment_forms import BookingForm
 from tisser.referrals.forms import (
     AppointmentForm,
@@ -34,7 +35,6 @@ from tisser.referrals.forms import (
     site_team,
 )
 from tisser.referrals.import_forms import ImportUploadForm
-from tisser.offers.models import Offer
 from tisser.referrals.models import Referral
 from tisser.sales.forms import QuotaRuleForm
 from tisser.website.help_request_forms import HelpRequestForm
