@@ -242,6 +242,7 @@ def right_list(request):
         {
             "filters": filters,
             "page": page,
+            "can_manage_rules": _can(request, NETWORK_ROLES),
             "renewals": selectors.pending_renewals(membership=request.membership)[:10]
             if _can(request, DECIDE_ROLES)
             else [],
