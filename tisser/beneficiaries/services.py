@@ -908,10 +908,9 @@ def household_link(*, actor: Membership, beneficiary: Beneficiary, other: Benefi
                 )
             )
         now = clock.now()
-        if first_link or second_link:
-            household = Household.objects.select_for_update().get(
-                pk=(first_link or second_link).household_id
-            )
+        existing = first_link or second_link
+        if existing is not None:
+            household = Household.objects.select_for_update().get(pk=existing.household_id)
         else:
             household = Household(site=first.site)
             _full_clean(household)

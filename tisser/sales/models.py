@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -252,7 +253,7 @@ class AccessRight(TimeStampedModel):
             ]
             keep = max(alive or [other, right], key=lambda r: (r.ends_on, r.pk))
             drop = right if keep is other else other
-            changes = {"is_current": False}
+            changes: dict[str, Any] = {"is_current": False}
             if drop.closed_on is None and drop.ends_on >= today:
                 changes.update(
                     closed_on=max(today, drop.starts_on), close_reason=RightCloseReason.MERGED

@@ -41,6 +41,7 @@ from tisser.core.journal import record
 from tisser.offers.models import Offer
 from tisser.sales.enums import QuotaMeasure, QuotaPer, QuotaWindow
 from tisser.sales.models import MAX_QUANTITY, AccessRight, QuotaConsumption, QuotaRule
+from tisser.sales.services import network_of
 
 SELL_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR)
 OVERRIDE_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER)
@@ -139,10 +140,11 @@ def window_start(rule: QuotaRule, at: datetime.datetime, right: AccessRight | No
     day = timezone.localtime(at).date()
     if rule.window == QuotaWindow.CALENDAR_MONTH:
         return _start_of(day.replace(day=1))
+    length = rule.window_length or 1
     if rule.window == QuotaWindow.ROLLING_DAYS:
-        return _start_of(day - datetime.timedelta(days=rule.window_length - 1))
+        return _start_of(day - datetime.timedelta(days=length - 1))
     if rule.window == QuotaWindow.YEARS:
-        return _start_of(_years_before(day, rule.window_length) + datetime.timedelta(days=1))
+        return _start_of(_years_before(day, length) + datetime.timedelta(days=1))
     if rule.window == QuotaWindow.ACCESS_RIGHT:
         if right is None:
             raise LookupError
@@ -151,7 +153,7 @@ def window_start(rule: QuotaRule, at: datetime.datetime, right: AccessRight | No
 
 
 def _context(beneficiary: Beneficiary, at: datetime.datetime, *, need_right: bool) -> _Context:
-    network_id = beneficiary.site.network_id
+    network_id = network_of(beneficiary)
     link = (
         HouseholdMember.objects.filter(beneficiary=beneficiary, joined_at__lte=at)
         .filter(Q(left_at__isnull=True) | Q(left_at__gt=at))
@@ -237,7 +239,7 @@ def quota_remaining(
 ) -> list[RuleStatus]:
     """What remains of each of the network's rules for this person at ``at`` (now)."""
     at = at or clock.now()
-    rules = _rules(beneficiary.site.network_id)
+    rules = _rules(network_of(beneficiary))
     ctx = _context(beneficiary, at, need_right=_needs_right(rules))
     return _statuses(rules, ctx, at)
 
@@ -248,9 +250,9 @@ def _window_phrase(rule: QuotaRule) -> str:
     if rule.window == QuotaWindow.ROLLING_DAYS:
         return _("sur les %(n)s derniers jours") % {"n": rule.window_length}
     if rule.window == QuotaWindow.YEARS:
-        return ngettext("depuis un an", "sur les %(n)s dernières années", rule.window_length) % {
-            "n": rule.window_length
-        }
+        return ngettext(
+            "depuis un an", "sur les %(n)s dernières années", rule.window_length or 1
+        ) % {"n": rule.window_length}
     if rule.window == QuotaWindow.ACCESS_RIGHT:
         return _("pendant ce droit d'accès")
     return _("jusqu'ici")
@@ -317,7 +319,7 @@ def quota_check(
     """Whether the basket fits every rule: the French reasons it does not (empty: it fits)."""
     at = at or clock.now()
     _check_basket(basket)
-    rules = _rules(beneficiary.site.network_id)
+    rules = _rules(network_of(beneficiary))
     ctx = _context(beneficiary, at, need_right=_needs_right(rules))
     return _check(_statuses(rules, ctx, at), basket, beneficiary.pk)[0]
 
@@ -387,7 +389,7 @@ def quota_consume(
         if site.network_id != person.site.network_id:
             raise DomainError(_("Ce dossier appartient à un autre réseau."))
         at = clock.now()
-        rules = _rules(person.site.network_id)
+        rules = _rules(network_of(person))
         ctx = _context(person, at, need_right=_needs_right(rules))
         reasons, exceeded = _check(_statuses(rules, ctx, at), basket, person.pk)
         if reasons and override is None:
@@ -395,7 +397,7 @@ def quota_consume(
         overridden = bool(reasons)
         rows = [
             QuotaConsumption(
-                network_id=person.site.network_id,
+                network_id=network_of(person),
                 site=site,
                 beneficiary=person,
                 household_id=ctx.household_id,

@@ -96,6 +96,14 @@ def period_end(start: datetime.date, months: int) -> datetime.date:
     return add_months(start, months) - datetime.timedelta(days=1)
 
 
+def network_of(beneficiary: Beneficiary) -> int:
+    """The network of the person's file (a site always belongs to one: database check)."""
+    network_id = beneficiary.site.network_id
+    if network_id is None:
+        raise DomainError(_("Cet espace n'appartient à aucun réseau."))
+    return network_id
+
+
 def settings_for(network_id: int) -> AccessRightSettings:
     """The network's settings, or the defaults (not saved) while it has not chosen."""
     found = AccessRightSettings.objects.filter(network_id=network_id).first()
@@ -144,7 +152,7 @@ def _open(
     reason: str = "",
 ) -> AccessRight:
     """Open a right for a locked file; the previous (expired or closed) one becomes history."""
-    network_id = file.site.network_id
+    network_id = network_of(file)
     settings = settings_for(network_id)
     previous = current_right(file, network_id)
     if previous is not None:
@@ -189,7 +197,7 @@ def access_right_open_on_referral(
     with transaction.atomic():
         file = _lock_file(beneficiary)
         today = clock.localdate()
-        existing = current_right(file, file.site.network_id)
+        existing = current_right(file, network_of(file))
         if existing is not None and existing.status_on(today) in RUNNING:
             return existing, False
         right = _open(
@@ -217,7 +225,7 @@ def access_right_open(
         raise DomainError(_("Le droit ne peut pas commencer plus de trois mois à l'avance."))
     with transaction.atomic():
         file = _lock_file(beneficiary)
-        existing = current_right(file, file.site.network_id)
+        existing = current_right(file, network_of(file))
         if existing is not None and existing.status_on(today) in RUNNING:
             raise DomainError(
                 _(

@@ -23,6 +23,7 @@ from tisser.sales.services import (
     NETWORK_ROLES,
     READ_ROLES,
     RENEWAL_REQUEST_ROLES,
+    network_of,
     settings_for,
 )
 
@@ -41,7 +42,7 @@ def _person_page(request, beneficiary: Beneficiary, *, focus: AccessRight | None
         pending = next(
             (r for r in current.renewals.all() if r.decision == RenewalDecision.PENDING), None
         )
-    settings = settings_for(beneficiary.site.network_id)
+    settings = settings_for(network_of(beneficiary))
     running = status in (RightStatus.ACTIVE, RightStatus.SUSPENDED, RightStatus.FUTURE)
     return render(
         request,
