@@ -192,9 +192,18 @@ def test_export_streams_in_chunks(admin_client, site, network_admin, monkeypatch
 def _objects(site, partner):
     """One object of every kind the registry names (a new kind must be added here)."""
     from tests.accounts.factories import ClosureFactory, FunderFactory, InvitationFactory
-    from tests.beneficiaries.factories import AccompanimentPeriodFactory, FileNoteFactory
+    from tests.beneficiaries.factories import (
+        AccompanimentPeriodFactory,
+        FileNoteFactory,
+        HouseholdFactory,
+    )
     from tests.notifications.factories import OptOutFactory
     from tests.referrals.factories import AppointmentFactory, ImportBatchFactory
+    from tests.sales.factories import (
+        AccessRightFactory,
+        AccessRightSettingsFactory,
+        QuotaRuleFactory,
+    )
 
     return {
         "accounts.organisation": site.network,
@@ -212,6 +221,10 @@ def _objects(site, partner):
         "beneficiaries.filenote": FileNoteFactory(beneficiary=BeneficiaryFactory(site=site)),
         "activities.activity": ActivityFactory(site=site),
         "notifications.optout": OptOutFactory(),
+        "beneficiaries.household": HouseholdFactory(site=site),
+        "sales.accessright": AccessRightFactory(beneficiary__site=site),
+        "sales.accessrightsettings": AccessRightSettingsFactory(network=site.network),
+        "sales.quotarule": QuotaRuleFactory(network=site.network),
     }
 
 
