@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tisser.accounts.enums import OrganisationKind
+from tisser.core import clock
 from tisser.core.models import TimeStampedModel
 from tisser.core.scoping import ScopedQuerySet
 from tisser.core.validators import reject_nir
@@ -237,8 +238,6 @@ class AccessRight(TimeStampedModel):
         """Two files merged (beneficiaries.beneficiary_merge): the rights follow the kept
         file. Both may have a current right: the one that runs longer stays current, the
         other becomes history (closed as a duplicate if it was still running)."""
-        from tisser.core import clock
-
         rights = cls.objects.select_for_update()
         kept_current = {r.network_id: r for r in rights.current().filter(beneficiary=kept)}
         today = clock.localdate()
