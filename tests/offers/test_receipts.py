@@ -58,7 +58,9 @@ def test_receipt_allocates_inventory_ids_from_the_site_sequence(site, manager, l
     assert InventorySequence.objects.get(site=site, type_code="PC", year=2026).last_number == 44
     assert {d.status for d in Device.objects.all()} == {DeviceStatus.READY_TO_DISTRIBUTE}
     assert on_hand(site, laptop_offer) == 3
-    assert StockMovement.objects.filter(kind=MovementKind.RECEIPT, device__isnull=False).count() == 3
+    assert (
+        StockMovement.objects.filter(kind=MovementKind.RECEIPT, device__isnull=False).count() == 3
+    )
     assert_ledger_agrees(site, laptop_offer)
     entries = JournalEntry.objects.filter(action="stock.devices_received")
     assert entries.count() == 1
@@ -93,7 +95,7 @@ def test_the_receiving_site_chooses_the_status(site, manager, laptop_offer):
 
 def test_phone_imei_is_checked_and_required(network, site, manager):
     phones = OfferFactory(network=network, family=OfferFamily.SMARTPHONE, name="Smartphone")
-    with pytest.raises(receipts.ReceiptError, match="Ligne 2 : .*mal recopié") as refused:
+    with pytest.raises(receipts.ReceiptError, match=r"Ligne 2 : .*mal recopié") as refused:
         receipts.devices_receive(
             actor=manager,
             site=site,
@@ -170,7 +172,7 @@ def test_donation_lot_must_be_of_the_site_and_family(site, manager, laptop_offer
 
 @pytest.mark.parametrize("role", [Role.MEDIATOR, Role.VOLUNTEER])
 def test_site_staff_other_than_the_manager_cannot_receive(site, laptop_offer, member_factory, role):
-    with pytest.raises(DomainError, match="responsable|rôle"):
+    with pytest.raises(DomainError, match=r"responsable|rôle"):
         receipts.devices_receive(
             actor=member_factory(site, role), site=site, offer=laptop_offer, items=laptops(1)
         )
@@ -178,7 +180,9 @@ def test_site_staff_other_than_the_manager_cannot_receive(site, laptop_offer, me
 
 def test_the_hubs_mediator_receives(hub, laptop_offer, member_factory):
     mediator = member_factory(hub, Role.MEDIATOR)
-    receipt = receipts.devices_receive(actor=mediator, site=hub, offer=laptop_offer, items=laptops(1))
+    receipt = receipts.devices_receive(
+        actor=mediator, site=hub, offer=laptop_offer, items=laptops(1)
+    )
     assert len(receipt.devices) == 1
 
 

@@ -19,9 +19,7 @@ CODES = ["123456789012", "ABCD-EFGH-1234", "998877665544"]
 @pytest.fixture
 def stocked(site, manager, recharge_offer):
     items = [VoucherIn(row=n + 2, code=code, serial=f"S{n}") for n, code in enumerate(CODES)]
-    receipt = receipts.vouchers_receive(
-        actor=manager, site=site, offer=recharge_offer, items=items
-    )
+    receipt = receipts.vouchers_receive(actor=manager, site=site, offer=recharge_offer, items=items)
     return receipt.vouchers
 
 

@@ -81,7 +81,8 @@ def _imports(membership, ids):
 def _transfers(membership, ids):
     rows = Transfer.objects.visible_to(membership).filter(pk__in=integer_ids(ids))
     return {
-        str(row.pk): ObjectName(_("Transfert n° %(id)s") % {"id": row.pk}) for row in rows.only("pk")
+        str(row.pk): ObjectName(_("Transfert n° %(id)s") % {"id": row.pk})
+        for row in rows.only("pk")
     }
 
 
