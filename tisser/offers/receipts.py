@@ -156,7 +156,7 @@ def network_id_of(actor) -> int:
     return actor.organisation.network_id
 
 
-def _check_offer(offer: Offer, site: Site, tracking: str) -> None:
+def check_offer(offer: Offer, site: Site, tracking: str) -> None:
     if offer.network_id != site.network_id:
         raise DomainError(_("Cette offre n'appartient pas au réseau de l'espace."))
     if not offer.is_active:
@@ -168,7 +168,7 @@ def _check_offer(offer: Offer, site: Site, tracking: str) -> None:
         )
 
 
-def _check_lot(lot, site: Site, offer: Offer) -> None:
+def check_lot(lot, site: Site, offer: Offer) -> None:
     if lot is None:
         return
     if lot.site_id != site.pk:
@@ -233,7 +233,7 @@ def inventory_ids_allocate(*, site: Site, device_type: str, year: int, count: in
 
 
 def device_problems(
-    items: Sequence[DeviceIn], *, offer: Offer, device_type: str
+    items: Sequence[DeviceIn], *, offer: Offer, device_type: str, check_stock: bool = True
 ) -> list[tuple[int, str, str]]:
     """(row, column, French message) for every device that cannot be received, duplicates
     in the list and against the stock included. Reads only (one query per identifier kind)."""
@@ -294,7 +294,7 @@ def device_problems(
                 )
             else:
                 seen_imeis[item.imei] = item.row
-    known = devices_already_in_stock(items)
+    known = devices_already_in_stock(items) if check_stock else {}
     for item in items:
         inventory_id = known.get(id(item))
         if inventory_id:
@@ -354,8 +354,8 @@ def devices_receive(
 ) -> Receipt:
     """Receive numbered devices at ``site``: inventory ids, devices, ledger, one journal entry."""
     require_receiver(actor, site)
-    _check_offer(offer, site, Tracking.DEVICE)
-    _check_lot(lot, site, offer)
+    check_offer(offer, site, Tracking.DEVICE)
+    check_lot(lot, site, offer)
     _count_in_bounds(len(items))
     day = _received_on(received_on)
     device_type = DEVICE_TYPE_BY_FAMILY[offer.family]
@@ -429,7 +429,9 @@ def devices_receive(
 # --- vouchers -----------------------------------------------------------------------------
 
 
-def voucher_problems(items: Sequence[VoucherIn]) -> list[tuple[int, str, str]]:
+def voucher_problems(
+    items: Sequence[VoucherIn], *, check_stock: bool = True
+) -> list[tuple[int, str, str]]:
     """(row, column, message) for codes that are malformed, repeated or already in stock."""
     problems: list[tuple[int, str, str]] = []
     seen: dict[str, int] = {}
@@ -456,7 +458,7 @@ def voucher_problems(items: Sequence[VoucherIn]) -> list[tuple[int, str, str]]:
             )
         else:
             seen[print_] = item.row
-    known = vouchers_already_in_stock(list(seen))
+    known = vouchers_already_in_stock(list(seen)) if check_stock else set()
     for fingerprint, row in seen.items():
         if fingerprint in known:
             problems.append((row, "code", _("Ce code est déjà dans le stock.")))
@@ -487,8 +489,8 @@ def vouchers_receive(
 ) -> Receipt:
     """Receive codes or cards: encrypted, fingerprinted, one ledger line each, one journal entry."""
     require_receiver(actor, site)
-    _check_offer(offer, site, Tracking.VOUCHER)
-    _check_lot(lot, site, offer)
+    check_offer(offer, site, Tracking.VOUCHER)
+    check_lot(lot, site, offer)
     _count_in_bounds(len(items))
     day = _received_on(received_on)
     _refuse(voucher_problems(items))
@@ -541,8 +543,8 @@ def quantity_receive(
 ) -> Receipt:
     """Receive units of an offer followed by quantity only: one ledger line."""
     require_receiver(actor, site)
-    _check_offer(offer, site, Tracking.QUANTITY)
-    _check_lot(lot, site, offer)
+    check_offer(offer, site, Tracking.QUANTITY)
+    check_lot(lot, site, offer)
     if not 1 <= quantity <= MAX_QUANTITY:
         raise DomainError(_("La quantité doit être entre 1 et %(max)s.") % {"max": MAX_QUANTITY})
     with transaction.atomic():
