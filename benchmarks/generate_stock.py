@@ -312,10 +312,21 @@ def generate(*, devices: int, vouchers: int) -> dict:
         update_fields=["last_number"],
     )
     movement_seconds = time.monotonic() - step
+    # VACUUM cannot run in a transaction (the tests run in one): ANALYZE is enough there.
+    analyze = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
     with connection.cursor() as cursor:
         for table in (device_table, voucher_table, movement_table, StockLevel._meta.db_table):
-            cursor.execute(f"VACUUM ANALYZE {table}")
+            cursor.execute(f"{analyze} {table}")
+    strasbourg = next((site for site in sites if site.city == "Strasbourg"), sites[0])
+    sample = (
+        Device.objects.filter(site=strasbourg, device_type="SMARTPHONE")
+        .order_by("pk")
+        .values("inventory_id", "imei")
+        .first()
+    ) or {"inventory_id": "", "imei": ""}
     return {
+        "sample_inventory_id": sample["inventory_id"],
+        "sample_imei": sample["imei"],
         "devices": Device.objects.count(),
         "vouchers": Voucher.objects.count(),
         "movements": StockMovement.objects.count(),
