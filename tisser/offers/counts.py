@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
 from tisser.core import clock, journal
@@ -115,10 +116,10 @@ def _on_hand_devices(site_id: int, offer_id: int, ids: Iterable[str]):
 
 
 def _on_hand_vouchers(site_id: int, offer_id: int, serials: Iterable[str]):
-    return Voucher.objects.filter(
+    return Voucher.objects.annotate(serial_upper=Upper("serial")).filter(
         site_id=site_id,
         offer_id=offer_id,
-        serial__in=list(serials),
+        serial_upper__in=list(serials),
         status__in=(VoucherStatus.IN_STOCK, VoucherStatus.RESERVED),
         transfer__isnull=True,
     )
@@ -126,7 +127,7 @@ def _on_hand_vouchers(site_id: int, offer_id: int, serials: Iterable[str]):
 
 def _check_entry(line: InventoryCountLine, entry: Entry, site_id: int) -> tuple[int, list[str]]:
     tracking = line.offer.tracking
-    missing = list(entry.missing)
+    missing = list(dict.fromkeys(word.strip().upper() for word in entry.missing if word.strip()))
     if len(missing) > MAX_MISSING:
         raise DomainError(_("Trop de numéros introuvables sur une ligne."))
     if tracking == Tracking.QUANTITY:
@@ -155,7 +156,7 @@ def _check_entry(line: InventoryCountLine, entry: Entry, site_id: int) -> tuple[
     if tracking == Tracking.DEVICE:
         known = set(_on_hand_devices(site_id, line.offer_id, missing).values_list("inventory_id", flat=True))
     else:
-        known = set(_on_hand_vouchers(site_id, line.offer_id, missing).values_list("serial", flat=True))
+        known = set(_on_hand_vouchers(site_id, line.offer_id, missing).values_list("serial_upper", flat=True))
     unknown = [word for word in missing if word not in known]
     if unknown:
         raise DomainError(
@@ -236,7 +237,7 @@ def count_close(*, actor, count: InventoryCount) -> InventoryCount:
                     .select_for_update()
                     .order_by("pk")
                 )
-                by_serial = {unit.serial: unit for unit in units}
+                by_serial = {unit.serial_upper: unit for unit in units}
                 units, found = list(by_serial.values()), set(by_serial)
             gone = [word for word in line.missing if word not in found]
             if gone:
