@@ -201,9 +201,47 @@ def send_units(from_site, to_site, offer, quantity) -> Transfer:
                 ]
             )
             Voucher.objects.filter(pk__in=[v.pk for v in vouchers]).update(transfer=transfer)
+        elif offer.tracking == Tracking.DEVICE:
+            devices = list(
+                Device.objects.select_for_update(skip_locked=True)
+                .filter(
+                    site=from_site,
+                    offer=offer,
+                    status=DeviceStatus.READY_TO_DISTRIBUTE,
+                    transfer__isnull=True,
+                )
+                .order_by("pk")[:quantity]
+            )
+            if len(devices) < quantity:
+                from tisser.core.errors import DomainError
+
+                raise DomainError("Pas assez d'appareils prêts.")
+            movements_apply(
+                [
+                    Move(
+                        from_site.pk,
+                        offer.pk,
+                        MovementKind.TRANSFER_OUT,
+                        quantity=-1,
+                        refs={**refs, "device": d},
+                    )
+                    for d in devices
+                ]
+            )
+            Device.objects.filter(pk__in=[d.pk for d in devices]).update(
+                transfer=transfer, status=DeviceStatus.IN_DELIVERY
+            )
         else:
             movements_apply(
-                [Move(from_site.pk, offer.pk, MovementKind.TRANSFER_OUT, quantity=-quantity, refs=refs)]
+                [
+                    Move(
+                        from_site.pk,
+                        offer.pk,
+                        MovementKind.TRANSFER_OUT,
+                        quantity=-quantity,
+                        refs=refs,
+                    )
+                ]
             )
     return transfer
 
@@ -228,9 +266,34 @@ def receive_transfer(transfer: Transfer, offer, quantity) -> None:
             Voucher.objects.filter(transfer=transfer).update(
                 transfer=None, site_id=transfer.to_site_id
             )
+        elif offer.tracking == Tracking.DEVICE:
+            devices = list(Device.objects.select_for_update().filter(transfer=transfer))
+            movements_apply(
+                [
+                    Move(
+                        transfer.to_site_id,
+                        offer.pk,
+                        MovementKind.TRANSFER_IN,
+                        quantity=1,
+                        refs={**refs, "device": d},
+                    )
+                    for d in devices
+                ]
+            )
+            Device.objects.filter(transfer=transfer).update(
+                transfer=None, site_id=transfer.to_site_id, status=DeviceStatus.READY_TO_DISTRIBUTE
+            )
         else:
             movements_apply(
-                [Move(transfer.to_site_id, offer.pk, MovementKind.TRANSFER_IN, quantity=quantity, refs=refs)]
+                [
+                    Move(
+                        transfer.to_site_id,
+                        offer.pk,
+                        MovementKind.TRANSFER_IN,
+                        quantity=quantity,
+                        refs=refs,
+                    )
+                ]
             )
         transfer.status = TransferStatus.RECEIVED
         transfer.received_at = clock.now()

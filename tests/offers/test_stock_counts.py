@@ -65,8 +65,12 @@ def test_write_off_refusals(crew):
 
 def test_adjustments_are_for_quantity_offers(crew):
     receive_units(crew.site, crew.cables, 2)
-    adjustments.stock_adjust(actor=crew.manager, site=crew.site, offer=crew.cables, delta=3, reason="Oubli")
-    adjustments.stock_adjust(actor=crew.admin, site=crew.site, offer=crew.cables, delta=-1, reason="Erreur")
+    adjustments.stock_adjust(
+        actor=crew.manager, site=crew.site, offer=crew.cables, delta=3, reason="Oubli"
+    )
+    adjustments.stock_adjust(
+        actor=crew.admin, site=crew.site, offer=crew.cables, delta=-1, reason="Erreur"
+    )
     assert level(crew.site, crew.cables).on_hand == 4
     with pytest.raises(DomainError, match="Stock insuffisant"):
         adjustments.stock_adjust(
@@ -77,7 +81,9 @@ def test_adjustments_are_for_quantity_offers(crew):
             actor=crew.manager, site=crew.site, offer=crew.laptop, delta=1, reason="Trouvé"
         )
     with pytest.raises(DomainError, match="non nul"):
-        adjustments.stock_adjust(actor=crew.manager, site=crew.site, offer=crew.cables, delta=0, reason="x")
+        adjustments.stock_adjust(
+            actor=crew.manager, site=crew.site, offer=crew.cables, delta=0, reason="x"
+        )
     with pytest.raises(DomainError, match="Vous ne pouvez pas"):
         adjustments.stock_adjust(
             actor=crew.other_manager, site=crew.site, offer=crew.cables, delta=1, reason="x"
@@ -86,12 +92,18 @@ def test_adjustments_are_for_quantity_offers(crew):
 
 
 def test_threshold(crew):
-    stock = adjustments.threshold_set(actor=crew.manager, site=crew.site, offer=crew.cables, threshold=3)
+    stock = adjustments.threshold_set(
+        actor=crew.manager, site=crew.site, offer=crew.cables, threshold=3
+    )
     assert stock.low_stock_threshold == 3 and stock.on_hand == 0
     with pytest.raises(DomainError):
-        adjustments.threshold_set(actor=crew.manager, site=crew.site, offer=crew.cables, threshold=-1)
+        adjustments.threshold_set(
+            actor=crew.manager, site=crew.site, offer=crew.cables, threshold=-1
+        )
     with pytest.raises(DomainError, match="Vous ne pouvez pas"):
-        adjustments.threshold_set(actor=crew.mediator, site=crew.site, offer=crew.cables, threshold=1)
+        adjustments.threshold_set(
+            actor=crew.mediator, site=crew.site, offer=crew.cables, threshold=1
+        )
     entry = JournalEntry.objects.get(action="stock.threshold_set")
     assert entry.payload == {"offer": crew.cables.pk, "before": 0, "after": 3}
 
@@ -155,7 +167,9 @@ def test_count_refusals(crew):
     with pytest.raises(DomainError, match="nommez"):
         counts.count_record(actor=crew.manager, count=count, entries={laptop: Entry(1)})
     with pytest.raises(DomainError, match="ne sont pas dans le stock"):
-        counts.count_record(actor=crew.manager, count=count, entries={laptop: Entry(None, ("XX-1",))})
+        counts.count_record(
+            actor=crew.manager, count=count, entries={laptop: Entry(None, ("XX-1",))}
+        )
     with pytest.raises(DomainError, match="pas de numéro"):
         counts.count_record(
             actor=crew.manager, count=count, entries={lines[crew.cables.pk].pk: Entry(3, ("A",))}

@@ -63,7 +63,9 @@ def test_processing_at_a_site_ends_ready_to_distribute_with_a_grade_and_a_wipe_d
     device.refresh_from_db()
     assert device.status == S.READY_TO_DISTRIBUTE and device.grade == Grade.A
     assert device.wiped_at is not None
-    history = list(device.status_changes.order_by("at", "pk").values_list("from_status", "to_status"))
+    history = list(
+        device.status_changes.order_by("at", "pk").values_list("from_status", "to_status")
+    )
     assert history == [(S.TO_PROCESS, S.PROCESSING), (S.PROCESSING, S.READY_TO_DISTRIBUTE)]
     assert JournalEntry.objects.filter(action="stock.device_status_changed").count() == 2
     assert_ledger_agrees(crew.site, crew.laptop)
@@ -141,13 +143,37 @@ def _specs(**fields):
     ("fields", "grade"),
     [
         ({}, "A"),  # 3 + 2 + 3 = 8
-        ({"storage_kind": StorageKind.NVME, "memory_gb": 16, "storage_gb": 512, "cpu_score": 12000}, "PREMIUM"),
+        (
+            {
+                "storage_kind": StorageKind.NVME,
+                "memory_gb": 16,
+                "storage_gb": 512,
+                "cpu_score": 12000,
+            },
+            "PREMIUM",
+        ),
         ({"memory_gb": 4, "storage_gb": 128, "cpu_score": 4000}, "C"),  # 2 + 1 + 2 = 5
         ({"memory_gb": 4, "storage_gb": 256, "cpu_score": 4000}, "B"),  # 6
         ({"memory_gb": 2, "storage_gb": 64, "cpu_score": 1000}, "D"),
         # A hard disk caps at B, and at C with a weak CPU.
-        ({"storage_kind": StorageKind.HDD, "memory_gb": 16, "storage_gb": 512, "cpu_score": 12000}, "B"),
-        ({"storage_kind": StorageKind.HDD, "memory_gb": 16, "storage_gb": 512, "cpu_score": 3000}, "C"),
+        (
+            {
+                "storage_kind": StorageKind.HDD,
+                "memory_gb": 16,
+                "storage_gb": 512,
+                "cpu_score": 12000,
+            },
+            "B",
+        ),
+        (
+            {
+                "storage_kind": StorageKind.HDD,
+                "memory_gb": 16,
+                "storage_gb": 512,
+                "cpu_score": 3000,
+            },
+            "C",
+        ),
         # Windows 10 caps at B; Windows 11 does not.
         ({"operating_system": OperatingSystem.WINDOWS, "os_version": "10 Pro"}, "B"),
         ({"operating_system": OperatingSystem.WINDOWS, "os_version": "11"}, "A"),

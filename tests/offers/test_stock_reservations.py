@@ -151,7 +151,9 @@ def test_release_by_hand_frees_everything(crew):
         ),
     ]
     for reservation in held:
-        reservations.reservation_release(actor=crew.manager, reservation=reservation, reason="Annulé")
+        reservations.reservation_release(
+            actor=crew.manager, reservation=reservation, reason="Annulé"
+        )
         reservation.refresh_from_db()
         assert reservation.status == ReservationStatus.RELEASED
         assert reservation.ended_by == crew.manager.user
@@ -170,7 +172,9 @@ def test_the_job_releases_what_has_expired_and_only_that(crew):
     devices = receive_devices(crew.site, crew.laptop, 2)
     receive_units(crew.site, crew.cables, 3)
     receive_vouchers(crew.site, crew.recharge, 1)
-    short = reservations.device_reserve(actor=crew.mediator, device=devices[0], until=later(hours=1))
+    short = reservations.device_reserve(
+        actor=crew.mediator, device=devices[0], until=later(hours=1)
+    )
     long = reservations.device_reserve(actor=crew.mediator, device=devices[1], until=later(hours=5))
     units = reservations.units_reserve(
         actor=crew.mediator, site=crew.site, offer=crew.cables, quantity=2, until=later(hours=1)
@@ -180,13 +184,16 @@ def test_the_job_releases_what_has_expired_and_only_that(crew):
     )
     assert "offers.reservations_expire" in {job.name for job in registered_jobs()}
     [result] = [
-        r
-        for r in run_due_jobs(now=later(hours=2))
-        if r.name == "offers.reservations_expire"
+        r for r in run_due_jobs(now=later(hours=2)) if r.name == "offers.reservations_expire"
     ]
     assert result.outcome == "succeeded", result.error
     assert result.summary == "expired=3"
-    for reservation, status in ((short, "expired"), (long, "active"), (units, "expired"), (code, "expired")):
+    for reservation, status in (
+        (short, "expired"),
+        (long, "active"),
+        (units, "expired"),
+        (code, "expired"),
+    ):
         reservation.refresh_from_db()
         assert reservation.status == status
     assert level(crew.site, crew.laptop).reserved == 1
@@ -228,7 +235,10 @@ def test_a_sale_takes_the_reserved_stock_out(crew):
         assert voucher.status == VoucherStatus.SOLD and voucher.sold_at == sold_codes.at
     assert sold_units.quantity == 3 and sold_units.offer == crew.cables
     assert (level(crew.site, crew.laptop).on_hand, level(crew.site, crew.laptop).reserved) == (0, 0)
-    assert (level(crew.site, crew.recharge).on_hand, level(crew.site, crew.recharge).reserved) == (1, 0)
+    assert (level(crew.site, crew.recharge).on_hand, level(crew.site, crew.recharge).reserved) == (
+        1,
+        0,
+    )
     assert (level(crew.site, crew.cables).on_hand, level(crew.site, crew.cables).reserved) == (1, 0)
     for offer in (crew.laptop, crew.recharge, crew.cables):
         assert_ledger_agrees(crew.site, offer)
@@ -292,5 +302,7 @@ def test_returns_of_units_and_refusals(crew):
             actor=crew.mediator, site=crew.site, offer=crew.recharge, reason="Ne marche pas"
         )
     with pytest.raises(DomainError, match="motif"):
-        reservations.stock_return(actor=crew.mediator, site=crew.site, offer=crew.cables, reason=" ")
+        reservations.stock_return(
+            actor=crew.mediator, site=crew.site, offer=crew.cables, reason=" "
+        )
     assert JournalEntry.objects.filter(action="stock.returned").count() == 1

@@ -90,7 +90,11 @@ def stock_write_off(
             if quantity is None or not 1 <= quantity <= MAX_QUANTITY:
                 raise DomainError(_("Indiquez combien d'unités sortent du stock."))
             movements = movements_apply(
-                [Move(site.pk, offer.pk, MovementKind.WRITE_OFF, quantity=-quantity, reason=reason)],
+                [
+                    Move(
+                        site.pk, offer.pk, MovementKind.WRITE_OFF, quantity=-quantity, reason=reason
+                    )
+                ],
                 actor=actor.user,
                 at=now,
             )

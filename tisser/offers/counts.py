@@ -79,9 +79,9 @@ def count_start(*, actor, site) -> InventoryCount:
             for level in StockLevel.objects.select_for_update().filter(site_id=site.pk)
         }
         offered = set(
-            Offer.objects.filter(network_id=site.network_id, is_active=True, sites=site).values_list(
-                "pk", flat=True
-            )
+            Offer.objects.filter(
+                network_id=site.network_id, is_active=True, sites=site
+            ).values_list("pk", flat=True)
         )
         offer_ids = {offer_id for offer_id, on_hand in levels.items() if on_hand > 0} | offered
         InventoryCountLine.objects.bulk_create(
@@ -137,7 +137,9 @@ def _check_entry(line: InventoryCountLine, entry: Entry, site_id: int) -> tuple[
                 % {"offer": line.offer}
             )
         if entry.counted is None or not 0 <= entry.counted <= MAX_QUANTITY:
-            raise DomainError(_("Indiquez la quantité comptée de « %(offer)s ».") % {"offer": line.offer})
+            raise DomainError(
+                _("Indiquez la quantité comptée de « %(offer)s ».") % {"offer": line.offer}
+            )
         return entry.counted, []
     counted = line.expected - len(missing) if entry.counted is None else entry.counted
     if counted > line.expected:
@@ -154,9 +156,15 @@ def _check_entry(line: InventoryCountLine, entry: Entry, site_id: int) -> tuple[
             % {"offer": line.offer, "count": line.expected - counted}
         )
     if tracking == Tracking.DEVICE:
-        known = set(_on_hand_devices(site_id, line.offer_id, missing).values_list("inventory_id", flat=True))
+        known = set(
+            _on_hand_devices(site_id, line.offer_id, missing).values_list("inventory_id", flat=True)
+        )
     else:
-        known = set(_on_hand_vouchers(site_id, line.offer_id, missing).values_list("serial_upper", flat=True))
+        known = set(
+            _on_hand_vouchers(site_id, line.offer_id, missing).values_list(
+                "serial_upper", flat=True
+            )
+        )
     unknown = [word for word in missing if word not in known]
     if unknown:
         raise DomainError(

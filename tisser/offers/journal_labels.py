@@ -43,7 +43,9 @@ STOCK_DETAIL_FIELDS = {
 def _devices(membership, ids):
     rows = Device.objects.visible_to(membership).filter(pk__in=integer_ids(ids))
     return {
-        str(row.pk): ObjectName(row.inventory_id, page_url(membership, "offers:device_detail", row.pk))
+        str(row.pk): ObjectName(
+            row.inventory_id, page_url(membership, "offers:device_detail", row.pk)
+        )
         for row in rows.only("pk", "inventory_id")
     }
 

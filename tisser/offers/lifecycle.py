@@ -138,9 +138,9 @@ def _points(value: int | None, table) -> int:
 
 
 def is_windows_10(device: Device) -> bool:
-    return device.operating_system == OperatingSystem.WINDOWS and device.os_version.strip()[
-        :2
-    ] in ("10",)
+    return device.operating_system == OperatingSystem.WINDOWS and device.os_version.strip()[:2] in (
+        "10",
+    )
 
 
 def grade_score(device: Device) -> int:
@@ -280,7 +280,12 @@ def device_status_change(
             device_write_off(device, actor=actor, reason=reason, at=now)
         else:
             device_record_status(
-                device, to_status=to_status, actor=actor, at=now, reason=reason, update_fields=fields
+                device,
+                to_status=to_status,
+                actor=actor,
+                at=now,
+                reason=reason,
+                update_fields=fields,
             )
         journal.record(
             actor=actor.user,

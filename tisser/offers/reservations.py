@@ -138,9 +138,7 @@ def units_reserve(
 ) -> Reservation:
     """Hold ``quantity`` vouchers (oldest expiry first) or units of a quantity offer."""
     if not 1 <= quantity <= MAX_UNITS:
-        raise DomainError(
-            _("Réservez entre 1 et %(max)s unités à la fois.") % {"max": MAX_UNITS}
-        )
+        raise DomainError(_("Réservez entre 1 et %(max)s unités à la fois.") % {"max": MAX_UNITS})
     with transaction.atomic():
         stock_roles.check_site_actor(actor, site, stock_roles.RESERVERS)
         _check_offer_at_site(offer, site)

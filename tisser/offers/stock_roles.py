@@ -40,7 +40,11 @@ def acts_on_site(actor, site_id: int, network_id: int | None = None) -> bool:
 
 def check_site_actor(actor, site, roles) -> None:
     """Refuse (French ``DomainError``) unless ``actor`` has one of ``roles`` on ``site``."""
-    if actor is None or actor.role not in roles or not acts_on_site(actor, site.pk, site.network_id):
+    if (
+        actor is None
+        or actor.role not in roles
+        or not acts_on_site(actor, site.pk, site.network_id)
+    ):
         raise DomainError(_("Vous ne pouvez pas faire cette opération sur le stock de cet espace."))
 
 
@@ -52,8 +56,10 @@ def hub_site_id(network_id: int) -> int | None:
 
 def may_process_devices(actor, site) -> bool:
     """Managers (of the site, or of the network) and the hub's mediators at the hub."""
-    if actor is None or actor.role not in PROCESSORS or not acts_on_site(
-        actor, site.pk, site.network_id
+    if (
+        actor is None
+        or actor.role not in PROCESSORS
+        or not acts_on_site(actor, site.pk, site.network_id)
     ):
         return False
     if actor.role == Role.MEDIATOR:
