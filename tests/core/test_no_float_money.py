@@ -42,6 +42,9 @@ def test_the_check_catches_a_float_field():
             app_label = "offers"
             managed = False
 
+        def __str__(self):
+            return str(self.price)
+
     try:
         assert float_fields([Priced]) == ["offers.Priced.price"]
     finally:

@@ -2,9 +2,9 @@
 
 import pytest
 
-from tests.offers.stock_helpers import (  # noqa: F401 (fixture)
+from tests.offers import stock_helpers
+from tests.offers.stock_helpers import (
     assert_ledger_agrees,
-    crew,
     level,
     receive_devices,
     receive_units,
@@ -16,6 +16,8 @@ from tisser.offers import adjustments, counts, reservations
 from tisser.offers.counts import Entry
 from tisser.offers.enums import DeviceStatus, InventoryCountStatus, MovementKind, VoucherStatus
 from tisser.offers.models import InventoryCount, StockMovement
+
+crew = stock_helpers.crew  # the fixture
 
 
 def test_write_offs_one_by_one_and_by_quantity(crew):
@@ -118,7 +120,7 @@ def _start(crew):
 
 
 def test_a_count_freezes_expected_and_applies_every_difference_on_close(crew):
-    count, lines, devices, vouchers = _start(crew)
+    count, lines, devices, _vouchers = _start(crew)
     assert {lines[o.pk].expected for o in (crew.laptop, crew.recharge)} == {3, 2}
     assert lines[crew.cables.pk].expected == 10
     # A sale during the count changes the level, not the frozen line.
@@ -158,7 +160,7 @@ def test_a_count_freezes_expected_and_applies_every_difference_on_close(crew):
 
 
 def test_count_refusals(crew):
-    count, lines, devices, vouchers = _start(crew)
+    count, lines, _devices, _vouchers = _start(crew)
     with pytest.raises(DomainError, match="déjà en cours"):
         counts.count_start(actor=crew.manager, site=crew.site)
     laptop = lines[crew.laptop.pk].pk
@@ -182,7 +184,7 @@ def test_count_refusals(crew):
 
 
 def test_a_unit_sold_after_being_counted_missing_blocks_the_close(crew):
-    count, lines, devices, vouchers = _start(crew)
+    count, lines, devices, _vouchers = _start(crew)
     counts.count_record(
         actor=crew.manager,
         count=count,

@@ -1,12 +1,14 @@
 """The device lifecycle (one transition table), the grade from specs, the vouchers' after-sale steps."""
 
+import itertools
+
 import pytest
 from django.test import override_settings
 
+from tests.offers import stock_helpers
 from tests.offers.factories import DeviceFactory
-from tests.offers.stock_helpers import (  # noqa: F401 (fixture)
+from tests.offers.stock_helpers import (
     assert_ledger_agrees,
-    crew,
     level,
     receive_devices,
     receive_vouchers,
@@ -27,6 +29,8 @@ from tisser.offers.models import Device, StockMovement
 
 S = DeviceStatus
 
+crew = stock_helpers.crew  # the fixture
+
 
 def test_the_table_covers_every_status_and_only_known_ones():
     assert set(lifecycle.TRANSITIONS) == set(S.values)
@@ -37,7 +41,7 @@ def test_the_table_covers_every_status_and_only_known_ones():
     # The national path, end to end.
     path = [S.TO_PROCESS, S.PROCESSING, S.READY_TO_ORDER, S.IN_DELIVERY]
     path += [S.READY_TO_DISTRIBUTE, S.RESERVED, S.DISTRIBUTED, S.AFTER_SALES]
-    assert all(lifecycle.can_follow(a, b) for a, b in zip(path, path[1:], strict=False))
+    assert all(lifecycle.can_follow(a, b) for a, b in itertools.pairwise(path))
     assert not lifecycle.can_follow(S.DISTRIBUTED, S.READY_TO_DISTRIBUTE)
     assert not lifecycle.can_follow(S.TO_PROCESS, S.READY_TO_DISTRIBUTE)
 

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from tests.offers.stock_helpers import (  # noqa: F401 (fixture)
+from tests.offers import stock_helpers
+from tests.offers.stock_helpers import (
     assert_ledger_agrees,
-    crew,
     later,
     level,
     receive_devices,
@@ -20,6 +20,8 @@ from tisser.core.scheduler import registered_jobs, run_due_jobs
 from tisser.offers import reservations
 from tisser.offers.enums import DeviceStatus, MovementKind, ReservationStatus, VoucherStatus
 from tisser.offers.models import DeviceStatusChange, StockMovement
+
+crew = stock_helpers.crew  # the fixture
 
 
 def test_a_mediator_reserves_a_ready_device(crew):

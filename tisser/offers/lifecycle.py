@@ -272,10 +272,10 @@ def device_status_change(
                 )
             device.grade = grade
             fields.append("grade")
-        if device.status == S.PROCESSING and to_status != S.NOT_REUSABLE:
-            if step.needs_grade:
-                device.wiped_at = now
-                fields.append("wiped_at")
+        if device.status == S.PROCESSING and step.needs_grade:
+            # Leaving processing for a ready status: the data were wiped.
+            device.wiped_at = now
+            fields.append("wiped_at")
         if to_status == S.NOT_REUSABLE:
             device_write_off(device, actor=actor, reason=reason, at=now)
         else:
