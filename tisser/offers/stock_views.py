@@ -54,6 +54,11 @@ def _query(request) -> str:
     return query.urlencode()
 
 
+def _posted(request):
+    """The POST data on a POST (even empty: a form of one button), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _can(membership, roles) -> bool:
     return membership.role in roles
 
@@ -181,7 +186,7 @@ def device_status(request, obj):
 
 @_scoped(Device, *R.RESERVERS)
 def device_reserve(request, obj):
-    form = stock_forms.DeviceReserveForm(request.POST or None)
+    form = stock_forms.DeviceReserveForm(_posted(request))
     submission = submit_forms(
         request,
         form,
@@ -210,7 +215,7 @@ def device_reserve(request, obj):
 
 @_scoped(Device, *R.MANAGERS)
 def device_write_off(request, obj):
-    form = stock_forms.RequiredReasonForm(request.POST or None)
+    form = stock_forms.RequiredReasonForm(_posted(request))
     submission = submit_forms(
         request,
         form,
@@ -313,7 +318,7 @@ def movement_export(request):
 @require_roles(*R.RESERVERS)
 def reservation_list(request):
     membership = request.membership
-    form = stock_forms.ReserveUnitsForm(request.POST or None, membership=membership)
+    form = stock_forms.ReserveUnitsForm(_posted(request), membership=membership)
     submission = submit_forms(
         request,
         form,
@@ -358,7 +363,7 @@ def reservation_release(request, obj):
 @require_roles(*R.RESERVERS)
 def stock_return(request):
     membership = request.membership
-    form = stock_forms.ReturnForm(request.POST or None, membership=membership)
+    form = stock_forms.ReturnForm(_posted(request), membership=membership)
 
     def take_back():
         site = form.acting_site(membership)
@@ -408,7 +413,7 @@ def stock_return(request):
 @require_roles(*R.MANAGERS)
 def stock_out(request):
     membership = request.membership
-    form = stock_forms.StockOutForm(request.POST or None, membership=membership)
+    form = stock_forms.StockOutForm(_posted(request), membership=membership)
 
     def apply():
         site = form.acting_site(membership)
@@ -478,7 +483,7 @@ def thresholds(request):
     if site is None:
         return render(request, "offers/stock/threshold_site.html", {"sites": choices})
     rows = selectors.threshold_rows(membership=membership, site_id=site.pk)
-    form = stock_forms.ThresholdForm(request.POST or None, rows=rows)
+    form = stock_forms.ThresholdForm(_posted(request), rows=rows)
 
     def save():
         for offer, value in form.changes():
@@ -511,7 +516,7 @@ def thresholds(request):
 @require_roles(*R.MANAGERS)
 def count_list(request):
     membership = request.membership
-    form = stock_forms.CountStartForm(request.POST or None, membership=membership)
+    form = stock_forms.CountStartForm(_posted(request), membership=membership)
     submission = submit_forms(
         request,
         form,
@@ -540,7 +545,7 @@ def count_detail(request, obj):
     count = selectors.count_detail(membership=membership, pk=obj.pk)
     lines = selectors.count_lines(membership=membership, count=count)
     is_open = count.status == InventoryCountStatus.OPEN
-    form = stock_forms.CountEntryForm(request.POST or None, lines=lines) if is_open else None
+    form = stock_forms.CountEntryForm(_posted(request), lines=lines) if is_open else None
     if form is not None:
         submission = submit_forms(
             request,
