@@ -20,3 +20,13 @@ def learner_client(client, card):
     response = client.post("/apprendre/", {"code": card.code})
     assert response.status_code == 302, response.content[:500]
     return client
+
+
+@pytest.fixture
+def sms_outbox():
+    """The SMS sent (run the commit callbacks with ``django_capture_on_commit_callbacks``)."""
+    from tisser.notifications import sms
+
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()

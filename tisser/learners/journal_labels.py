@@ -51,7 +51,7 @@ def _cards(membership, ids):
     return {
         str(row.pk): ObjectName(
             _("Carte apprenant du dossier n° %(number)s") % {"number": row.beneficiary.file_number},
-            page_url(membership, "beneficiaries:detail", row.beneficiary.pk),
+            page_url(membership, "learners:card_manage", row.beneficiary.pk),
         )
         for row in rows
     }
