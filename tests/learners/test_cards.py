@@ -224,3 +224,58 @@ def test_the_card_page_costs_the_same_with_many_old_cards(
         html = client.get(manage_url(person)).content.decode()
     assert len(many) == len(one)
     assert html.count("<tr>") == 1 + 10  # the header and the ten last old cards
+
+
+def test_the_sms_text_is_french_short_and_holds_nothing_about_the_person(card, site):
+    import re
+
+    from tisser.notifications.kinds import get_kind
+    from tisser.notifications.messages import build_context, render_email, render_sms
+
+    site.phone = "03 88 00 00 00"
+    site.save(update_fields=["phone"])
+    kind = get_kind("learner_card_sms")
+    assert kind.has_sms and kind.subject_type == "learners.learnercard"
+    contact = kind.contact(card)
+    assert contact.phone == card.beneficiary.phone and not contact.email
+    assert not contact.first_name and not contact.last_name
+    context = build_context(kind=kind, subject=card, contact=contact, site=site, via_referrer=False)
+    text = render_sms(kind.template, context)
+    assert text.startswith("Votre carte pour apprendre sur Tisser.")
+    assert f"{card.code[:4]} {card.code[4:]}" in text and card.token in text
+    assert "03 88 00 00 00" in text
+    assert card.beneficiary.first_name not in text and card.beneficiary.last_name not in text
+    assert not re.search(r"\b(the|your|None)\b|\{\{|&#|&amp;", text)
+    assert len(text) < 320  # two SMS at most
+    subject, body = render_email(kind.template, context)
+    assert subject == "Votre carte pour apprendre sur Tisser" and card.token in body
+
+
+def test_a_mediator_marks_the_spaces_shared_computer(client, login, mediator, card):
+    from tisser.learners import session
+
+    login(mediator)
+    url = reverse("learners:shared_device")
+    assert "pas marqué" in client.get(url).content.decode()
+    client.post(url, {"action": "mark"})
+    assert session.SHARED_DEVICE_COOKIE in client.cookies
+    assert "est marqué comme appareil partagé" in client.get(url).content.decode()
+    # The team signs out; a learner signs in on this computer: a session of the day.
+    client.post(reverse("account_logout"))
+    response = client.post("/apprendre/", {"code": card.code})
+    assert response.cookies["sessionid"]["max-age"] == ""
+    from tisser.core.models import JournalEntry
+
+    assert JournalEntry.objects.get(action="learner.signed_in").payload["device"] == "shared"
+    login(mediator)
+    client.post(url, {"action": "unmark"})
+    assert client.cookies[session.SHARED_DEVICE_COOKIE].value == ""
+
+
+@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.PARTNER_REFERRER])
+def test_only_managers_and_mediators_mark_a_shared_computer(
+    client, login, site, partner, member_factory, role
+):
+    member = member_factory(partner if role == Role.PARTNER_REFERRER else site, role)
+    login(member)
+    assert client.get(reverse("learners:shared_device")).status_code == 403
