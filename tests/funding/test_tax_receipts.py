@@ -56,7 +56,7 @@ def test_settings_are_created_then_updated_and_journaled(network_admin):
 
 
 def test_turning_receipts_on_needs_the_mandatory_mentions(network_admin):
-    with pytest.raises(DomainError, match="le nom de l'organisme.*le nom du signataire"):
+    with pytest.raises(DomainError, match=r"le nom de l'organisme.*le nom du signataire"):
         tax_receipts.settings_update(actor=network_admin, data={"issues_tax_receipts": True})
     assert not TaxReceiptSettings.objects.filter(issues_tax_receipts=True).exists()
 
