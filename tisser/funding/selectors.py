@@ -71,12 +71,13 @@ def donor_choices(*, membership) -> QuerySet[Donor]:
 
 
 def donor_funder_choices(*, membership) -> QuerySet[Funder]:
-    """The network's in-kind donor funders that are not donors yet."""
+    """The network's funders that are not donors yet, in-kind donors first (the service
+    refuses one that is not marked as giving in kind, and says what to do)."""
     if not _active(membership) or membership.role != Role.NETWORK_ADMIN:
         return Funder.objects.none()
     return Funder.objects.filter(
-        network_id=membership.organisation_id, is_donor=True, donor__isnull=True
-    ).order_by("name")
+        network_id=membership.organisation_id, donor__isnull=True
+    ).order_by("-is_donor", "name")
 
 
 # --- conventions and dotations ---------------------------------------------------------

@@ -268,8 +268,7 @@ def lot_detail(request, obj):
 # --- tax receipts ----------------------------------------------------------------------
 
 
-@require_roles(*RECEIPT_READERS)
-def tax_receipt_list(request):
+def _receipt_list_page(request, *, issue_form=None, status=200):
     membership = request.membership
     settings = selectors.tax_receipt_settings(membership=membership)
     is_admin = membership.role == Role.NETWORK_ADMIN
@@ -279,8 +278,14 @@ def tax_receipt_list(request):
         "refusal": tax_receipts.may_issue(settings),
         "is_admin": is_admin,
         "to_issue": selectors.receipts_to_issue(membership=membership) if is_admin else [],
+        "issue_form": issue_form,
     }
-    return render(request, "funding/tax_receipt_list.html", context)
+    return render(request, "funding/tax_receipt_list.html", context, status=status)
+
+
+@require_roles(*RECEIPT_READERS)
+def tax_receipt_list(request):
+    return _receipt_list_page(request)
 
 
 @require_roles(*ADMIN)
@@ -308,8 +313,9 @@ def tax_receipt_settings(request):
 def tax_receipt_issue(request):
     form = forms.TaxReceiptIssueForm(request.POST, membership=request.membership)
     if not form.is_valid():
-        messages.error(request, _("Ce donateur ou cette année n'existe pas."))
-        return redirect("funding:tax_receipt_list")
+        # A tampered request (the buttons send ids of the list): the list again, nothing issued.
+        messages.error(request, _("Ce donateur ou cette année ne peut pas recevoir de reçu."))
+        return _receipt_list_page(request, issue_form=form, status=400)
     try:
         receipt = tax_receipts.tax_receipt_issue(
             actor=request.membership,
