@@ -22,6 +22,7 @@ from tisser.activities import demo as activities_demo
 from tisser.beneficiaries import demo as beneficiaries_demo
 from tisser.core.clock import manual_clock
 from tisser.demo.profiles import Profile
+from tisser.funding import demo as funding_demo
 from tisser.referrals import demo as referrals_demo
 from tisser.website.help_request import help_request_create
 
@@ -34,6 +35,7 @@ class DemoResult:
     seconds: float
     files: beneficiaries_demo.DemoFilesResult | None = None
     activities: activities_demo.DemoActivitiesResult | None = None
+    funding: funding_demo.DemoFundingResult | None = None
 
 
 @contextmanager
@@ -52,6 +54,8 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         count = referrals_demo.referral_count()
     with messages_recorded_not_sent(), transaction.atomic(), manual_clock() as clock:
         network = accounts_demo.seed_demo_network(site_codes=profile.site_codes)
+        # Donors, conventions, dotations, lots and a tax receipt (issue 10), on the network.
+        funding = funding_demo.seed_demo_funding(network=network.network, clock=clock)
         referral_result = (
             referrals_demo.seed_demo_referrals(
                 network=network.network,
@@ -82,4 +86,5 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         files=files_result,
         seconds=time.monotonic() - started,
         activities=activities,
+        funding=funding,
     )
