@@ -437,3 +437,25 @@ def test_a_closed_site_is_not_offered_for_a_lot(login, network_admin, network):
     closed = SiteFactory(network=network, is_active=False, name="Espace fermé X")
     page = text(login(network_admin).get(reverse("funding:lot_create")))
     assert closed.name not in page
+
+
+def test_the_journal_reads_funding_actions_in_french(
+    login, network_admin, receipt_settings, person_donor, site
+):
+    from tisser.funding import tax_receipts
+
+    DonationLotFactory(site=site, donor=person_donor, received_on=datetime.date(2026, 5, 4))
+    receipt = tax_receipts.tax_receipt_issue(actor=network_admin, donor=person_donor, year=2026)
+    page = text(login(network_admin).get(reverse("workspace:journal")))
+    assert "Reçu fiscal émis" in page
+    assert f'href="{reverse("funding:tax_receipt_detail", kwargs={"pk": receipt.pk})}"' in page
+    assert "Reçu fiscal n° 2026-00001" in page
+
+
+def test_a_donor_edit_keeps_a_name(login, network_admin, person_donor):
+    response = login(network_admin).post(
+        reverse("funding:donor_edit", kwargs={"pk": person_donor.pk}), {"name": " ", "city": "Metz"}
+    )
+    assert "Indiquez le nom tel qu&#x27;il figurera sur le reçu fiscal." in text(response)
+    person_donor.refresh_from_db()
+    assert person_donor.city == "Strasbourg"

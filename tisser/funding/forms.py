@@ -95,6 +95,12 @@ class DonorForm(forms.Form):
     def clean_postal_code(self):
         return _digits(self.cleaned_data.get("postal_code"), 5, _("Le code postal"))
 
+    def clean_name(self):
+        name = self.cleaned_data.get("name", "").strip()
+        if self.donor is not None and not name:
+            raise ValidationError(_("Indiquez le nom tel qu'il figurera sur le reçu fiscal."))
+        return name
+
     def changes(self) -> dict:
         return {
             name: self.cleaned_data[name]

@@ -172,11 +172,10 @@ def donor_set_active(*, actor: Membership, donor: Donor, active: bool) -> bool:
             return False
         locked.is_active = active
         locked.save(update_fields=["is_active", "updated_at"])
-        record(
-            actor=actor.user,
-            action="donor.reactivated" if active else "donor.deactivated",
-            obj=locked,
-        )
+        if active:
+            record(actor=actor.user, action="donor.reactivated", obj=locked)
+        else:
+            record(actor=actor.user, action="donor.deactivated", obj=locked)
     return True
 
 
