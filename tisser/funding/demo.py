@@ -156,7 +156,7 @@ def _person_lots(donors: list[Donor], sites: list[Site], recorder, *, today: dat
 def seed_demo_funding(*, network: Organisation, clock: ManualClock) -> DemoFundingResult:
     """Write the demo's funding data for the spaces of ``network`` (the profile's)."""
     started = time.monotonic()
-    clock.release()
+    # The clock is left where the caller set it (the demo's "now"): nothing here moves it.
     today = localdate()
     rng = random.Random(DEMO_RANDOM_SEED)  # noqa: S311 (demo data, not secrets)
     admin = (
@@ -276,7 +276,6 @@ def seed_demo_funding(*, network: Organisation, clock: ManualClock) -> DemoFundi
     person = persons[0]
     year = max(lot.received_on.year for lot in lots if lot.donor is person)
     tax_receipts.tax_receipt_issue(actor=admin, donor=person, year=year)
-    clock.release()
     return DemoFundingResult(
         donors=len(donors),
         conventions=len(conventions),
