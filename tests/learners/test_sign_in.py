@@ -252,3 +252,11 @@ def test_the_code_page_costs_no_query_for_a_visitor(client, django_assert_num_qu
     with django_assert_num_queries(2) as queries:
         assert client.get("/apprendre/").status_code == 200
     assert all("SAVEPOINT" in query["sql"] for query in queries.captured_queries)
+
+
+def test_the_helper_for_other_apps_signs_a_learner_in(client, person):
+    from tests.learners.helpers import sign_in_learner
+
+    card = sign_in_learner(client, person)
+    assert card.beneficiary == person
+    assert "Bonjour Aïcha !" in client.get(HOME).content.decode()
