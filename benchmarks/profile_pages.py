@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
                 caller.get(path, signed_in)
             print(f"== {key}: {len(captured.captured_queries)} queries")
             for query in captured.captured_queries:
-                print(f"   {query['time']}s  {query['sql'][:300]}")
+                print(f"   {query['time']}s  {query['sql'][:int(os.environ.get('SQL_WIDTH', 300))]}")
 
     if args.profile:
         key, path, signed_in = next(p for p in chosen if p[0] == args.profile)
