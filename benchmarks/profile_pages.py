@@ -39,9 +39,7 @@ MANAGER_EMAIL = "responsable@demo.tisser.fr"
 
 
 def setup() -> None:
-    os.environ.setdefault(
-        "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tisser_bench_serve"
-    )
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tisser_bench_serve")
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings_serve"
     os.environ.setdefault(
         "SECRET_KEY", "benchmark-only-secret-key-not-used-anywhere-else-0123456789"
@@ -119,9 +117,7 @@ def measure(caller: Caller, path: str, signed_in: bool, runs: int) -> list[tuple
     for _ in range(runs):
         started, cpu = time.perf_counter(), time.process_time()
         caller.get(path, signed_in)
-        timings.append(
-            ((time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000)
-        )
+        timings.append(((time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000))
     return timings
 
 
@@ -158,7 +154,9 @@ def main(argv: list[str] | None = None) -> int:
                 caller.get(path, signed_in)
             print(f"== {key}: {len(captured.captured_queries)} queries")
             for query in captured.captured_queries:
-                print(f"   {query['time']}s  {query['sql'][:int(os.environ.get('SQL_WIDTH', 300))]}")
+                print(
+                    f"   {query['time']}s  {query['sql'][: int(os.environ.get('SQL_WIDTH', 300))]}"
+                )
 
     if args.profile:
         key, path, signed_in = next(p for p in chosen if p[0] == args.profile)

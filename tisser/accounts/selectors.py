@@ -35,9 +35,7 @@ def _memberships_query(user: int) -> QuerySet:
         Membership.objects.active()
         .filter(user_id=user)
         .order_by("organisation__name")
-        .values(
-            *_MEMBERSHIP_FIELDS, *(f"organisation__{name}" for name in _ORGANISATION_FIELDS)
-        )
+        .values(*_MEMBERSHIP_FIELDS, *(f"organisation__{name}" for name in _ORGANISATION_FIELDS))
     )
 
 
@@ -63,6 +61,31 @@ def memberships_of_request(user) -> list[Membership]:
         Membership.user.field.set_cached_value(membership, user)
         memberships.append(membership)
     return memberships
+
+
+_PARTNER_CHOICES = FixedQuery(
+    "accounts.partner_choices",
+    lambda network: (
+        Partner.objects.filter(network_id=network).order_by("name").values("id", "name")
+    ),
+)
+_SITE_CHOICES = FixedQuery(
+    "accounts.site_choices",
+    lambda network: (
+        Site.objects.filter(network_id=network).order_by("city", "name").values("id", "name")
+    ),
+)
+
+
+def partner_choices(*, network_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the network's partners by name: a filter's list, drawn on every page of
+    the inbox (``Partner.objects.filter(network_id=…).order_by("name")``)."""
+    return [(row["id"], row["name"]) for row in _PARTNER_CHOICES.rows(network=network_id)]
+
+
+def site_choices(*, network_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the network's sites by city and name, for a network admin's filter."""
+    return [(row["id"], row["name"]) for row in _SITE_CHOICES.rows(network=network_id)]
 
 
 def choose_current_membership(memberships, preferred_id):

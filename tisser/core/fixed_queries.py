@@ -125,4 +125,3 @@ def _adapted(connection, value):
 def reset(using: str = DEFAULT_DB_ALIAS) -> None:
     """Forget the compiled SQL of this thread's connection (tests that change the schema)."""
     connections[using].__dict__.pop("_tisser_fixed_queries", None)
-
