@@ -30,6 +30,7 @@ NA, SM, MED, VOL, PR = (
     Role.VOLUNTEER,
     Role.PARTNER_REFERRER,
 )
+EVERY_ROLE = tuple(Role.values)
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def _entry(view_name, label, *roles, **options) -> Entry:
 
 # In the order of the menu. Labels are message ids (gettext_noop): translated when drawn.
 ENTRIES = (
-    _entry("workspace:home", N_("Accueil"), NA, SM, MED, VOL, PR),
+    _entry("workspace:home", N_("Accueil"), *EVERY_ROLE),
     _entry("accounts:site_list", N_("Espaces"), NA),
     _entry("accounts:partner_list", N_("Partenaires"), NA),
     _entry("accounts:funder_list", N_("Financeurs"), NA),
