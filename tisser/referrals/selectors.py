@@ -52,8 +52,9 @@ def referrals_readable(membership: Membership | None) -> QuerySet[Referral]:
 def _planned_appointments() -> Prefetch:
     return Prefetch(
         "appointments",
-        queryset=Appointment.objects.filter(status=AppointmentStatus.PLANNED).select_related(
-            "mediator"
+        # The inbox row shows when (``{% planned_appointment %}``): the moment, nothing else.
+        queryset=Appointment.objects.filter(status=AppointmentStatus.PLANNED).only(
+            "id", "referral_id", "starts_at"
         ),
         to_attr="planned_appointments",
     )
