@@ -4,10 +4,12 @@ The serving benchmark (benchmarks/bench_serve.py) measures throughput under guni
 machine shared with other work, where the figures move from minute to minute. This script
 calls the WSGI application directly, one request at a time, on the same generated database
 and with the same production settings (benchmarks/settings_serve.py), and reports for each
-page the minimum and the median time over ``--runs`` requests, and each page's cost as a
-multiple of the anonymous home's (the minimum is the figure to trust on a busy machine).
-``--profile PAGE`` adds a cProfile of that page (top cumulative functions);
-``--queries`` prints the SQL of one request of each page.
+page the minimum and the median time over ``--runs`` requests (× ``--rounds``, the pages in
+turn), each page's cost as a multiple of the anonymous home's, and the minimum CPU time of
+this process (the Python side). On a busy machine trust the minima, and when the load is
+heavy the CPU minima: the wall-clock ones then move with the other work.
+``--profile PAGE`` prints a cProfile of that page instead (``--sort``, ``--top``);
+``--queries`` prints the SQL of one request of each page (``SQL_WIDTH`` characters each).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tisser_bench_serve \\
         .venv/bin/python benchmarks/profile_pages.py --runs 200
