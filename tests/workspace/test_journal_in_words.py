@@ -197,6 +197,14 @@ def _objects(site, partner):
         FileNoteFactory,
         HouseholdFactory,
     )
+    from tests.funding.factories import (
+        ConventionFactory,
+        DonationLotFactory,
+        DonorFactory,
+        DotationFactory,
+        TaxReceiptFactory,
+        TaxReceiptSettingsFactory,
+    )
     from tests.notifications.factories import OptOutFactory
     from tests.referrals.factories import AppointmentFactory, ImportBatchFactory
     from tests.sales.factories import (
@@ -225,6 +233,13 @@ def _objects(site, partner):
         "sales.accessright": AccessRightFactory(beneficiary__site=site),
         "sales.accessrightsettings": AccessRightSettingsFactory(network=site.network),
         "sales.quotarule": QuotaRuleFactory(network=site.network),
+        # Funding (issue 10).
+        "funding.donor": DonorFactory(network=site.network),
+        "funding.convention": ConventionFactory(funder=FunderFactory(network=site.network)),
+        "funding.dotation": DotationFactory(convention__funder=FunderFactory(network=site.network)),
+        "funding.donationlot": DonationLotFactory(site=site),
+        "funding.taxreceipt": TaxReceiptFactory(network=site.network),
+        "funding.taxreceiptsettings": TaxReceiptSettingsFactory(network=site.network),
     }
     # Any other kind: its factory, on the test's site when the model has one.
     from django.apps import apps
