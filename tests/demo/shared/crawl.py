@@ -109,7 +109,7 @@ class CrawlReport:
         return self.linked_names - self.visited_names
 
 
-def crawl(client, start: list[str], *, budget: int = 200, per_pattern: int = 3) -> CrawlReport:
+def crawl(client, start: list[str], *, budget: int = 120, per_pattern: int = 3) -> CrawlReport:
     """Visit up to ``budget`` pages from ``start``; unseen URL patterns go first, and a
     pattern is visited at most ``per_pattern`` times (pages of a list, other records)."""
     report = CrawlReport()
