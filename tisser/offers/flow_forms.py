@@ -1,5 +1,7 @@
 """Forms of the flow pages: stock imports, transfers, hub orders (parsing only, no writes)."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -100,3 +102,160 @@ class StockImportUploadForm(forms.Form):
         if "site" in self.fields:
             return self.cleaned_data["site"]
         return self.membership.organisation.site
+
+
+def _inventory_ids(text: str) -> list[str]:
+    return [part.upper() for part in re.split(r"[\s,;]+", text or "") if part]
+
+
+class InventoryIdsField(forms.CharField):
+    """Inventory ids typed or scanned, one per line (or separated by commas)."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"})
+
+    def clean(self, value):
+        value = super().clean(value)
+        ids = _inventory_ids(value)
+        if len(ids) > 500:
+            raise forms.ValidationError(_("500 numéros d'inventaire au plus."))
+        for inventory_id in ids:
+            if len(inventory_id) > 24:
+                raise forms.ValidationError(
+                    _("« %(id)s » n'est pas un numéro d'inventaire (exemple : STR-PC-26-0042).")
+                    % {"id": inventory_id[:30]}
+                )
+        return ids
+
+
+class TransferForm(forms.Form):
+    from_site = IdChoiceField(
+        label=_("Espace qui envoie"),
+        queryset=Site.objects.none(),
+        empty_label=_("Choisissez un espace"),
+        error_messages={"required": _("Choisissez l'espace qui envoie.")},
+    )
+    to_site = IdChoiceField(
+        label=_("Espace destinataire"),
+        queryset=Site.objects.none(),
+        empty_label=_("Choisissez un espace"),
+        error_messages={"required": _("Choisissez l'espace qui recevra l'envoi.")},
+    )
+    inventory_ids = InventoryIdsField(
+        label=_("Appareils envoyés (numéros d'inventaire)"),
+        required=False,
+        help_text=_(
+            "Un numéro par ligne, par exemple STR-PC-26-0042. Laissez vide s'il n'y en a pas."
+        ),
+    )
+    note = forms.CharField(
+        label=_("Note pour l'espace destinataire (facultatif)"), max_length=300, required=False
+    )
+
+    def __init__(self, *args, membership, unit_offers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+        self.fields["to_site"].queryset = network_sites(membership)
+        self.fields["to_site"].label_from_instance = lambda site: f"{site.name} ({site.city})"
+        if membership.role == Role.NETWORK_ADMIN:
+            self.fields["from_site"].queryset = network_sites(membership)
+        else:
+            del self.fields["from_site"]
+        self.unit_fields = []
+        for offer, available in unit_offers:
+            name = f"units_{offer.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=_("%(offer)s : nombre à envoyer (%(count)s en stock)")
+                % {"offer": offer.name, "count": available},
+                min_value=0,
+                max_value=available,
+                required=False,
+                error_messages={
+                    "max_value": _("Il n'y en a que %(limit_value)s en stock."),
+                    "min_value": _("Écrivez un nombre positif."),
+                    "invalid": _("Écrivez un nombre entier, par exemple 10."),
+                },
+            )
+            self.unit_fields.append((offer, name))
+
+    def sender(self):
+        if "from_site" in self.fields:
+            return self.cleaned_data["from_site"]
+        return self.membership.organisation.site
+
+    def units(self):
+        return {
+            offer: self.cleaned_data.get(name) or 0
+            for offer, name in self.unit_fields
+            if self.cleaned_data.get(name)
+        }
+
+
+class HubOrderForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note pour l'atelier (facultatif)"), max_length=300, required=False
+    )
+
+    def __init__(self, *args, available=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line_fields = []
+        for offer, count in available:
+            name = f"offer_{offer.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=_("%(offer)s : quantité (%(count)s prêt(s) à l'atelier)")
+                % {"offer": offer.name, "count": count},
+                min_value=0,
+                max_value=min(count, 1000),
+                required=False,
+                error_messages={
+                    "max_value": _("L'atelier n'en a que %(limit_value)s de prêt(s)."),
+                    "min_value": _("Écrivez un nombre positif."),
+                    "invalid": _("Écrivez un nombre entier, par exemple 2."),
+                },
+            )
+            self.line_fields.append((offer, name))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(name) for _offer, name in self.line_fields) and not self.errors:
+            raise forms.ValidationError(_("Indiquez la quantité d'au moins un appareil."))
+        return cleaned
+
+    def lines(self):
+        return {
+            offer: self.cleaned_data.get(name)
+            for offer, name in self.line_fields
+            if self.cleaned_data.get(name)
+        }
+
+
+class HubPrepareForm(forms.Form):
+    inventory_ids = InventoryIdsField(
+        label=_("Appareils choisis (numéros d'inventaire)"),
+        required=False,
+        help_text=_(
+            "Un numéro par ligne. Laissez vide pour que Tisser prenne les plus anciens prêts à "
+            "commander."
+        ),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif"),
+        max_length=300,
+        error_messages={"required": _("Dites pourquoi, en quelques mots.")},
+    )
+
+
+class HubSettingsForm(forms.Form):
+    hub = IdChoiceField(
+        label=_("Atelier de reconditionnement du réseau"),
+        queryset=Site.objects.none(),
+        required=False,
+        empty_label=_("Pas d'atelier"),
+        help_text=_("L'espace qui reçoit les dons d'appareils, les traite et livre les commandes."),
+    )
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hub"].queryset = network_sites(membership)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tisser.offers import import_views
+from tisser.offers import flow_views, import_views
 
 app_name = "offers"
 
@@ -17,5 +17,18 @@ urlpatterns = [
     path(
         "imports/modele-codes.csv", import_views.template_vouchers, name="import_template_vouchers"
     ),
+    path("transferts/", flow_views.transfer_list, name="transfer_list"),
+    path("transferts/nouveau/", flow_views.transfer_create, name="transfer_create"),
+    path("transferts/<id:pk>/", flow_views.transfer_detail, name="transfer_detail"),
+    path("transferts/<id:pk>/recevoir/", flow_views.transfer_receive, name="transfer_receive"),
+    path("transferts/<id:pk>/annuler/", flow_views.transfer_cancel, name="transfer_cancel"),
+    path("commandes/", flow_views.hub_order_list, name="hub_order_list"),
+    path("commandes/nouvelle/", flow_views.hub_order_create, name="hub_order_create"),
+    path("commandes/<id:pk>/", flow_views.hub_order_detail, name="hub_order_detail"),
+    path("commandes/<id:pk>/preparer/", flow_views.hub_order_prepare, name="hub_order_prepare"),
+    path("commandes/<id:pk>/expedier/", flow_views.hub_order_ship, name="hub_order_ship"),
+    path("commandes/<id:pk>/recevoir/", flow_views.hub_order_receive, name="hub_order_receive"),
+    path("commandes/<id:pk>/annuler/", flow_views.hub_order_cancel, name="hub_order_cancel"),
+    path("atelier/", flow_views.hub_settings, name="hub_settings"),
     # --- end of flow ---
 ]
