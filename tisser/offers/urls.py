@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tisser.offers import flow_views, import_views
+from tisser.offers import catalogue_views, flow_views, import_views
 
 app_name = "offers"
 
@@ -30,5 +30,9 @@ urlpatterns = [
     path("commandes/<id:pk>/recevoir/", flow_views.hub_order_receive, name="hub_order_receive"),
     path("commandes/<id:pk>/annuler/", flow_views.hub_order_cancel, name="hub_order_cancel"),
     path("atelier/", flow_views.hub_settings, name="hub_settings"),
+    path("offres/", catalogue_views.offer_list, name="catalogue"),
+    path("offres/nouvelle/", catalogue_views.offer_create, name="offer_create"),
+    path("offres/<id:pk>/modifier/", catalogue_views.offer_edit, name="offer_edit"),
+    path("offres/<id:pk>/desactiver/", catalogue_views.offer_deactivate, name="offer_deactivate"),
     # --- end of flow ---
 ]
