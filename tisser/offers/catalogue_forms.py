@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tisser.accounts.models import Site
+from tisser.core.ids import IdMultipleChoiceField
 from tisser.funding.enums import OfferFamily
 from tisser.offers.enums import Grade
 from tisser.offers.models import MAX_PRICE
@@ -110,7 +111,7 @@ class OfferForm(forms.Form):
         required=False,
         initial=True,
     )
-    sites = forms.ModelMultipleChoiceField(
+    sites = IdMultipleChoiceField(
         label=_("Espaces qui la proposent"),
         queryset=Site.objects.none(),
         required=False,

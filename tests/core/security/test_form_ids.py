@@ -24,6 +24,10 @@ from tisser.beneficiaries.duplicates import Candidate
 from tisser.beneficiaries.forms import MergeForm, WalkInForm
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core.models import JournalEntry
+from tisser.offers.catalogue_forms import OfferForm
+from tisser.offers.flow_forms import HubSettingsForm, StockImportUploadForm
+from tisser.offers.flow_forms import TransferForm as StockTransferForm
+from tisser.offers.models import Offer
 from tisser.referrals.appointment_forms import BookingForm
 from tisser.referrals.forms import (
     AppointmentForm,
@@ -41,6 +45,17 @@ from tisser.workspace.forms import AgendaForm, JournalSearchForm
 
 def _site(world):
     return world.owners[K.SITE]
+
+
+def _lot(site):
+    from tests.funding.factories import DonationLotFactory
+
+    return DonationLotFactory(site=site)
+
+
+def _offer_form(world, data, membership):
+    sites = data.get("sites")
+    return OfferForm({**data, "sites": [sites] if sites else []}, membership=membership)
 
 
 def _came_candidates(world):
@@ -232,6 +247,77 @@ ROWS = [
         inside=lambda w: w.others[K.SITE],
         url_kwargs=lambda w: {"pk": w.object_of(Referral, K.SITE).pk},
         data=lambda w: {"reason": "La personne habite à côté de l'autre espace."},
+    ),
+    # Stock flow (offers): imports, transfers, the hub, the catalogue.
+    Row(
+        StockImportUploadForm,
+        "site",
+        "offers:import_index",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: StockImportUploadForm(data, {}, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        StockImportUploadForm,
+        "offer",
+        "offers:import_index",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: StockImportUploadForm(data, {}, membership=m),
+        outside=lambda w: w.object_of_other(Offer, K.NETWORK),
+        inside=lambda w: w.object_of(Offer, K.NETWORK),
+    ),
+    Row(
+        StockImportUploadForm,
+        "lot",
+        "offers:import_index",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: StockImportUploadForm(data, {}, membership=m),
+        outside=lambda w: _lot(w.others[K.SITE]),
+        inside=lambda w: _lot(_site(w)),
+    ),
+    Row(
+        StockTransferForm,
+        "from_site",
+        "offers:transfer_create",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: StockTransferForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        StockTransferForm,
+        "to_site",
+        "offers:transfer_create",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: StockTransferForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=lambda w: w.others[K.SITE],
+    ),
+    Row(
+        HubSettingsForm,
+        "hub",
+        "offers:hub_settings",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: HubSettingsForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        OfferForm,
+        "sites",
+        "offers:offer_create",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=_offer_form,
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
     ),
     # Id fields that are plain choices built from scoped candidates (radio or hidden).
     Row(
