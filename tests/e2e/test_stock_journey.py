@@ -20,11 +20,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 PASSWORD = "un mot de passe de test assez long"
 LOT_CSV = (
-    "numero_serie;marque;modele;grade;memoire_go\n"
-    "R9-0001;Lenovo;ThinkPad T480;B;8\n"
-    "R9-0002;Lenovo;ThinkPad T480;A;16\n"
-    "R9-0003;Dell;Latitude 5490;C;8\n"
-).encode()
+    b"numero_serie;marque;modele;grade;memoire_go\n"
+    b"R9-0001;Lenovo;ThinkPad T480;B;8\n"
+    b"R9-0002;Lenovo;ThinkPad T480;A;16\n"
+    b"R9-0003;Dell;Latitude 5490;C;8\n"
+)
 
 
 def _member(organisation, role):
