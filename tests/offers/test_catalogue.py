@@ -122,7 +122,7 @@ def test_form_takes_french_amounts(client, login, network_admin, site):
     assert offer.market_price == Decimal("1200.00")
     assert offer.warranty_months == 12
     page = client.get(reverse("offers:catalogue")).content.decode()
-    assert "12,50 €" in page
+    assert "12,50\u00a0€" in page
 
 
 def test_form_errors_are_french_and_on_the_field(client, login, network_admin):

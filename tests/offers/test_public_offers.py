@@ -46,8 +46,8 @@ def test_the_public_page_lists_what_the_space_sells(client, site, offers):
     page = client.get(site.get_absolute_url()).content.decode()
     assert "Équipement et connexion à prix solidaire" in page
     assert "Ordinateur portable solidaire" in page
-    assert "150,00 €" in page
-    assert "9,90 €" in page
+    assert "150,00\u00a0€" in page
+    assert "9,90\u00a0€" in page
     assert "sur orientation d'un partenaire" in page
     assert "Tablette d'un autre espace" not in page and "Tablette d&#x27;un autre" not in page
     assert "Offre retirée" not in page and "Offre terminée" not in page
