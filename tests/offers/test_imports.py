@@ -208,3 +208,15 @@ def test_import_list_query_count_does_not_grow(
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(reverse("offers:import_index"))
     assert response.status_code == 200
+
+
+def test_the_hub_imports_with_the_default_status(client, login, hub, hub_manager, laptop_offer):
+    login(hub_manager)
+    upload = SimpleUploadedFile("don.csv", DEVICES_CSV, content_type="text/csv")
+    response = client.post(
+        reverse("offers:import_index"),
+        {"kind": Tracking.DEVICE, "offer": laptop_offer.pk, "device_status": "", "file": upload},
+    )
+    assert response.status_code == 302
+    client.post(reverse("offers:import_confirm", kwargs={"pk": StockImport.objects.get().pk}))
+    assert set(Device.objects.values_list("status", flat=True)) == {DeviceStatus.TO_PROCESS}

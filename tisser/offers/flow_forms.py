@@ -59,7 +59,10 @@ class StockImportUploadForm(forms.Form):
     )
     device_status = forms.ChoiceField(
         label=_("Statut des appareils à la réception"),
-        choices=[(status, DeviceStatus(status).label) for status in SITE_RECEIPT_STATUSES],
+        choices=[
+            ("", _("Prêt à distribuer (à l'atelier : À traiter)")),
+            *[(status, DeviceStatus(status).label) for status in SITE_RECEIPT_STATUSES[1:]],
+        ],
         required=False,
         help_text=_("À l'atelier, les appareils reçus sont toujours « À traiter »."),
     )

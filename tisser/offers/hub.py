@@ -272,7 +272,6 @@ def hub_order_ship(*, actor, order: HubOrder, note: str = "") -> HubOrder:
             devices=devices,
             units={},
             note=note,
-            hub_order=locked,
         )
         locked.transfer = transfer
         locked.status = HubOrderStatus.SHIPPED

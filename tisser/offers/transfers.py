@@ -175,7 +175,6 @@ def ship(
     devices: list[Device],
     units: Mapping[Offer, int],
     note: str = "",
-    hub_order: HubOrder | None = None,
 ) -> Transfer:
     """Write a shipment (inside the caller's transaction, rows already checked)."""
     if to_site.pk == from_site.pk:
