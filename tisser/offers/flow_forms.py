@@ -10,7 +10,7 @@ from tisser.accounts.models import Site
 from tisser.core.ids import IdChoiceField
 from tisser.core.tabular import MAX_FILE_BYTES
 from tisser.funding.models import DonationLot
-from tisser.offers.enums import DeviceStatus, Tracking
+from tisser.offers.enums import DeviceStatus, Grade, Tracking
 from tisser.offers.models import Offer
 from tisser.offers.receipts import SITE_RECEIPT_STATUSES, network_id_of
 
@@ -262,3 +262,88 @@ class HubSettingsForm(forms.Form):
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hub"].queryset = network_sites(membership)
+
+
+class SingleReceiptForm(forms.Form):
+    """One device or one code received by hand (a file for more: the import)."""
+
+    site = IdChoiceField(
+        label=_("Espace qui reçoit"),
+        queryset=Site.objects.none(),
+        empty_label=_("Choisissez un espace"),
+        error_messages={"required": _("Choisissez l'espace qui reçoit.")},
+    )
+    offer = IdChoiceField(
+        label=_("Offre"),
+        queryset=Offer.objects.none(),
+        empty_label=_("Choisissez l'offre"),
+        error_messages={"required": _("Choisissez l'offre de l'appareil ou du code.")},
+    )
+    lot = IdChoiceField(
+        label=_("Lot de dons (facultatif)"),
+        queryset=DonationLot.objects.none(),
+        required=False,
+        empty_label=_("Aucun lot : achat ou autre origine"),
+    )
+    device_status = StockImportUploadForm.base_fields["device_status"]
+    serial_number = forms.CharField(
+        label=_("Numéro de série (appareil)"), max_length=64, required=False
+    )
+    imei = forms.CharField(
+        label=_("IMEI (téléphone : 15 chiffres, *#06#)"), max_length=20, required=False
+    )
+    brand = forms.CharField(label=_("Marque"), max_length=60, required=False)
+    model_name = forms.CharField(label=_("Modèle"), max_length=120, required=False)
+    grade = forms.ChoiceField(
+        label=_("Grade"), choices=[("", _("Choisissez")), *Grade.choices], required=False
+    )
+    code = forms.CharField(
+        label=_("Code (recharge ou carte)"),
+        max_length=64,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("Il est chiffré dès l'enregistrement et ne s'affiche plus avant la vente."),
+    )
+    voucher_serial = forms.CharField(
+        label=_("Numéro de série de la carte (facultatif)"), max_length=40, required=False
+    )
+    expires_on = forms.DateField(
+        label=_("Expire le (facultatif)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Écrivez une date, par exemple 31/12/2027.")},
+    )
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+        if membership.role == Role.NETWORK_ADMIN:
+            self.fields["site"].queryset = network_sites(membership)
+        else:
+            del self.fields["site"]
+        self.fields["offer"].queryset = network_offers(membership).filter(
+            tracking__in=[Tracking.DEVICE, Tracking.VOUCHER]
+        )
+        self.fields["lot"].queryset = DonationLot.objects.visible_to(membership).order_by(
+            "-received_on", "-pk"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        offer = cleaned.get("offer")
+        if offer is None:
+            return cleaned
+        if offer.tracking == Tracking.VOUCHER and not cleaned.get("code"):
+            self.add_error("code", _("Écrivez le code de la recharge ou de la carte."))
+        if offer.tracking == Tracking.DEVICE and not (
+            cleaned.get("serial_number") or cleaned.get("imei")
+        ):
+            self.add_error(
+                "serial_number", _("Écrivez le numéro de série (ou l'IMEI d'un téléphone).")
+            )
+        return cleaned
+
+    def target_site(self):
+        if "site" in self.fields:
+            return self.cleaned_data["site"]
+        return self.membership.organisation.site

@@ -34,6 +34,7 @@ urlpatterns = [
     *stock_urlpatterns,
     # --- flow: imports, transfers, hub orders, catalogue (decision 0040) ---
     path("imports/", import_views.index, name="import_index"),
+    path("receptions/nouvelle/", import_views.receive_one, name="receive_one"),
     path("imports/<id:pk>/", import_views.preview, name="import_preview"),
     path("imports/<id:pk>/confirmer/", import_views.confirm, name="import_confirm"),
     path(

@@ -28,7 +28,7 @@ from tisser.core.models import JournalEntry
 from tisser.offers import stock_forms
 from tisser.offers.catalogue_forms import OfferForm
 from tisser.offers.enums import Tracking
-from tisser.offers.flow_forms import HubSettingsForm, StockImportUploadForm
+from tisser.offers.flow_forms import HubSettingsForm, SingleReceiptForm, StockImportUploadForm
 from tisser.offers.flow_forms import TransferForm as StockTransferForm
 from tisser.offers.models import Offer
 from tisser.referrals.appointment_forms import BookingForm
@@ -291,6 +291,36 @@ ROWS = [
         "post",
         Role.SITE_MANAGER,
         make=lambda w, data, m: StockImportUploadForm(data, {}, membership=m),
+        outside=lambda w: _lot(w.others[K.SITE]),
+        inside=lambda w: _lot(_site(w)),
+    ),
+    Row(
+        SingleReceiptForm,
+        "site",
+        "offers:receive_one",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: SingleReceiptForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        SingleReceiptForm,
+        "offer",
+        "offers:receive_one",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: SingleReceiptForm(data, membership=m),
+        outside=lambda w: w.object_of_other(Offer, K.NETWORK),
+        inside=lambda w: w.object_of(Offer, K.NETWORK),
+    ),
+    Row(
+        SingleReceiptForm,
+        "lot",
+        "offers:receive_one",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: SingleReceiptForm(data, membership=m),
         outside=lambda w: _lot(w.others[K.SITE]),
         inside=lambda w: _lot(_site(w)),
     ),
