@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import Role
@@ -331,7 +331,3 @@ def hub_order_cancel(*, actor, order: HubOrder, reason: str) -> HubOrder:
             payload={"units": released},
         )
     return locked
-
-
-def hub_order_filter_open(queryset):
-    return queryset.filter(Q(status__in=[*OPEN_STATUSES, HubOrderStatus.SHIPPED]))

@@ -416,11 +416,3 @@ def sendable_units(site: Site):
     )
     offers = Offer.objects.filter(pk__in=counts).order_by("family", "name")
     return [(offer, counts[offer.pk]) for offer in offers]
-
-
-def destination_sites(from_site: Site):
-    return (
-        Site.objects.filter(network_id=from_site.network_id, is_active=True)
-        .exclude(pk=from_site.pk)
-        .order_by("name")
-    )
