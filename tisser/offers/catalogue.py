@@ -114,7 +114,7 @@ def offer_update(*, actor, offer: Offer, data: dict, sites=None) -> Offer:
     if sites is not None:
         _check_sites(actor, sites)
     with transaction.atomic():
-        locked = Offer.objects.visible_to(actor).select_for_update().get(pk=offer.pk)
+        locked = Offer.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=offer.pk)
         before = {name: getattr(locked, name) for name in EDITABLE_FIELDS}
         if (
             "family" in data
@@ -145,7 +145,7 @@ def offer_deactivate(*, actor, offer: Offer) -> Offer:
     """The offer is no longer sold (stock already held stays visible in the stock list)."""
     _require_admin(actor)
     with transaction.atomic():
-        locked = Offer.objects.visible_to(actor).select_for_update().get(pk=offer.pk)
+        locked = Offer.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=offer.pk)
         if not locked.is_active:
             raise DomainError(_("Cette offre est déjà désactivée."))
         locked.is_active = False

@@ -70,6 +70,11 @@ def hub_set(*, actor, hub: Site | None) -> StockSettings:
     return settings_row
 
 
+def _lock_network_stock(network_id: int) -> None:
+    """Serialise the hub's orders and preparations on the network's settings row."""
+    list(StockSettings.objects.select_for_update().filter(network_id=network_id).values("pk"))
+
+
 def _unpicked_ready(hub: Site):
     """Devices at the hub ready to order and not yet picked for an open order."""
     picked = HubOrder.objects.filter(pk=OuterRef("hub_order_id"), status__in=OPEN_STATUSES)
@@ -133,7 +138,7 @@ def hub_order_submit(*, actor, lines: Mapping[Offer, int], note: str = "") -> Hu
     if not wanted:
         raise DomainError(_("La commande est vide : indiquez au moins une quantité."))
     with transaction.atomic():
-        StockSettings.objects.select_for_update().filter(network_id=site.network_id).first()
+        _lock_network_stock(site.network_id)
         available = {offer.pk: count for offer, count in hub_available(hub=hub)}
         waiting = _waiting(hub)
         for offer, count in wanted.items():
@@ -183,7 +188,11 @@ def _require_hub_team(actor, order: HubOrder) -> None:
 
 
 def _locked(order: HubOrder, *statuses) -> HubOrder:
-    locked = HubOrder.objects.select_for_update().select_related("site", "hub").get(pk=order.pk)
+    locked = (
+        HubOrder.objects.select_for_update(of=("self",))
+        .select_related("site", "hub")
+        .get(pk=order.pk)
+    )
     if locked.status not in statuses:
         raise DomainError(
             _("Cette commande est « %(status)s » : impossible maintenant.")
@@ -198,6 +207,9 @@ def hub_order_prepare(
     """Pick the devices of the order: the ones named, or the oldest ready ones per offer."""
     _require_hub_team(actor, order)
     with transaction.atomic():
+        # One preparation at a time per network: the next one reads the devices the first
+        # has just picked (READ COMMITTED, new statement after the lock).
+        _lock_network_stock(order.hub.network_id)
         locked = _locked(order, HubOrderStatus.SUBMITTED)
         wanted = {line.offer_id: line.quantity for line in locked.lines.all()}
         ids = [i.strip().upper() for i in (inventory_ids or []) if i and i.strip()]
