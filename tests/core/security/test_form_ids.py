@@ -12,6 +12,7 @@ the field's table are unchanged.
 
 import pytest
 from django.forms import BaseForm
+from django.http import QueryDict
 from django.urls import reverse
 
 from tests.core.security import checks
@@ -25,6 +26,14 @@ from tisser.beneficiaries.duplicates import Candidate
 from tisser.beneficiaries.forms import MergeForm, WalkInForm
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core.models import JournalEntry
+from tisser.funding.forms import (
+    ConventionForm,
+    DonorCreateForm,
+    LotFilterForm,
+    LotForm,
+    TaxReceiptIssueForm,
+)
+from tisser.funding.models import Donor, Dotation
 from tisser.offers import stock_forms
 from tisser.offers.catalogue_forms import OfferForm
 from tisser.offers.enums import Tracking
@@ -48,6 +57,33 @@ from tisser.workspace.forms import AgendaForm, JournalSearchForm
 
 def _site(world):
     return world.owners[K.SITE]
+
+
+def _network_offer(world):
+    return world.object_of(Offer, K.NETWORK)
+
+
+def _voucher_offer(world):
+    return OfferFactory(network=world.network, recharge=True)
+
+
+def _quantity_offer(world):
+    return OfferFactory(network=world.network, tracking=Tracking.QUANTITY, allowed_grades=[])
+
+
+def _query(data):
+    """Form data as a browser sends it (a multiple choice is a list)."""
+    query = QueryDict(mutable=True)
+    for key, value in data.items():
+        query.setlist(key, value if isinstance(value, list) else [value])
+    return query
+
+
+def _foreign_dotation(world):
+    """A dotation of the other network (made for the test, rolled back after it)."""
+    from tests.funding.factories import ConventionFactory, DotationFactory
+
+    return DotationFactory(convention=ConventionFactory(funder=world.foreign[K.FUNDER]))
 
 
 def _lot(site):
@@ -262,6 +298,99 @@ ROWS = [
         inside=lambda w: w.others[K.SITE],
         url_kwargs=lambda w: {"pk": w.object_of(Referral, K.SITE).pk},
         data=lambda w: {"reason": "La personne habite à côté de l'autre espace."},
+    ),
+    # Funding (issue 10): donors, conventions, lots and tax receipts of the network only.
+    Row(
+        ConventionForm,
+        "funder",
+        "funding:convention_create",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: ConventionForm(_query(data), membership=m),
+        outside=lambda w: w.foreign[K.FUNDER],
+        inside=lambda w: w.owners[K.FUNDER],
+    ),
+    Row(
+        ConventionForm,
+        "sites",
+        "funding:convention_create",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: ConventionForm(_query(data), membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        DonorCreateForm,
+        "funder",
+        "funding:donor_create",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: DonorCreateForm(data, membership=m),
+        outside=lambda w: w.foreign[K.FUNDER],
+        inside=lambda w: w.owners[K.FUNDER],
+        data=lambda w: {"kind": "organisation"},
+    ),
+    Row(
+        LotFilterForm,
+        "donor",
+        "funding:lot_list",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: LotFilterForm(data, membership=m),
+        outside=lambda w: w.object_of_other(Donor, K.NETWORK),
+        inside=lambda w: w.object_of(Donor, K.NETWORK),
+    ),
+    Row(
+        LotFilterForm,
+        "site",
+        "funding:lot_list",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: LotFilterForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        LotForm,
+        "donor",
+        "funding:lot_create",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: LotForm(data, membership=m),
+        outside=lambda w: w.object_of_other(Donor, K.NETWORK),
+        inside=lambda w: w.object_of(Donor, K.NETWORK),
+    ),
+    Row(
+        LotForm,
+        "dotation",
+        "funding:lot_create",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: LotForm(data, membership=m),
+        outside=_foreign_dotation,
+        inside=lambda w: w.object_of(Dotation, K.FUNDER),
+    ),
+    Row(
+        LotForm,
+        "site",
+        "funding:lot_create",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: LotForm(data, membership=m),
+        outside=lambda w: w.others[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        TaxReceiptIssueForm,
+        "donor",
+        "funding:tax_receipt_issue",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: TaxReceiptIssueForm(data, membership=m),
+        outside=lambda w: w.object_of_other(Donor, K.NETWORK),
+        inside=lambda w: w.object_of(Donor, K.NETWORK),
+        data=lambda w: {"year": "2026"},
     ),
     # Stock flow (offers): imports, transfers, the hub, the catalogue.
     Row(
