@@ -35,7 +35,6 @@ from tisser.funding.forms import (
 )
 from tisser.funding.models import Donor, Dotation
 from tisser.offers import stock_forms
-from tisser.offers.enums import Tracking
 from tisser.offers.catalogue_forms import OfferForm
 from tisser.offers.enums import Tracking
 from tisser.offers.flow_forms import HubSettingsForm, SingleReceiptForm, StockImportUploadForm
