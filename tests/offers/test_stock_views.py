@@ -116,7 +116,7 @@ def test_the_stock_list_costs_the_same_queries_for_1_and_40_rows(crew, login, wh
 
     def fill(n):
         for _ in range(n):
-            offer = OfferFactory(network=crew.network)
+            offer = OfferFactory(network=crew.network, tracking="quantity", allowed_grades=[])
             receive_units(crew.site, offer, 1)
 
     many = _constant(login(getattr(crew, who)), reverse("offers:stock_list"), fill)
