@@ -191,7 +191,7 @@ def units_reserve(
 
 def _locked_active(reservation: Reservation) -> Reservation:
     reservation = (
-        Reservation.objects.select_for_update()
+        Reservation.objects.select_for_update(of=("self",))
         .select_related("site", "offer")
         .get(pk=reservation.pk)
     )
@@ -293,15 +293,15 @@ def reservation_release(*, actor, reservation: Reservation, reason: str = "") ->
 
 
 def reservations_expire(*, now: datetime.datetime | None = None, batch: int = 200) -> int:
-    """Release every active reservation whose end has passed (the periodic job). Each one
-    in its own transaction; a reservation being sold right now is skipped and left to the
-    next run. Returns how many expired."""
+    """Release every active reservation whose end has passed (the periodic job), in
+    batches of ``batch``, one transaction each; a reservation being sold right now (locked)
+    is skipped and left to the next run. Returns how many expired."""
     now = now or clock.now()
     expired = 0
     while True:
         with transaction.atomic():
             due = list(
-                Reservation.objects.select_for_update(skip_locked=True)
+                Reservation.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("site", "offer", "device")
                 .filter(status=ReservationStatus.ACTIVE, reserved_until__lte=now)
                 .order_by("reserved_until", "pk")[:batch]

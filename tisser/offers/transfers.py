@@ -118,7 +118,7 @@ def _pick_devices(from_site: Site, inventory_ids: Iterable[str], *, hub_order=No
             _("Un transfert compte au plus %(max)s appareils.") % {"max": MAX_DEVICES_PER_TRANSFER}
         )
     devices = list(
-        Device.objects.select_for_update()
+        Device.objects.select_for_update(of=("self",))
         .filter(site=from_site, inventory_id__in=wanted)
         .select_related("hub_order")
         .order_by("pk")
