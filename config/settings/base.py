@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "tisser.referrals",
     "tisser.activities",
     "tisser.funding",
+    "tisser.learners",
     "tisser.offers",
     "tisser.notifications",
     "tisser.workspace",
@@ -52,6 +53,8 @@ MIDDLEWARE = [
     "tisser.core.middleware.SecurityHeadersMiddleware",
     "tisser.accounts.middleware.StaffSessionExpiryMiddleware",
     "tisser.accounts.middleware.CurrentMembershipMiddleware",
+    # request.learner (lazy): read by the access policy and the learners' pages.
+    "tisser.learners.middleware.LearnerMiddleware",
     "tisser.accounts.middleware.AccessPolicyMiddleware",
     "tisser.accounts.middleware.MandatoryTwoFactorMiddleware",
 ]

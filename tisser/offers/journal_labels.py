@@ -102,7 +102,6 @@ FLOW_OBJECT_KINDS = [
 ]
 # --- end of flow ---------------------------------------------------------------------------
 
-
 # --- stock (issue 10, stock) ------------------------------------------------------------------
 STOCK_ACTION_LABELS = {
     "stock.reserved": _("Stock réservé"),
@@ -178,14 +177,8 @@ STOCK_OBJECT_KINDS = [
 # --- end stock --------------------------------------------------------------------------------
 
 
-def _merged(*groups):
-    merged: dict = {}
-    for group in groups:
-        for prefix, fields in group.items():
-            merged[prefix] = {**merged.get(prefix, {}), **fields}
-    return merged
-
-
+# Both blocks label "stock." details: the flow's receipts and the stock's own movements.
+DETAIL_FIELDS = {**FLOW_DETAIL_FIELDS, **STOCK_DETAIL_FIELDS}
+DETAIL_FIELDS["stock."] = {**FLOW_DETAIL_FIELDS["stock."], **STOCK_DETAIL_FIELDS["stock."]}
 ACTION_LABELS = {**FLOW_ACTION_LABELS, **STOCK_ACTION_LABELS}
-DETAIL_FIELDS = _merged(FLOW_DETAIL_FIELDS, STOCK_DETAIL_FIELDS)
 OBJECT_KINDS = [*FLOW_OBJECT_KINDS, *STOCK_OBJECT_KINDS]

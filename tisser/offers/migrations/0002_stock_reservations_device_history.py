@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0004_site_description_what_to_bring'),
         ('funding', '0001_initial'),
-        ('offers', '0002_stockimport_preview'),
+        ('offers', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

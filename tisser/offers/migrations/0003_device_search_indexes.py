@@ -32,7 +32,7 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("beneficiaries", "0003_search_trigram_index"),
-        ("offers", "0003_stock_reservations_device_history"),
+        ("offers", "0002_stock_reservations_device_history"),
     ]
 
     operations = [migrations.RunPython(forward, backward, elidable=False)]
