@@ -260,12 +260,32 @@ def test_the_movement_list_costs_the_same_queries_for_1_and_40_rows(crew, login)
     assert len(many) <= 10
 
 
-def test_the_voucher_and_count_lists_cost_constant_queries(crew, login):
+def test_the_voucher_count_and_reservation_lists_cost_constant_queries(crew, login):
+    from tests.offers.factories import InventoryCountFactory
+
+    client = login(crew.manager)
     _constant(
-        login(crew.manager),
+        client,
         reverse("offers:voucher_overview"),
         lambda n: receive_vouchers(crew.site, crew.recharge, n),
     )
+    _constant(
+        client,
+        reverse("offers:count_list"),
+        lambda n: [
+            InventoryCountFactory(site=crew.site, status=InventoryCountStatus.CLOSED)
+            for _ in range(n)
+        ],
+    )
+
+    def reserve(n):
+        receive_units(crew.site, crew.cables, n)
+        for _ in range(n):
+            reservations.units_reserve(
+                actor=crew.mediator, site=crew.site, offer=crew.cables, quantity=1
+            )
+
+    _constant(client, reverse("offers:reservation_list"), reserve)
 
 
 # --- write-offs, thresholds, counts ----------------------------------------------------------

@@ -108,7 +108,7 @@ def device_reserve(
             at=now,
             update_fields=["reserved_until"],
         )
-        _journal(actor, "stock.reserved", reservation)
+        _journal_reservation(actor, "stock.reserved", reservation)
     return reservation
 
 
@@ -185,7 +185,7 @@ def units_reserve(
                 actor=_user(actor),
                 at=now,
             )
-        _journal(actor, "stock.reserved", reservation)
+        _journal_reservation(actor, "stock.reserved", reservation)
     return reservation
 
 
@@ -288,7 +288,7 @@ def reservation_release(*, actor, reservation: Reservation, reason: str = "") ->
             now=clock.now(),
             reason=reason.strip(),
         )
-        _journal(actor, "stock.released", reservation, reason=reason)
+        _journal_reservation(actor, "stock.released", reservation, reason=reason)
     return reservation
 
 
@@ -425,7 +425,7 @@ def stock_sell(*, actor, reservation: Reservation, at: datetime.datetime | None 
         reservation.ended_at = at
         reservation.ended_by = user
         reservation.save(update_fields=["status", "ended_at", "ended_by", "updated_at"])
-        _journal(actor, "stock.sold", reservation)
+        _journal_reservation(actor, "stock.sold", reservation)
     return Sold(
         reservation=reservation,
         offer=reservation.offer,
@@ -529,7 +529,7 @@ def stock_return(
     return movements
 
 
-def _journal(actor, action: str, reservation: Reservation, reason: str = "") -> None:
+def _journal_reservation(actor, action: str, reservation: Reservation, reason: str = "") -> None:
     journal.record(
         actor=_user(actor),
         action=action,
