@@ -18,6 +18,7 @@ urlpatterns = [
     path("espace-pro/stock/", include("tisser.offers.urls")),
     # /apprendre/ (learners) and the learner cards under /espace-pro/dossiers/<id>/.
     path("", include("tisser.learners.urls")),
+    path("espace-pro/financements/", include("tisser.funding.urls")),
     path("invitation/", include("tisser.accounts.public_urls")),
     path("notifications/", include("tisser.notifications.urls")),
     path("admin/", admin.site.urls),
