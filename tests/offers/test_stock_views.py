@@ -373,3 +373,18 @@ def test_the_home_lists_low_stock_in_one_query(crew, login):
     adjustments.threshold_set(actor=crew.manager, site=crew.site, offer=crew.cables, threshold=3)
     page = client.get(reverse("workspace:home"))
     assert crew.cables not in [row.offer for row in page.context["low_stock"]]
+
+
+def test_the_accountant_reads_values_and_movements_only(crew, login):
+    from tests.accounts.factories import MembershipFactory
+    from tisser.accounts.enums import Role
+
+    accountant = MembershipFactory(organisation=crew.network, role=Role.ACCOUNTANT)
+    receive_units(crew.site, crew.cables, 3)
+    client = login(accountant)
+    page = client.get(reverse("offers:stock_list"))
+    assert page.status_code == 200
+    assert page.context["show_values"] and page.context["totals"][0].on_hand == 3
+    assert client.get(reverse("offers:movement_list")).status_code == 200
+    for name in ("offers:device_search", "offers:voucher_overview", "offers:reservation_list"):
+        assert client.get(reverse(name)).status_code == 403
