@@ -118,7 +118,7 @@ def _pick_devices(from_site: Site, inventory_ids: Iterable[str], *, hub_order=No
             _("Un transfert compte au plus %(max)s appareils.") % {"max": MAX_DEVICES_PER_TRANSFER}
         )
     devices = list(
-        Device.objects.select_for_update()
+        Device.objects.select_for_update(of=("self",))
         .filter(site=from_site, inventory_id__in=wanted)
         .order_by("pk")
     )
@@ -157,8 +157,10 @@ def _pick_devices(from_site: Site, inventory_ids: Iterable[str], *, hub_order=No
 
 def _pick_vouchers(from_site: Site, offer: Offer, count: int) -> list[Voucher]:
     """``count`` vouchers in stock, the soonest to expire first (rows locked)."""
+    # SKIP LOCKED: a voucher a counter is reserving right now is passed over, not waited
+    # for (waiting, then finding it reserved, would refuse a shipment that stock allows).
     vouchers = list(
-        Voucher.objects.select_for_update()
+        Voucher.objects.select_for_update(skip_locked=True)
         .filter(site=from_site, offer=offer, status=VoucherStatus.IN_STOCK, transfer__isnull=True)
         .order_by("expires_on", "pk")[:count]
     )
