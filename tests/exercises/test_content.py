@@ -128,3 +128,14 @@ def test_unreadable_json_is_named(broken_dir):
     (broken_dir / "typing.json").write_text("{ pas du json", encoding="utf-8")
     problems = check_directory(broken_dir).problems
     assert any("typing.json: JSON illisible" in p for p in problems)
+
+
+def test_the_system_check_refuses_a_broken_directory(broken_dir, settings):
+    from django.core import checks
+
+    rewrite(broken_dir / "yes_no.json", lambda d: d.update(level=9))
+    assert not [m for m in checks.run_checks(tags=["tisser"]) if m.id == "exercises.E001"]
+    settings.EXERCISES_CONTENT_DIR = broken_dir
+    errors = [m for m in checks.run_checks(tags=["tisser"]) if m.id == "exercises.E001"]
+    assert len(errors) == 1
+    assert "yes_no.json: level: 9 is greater than the maximum of 4" in errors[0].msg
