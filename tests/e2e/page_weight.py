@@ -21,7 +21,7 @@ from django.db import connections
 
 
 class QuietHandler(WSGIRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 (the signature of the base class)
+    def log_message(self, format, *args):
         pass
 
 

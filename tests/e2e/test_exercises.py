@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from tests.beneficiaries.factories import BeneficiaryFactory
-from tests.e2e.conftest import CHROMIUM_ARGS  # noqa: F401 (the same browser flags)
+from tests.e2e.page_weight import production_server  # noqa: F401 (a fixture)
 from tisser.accounts.enums import Role
 from tisser.exercises.sequences import PRACTICE
 
@@ -51,9 +51,11 @@ def watch(page):
     page.on("pageerror", lambda error: problems.append(f"JS error: {error}"))
     page.on(
         "console",
-        lambda m: problems.append(m.text)
-        if m.type == "error" and "Content Security Policy" in m.text
-        else None,
+        lambda m: (
+            problems.append(m.text)
+            if m.type == "error" and "Content Security Policy" in m.text
+            else None
+        ),
     )
     page.set_default_timeout(15_000)
     return problems
@@ -198,3 +200,205 @@ def test_staff_preview_listen_reads_the_instruction_in_french(
         }
     ]
     context.close()
+
+
+# --- the learner ------------------------------------------------------------------------
+
+
+def learner_card(site):
+    from tests.learners.factories import LearnerCardFactory
+
+    return LearnerCardFactory(beneficiary=BeneficiaryFactory(site=site, first_name="Aïcha"))
+
+
+def sign_in_with_code(page, card):
+    page.goto("/apprendre/")
+    page.locator("input.l-code").tap()
+    page.keyboard.type(card.code)
+    page.get_by_role("button", name="Entrer").tap()
+    page.wait_for_url("**/apprendre/accueil/")
+
+
+def test_a_learner_answers_one_item_of_each_type_by_taps(
+    browser, live_server, site, assert_accessible
+):
+    from tisser.exercises.models import Answer
+
+    card = learner_card(site)
+    context = phone_context(browser, live_server)
+    page = context.new_page()
+    problems = watch(page)
+    sign_in_with_code(page, card)
+    page.get_by_role("link", name="M'entraîner").tap()
+    page.get_by_role("link", name="Commencer").tap()
+    for position, key in enumerate(PRACTICE, start=1):
+        page.wait_for_url(f"**/apprendre/exercices/{key}/")
+        assert page.locator(".progress").inner_text() == f"Exercice {position} sur {len(PRACTICE)}"
+        assert page.get_by_role("button", name="Écouter").is_visible()
+        width = page.evaluate("() => document.scrollingElement.scrollWidth")
+        assert width <= PHONE["width"], f"{key}: {width} px wide"
+        assert_accessible(page)
+        answer_by_taps(page, key)
+        assert_accessible(page)  # the feedback too
+        next_link = "Suivant" if position < len(PRACTICE) else "Terminer"
+        page.get_by_role("link", name=next_link).tap()
+    page.wait_for_url("**/apprendre/exercices/")
+    assert "8 bonnes réponses sur 8" in page.locator("main").inner_text()
+    answers = Answer.objects.filter(beneficiary=card.beneficiary)
+    assert sorted(answers.values_list("item_key", flat=True)) == sorted(PRACTICE)
+    assert all(answers.values_list("correct", flat=True))
+    assert answers.get(item_key="geste-toucher").response["misses"] == 1
+    assert not problems, problems
+    context.close()
+
+
+def test_listen_reads_the_instruction_in_french(browser, live_server, site):
+    context = phone_context(browser, live_server, voices=FRENCH_VOICE)
+    page = context.new_page()
+    sign_in_with_code(page, learner_card(site))
+    page.goto("/apprendre/exercices/zone-appli-messages/")
+    assert listen_and_read(page) == [
+        {
+            "text": "Touchez l'application qui sert à envoyer des SMS.",
+            "lang": "fr-FR",
+            "voice": "fr-FR",
+        }
+    ]
+    context.close()
+
+
+def test_listen_without_a_french_voice_says_so(browser, live_server, site):
+    context = phone_context(browser, live_server, voices=NO_FRENCH_VOICE)
+    page = context.new_page()
+    sign_in_with_code(page, learner_card(site))
+    page.goto("/apprendre/exercices/zone-appli-messages/")
+    button = page.locator("button.listen")
+    button.tap()
+    page.wait_for_function(
+        "() => document.querySelector('button.listen').textContent.includes('Pas de voix')"
+    )
+    assert "Pas de voix française sur cet appareil" in button.inner_text()
+    assert button.get_attribute("aria-disabled") == "true"
+    assert page.evaluate("() => window.__spoken") == []
+    context.close()
+
+
+def test_without_javascript_every_type_still_completes(browser, live_server, site):
+    """The tap-only fallbacks: the server does what the script would (no JavaScript at all)."""
+    from tisser.exercises.models import Answer
+
+    card = learner_card(site)
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, has_touch=True, java_script_enabled=False
+    )
+    page = context.new_page()
+    sign_in_with_code(page, card)
+    # Pointer practice: the target is a button that completes the gesture.
+    page.goto("/apprendre/exercices/geste-toucher/")
+    page.locator("[data-target]").tap()
+    page.wait_for_selector(".feedback-right")
+    # Steps: the arrows reorder through the server, then « Valider ».
+    page.goto("/apprendre/exercices/ordre-envoyer-photo/")
+    for _ in range(2):
+        page.get_by_role("button", name="Monter « Ouvrir l'application Messages »").tap()
+    for _ in range(2):
+        page.get_by_role("button", name="Monter « Choisir la personne »").tap()
+    page.get_by_role("button", name="Valider").tap()
+    page.wait_for_selector(".feedback-right")
+    # The picture: the list of zones.
+    page.goto("/apprendre/exercices/zone-appli-messages/")
+    page.get_by_role("button", name="Messages (bulle bleue)").tap()
+    page.wait_for_selector(".feedback-right")
+    assert Answer.objects.filter(beneficiary=card.beneficiary, correct=True).count() == 3
+    context.close()
+
+
+# --- page weight ---------------------------------------------------------------------------
+
+FIRST_PAGE_BUDGET = 100 * 1024
+NEXT_ITEM_BUDGET = 20 * 1024
+RECORD_ENV = "TISSER_RECORD_PAGE_WEIGHT"
+RECORD_COMMAND = f"{RECORD_ENV}=1 .venv/bin/pytest tests/e2e/test_exercises.py -k page_weight -p no:cacheprovider"
+
+
+def test_page_weight_of_the_practice_items(browser, production_server, site):  # noqa: F811
+    """First item page with an empty cache ≤ 100 KB, each next item with a warm cache ≤ 20 KB
+    (Chrome's encodedDataLength of every response, production static setup)."""
+    import os
+
+    from tests.e2e.page_weight import Meter
+
+    class Server:
+        url = production_server
+
+    context = phone_context(browser, Server)
+    page = context.new_page()
+    meter = Meter(context.new_cdp_session(page))
+    sign_in_with_code(page, learner_card(site))
+
+    meter.reset(empty_cache=True)
+    page.goto(f"/apprendre/exercices/{PRACTICE[0]}/")
+    page.wait_for_load_state("networkidle")
+    first = (PRACTICE[0], meter.total, meter.report())
+    rows = []
+    for key in PRACTICE:
+        page.wait_for_url(f"**/apprendre/exercices/{key}/")
+        meter.reset()
+        answer_by_taps(page, key)
+        page.wait_for_load_state("networkidle")
+        answered = meter.total
+        if key == PRACTICE[-1]:
+            rows.append((key, answered, None))
+            break
+        meter.reset()
+        page.get_by_role("link", name="Suivant").tap()
+        page.wait_for_load_state("networkidle")
+        rows.append((key, answered, meter.total))
+    context.close()
+
+    print(f"\nfirst item page, empty cache: {first[1]} B ({first[2]})")
+    for key, answered, shown_next in rows:
+        print(f"{key}: answer {answered} B, next item {shown_next} B")
+    if os.environ.get(RECORD_ENV):
+        record_page_weight(first, rows)
+    assert first[1] <= FIRST_PAGE_BUDGET, first
+    for key, answered, shown_next in rows:
+        assert answered <= NEXT_ITEM_BUDGET, (key, answered)
+        assert shown_next is None or shown_next <= NEXT_ITEM_BUDGET, (key, shown_next)
+
+
+def record_page_weight(first, rows):
+    import datetime
+    import platform
+
+    import django
+
+    from benchmarks.results import write_section
+
+    kib = lambda n: f"{n / 1024:.1f}"  # noqa: E731
+    lines = [
+        "## Learner exercise pages: page weight (issue 12)",
+        "",
+        f"- Command: `{RECORD_COMMAND}`",
+        f"- Date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC; Chromium "
+        f"(Playwright), 360 × 740 touch phone; Python {platform.python_version()}, "
+        f"Django {django.get_version()}.",
+        "- Measure: the sum of Chrome's `encodedDataLength` (bytes received, headers included) "
+        "of every response of one navigation, read through the DevTools protocol.",
+        "- Server: the app in a thread with the production static setup (`collectstatic`, "
+        "WhiteNoise's compressed manifest storage: gzip, hashed names, `immutable`), DEBUG off, "
+        "the real middleware. HTML is counted as the app sends it, uncompressed (nginx's gzip "
+        "only makes it smaller).",
+        "- Budgets: first item page ≤ 100 KB with an empty cache; each next item ≤ 20 KB "
+        "with a warm cache (docs/decisions/0045-listening-accessibility-page-budget.md).",
+        "",
+        f"First item page ({first[0]}), empty cache: **{kib(first[1])} KB** — {first[2]}.",
+        "",
+        "| Item | Answer sent, feedback page (KB) | Next item page, warm cache (KB) |",
+        "|---|---:|---:|",
+    ]
+    for key, answered, shown_next in rows:
+        lines.append(
+            f"| {key} | {kib(answered)} | {kib(shown_next) if shown_next is not None else '—'} |"
+        )
+    write_section("learner-pages", lines)

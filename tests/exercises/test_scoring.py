@@ -112,9 +112,7 @@ def test_order_score_counts_pairs_in_order(order):
     assert (result.score == Decimal("1.00")) == result.correct
     assert Decimal(0) <= result.score <= Decimal(1)
     rank = {step: index for index, step in enumerate(STEPS)}
-    good = sum(
-        rank[order[i]] < rank[order[j]] for i in range(4) for j in range(i + 1, 4)
-    )
+    good = sum(rank[order[i]] < rank[order[j]] for i in range(4) for j in range(i + 1, 4))
     assert result.score == (Decimal(good) / 6).quantize(Decimal("0.01"))
     assert result.details["placed"] == [a == b for a, b in zip(order, STEPS)]
 

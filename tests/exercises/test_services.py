@@ -7,7 +7,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from tests.beneficiaries.factories import BeneficiaryFactory
@@ -43,7 +42,9 @@ def test_an_answer_is_scored_and_saved_with_its_item_version(learner):
     assert answer.score == Decimal("0.50") and not answer.correct
     assert answer.item_key == "choix-mot-de-passe-solide"
     assert answer.item_version.version == 1
-    assert answer.item_version.definition == content.get_item("choix-mot-de-passe-solide").definition
+    assert (
+        answer.item_version.definition == content.get_item("choix-mot-de-passe-solide").definition
+    )
 
 
 def test_the_same_answer_sent_twice_counts_once(learner):

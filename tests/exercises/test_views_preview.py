@@ -1,8 +1,8 @@
 """The staff preview: who may open it, each item in a phone frame, answering saves nothing."""
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tisser.accounts.enums import Role
 from tisser.exercises.content import catalogue
@@ -66,9 +66,7 @@ def test_every_item_shows_in_a_phone_frame_with_listen(login, mediator, key):
 
 def test_answering_in_the_preview_scores_and_saves_nothing(login, mediator):
     client = login(mediator)
-    response = client.post(
-        f"{LIST}zone-appli-messages/", {"attempt": "k1", "zone": "messages"}
-    )
+    response = client.post(f"{LIST}zone-appli-messages/", {"attempt": "k1", "zone": "messages"})
     assert "Bravo, c'est juste !" in response.content.decode()
     response = client.post(f"{LIST}zone-appli-messages/", {"attempt": "k2", "x": "50", "y": "230"})
     html = response.content.decode()
@@ -86,7 +84,9 @@ def test_order_moves_without_javascript_then_answer(login, mediator):
     html = response.content.decode()
     assert "Bravo" not in html and "pas encore" not in html
     # "ouvrir" moved one place up: photo, ouvrir, envoyer, contact.
-    positions = [html.index(f'value="{step}:up"') for step in ["photo", "ouvrir", "envoyer", "contact"]]
+    positions = [
+        html.index(f'value="{step}:up"') for step in ["photo", "ouvrir", "envoyer", "contact"]
+    ]
     assert positions == sorted(positions)
 
 
