@@ -402,3 +402,37 @@ def record_page_weight(first, rows):
             f"| {key} | {kib(answered)} | {kib(shown_next) if shown_next is not None else '—'} |"
         )
     write_section("learner-pages", lines)
+
+
+def test_staff_preview_keyboard_alone_completes_zone_order_and_gestures(
+    browser, live_server, site, member_factory
+):
+    """The keyboard alternatives: the list of zones, pick-and-place of steps with Enter, and
+    the gestures (a double-click or a drag is Enter on the target, then on the album)."""
+    context = staff_context(browser, live_server, member_factory(site, Role.MEDIATOR))
+    page = context.new_page()
+    problems = watch(page)
+
+    def press(locator):
+        locator.focus()
+        page.keyboard.press("Enter")
+
+    page.goto("/espace-pro/exercices/zone-appli-messages/")
+    press(page.get_by_role("button", name="Messages (bulle bleue)"))
+    page.wait_for_selector(".feedback-right")
+
+    page.goto("/espace-pro/exercices/ordre-envoyer-photo/")
+    for text, place in (("Ouvrir", 0), ("Choisir la personne", 1)):
+        press(page.locator(".step-pick", has_text=text))
+        press(page.locator(".step-pick").nth(place))
+    press(page.get_by_role("button", name="Valider"))
+    page.wait_for_selector(".feedback-right")
+
+    for key in ("geste-double", "geste-glisser"):
+        page.goto(f"/espace-pro/exercices/{key}/")
+        press(page.locator("[data-target]"))
+        if key == "geste-glisser":
+            press(page.locator("[data-drop]"))
+        page.wait_for_selector(".feedback-right")
+    assert not problems, problems
+    context.close()
