@@ -16,6 +16,7 @@ urlpatterns = [
     path("espace-pro/rendez-vous/", include("tisser.referrals.appointment_urls")),
     path("espace-pro/activites/", include("tisser.activities.urls")),
     path("espace-pro/exercices/", include("tisser.exercises.urls")),
+    path("espace-pro/stock/", include("tisser.offers.urls")),
     path("invitation/", include("tisser.accounts.public_urls")),
     path("notifications/", include("tisser.notifications.urls")),
     path("admin/", admin.site.urls),

@@ -257,3 +257,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Voucher codes (recharges, SIM cards) are encrypted at rest with Fernet (tisser/offers/vouchers.py,
+# docs/decisions/0041). VOUCHER_CODE_KEYS: comma-separated Fernet keys, the first encrypts and
+# every one decrypts (rotation: put the new key first, run `manage.py rotate_voucher_keys`, then
+# drop the old one). VOUCHER_FINGERPRINT_KEY: the HMAC key of the codes' fingerprints (finds a
+# code already in stock without decrypting); changing it means recomputing every fingerprint.
+# Neither is ever derived from SECRET_KEY. Empty here: dev and test set fixed non-secret keys,
+# production refuses to start without both.
+VOUCHER_CODE_KEYS = env_list("VOUCHER_CODE_KEYS")
+VOUCHER_FINGERPRINT_KEY = env_str("VOUCHER_FINGERPRINT_KEY", "") or ""

@@ -196,7 +196,7 @@ def _objects(site, partner):
     from tests.notifications.factories import OptOutFactory
     from tests.referrals.factories import AppointmentFactory, ImportBatchFactory
 
-    return {
+    objects = {
         "accounts.organisation": site.network,
         "accounts.site": site,
         "accounts.partner": partner,
@@ -213,6 +213,17 @@ def _objects(site, partner):
         "activities.activity": ActivityFactory(site=site),
         "notifications.optout": OptOutFactory(),
     }
+    # Any other kind: its factory, on the test's site when the model has one.
+    from django.apps import apps
+
+    from tests.core.security.factories import factory_for
+    from tisser.core import journal_labels
+
+    for label in set(journal_labels.registry().kinds) - set(objects):
+        model = apps.get_model(label)
+        has_site = any(field.name == "site" for field in model._meta.get_fields())
+        objects[label] = factory_for(model)(**({"site": site} if has_site else {}))
+    return objects
 
 
 def test_every_kind_of_object_gets_a_readable_name(site, partner, network_admin):

@@ -222,6 +222,28 @@ class StockImport(TimeStampedModel):
     created_by = _user_fk(_("importé par"))
     rows_created = models.PositiveIntegerField(default=0)
     rows_skipped = models.PositiveIntegerField(default=0)
+    # The preview's choices (flow, decision 0040): what the rows are received as.
+    offer = models.ForeignKey(
+        Offer,
+        verbose_name=_("offre"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lot = models.ForeignKey(
+        "funding.DonationLot",
+        verbose_name=_("lot de dons"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    device_status = models.CharField(
+        _("statut à la réception"), max_length=24, choices=DeviceStatus.choices, blank=True
+    )
+    row_count = models.PositiveIntegerField(_("lignes"), default=0)
+    confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -229,6 +251,13 @@ class StockImport(TimeStampedModel):
         verbose_name = _("import de stock")
         verbose_name_plural = _("imports de stock")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "file_sha256"],
+                condition=Q(confirmed_at__isnull=False),
+                name="stock_import_file_once_per_site",
+            ),
+        ]
 
     def __str__(self):
         return self.file_name

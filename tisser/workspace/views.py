@@ -16,6 +16,7 @@ from tisser.core import clock, exports, journal_labels
 from tisser.core.access import require_roles
 from tisser.core.models import JournalEntry
 from tisser.core.views_helpers import paginate
+from tisser.funding import selectors as funding_selectors
 from tisser.referrals import selectors as referral_selectors
 from tisser.referrals.forms import site_team
 from tisser.workspace import selectors, services
@@ -44,6 +45,13 @@ def home(request):
         context["status_counts"] = referral_selectors.partner_status_counts(membership=membership)
     elif membership.role == Role.FUNDER_VIEWER:
         context["figures"] = public_network_figures()
+    elif membership.role == Role.ACCOUNTANT:
+        context["year"] = year = clock.localdate().year
+        context["last_year"] = year - 1
+        context["receipts"] = funding_selectors.tax_receipt_counts(membership=membership, year=year)
+        context["last_year_receipts"] = funding_selectors.tax_receipt_counts(
+            membership=membership, year=year - 1
+        )
     return render(request, f"workspace/home_{membership.role}.html", context)
 
 

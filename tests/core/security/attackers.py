@@ -47,6 +47,8 @@ CROSS_SITE_ATTACKERS: list[Attacker] = [
     Attacker("other-partner", _member_of(OrganisationKind.PARTNER, Role.PARTNER_REFERRER)),
     Attacker("funder", _member_of(OrganisationKind.FUNDER, Role.FUNDER_VIEWER)),
     Attacker("other-network-admin", _member_of(OrganisationKind.NETWORK, Role.NETWORK_ADMIN)),
+    # The accounting role reads the whole of its own network: another network's is a 404.
+    Attacker("other-network-accountant", _member_of(OrganisationKind.NETWORK, Role.ACCOUNTANT)),
 ]
 
 

@@ -62,6 +62,7 @@ ARGUMENTS = {
     "phone": lambda w: "",
     "limit": lambda w: 10,
     "site_network": lambda w: w.network.pk,
+    "year": lambda w: 2026,
     # Time bounds wide enough to hold every appointment of the world.
     "start": lambda w: datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC),
     "end": lambda w: datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC),

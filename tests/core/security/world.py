@@ -37,6 +37,7 @@ HOME_KIND = {
     Role.VOLUNTEER: OrganisationKind.SITE,
     Role.PARTNER_REFERRER: OrganisationKind.PARTNER,
     Role.FUNDER_VIEWER: OrganisationKind.FUNDER,
+    Role.ACCOUNTANT: OrganisationKind.NETWORK,
 }
 # Factory arguments that put an object in a state its own side may open. A referral, for
 # instance, is a draft by default, which its site does not see yet.
