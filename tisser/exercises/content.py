@@ -187,7 +187,7 @@ def check_item(entry: Any, *, where: list, root: Path) -> list[str]:
 
 def _picture_problems(entry, root: Path):
     content = entry["content"]
-    named = []
+    named: list[tuple[tuple, str]] = []
     if content.get("picture"):
         named.append((("content", "picture"), content["picture"]))
     for index, option in enumerate(content.get("options", [])):
