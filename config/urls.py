@@ -17,6 +17,9 @@ urlpatterns = [
     path("espace-pro/activites/", include("tisser.activities.urls")),
     path("espace-pro/exercices/", include("tisser.exercises.urls")),
     path("espace-pro/stock/", include("tisser.offers.urls")),
+    # /apprendre/ (learners) and the learner cards under /espace-pro/dossiers/<id>/.
+    path("", include("tisser.learners.urls")),
+    path("apprendre/exercices/", include("tisser.exercises.learner_urls")),
     path("invitation/", include("tisser.accounts.public_urls")),
     path("notifications/", include("tisser.notifications.urls")),
     path("admin/", admin.site.urls),

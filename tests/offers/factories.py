@@ -14,9 +14,11 @@ from tisser.funding.enums import OfferFamily
 from tisser.offers.enums import DeviceStatus, DeviceType, Grade, Tracking, VoucherStatus
 from tisser.offers.models import (
     Device,
+    DeviceStatusChange,
     HubOrder,
     InventoryCount,
     Offer,
+    Reservation,
     StockImport,
     StockLevel,
     StockMovement,
@@ -150,4 +152,32 @@ class StockMovementFactory(factory.django.DjangoModelFactory):
     offer = factory.SubFactory(OfferFactory, network=factory.SelfAttribute("..site.network"))
     kind = "receipt"
     quantity = 1
+    at = factory.LazyFunction(lambda: datetime.datetime(2026, 3, 2, 10, tzinfo=datetime.UTC))
+
+
+# --- stock (issue 10, stock) ------------------------------------------------------------------
+
+
+class ReservationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reservation
+
+    site = factory.SubFactory(SiteFactory)
+    offer = factory.SubFactory(
+        OfferFactory, network=factory.SelfAttribute("..site.network"), recharge=True
+    )
+    quantity = 1
+    reserved_until = factory.LazyFunction(
+        lambda: datetime.datetime(2026, 3, 3, 10, tzinfo=datetime.UTC)
+    )
+
+
+class DeviceStatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DeviceStatusChange
+
+    site = factory.SubFactory(SiteFactory)
+    device = factory.SubFactory(DeviceFactory, site=factory.SelfAttribute("..site"))
+    from_status = DeviceStatus.TO_PROCESS
+    to_status = DeviceStatus.PROCESSING
     at = factory.LazyFunction(lambda: datetime.datetime(2026, 3, 2, 10, tzinfo=datetime.UTC))

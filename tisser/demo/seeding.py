@@ -22,6 +22,7 @@ from tisser.activities import demo as activities_demo
 from tisser.beneficiaries import demo as beneficiaries_demo
 from tisser.core.clock import manual_clock
 from tisser.demo.profiles import Profile
+from tisser.learners import demo as learners_demo
 from tisser.referrals import demo as referrals_demo
 from tisser.website.help_request import help_request_create
 
@@ -34,6 +35,7 @@ class DemoResult:
     seconds: float
     files: beneficiaries_demo.DemoFilesResult | None = None
     activities: activities_demo.DemoActivitiesResult | None = None
+    cards: learners_demo.DemoCardsResult | None = None
 
 
 @contextmanager
@@ -75,6 +77,8 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
             days=profile.activity_days,
             per_day=profile.activities_per_day,
         )
+        # A learner card for every demo file (after the files: the walk-ins' too).
+        cards = learners_demo.seed_demo_cards(network=network.network, clock=clock)
     return DemoResult(
         profile=profile.name,
         network=network,
@@ -82,4 +86,5 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         files=files_result,
         seconds=time.monotonic() - started,
         activities=activities,
+        cards=cards,
     )

@@ -156,3 +156,15 @@ class HubOrderStatus(models.TextChoices):
 class InventoryCountStatus(models.TextChoices):
     OPEN = "open", _("En cours")
     CLOSED = "closed", _("Clôturé")
+
+
+# --- stock: reservations (issue 10, stock) ---------------------------------------------------
+
+
+class ReservationStatus(models.TextChoices):
+    """A hold on stock for a sale: active until sold, released by hand, or expired."""
+
+    ACTIVE = "active", _("En cours")
+    RELEASED = "released", _("Libérée")
+    EXPIRED = "expired", _("Expirée")
+    SOLD = "sold", _("Vendue")

@@ -30,6 +30,7 @@ from tisser.offers.enums import (
     InventoryCountStatus,
     MovementKind,
     OperatingSystem,
+    ReservationStatus,
     StorageKind,
     Tracking,
     TransferStatus,
@@ -430,6 +431,13 @@ class Device(TimeStampedModel):
     storage_kind = models.CharField(
         _("type de stockage"), max_length=8, choices=StorageKind.choices, blank=True
     )
+    cpu_score = models.PositiveIntegerField(
+        _("indice de performance du processeur"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(200_000)],
+        help_text=_("Score d'un banc d'essai (PassMark CPU Mark par exemple)."),
+    )
     operating_system = models.CharField(
         _("système"), max_length=12, choices=OperatingSystem.choices, blank=True
     )
@@ -517,6 +525,14 @@ class Voucher(TimeStampedModel):
     transfer = models.ForeignKey(
         Transfer, on_delete=models.PROTECT, null=True, blank=True, related_name="vouchers"
     )
+    reservation = models.ForeignKey(
+        "offers.Reservation",
+        verbose_name=_("réservation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vouchers",
+    )
     reserved_until = models.DateTimeField(_("réservé jusqu'au"), null=True, blank=True)
     sold_at = models.DateTimeField(_("vendu le"), null=True, blank=True)
 
@@ -533,6 +549,10 @@ class Voucher(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["site", "offer", "status"], name="voucher_site_offer_status"),
+            # Reservations take the oldest expiry first (nulls last, as PostgreSQL sorts).
+            models.Index(
+                fields=["site", "offer", "status", "expires_on", "id"], name="voucher_pick_order"
+            ),
         ]
 
     def __str__(self):
@@ -561,6 +581,13 @@ class InventoryCount(TimeStampedModel):
         verbose_name = _("inventaire")
         verbose_name_plural = _("inventaires")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site"],
+                condition=Q(status=InventoryCountStatus.OPEN),
+                name="inventory_count_one_open_per_site",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.site_id} ({self.created_at:%d/%m/%Y})"
@@ -638,7 +665,106 @@ class StockMovement(models.Model):
         ]
         indexes = [
             models.Index(fields=["site", "offer", "at"], name="movement_site_offer_at"),
+            models.Index(fields=["site", "-at", "-id"], name="movement_site_newest"),
+            models.Index(fields=["-at", "-id"], name="movement_newest"),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.quantity:+d}"
+
+
+# --- stock: reservations and the device's history (issue 10, stock) ---------------------------
+
+
+class Reservation(TimeStampedModel):
+    """Stock held for a sale at a site: one device, or ``quantity`` vouchers (which point
+    to it) or units of a quantity offer. It ends sold, released by hand, or expired by the
+    job ``offers.reservations_expire`` once ``reserved_until`` has passed."""
+
+    scope_path = "site"
+
+    site = _site_fk(_("espace"))
+    offer = models.ForeignKey(Offer, verbose_name=_("offre"), on_delete=models.PROTECT)
+    device = models.ForeignKey(
+        Device,
+        verbose_name=_("appareil"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reservations",
+    )
+    quantity = models.PositiveIntegerField(
+        _("quantité"), validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    status = models.CharField(
+        _("état"),
+        max_length=12,
+        choices=ReservationStatus.choices,
+        default=ReservationStatus.ACTIVE,
+    )
+    reserved_until = models.DateTimeField(_("réservé jusqu'au"))
+    created_by = _user_fk(_("réservé par"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+    ended_by = _user_fk(_("terminée par"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True, validators=[reject_nir])
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("réservation")
+        verbose_name_plural = _("réservations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReservationStatus.values), name="reservation_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="reservation_quantity_min"),
+            models.CheckConstraint(
+                condition=Q(device__isnull=True) | Q(quantity=1),
+                name="reservation_one_device",
+            ),
+            models.UniqueConstraint(
+                fields=["device"],
+                condition=Q(status=ReservationStatus.ACTIVE, device__isnull=False),
+                name="reservation_one_active_per_device",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["reserved_until"],
+                condition=Q(status=ReservationStatus.ACTIVE),
+                name="reservation_active_until",
+            ),
+            models.Index(fields=["site", "status"], name="reservation_site_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.offer} × {self.quantity} ({self.get_status_display()})"
+
+
+class DeviceStatusChange(models.Model):
+    """One step of a device's lifecycle: from which status to which, why, by whom, where."""
+
+    scope_path = "site"
+
+    device = models.ForeignKey(
+        Device, verbose_name=_("appareil"), on_delete=models.PROTECT, related_name="status_changes"
+    )
+    site = _site_fk(_("espace"))
+    from_status = models.CharField(_("ancien statut"), max_length=24, choices=DeviceStatus.choices)
+    to_status = models.CharField(_("nouveau statut"), max_length=24, choices=DeviceStatus.choices)
+    grade = models.CharField(_("grade"), max_length=8, choices=Grade.choices, blank=True)
+    at = models.DateTimeField(_("le"))
+    actor = _user_fk(_("par"), null=True, blank=True)
+    reason = models.CharField(_("motif"), max_length=300, blank=True, validators=[reject_nir])
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("changement de statut d'un appareil")
+        verbose_name_plural = _("changements de statut des appareils")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["device", "at"], name="device_status_change_at")]
+
+    def __str__(self):
+        return f"{self.device_id}: {self.from_status} → {self.to_status}"

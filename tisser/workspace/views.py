@@ -17,6 +17,7 @@ from tisser.core.access import require_roles
 from tisser.core.models import JournalEntry
 from tisser.core.views_helpers import paginate
 from tisser.funding import selectors as funding_selectors
+from tisser.offers import selectors as stock_selectors
 from tisser.referrals import selectors as referral_selectors
 from tisser.referrals.forms import site_team
 from tisser.workspace import selectors, services
@@ -41,6 +42,7 @@ def home(request):
         context["site"], context["team"] = account_selectors.site_home(membership=membership)
         if membership.role in AGENDA_ROLES:
             context["day"] = team_home(membership=membership)
+            context["low_stock"] = stock_selectors.low_stock(membership=membership)
     elif membership.role == Role.PARTNER_REFERRER:
         context["status_counts"] = referral_selectors.partner_status_counts(membership=membership)
     elif membership.role == Role.FUNDER_VIEWER:

@@ -23,6 +23,7 @@ from tisser.accounts.enums import OrganisationKind as K
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core.errors import DomainError
 from tisser.core.scoping import scoped_models
+from tisser.offers.models import Device, InventoryCount
 from tisser.referrals.models import Referral
 
 
@@ -67,6 +68,9 @@ ARGUMENTS = {
     "start": lambda w: datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC),
     "end": lambda w: datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC),
     "before": lambda w: datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC),
+    # Stock (issue 10): a device and an inventory count of site A1.
+    "device": lambda w: w.object_of(Device, K.SITE),
+    "count": lambda w: w.object_of(InventoryCount, K.SITE),
 }
 
 
