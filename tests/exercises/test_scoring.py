@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from tisser.exercises.content import catalogue
@@ -145,14 +145,17 @@ def test_form_rules_exact_normalised_and_pattern():
     }
 
 
-def test_form_missing_fields_are_wrong_not_errors():
-    result = score(definition("formulaire-compte-caf"), {"fields": {}})
-    assert result.score == Decimal("0.00") and not result.correct
+def test_form_missing_fields_are_wrong_and_an_empty_form_is_no_answer():
+    result = score(definition("formulaire-compte-caf"), {"fields": {"nom": "Martin"}})
+    assert result.score == Decimal("0.20") and not result.correct
+    with pytest.raises(InvalidResponse):
+        score(definition("formulaire-compte-caf"), {"fields": {"nom": " ", "prenom": ""}})
 
 
 @given(st.dictionaries(st.sampled_from(sorted(RIGHT_FORM)), st.text(max_size=30)))
 def test_form_score_is_the_share_of_fields_right(changes):
     values = {**RIGHT_FORM, **changes}
+    assume(any(value.strip() for value in values.values()))
     result = score(definition("formulaire-compte-caf"), {"fields": values})
     checks = result.details["fields"]
     assert result.score == (Decimal(sum(checks.values())) / 5).quantize(Decimal("0.01"))
@@ -199,7 +202,9 @@ def test_typing_tolerates_what_the_item_says():
     assert one_typo.correct and one_typo.details["errors"] == 1  # max_errors: 1
     two = score(item, {"typed": "Bonjour, je voudrai un rendez-vou."})
     assert not two.correct and two.details["errors"] == 2
-    assert score(item, {"typed": ""}).score == Decimal("0.00")
+    assert score(item, {"typed": "xyz"}).score == Decimal("0.03")  # 35 errors in 36
+    with pytest.raises(InvalidResponse):  # nothing typed is no answer
+        score(item, {"typed": "   "})
 
 
 def test_typing_strict_item_counts_accents_and_case():
@@ -212,7 +217,7 @@ def test_typing_strict_item_counts_accents_and_case():
     assert score(strict, {"typed": "élise"}).details["errors"] == 1
 
 
-@given(st.text(max_size=60))
+@given(st.text(max_size=60).filter(str.strip))
 def test_typing_score_falls_with_the_edit_distance(typed):
     result = score(definition("taper-adresse-mail"), {"typed": typed})
     assert Decimal(0) <= result.score <= Decimal(1)
@@ -226,6 +231,7 @@ def test_typing_one_deleted_letter_is_one_error(text, position):
     item = {"type": "typing", "content": {"text": text, "tolerate": {"spaces": False}}}
     position = position % len(text)
     typed = text[:position] + text[position + 1 :]
+    assume(typed.strip())
     assert score(item, {"typed": typed}).details["errors"] == 1
 
 

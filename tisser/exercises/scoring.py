@@ -165,6 +165,8 @@ def score_form(content, response) -> Result:
     values = response.get("fields")
     if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
         raise InvalidResponse("champs illisibles")
+    if not any(value.strip() for value in values.values()):
+        raise InvalidResponse("rien n'a été rempli")
     checks = {
         spec["name"]: field_ok(spec, values.get(spec["name"], "")) for spec in content["fields"]
     }
@@ -212,6 +214,8 @@ def score_typing(content, response) -> Result:
     typed = response.get("typed")
     if not isinstance(typed, str) or len(typed) > 1000:
         raise InvalidResponse("texte illisible")
+    if not typed.strip():
+        raise InvalidResponse("rien n'a été tapé")
     tolerate = content.get("tolerate", {})
     expected = typing_form(content["text"], tolerate)
     given = typing_form(typed, tolerate)
