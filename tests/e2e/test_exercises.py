@@ -352,6 +352,7 @@ def test_page_weight_of_the_practice_items(browser, production_server, site):  #
             break
         meter.reset()
         page.get_by_role("link", name="Suivant").tap()
+        page.wait_for_url(f"**/apprendre/exercices/{PRACTICE[PRACTICE.index(key) + 1]}/")
         page.wait_for_load_state("networkidle")
         rows.append((key, answered, meter.total))
     context.close()
