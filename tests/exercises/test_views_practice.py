@@ -61,10 +61,14 @@ def test_anonymous_and_staff_get_a_404(client, login, mediator, url):
     assert login(mediator).get(url).status_code == 404
 
 
-def test_an_item_outside_the_sequence_is_a_404(learner):
+def test_an_item_outside_the_sequence_leads_back_to_the_list(learner):
     client, _ = learner
-    assert client.get(f"{START}nexiste-pas/").status_code == 404
-    assert client.get(f"{START}geste-double/").status_code == 404  # not in the practice
+    for key in ("nexiste-pas", "geste-double"):  # unknown; not in the practice
+        response = client.get(f"{START}{key}/")
+        assert response.status_code == 302
+        assert response["Location"] == START
+    assert client.post(f"{START}geste-double/", {"attempt": "a", "done": "1"}).status_code == 302
+    assert not Answer.objects.exists()
 
 
 def test_an_answer_is_saved_at_once_with_feedback_and_next(learner):

@@ -6,7 +6,7 @@ right, and offers the next item.
 """
 
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tisser.core.access import learner_only
@@ -49,11 +49,10 @@ def practice_start(request):
 @learner_only
 @require_http_methods(["GET", "POST"])
 def practice_item(request, key):
-    if key not in PRACTICE:
-        raise Http404
-    item = get_item(key)
+    item = get_item(key) if key in PRACTICE else None
     if item is None:
-        raise Http404
+        # A link to an item that left the sequence (or never was in it): back to the list.
+        return redirect("practice:start")
     shown = Shown(item=item, attempt=new_attempt_key())
     if request.method == "POST":
         shown, response = parsed_response(request, item)
