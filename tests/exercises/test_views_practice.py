@@ -45,6 +45,15 @@ def test_the_learner_home_links_to_the_practice(learner):
     assert f'href="{START}"' in html
 
 
+def test_the_home_shows_how_far_the_practice_went(learner):
+    client, _ = learner
+    assert "sur 8" not in client.get("/apprendre/accueil/").content.decode()
+    client.post(f"{START}oui-non-cadenas/", {"attempt": "a", "answer": "oui"})
+    client.post(f"{START}oui-non-cadenas/", {"attempt": "b", "answer": "non"})
+    client.post(f"{START}geste-toucher/", {"attempt": "c", "done": "1"})
+    assert "2 sur 8" in client.get("/apprendre/accueil/").content.decode()
+
+
 def test_start_page_lists_the_sequence(learner):
     client, _ = learner
     response = client.get(START)

@@ -49,6 +49,8 @@ class Answer(models.Model):
     """
 
     scope_path = "beneficiary__site"
+    # For learner pages that will show one answer (``learner_object`` in core.access).
+    learner_path = "beneficiary"
 
     beneficiary = models.ForeignKey(
         "beneficiaries.Beneficiary",
