@@ -164,3 +164,14 @@ def test_a_staff_member_never_reaches_answers_through_the_learner_pages(
         staff.post(f"{START}oui-non-cadenas/", {"attempt": "a", "answer": "oui"}).status_code == 404
     )
     assert not Answer.objects.exists()
+
+
+def test_a_form_answer_keeps_only_the_items_fields(learner):
+    client, _ = learner
+    client.post(
+        f"{START}formulaire-compte-caf/",
+        {"attempt": "f", "f_nom": "Martin", "f_intrus": "x" * 900, "autre": "y"},
+    )
+    fields = Answer.objects.get().response["fields"]
+    assert sorted(fields) == ["code_postal", "nom", "prenom", "situation", "telephone"]
+    assert fields["nom"] == "Martin" and fields["prenom"] == ""

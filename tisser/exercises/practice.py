@@ -22,7 +22,8 @@ def parsed_response(request, item: Item) -> tuple[Shown | None, dict | None]:
         if moved is not None:
             return Shown(item=item, attempt=attempt, order=moved), None
     try:
-        response = responses.parse(item.type, request.POST)
+        names = frozenset(spec["name"] for spec in item.content.get("fields", []))
+        response = responses.parse(item.type, request.POST, field_names=names)
         scoring.score(item.definition, response)
     except scoring.InvalidResponse:
         return Shown(

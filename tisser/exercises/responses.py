@@ -18,7 +18,8 @@ def _text(post, name: str) -> str:
     return value
 
 
-def parse(item_type: str, post) -> dict[str, Any]:
+def parse(item_type: str, post, *, field_names: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The response of one item; ``field_names``: the form item's fields (nothing else kept)."""
     if item_type == "choice":
         return {"selected": post.getlist("selected")[:20]}
     if item_type == "yes_no":
@@ -36,11 +37,7 @@ def parse(item_type: str, post) -> dict[str, Any]:
     if item_type == "order":
         return {"order": post.getlist("order")[:20]}
     if item_type == "form":
-        return {
-            "fields": {
-                key.removeprefix("f_"): _text(post, key) for key in post if key.startswith("f_")
-            }
-        }
+        return {"fields": {name: _text(post, f"f_{name}") for name in sorted(field_names)}}
     if item_type == "mailbox":
         for key in ("opened", "reported", "attachment"):
             if post.get(key):
