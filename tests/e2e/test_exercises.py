@@ -7,6 +7,7 @@ from django.test import Client
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.e2e.page_weight import production_server  # noqa: F401 (a fixture)
 from tisser.accounts.enums import Role
+from tisser.exercises.content import catalogue
 from tisser.exercises.sequences import PRACTICE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -167,8 +168,14 @@ def test_staff_preview_every_item_answered_by_taps_nothing_saved(
     context = staff_context(browser, live_server, member_factory(site, Role.MEDIATOR))
     page = context.new_page()
     problems = watch(page)
-    for key in PREVIEWED:
+    page.goto("/espace-pro/exercices/")
+    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= PHONE["width"]
+    for key in sorted(catalogue()):
         page.goto(f"/espace-pro/exercices/{key}/")
+        width = page.evaluate("() => document.scrollingElement.scrollWidth")
+        assert width <= PHONE["width"], f"{key}: {width} px wide"
+        if key not in PREVIEWED:
+            continue
         assert page.locator(".phone-frame").is_visible()
         assert_accessible(page)
         answer_by_taps(page, key)
