@@ -23,6 +23,7 @@ from tisser.beneficiaries import demo as beneficiaries_demo
 from tisser.core.clock import manual_clock
 from tisser.demo.profiles import Profile
 from tisser.learners import demo as learners_demo
+from tisser.offers import demo as offers_demo
 from tisser.referrals import demo as referrals_demo
 from tisser.website.help_request import help_request_create
 
@@ -35,6 +36,7 @@ class DemoResult:
     seconds: float
     files: beneficiaries_demo.DemoFilesResult | None = None
     activities: activities_demo.DemoActivitiesResult | None = None
+    stock: offers_demo.DemoStockResult | None = None
     cards: learners_demo.DemoCardsResult | None = None
 
 
@@ -77,6 +79,16 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
             days=profile.activity_days,
             per_day=profile.activities_per_day,
         )
+        stock = (
+            offers_demo.seed_demo_stock(
+                network=network.network,
+                clock=clock,
+                devices_per_site=profile.devices_per_site,
+                vouchers_per_site=profile.vouchers_per_site,
+            )
+            if profile.devices_per_site or profile.vouchers_per_site
+            else None
+        )
         # A learner card for every demo file (after the files: the walk-ins' too).
         cards = learners_demo.seed_demo_cards(network=network.network, clock=clock)
     return DemoResult(
@@ -87,4 +99,5 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         seconds=time.monotonic() - started,
         activities=activities,
         cards=cards,
+        stock=stock,
     )
