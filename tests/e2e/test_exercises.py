@@ -186,7 +186,7 @@ def test_staff_preview_every_item_answered_by_taps_nothing_saved(
 
 
 def listen_and_read(page):
-    button = page.get_by_role("button", name="Écouter")
+    button = page.get_by_role("button", name="Écouter", exact=True)
     button.tap()
     page.wait_for_function("() => window.__spoken.length > 0")
     return page.evaluate("() => window.__spoken")
@@ -241,7 +241,7 @@ def test_a_learner_answers_one_item_of_each_type_by_taps(
     for position, key in enumerate(PRACTICE, start=1):
         page.wait_for_url(f"**/apprendre/exercices/{key}/")
         assert page.locator(".progress").inner_text() == f"Exercice {position} sur {len(PRACTICE)}"
-        assert page.get_by_role("button", name="Écouter").is_visible()
+        assert page.get_by_role("button", name="Écouter", exact=True).is_visible()
         width = page.evaluate("() => document.scrollingElement.scrollWidth")
         assert width <= PHONE["width"], f"{key}: {width} px wide"
         assert_accessible(page)
@@ -271,6 +271,14 @@ def test_listen_reads_the_instruction_in_french(browser, live_server, site):
             "voice": "fr-FR",
         }
     ]
+    # The feedback can be listened to as well.
+    page.get_by_role("button", name="Photos (fleur)").tap()
+    page.get_by_role("button", name="Écouter le résultat").tap()
+    page.wait_for_function("() => window.__spoken.length > 0")
+    spoken = page.evaluate("() => window.__spoken")
+    assert len(spoken) == 1 and spoken[0]["lang"] == "fr-FR"
+    assert spoken[0]["text"].startswith("Ce n'est pas encore ça.")  # without the ✘
+    assert "La bonne réponse : Messages (bulle bleue)" in spoken[0]["text"]
     context.close()
 
 

@@ -19,6 +19,12 @@
     synth.addEventListener("voiceschanged", finish, { once: true });
     setTimeout(finish, 1500);
   }
+  /* What a sighted reader reads: the text without its decorative signs (aria-hidden). */
+  function spokenText(id) {
+    var copy = document.getElementById(id).cloneNode(true);
+    copy.querySelectorAll("[aria-hidden=true]").forEach(function (node) { node.remove(); });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
   function setupListen(button) {
     var synth = window.speechSynthesis;
     var label = button.querySelector(".listen-label");
@@ -31,8 +37,7 @@
       whenVoices(synth, function (voices) {
         var voice = frenchVoice(voices);
         if (!voice) { noVoice(); return; }
-        var source = document.getElementById(button.dataset.listen);
-        var utterance = new window.SpeechSynthesisUtterance(source.textContent.trim());
+        var utterance = new window.SpeechSynthesisUtterance(spokenText(button.dataset.listen));
         utterance.lang = "fr-FR";
         utterance.voice = voice;
         utterance.rate = 0.9;
