@@ -176,3 +176,20 @@ def test_two_simultaneous_sends_of_one_answer_store_one(site):
         thread.join()
     assert sorted(results) == [False, True]
     assert Answer.objects.count() == 1
+
+
+def test_merging_two_files_keeps_every_answer_on_the_kept_file(learner, site, member_factory):
+    from tisser.accounts.enums import Role
+    from tisser.beneficiaries.services import beneficiary_merge
+
+    duplicate = BeneficiaryFactory(site=site)
+    record(learner, "oui-non-cadenas", {"answer": True}, attempt="a")
+    record(duplicate, "oui-non-cadenas", {"answer": False}, attempt="b")
+    beneficiary_merge(
+        actor=member_factory(site, Role.SITE_MANAGER),
+        kept=learner,
+        duplicate=duplicate,
+        reason="Même personne, deux dossiers.",
+    )
+    answers = answer_list(beneficiary=learner, context_kind="practice")
+    assert [a.idempotency_key for a in answers] == ["a", "b"]
