@@ -143,6 +143,7 @@ quality: lint
 	$(BIN)/lint-imports
 	$(BIN)/mypy $(wildcard tisser/*/services.py tisser/*/selectors.py) $(TYPED_MODULES)
 	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) check_content
 
 messages: $(STAMP)
 	$(MANAGE) makemessages --locale fr --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*'
