@@ -193,3 +193,21 @@ def test_merging_two_files_keeps_every_answer_on_the_kept_file(learner, site, me
     )
     answers = answer_list(beneficiary=learner, context_kind="practice")
     assert [a.idempotency_key for a in answers] == ["a", "b"]
+
+
+def test_the_files_timeline_shows_each_sitting_with_its_progress(
+    learner, django_assert_num_queries
+):
+    from tisser.exercises.timeline_events import timeline_events
+
+    assert timeline_events(learner) == []
+    record(learner, "oui-non-cadenas", {"answer": False}, attempt="a")
+    record(learner, "oui-non-cadenas", {"answer": True}, attempt="b")  # tried again
+    record(learner, "geste-toucher", {"done": True, "misses": 2}, attempt="c")
+    record(learner, "choix-bouton-envoyer", {"selected": ["corbeille"]}, attempt="d")
+    with django_assert_num_queries(1):
+        events = timeline_events(learner)
+    assert len(events) == 1
+    assert events[0].kind == "exercises.practice"
+    assert events[0].title == "Exercices : Entraînement"
+    assert events[0].detail == "3 exercices faits, 2 réussis"
