@@ -65,11 +65,6 @@ class Item:
     def content_hash(self) -> str:
         return definition_hash(self.definition)
 
-    @property
-    def guess_chance(self) -> float:
-        """The chance of being right by guessing, from the declared number of choices."""
-        return 1 / self.choices
-
     @classmethod
     def from_definition(cls, data: dict[str, Any], *, source: str = "") -> "Item":
         return cls(

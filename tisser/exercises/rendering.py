@@ -6,7 +6,7 @@ is a POST of the page's form; ``answer_context`` turns its outcome into plain wo
 """
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.safestring import mark_safe
@@ -31,7 +31,6 @@ class Shown:
     result: Result | None = None
     order: list[str] | None = None
     invalid: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def answered(self) -> bool:
