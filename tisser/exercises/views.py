@@ -6,6 +6,7 @@ will, and may answer it: the answer is scored and explained, and never saved.
 
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
 
 from tisser.accounts.enums import Role
 from tisser.core.access import require_roles
@@ -21,6 +22,7 @@ PREVIEW_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLU
 
 
 @require_roles(*PREVIEW_ROLES)
+@require_http_methods(["GET"])
 def preview_list(request):
     filters = ItemFilterForm(request.GET or None)
     item_type, level = "", None
@@ -40,6 +42,7 @@ def preview_list(request):
 
 
 @require_roles(*PREVIEW_ROLES)
+@require_http_methods(["GET", "POST"])
 def preview_item(request, key):
     item = get_item(key)
     if item is None:
