@@ -57,3 +57,48 @@ class SelectDrawnInPythonTests(SimpleTestCase):
 
         self.assertIsInstance(get_default_renderer(), FormRenderer)
         self.assertInHTML('<option value="a">A &amp; B</option>', str(Form()["choice"]))
+
+
+class InputDrawnInPythonTests(SimpleTestCase):
+    def assert_same_html(self, widget, name, value, attrs=None):
+        expected = widget.render(name, value, attrs=attrs, renderer=DjangoTemplates())
+        drawn = widget.render(name, value, attrs=attrs, renderer=FormRenderer())
+        self.assertHTMLEqual(drawn, expected)
+        self.assertEqual(drawn.replace("\n", ""), expected.replace("\n", ""))
+        return drawn
+
+    def test_every_kind_of_input_escaping_and_attributes(self):
+        attrs = {"id": "id_x", "required": True, "disabled": False, "placeholder": 'a "b" <c>'}
+        for widget, value in [
+            (forms.TextInput(), 'Dupont & "fils" <b>'),
+            (forms.TextInput(), None),
+            (forms.EmailInput(), "a@b.fr"),
+            (forms.NumberInput(attrs={"min": 0, "step": "any"}), 3),
+            (forms.PasswordInput(render_value=True), "secret"),
+            (forms.HiddenInput(), "42"),
+            (forms.DateInput(attrs={"type": "date"}), "2026-11-29"),
+            (forms.TimeInput(), "14:30"),
+            (forms.URLInput(), "https://exemple.fr/?a=1&b=2"),
+            (forms.SearchInput(), mark_safe("<i>déjà sûr</i>")),
+            (forms.TelInput(), "06 12 34 56 78"),
+            (forms.CheckboxInput(), True),
+            (forms.CheckboxInput(), False),
+        ]:
+            with self.subTest(widget=type(widget).__name__, value=value):
+                drawn = self.assert_same_html(widget, "x", value, attrs)
+                self.assertNotIn("disabled", drawn)
+        drawn = self.assert_same_html(forms.TextInput(), "q", 'x" onfocus="y')
+        self.assertIn('value="x&quot; onfocus=&quot;y"', drawn)
+
+    def test_an_input_with_a_template_of_its_own_goes_through_the_templates(self):
+        class Custom(forms.TextInput):
+            template_name = "django/forms/widgets/textarea.html"
+
+        renderer = FormRenderer()
+        self.assertFalse(renderer.is_plain_input("django/forms/widgets/textarea.html"))
+        self.assertFalse(renderer.is_plain_input("core/form/div.html"))
+        self.assertTrue(renderer.is_plain_input("django/forms/widgets/text.html"))
+        self.assertHTMLEqual(
+            Custom().render("t", "a", renderer=renderer),
+            Custom().render("t", "a", renderer=DjangoTemplates()),
+        )

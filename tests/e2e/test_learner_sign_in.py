@@ -90,3 +90,45 @@ def test_the_cards_qr_link_signs_in_after_one_tap(phone, card):
     phone.wait_for_url("**/apprendre/accueil/")
     assert "Bonjour Aïcha !" in phone.content()
     assert not phone.problems, phone.problems
+
+
+def test_a_mediator_makes_a_card_and_the_person_types_it_on_their_phone(
+    new_page, phone, site, assert_accessible
+):
+    from allauth.mfa.models import Authenticator
+
+    from tests.accounts.factories import DEFAULT_PASSWORD, MembershipFactory
+    from tests.e2e.test_acceptance import current_totp, sign_in
+    from tisser.accounts.enums import Role
+
+    secret = "JBSWY3DPEHPK3PXP"
+    mediator = MembershipFactory(organisation=site, role=Role.MEDIATOR)
+    Authenticator.objects.create(
+        user=mediator.user, type=Authenticator.Type.TOTP, data={"secret": secret}
+    )
+    person = BeneficiaryFactory(site=site, first_name="Moussa", phone="06 11 22 33 44")
+    staff = new_page(**PHONE)
+    sign_in(staff, mediator.user.email, DEFAULT_PASSWORD)
+    staff.wait_for_url("**/compte/2fa/authenticate/")
+    staff.locator("#id_code").fill(current_totp(secret))
+    staff.get_by_role("button", name="Valider").click()
+    staff.wait_for_url("**/espace-pro/")
+
+    staff.goto(f"/espace-pro/dossiers/{person.pk}/")
+    staff.get_by_role("link", name="Carte d'accès apprenant").click()
+    assert_accessible(staff)
+    staff.get_by_role("button", name="Faire une carte").click()
+    staff.wait_for_url("**/carte-apprenant/montrer/")
+    assert_accessible(staff)
+    width = staff.evaluate("() => document.scrollingElement.scrollWidth")
+    assert width <= PHONE["width"], f"the card scrolls sideways: {width} px"
+    assert staff.locator("img.learner-card-qr").is_visible()
+    code = staff.locator(".learner-card-code").inner_text()
+    assert len(code.replace(" ", "")) == 8
+
+    phone.goto("/apprendre/")
+    phone.get_by_label("Votre code").fill(code)
+    phone.get_by_role("button", name="Entrer").tap()
+    phone.wait_for_url("**/apprendre/accueil/")
+    assert "Bonjour Moussa !" in phone.content()
+    assert not phone.problems, phone.problems

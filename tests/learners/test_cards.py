@@ -279,3 +279,15 @@ def test_only_managers_and_mediators_mark_a_shared_computer(
     member = member_factory(partner if role == Role.PARTNER_REFERRER else site, role)
     login(member)
     assert client.get(reverse("learners:shared_device")).status_code == 403
+
+
+def test_a_card_stopped_before_its_sms_leaves_is_not_sent(card, mediator, sms_outbox):
+    from tisser.notifications.models import DeliveryStatus
+    from tisser.notifications.services import notification_deliver
+
+    notification = services.card_send_sms(actor=mediator, card=card)  # queued, not yet sent
+    services.card_revoke(actor=mediator, card=card)
+    notification_deliver(notification_id=notification.pk)
+    notification.refresh_from_db()
+    assert notification.status == DeliveryStatus.NO_ADDRESS
+    assert sms_outbox == []

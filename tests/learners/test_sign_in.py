@@ -235,3 +235,32 @@ def test_request_learner_is_read_once_per_request(client, card, django_assert_nu
     with django_assert_num_queries(1):
         LearnerMiddleware(view)(request)
     assert found == [card.beneficiary] * 3
+
+
+def test_the_learner_home_costs_a_fixed_number_of_queries(
+    learner_client, card, django_assert_num_queries
+):
+    # The session, the card with its file and space; and the request's savepoint (opened and
+    # released: ATOMIC_REQUESTS inside the test's transaction). Nothing else, however long
+    # the file's history or the number of cards the person had before.
+    with django_assert_num_queries(4):
+        assert learner_client.get(HOME).status_code == 200
+    for _ in range(5):
+        LearnerCardFactory(beneficiary=card.beneficiary, revoked_at=clock.now())
+    with django_assert_num_queries(4):
+        assert learner_client.get(HOME).status_code == 200
+
+
+def test_the_code_page_costs_no_query_for_a_visitor(client, django_assert_num_queries):
+    # Only the request's savepoint (ATOMIC_REQUESTS): no session, no card is read.
+    with django_assert_num_queries(2) as queries:
+        assert client.get("/apprendre/").status_code == 200
+    assert all("SAVEPOINT" in query["sql"] for query in queries.captured_queries)
+
+
+def test_the_helper_for_other_apps_signs_a_learner_in(client, person):
+    from tests.learners.helpers import sign_in_learner
+
+    card = sign_in_learner(client, person)
+    assert card.beneficiary == person
+    assert "Bonjour Aïcha !" in client.get(HOME).content.decode()

@@ -138,8 +138,9 @@ def test_staff_see_the_caps_reached_today_in_their_scope(
     manager = member_factory(site, Role.SITE_MANAGER)
     stranger = member_factory(other_site, Role.SITE_MANAGER)
 
-    assert [d.site for d in caps.caps_reached_today(membership=network_admin, now=START)] == [site]
-    assert [d.site for d in caps.caps_reached_today(membership=manager, now=START)] == [site]
+    reached = caps.caps_reached_today(membership=network_admin, now=START)
+    assert [(d.site_id, d.site_name, d.refused) for d in reached] == [(site.pk, site.name, 1)]
+    assert [d.site_id for d in caps.caps_reached_today(membership=manager, now=START)] == [site.pk]
     assert caps.caps_reached_today(membership=stranger, now=START) == []
     assert caps.caps_reached_today(membership=None, now=START) == []
     assert caps.caps_reached_today(membership=manager, now=NEXT_DAY) == []

@@ -154,3 +154,33 @@ def test_a_network_admin_row_names_the_space(login, world):
         f'      <td data-label="Espace">{world.site.name}</td>' in (content)
     )
     assert f'<td data-label="Envoyé par">{world.partner.name}</td>' in content
+
+
+def test_the_fixed_queries_of_a_signed_in_page_are_compiled_once(login, world, monkeypatch):
+    """The memberships, the badge, the SMS caps and the partners of the filter: compiled by the
+    first request of the connection, then only run (docs/decisions/0048-fixed-queries.md)."""
+    from tisser.core.fixed_queries import FixedQuery, reset
+
+    reset()  # as a new process: nothing compiled yet
+    compiled = []
+    original = FixedQuery._compile
+
+    def counting(self, *args, **kwargs):
+        compiled.append(self.name)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(FixedQuery, "_compile", counting)
+    client = login(world.manager)
+    path = reverse("referrals:inbox")
+    client.get(path)
+    first = set(compiled)
+    compiled.clear()
+    queries = _queries(client, path)
+    assert compiled == []
+    assert first == {
+        "accounts.memberships_of_request",
+        "referrals.inbox_counts",
+        "notifications.caps_reached_today",
+        "accounts.partner_choices",
+    }
+    assert len(queries) <= SIGNED_IN_BASE + 5

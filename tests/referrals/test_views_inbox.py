@@ -3,6 +3,7 @@
 
 import datetime
 import html
+import re
 
 import pytest
 from django.db import connection
@@ -156,6 +157,32 @@ def test_the_inbox_filters_by_status_partner_age_and_name(login, world):
     assert shown({"age": "gt10"}) == {old}
     assert shown({"age": "lt3"}) == {recent, from_other}
     assert shown({"q": "lefevre"}) == {old}
+
+
+def test_the_filter_lists_are_the_network_s_by_name_and_keep_the_choice(login, world):
+    from tisser.accounts.models import Partner, Site
+
+    foreign = PartnerFactory(network=world.foreign_admin.organisation, name="Ailleurs")
+    page = login(world.admin).get(
+        reverse("referrals:inbox"), {"partner": world.other_partner.pk, "status": "all"}
+    )
+    content = page.content.decode()
+    partners = Partner.objects.filter(network=world.site.network).order_by("name")
+    sites = Site.objects.filter(network=world.site.network).order_by("city", "name")
+    expected = "".join(
+        f'\n  <option value="{p.pk}"{" selected" if p == world.other_partner else ""}>'
+        f"{html.escape(p.name)}</option>"
+        for p in partners
+    )
+    assert f'<option value="">Tous les partenaires</option>{expected}\n</select>' in content
+    site_select = content[content.index('<select name="site"') :]
+    site_select = site_select[: site_select.index("</select>")]
+    assert re.findall(r'<option value="(\d+)">([^<]+)</option>', site_select) == [
+        (str(s.pk), html.escape(s.name)) for s in sites
+    ]
+    assert foreign.name not in content
+    refused = login(world.manager).get(reverse("referrals:inbox"), {"partner": foreign.pk})
+    assert "Sélectionnez un choix valide" in text(refused)
 
 
 def test_a_bad_filter_says_so_in_french(login, world):

@@ -193,6 +193,14 @@ def _objects(site, partner):
     """One object of every kind the registry names (a new kind must be added here)."""
     from tests.accounts.factories import ClosureFactory, FunderFactory, InvitationFactory
     from tests.beneficiaries.factories import AccompanimentPeriodFactory, FileNoteFactory
+    from tests.funding.factories import (
+        ConventionFactory,
+        DonationLotFactory,
+        DonorFactory,
+        DotationFactory,
+        TaxReceiptFactory,
+        TaxReceiptSettingsFactory,
+    )
     from tests.notifications.factories import OptOutFactory
     from tests.referrals.factories import AppointmentFactory, ImportBatchFactory
 
@@ -212,6 +220,13 @@ def _objects(site, partner):
         "beneficiaries.filenote": FileNoteFactory(beneficiary=BeneficiaryFactory(site=site)),
         "activities.activity": ActivityFactory(site=site),
         "notifications.optout": OptOutFactory(),
+        # Funding (issue 10).
+        "funding.donor": DonorFactory(network=site.network),
+        "funding.convention": ConventionFactory(funder=FunderFactory(network=site.network)),
+        "funding.dotation": DotationFactory(convention__funder=FunderFactory(network=site.network)),
+        "funding.donationlot": DonationLotFactory(site=site),
+        "funding.taxreceipt": TaxReceiptFactory(network=site.network),
+        "funding.taxreceiptsettings": TaxReceiptSettingsFactory(network=site.network),
     }
     # Any other kind: its factory, on the test's site when the model has one.
     from django.apps import apps

@@ -11,7 +11,11 @@ from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import ROLES_REQUIRING_TWO_FACTOR
-from tisser.accounts.selectors import active_memberships_of, choose_current_membership
+from tisser.accounts.selectors import (
+    active_memberships_of,
+    choose_current_membership,
+    memberships_of_request,
+)
 from tisser.core.access import (
     CLOSED_URL_NAMES,
     MEMBERSHIP_EXEMPT_URL_NAMES,
@@ -72,7 +76,7 @@ class CurrentMembershipMiddleware:
     def __call__(self, request):
         request.membership = None
         if request.user.is_authenticated:
-            memberships = list(active_memberships_of(request.user))
+            memberships = memberships_of_request(request.user)
             request.membership = choose_current_membership(
                 memberships, request.session.get("current_membership_id")
             )

@@ -14,6 +14,7 @@ from tisser.accounts.models import (
     Site,
 )
 from tisser.core import clock
+from tisser.core.fixed_queries import FixedQuery
 
 
 def active_memberships_of(user):
@@ -23,6 +24,68 @@ def active_memberships_of(user):
         .select_related("organisation")
         .order_by("organisation__name")
     )
+
+
+_MEMBERSHIP_FIELDS = [field.attname for field in Membership._meta.concrete_fields]
+_ORGANISATION_FIELDS = [field.attname for field in Organisation._meta.concrete_fields]
+
+
+def _memberships_query(user: int) -> QuerySet:
+    return (
+        Membership.objects.active()
+        .filter(user_id=user)
+        .order_by("organisation__name")
+        .values(*_MEMBERSHIP_FIELDS, *(f"organisation__{name}" for name in _ORGANISATION_FIELDS))
+    )
+
+
+# Read by CurrentMembershipMiddleware on every signed-in request: compiled once per process
+# (docs/decisions/0048-fixed-queries.md).
+_MEMBERSHIPS = FixedQuery("accounts.memberships_of_request", _memberships_query)
+
+
+def memberships_of_request(user) -> list[Membership]:
+    """``active_memberships_of(user)``, as objects with their organisation and their user
+    (``user``, already read), from SQL compiled once: the middleware's one query."""
+    memberships = []
+    for row in _MEMBERSHIPS.rows(user=user.pk):
+        membership = Membership.from_db(
+            "default", _MEMBERSHIP_FIELDS, [row[name] for name in _MEMBERSHIP_FIELDS]
+        )
+        organisation = Organisation.from_db(
+            "default",
+            _ORGANISATION_FIELDS,
+            [row[f"organisation__{name}"] for name in _ORGANISATION_FIELDS],
+        )
+        Membership.organisation.field.set_cached_value(membership, organisation)
+        Membership.user.field.set_cached_value(membership, user)
+        memberships.append(membership)
+    return memberships
+
+
+_PARTNER_CHOICES = FixedQuery(
+    "accounts.partner_choices",
+    lambda network: (
+        Partner.objects.filter(network_id=network).order_by("name").values("id", "name")
+    ),
+)
+_SITE_CHOICES = FixedQuery(
+    "accounts.site_choices",
+    lambda network: (
+        Site.objects.filter(network_id=network).order_by("city", "name").values("id", "name")
+    ),
+)
+
+
+def partner_choices(*, network_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the network's partners by name: a filter's list, drawn on every page of
+    the inbox (``Partner.objects.filter(network_id=…).order_by("name")``)."""
+    return [(row["id"], row["name"]) for row in _PARTNER_CHOICES.rows(network=network_id)]
+
+
+def site_choices(*, network_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the network's sites by city and name, for a network admin's filter."""
+    return [(row["id"], row["name"]) for row in _SITE_CHOICES.rows(network=network_id)]
 
 
 def choose_current_membership(memberships, preferred_id):

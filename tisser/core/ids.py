@@ -98,6 +98,13 @@ class IdChoiceField(BoundedIdsMixin, forms.ModelChoiceField):
 
     iterator = OneQueryChoiceIterator
 
+    def draw_choices(self, pairs) -> None:
+        """Draw these ``(id, label)`` pairs (read as plain rows, in the order of the
+        queryset) rather than one object per choice; the field still validates against
+        its queryset. Set the queryset first: setting it again draws from it again."""
+        empty = [("", self.empty_label)] if self.empty_label is not None else []
+        self.widget.choices = [*empty, *pairs]
+
     def to_python(self, value):
         if value in self.empty_values:
             return None

@@ -1,9 +1,9 @@
-"""Links to one object's page, for lists that draw one per row.
+"""Links to one object's page, for lists that draw one per row, and fixed links.
 
 ``reverse()`` resolves the URL pattern on every call; a list paid it once per row
 for links that differ only by their id. ``id_url`` resolves the pattern once (per URL
 prefix and URL conf) with a marker id, then writes each link by putting the id in its
-place.
+place. ``fixed_url`` keeps a link without arguments once resolved (the navigation).
 """
 
 import functools
@@ -28,3 +28,14 @@ def id_url(viewname: str, value: int, *, kwarg: str = "pk") -> str:
     """``reverse(viewname, kwargs={kwarg: value})`` for a URL whose only argument is an id."""
     before, after = _around_the_id(viewname, kwarg, get_script_prefix(), get_urlconf())
     return f"{before}{int(value)}{after}"
+
+
+@functools.lru_cache(maxsize=256)
+def _fixed(viewname: str, prefix: str, urlconf: str | None) -> str:
+    return reverse(viewname, urlconf=urlconf)
+
+
+def fixed_url(viewname: str) -> str:
+    """``reverse(viewname)`` for a URL without arguments, resolved once per URL prefix and
+    URL conf: the navigation draws a dozen of them on every signed-in page."""
+    return _fixed(viewname, get_script_prefix(), get_urlconf())

@@ -24,6 +24,7 @@ from tisser.core.clock import manual_clock
 from tisser.demo.profiles import Profile
 from tisser.learners import demo as learners_demo
 from tisser.offers import demo as offers_demo
+from tisser.funding import demo as funding_demo
 from tisser.referrals import demo as referrals_demo
 from tisser.website.help_request import help_request_create
 
@@ -38,6 +39,7 @@ class DemoResult:
     activities: activities_demo.DemoActivitiesResult | None = None
     stock: offers_demo.DemoStockResult | None = None
     cards: learners_demo.DemoCardsResult | None = None
+    funding: funding_demo.DemoFundingResult | None = None
 
 
 @contextmanager
@@ -56,6 +58,8 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         count = referrals_demo.referral_count()
     with messages_recorded_not_sent(), transaction.atomic(), manual_clock() as clock:
         network = accounts_demo.seed_demo_network(site_codes=profile.site_codes)
+        # Donors, conventions, dotations, lots and a tax receipt (issue 10), on the network.
+        funding = funding_demo.seed_demo_funding(network=network.network, clock=clock)
         referral_result = (
             referrals_demo.seed_demo_referrals(
                 network=network.network,
@@ -100,4 +104,5 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         activities=activities,
         cards=cards,
         stock=stock,
+        funding=funding,
     )

@@ -281,6 +281,10 @@ class TaxReceiptSettings(TimeStampedModel):
     )
     signatory_name = models.CharField(_("nom du signataire"), max_length=150, blank=True)
     signatory_title = models.CharField(_("qualité du signataire"), max_length=150, blank=True)
+    ifi_eligible = models.BooleanField(
+        _("les dons des particuliers ouvrent droit à la réduction d'IFI (article 978 du CGI)"),
+        default=False,
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -333,6 +337,24 @@ class TaxReceipt(TimeStampedModel):
         default=TaxReceiptStatus.ISSUED,
     )
     cancelled_reason = models.CharField(_("motif d'annulation"), max_length=300, blank=True)
+    cancelled_on = models.DateField(_("annulé le"), null=True, blank=True)
+    # Frozen at issue with the donor and the gifts, so that a reprint is the same document.
+    donor_kind = models.CharField(
+        _("type de donateur"), max_length=16, choices=DonorKind.choices, blank=True
+    )
+    donor_siren = models.CharField(_("SIREN du donateur"), max_length=9, blank=True)
+    gifts_period = models.CharField(_("date ou période des dons"), max_length=100, blank=True)
+    valuation_methods = models.CharField(_("méthodes de valorisation"), max_length=400, blank=True)
+    articles = models.CharField(_("articles du CGI"), max_length=40, blank=True)
+    organisme_name = models.CharField(_("nom de l'organisme"), max_length=200, blank=True)
+    organisme_ids = models.CharField(_("SIREN et RNA de l'organisme"), max_length=60, blank=True)
+    organisme_address = models.CharField(_("adresse de l'organisme"), max_length=400, blank=True)
+    organisme_object = models.CharField(_("objet de l'organisme"), max_length=300, blank=True)
+    organisme_quality = models.CharField(
+        _("qualité de l'organisme"), max_length=24, choices=OrganismeQuality.choices, blank=True
+    )
+    issued_at_place = models.CharField(_("fait à"), max_length=120, blank=True)
+    signatory = models.CharField(_("signataire"), max_length=310, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

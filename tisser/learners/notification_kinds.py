@@ -18,7 +18,10 @@ SUBJECT_TYPE = "learners.learnercard"
 
 
 def card_contact(card) -> Contact:
-    """The person's mobile only: the card goes by SMS or not at all."""
+    """The person's mobile only: the card goes by SMS or not at all. A card stopped before
+    its SMS left has no one to go to (the message ends "no address", nothing is sent)."""
+    if not card.is_usable():
+        return Contact(preferred_channel="sms")
     return Contact(phone=card.beneficiary.phone, preferred_channel="sms")
 
 

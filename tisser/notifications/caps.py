@@ -19,6 +19,7 @@ The text of such a message holds no word typed by the visitor (docs/decisions/00
 
 import datetime
 import enum
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,7 +27,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from tisser.accounts.models import Membership
 from tisser.core import clock, journal
+from tisser.core.fixed_queries import FixedQuery
 from tisser.core.phones import is_french_mobile
 from tisser.notifications.models import AnonymousAcknowledgement, AnonymousSmsDay, Channel
 
@@ -136,12 +139,34 @@ def forget_past_acknowledgements(*, now=None) -> int:
     return deleted
 
 
-def caps_reached_today(*, membership, now=None) -> list[AnonymousSmsDay]:
-    """The sites in the membership's scope whose SMS cap is reached today (for staff pages)."""
-    day = timezone.localdate(now or clock.now())
-    return list(
-        AnonymousSmsDay.objects.visible_to(membership)
+@dataclass(frozen=True)
+class CapReached:
+    """A site whose SMS cap is reached today, and how many requests got no SMS."""
+
+    site_id: int
+    site_name: str
+    refused: int
+
+
+def _caps_query(role: str, organisation: int, day: datetime.date):
+    acting = Membership(organisation_id=organisation, role=role, is_active=True)
+    return (
+        AnonymousSmsDay.objects.visible_to(acting)
         .filter(day=day, cap_reached_at__isnull=False)
-        .select_related("site")
         .order_by("site__name")
+        .values("site_id", "refused", site_name=F("site__name"))
     )
+
+
+# Drawn on the inbox and the referral pages of every site team: compiled once per process
+# and role (docs/decisions/0048-fixed-queries.md).
+_CAPS = FixedQuery("notifications.caps_reached_today", _caps_query, day=datetime.date)
+
+
+def caps_reached_today(*, membership, now=None) -> list[CapReached]:
+    """The sites in the membership's scope whose SMS cap is reached today (for staff pages)."""
+    if membership is None or not membership.is_active:
+        return []
+    day = timezone.localdate(now or clock.now())
+    rows = _CAPS.rows(shape=membership.role, organisation=membership.organisation_id, day=day)
+    return [CapReached(**row) for row in rows]

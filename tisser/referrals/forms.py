@@ -5,13 +5,13 @@ from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Partner, Site, User
+from tisser.accounts.selectors import partner_choices, site_choices
 from tisser.beneficiaries.enums import (
     CURRENT_NOTICE_VERSION,
     ContactChannel,
@@ -574,14 +574,16 @@ class InboxFilterForm(forms.Form):
             ("all", _("Tous")),
         ]
         if membership.role == Role.NETWORK_ADMIN:
-            network = Q(network_id=membership.organisation_id)
-            self.fields["site"].queryset = Site.objects.filter(network).order_by("city", "name")
-            self.fields["partner"].queryset = Partner.objects.filter(network).order_by("name")
+            network_id = membership.organisation_id
+            self.fields["site"].queryset = Site.objects.filter(network_id=network_id)
+            self.fields["site"].draw_choices(site_choices(network_id=network_id))
         else:
+            network_id = membership.organisation.network_id
             del self.fields["site"]
-            self.fields["partner"].queryset = Partner.objects.filter(
-                network_id=membership.organisation.network_id
-            ).order_by("name")
+        # The lists are drawn from plain rows (one query compiled once, no object per
+        # choice); a chosen id is checked against the querysets.
+        self.fields["partner"].queryset = Partner.objects.filter(network_id=network_id)
+        self.fields["partner"].draw_choices(partner_choices(network_id=network_id))
 
     def filter(self, queryset):
         status = ReferralStatus.SUBMITTED

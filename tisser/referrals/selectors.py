@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Membership
 from tisser.core import clock
+from tisser.core.fixed_queries import FixedQuery
 from tisser.referrals.enums import AppointmentStatus, ReferralSource, ReferralStatus
 from tisser.referrals.models import Appointment, Referral, ReferralEvent
 
@@ -51,8 +52,9 @@ def referrals_readable(membership: Membership | None) -> QuerySet[Referral]:
 def _planned_appointments() -> Prefetch:
     return Prefetch(
         "appointments",
-        queryset=Appointment.objects.filter(status=AppointmentStatus.PLANNED).select_related(
-            "mediator"
+        # The inbox row shows when (``{% planned_appointment %}``): the moment, nothing else.
+        queryset=Appointment.objects.filter(status=AppointmentStatus.PLANNED).only(
+            "id", "referral_id", "starts_at"
         ),
         to_attr="planned_appointments",
     )
@@ -200,23 +202,41 @@ def help_requests_overdue(*, membership: Membership, today=None) -> QuerySet[Ref
     )
 
 
+def _badge_query(role: str, organisation: int) -> QuerySet:
+    """The referrals the badge counts, by status (the shape depends on the role only)."""
+    acting = Membership(organisation_id=organisation, role=role, is_active=True)
+    return (
+        referrals_readable(acting)
+        .filter(status__in=[ReferralStatus.SUBMITTED, ReferralStatus.MODERATION_PENDING])
+        .values("status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+
+
+# On every signed-in page of a site team or a network admin: compiled once per process and
+# role (docs/decisions/0048-fixed-queries.md).
+_BADGE = FixedQuery("referrals.inbox_counts", _badge_query)
+
+
 def inbox_counts(*, membership: Membership | None) -> dict[str, int]:
     """The navigation badge, in one query: ``new`` = submitted to the site and not yet
     answered; ``moderation`` = waiting for a network admin (zero for everyone else)."""
     counts = {"new": 0, "moderation": 0}
-    if membership is None or membership.role not in (*SITE_TEAM_ROLES, Role.NETWORK_ADMIN):
+    if (
+        membership is None
+        or not membership.is_active
+        or membership.role not in (*SITE_TEAM_ROLES, Role.NETWORK_ADMIN)
+    ):
         return counts
     # Only the two counted statuses are read (a few rows, from the status indexes).
-    counted = referrals_readable(membership).filter(
-        status__in=[ReferralStatus.SUBMITTED, ReferralStatus.MODERATION_PENDING]
-    )
-    aggregated = counted.aggregate(
-        new=Count("pk", filter=Q(status=ReferralStatus.SUBMITTED)),
-        moderation=Count("pk", filter=Q(status=ReferralStatus.MODERATION_PENDING)),
-    )
-    counts["new"] = aggregated["new"] or 0
+    by_status = {
+        row["status"]: row["count"]
+        for row in _BADGE.rows(shape=membership.role, organisation=membership.organisation_id)
+    }
+    counts["new"] = by_status.get(ReferralStatus.SUBMITTED, 0)
     if membership.role == Role.NETWORK_ADMIN:
-        counts["moderation"] = aggregated["moderation"] or 0
+        counts["moderation"] = by_status.get(ReferralStatus.MODERATION_PENDING, 0)
     return counts
 
 

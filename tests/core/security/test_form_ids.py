@@ -12,6 +12,7 @@ the field's table are unchanged.
 
 import pytest
 from django.forms import BaseForm
+from django.http import QueryDict
 from django.urls import reverse
 
 from tests.core.security import checks
@@ -28,6 +29,14 @@ from tisser.core.models import JournalEntry
 from tisser.offers import stock_forms
 from tisser.offers.enums import Tracking
 from tisser.offers.models import Offer
+from tisser.funding.forms import (
+    ConventionForm,
+    DonorCreateForm,
+    LotFilterForm,
+    LotForm,
+    TaxReceiptIssueForm,
+)
+from tisser.funding.models import Donor, Dotation
 from tisser.referrals.appointment_forms import BookingForm
 from tisser.referrals.forms import (
     AppointmentForm,
@@ -57,6 +66,19 @@ def _voucher_offer(world):
 
 def _quantity_offer(world):
     return OfferFactory(network=world.network, tracking=Tracking.QUANTITY, allowed_grades=[])
+def _query(data):
+    """Form data as a browser sends it (a multiple choice is a list)."""
+    query = QueryDict(mutable=True)
+    for key, value in data.items():
+        query.setlist(key, value if isinstance(value, list) else [value])
+    return query
+
+
+def _foreign_dotation(world):
+    """A dotation of the other network (made for the test, rolled back after it)."""
+    from tests.funding.factories import ConventionFactory, DotationFactory
+
+    return DotationFactory(convention=ConventionFactory(funder=world.foreign[K.FUNDER]))
 
 
 def _came_candidates(world):
@@ -248,6 +270,99 @@ ROWS = [
         inside=lambda w: w.others[K.SITE],
         url_kwargs=lambda w: {"pk": w.object_of(Referral, K.SITE).pk},
         data=lambda w: {"reason": "La personne habite à côté de l'autre espace."},
+    ),
+    # Funding (issue 10): donors, conventions, lots and tax receipts of the network only.
+    Row(
+        ConventionForm,
+        "funder",
+        "funding:convention_create",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: ConventionForm(_query(data), membership=m),
+        outside=lambda w: w.foreign[K.FUNDER],
+        inside=lambda w: w.owners[K.FUNDER],
+    ),
+    Row(
+        ConventionForm,
+        "sites",
+        "funding:convention_create",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: ConventionForm(_query(data), membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        DonorCreateForm,
+        "funder",
+        "funding:donor_create",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: DonorCreateForm(data, membership=m),
+        outside=lambda w: w.foreign[K.FUNDER],
+        inside=lambda w: w.owners[K.FUNDER],
+        data=lambda w: {"kind": "organisation"},
+    ),
+    Row(
+        LotFilterForm,
+        "donor",
+        "funding:lot_list",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: LotFilterForm(data, membership=m),
+        outside=lambda w: w.object_of_other(Donor, K.NETWORK),
+        inside=lambda w: w.object_of(Donor, K.NETWORK),
+    ),
+    Row(
+        LotFilterForm,
+        "site",
+        "funding:lot_list",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: LotFilterForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        LotForm,
+        "donor",
+        "funding:lot_create",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: LotForm(data, membership=m),
+        outside=lambda w: w.object_of_other(Donor, K.NETWORK),
+        inside=lambda w: w.object_of(Donor, K.NETWORK),
+    ),
+    Row(
+        LotForm,
+        "dotation",
+        "funding:lot_create",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: LotForm(data, membership=m),
+        outside=_foreign_dotation,
+        inside=lambda w: w.object_of(Dotation, K.FUNDER),
+    ),
+    Row(
+        LotForm,
+        "site",
+        "funding:lot_create",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: LotForm(data, membership=m),
+        outside=lambda w: w.others[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        TaxReceiptIssueForm,
+        "donor",
+        "funding:tax_receipt_issue",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: TaxReceiptIssueForm(data, membership=m),
+        outside=lambda w: w.object_of_other(Donor, K.NETWORK),
+        inside=lambda w: w.object_of(Donor, K.NETWORK),
+        data=lambda w: {"year": "2026"},
     ),
     # Id fields that are plain choices built from scoped candidates (radio or hidden).
     Row(

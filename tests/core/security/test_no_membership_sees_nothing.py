@@ -24,6 +24,7 @@ from tisser.beneficiaries.models import Beneficiary
 from tisser.core.errors import DomainError
 from tisser.core.scoping import scoped_models
 from tisser.offers.models import Device, InventoryCount
+from tisser.funding.models import Convention
 from tisser.referrals.models import Referral
 
 
@@ -64,6 +65,7 @@ ARGUMENTS = {
     "limit": lambda w: 10,
     "site_network": lambda w: w.network.pk,
     "year": lambda w: 2026,
+    "convention": lambda w: w.object_of(Convention, K.FUNDER),
     # Time bounds wide enough to hold every appointment of the world.
     "start": lambda w: datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC),
     "end": lambda w: datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC),

@@ -194,6 +194,7 @@ def build_world(scoped_models, attackers=(), learner_models=()) -> World:
     foreign = {
         OrganisationKind.SITE: SiteFactory(network=others[OrganisationKind.NETWORK]),
         OrganisationKind.PARTNER: PartnerFactory(network=others[OrganisationKind.NETWORK]),
+        OrganisationKind.FUNDER: FunderFactory(network=others[OrganisationKind.NETWORK]),
     }
     closed_site = SiteFactory(network=network, name="Espace fermé", is_active=False)
     world = World(

@@ -1,0 +1,168 @@
+"""``{% load navigation %}{% staff_nav %}``: the staff area's navigation, drawn in Python.
+
+The navigation is on every signed-in page. As a template (``includes/nav_staff.html``, now
+gone) it cost two milliseconds a page: a dozen ``{% url %}`` resolved each time and forty
+role comparisons through the template engine, about a tenth of the site inbox
+(docs/decisions/0018-signed-in-page-cost.md, third round). Here the entries are a table,
+the links are resolved once per process (``core.links``), and the HTML is the same.
+
+Every entry of the staff area is a line of ``ENTRIES``, in the order of the menu.
+"""
+
+from dataclasses import dataclass
+
+from django import template
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
+
+from tisser.accounts.enums import Role
+from tisser.core.links import fixed_url, id_url
+
+register = template.Library()
+
+NA, SM, MED, VOL, PR, FV, ACC = (
+    Role.NETWORK_ADMIN,
+    Role.SITE_MANAGER,
+    Role.MEDIATOR,
+    Role.VOLUNTEER,
+    Role.PARTNER_REFERRER,
+    Role.FUNDER_VIEWER,
+    Role.ACCOUNTANT,
+)
+EVERY_ROLE = tuple(Role.values)
+
+
+@dataclass(frozen=True)
+class Entry:
+    view_name: str
+    label: str  # msgid, translated when drawn
+    roles: frozenset
+    # "activities:" (or several prefixes): every page of the app marks the entry.
+    current_prefix: str | tuple[str, ...] = ""
+    with_site: bool = False  # the URL takes the member's site id (``pk``)
+    badge: str = ""  # key of ``referral_counts``
+    badge_text: str = ""  # msgid read by screen readers after the count
+    role_label: tuple[str, str] = ("", "")  # (role, msgid): another label for that role
+
+
+def _entry(view_name, label, *roles, **options) -> Entry:
+    return Entry(view_name, label, frozenset(roles), **options)
+
+
+# In the order of the menu. Labels are message ids (gettext_noop): translated when drawn.
+ENTRIES = (
+    _entry("workspace:home", N_("Accueil"), *EVERY_ROLE),
+    _entry("accounts:site_list", N_("Espaces"), NA),
+    _entry("accounts:partner_list", N_("Partenaires"), NA),
+    _entry("accounts:funder_list", N_("Financeurs"), NA),
+    _entry("workspace:journal", N_("Journal"), NA),
+    _entry("accounts:site_edit", N_("Mon espace"), SM, with_site=True),
+    _entry("accounts:member_list", N_("Membres"), NA, SM),
+    _entry("referrals:partner_list", N_("Mes orientations"), PR),
+    _entry("referrals:create", N_("Orienter une personne"), PR),
+    _entry(
+        "referrals:inbox",
+        N_("Orientations"),
+        NA,
+        SM,
+        MED,
+        badge="new",
+        badge_text=N_("à traiter"),
+    ),
+    _entry(
+        "referrals:moderation_list",
+        N_("Modération"),
+        NA,
+        badge="moderation",
+        badge_text=N_("en attente"),
+    ),
+    _entry("referrals:help_requests_late", N_("Demandes d'aide en retard"), NA, SM),
+    _entry("workspace:agenda", N_("Agenda"), SM, MED),
+    _entry("activities:list", N_("Activités"), NA, SM, MED, current_prefix="activities:"),
+    _entry(
+        "beneficiaries:search",
+        N_("Dossiers"),
+        NA,
+        SM,
+        MED,
+        VOL,
+        current_prefix="beneficiaries:",
+    ),
+    _entry("imports:index", N_("Importer une liste"), PR, SM, MED, NA, current_prefix="imports:"),
+    # Every item as the learner sees it (issue 12).
+    _entry(
+        "exercises:preview_list", N_("Exercices"), NA, SM, MED, VOL, current_prefix="exercises:"
+    ),
+    # Solidarity stock and funding (issue 10).
+    _entry("offers:stock_list", N_("Stock"), NA, SM, MED, VOL, ACC, current_prefix="offers:"),
+    _entry(
+        "funding:convention_list",
+        N_("Conventions"),
+        NA,
+        FV,
+        current_prefix=("funding:convention_", "funding:dotation_"),
+        role_label=(FV, N_("Mes conventions")),
+    ),
+    _entry("funding:donor_list", N_("Donateurs"), NA, current_prefix="funding:donor_"),
+    _entry("funding:lot_list", N_("Dons reçus"), NA, SM, current_prefix="funding:lot_"),
+    _entry(
+        "funding:tax_receipt_list",
+        N_("Reçus fiscaux"),
+        NA,
+        ACC,
+        current_prefix="funding:tax_receipt_",
+    ),
+)
+
+
+CURRENT = mark_safe(' aria-current="page"')
+
+
+def entries_for(role: str) -> list[Entry]:
+    return [entry for entry in ENTRIES if role in entry.roles]
+
+
+def _item(entry: Entry, membership, view_name: str, counts) -> tuple:
+    url = (
+        id_url(entry.view_name, membership.organisation_id)
+        if entry.with_site
+        else fixed_url(entry.view_name)
+    )
+    current = (
+        view_name.startswith(entry.current_prefix)
+        if entry.current_prefix
+        else view_name == entry.view_name
+    )
+    badge = ""
+    if entry.badge:
+        count = counts()[entry.badge] if counts else 0
+        if count:
+            badge = format_html(
+                ' <span class="nav-badge">{}<span class="visually-hidden"> {}</span></span>',
+                localize(count),
+                mark_safe(gettext(entry.badge_text)),  # noqa: S308  # our msgid, as in a template
+            )
+    # A label is our own message id: drawn unescaped, as ``{% translate "…" %}`` draws it.
+    msgid = entry.role_label[1] if entry.role_label[0] == membership.role else entry.label
+    label = mark_safe(gettext(msgid))  # noqa: S308
+    return (url, CURRENT if current else "", label, badge)
+
+
+@register.simple_tag(takes_context=True)
+def staff_nav(context):
+    """The ``<li>`` entries of the member's role, the current page marked, the badges of the
+    inbox and of moderation (``referral_counts``: read only when an entry shows it)."""
+    membership = context.get("current_membership")
+    if membership is None:
+        return ""
+    match = getattr(context.get("request"), "resolver_match", None)
+    view_name = (match.view_name if match else "") or ""
+    counts = context.get("referral_counts")
+    return format_html_join(
+        "\n      ",
+        '<li><a href="{}"{}>{}{}</a></li>',
+        (_item(entry, membership, view_name, counts) for entry in entries_for(membership.role)),
+    )
