@@ -26,9 +26,6 @@ from tisser.beneficiaries.duplicates import Candidate
 from tisser.beneficiaries.forms import MergeForm, WalkInForm
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core.models import JournalEntry
-from tisser.offers import stock_forms
-from tisser.offers.enums import Tracking
-from tisser.offers.models import Offer
 from tisser.funding.forms import (
     ConventionForm,
     DonorCreateForm,
@@ -37,6 +34,9 @@ from tisser.funding.forms import (
     TaxReceiptIssueForm,
 )
 from tisser.funding.models import Donor, Dotation
+from tisser.offers import stock_forms
+from tisser.offers.enums import Tracking
+from tisser.offers.models import Offer
 from tisser.referrals.appointment_forms import BookingForm
 from tisser.referrals.forms import (
     AppointmentForm,
