@@ -66,6 +66,8 @@ def _voucher_offer(world):
 
 def _quantity_offer(world):
     return OfferFactory(network=world.network, tracking=Tracking.QUANTITY, allowed_grades=[])
+
+
 def _query(data):
     """Form data as a browser sends it (a multiple choice is a list)."""
     query = QueryDict(mutable=True)
