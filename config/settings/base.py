@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "tisser.funding",
     "tisser.learners",
     "tisser.offers",
+    "tisser.sales",
     "tisser.notifications",
     "tisser.exercises",
     "tisser.workspace",

@@ -14,7 +14,14 @@ from tisser.beneficiaries.enums import (
     PeriodCloseReason,
     PeriodOpening,
 )
-from tisser.beneficiaries.models import AccompanimentPeriod, Beneficiary, Consent, FileNote
+from tisser.beneficiaries.models import (
+    AccompanimentPeriod,
+    Beneficiary,
+    Consent,
+    FileNote,
+    Household,
+    HouseholdMember,
+)
 from tisser.core.names import search_key
 
 
@@ -67,3 +74,21 @@ class FileNoteFactory(factory.django.DjangoModelFactory):
     beneficiary = factory.SubFactory(BeneficiaryFactory)
     author = factory.SubFactory(UserFactory)
     text = "A besoin d'aide pour son dossier de retraite."
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    site = factory.SubFactory(SiteFactory)
+
+
+class HouseholdMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HouseholdMember
+
+    household = factory.SubFactory(HouseholdFactory)
+    beneficiary = factory.SubFactory(
+        BeneficiaryFactory, site=factory.SelfAttribute("..household.site")
+    )
+    joined_at = factory.LazyFunction(timezone.now)

@@ -192,7 +192,11 @@ def test_export_streams_in_chunks(admin_client, site, network_admin, monkeypatch
 def _objects(site, partner):
     """One object of every kind the registry names (a new kind must be added here)."""
     from tests.accounts.factories import ClosureFactory, FunderFactory, InvitationFactory
-    from tests.beneficiaries.factories import AccompanimentPeriodFactory, FileNoteFactory
+    from tests.beneficiaries.factories import (
+        AccompanimentPeriodFactory,
+        FileNoteFactory,
+        HouseholdFactory,
+    )
     from tests.funding.factories import (
         ConventionFactory,
         DonationLotFactory,
@@ -203,6 +207,11 @@ def _objects(site, partner):
     )
     from tests.notifications.factories import OptOutFactory
     from tests.referrals.factories import AppointmentFactory, ImportBatchFactory
+    from tests.sales.factories import (
+        AccessRightFactory,
+        AccessRightSettingsFactory,
+        QuotaRuleFactory,
+    )
 
     objects = {
         "accounts.organisation": site.network,
@@ -220,6 +229,10 @@ def _objects(site, partner):
         "beneficiaries.filenote": FileNoteFactory(beneficiary=BeneficiaryFactory(site=site)),
         "activities.activity": ActivityFactory(site=site),
         "notifications.optout": OptOutFactory(),
+        "beneficiaries.household": HouseholdFactory(site=site),
+        "sales.accessright": AccessRightFactory(beneficiary__site=site),
+        "sales.accessrightsettings": AccessRightSettingsFactory(network=site.network),
+        "sales.quotarule": QuotaRuleFactory(network=site.network),
         # Funding (issue 10).
         "funding.donor": DonorFactory(network=site.network),
         "funding.convention": ConventionFactory(funder=FunderFactory(network=site.network)),

@@ -348,3 +348,33 @@ class NoteForm(forms.Form):
         validators=[reject_nir],
         error_messages={"required": _("Écrivez la note avant de l'enregistrer.")},
     )
+
+
+class HouseholdLinkForm(forms.Form):
+    """The file number of a person who lives with this one (printed on their file)."""
+
+    file_number = forms.CharField(
+        label=_("Numéro de dossier de la personne qui vit avec elle"),
+        help_text=_("Par exemple STRGAR-000123 : il figure en haut de son dossier."),
+        max_length=20,
+        error_messages={"required": _("Indiquez le numéro de dossier de l'autre personne.")},
+    )
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+
+    def clean_file_number(self):
+        number = " ".join(self.cleaned_data["file_number"].split()).upper()
+        other = (
+            Beneficiary.objects.visible_to(self.membership)
+            .active()
+            .filter(file_number=number)
+            .first()
+        )
+        if other is None:
+            raise forms.ValidationError(
+                _("Aucun dossier de votre espace ne porte ce numéro. Vérifiez-le sur son dossier.")
+            )
+        self.other = other
+        return number

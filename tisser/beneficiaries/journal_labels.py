@@ -23,6 +23,8 @@ ACTION_LABELS = {
     "period.closed": _("Accompagnement terminé"),
     "note.created": _("Note écrite"),
     "note.read": _("Notes consultées"),
+    "household.linked": _("Dossiers rattachés à un même foyer"),
+    "household.left": _("Dossier retiré de son foyer"),
 }
 
 SOURCES = [
@@ -53,6 +55,13 @@ DETAIL_FIELDS = {
         "automatic": DetailField(_("automatique")),
     },
     "note.": {"beneficiary": DetailField(_("dossier n°")), "page": DetailField(_("page"))},
+    "household.": {
+        "household": DetailField(_("foyer n°")),
+        "files": DetailField(_("dossiers (identifiants)")),
+        "joined": DetailField(_("dossiers entrés dans le foyer")),
+        "file": DetailField(_("dossier (identifiant)")),
+        "ended": DetailField(_("foyer dissous")),
+    },
 }
 
 
@@ -103,4 +112,5 @@ OBJECT_KINDS = [
     ObjectKind("beneficiaries.beneficiary", _("Dossier"), _files),
     ObjectKind("beneficiaries.accompanimentperiod", _("Accompagnement"), _periods),
     ObjectKind("beneficiaries.filenote", _("Note"), _notes),
+    ObjectKind("beneficiaries.household", _("Foyer")),
 ]

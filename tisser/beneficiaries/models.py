@@ -277,3 +277,80 @@ class FileNote(TimeStampedModel):
 
     def __str__(self):
         return f"{self.beneficiary_id}: note {self.pk}"
+
+
+class Household(TimeStampedModel):
+    """People who live together, as the site team was told at the counter (a light link).
+
+    Household quota rules (sales) count what every member bought. The members are the
+    current ``HouseholdMember`` rows; the rows of those who left stay, dated, for history.
+    """
+
+    scope_path = "site"
+
+    # The site whose team made the first link; members may be files of other sites of the
+    # same network (each team sees only the files it may see).
+    site = models.ForeignKey(
+        "accounts.Site", verbose_name=_("espace"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("foyer")
+        verbose_name_plural = _("foyers")
+
+    def __str__(self):
+        return f"foyer {self.pk}"
+
+
+class HouseholdMemberQuerySet(ScopedQuerySet):
+    def current(self):
+        return self.filter(left_at__isnull=True)
+
+
+class HouseholdMember(models.Model):
+    """A file's stay in a household: from ``joined_at`` until ``left_at`` (still there if
+    empty). At most one current household per file (database constraint)."""
+
+    scope_path = "beneficiary__site"
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("foyer"), on_delete=models.PROTECT, related_name="members"
+    )
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        verbose_name=_("dossier"),
+        on_delete=models.PROTECT,
+        related_name="household_links",
+    )
+    joined_at = models.DateTimeField(_("rattaché le"))
+    joined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    left_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
+    left_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = HouseholdMemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membre d'un foyer")
+        verbose_name_plural = _("membres d'un foyer")
+        ordering = ["joined_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["beneficiary"],
+                condition=Q(left_at__isnull=True),
+                name="household_one_current_per_file",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_at__isnull=True) | Q(left_at__gte=models.F("joined_at")),
+                name="household_left_after_joining",
+            ),
+        ]
+        indexes = [models.Index(fields=["household", "left_at"], name="household_members")]
+
+    def __str__(self):
+        return f"{self.beneficiary_id} ∈ {self.household_id}"

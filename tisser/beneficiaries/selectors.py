@@ -29,7 +29,13 @@ from rapidfuzz import fuzz
 
 from tisser.accounts.enums import ROLES_BY_KIND, OrganisationKind
 from tisser.beneficiaries.duplicates import prefix_range
-from tisser.beneficiaries.models import AccompanimentPeriod, Beneficiary, Consent, FileNote
+from tisser.beneficiaries.models import (
+    AccompanimentPeriod,
+    Beneficiary,
+    Consent,
+    FileNote,
+    HouseholdMember,
+)
 from tisser.core.names import normalize_name
 from tisser.core.phones import normalize_phone
 from tisser.core.views_helpers import PAGE_SIZE
@@ -330,3 +336,26 @@ def note_page(*, membership, beneficiary: Beneficiary, page) -> Page:
     notes = FileNote.objects.visible_to(membership).filter(beneficiary=beneficiary)
     ordered = notes.select_related("author").order_by("-created_at", "-pk")
     return Paginator(ordered, PAGE_SIZE).get_page(page)
+
+
+def household_members(*, membership, beneficiary: Beneficiary) -> list:
+    """The other current members of the file's household, each with ``visible`` (whether this
+    member may open that file: a member followed by another site is not named)."""
+    link = HouseholdMember.objects.current().filter(beneficiary=beneficiary).first()
+    if link is None:
+        return []
+    others = list(
+        HouseholdMember.objects.current()
+        .filter(household_id=link.household_id)
+        .exclude(beneficiary=beneficiary)
+        .select_related("beneficiary")
+        .order_by("joined_at", "pk")
+    )
+    visible = set(
+        Beneficiary.objects.visible_to(membership)
+        .filter(pk__in=[other.beneficiary_id for other in others])
+        .values_list("pk", flat=True)
+    )
+    for other in others:
+        other.visible = other.beneficiary_id in visible
+    return others

@@ -38,6 +38,8 @@ from tisser.beneficiaries.models import (
     Consent,
     FileNote,
     FileNumberSequence,
+    Household,
+    HouseholdMember,
 )
 from tisser.core import clock, hooks
 from tisser.core.choices import in_choice_order, known_codes
@@ -414,7 +416,21 @@ def _merge_periods(*, kept: Beneficiary, duplicate: Beneficiary, field) -> int:
     return periods.filter(beneficiary=duplicate).update(beneficiary=kept)
 
 
-MERGE_HANDLERS: dict[Any, Any] = {Consent: _merge_consents, AccompanimentPeriod: _merge_periods}
+def _merge_households(*, kept: Beneficiary, duplicate: Beneficiary, field) -> int:
+    """One person lives in one home: the kept file keeps its household; if it had none, it
+    takes the duplicate's place in the duplicate's. The duplicate's stays are kept as history
+    (re-pointed to the kept file) and its current one ends at the merge."""
+    links = HouseholdMember.objects.select_for_update()
+    if links.current().filter(beneficiary=kept).exists():
+        links.current().filter(beneficiary=duplicate).update(left_at=clock.now())
+    return links.filter(beneficiary=duplicate).update(beneficiary=kept)
+
+
+MERGE_HANDLERS: dict[Any, Any] = {
+    Consent: _merge_consents,
+    AccompanimentPeriod: _merge_periods,
+    HouseholdMember: _merge_households,
+}
 
 
 def _move_related(*, kept: Beneficiary, duplicate: Beneficiary) -> dict[str, int]:
@@ -835,4 +851,119 @@ def file_notes_record_read(*, actor: Membership, beneficiary: Beneficiary, page:
             obj=beneficiary,
             site=beneficiary.site_id,
             payload={"page": page},
+        )
+
+
+# --- households ----------------------------------------------------------------------------
+
+# The site team links the files of people who live together, at the counter (decision 0047):
+# the same roles as those who may change a file.
+HOUSEHOLD_ROLES = EDIT_ROLES
+
+
+def _current_link(beneficiary: Beneficiary) -> HouseholdMember | None:
+    return HouseholdMember.objects.current().filter(beneficiary=beneficiary).first()
+
+
+def household_link(*, actor: Membership, beneficiary: Beneficiary, other: Beneficiary) -> Household:
+    """Put two files in one household: a new one, or the one that either already belongs to.
+
+    Refused when both already belong to two different households (one of them must be taken
+    out first: the team decides who lives where, nothing is merged silently).
+    """
+    _require_role(actor, HOUSEHOLD_ROLES)
+    if beneficiary.pk == other.pk:
+        raise DomainError(_("Choisissez le dossier d'une autre personne."))
+    _check_visible(actor, beneficiary)
+    _check_visible(actor, other)
+    with transaction.atomic():
+        files = list(
+            Beneficiary.objects.select_for_update()
+            .select_related("site")
+            .filter(pk__in=[beneficiary.pk, other.pk])
+            .order_by("pk")
+        )
+        by_pk = {file.pk: file for file in files}
+        first, second = by_pk[beneficiary.pk], by_pk[other.pk]
+        if first.merged_into_id is not None or second.merged_into_id is not None:
+            raise DomainError(
+                _("Ce dossier a été fusionné dans un autre dossier : ouvrez le dossier conservé.")
+            )
+        if first.site.network_id != second.site.network_id:
+            raise DomainError(_("Ces deux dossiers appartiennent à des réseaux différents."))
+        links = {
+            link.beneficiary_id: link
+            for link in HouseholdMember.objects.select_for_update()
+            .current()
+            .filter(beneficiary__in=[first.pk, second.pk])
+        }
+        first_link, second_link = links.get(first.pk), links.get(second.pk)
+        if first_link and second_link:
+            if first_link.household_id == second_link.household_id:
+                raise DomainError(_("Ces deux personnes font déjà partie du même foyer."))
+            raise DomainError(
+                _(
+                    "Ces deux personnes font déjà partie de deux foyers différents : retirez "
+                    "d'abord l'une d'elles de son foyer."
+                )
+            )
+        now = clock.now()
+        existing = first_link or second_link
+        if existing is not None:
+            household = Household.objects.select_for_update().get(pk=existing.household_id)
+        else:
+            household = Household(site=first.site)
+            _full_clean(household)
+            household.save()
+        joining = [file for file in (first, second) if file.pk not in links]
+        HouseholdMember.objects.bulk_create(
+            [
+                HouseholdMember(
+                    household=household, beneficiary=file, joined_at=now, joined_by=actor.user
+                )
+                for file in joining
+            ]
+        )
+        record(
+            actor=actor.user,
+            action="household.linked",
+            obj=household,
+            site=first.site,
+            payload={
+                "household": household.pk,
+                "files": [first.pk, second.pk],
+                "joined": [file.pk for file in joining],
+            },
+        )
+    return household
+
+
+def household_leave(*, actor: Membership, beneficiary: Beneficiary) -> None:
+    """Take a file out of its household. A household left with one member ends (a household
+    of one person is no household): that member's stay ends too."""
+    _require_role(actor, HOUSEHOLD_ROLES)
+    _check_visible(actor, beneficiary)
+    with transaction.atomic():
+        _lock_active_file(beneficiary)
+        link = HouseholdMember.objects.select_for_update().current().filter(beneficiary=beneficiary)
+        link = link.first()
+        if link is None:
+            raise DomainError(_("Cette personne ne fait partie d'aucun foyer."))
+        household = Household.objects.select_for_update().get(pk=link.household_id)
+        now = clock.now()
+        link.left_at = now
+        link.left_by = actor.user
+        link.save(update_fields=["left_at", "left_by"])
+        remaining = list(HouseholdMember.objects.current().filter(household=household))
+        ended = len(remaining) == 1
+        if ended:
+            HouseholdMember.objects.filter(pk=remaining[0].pk).update(
+                left_at=now, left_by=actor.user
+            )
+        record(
+            actor=actor.user,
+            action="household.left",
+            obj=household,
+            site=beneficiary.site,
+            payload={"household": household.pk, "file": beneficiary.pk, "ended": ended},
         )

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from tisser.beneficiaries.models import AccompanimentPeriod, Beneficiary, Consent
+from tisser.beneficiaries.models import AccompanimentPeriod, Beneficiary, Consent, HouseholdMember
 from tisser.core.timeline import TimelineEvent
 
 
@@ -53,4 +53,19 @@ def timeline_events(beneficiary):
                 kind="period.closed",
                 title=_("Fin de l'accompagnement"),
                 detail=period.get_close_reason_display(),
+            )
+    links = HouseholdMember.objects.filter(beneficiary=beneficiary)
+    for link in links:
+        yield TimelineEvent(
+            at=link.joined_at,
+            kind="household.joined",
+            title=_("Rattachée à un foyer"),
+            detail=_("Foyer n° %(number)s") % {"number": link.household_id},
+        )
+        if link.left_at is not None:
+            yield TimelineEvent(
+                at=link.left_at,
+                kind="household.left",
+                title=_("Retirée du foyer"),
+                detail=_("Foyer n° %(number)s") % {"number": link.household_id},
             )

@@ -16,4 +16,6 @@ urlpatterns = [
     path("<id:pk>/accompagnement/ouvrir/", views.period_open, name="period_open"),
     path("<id:pk>/accompagnement/terminer/", views.period_close, name="period_close"),
     path("<id:pk>/notes/", views.notes, name="notes"),
+    path("<id:pk>/foyer/", views.household, name="household"),
+    path("<id:pk>/foyer/quitter/", views.household_leave, name="household_leave"),
 ]

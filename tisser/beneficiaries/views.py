@@ -24,6 +24,7 @@ from tisser.beneficiaries.services import (
     CONSENT_ROLES,
     CREATE_ROLES,
     EDIT_ROLES,
+    HOUSEHOLD_ROLES,
     MERGE_ROLES,
     NOTE_ROLES,
     PERIOD_CLOSE_ROLES,
@@ -131,6 +132,10 @@ def detail(request, obj):
             "can_edit": _can(request, EDIT_ROLES) and beneficiary.merged_into_id is None,
             "can_merge": _can(request, MERGE_ROLES) and beneficiary.merged_into_id is None,
             "is_jobseeker": is_jobseeker(beneficiary),
+            "household": selectors.household_members(
+                membership=request.membership, beneficiary=beneficiary
+            ),
+            "can_household": _can(request, HOUSEHOLD_ROLES) and active,
             "periods": periods,
             "open_period": next((p for p in periods if p.is_open), None),
             "can_open_period": _can(request, PERIOD_OPEN_ROLES) and active,
@@ -337,3 +342,47 @@ def notice_pdf(request):
         request=request,
         filename=f"notice-information-{CURRENT_NOTICE_VERSION}.pdf",
     )
+
+
+# --- household -----------------------------------------------------------------------------
+
+
+@_file_view(*HOUSEHOLD_ROLES)
+def household(request, obj):
+    """Who lives with this person: link another file by its number, or take this one out."""
+    if obj.merged_into_id is not None:
+        messages.error(request, _("Ce dossier a été fusionné : ouvrez le dossier conservé."))
+        return redirect(obj)
+    form = forms.HouseholdLinkForm(request.POST or None, membership=request.membership)
+    submission = submit_forms(
+        request,
+        form,
+        action=lambda: services.household_link(
+            actor=request.membership, beneficiary=obj, other=form.other
+        ),
+    )
+    if submission.succeeded:
+        messages.success(request, _("Les deux dossiers font maintenant partie du même foyer."))
+        return redirect("beneficiaries:detail", pk=obj.pk)
+    return render(
+        request,
+        "beneficiaries/household.html",
+        {
+            "form": form,
+            "beneficiary": obj,
+            "members": selectors.household_members(membership=request.membership, beneficiary=obj),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@_file_view(*HOUSEHOLD_ROLES)
+def household_leave(request, obj):
+    try:
+        services.household_leave(actor=request.membership, beneficiary=obj)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("La personne ne fait plus partie de ce foyer."))
+    return redirect("beneficiaries:detail", pk=obj.pk)

@@ -26,6 +26,7 @@ from tisser.funding import demo as funding_demo
 from tisser.learners import demo as learners_demo
 from tisser.offers import demo as offers_demo
 from tisser.referrals import demo as referrals_demo
+from tisser.sales import demo as sales_demo
 from tisser.website.help_request import help_request_create
 
 
@@ -37,6 +38,7 @@ class DemoResult:
     seconds: float
     files: beneficiaries_demo.DemoFilesResult | None = None
     activities: activities_demo.DemoActivitiesResult | None = None
+    rights: sales_demo.DemoRightsResult | None = None
     stock: offers_demo.DemoStockResult | None = None
     cards: learners_demo.DemoCardsResult | None = None
     funding: funding_demo.DemoFundingResult | None = None
@@ -77,6 +79,8 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
             if count > 0
             else None
         )
+        # Access rights and quota rules once the people who came are known.
+        rights = sales_demo.seed_demo_rights(network=network.network, clock=clock)
         activities = activities_demo.seed_demo_activities(
             network=network.network,
             clock=clock,
@@ -102,6 +106,7 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         files=files_result,
         seconds=time.monotonic() - started,
         activities=activities,
+        rights=rights,
         cards=cards,
         stock=stock,
         funding=funding,

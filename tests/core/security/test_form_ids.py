@@ -48,6 +48,7 @@ from tisser.referrals.forms import (
 )
 from tisser.referrals.import_forms import ImportUploadForm
 from tisser.referrals.models import Referral
+from tisser.sales.forms import QuotaRuleForm
 from tisser.website.help_request_forms import HelpRequestForm
 from tisser.workspace.forms import AgendaForm, JournalSearchForm
 
@@ -272,6 +273,24 @@ ROWS = [
         inside=lambda w: w.others[K.SITE],
         url_kwargs=lambda w: {"pk": w.object_of(Referral, K.SITE).pk},
         data=lambda w: {"reason": "La personne habite à côté de l'autre espace."},
+    ),
+    Row(
+        QuotaRuleForm,
+        "offer",
+        "sales:rule_create",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: QuotaRuleForm(data, offers=Offer.objects.visible_to(m)),
+        outside=lambda w: w.object_of_other(Offer, K.NETWORK),
+        inside=lambda w: w.object_of(Offer, K.NETWORK),
+        data=lambda w: {
+            "name": "Une offre par personne",
+            "scope": "offer",
+            "per": "person",
+            "window": "lifetime",
+            "measure": "quantity",
+            "max_quantity": "1",
+        },
     ),
     # Funding (issue 10): donors, conventions, lots and tax receipts of the network only.
     Row(

@@ -20,7 +20,7 @@ from tisser.accounts.models import Membership
 
 pytestmark = pytest.mark.django_db
 
-BUDGET = 120
+BUDGET = 200
 
 
 @dataclass

@@ -115,6 +115,8 @@ ENTRIES = (
         ACC,
         current_prefix="funding:tax_receipt_",
     ),
+    # Solidarity access rights and quotas (issue 11).
+    _entry("sales:right_list", N_("Droits d'accès"), NA, SM, MED, VOL, current_prefix="sales:"),
 )
 
 

@@ -1,0 +1,92 @@
+"""Factories of access rights and quota rules (the cross-site 404 matrix finds them by model).
+
+Rows built here bypass the services: tests of the rules go through ``tisser.sales.services``
+and ``tisser.sales.quotas``.
+"""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from tests.accounts.factories import NetworkFactory
+from tests.beneficiaries.factories import BeneficiaryFactory
+from tisser.funding.enums import OfferFamily
+from tisser.sales.enums import (
+    QuotaMeasure,
+    QuotaPer,
+    QuotaScope,
+    QuotaWindow,
+    RightOpening,
+)
+from tisser.sales.models import (
+    AccessRight,
+    AccessRightRenewal,
+    AccessRightSettings,
+    QuotaConsumption,
+    QuotaRule,
+)
+
+
+class AccessRightFactory(factory.django.DjangoModelFactory):
+    """An active right of nine months from today, opened by a referral."""
+
+    class Meta:
+        model = AccessRight
+
+    beneficiary = factory.SubFactory(BeneficiaryFactory)
+    site = factory.SelfAttribute("beneficiary.site")
+    network = factory.SelfAttribute("beneficiary.site.network")
+    opened_by = RightOpening.REFERRAL
+    starts_on = factory.LazyFunction(timezone.localdate)
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(days=272))
+
+
+class AccessRightRenewalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessRightRenewal
+
+    access_right = factory.SubFactory(AccessRightFactory)
+    requested_at = factory.LazyFunction(timezone.now)
+    request_note = "Attend encore un ordinateur."
+
+
+class AccessRightSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessRightSettings
+        django_get_or_create = ("network",)
+
+    network = factory.SubFactory(NetworkFactory)
+
+
+class QuotaRuleFactory(factory.django.DjangoModelFactory):
+    """One laptop per person for life by default."""
+
+    class Meta:
+        model = QuotaRule
+
+    network = factory.SubFactory(NetworkFactory)
+    name = "Un ordinateur portable par personne"
+    scope = QuotaScope.FAMILY
+    families = factory.LazyFunction(lambda: [OfferFamily.LAPTOP.value])
+    per = QuotaPer.PERSON
+    window = QuotaWindow.LIFETIME
+    measure = QuotaMeasure.QUANTITY
+    max_quantity = 1
+
+
+class QuotaConsumptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuotaConsumption
+
+    beneficiary = factory.SubFactory(BeneficiaryFactory)
+    site = factory.SelfAttribute("beneficiary.site")
+    network = factory.SelfAttribute("beneficiary.site.network")
+    offer = factory.SubFactory(
+        "tests.offers.factories.OfferFactory", network=factory.SelfAttribute("..network")
+    )
+    family = factory.SelfAttribute("offer.family")
+    quantity = 1
+    amount = Decimal("0")
+    at = factory.LazyFunction(timezone.now)

@@ -1,0 +1,97 @@
+"""The sales app's journal actions and objects in plain French (``core/journal_labels``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from tisser.core.journal_labels import DetailField, ObjectKind, ObjectName, integer_ids, page_url
+from tisser.funding.enums import OfferFamily
+from tisser.sales.enums import (
+    QuotaMeasure,
+    QuotaPer,
+    QuotaScope,
+    QuotaWindow,
+    RightCloseReason,
+    RightOpening,
+)
+from tisser.sales.models import AccessRight, QuotaRule
+
+ACTION_LABELS = {
+    "access_right.opened": _("Droit d'accès solidaire ouvert"),
+    "access_right.opened_in_bulk": _("Droits d'accès solidaires ouverts en lot"),
+    "access_right.suspended": _("Droit d'accès suspendu"),
+    "access_right.resumed": _("Suspension du droit d'accès levée"),
+    "access_right.closed": _("Droit d'accès clos"),
+    "access_right.renewal_requested": _("Renouvellement du droit d'accès demandé"),
+    "access_right.renewal_accepted": _("Renouvellement du droit d'accès accepté"),
+    "access_right.renewal_refused": _("Renouvellement du droit d'accès refusé"),
+    "access_right.settings_updated": _("Réglages des droits d'accès modifiés"),
+    "quota_rule.created": _("Règle de quota créée"),
+    "quota_rule.updated": _("Règle de quota modifiée"),
+    "quota.consumed": _("Quotas consommés par un achat"),
+    "quota.given_back": _("Quotas rendus après un retour"),
+    "quota.overridden": _("Dérogation à un quota accordée"),
+}
+
+DETAIL_FIELDS = {
+    "access_right.": {
+        "beneficiary": DetailField(_("dossier (identifiant)")),
+        "opened_by": DetailField(_("ouvert par"), RightOpening.choices),
+        "referral": DetailField(_("bon d'orientation n°")),
+        "starts_on": DetailField(_("début")),
+        "ends_on": DetailField(_("fin")),
+        "previous": DetailField(_("droit précédent n°")),
+        "close_reason": DetailField(_("motif de fin"), RightCloseReason.choices),
+        "renewal": DetailField(_("demande n°")),
+        "suspended_on": DetailField(_("suspendu depuis le")),
+        "duration_months": DetailField(_("durée (mois)")),
+        "renewal_months": DetailField(_("durée d'un renouvellement (mois)")),
+        "max_renewals": DetailField(_("renouvellements possibles")),
+        "reminder_days": DetailField(_("rappel (jours avant la fin)")),
+        "count": DetailField(_("nombre")),
+    },
+    "quota_rule.": {
+        "scope": DetailField(_("porte sur"), QuotaScope.choices),
+        "per": DetailField(_("compté"), QuotaPer.choices),
+        "window": DetailField(_("période"), QuotaWindow.choices),
+        "measure": DetailField(_("limite"), QuotaMeasure.choices),
+    },
+    "quota.": {
+        "beneficiary": DetailField(_("dossier (identifiant)")),
+        "offers": DetailField(_("offres (identifiants)")),
+        "quantities": DetailField(_("quantités")),
+        "reference_kind": DetailField(_("origine")),
+        "rules": DetailField(_("règles dépassées (identifiants)")),
+        "lines": DetailField(_("lignes (identifiants)")),
+        "family": DetailField(_("famille"), OfferFamily.choices),
+    },
+}
+
+
+def _rights(membership, ids):
+    rows = (
+        AccessRight.objects.visible_to(membership)
+        .filter(pk__in=integer_ids(ids))
+        .select_related("beneficiary")
+        .only("pk", "beneficiary__id", "beneficiary__file_number")
+    )
+    return {
+        str(row.pk): ObjectName(
+            _("Droit d'accès du dossier n° %(number)s") % {"number": row.beneficiary.file_number},
+            page_url(membership, "sales:right_detail", row.pk),
+        )
+        for row in rows
+    }
+
+
+def _rules(membership, ids):
+    rows = QuotaRule.objects.visible_to(membership).filter(pk__in=integer_ids(ids))
+    return {
+        str(row.pk): ObjectName(row.name, page_url(membership, "sales:rule_edit", row.pk))
+        for row in rows.only("pk", "name")
+    }
+
+
+OBJECT_KINDS = [
+    ObjectKind("sales.accessright", _("Droit d'accès solidaire"), _rights),
+    ObjectKind("sales.accessrightsettings", _("Réglages des droits d'accès")),
+    ObjectKind("sales.quotarule", _("Règle de quota"), _rules),
+]
