@@ -47,7 +47,7 @@ help:
 	@echo "                    (SECRET_KEY, DATABASE_URL, REDIS_URL, ALLOWED_HOSTS : voir docs/operations.md)"
 	@echo "make test           ruff (lint + format) puis toute la suite pytest sur SQLite"
 	@echo "make test-postgres  la même suite sur PostgreSQL (DATABASE_URL, par défaut $(PG_URL))"
-	@echo "make quality        lint + mypy sur services et selectors + makemigrations --check"
+	@echo "make quality        lint + mypy sur services et selectors + makemigrations --check + fichiers d'exercices"
 	@echo "make format         corrige le lint et formate le code"
 	@echo "make messages       extrait et compile les traductions (gettext requis)"
 	@echo "make bench          lance les benchmarks de benchmarks/"
@@ -143,6 +143,7 @@ quality: lint
 	$(BIN)/lint-imports
 	$(BIN)/mypy $(wildcard tisser/*/services.py tisser/*/selectors.py) $(TYPED_MODULES)
 	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) check_content
 
 messages: $(STAMP)
 	$(MANAGE) makemessages --locale fr --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*'

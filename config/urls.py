@@ -15,10 +15,12 @@ urlpatterns = [
     path("espace-pro/imports/", include("tisser.referrals.import_urls")),
     path("espace-pro/rendez-vous/", include("tisser.referrals.appointment_urls")),
     path("espace-pro/activites/", include("tisser.activities.urls")),
+    path("espace-pro/exercices/", include("tisser.exercises.urls")),
     path("espace-pro/droits/", include("tisser.sales.urls")),
     path("espace-pro/stock/", include("tisser.offers.urls")),
     # /apprendre/ (learners) and the learner cards under /espace-pro/dossiers/<id>/.
     path("", include("tisser.learners.urls")),
+    path("apprendre/exercices/", include("tisser.exercises.learner_urls")),
     path("espace-pro/financements/", include("tisser.funding.urls")),
     path("invitation/", include("tisser.accounts.public_urls")),
     path("notifications/", include("tisser.notifications.urls")),

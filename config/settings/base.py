@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "tisser.offers",
     "tisser.sales",
     "tisser.notifications",
+    "tisser.exercises",
     "tisser.workspace",
     "tisser.demo",
 ]
@@ -249,6 +250,9 @@ X_FRAME_OPTIONS = "DENY"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# Exercise items as data files, checked by tisser/exercises/schemas (manage.py check_content).
+EXERCISES_CONTENT_DIR = BASE_DIR / "content" / "exercises"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

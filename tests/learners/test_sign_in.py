@@ -184,7 +184,11 @@ def test_the_home_lists_the_sections_of_every_app(learner_client):
     assert 'href="/apprendre/exercices/"' in html and "2 nouveaux" in html
 
 
-def test_the_home_says_so_when_there_is_nothing_to_do_yet(learner_client):
+def test_the_home_says_so_when_there_is_nothing_to_do_yet(learner_client, monkeypatch):
+    from tisser.core import learner_home
+
+    # No app offers anything (the exercises app always offers its practice).
+    monkeypatch.setattr(learner_home, "providers", lambda: ())
     html = learner_client.get(HOME).content.decode()
     assert "Il n'y a rien à faire ici pour l'instant" in html
 
@@ -237,13 +241,14 @@ def test_the_learner_home_costs_a_fixed_number_of_queries(
     learner_client, card, django_assert_num_queries
 ):
     # The session, the card with its file and space; and the request's savepoint (opened and
-    # released: ATOMIC_REQUESTS inside the test's transaction). Nothing else, however long
-    # the file's history or the number of cards the person had before.
-    with django_assert_num_queries(4):
+    # released: ATOMIC_REQUESTS inside the test's transaction), and one per section provider
+    # (the exercises' practice: how far the learner got). Nothing else, however long the
+    # file's history or the number of cards the person had before.
+    with django_assert_num_queries(5):
         assert learner_client.get(HOME).status_code == 200
     for _ in range(5):
         LearnerCardFactory(beneficiary=card.beneficiary, revoked_at=clock.now())
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert learner_client.get(HOME).status_code == 200
 
 

@@ -17,17 +17,19 @@ EXPECTED = {
     Role.NETWORK_ADMIN: [
         "Accueil", "Espaces", "Partenaires", "Financeurs", "Journal", "Membres",
         "Orientations", "Modération", "Demandes d'aide en retard", "Activités", "Dossiers",
-        "Importer une liste", "Stock", "Conventions", "Donateurs", "Dons reçus", "Reçus fiscaux",
+        "Importer une liste", "Exercices", "Stock", "Conventions", "Donateurs", "Dons reçus",
+        "Reçus fiscaux",
     ],
     Role.SITE_MANAGER: [
         "Accueil", "Mon espace", "Membres", "Orientations", "Demandes d'aide en retard",
-        "Agenda", "Activités", "Dossiers", "Importer une liste", "Stock", "Dons reçus",
+        "Agenda", "Activités", "Dossiers", "Importer une liste", "Exercices", "Stock",
+        "Dons reçus",
     ],
     Role.MEDIATOR: [
         "Accueil", "Orientations", "Agenda", "Activités", "Dossiers", "Importer une liste",
-        "Stock",
+        "Exercices", "Stock",
     ],
-    Role.VOLUNTEER: ["Accueil", "Dossiers", "Stock"],
+    Role.VOLUNTEER: ["Accueil", "Dossiers", "Exercices", "Stock"],
     Role.PARTNER_REFERRER: [
         "Accueil", "Mes orientations", "Orienter une personne", "Importer une liste",
     ],

@@ -92,6 +92,10 @@ ENTRIES = (
         current_prefix="beneficiaries:",
     ),
     _entry("imports:index", N_("Importer une liste"), PR, SM, MED, NA, current_prefix="imports:"),
+    # Every item as the learner sees it (issue 12).
+    _entry(
+        "exercises:preview_list", N_("Exercices"), NA, SM, MED, VOL, current_prefix="exercises:"
+    ),
     # Solidarity stock and funding (issue 10).
     _entry(
         "offers:stock_list",
