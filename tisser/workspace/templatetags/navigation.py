@@ -15,8 +15,7 @@ from django import template
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext, gettext_noop
 
 from tisser.accounts.enums import Role
 from tisser.core.links import fixed_url, id_url
@@ -50,44 +49,52 @@ def _entry(view_name, label, *roles, **options) -> Entry:
 
 # In the order of the menu. Labels are message ids (gettext_noop): translated when drawn.
 ENTRIES = (
-    _entry("workspace:home", N_("Accueil"), *EVERY_ROLE),
-    _entry("accounts:site_list", N_("Espaces"), NA),
-    _entry("accounts:partner_list", N_("Partenaires"), NA),
-    _entry("accounts:funder_list", N_("Financeurs"), NA),
-    _entry("workspace:journal", N_("Journal"), NA),
-    _entry("accounts:site_edit", N_("Mon espace"), SM, with_site=True),
-    _entry("accounts:member_list", N_("Membres"), NA, SM),
-    _entry("referrals:partner_list", N_("Mes orientations"), PR),
-    _entry("referrals:create", N_("Orienter une personne"), PR),
+    _entry("workspace:home", gettext_noop("Accueil"), *EVERY_ROLE),
+    _entry("accounts:site_list", gettext_noop("Espaces"), NA),
+    _entry("accounts:partner_list", gettext_noop("Partenaires"), NA),
+    _entry("accounts:funder_list", gettext_noop("Financeurs"), NA),
+    _entry("workspace:journal", gettext_noop("Journal"), NA),
+    _entry("accounts:site_edit", gettext_noop("Mon espace"), SM, with_site=True),
+    _entry("accounts:member_list", gettext_noop("Membres"), NA, SM),
+    _entry("referrals:partner_list", gettext_noop("Mes orientations"), PR),
+    _entry("referrals:create", gettext_noop("Orienter une personne"), PR),
     _entry(
         "referrals:inbox",
-        N_("Orientations"),
+        gettext_noop("Orientations"),
         NA,
         SM,
         MED,
         badge="new",
-        badge_text=N_("à traiter"),
+        badge_text=gettext_noop("à traiter"),
     ),
     _entry(
         "referrals:moderation_list",
-        N_("Modération"),
+        gettext_noop("Modération"),
         NA,
         badge="moderation",
-        badge_text=N_("en attente"),
+        badge_text=gettext_noop("en attente"),
     ),
-    _entry("referrals:help_requests_late", N_("Demandes d'aide en retard"), NA, SM),
-    _entry("workspace:agenda", N_("Agenda"), SM, MED),
-    _entry("activities:list", N_("Activités"), NA, SM, MED, current_prefix="activities:"),
+    _entry("referrals:help_requests_late", gettext_noop("Demandes d'aide en retard"), NA, SM),
+    _entry("workspace:agenda", gettext_noop("Agenda"), SM, MED),
+    _entry("activities:list", gettext_noop("Activités"), NA, SM, MED, current_prefix="activities:"),
     _entry(
         "beneficiaries:search",
-        N_("Dossiers"),
+        gettext_noop("Dossiers"),
         NA,
         SM,
         MED,
         VOL,
         current_prefix="beneficiaries:",
     ),
-    _entry("imports:index", N_("Importer une liste"), PR, SM, MED, NA, current_prefix="imports:"),
+    _entry(
+        "imports:index",
+        gettext_noop("Importer une liste"),
+        PR,
+        SM,
+        MED,
+        NA,
+        current_prefix="imports:",
+    ),
 )
 
 
