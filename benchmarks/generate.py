@@ -5,7 +5,8 @@ Run on an empty, migrated database (``DATABASE_URL``) with the dev settings::
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tisser_bench \\
         .venv/bin/python benchmarks/generate.py --files 100000 --referrals 200000
 
-It installs the demo network (``seed_demo --referrals 0``, plus one referrer per partner),
+It installs the demo network (the ``network`` demo profile: the spaces, partners, funders
+and staff, without the demo's history; plus one referrer per partner),
 then writes the rows in bulk (``bulk_create`` in chunks) with every derived column filled
 the way the services fill it: ``search_key`` from tisser.core.names, E.164 phones, file
 numbers ``<SITE>-<6 digits>`` with the sites' counters moved on, submitted and status dates.
@@ -103,8 +104,7 @@ def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def generate(*, files: int, referrals: int, out=sys.stderr) -> dict:
-    from django.core.management import call_command
+def generate(*, files: int, referrals: int) -> dict:
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -122,7 +122,10 @@ def generate(*, files: int, referrals: int, out=sys.stderr) -> dict:
     rng = random.Random(RANDOM_SEED)  # reproducible data, not secrets
     now = timezone.now().replace(microsecond=0)
 
-    call_command("seed_demo", "--referrals", "0", stdout=out)
+    from tisser.demo import seeding
+    from tisser.demo.profiles import NETWORK_ONLY
+
+    seeding.seed(NETWORK_ONLY)
     network = Organisation.objects.get(kind=OrganisationKind.NETWORK)
     with transaction.atomic():
         cast = demo.demo_cast(network)

@@ -15,6 +15,10 @@ urlpatterns = [
     path("espace-pro/imports/", include("tisser.referrals.import_urls")),
     path("espace-pro/rendez-vous/", include("tisser.referrals.appointment_urls")),
     path("espace-pro/activites/", include("tisser.activities.urls")),
+    path("espace-pro/stock/", include("tisser.offers.urls")),
+    # /apprendre/ (learners) and the learner cards under /espace-pro/dossiers/<id>/.
+    path("", include("tisser.learners.urls")),
+    path("espace-pro/financements/", include("tisser.funding.urls")),
     path("invitation/", include("tisser.accounts.public_urls")),
     path("notifications/", include("tisser.notifications.urls")),
     path("admin/", admin.site.urls),

@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "tisser.beneficiaries",
     "tisser.referrals",
     "tisser.activities",
+    "tisser.funding",
+    "tisser.learners",
+    "tisser.offers",
     "tisser.notifications",
     "tisser.workspace",
     "tisser.demo",
@@ -50,6 +53,8 @@ MIDDLEWARE = [
     "tisser.core.middleware.SecurityHeadersMiddleware",
     "tisser.accounts.middleware.StaffSessionExpiryMiddleware",
     "tisser.accounts.middleware.CurrentMembershipMiddleware",
+    # request.learner (lazy): read by the access policy and the learners' pages.
+    "tisser.learners.middleware.LearnerMiddleware",
     "tisser.accounts.middleware.AccessPolicyMiddleware",
     "tisser.accounts.middleware.MandatoryTwoFactorMiddleware",
 ]
@@ -173,6 +178,19 @@ if not 1 <= APPOINTMENT_HORIZON_DAYS <= 3660:
 # Journal entries are kept 12 months (CNIL, audit logs: 6 to 12 months).
 JOURNAL_RETENTION_DAYS = 365
 
+# --- Stock (issue 10; docs/decisions/0038 and 0039) ---
+# How long a reservation holds stock when the counter gives no end, and the longest hold.
+STOCK_RESERVATION_DEFAULT_HOURS = 48
+STOCK_RESERVATION_MAX_DAYS = 14
+# Device grade (reference-lists §4.2): points per spec, (threshold, points) from the best;
+# the lowest score of each grade; the CPU benchmark under which a hard disk caps at C.
+DEVICE_GRADE_RAM_POINTS = ((16, 4), (8, 3), (4, 2), (2, 1))
+DEVICE_GRADE_STORAGE_POINTS = ((512, 3), (256, 2), (128, 1))
+DEVICE_GRADE_CPU_POINTS = ((12000, 4), (8000, 3), (4000, 2), (2000, 1))
+DEVICE_GRADE_NVME_BONUS = 1
+DEVICE_GRADE_WEAK_CPU = 4000
+DEVICE_GRADE_MIN_SCORE = {"PREMIUM": 11, "A": 8, "B": 6, "C": 4}
+
 # Background tasks (messages, reminders): the ORM-backed queue, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -251,3 +269,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Voucher codes (recharges, SIM cards) are encrypted at rest with Fernet (tisser/offers/vouchers.py,
+# docs/decisions/0041). VOUCHER_CODE_KEYS: comma-separated Fernet keys, the first encrypts and
+# every one decrypts (rotation: put the new key first, run `manage.py rotate_voucher_keys`, then
+# drop the old one). VOUCHER_FINGERPRINT_KEY: the HMAC key of the codes' fingerprints (finds a
+# code already in stock without decrypting); changing it means recomputing every fingerprint.
+# Neither is ever derived from SECRET_KEY. Empty here: dev and test set fixed non-secret keys,
+# production refuses to start without both.
+VOUCHER_CODE_KEYS = env_list("VOUCHER_CODE_KEYS")
+VOUCHER_FINGERPRINT_KEY = env_str("VOUCHER_FINGERPRINT_KEY", "") or ""

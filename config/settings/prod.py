@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_required, env_str
+from config.env import env_bool, env_int, env_list, env_required, env_str
 
 from .base import *  # noqa: F403
 from .base import database_config
@@ -11,6 +11,23 @@ DEBUG = False
 SECRET_KEY = env_required("SECRET_KEY")
 DATABASES = {"default": database_config(env_required("DATABASE_URL"))}
 ALLOWED_HOSTS = [h.strip() for h in env_required("ALLOWED_HOSTS").split(",") if h.strip()]
+# Voucher codes' keys (docs/decisions/0041): their own secrets, never derived from SECRET_KEY.
+env_required("VOUCHER_CODE_KEYS")
+VOUCHER_CODE_KEYS = env_list("VOUCHER_CODE_KEYS")
+VOUCHER_FINGERPRINT_KEY = env_required("VOUCHER_FINGERPRINT_KEY")
+if VOUCHER_FINGERPRINT_KEY == SECRET_KEY or SECRET_KEY in VOUCHER_CODE_KEYS:
+    raise ImproperlyConfigured("The voucher keys must not be SECRET_KEY.")
+if len(VOUCHER_FINGERPRINT_KEY) < 32:
+    raise ImproperlyConfigured("VOUCHER_FINGERPRINT_KEY must be at least 32 characters long.")
+try:
+    from cryptography.fernet import Fernet
+
+    for _voucher_key in VOUCHER_CODE_KEYS:
+        Fernet(_voucher_key)
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        "VOUCHER_CODE_KEYS must be Fernet keys (32 url-safe base64-encoded bytes each)."
+    ) from exc
 # Every process and every machine shares one cache: rate limits (the anonymous forms',
 # allauth's sign-in limits) must count in one place, so production refuses LocMem.
 CACHE_URL = env_str("CACHE_URL") or env_str("REDIS_URL")

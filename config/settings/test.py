@@ -16,3 +16,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 SMS_BACKEND = "tisser.notifications.sms.LocmemSmsBackend"
 # The demo's referrals (tisser.referrals.demo): 600 in dev, one full round of paths in tests.
 DEMO_REFERRALS = 40
+# Fixed, public test keys for voucher codes (docs/decisions/0041).
+VOUCHER_CODE_KEYS = ["dGlzc2VyLXRlc3Qtdm91Y2hlci1rZXktbm90c2VjcmU="]
+VOUCHER_FINGERPRINT_KEY = "tisser-test-fingerprint-key-not-secret"

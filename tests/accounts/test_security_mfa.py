@@ -14,7 +14,7 @@ from tests.accounts.factories import DEFAULT_PASSWORD, MembershipFactory
 from tests.core.test_deny_by_default import EXPECTED_PUBLIC
 from tests.core.urlconf import all_routes
 from tisser.accounts.enums import ROLES_BY_KIND, ROLES_REQUIRING_TWO_FACTOR, Role
-from tisser.core.access import CLOSED_URL_NAMES
+from tisser.core.access import CLOSED_URL_NAMES, is_learner_only
 
 ACTIVATE = reverse("mfa_activate_totp")
 # Where an unenrolled member is sent: the account security page offers a passkey or TOTP.
@@ -39,6 +39,8 @@ FORCED = [
     for route in all_routes()
     if route.name not in EXPECTED_PUBLIC | ENROLMENT_AND_SIGN_OUT | CLOSED_URL_NAMES
     and not route.path.startswith("/admin/")
+    # A learner's page is a 404 for every member, enrolled or not (tests/core/test_deny_by_default).
+    and not is_learner_only(route.callback)
 ]
 
 

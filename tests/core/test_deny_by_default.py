@@ -38,6 +38,11 @@ EXPECTED_PUBLIC = frozenset(
         "notifications:sms_callback",
         # The health check polled by load balancers: "ok" or "unavailable", nothing else.
         "health",
+        # The learner's way in without a password: the code page, the card's QR link (a tap
+        # signs in), and « Sortir » (docs/decisions/0042-learner-sign-in.md).
+        "learners:sign_in",
+        "learners:card",
+        "learners:sign_out",
     }
 )
 # Pages that a signed-in person without any membership may still open.
@@ -56,7 +61,14 @@ EXPECTED_WITHOUT_MEMBERSHIP = frozenset(
 )
 
 ROUTES = all_routes()
-PRIVATE = [route for route in ROUTES if route.name not in EXPECTED_PUBLIC]
+# Learners' pages (``learner_only``): a 404 for anyone but the signed-in learner, never a
+# redirect to the staff sign-in. Everything else that is not public is a staff page.
+LEARNER_ONLY = [route for route in ROUTES if access.is_learner_only(route.callback)]
+PRIVATE = [
+    route
+    for route in ROUTES
+    if route.name not in EXPECTED_PUBLIC and not access.is_learner_only(route.callback)
+]
 LOGIN = reverse("account_login")
 
 
@@ -91,6 +103,18 @@ def test_private_url_sends_anonymous_visitors_to_sign_in(client, db, route):
         "public, decorate it with @public and add it to EXPECTED_PUBLIC."
     )
     assert response["Location"] == f"{LOGIN}?next={route.path}"
+
+
+def test_the_walk_sees_the_learners_pages():
+    assert "learners:home" in {route.name for route in LEARNER_ONLY}
+    assert not {route.name for route in LEARNER_ONLY} & EXPECTED_PUBLIC
+
+
+@pytest.mark.parametrize("route", LEARNER_ONLY, ids=lambda route: route.label)
+def test_a_learner_page_is_a_404_for_anonymous_visitors_and_staff(client, mediator, route):
+    assert client.get(route.path).status_code == 404
+    client.force_login(mediator.user)
+    assert client.get(route.path).status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,8 @@ PROD_ENV = {
     "DATABASE_URL": "postgres://tisser@db.invalid:5432/tisser",
     "ALLOWED_HOSTS": "tisser.example.org, www.tisser.example.org",
     "REDIS_URL": "redis://cache.invalid:6379/0",
+    "VOUCHER_CODE_KEYS": "cHJvZHVjdGlvbi10ZXN0LWtleS0wMDAwMDAwMDAwMDA=",
+    "VOUCHER_FINGERPRINT_KEY": "a-long-random-fingerprint-key-for-the-test-0",
 }
 
 

@@ -56,7 +56,16 @@ def opened_as(new_page, local: str):
     return signed_in(new_page, local, **PHONE)
 
 
-ROLES = ["admin", "responsable", "mediateur", "benevole", "prescripteur", "financeur", "visiteur"]
+ROLES = [
+    "admin",
+    "responsable",
+    "mediateur",
+    "benevole",
+    "prescripteur",
+    "financeur",
+    "comptable",
+    "visiteur",
+]
 
 
 @pytest.mark.parametrize("local", ROLES)

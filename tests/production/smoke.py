@@ -27,6 +27,7 @@ Every request has a timeout, the whole script a deadline, and every process it s
 stopped at the end, on failure too. Exit status 0 only when every check passed.
 """
 
+import base64
 import contextlib
 import datetime
 import http.client
@@ -318,6 +319,8 @@ class Smoke:
             **base,
             "DJANGO_SETTINGS_MODULE": "config.settings.prod",
             "SECRET_KEY": "smoke-test-secret-key-" + os.urandom(16).hex(),
+            "VOUCHER_CODE_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+            "VOUCHER_FINGERPRINT_KEY": "smoke-fingerprint-" + os.urandom(16).hex(),
             "ALLOWED_HOSTS": "127.0.0.1",
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,

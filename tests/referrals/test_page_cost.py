@@ -158,7 +158,7 @@ def test_a_network_admin_row_names_the_space(login, world):
 
 def test_the_fixed_queries_of_a_signed_in_page_are_compiled_once(login, world, monkeypatch):
     """The memberships, the badge, the SMS caps and the partners of the filter: compiled by the
-    first request of the connection, then only run (docs/decisions/0036-fixed-queries.md)."""
+    first request of the connection, then only run (docs/decisions/0048-fixed-queries.md)."""
     from tisser.core.fixed_queries import FixedQuery, reset
 
     reset()  # as a new process: nothing compiled yet

@@ -193,10 +193,18 @@ def _objects(site, partner):
     """One object of every kind the registry names (a new kind must be added here)."""
     from tests.accounts.factories import ClosureFactory, FunderFactory, InvitationFactory
     from tests.beneficiaries.factories import AccompanimentPeriodFactory, FileNoteFactory
+    from tests.funding.factories import (
+        ConventionFactory,
+        DonationLotFactory,
+        DonorFactory,
+        DotationFactory,
+        TaxReceiptFactory,
+        TaxReceiptSettingsFactory,
+    )
     from tests.notifications.factories import OptOutFactory
     from tests.referrals.factories import AppointmentFactory, ImportBatchFactory
 
-    return {
+    objects = {
         "accounts.organisation": site.network,
         "accounts.site": site,
         "accounts.partner": partner,
@@ -212,7 +220,25 @@ def _objects(site, partner):
         "beneficiaries.filenote": FileNoteFactory(beneficiary=BeneficiaryFactory(site=site)),
         "activities.activity": ActivityFactory(site=site),
         "notifications.optout": OptOutFactory(),
+        # Funding (issue 10).
+        "funding.donor": DonorFactory(network=site.network),
+        "funding.convention": ConventionFactory(funder=FunderFactory(network=site.network)),
+        "funding.dotation": DotationFactory(convention__funder=FunderFactory(network=site.network)),
+        "funding.donationlot": DonationLotFactory(site=site),
+        "funding.taxreceipt": TaxReceiptFactory(network=site.network),
+        "funding.taxreceiptsettings": TaxReceiptSettingsFactory(network=site.network),
     }
+    # Any other kind: its factory, on the test's site when the model has one.
+    from django.apps import apps
+
+    from tests.core.security.factories import factory_for
+    from tisser.core import journal_labels
+
+    for label in set(journal_labels.registry().kinds) - set(objects):
+        model = apps.get_model(label)
+        has_site = any(field.name == "site" for field in model._meta.get_fields())
+        objects[label] = factory_for(model)(**({"site": site} if has_site else {}))
+    return objects
 
 
 def test_every_kind_of_object_gets_a_readable_name(site, partner, network_admin):

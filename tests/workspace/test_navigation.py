@@ -17,20 +17,21 @@ EXPECTED = {
     Role.NETWORK_ADMIN: [
         "Accueil", "Espaces", "Partenaires", "Financeurs", "Journal", "Membres",
         "Orientations", "Modération", "Demandes d'aide en retard", "Activités", "Dossiers",
-        "Importer une liste",
+        "Importer une liste", "Stock", "Conventions", "Donateurs", "Dons reçus", "Reçus fiscaux",
     ],
     Role.SITE_MANAGER: [
         "Accueil", "Mon espace", "Membres", "Orientations", "Demandes d'aide en retard",
-        "Agenda", "Activités", "Dossiers", "Importer une liste",
+        "Agenda", "Activités", "Dossiers", "Importer une liste", "Stock", "Dons reçus",
     ],
     Role.MEDIATOR: [
         "Accueil", "Orientations", "Agenda", "Activités", "Dossiers", "Importer une liste",
+        "Stock",
     ],
-    Role.VOLUNTEER: ["Accueil", "Dossiers"],
+    Role.VOLUNTEER: ["Accueil", "Dossiers", "Stock"],
     Role.PARTNER_REFERRER: [
         "Accueil", "Mes orientations", "Orienter une personne", "Importer une liste",
     ],
-    Role.FUNDER_VIEWER: ["Accueil"],
+    Role.FUNDER_VIEWER: ["Accueil", "Mes conventions"],
 }  # fmt: skip
 
 MEMBERS = {

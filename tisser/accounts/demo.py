@@ -497,6 +497,7 @@ LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin(
         _demo_email("financeur"), "Sophie", "Keller", Role.FUNDER_VIEWER, "Ville de Strasbourg"
     ),
+    DemoLogin(_demo_email("comptable"), "Martine", "Lefebvre", Role.ACCOUNTANT, NETWORK_NAME),
 )
 
 # The rest of each team: a manager for every other space and two mediators per space.

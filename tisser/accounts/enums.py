@@ -16,21 +16,24 @@ class Role(models.TextChoices):
     VOLUNTEER = "volunteer", _("Bénévole")
     PARTNER_REFERRER = "partner_referrer", _("Prescripteur partenaire")
     FUNDER_VIEWER = "funder_viewer", _("Financeur (lecture)")
+    ACCOUNTANT = "accountant", _("Comptabilité")
 
 
 # Which roles make sense in which kind of organisation.
 ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
-    OrganisationKind.NETWORK: (Role.NETWORK_ADMIN,),
+    OrganisationKind.NETWORK: (Role.NETWORK_ADMIN, Role.ACCOUNTANT),
     OrganisationKind.SITE: (Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER),
     OrganisationKind.PARTNER: (Role.PARTNER_REFERRER,),
     OrganisationKind.FUNDER: (Role.FUNDER_VIEWER,),
 }
 
-# Every role that opens a person's file or a referral must use two-factor authentication;
-# funders see aggregates only (docs/decisions/0014-two-factor-for-every-role.md).
+# Every role that opens a person's file or a referral must use two-factor authentication,
+# and so does the accounting role, which reads tax receipts bearing donors' names; funders
+# see aggregates only (docs/decisions/0014-two-factor-for-every-role.md, 0036).
 ROLES_REQUIRING_TWO_FACTOR = frozenset(
     {
         Role.NETWORK_ADMIN,
+        Role.ACCOUNTANT,
         Role.SITE_MANAGER,
         Role.MEDIATOR,
         Role.VOLUNTEER,

@@ -432,7 +432,7 @@ class InvitationForm(forms.Form):
         self.fields["organisation"].help_text = _(
             "Le rôle doit convenir à l'organisation : un espace accueille des responsables, "
             "des médiateurs et des bénévoles ; un partenaire, des prescripteurs ; un "
-            "financeur, des lecteurs ; le réseau, des administrateurs."
+            "financeur, des lecteurs ; le réseau, des administrateurs et sa comptabilité."
         )
         self.fields["role"].choices = grantable_roles(membership)
         if membership.role == Role.SITE_MANAGER:

@@ -20,6 +20,7 @@ from tisser.core.access import (
     CLOSED_URL_NAMES,
     MEMBERSHIP_EXEMPT_URL_NAMES,
     PUBLIC_URL_NAMES,
+    is_learner_only,
     is_public,
 )
 
@@ -101,6 +102,9 @@ class AccessPolicyMiddleware:
     """Deny by default: only public views are open to everyone, the rest need a member.
 
     allauth pages that Tisser does not offer (``CLOSED_URL_NAMES``) are a 404 for members.
+    Learners' pages (``learner_only``) decide for themselves (a 404 for anyone but a
+    signed-in learner); a signed-in learner is not a staff user, and every staff page is a
+    404 for them, not an invitation to the staff sign-in.
     """
 
     def __init__(self, get_response):
@@ -112,7 +116,11 @@ class AccessPolicyMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if is_public(view_func) or _url_name(request) in PUBLIC_URL_NAMES:
             return None
+        if is_learner_only(view_func):
+            return None
         if not request.user.is_authenticated:
+            if getattr(request, "learner", None) is not None:
+                raise Http404
             return _redirect(request, redirect_to_login(request.get_full_path()))
         if _url_name(request) in MEMBERSHIP_EXEMPT_URL_NAMES:
             return None
@@ -143,6 +151,7 @@ class MandatoryTwoFactorMiddleware:
             return None
         if (
             is_public(view_func)
+            or is_learner_only(view_func)
             or _url_name(request) in PUBLIC_URL_NAMES | MEMBERSHIP_EXEMPT_URL_NAMES
         ):
             return None

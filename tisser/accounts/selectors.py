@@ -40,7 +40,7 @@ def _memberships_query(user: int) -> QuerySet:
 
 
 # Read by CurrentMembershipMiddleware on every signed-in request: compiled once per process
-# (docs/decisions/0036-fixed-queries.md).
+# (docs/decisions/0048-fixed-queries.md).
 _MEMBERSHIPS = FixedQuery("accounts.memberships_of_request", _memberships_query)
 
 

@@ -133,3 +133,62 @@ def require_roles(*roles):
         return wrapper
 
     return decorator
+
+
+def learner_only(view):
+    """Open a view to the learner whose card signed this browser in, and to nobody else.
+
+    ``request.learner`` (the person's file, set lazily by the learners app's middleware) must
+    be set: anyone else — an anonymous visitor, a staff member, a browser whose card was
+    revoked — gets a 404, never a redirect to the staff sign-in. ``AccessPolicyMiddleware``
+    lets these views through without a staff user; the view decides here. The generated
+    security tests read ``tisser_learner_only``.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if getattr(request, "learner", None) is None:
+            raise Http404
+        # The learner's own pages name them: never kept in a shared cache.
+        request.personal_data = True
+        return view(request, *args, **kwargs)
+
+    wrapper.tisser_learner_only = True
+    return wrapper
+
+
+def is_learner_only(view) -> bool:
+    return getattr(view, "tisser_learner_only", False)
+
+
+def learner_object(model, *, kwarg: str = "pk", as_: str | None = None):
+    """Fetch the id captured as ``kwarg`` among the signed-in learner's own rows (else 404).
+
+    ``model.learner_path`` names the path from the model to the learner's file
+    ("beneficiary", "attempt__beneficiary"): another learner's row is a 404, and so is an
+    id that is not one. Stack it under ``learner_only``. The view receives the object as
+    ``obj`` for ``pk``, else under ``as_`` (by default the argument's name without ``_id``).
+    The view carries ``learner_scoped_args`` for the generated learner matrix.
+    """
+    target = as_ or ("obj" if kwarg == "pk" else kwarg.removesuffix("_id").removesuffix("_pk"))
+    if not getattr(model, "learner_path", ""):
+        raise ValueError(f"{model.__name__} has no learner_path")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            learner = getattr(request, "learner", None)
+            object_id = parse_id(kwargs.pop(kwarg, None))
+            if learner is None or object_id is None:
+                raise Http404
+            found = model._default_manager.filter(
+                pk=object_id, **{model.learner_path: learner}
+            ).first()
+            if found is None:
+                raise Http404
+            return view(request, *args, **{target: found}, **kwargs)
+
+        wrapper.learner_scoped_args = {**getattr(view, "learner_scoped_args", {}), kwarg: model}
+        return wrapper
+
+    return decorator

@@ -3,7 +3,7 @@
 Turning a queryset into SQL costs Django about a millisecond for a query that PostgreSQL
 answers in a tenth of that (joins resolved, columns listed, the ``WHERE`` tree walked):
 the navigation badge, the memberships of the user and the SMS caps notice cost more to
-compile than to run, on every page (docs/decisions/0036-fixed-queries.md).
+compile than to run, on every page (docs/decisions/0048-fixed-queries.md).
 
 ``FixedQuery`` keeps the queryset as the one description of the query (the ORM, the same
 on SQLite and PostgreSQL), builds it once per database connection and *shape* with marker

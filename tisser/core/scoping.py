@@ -1,7 +1,9 @@
 """The one scoping mechanism used by every selector.
 
 A member acts through their *current* membership. They see the objects owned by that
-membership's organisation; a network admin sees every object of the network. Each scoped
+membership's organisation; a member of a network-wide role (the network admin, the
+accounting role) sees every object of the network — within the views their role may open,
+which ``require_roles`` decides. Each scoped
 model says, in ``scope_path``, how to reach its owning organisation ("" for an
 organisation itself, "site" for a model with a ``site`` foreign key, "referral__site"…).
 """
@@ -9,7 +11,9 @@ organisation itself, "site" for a model with a ``site`` foreign key, "referral__
 from django.db import models
 from django.db.models import Q
 
-NETWORK_ADMIN = "network_admin"
+# The roles held in a network organisation (``accounts.enums.ROLES_BY_KIND``), spelled as
+# codes because core knows no domain; a test keeps both lists equal.
+NETWORK_WIDE_ROLES = frozenset({"network_admin", "accountant"})
 
 
 def scope_q(membership, path: str) -> Q:
@@ -17,7 +21,7 @@ def scope_q(membership, path: str) -> Q:
         return Q(pk__in=[])
     prefix = f"{path}__" if path else ""
     own = Q(**{f"{prefix}pk": membership.organisation_id})
-    if membership.role == NETWORK_ADMIN:
+    if membership.role in NETWORK_WIDE_ROLES:
         return own | Q(**{f"{prefix}network_id": membership.organisation_id})
     return own
 

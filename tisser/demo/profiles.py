@@ -15,6 +15,9 @@ class Profile:
     # Activity records: how many days back, and about how many per space and working day.
     activity_days: int = 365
     activities_per_day: int = 4
+    # Donated stock: devices received per space (the hub receives twice as many) and codes.
+    devices_per_site: int = 200
+    vouchers_per_site: int = 2000
 
 
 FULL = Profile(name="full", site_codes=None, history_days=140, referrals=None)
@@ -26,6 +29,20 @@ CI = Profile(
     referrals=40,
     activity_days=30,
     activities_per_day=2,
+    devices_per_site=16,
+    vouchers_per_site=40,
+)
+
+# The network and its people only: the benchmarks generate their own files, referrals,
+# activity records and stock at scale (benchmarks/generate*.py).
+NETWORK_ONLY = Profile(
+    name="network",
+    site_codes=None,
+    history_days=0,
+    referrals=0,
+    activity_days=0,
+    devices_per_site=0,
+    vouchers_per_site=0,
 )
 
 PROFILES = {profile.name: profile for profile in (FULL, CI)}

@@ -22,6 +22,9 @@ from tisser.activities import demo as activities_demo
 from tisser.beneficiaries import demo as beneficiaries_demo
 from tisser.core.clock import manual_clock
 from tisser.demo.profiles import Profile
+from tisser.learners import demo as learners_demo
+from tisser.offers import demo as offers_demo
+from tisser.funding import demo as funding_demo
 from tisser.referrals import demo as referrals_demo
 from tisser.website.help_request import help_request_create
 
@@ -34,6 +37,9 @@ class DemoResult:
     seconds: float
     files: beneficiaries_demo.DemoFilesResult | None = None
     activities: activities_demo.DemoActivitiesResult | None = None
+    stock: offers_demo.DemoStockResult | None = None
+    cards: learners_demo.DemoCardsResult | None = None
+    funding: funding_demo.DemoFundingResult | None = None
 
 
 @contextmanager
@@ -52,6 +58,8 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         count = referrals_demo.referral_count()
     with messages_recorded_not_sent(), transaction.atomic(), manual_clock() as clock:
         network = accounts_demo.seed_demo_network(site_codes=profile.site_codes)
+        # Donors, conventions, dotations, lots and a tax receipt (issue 10), on the network.
+        funding = funding_demo.seed_demo_funding(network=network.network, clock=clock)
         referral_result = (
             referrals_demo.seed_demo_referrals(
                 network=network.network,
@@ -75,6 +83,18 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
             days=profile.activity_days,
             per_day=profile.activities_per_day,
         )
+        stock = (
+            offers_demo.seed_demo_stock(
+                network=network.network,
+                clock=clock,
+                devices_per_site=profile.devices_per_site,
+                vouchers_per_site=profile.vouchers_per_site,
+            )
+            if profile.devices_per_site or profile.vouchers_per_site
+            else None
+        )
+        # A learner card for every demo file (after the files: the walk-ins' too).
+        cards = learners_demo.seed_demo_cards(network=network.network, clock=clock)
     return DemoResult(
         profile=profile.name,
         network=network,
@@ -82,4 +102,7 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         files=files_result,
         seconds=time.monotonic() - started,
         activities=activities,
+        cards=cards,
+        stock=stock,
+        funding=funding,
     )

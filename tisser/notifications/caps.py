@@ -159,7 +159,7 @@ def _caps_query(role: str, organisation: int, day: datetime.date):
 
 
 # Drawn on the inbox and the referral pages of every site team: compiled once per process
-# and role (docs/decisions/0036-fixed-queries.md).
+# and role (docs/decisions/0048-fixed-queries.md).
 _CAPS = FixedQuery("notifications.caps_reached_today", _caps_query, day=datetime.date)
 
 

@@ -215,7 +215,7 @@ def _badge_query(role: str, organisation: int) -> QuerySet:
 
 
 # On every signed-in page of a site team or a network admin: compiled once per process and
-# role (docs/decisions/0036-fixed-queries.md).
+# role (docs/decisions/0048-fixed-queries.md).
 _BADGE = FixedQuery("referrals.inbox_counts", _badge_query)
 
 

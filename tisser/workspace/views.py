@@ -16,6 +16,8 @@ from tisser.core import clock, exports, journal_labels
 from tisser.core.access import require_roles
 from tisser.core.models import JournalEntry
 from tisser.core.views_helpers import paginate
+from tisser.funding import selectors as funding_selectors
+from tisser.offers import selectors as stock_selectors
 from tisser.referrals import selectors as referral_selectors
 from tisser.referrals.forms import site_team
 from tisser.workspace import selectors, services
@@ -40,10 +42,18 @@ def home(request):
         context["site"], context["team"] = account_selectors.site_home(membership=membership)
         if membership.role in AGENDA_ROLES:
             context["day"] = team_home(membership=membership)
+            context["low_stock"] = stock_selectors.low_stock(membership=membership)
     elif membership.role == Role.PARTNER_REFERRER:
         context["status_counts"] = referral_selectors.partner_status_counts(membership=membership)
     elif membership.role == Role.FUNDER_VIEWER:
         context["figures"] = public_network_figures()
+    elif membership.role == Role.ACCOUNTANT:
+        context["year"] = year = clock.localdate().year
+        context["last_year"] = year - 1
+        context["receipts"] = funding_selectors.tax_receipt_counts(membership=membership, year=year)
+        context["last_year_receipts"] = funding_selectors.tax_receipt_counts(
+            membership=membership, year=year - 1
+        )
     return render(request, f"workspace/home_{membership.role}.html", context)
 
 

@@ -73,11 +73,21 @@ def declared_roles(route: Route):
     return view_attribute(route.callback, "allowed_roles")
 
 
+def is_learner_view(route: Route) -> bool:
+    """A learner's page (``learner_only``): a 404 for everyone but the signed-in learner."""
+    return bool(view_attribute(route.callback, "tisser_learner_only"))
+
+
 def undeclared_views(routes, *, public_names) -> list[str]:
-    """Private views without a role declaration (``require_roles`` or ``signed_in``)."""
+    """Private views without a role declaration (``require_roles``, ``signed_in`` or
+    ``learner_only``)."""
     problems = []
     for route in routes:
         if route.name in public_names or view_attribute(route.callback, "tisser_public"):
+            continue
+        if is_learner_view(route):
+            if declared_roles(route) is not None:
+                problems.append(f"{route.label}: learner_only and require_roles together")
             continue
         if is_tisser_view(route):
             if declared_roles(route) is None and not view_attribute(
@@ -104,7 +114,10 @@ def unscoped_id_arguments(routes, *, public_names) -> list[str]:
                 problems.append(f"{route.label}: <int:{name}> (use <id:{name}>)")
         if route.name in public_names:
             continue
-        declared = view_attribute(route.callback, "scoped_args") or {}
+        # A learner's page scopes its ids to the learner (``learner_object``), a staff page
+        # to the membership (``scoped_object``); neither kind may borrow the other's.
+        attribute = "learner_scoped_args" if is_learner_view(route) else "scoped_args"
+        declared = view_attribute(route.callback, attribute) or {}
         for name, converter in route.converters:
             if names_an_object(name, converter) and name not in declared:
                 problems.append(f"{route.label}: captured id {name!r} is not scoped")

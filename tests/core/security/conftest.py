@@ -25,6 +25,14 @@ from tisser.core.scoping import scoped_models
 BUDGET_SECONDS = 120
 
 
+def learner_models_to_build():
+    """Every model whose ids a learner's page takes (``learner_object``)."""
+    models = set()
+    for route in all_routes():
+        models.update((view_attribute(route.callback, "learner_scoped_args") or {}).values())
+    return sorted(models, key=lambda model: model._meta.label)
+
+
 def models_to_build():
     """Every scoped model: those a URL takes, and any other with a ``scope_path``."""
     models = set(scoped_models())
@@ -48,7 +56,7 @@ def world(django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            built = build_world(models_to_build(), ALL_ATTACKERS)
+            built = build_world(models_to_build(), ALL_ATTACKERS, learner_models_to_build())
         except BaseException:
             outer.__exit__(_RolledBack, _RolledBack(), None)
             raise
@@ -66,15 +74,32 @@ def shared(world, db):
 
 @pytest.fixture
 def sign_in(client):
-    """Sign a user in on the test client, acting through ``membership`` (or none)."""
+    """Sign a user in on the test client, acting through ``membership`` (or none); or, with
+    ``card``, sign the browser in as that card's learner (through the code page)."""
 
-    def do(user, membership=None):
+    def do(user, membership=None, *, card=None):
+        if card is not None:
+            response = client.post("/apprendre/", {"code": card.code})
+            assert response.status_code == 302, "the learner could not sign in"
+            return client
         client.force_login(user)
         if membership is not None:
             session = client.session
             session["current_membership_id"] = membership.pk
             session.save()
         return client
+
+    return do
+
+
+@pytest.fixture
+def sign_in_as(sign_in, shared):
+    """The client signed in as ``attacker`` (a member or a learner), and their membership."""
+
+    def do(attacker):
+        user, membership = attacker.build(shared)
+        card = attacker.card(shared) if attacker.card is not None else None
+        return sign_in(user, membership, card=card), membership
 
     return do
 

@@ -112,3 +112,47 @@ def test_an_absurd_id_is_an_invalid_choice():
     assert form.errors["site"] == [
         "Sélectionnez un choix valide. Ce choix ne fait pas partie de ceux disponibles."
     ]
+
+
+def test_a_learner_page_is_a_declaration_but_not_with_staff_roles():
+    from tisser.core.access import learner_only
+
+    routes = all_routes(
+        urlconf(
+            path("apprendre/a/", learner_only(page), name="learner"),
+            path(
+                "apprendre/b/",
+                learner_only(require_roles(Role.MEDIATOR)(page)),
+                name="learner_with_roles",
+            ),
+        )
+    )
+    problems = checks.undeclared_views(routes, public_names=frozenset())
+    assert problems == ["learner_with_roles: learner_only and require_roles together"]
+
+
+def test_a_learner_page_with_an_id_not_scoped_to_the_learner_is_reported():
+    from tisser.core.access import learner_object, learner_only
+    from tisser.learners.models import LearnerCard
+
+    routes = all_routes(
+        urlconf(
+            path(
+                "apprendre/cartes/<id:pk>/",
+                learner_only(learner_object(LearnerCard)(page)),
+                name="good",
+            ),
+            # A staff scope on a learner page does not count: the learner has no membership.
+            path(
+                "apprendre/espaces/<id:pk>/",
+                learner_only(scoped_object(Site)(page)),
+                name="staff_scope",
+            ),
+            path("apprendre/x/<id:card_id>/", learner_only(page), name="bare"),
+        )
+    )
+    problems = checks.unscoped_id_arguments(routes, public_names=frozenset())
+    assert problems == [
+        "staff_scope: captured id 'pk' is not scoped",
+        "bare: captured id 'card_id' is not scoped",
+    ]

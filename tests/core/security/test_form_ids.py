@@ -12,10 +12,12 @@ the field's table are unchanged.
 
 import pytest
 from django.forms import BaseForm
+from django.http import QueryDict
 from django.urls import reverse
 
 from tests.core.security import checks
 from tests.core.security.checks import BIG_ID, Row, value_of
+from tests.offers.factories import OfferFactory
 from tisser.accounts.enums import OrganisationKind as K
 from tisser.accounts.enums import Role
 from tisser.accounts.forms import InvitationForm, MemberFilterForm
@@ -24,6 +26,17 @@ from tisser.beneficiaries.duplicates import Candidate
 from tisser.beneficiaries.forms import MergeForm, WalkInForm
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core.models import JournalEntry
+from tisser.offers import stock_forms
+from tisser.offers.enums import Tracking
+from tisser.offers.models import Offer
+from tisser.funding.forms import (
+    ConventionForm,
+    DonorCreateForm,
+    LotFilterForm,
+    LotForm,
+    TaxReceiptIssueForm,
+)
+from tisser.funding.models import Donor, Dotation
 from tisser.referrals.appointment_forms import BookingForm
 from tisser.referrals.forms import (
     AppointmentForm,
@@ -41,6 +54,31 @@ from tisser.workspace.forms import AgendaForm, JournalSearchForm
 
 def _site(world):
     return world.owners[K.SITE]
+
+
+def _network_offer(world):
+    return world.object_of(Offer, K.NETWORK)
+
+
+def _voucher_offer(world):
+    return OfferFactory(network=world.network, recharge=True)
+
+
+def _quantity_offer(world):
+    return OfferFactory(network=world.network, tracking=Tracking.QUANTITY, allowed_grades=[])
+def _query(data):
+    """Form data as a browser sends it (a multiple choice is a list)."""
+    query = QueryDict(mutable=True)
+    for key, value in data.items():
+        query.setlist(key, value if isinstance(value, list) else [value])
+    return query
+
+
+def _foreign_dotation(world):
+    """A dotation of the other network (made for the test, rolled back after it)."""
+    from tests.funding.factories import ConventionFactory, DotationFactory
+
+    return DotationFactory(convention=ConventionFactory(funder=world.foreign[K.FUNDER]))
 
 
 def _came_candidates(world):
@@ -233,6 +271,99 @@ ROWS = [
         url_kwargs=lambda w: {"pk": w.object_of(Referral, K.SITE).pk},
         data=lambda w: {"reason": "La personne habite à côté de l'autre espace."},
     ),
+    # Funding (issue 10): donors, conventions, lots and tax receipts of the network only.
+    Row(
+        ConventionForm,
+        "funder",
+        "funding:convention_create",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: ConventionForm(_query(data), membership=m),
+        outside=lambda w: w.foreign[K.FUNDER],
+        inside=lambda w: w.owners[K.FUNDER],
+    ),
+    Row(
+        ConventionForm,
+        "sites",
+        "funding:convention_create",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: ConventionForm(_query(data), membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        DonorCreateForm,
+        "funder",
+        "funding:donor_create",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: DonorCreateForm(data, membership=m),
+        outside=lambda w: w.foreign[K.FUNDER],
+        inside=lambda w: w.owners[K.FUNDER],
+        data=lambda w: {"kind": "organisation"},
+    ),
+    Row(
+        LotFilterForm,
+        "donor",
+        "funding:lot_list",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: LotFilterForm(data, membership=m),
+        outside=lambda w: w.object_of_other(Donor, K.NETWORK),
+        inside=lambda w: w.object_of(Donor, K.NETWORK),
+    ),
+    Row(
+        LotFilterForm,
+        "site",
+        "funding:lot_list",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: LotFilterForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        LotForm,
+        "donor",
+        "funding:lot_create",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: LotForm(data, membership=m),
+        outside=lambda w: w.object_of_other(Donor, K.NETWORK),
+        inside=lambda w: w.object_of(Donor, K.NETWORK),
+    ),
+    Row(
+        LotForm,
+        "dotation",
+        "funding:lot_create",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: LotForm(data, membership=m),
+        outside=_foreign_dotation,
+        inside=lambda w: w.object_of(Dotation, K.FUNDER),
+    ),
+    Row(
+        LotForm,
+        "site",
+        "funding:lot_create",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: LotForm(data, membership=m),
+        outside=lambda w: w.others[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        TaxReceiptIssueForm,
+        "donor",
+        "funding:tax_receipt_issue",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: TaxReceiptIssueForm(data, membership=m),
+        outside=lambda w: w.object_of_other(Donor, K.NETWORK),
+        inside=lambda w: w.object_of(Donor, K.NETWORK),
+        data=lambda w: {"year": "2026"},
+    ),
     # Id fields that are plain choices built from scoped candidates (radio or hidden).
     Row(
         CameForm,
@@ -257,6 +388,147 @@ ROWS = [
         # No control: merging needs a second file of the site, which the world does not hold.
         inside=lambda w: None,
         url_kwargs=lambda w: {"pk": w.object_of(Beneficiary, K.SITE).pk},
+    ),
+    # --- stock (issue 10, stock) ---
+    Row(
+        stock_forms.StockFilterForm,
+        "site",
+        "offers:stock_list",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: stock_forms.StockFilterForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        stock_forms.DeviceSearchForm,
+        "site",
+        "offers:device_search",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: stock_forms.DeviceSearchForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        stock_forms.VoucherFilterForm,
+        "site",
+        "offers:voucher_overview",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: stock_forms.VoucherFilterForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        stock_forms.MovementFilterForm,
+        "site",
+        "offers:movement_list",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: stock_forms.MovementFilterForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        stock_forms.ReserveUnitsForm,
+        "site",
+        "offers:reservation_list",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: stock_forms.ReserveUnitsForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        stock_forms.StockOutForm,
+        "site",
+        "offers:stock_out",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: stock_forms.StockOutForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        stock_forms.ReturnForm,
+        "site",
+        "offers:stock_return",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: stock_forms.ReturnForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        stock_forms.CountStartForm,
+        "site",
+        "offers:count_list",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: stock_forms.CountStartForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        stock_forms.StockFilterForm,
+        "offer",
+        "offers:stock_list",
+        "get",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: stock_forms.StockFilterForm(data, membership=m),
+        outside=lambda w: w.object_of_other(Offer, K.NETWORK),
+        inside=_network_offer,
+    ),
+    Row(
+        stock_forms.VoucherFilterForm,
+        "offer",
+        "offers:voucher_overview",
+        "get",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: stock_forms.VoucherFilterForm(data, membership=m),
+        outside=lambda w: w.object_of_other(Offer, K.NETWORK),
+        inside=_voucher_offer,
+    ),
+    Row(
+        stock_forms.MovementFilterForm,
+        "offer",
+        "offers:movement_list",
+        "get",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: stock_forms.MovementFilterForm(data, membership=m),
+        outside=lambda w: w.object_of_other(Offer, K.NETWORK),
+        inside=_network_offer,
+    ),
+    Row(
+        stock_forms.ReserveUnitsForm,
+        "offer",
+        "offers:reservation_list",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: stock_forms.ReserveUnitsForm(data, membership=m),
+        outside=lambda w: w.object_of_other(Offer, K.NETWORK),
+        inside=_voucher_offer,
+    ),
+    Row(
+        stock_forms.StockOutForm,
+        "offer",
+        "offers:stock_out",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: stock_forms.StockOutForm(data, membership=m),
+        outside=lambda w: w.object_of_other(Offer, K.NETWORK),
+        inside=_quantity_offer,
+    ),
+    Row(
+        stock_forms.ReturnForm,
+        "offer",
+        "offers:stock_return",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: stock_forms.ReturnForm(data, membership=m),
+        outside=lambda w: w.object_of_other(Offer, K.NETWORK),
+        inside=_quantity_offer,
     ),
 ]
 HTTP_ROWS = [row for row in ROWS if row.form not in (CameForm, MergeForm)]

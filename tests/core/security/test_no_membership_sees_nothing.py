@@ -23,6 +23,8 @@ from tisser.accounts.enums import OrganisationKind as K
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core.errors import DomainError
 from tisser.core.scoping import scoped_models
+from tisser.offers.models import Device, InventoryCount
+from tisser.funding.models import Convention
 from tisser.referrals.models import Referral
 
 
@@ -62,10 +64,15 @@ ARGUMENTS = {
     "phone": lambda w: "",
     "limit": lambda w: 10,
     "site_network": lambda w: w.network.pk,
+    "year": lambda w: 2026,
+    "convention": lambda w: w.object_of(Convention, K.FUNDER),
     # Time bounds wide enough to hold every appointment of the world.
     "start": lambda w: datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC),
     "end": lambda w: datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC),
     "before": lambda w: datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC),
+    # Stock (issue 10): a device and an inventory count of site A1.
+    "device": lambda w: w.object_of(Device, K.SITE),
+    "count": lambda w: w.object_of(InventoryCount, K.SITE),
 }
 
 

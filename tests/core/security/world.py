@@ -37,6 +37,7 @@ HOME_KIND = {
     Role.VOLUNTEER: OrganisationKind.SITE,
     Role.PARTNER_REFERRER: OrganisationKind.PARTNER,
     Role.FUNDER_VIEWER: OrganisationKind.FUNDER,
+    Role.ACCOUNTANT: OrganisationKind.NETWORK,
 }
 # Factory arguments that put an object in a state its own side may open. A referral, for
 # instance, is a draft by default, which its site does not see yet.
@@ -76,6 +77,10 @@ class World:
     objects: dict[tuple, object] = field(default_factory=dict)  # (model, owner kind) -> obj
     # The same, owned by the *other* organisation of each kind (ids out of the owners' scope).
     other_objects: dict[tuple, object] = field(default_factory=dict)
+    # Learner cards: "owner" on a file of site A1, "other" on a file of site A2.
+    learners: dict[str, object] = field(default_factory=dict)
+    # Rows of the owner learner, one per model that a learner's page takes (learner matrix).
+    learner_objects: dict[type, object] = field(default_factory=dict)
     # Once built, nothing is added: a row made inside a test would vanish with its savepoint.
     sealed: bool = False
 
@@ -95,6 +100,17 @@ class World:
             assert not self.sealed, f"{model._meta.label} of a {kind} was not built"
             self.objects[key] = make_scoped_object(model, self.owners[kind], self)
         return self.objects[key]
+
+    def learner_object_of(self, model):
+        """The owner learner's row of ``model`` (built through ``model.learner_path``)."""
+        if model not in self.learner_objects:
+            assert not self.sealed, f"{model._meta.label} of a learner was not built"
+            learner = self.learners["owner"].beneficiary
+            obj = factory_for(model)(**{model.learner_path: learner})
+            owned = model._default_manager.filter(pk=obj.pk, **{model.learner_path: learner})
+            assert owned.exists(), f"{model._meta.label}'s factory ignored its learner_path"
+            self.learner_objects[model] = obj
+        return self.learner_objects[model]
 
     def object_of_other(self, model, kind):
         key = (model, kind)
@@ -120,7 +136,12 @@ def make_scoped_object(model, owner, world):
         other = owner_model_of_path(model, path)
         for kind, cls in KIND_MODEL.items():
             if issubclass(cls, other):
-                kwargs[path] = world.owners[kind]
+                counterpart = world.owners[kind]
+                if counterpart.pk == owner.pk:
+                    # Both sides are of one kind (a transfer between two sites): the other
+                    # side is the network's closed site, which no attacker belongs to.
+                    counterpart = world.closed_site
+                kwargs[path] = counterpart
     kwargs.update(FACTORY_TRAITS.get(model._meta.label, {}))
     obj = factory_for(model)(**kwargs)
     owned = model.objects.filter(pk=obj.pk, **{model.scope_path: owner.pk}).exists()
@@ -147,7 +168,16 @@ def new_member(organisation, role):
     return membership
 
 
-def build_world(scoped_models, attackers=()) -> World:
+def build_learners(world) -> None:
+    """One card on a file of the owners' site, one on a file of another site."""
+    from tisser.learners.models import LearnerCard
+
+    make = factory_for(LearnerCard)
+    world.learners["owner"] = make(beneficiary__site=world.owners[OrganisationKind.SITE])
+    world.learners["other"] = make(beneficiary__site=world.others[OrganisationKind.SITE])
+
+
+def build_world(scoped_models, attackers=(), learner_models=()) -> World:
     network = NetworkFactory(name="Réseau A")
     owners = {
         OrganisationKind.NETWORK: network,
@@ -164,6 +194,7 @@ def build_world(scoped_models, attackers=()) -> World:
     foreign = {
         OrganisationKind.SITE: SiteFactory(network=others[OrganisationKind.NETWORK]),
         OrganisationKind.PARTNER: PartnerFactory(network=others[OrganisationKind.NETWORK]),
+        OrganisationKind.FUNDER: FunderFactory(network=others[OrganisationKind.NETWORK]),
     }
     closed_site = SiteFactory(network=network, name="Espace fermé", is_active=False)
     world = World(
@@ -171,6 +202,9 @@ def build_world(scoped_models, attackers=()) -> World:
     )
     for role, kind in HOME_KIND.items():
         world.members[role] = new_member(owners[kind], role)
+    build_learners(world)
+    for model in learner_models:
+        world.learner_object_of(model)
     for model in scoped_models:
         for kind in owner_kinds(model):
             world.object_of(model, kind)

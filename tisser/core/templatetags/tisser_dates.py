@@ -1,5 +1,5 @@
 """``{% load tisser_dates %}``: dates, times and numbers written the French way
-(see core/dates.py). Use these rather than ``|date``, ``|time`` and ``|timesince``, whose
+(see core/dates.py; amounts with ``euros``, core/money.py). Use these rather than ``|date``, ``|time`` and ``|timesince``, whose
 formats give abbreviated months, ``14:30`` or English-shaped ages."""
 
 from django import template
@@ -12,6 +12,7 @@ from tisser.core.dates import (
     format_weekday,
     format_when,
 )
+from tisser.core.money import format_euros
 
 register = template.Library()
 
@@ -79,3 +80,11 @@ def number(value):
     if value is None or value == "":
         return ""
     return f"{int(value):,}".replace(",", "\u202f")
+
+
+@register.filter
+def euros(value):
+    """``1 234,56 €``: a Decimal amount in French (core/money.py); empty stays empty."""
+    if value is None or value == "":
+        return ""
+    return format_euros(value)

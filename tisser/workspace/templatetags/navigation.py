@@ -22,12 +22,14 @@ from tisser.core.links import fixed_url, id_url
 
 register = template.Library()
 
-NA, SM, MED, VOL, PR = (
+NA, SM, MED, VOL, PR, FV, ACC = (
     Role.NETWORK_ADMIN,
     Role.SITE_MANAGER,
     Role.MEDIATOR,
     Role.VOLUNTEER,
     Role.PARTNER_REFERRER,
+    Role.FUNDER_VIEWER,
+    Role.ACCOUNTANT,
 )
 EVERY_ROLE = tuple(Role.values)
 
@@ -37,17 +39,19 @@ class Entry:
     view_name: str
     label: str  # msgid, translated when drawn
     roles: frozenset
-    current_prefix: str = ""  # "activities:": every page of the app marks the entry
+    # "activities:" (or several prefixes): every page of the app marks the entry.
+    current_prefix: str | tuple[str, ...] = ""
     with_site: bool = False  # the URL takes the member's site id (``pk``)
     badge: str = ""  # key of ``referral_counts``
     badge_text: str = ""  # msgid read by screen readers after the count
+    role_label: tuple[str, str] = ("", "")  # (role, msgid): another label for that role
 
 
 def _entry(view_name, label, *roles, **options) -> Entry:
     return Entry(view_name, label, frozenset(roles), **options)
 
 
-# In the order of the menu. Labels are message ids (gettext_noop): translated when drawn.
+# In the order of the menu. Labels are message ids (gettext_noop), translated when drawn.
 ENTRIES = (
     _entry("workspace:home", gettext_noop("Accueil"), *EVERY_ROLE),
     _entry("accounts:site_list", gettext_noop("Espaces"), NA),
@@ -95,6 +99,27 @@ ENTRIES = (
         NA,
         current_prefix="imports:",
     ),
+    # Solidarity stock and funding (issue 10).
+    _entry(
+        "offers:stock_list", gettext_noop("Stock"), NA, SM, MED, VOL, ACC, current_prefix="offers:"
+    ),
+    _entry(
+        "funding:convention_list",
+        gettext_noop("Conventions"),
+        NA,
+        FV,
+        current_prefix=("funding:convention_", "funding:dotation_"),
+        role_label=(FV, gettext_noop("Mes conventions")),
+    ),
+    _entry("funding:donor_list", gettext_noop("Donateurs"), NA, current_prefix="funding:donor_"),
+    _entry("funding:lot_list", gettext_noop("Dons reçus"), NA, SM, current_prefix="funding:lot_"),
+    _entry(
+        "funding:tax_receipt_list",
+        gettext_noop("Reçus fiscaux"),
+        NA,
+        ACC,
+        current_prefix="funding:tax_receipt_",
+    ),
 )
 
 
@@ -126,7 +151,8 @@ def _item(entry: Entry, membership, view_name: str, counts) -> tuple:
                 mark_safe(gettext(entry.badge_text)),  # noqa: S308  # our msgid, as in a template
             )
     # A label is our own message id: drawn unescaped, as ``{% translate "…" %}`` draws it.
-    label = mark_safe(gettext(entry.label))  # noqa: S308
+    msgid = entry.role_label[1] if entry.role_label[0] == membership.role else entry.label
+    label = mark_safe(gettext(msgid))  # noqa: S308
     return (url, CURRENT if current else "", label, badge)
 
 

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand
 from tisser.accounts import demo
 from tisser.accounts.enums import ROLES_REQUIRING_TWO_FACTOR, Role
 from tisser.demo.safety import refusal_reason
+from tisser.learners import demo as learners_demo
+from tisser.learners.links import sign_in_url
 
 
 def login_rows() -> list[tuple[str, str, str]]:
@@ -52,4 +54,12 @@ class Command(BaseCommand):
             f"Rôles qui doivent activer la double authentification à la première connexion "
             f"(clé d'accès ou application d'authentification) : {two_factor}."
         )
+        learner = learners_demo.demo_learner()
+        if learner is not None:
+            out.write("")
+            out.write(self.style.MIGRATE_HEADING("Apprenant de démonstration (sans mot de passe)"))
+            out.write(
+                f"{learner.first_name} {learner.last_initial} (dossier n° {learner.file_number}, "
+                f"{learner.site_name}) : code {learner.code}, à taper sur {sign_in_url()}"
+            )
         out.write("")

@@ -81,4 +81,13 @@ class Command(BaseCommand):
                     f"rendez-vous (en {found.seconds:.1f} s)."
                 )
             )
+        if result.stock is not None:
+            found = result.stock
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Stock solidaire de démonstration : {found.offers} offres, "
+                    f"{found.devices} appareils, {found.vouchers} codes et cartes "
+                    f"(en {found.seconds:.1f} s)."
+                )
+            )
         self.stdout.write(f"Démonstration « {result.profile} » chargée en {result.seconds:.1f} s.")

@@ -1,0 +1,127 @@
+"""Pages of the bulk stock receipt: upload, preview, confirm, templates (thin views)."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tisser.accounts.enums import Role
+from tisser.core.access import require_roles, scoped_object
+from tisser.core.errors import DomainError
+from tisser.core.views_helpers import FORM_HAS_ERRORS, PAGE_SIZE, paginate
+from tisser.offers.enums import Tracking
+from tisser.offers.flow_forms import StockImportUploadForm
+from tisser.offers.imports import rows, services
+from tisser.offers.models import StockImport
+
+IMPORT_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER)
+
+
+@require_roles(*IMPORT_ROLES)
+def index(request):
+    """The upload form and the site's earlier imports (paginated)."""
+    membership = request.membership
+    form = StockImportUploadForm(request.POST or None, request.FILES or None, membership=membership)
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                stock_import = services.stock_import_prepare(
+                    actor=membership,
+                    site=form.target_site(),
+                    kind=form.cleaned_data["kind"],
+                    offer=form.cleaned_data["offer"],
+                    lot=form.cleaned_data.get("lot"),
+                    device_status=form.cleaned_data.get("device_status") or "",
+                    file_name=upload.name,
+                    content=upload.read(),
+                )
+            except DomainError as error:
+                form.add_error("file", error.message)
+            else:
+                return redirect("offers:import_preview", pk=stock_import.pk)
+        messages.error(request, FORM_HAS_ERRORS)
+    page = paginate(request, services.stock_import_list(actor=membership))
+    return render(
+        request,
+        "offers/flow/import_index.html",
+        {
+            "form": form,
+            "page": page,
+            "device_columns": rows.DEVICE_COLUMNS,
+            "voucher_columns": rows.VOUCHER_COLUMNS,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _preview_page(request, stock_import, *, error=None, status=200):
+    context = {"stock_import": stock_import, "error": error}
+    try:
+        preview = services.stock_import_preview(stock_import=stock_import)
+    except DomainError as refused:
+        context["expired"] = refused.message
+        return render(request, "offers/flow/import_preview.html", context, status=status)
+    listed = preview.problems if preview.counts["problem"] else preview.rows
+    context.update(
+        preview=preview,
+        counts=preview.counts,
+        page=Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page")),
+        is_devices=stock_import.kind == Tracking.DEVICE,
+    )
+    return render(request, "offers/flow/import_preview.html", context, status=status)
+
+
+@scoped_object(StockImport)
+@require_roles(*IMPORT_ROLES)
+def preview(request, obj):
+    if obj.confirmed_at is not None:
+        messages.info(request, _("Ce fichier est déjà importé."))
+        return redirect("offers:import_index")
+    return _preview_page(request, obj)
+
+
+@require_POST
+@scoped_object(StockImport)
+@require_roles(*IMPORT_ROLES)
+def confirm(request, obj):
+    try:
+        done = services.stock_import_confirm(actor=request.membership, stock_import=obj)
+    except DomainError as refused:
+        return _preview_page(request, obj, error=refused.message, status=400)
+    messages.success(
+        request,
+        _(
+            "Import terminé : %(created)s ajouté(s) au stock, %(skipped)s ligne(s) déjà en stock "
+            "ou en double, ignorée(s)."
+        )
+        % {"created": done.rows_created, "skipped": done.rows_skipped},
+    )
+    return redirect("offers:import_index")
+
+
+def _template(kind: str, filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(rows.COLUMNS[kind])
+    writer.writerow(rows.TEMPLATE_EXAMPLES[kind])
+    response = HttpResponse(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_roles(*IMPORT_ROLES)
+def template_devices(request):
+    return _template(Tracking.DEVICE, "modele-appareils.csv")
+
+
+@require_roles(*IMPORT_ROLES)
+def template_vouchers(request):
+    return _template(Tracking.VOUCHER, "modele-codes.csv")
