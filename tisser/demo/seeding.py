@@ -22,9 +22,9 @@ from tisser.activities import demo as activities_demo
 from tisser.beneficiaries import demo as beneficiaries_demo
 from tisser.core.clock import manual_clock
 from tisser.demo.profiles import Profile
+from tisser.funding import demo as funding_demo
 from tisser.learners import demo as learners_demo
 from tisser.offers import demo as offers_demo
-from tisser.funding import demo as funding_demo
 from tisser.referrals import demo as referrals_demo
 from tisser.website.help_request import help_request_create
 

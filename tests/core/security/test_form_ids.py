@@ -26,9 +26,6 @@ from tisser.beneficiaries.duplicates import Candidate
 from tisser.beneficiaries.forms import MergeForm, WalkInForm
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core.models import JournalEntry
-from tisser.offers import stock_forms
-from tisser.offers.enums import Tracking
-from tisser.offers.models import Offer
 from tisser.funding.forms import (
     ConventionForm,
     DonorCreateForm,
@@ -37,6 +34,9 @@ from tisser.funding.forms import (
     TaxReceiptIssueForm,
 )
 from tisser.funding.models import Donor, Dotation
+from tisser.offers import stock_forms
+from tisser.offers.enums import Tracking
+from tisser.offers.models import Offer
 from tisser.referrals.appointment_forms import BookingForm
 from tisser.referrals.forms import (
     AppointmentForm,
@@ -66,6 +66,8 @@ def _voucher_offer(world):
 
 def _quantity_offer(world):
     return OfferFactory(network=world.network, tracking=Tracking.QUANTITY, allowed_grades=[])
+
+
 def _query(data):
     """Form data as a browser sends it (a multiple choice is a list)."""
     query = QueryDict(mutable=True)

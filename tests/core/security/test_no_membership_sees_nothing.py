@@ -23,8 +23,8 @@ from tisser.accounts.enums import OrganisationKind as K
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core.errors import DomainError
 from tisser.core.scoping import scoped_models
-from tisser.offers.models import Device, InventoryCount
 from tisser.funding.models import Convention
+from tisser.offers.models import Device, InventoryCount
 from tisser.referrals.models import Referral
 
 
