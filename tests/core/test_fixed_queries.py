@@ -1,5 +1,5 @@
 """``FixedQuery``: a values() queryset compiled once per connection and shape, run with new
-values each time (docs/decisions/0036-fixed-queries.md)."""
+values each time (docs/decisions/0048-fixed-queries.md)."""
 
 import datetime
 

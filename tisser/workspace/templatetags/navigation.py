@@ -15,8 +15,7 @@ from django import template
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext, gettext_noop
 
 from tisser.accounts.enums import Role
 from tisser.core.links import fixed_url, id_url
@@ -52,54 +51,68 @@ def _entry(view_name, label, *roles, **options) -> Entry:
     return Entry(view_name, label, frozenset(roles), **options)
 
 
-# In the order of the menu. Labels are message ids (gettext_noop): translated when drawn.
+# In the order of the menu. Labels are message ids (gettext_noop), translated when drawn.
 ENTRIES = (
-    _entry("workspace:home", N_("Accueil"), *EVERY_ROLE),
-    _entry("accounts:site_list", N_("Espaces"), NA),
-    _entry("accounts:partner_list", N_("Partenaires"), NA),
-    _entry("accounts:funder_list", N_("Financeurs"), NA),
-    _entry("workspace:journal", N_("Journal"), NA),
-    _entry("accounts:site_edit", N_("Mon espace"), SM, with_site=True),
-    _entry("accounts:member_list", N_("Membres"), NA, SM),
-    _entry("referrals:partner_list", N_("Mes orientations"), PR),
-    _entry("referrals:create", N_("Orienter une personne"), PR),
+    _entry("workspace:home", gettext_noop("Accueil"), *EVERY_ROLE),
+    _entry("accounts:site_list", gettext_noop("Espaces"), NA),
+    _entry("accounts:partner_list", gettext_noop("Partenaires"), NA),
+    _entry("accounts:funder_list", gettext_noop("Financeurs"), NA),
+    _entry("workspace:journal", gettext_noop("Journal"), NA),
+    _entry("accounts:site_edit", gettext_noop("Mon espace"), SM, with_site=True),
+    _entry("accounts:member_list", gettext_noop("Membres"), NA, SM),
+    _entry("referrals:partner_list", gettext_noop("Mes orientations"), PR),
+    _entry("referrals:create", gettext_noop("Orienter une personne"), PR),
     _entry(
         "referrals:inbox",
-        N_("Orientations"),
+        gettext_noop("Orientations"),
         NA,
         SM,
         MED,
         badge="new",
-        badge_text=N_("à traiter"),
+        badge_text=gettext_noop("à traiter"),
     ),
     _entry(
         "referrals:moderation_list",
-        N_("Modération"),
+        gettext_noop("Modération"),
         NA,
         badge="moderation",
-        badge_text=N_("en attente"),
+        badge_text=gettext_noop("en attente"),
     ),
-    _entry("referrals:help_requests_late", N_("Demandes d'aide en retard"), NA, SM),
-    _entry("workspace:agenda", N_("Agenda"), SM, MED),
-    _entry("activities:list", N_("Activités"), NA, SM, MED, current_prefix="activities:"),
+    _entry("referrals:help_requests_late", gettext_noop("Demandes d'aide en retard"), NA, SM),
+    _entry("workspace:agenda", gettext_noop("Agenda"), SM, MED),
+    _entry("activities:list", gettext_noop("Activités"), NA, SM, MED, current_prefix="activities:"),
     _entry(
         "beneficiaries:search",
-        N_("Dossiers"),
+        gettext_noop("Dossiers"),
         NA,
         SM,
         MED,
         VOL,
         current_prefix="beneficiaries:",
     ),
-    _entry("imports:index", N_("Importer une liste"), PR, SM, MED, NA, current_prefix="imports:"),
+    _entry(
+        "imports:index",
+        gettext_noop("Importer une liste"),
+        PR,
+        SM,
+        MED,
+        NA,
+        current_prefix="imports:",
+    ),
     # Every item as the learner sees it (issue 12).
     _entry(
-        "exercises:preview_list", N_("Exercices"), NA, SM, MED, VOL, current_prefix="exercises:"
+        "exercises:preview_list",
+        gettext_noop("Exercices"),
+        NA,
+        SM,
+        MED,
+        VOL,
+        current_prefix="exercises:",
     ),
     # Solidarity stock and funding (issue 10).
     _entry(
         "offers:stock_list",
-        N_("Stock"),
+        gettext_noop("Stock"),
         NA,
         SM,
         MED,
@@ -118,14 +131,14 @@ ENTRIES = (
     # The stock flow (decision 0040): receipts, hub orders and transfers, the catalogue.
     _entry(
         "offers:import_index",
-        N_("Réceptions"),
+        gettext_noop("Réceptions"),
         NA,
         SM,
         current_prefix=("offers:import_", "offers:receive_"),
     ),
     _entry(
         "offers:hub_order_list",
-        N_("Commandes et transferts"),
+        gettext_noop("Commandes et transferts"),
         NA,
         SM,
         MED,
@@ -133,7 +146,7 @@ ENTRIES = (
     ),
     _entry(
         "offers:catalogue",
-        N_("Catalogue"),
+        gettext_noop("Catalogue"),
         NA,
         SM,
         MED,
@@ -142,23 +155,31 @@ ENTRIES = (
     ),
     _entry(
         "funding:convention_list",
-        N_("Conventions"),
+        gettext_noop("Conventions"),
         NA,
         FV,
         current_prefix=("funding:convention_", "funding:dotation_"),
-        role_label=(FV, N_("Mes conventions")),
+        role_label=(FV, gettext_noop("Mes conventions")),
     ),
-    _entry("funding:donor_list", N_("Donateurs"), NA, current_prefix="funding:donor_"),
-    _entry("funding:lot_list", N_("Dons reçus"), NA, SM, current_prefix="funding:lot_"),
+    _entry("funding:donor_list", gettext_noop("Donateurs"), NA, current_prefix="funding:donor_"),
+    _entry("funding:lot_list", gettext_noop("Dons reçus"), NA, SM, current_prefix="funding:lot_"),
     _entry(
         "funding:tax_receipt_list",
-        N_("Reçus fiscaux"),
+        gettext_noop("Reçus fiscaux"),
         NA,
         ACC,
         current_prefix="funding:tax_receipt_",
     ),
     # Solidarity access rights and quotas (issue 11).
-    _entry("sales:right_list", N_("Droits d'accès"), NA, SM, MED, VOL, current_prefix="sales:"),
+    _entry(
+        "sales:right_list",
+        gettext_noop("Droits d'accès"),
+        NA,
+        SM,
+        MED,
+        VOL,
+        current_prefix="sales:",
+    ),
 )
 
 
