@@ -50,7 +50,7 @@ def _assigned_codes(function: ast.AST, name: str) -> list[str]:
 
 
 def _calls():
-    """Every call in ``tisser/``: (call, enclosing function, module constants, place)."""
+    """Every call in ``tisser/``: (call, enclosing function, module constants, place, module)."""
     for path in ROOT.rglob("*.py"):
         if "migrations" in path.parts:
             continue
@@ -58,11 +58,12 @@ def _calls():
         constants = _constants(module)
         for function in (n for n in ast.walk(module) if isinstance(n, ast.FunctionDef)):
             for call in (n for n in ast.walk(function) if isinstance(n, ast.Call)):
-                yield call, function, constants, f"{path.relative_to(ROOT.parent)}:{call.lineno}"
+                place = f"{path.relative_to(ROOT.parent)}:{call.lineno}"
+                yield call, function, constants, place, path
 
 
 def _argument(call: ast.Call, sink) -> ast.AST | None:
-    _function, parameter, position, _prefix = sink
+    _function, parameter, position, _prefix, _module = sink
     for keyword in call.keywords:
         if keyword.arg == parameter:
             return keyword.value
@@ -88,15 +89,17 @@ def written_codes() -> tuple[set[str], list[str]]:
     enclosing function until each path ends on a string literal or a module constant.
     """
     calls = list(_calls())
-    sinks = {(name, "action", None, "") for name in WRITERS}
+    # A sink is (function, parameter, position, prefix, module): a private helper
+    # (``_journal``) is followed only in its own module, where its name means one function.
+    sinks = {(name, "action", None, "", None) for name in WRITERS}
     codes: set[str] = set()
     unreadable: set[str] = set()
     done: set = set()
     while sinks - done:
         for sink in sinks - done:
             done.add(sink)
-            for call, function, constants, where in calls:
-                if _name(call.func) != sink[0]:
+            for call, function, constants, where, module in calls:
+                if _name(call.func) != sink[0] or sink[4] not in (None, module):
                     continue
                 argument = _argument(call, sink)
                 if argument is None:
@@ -127,7 +130,8 @@ def written_codes() -> tuple[set[str], list[str]]:
                 elif local := _assigned_codes(function, variable):
                     codes.update(prefix + code for code in local)
                 elif parameter := _parameter(function, variable):
-                    sinks.add((function.name, *parameter, prefix))
+                    private = module if function.name.startswith("_") else None
+                    sinks.add((function.name, *parameter, prefix, private))
                 else:
                     unreadable.add(where)
     return codes, sorted(unreadable)

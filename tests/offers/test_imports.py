@@ -208,3 +208,40 @@ def test_import_list_query_count_does_not_grow(
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(reverse("offers:import_index"))
     assert response.status_code == 200
+
+
+def test_the_hub_imports_with_the_default_status(client, login, hub, hub_manager, laptop_offer):
+    login(hub_manager)
+    upload = SimpleUploadedFile("don.csv", DEVICES_CSV, content_type="text/csv")
+    response = client.post(
+        reverse("offers:import_index"),
+        {"kind": Tracking.DEVICE, "offer": laptop_offer.pk, "device_status": "", "file": upload},
+    )
+    assert response.status_code == 302
+    client.post(reverse("offers:import_confirm", kwargs={"pk": StockImport.objects.get().pk}))
+    assert set(Device.objects.values_list("status", flat=True)) == {DeviceStatus.TO_PROCESS}
+
+
+def test_one_device_or_one_code_without_a_file(
+    client, login, site, manager, laptop_offer, recharge_offer
+):
+    login(manager)
+    response = client.post(
+        reverse("offers:receive_one"),
+        {"offer": laptop_offer.pk, "serial_number": "SOLO1", "brand": "Asus", "grade": "B"},
+    )
+    assert response.status_code == 302
+    device = Device.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert f"numéro d&#x27;inventaire {device.inventory_id}" in page
+    again = client.post(
+        reverse("offers:receive_one"),
+        {"offer": laptop_offer.pk, "serial_number": "solo1", "brand": "Asus", "grade": "B"},
+    )
+    assert again.status_code == 400
+    assert "Cet appareil est déjà enregistré" in again.content.decode()
+    code = client.post(reverse("offers:receive_one"), {"offer": recharge_offer.pk, "code": ""})
+    assert "Écrivez le code de la recharge ou de la carte." in code.content.decode()
+    client.post(reverse("offers:receive_one"), {"offer": recharge_offer.pk, "code": "4455 6677"})
+    assert Voucher.objects.count() == 1
+    assert "44556677" not in Voucher.objects.get().code_encrypted

@@ -116,7 +116,7 @@ def test_the_stock_list_costs_the_same_queries_for_1_and_40_rows(crew, login, wh
 
     def fill(n):
         for _ in range(n):
-            offer = OfferFactory(network=crew.network)
+            offer = OfferFactory(network=crew.network, tracking="quantity", allowed_grades=[])
             receive_units(crew.site, offer, 1)
 
     many = _constant(login(getattr(crew, who)), reverse("offers:stock_list"), fill)
@@ -260,12 +260,32 @@ def test_the_movement_list_costs_the_same_queries_for_1_and_40_rows(crew, login)
     assert len(many) <= 10
 
 
-def test_the_voucher_and_count_lists_cost_constant_queries(crew, login):
+def test_the_voucher_count_and_reservation_lists_cost_constant_queries(crew, login):
+    from tests.offers.factories import InventoryCountFactory
+
+    client = login(crew.manager)
     _constant(
-        login(crew.manager),
+        client,
         reverse("offers:voucher_overview"),
         lambda n: receive_vouchers(crew.site, crew.recharge, n),
     )
+    _constant(
+        client,
+        reverse("offers:count_list"),
+        lambda n: [
+            InventoryCountFactory(site=crew.site, status=InventoryCountStatus.CLOSED)
+            for _ in range(n)
+        ],
+    )
+
+    def reserve(n):
+        receive_units(crew.site, crew.cables, n)
+        for _ in range(n):
+            reservations.units_reserve(
+                actor=crew.mediator, site=crew.site, offer=crew.cables, quantity=1
+            )
+
+    _constant(client, reverse("offers:reservation_list"), reserve)
 
 
 # --- write-offs, thresholds, counts ----------------------------------------------------------
@@ -353,3 +373,18 @@ def test_the_home_lists_low_stock_in_one_query(crew, login):
     adjustments.threshold_set(actor=crew.manager, site=crew.site, offer=crew.cables, threshold=3)
     page = client.get(reverse("workspace:home"))
     assert crew.cables not in [row.offer for row in page.context["low_stock"]]
+
+
+def test_the_accountant_reads_values_and_movements_only(crew, login):
+    from tests.accounts.factories import MembershipFactory
+    from tisser.accounts.enums import Role
+
+    accountant = MembershipFactory(organisation=crew.network, role=Role.ACCOUNTANT)
+    receive_units(crew.site, crew.cables, 3)
+    client = login(accountant)
+    page = client.get(reverse("offers:stock_list"))
+    assert page.status_code == 200
+    assert page.context["show_values"] and page.context["totals"][0].on_hand == 3
+    assert client.get(reverse("offers:movement_list")).status_code == 200
+    for name in ("offers:device_search", "offers:voucher_overview", "offers:reservation_list"):
+        assert client.get(reverse(name)).status_code == 403

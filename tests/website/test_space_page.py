@@ -128,7 +128,8 @@ def test_the_space_page_lists_coming_closures_and_public_holidays_on_opening_day
         reason=ClosureReason.TRAINING,
     )
     ClosureFactory(starts_on=datetime.date(2026, 12, 7), ends_on=datetime.date(2026, 12, 7))
-    with django_assert_max_num_queries(5):
+    # + 1: the solidarity offers the space sells (offers.selectors_public, decision 0040).
+    with django_assert_max_num_queries(6):
         page = page_of(client, "/espaces/neu/")
     closures = page.split('<ul class="closures">')[1].split("</ul>")[0]
     items = [item.strip() for item in closures.split("<li>")[1:]]

@@ -99,7 +99,11 @@ def count_start(*, actor, site) -> InventoryCount:
 
 
 def _locked_open(count: InventoryCount) -> InventoryCount:
-    count = InventoryCount.objects.select_for_update().select_related("site").get(pk=count.pk)
+    count = (
+        InventoryCount.objects.select_for_update(of=("self",))
+        .select_related("site")
+        .get(pk=count.pk)
+    )
     if count.status != InventoryCountStatus.OPEN:
         raise DomainError(_("Cet inventaire est clôturé : il ne peut plus changer."))
     return count

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import Role
@@ -68,6 +68,11 @@ def hub_set(*, actor, hub: Site | None) -> StockSettings:
             payload={"hub": hub.pk if hub else None},
         )
     return settings_row
+
+
+def _lock_network_stock(network_id: int) -> None:
+    """Serialise the hub's orders and preparations on the network's settings row."""
+    list(StockSettings.objects.select_for_update().filter(network_id=network_id).values("pk"))
 
 
 def _unpicked_ready(hub: Site):
@@ -133,7 +138,7 @@ def hub_order_submit(*, actor, lines: Mapping[Offer, int], note: str = "") -> Hu
     if not wanted:
         raise DomainError(_("La commande est vide : indiquez au moins une quantité."))
     with transaction.atomic():
-        StockSettings.objects.select_for_update().filter(network_id=site.network_id).first()
+        _lock_network_stock(site.network_id)
         available = {offer.pk: count for offer, count in hub_available(hub=hub)}
         waiting = _waiting(hub)
         for offer, count in wanted.items():
@@ -183,7 +188,11 @@ def _require_hub_team(actor, order: HubOrder) -> None:
 
 
 def _locked(order: HubOrder, *statuses) -> HubOrder:
-    locked = HubOrder.objects.select_for_update().select_related("site", "hub").get(pk=order.pk)
+    locked = (
+        HubOrder.objects.select_for_update(of=("self",))
+        .select_related("site", "hub")
+        .get(pk=order.pk)
+    )
     if locked.status not in statuses:
         raise DomainError(
             _("Cette commande est « %(status)s » : impossible maintenant.")
@@ -198,6 +207,9 @@ def hub_order_prepare(
     """Pick the devices of the order: the ones named, or the oldest ready ones per offer."""
     _require_hub_team(actor, order)
     with transaction.atomic():
+        # One preparation at a time per network: the next one reads the devices the first
+        # has just picked (READ COMMITTED, new statement after the lock).
+        _lock_network_stock(order.hub.network_id)
         locked = _locked(order, HubOrderStatus.SUBMITTED)
         wanted = {line.offer_id: line.quantity for line in locked.lines.all()}
         ids = [i.strip().upper() for i in (inventory_ids or []) if i and i.strip()]
@@ -272,7 +284,6 @@ def hub_order_ship(*, actor, order: HubOrder, note: str = "") -> HubOrder:
             devices=devices,
             units={},
             note=note,
-            hub_order=locked,
         )
         locked.transfer = transfer
         locked.status = HubOrderStatus.SHIPPED
@@ -332,7 +343,3 @@ def hub_order_cancel(*, actor, order: HubOrder, reason: str) -> HubOrder:
             payload={"units": released},
         )
     return locked
-
-
-def hub_order_filter_open(queryset):
-    return queryset.filter(Q(status__in=[*OPEN_STATUSES, HubOrderStatus.SHIPPED]))

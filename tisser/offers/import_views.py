@@ -14,8 +14,9 @@ from tisser.accounts.enums import Role
 from tisser.core.access import require_roles, scoped_object
 from tisser.core.errors import DomainError
 from tisser.core.views_helpers import FORM_HAS_ERRORS, PAGE_SIZE, paginate
+from tisser.offers import receipts
 from tisser.offers.enums import Tracking
-from tisser.offers.flow_forms import StockImportUploadForm
+from tisser.offers.flow_forms import SingleReceiptForm, StockImportUploadForm
 from tisser.offers.imports import rows, services
 from tisser.offers.models import StockImport
 
@@ -125,3 +126,78 @@ def template_devices(request):
 @require_roles(*IMPORT_ROLES)
 def template_vouchers(request):
     return _template(Tracking.VOUCHER, "modele-codes.csv")
+
+
+# The column of the file each receipt problem names -> the field of the single receipt form.
+SINGLE_FIELDS = {
+    "numero_serie": "serial_number",
+    "imei": "imei",
+    "marque": "brand",
+    "grade": "grade",
+    "code": "code",
+    "date_expiration": "expires_on",
+}
+
+
+@require_roles(*IMPORT_ROLES)
+def receive_one(request):
+    """One device or one code received by hand, then the form again for the next one."""
+    membership = request.membership
+    form = SingleReceiptForm(request.POST or None, membership=membership)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            offer = data["offer"]
+            try:
+                if offer.tracking == Tracking.DEVICE:
+                    receipt = receipts.devices_receive(
+                        actor=membership,
+                        site=form.target_site(),
+                        offer=offer,
+                        lot=data.get("lot"),
+                        status=data.get("device_status") or None,
+                        items=[
+                            receipts.DeviceIn(
+                                row=1,
+                                serial_number=data["serial_number"],
+                                imei=data["imei"],
+                                brand=data["brand"],
+                                model_name=data["model_name"],
+                                grade=data["grade"],
+                            )
+                        ],
+                    )
+                    done = _("Appareil reçu : numéro d'inventaire %(id)s.") % {
+                        "id": receipt.devices[0].inventory_id
+                    }
+                else:
+                    receipts.vouchers_receive(
+                        actor=membership,
+                        site=form.target_site(),
+                        offer=offer,
+                        lot=data.get("lot"),
+                        items=[
+                            receipts.VoucherIn(
+                                row=1,
+                                code=data["code"],
+                                serial=data["voucher_serial"],
+                                expires_on=data.get("expires_on"),
+                            )
+                        ],
+                    )
+                    done = _("Code reçu en stock.")
+            except receipts.ReceiptError as error:
+                for _row, column, message in error.problems:
+                    form.add_error(SINGLE_FIELDS.get(column), message)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, done)
+                return redirect("offers:receive_one")
+        messages.error(request, FORM_HAS_ERRORS)
+    return render(
+        request,
+        "offers/flow/receive_one.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )

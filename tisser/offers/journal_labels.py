@@ -6,6 +6,7 @@ from tisser.core.journal_labels import DetailField, ObjectKind, ObjectName, inte
 from tisser.offers.enums import DeviceStatus, Grade, VoucherStatus
 from tisser.offers.models import (
     Device,
+    HubOrder,
     InventoryCount,
     Offer,
     Reservation,
@@ -94,7 +95,20 @@ def _transfers(membership, ids):
     }
 
 
+def _hub_orders(membership, ids):
+    rows = HubOrder.objects.visible_to(membership).filter(pk__in=integer_ids(ids))
+    return {
+        str(row.pk): ObjectName(
+            _("Commande à l'atelier n° %(id)s") % {"id": row.pk},
+            page_url(membership, "offers:hub_order_detail", row.pk),
+        )
+        for row in rows.only("pk")
+    }
+
+
 FLOW_OBJECT_KINDS = [
+    ObjectKind("offers.huborder", _("Commande à l'atelier"), _hub_orders),
+    ObjectKind("offers.stocksettings", _("Réglages du stock")),
     ObjectKind("offers.offer", _("Offre solidaire"), _offers),
     ObjectKind("offers.voucher", _("Code ou carte"), _vouchers),
     ObjectKind("offers.stockimport", _("Import de stock"), _imports),

@@ -202,7 +202,11 @@ def device_record_status(
 
 
 def locked_device(device: Device) -> Device:
-    return Device.objects.select_for_update().select_related("offer", "site").get(pk=device.pk)
+    return (
+        Device.objects.select_for_update(of=("self",))
+        .select_related("offer", "site")
+        .get(pk=device.pk)
+    )
 
 
 def device_write_off(device: Device, *, actor, reason: str, at, refs=None) -> list:
@@ -322,7 +326,11 @@ def voucher_status_change(*, actor, voucher: Voucher, to_status: str, reason: st
     code never comes back into stock."""
     reason = (reason or "").strip()
     with transaction.atomic():
-        voucher = Voucher.objects.select_for_update().select_related("site").get(pk=voucher.pk)
+        voucher = (
+            Voucher.objects.select_for_update(of=("self",))
+            .select_related("site")
+            .get(pk=voucher.pk)
+        )
         stock_roles.check_site_actor(actor, voucher.site, stock_roles.RESERVERS)
         if to_status not in AFTER_SALE or to_status not in VOUCHER_TRANSITIONS[voucher.status]:
             raise DomainError(

@@ -26,7 +26,6 @@ from tisser.core import clock, journal
 from tisser.core.errors import DomainError
 from tisser.offers.enums import (
     INVENTORY_TYPE_CODES,
-    TRACKING_BY_FAMILY,
     TYPES_WITH_IMEI,
     DeviceStatus,
     DeviceType,
@@ -569,7 +568,3 @@ def quantity_receive(
             payload={"count": quantity, "lot": lot.pk if lot else None},
         )
     return Receipt(offer=offer, site=site, quantity=quantity)
-
-
-def tracking_of_family(family: str) -> str:
-    return TRACKING_BY_FAMILY[family]

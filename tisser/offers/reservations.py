@@ -108,7 +108,7 @@ def device_reserve(
             at=now,
             update_fields=["reserved_until"],
         )
-        _journal(actor, "stock.reserved", reservation)
+        _journal_reservation(actor, "stock.reserved", reservation)
     return reservation
 
 
@@ -185,13 +185,13 @@ def units_reserve(
                 actor=_user(actor),
                 at=now,
             )
-        _journal(actor, "stock.reserved", reservation)
+        _journal_reservation(actor, "stock.reserved", reservation)
     return reservation
 
 
 def _locked_active(reservation: Reservation) -> Reservation:
     reservation = (
-        Reservation.objects.select_for_update()
+        Reservation.objects.select_for_update(of=("self",))
         .select_related("site", "offer")
         .get(pk=reservation.pk)
     )
@@ -288,20 +288,20 @@ def reservation_release(*, actor, reservation: Reservation, reason: str = "") ->
             now=clock.now(),
             reason=reason.strip(),
         )
-        _journal(actor, "stock.released", reservation, reason=reason)
+        _journal_reservation(actor, "stock.released", reservation, reason=reason)
     return reservation
 
 
 def reservations_expire(*, now: datetime.datetime | None = None, batch: int = 200) -> int:
-    """Release every active reservation whose end has passed (the periodic job). Each one
-    in its own transaction; a reservation being sold right now is skipped and left to the
-    next run. Returns how many expired."""
+    """Release every active reservation whose end has passed (the periodic job), in
+    batches of ``batch``, one transaction each; a reservation being sold right now (locked)
+    is skipped and left to the next run. Returns how many expired."""
     now = now or clock.now()
     expired = 0
     while True:
         with transaction.atomic():
             due = list(
-                Reservation.objects.select_for_update(skip_locked=True)
+                Reservation.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("site", "offer", "device")
                 .filter(status=ReservationStatus.ACTIVE, reserved_until__lte=now)
                 .order_by("reserved_until", "pk")[:batch]
@@ -425,7 +425,7 @@ def stock_sell(*, actor, reservation: Reservation, at: datetime.datetime | None 
         reservation.ended_at = at
         reservation.ended_by = user
         reservation.save(update_fields=["status", "ended_at", "ended_by", "updated_at"])
-        _journal(actor, "stock.sold", reservation)
+        _journal_reservation(actor, "stock.sold", reservation)
     return Sold(
         reservation=reservation,
         offer=reservation.offer,
@@ -529,7 +529,7 @@ def stock_return(
     return movements
 
 
-def _journal(actor, action: str, reservation: Reservation, reason: str = "") -> None:
+def _journal_reservation(actor, action: str, reservation: Reservation, reason: str = "") -> None:
     journal.record(
         actor=_user(actor),
         action=action,

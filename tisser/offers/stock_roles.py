@@ -13,8 +13,7 @@ from tisser.accounts.enums import Role
 from tisser.core.errors import DomainError
 from tisser.offers.models import StockSettings
 
-# The network-level accounting role arrives with the funding work (Role.ACCOUNTANT).
-ACCOUNTANT = getattr(Role, "ACCOUNTANT", "accountant")
+ACCOUNTANT = Role.ACCOUNTANT
 
 # Reads.
 STOCK_READERS = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER, ACCOUNTANT)

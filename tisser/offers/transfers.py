@@ -118,10 +118,16 @@ def _pick_devices(from_site: Site, inventory_ids: Iterable[str], *, hub_order=No
             _("Un transfert compte au plus %(max)s appareils.") % {"max": MAX_DEVICES_PER_TRANSFER}
         )
     devices = list(
-        Device.objects.select_for_update()
+        Device.objects.select_for_update(of=("self",))
         .filter(site=from_site, inventory_id__in=wanted)
-        .select_related("hub_order")
         .order_by("pk")
+    )
+    # Read after the locks (a new statement sees what a concurrent preparation committed).
+    open_orders = set(
+        HubOrder.objects.filter(
+            pk__in={d.hub_order_id for d in devices if d.hub_order_id},
+            status__in=OPEN_HUB_ORDER_STATUSES,
+        ).values_list("pk", flat=True)
     )
     found = {device.inventory_id: device for device in devices}
     missing = [inventory_id for inventory_id in wanted if inventory_id not in found]
@@ -139,11 +145,8 @@ def _pick_devices(from_site: Site, inventory_ids: Iterable[str], *, hub_order=No
                 _("%(id)s ne peut pas partir : son statut est « %(status)s ».")
                 % {"id": device.inventory_id, "status": device.get_status_display()}
             )
-        picked_by = device.hub_order if device.hub_order_id else None
-        if (
-            picked_by is not None
-            and picked_by.status in OPEN_HUB_ORDER_STATUSES
-            and (hub_order is None or picked_by.pk != hub_order.pk)
+        if device.hub_order_id in open_orders and (
+            hub_order is None or device.hub_order_id != hub_order.pk
         ):
             raise DomainError(
                 _("%(id)s est réservé pour une commande de l'atelier.")
@@ -154,8 +157,10 @@ def _pick_devices(from_site: Site, inventory_ids: Iterable[str], *, hub_order=No
 
 def _pick_vouchers(from_site: Site, offer: Offer, count: int) -> list[Voucher]:
     """``count`` vouchers in stock, the soonest to expire first (rows locked)."""
+    # SKIP LOCKED: a voucher a counter is reserving right now is passed over, not waited
+    # for (waiting, then finding it reserved, would refuse a shipment that stock allows).
     vouchers = list(
-        Voucher.objects.select_for_update()
+        Voucher.objects.select_for_update(skip_locked=True)
         .filter(site=from_site, offer=offer, status=VoucherStatus.IN_STOCK, transfer__isnull=True)
         .order_by("expires_on", "pk")[:count]
     )
@@ -175,7 +180,6 @@ def ship(
     devices: list[Device],
     units: Mapping[Offer, int],
     note: str = "",
-    hub_order: HubOrder | None = None,
 ) -> Transfer:
     """Write a shipment (inside the caller's transaction, rows already checked)."""
     if to_site.pk == from_site.pk:
@@ -293,7 +297,7 @@ def _quantity_lines(transfer: Transfer) -> dict[int, int]:
 
 def _locked_in_transit(transfer: Transfer) -> Transfer:
     locked = (
-        Transfer.objects.select_for_update()
+        Transfer.objects.select_for_update(of=("self",))
         .select_related("from_site", "to_site")
         .get(pk=transfer.pk)
     )
@@ -417,11 +421,3 @@ def sendable_units(site: Site):
     )
     offers = Offer.objects.filter(pk__in=counts).order_by("family", "name")
     return [(offer, counts[offer.pk]) for offer in offers]
-
-
-def destination_sites(from_site: Site):
-    return (
-        Site.objects.filter(network_id=from_site.network_id, is_active=True)
-        .exclude(pk=from_site.pk)
-        .order_by("name")
-    )

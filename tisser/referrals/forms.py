@@ -149,6 +149,18 @@ class ReferralForm(PersonFieldsMixin, forms.ModelForm):
             "email": {"invalid": _("Cette adresse e-mail n'est pas valide.")},
         }
 
+    def chosen_site(self):
+        """The space chosen in the form (posted or proposed), among the allowed ones."""
+        raw = self.data.get("site") if self.is_bound else self.initial.get("site")
+        if raw is None and self.instance.pk:
+            raw = self.instance.site_id
+        if isinstance(raw, Site):
+            raw = raw.pk
+        try:
+            return self.fields["site"].clean(raw) if raw not in (None, "") else None
+        except forms.ValidationError:
+            return None
+
     def __init__(self, *args, partner: Partner, submitting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.submitting = submitting
@@ -171,6 +183,16 @@ class ReferralForm(PersonFieldsMixin, forms.ModelForm):
         )
         self.fields["reason"].widget.attrs["aria-describedby"] = (
             "reason-reminder id_reason_helptext"
+        )
+        # Choosing the space shows what it sells (core registry ``site_offers``, HTMX).
+        self.fields["site"].widget.attrs.update(
+            {
+                "hx-get": reverse("referrals:site_offers"),
+                "hx-trigger": "change",
+                "hx-target": "#site-offers",
+                "hx-swap": "innerHTML",
+                "aria-describedby": "site-offers",
+            }
         )
         if self.instance.pk:
             self.initial.update(situation_initial(self.instance))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("mes-orientations/", views.partner_list, name="partner_list"),
     path("nouvelle/", views.create, name="create"),
     path("espace-le-plus-proche/", views.suggest_site, name="suggest_site"),
+    path("offres-de-l-espace/", views.site_offers_fragment, name="site_offers"),
     path("<id:pk>/", views.detail, name="detail"),
     path("<id:pk>/modifier/", views.edit, name="edit"),
     path("<id:pk>/recapitulatif.pdf", views.summary_pdf, name="summary_pdf"),

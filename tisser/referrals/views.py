@@ -19,7 +19,7 @@ from tisser.accounts.enums import HabilitationStatus, Role
 from tisser.accounts.geo import nearest_sites
 from tisser.accounts.models import Partner
 from tisser.beneficiaries.enums import CURRENT_NOTICE_VERSION, EligibilityCriterion
-from tisser.core import clock
+from tisser.core import clock, site_offers
 from tisser.core.access import require_roles, scoped_object
 from tisser.core.dates import format_when
 from tisser.core.errors import DomainError
@@ -175,6 +175,7 @@ def _referral_form_page(request, *, referral=None):
         {
             "form": form,
             "referral": referral,
+            "site_offers": site_offers.for_site(form.chosen_site()),
             "suggestions": suggestions,
             "partner": partner,
             "notice_version": CURRENT_NOTICE_VERSION,
@@ -240,7 +241,24 @@ def suggest_site(request):
     return render(
         request,
         "referrals/includes/site_field.html",
-        {"form": form, "suggestions": suggestions, "postal_code": typed},
+        {
+            "form": form,
+            "suggestions": suggestions,
+            "postal_code": typed,
+            "site_offers": site_offers.for_site(form.chosen_site()),
+        },
+    )
+
+
+@require_roles(*PARTNER)
+def site_offers_fragment(request):
+    """HTMX fragment: the solidarity offers of the space chosen in the referral form."""
+    partner = request.membership.organisation.specific
+    form = forms.ReferralForm(partner=partner, initial={"site": request.GET.get("site")})
+    return render(
+        request,
+        "referrals/includes/site_offers.html",
+        {"site_offers": site_offers.for_site(form.chosen_site())},
     )
 
 

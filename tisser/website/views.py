@@ -6,6 +6,7 @@ from tisser.accounts import geo, places
 from tisser.accounts.models import Site
 from tisser.core import clock
 from tisser.core.access import public
+from tisser.offers.selectors_public import public_offers
 from tisser.website import selectors
 from tisser.website.directions import site_directions
 
@@ -66,6 +67,7 @@ def site_detail(request, short_code):
             "site": site,
             "directions": site_directions(site),
             "closures": selectors.public_upcoming_closures(site, today=clock.localdate()),
+            "offers": public_offers(site=site),
         },
     )
 

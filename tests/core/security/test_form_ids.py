@@ -35,7 +35,10 @@ from tisser.funding.forms import (
 )
 from tisser.funding.models import Donor, Dotation
 from tisser.offers import stock_forms
+from tisser.offers.catalogue_forms import OfferForm
 from tisser.offers.enums import Tracking
+from tisser.offers.flow_forms import HubSettingsForm, SingleReceiptForm, StockImportUploadForm
+from tisser.offers.flow_forms import TransferForm as StockTransferForm
 from tisser.offers.models import Offer
 from tisser.referrals.appointment_forms import BookingForm
 from tisser.referrals.forms import (
@@ -82,6 +85,29 @@ def _foreign_dotation(world):
     from tests.funding.factories import ConventionFactory, DotationFactory
 
     return DotationFactory(convention=ConventionFactory(funder=world.foreign[K.FUNDER]))
+
+
+def _lot(site):
+    from tests.funding.factories import DonationLotFactory
+
+    return DonationLotFactory(site=site)
+
+
+def _offer_form(world, data, membership):
+    sites = data.get("sites")
+    return OfferForm({**data, "sites": [sites] if sites else []}, membership=membership)
+
+
+def _network_offer(world):
+    return world.object_of(Offer, K.NETWORK)
+
+
+def _voucher_offer(world):
+    return OfferFactory(network=world.network, recharge=True)
+
+
+def _quantity_offer(world):
+    return OfferFactory(network=world.network, tracking=Tracking.QUANTITY, allowed_grades=[])
 
 
 def _came_candidates(world):
@@ -384,6 +410,107 @@ ROWS = [
         outside=lambda w: w.object_of_other(Donor, K.NETWORK),
         inside=lambda w: w.object_of(Donor, K.NETWORK),
         data=lambda w: {"year": "2026"},
+    ),
+    # Stock flow (offers): imports, transfers, the hub, the catalogue.
+    Row(
+        StockImportUploadForm,
+        "site",
+        "offers:import_index",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: StockImportUploadForm(data, {}, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        StockImportUploadForm,
+        "offer",
+        "offers:import_index",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: StockImportUploadForm(data, {}, membership=m),
+        outside=lambda w: w.object_of_other(Offer, K.NETWORK),
+        inside=lambda w: w.object_of(Offer, K.NETWORK),
+    ),
+    Row(
+        StockImportUploadForm,
+        "lot",
+        "offers:import_index",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: StockImportUploadForm(data, {}, membership=m),
+        outside=lambda w: _lot(w.others[K.SITE]),
+        inside=lambda w: _lot(_site(w)),
+    ),
+    Row(
+        SingleReceiptForm,
+        "site",
+        "offers:receive_one",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: SingleReceiptForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        SingleReceiptForm,
+        "offer",
+        "offers:receive_one",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: SingleReceiptForm(data, membership=m),
+        outside=lambda w: w.object_of_other(Offer, K.NETWORK),
+        inside=lambda w: w.object_of(Offer, K.NETWORK),
+    ),
+    Row(
+        SingleReceiptForm,
+        "lot",
+        "offers:receive_one",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: SingleReceiptForm(data, membership=m),
+        outside=lambda w: _lot(w.others[K.SITE]),
+        inside=lambda w: _lot(_site(w)),
+    ),
+    Row(
+        StockTransferForm,
+        "from_site",
+        "offers:transfer_create",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: StockTransferForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        StockTransferForm,
+        "to_site",
+        "offers:transfer_create",
+        "post",
+        Role.SITE_MANAGER,
+        make=lambda w, data, m: StockTransferForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=lambda w: w.others[K.SITE],
+    ),
+    Row(
+        HubSettingsForm,
+        "hub",
+        "offers:hub_settings",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: HubSettingsForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        OfferForm,
+        "sites",
+        "offers:offer_create",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=_offer_form,
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
     ),
     # Id fields that are plain choices built from scoped candidates (radio or hidden).
     Row(

@@ -97,7 +97,49 @@ ENTRIES = (
         "exercises:preview_list", N_("Exercices"), NA, SM, MED, VOL, current_prefix="exercises:"
     ),
     # Solidarity stock and funding (issue 10).
-    _entry("offers:stock_list", N_("Stock"), NA, SM, MED, VOL, ACC, current_prefix="offers:"),
+    _entry(
+        "offers:stock_list",
+        N_("Stock"),
+        NA,
+        SM,
+        MED,
+        VOL,
+        ACC,
+        current_prefix=(
+            "offers:stock_",
+            "offers:device_",
+            "offers:voucher_",
+            "offers:movement_",
+            "offers:reservation_",
+            "offers:threshold",
+            "offers:count_",
+        ),
+    ),
+    # The stock flow (decision 0040): receipts, hub orders and transfers, the catalogue.
+    _entry(
+        "offers:import_index",
+        N_("Réceptions"),
+        NA,
+        SM,
+        current_prefix=("offers:import_", "offers:receive_"),
+    ),
+    _entry(
+        "offers:hub_order_list",
+        N_("Commandes et transferts"),
+        NA,
+        SM,
+        MED,
+        current_prefix=("offers:hub_order_", "offers:transfer_"),
+    ),
+    _entry(
+        "offers:catalogue",
+        N_("Catalogue"),
+        NA,
+        SM,
+        MED,
+        VOL,
+        current_prefix=("offers:catalogue", "offers:offer_", "offers:hub_settings"),
+    ),
     _entry(
         "funding:convention_list",
         N_("Conventions"),
