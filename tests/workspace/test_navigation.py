@@ -18,18 +18,18 @@ EXPECTED = {
         "Accueil", "Espaces", "Partenaires", "Financeurs", "Journal", "Membres",
         "Orientations", "Modération", "Demandes d'aide en retard", "Activités", "Dossiers",
         "Importer une liste", "Exercices", "Stock", "Conventions", "Donateurs", "Dons reçus",
-        "Reçus fiscaux",
+        "Reçus fiscaux", "Droits d'accès",
     ],
     Role.SITE_MANAGER: [
         "Accueil", "Mon espace", "Membres", "Orientations", "Demandes d'aide en retard",
         "Agenda", "Activités", "Dossiers", "Importer une liste", "Exercices", "Stock",
-        "Dons reçus",
+        "Dons reçus", "Droits d'accès",
     ],
     Role.MEDIATOR: [
         "Accueil", "Orientations", "Agenda", "Activités", "Dossiers", "Importer une liste",
-        "Exercices", "Stock",
+        "Exercices", "Stock", "Droits d'accès",
     ],
-    Role.VOLUNTEER: ["Accueil", "Dossiers", "Exercices", "Stock"],
+    Role.VOLUNTEER: ["Accueil", "Dossiers", "Exercices", "Stock", "Droits d'accès"],
     Role.PARTNER_REFERRER: [
         "Accueil", "Mes orientations", "Orienter une personne", "Importer une liste",
     ],
