@@ -173,18 +173,23 @@ def test_upload_errors_are_french_and_shown(client, login, site, manager, laptop
     assert "Il manque des colonnes" in response.content.decode()
 
 
+def _body(response) -> bytes:
+    """A CSV download is streamed (the shared export helper)."""
+    return b"".join(response.streaming_content)
+
+
 def test_templates_download(client, login, manager):
     login(manager)
     devices = client.get(reverse("offers:import_template_devices"))
     assert devices["Content-Disposition"].endswith('"modele-appareils.csv"')
-    assert devices.content.decode("utf-8-sig").startswith("numero_serie;imei;marque")
+    assert _body(devices).decode("utf-8-sig").startswith("numero_serie;imei;marque")
     codes = client.get(reverse("offers:import_template_vouchers"))
-    assert codes.content.decode("utf-8-sig").startswith("code;numero_serie;date_expiration")
+    assert _body(codes).decode("utf-8-sig").startswith("code;numero_serie;date_expiration")
 
 
 def test_the_template_file_is_accepted_as_it_is(client, login, site, manager, laptop_offer):
     login(manager)
-    content = client.get(reverse("offers:import_template_devices")).content
+    content = _body(client.get(reverse("offers:import_template_devices")))
     stock_import = prepare(manager, site, laptop_offer, content)
     assert services.stock_import_preview(stock_import=stock_import).counts == {"create": 1}
 

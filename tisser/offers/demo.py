@@ -24,6 +24,7 @@ from django.utils import timezone
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Membership, Organisation, Site
 from tisser.core.clock import ManualClock, now
+from tisser.core.clock import localdate as clock_localdate
 from tisser.funding.enums import OfferFamily
 from tisser.funding.models import DonationLot
 from tisser.offers import hub as hub_services
@@ -349,7 +350,7 @@ def seed_demo_stock(
     sites = list(Site.objects.filter(network=network).order_by("short_code"))
     hub = next((site for site in sites if site.short_code == HUB_CODE), sites[0])
     clock.release()
-    today = timezone.localdate()
+    today = clock_localdate()
     hub_services.hub_set(actor=admin, hub=hub)
     catalogue = _catalogue(network, sites)
     offers = {offer.family: offer for offer in reversed(catalogue)}  # first of each family

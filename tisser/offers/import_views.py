@@ -1,11 +1,7 @@
 """Pages of the bulk stock receipt: upload, preview, confirm, templates (thin views)."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +9,7 @@ from django.views.decorators.http import require_POST
 from tisser.accounts.enums import Role
 from tisser.core.access import require_roles, scoped_object
 from tisser.core.errors import DomainError
+from tisser.core.exports import csv_response
 from tisser.core.views_helpers import FORM_HAS_ERRORS, PAGE_SIZE, paginate
 from tisser.offers import receipts
 from tisser.offers.enums import Tracking
@@ -106,16 +103,11 @@ def confirm(request, obj):
     return redirect("offers:import_index")
 
 
-def _template(kind: str, filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(rows.COLUMNS[kind])
-    writer.writerow(rows.TEMPLATE_EXAMPLES[kind])
-    response = HttpResponse(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+def _template(kind: str, filename: str):
+    """An empty file to fill in: the columns and one example row (the shared CSV helper)."""
+    return csv_response(
+        filename=filename, header=rows.COLUMNS[kind], rows=[rows.TEMPLATE_EXAMPLES[kind]]
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @require_roles(*IMPORT_ROLES)
