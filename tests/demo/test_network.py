@@ -37,8 +37,9 @@ pytestmark = pytest.mark.django_db
 
 
 def seed(*args) -> str:
-    """The full network; its referrals are checked in test_referrals.py (skipped here: slow)."""
-    return seed_command("--referrals", "0", *args)
+    """The full network and its people (the ``network`` profile): the demo's history —
+    referrals, activities, stock — is checked by the tests of the ``ci`` profile (slow here)."""
+    return seed_command("--profile", "network", *args)
 
 
 def logins_output() -> str:

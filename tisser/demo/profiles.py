@@ -45,4 +45,4 @@ NETWORK_ONLY = Profile(
     vouchers_per_site=0,
 )
 
-PROFILES = {profile.name: profile for profile in (FULL, CI)}
+PROFILES = {profile.name: profile for profile in (FULL, CI, NETWORK_ONLY)}
