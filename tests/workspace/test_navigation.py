@@ -17,19 +17,20 @@ EXPECTED = {
     Role.NETWORK_ADMIN: [
         "Accueil", "Espaces", "Partenaires", "Financeurs", "Journal", "Membres",
         "Orientations", "Modération", "Demandes d'aide en retard", "Activités", "Dossiers",
-        "Importer une liste", "Exercices", "Stock", "Conventions", "Donateurs", "Dons reçus",
-        "Reçus fiscaux", "Droits d'accès",
+        "Importer une liste", "Exercices", "Stock", "Réceptions", "Commandes et transferts",
+        "Catalogue", "Conventions", "Donateurs", "Dons reçus", "Reçus fiscaux",
+        "Droits d'accès",
     ],
     Role.SITE_MANAGER: [
         "Accueil", "Mon espace", "Membres", "Orientations", "Demandes d'aide en retard",
         "Agenda", "Activités", "Dossiers", "Importer une liste", "Exercices", "Stock",
-        "Dons reçus", "Droits d'accès",
+        "Réceptions", "Commandes et transferts", "Catalogue", "Dons reçus", "Droits d'accès",
     ],
     Role.MEDIATOR: [
         "Accueil", "Orientations", "Agenda", "Activités", "Dossiers", "Importer une liste",
-        "Exercices", "Stock", "Droits d'accès",
+        "Exercices", "Stock", "Commandes et transferts", "Catalogue", "Droits d'accès",
     ],
-    Role.VOLUNTEER: ["Accueil", "Dossiers", "Exercices", "Stock", "Droits d'accès"],
+    Role.VOLUNTEER: ["Accueil", "Dossiers", "Exercices", "Stock", "Catalogue", "Droits d'accès"],
     Role.PARTNER_REFERRER: [
         "Accueil", "Mes orientations", "Orienter une personne", "Importer une liste",
     ],
