@@ -35,14 +35,12 @@ from benchmarks import bench_serve  # noqa: E402
 from benchmarks.bench_referrals import (  # noqa: E402
     MANAGER_EMAIL,
     Deadline,
-    ServerProcess,
     database_version,
     env_for,
-    free_port,
     machine,
     run,
 )
-from benchmarks.bench_serve import Page, check_page, load  # noqa: E402
+from benchmarks.bench_serve import Page  # noqa: E402
 
 PYTHON = sys.executable
 PG_URL = os.environ.get(
@@ -82,29 +80,7 @@ def pages() -> list[Page]:
 
 
 def server_env() -> dict:
-    env = env_for(PG_URL, "benchmarks.settings_serve")
-    env.update(
-        {
-            "SECRET_KEY": "benchmark-only-secret-key-not-used-anywhere-else-0123456789",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "REDIS_URL": REDIS_URL,
-            "DB_STATEMENT_TIMEOUT_MS": "30000",
-        }
-    )
-    return env
-
-
-class Gunicorn(ServerProcess):
-    name = "gunicorn"
-
-    def __init__(self, workers: int, log_path: Path):
-        port = free_port()
-        command = [
-            PYTHON, "-m", "gunicorn", "config.wsgi:application",
-            "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-            "--worker-class", "sync", "--timeout", "60", "--log-level", "warning",
-        ]  # fmt: skip
-        super().__init__(command, server_env(), log_path, port)
+    return bench_serve.production_env(PG_URL, REDIS_URL)
 
 
 def prepare(args, deadline: Deadline) -> tuple[dict, str]:
@@ -213,26 +189,12 @@ def main(argv: list[str] | None = None) -> int:
     clock = time.monotonic()
     deadline = Deadline(args.time_limit)
     dataset, cookie = prepare(args, deadline)
-    server = Gunicorn(args.workers, ROOT / "var" / "bench-activities-gunicorn.log")
-    results = []
-    try:
-        server.wait_ready(deadline)
-        for page in pages():
-            deadline.check(page.label)
-            check_page(server.port, page, cookie)
-            budget = min(args.page_seconds, max(deadline.left() - 30, 1))
-            result = load(
-                server.port, page, cookie, requests=args.requests, warmup=args.warmup,
-                budget=budget, clients=args.clients,
-            )  # fmt: skip
-            results.append(result)
-            print(
-                f"   {page.label[:40]:40} {result.rps:7.1f} req/s  median {result.median:6.1f}"
-                f" ms  p95 {result.p95:6.1f} ms  ({len(result.timings_ms)} requests)",
-                flush=True,
-            )
-    finally:
-        server.stop()
+    server = bench_serve.Gunicorn(
+        args.workers, ROOT / "var" / "bench-activities-gunicorn.log", server_env()
+    )
+    results = bench_serve.serve_and_load(
+        server, pages(), cookie, args, deadline, clients=args.clients
+    )
     lines = report_lines(
         results,
         args,

@@ -152,17 +152,23 @@ def prepare(args, deadline: Deadline) -> tuple[dict, str]:
 # --- the server ------------------------------------------------------------------------------
 
 
-def server_env() -> dict:
-    env = env_for(PG_URL, "benchmarks.settings_serve")
+def production_env(pg_url: str, redis_url: str) -> dict:
+    """The environment of gunicorn with the production settings on a benchmark database
+    (shared by every benchmark that serves pages: serve, activities, stock)."""
+    env = env_for(pg_url, "benchmarks.settings_serve")
     env.update(
         {
             "SECRET_KEY": "benchmark-only-secret-key-not-used-anywhere-else-0123456789",
             "ALLOWED_HOSTS": "127.0.0.1",
-            "REDIS_URL": REDIS_URL,
+            "REDIS_URL": redis_url,
             "DB_STATEMENT_TIMEOUT_MS": "30000",
         }
     )
     return env
+
+
+def server_env() -> dict:
+    return production_env(PG_URL, REDIS_URL)
 
 
 class Gunicorn(ServerProcess):
@@ -170,7 +176,7 @@ class Gunicorn(ServerProcess):
 
     name = "gunicorn"
 
-    def __init__(self, workers: int, log_path: Path):
+    def __init__(self, workers: int, log_path: Path, env: dict | None = None):
         self.workers = workers
         port = free_port()
         command = [
@@ -178,7 +184,32 @@ class Gunicorn(ServerProcess):
             "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
             "--worker-class", "sync", "--timeout", "60", "--log-level", "warning",
         ]  # fmt: skip
-        super().__init__(command, server_env(), log_path, port)
+        super().__init__(command, env or server_env(), log_path, port)
+
+
+def serve_and_load(server, pages, cookie: str, args, deadline, **load_options) -> list:
+    """Start ``server``, load each page in turn (check it, warm up, measure), print each
+    figure, stop the server whatever happens; ``load_options`` go to ``load``."""
+    results = []
+    try:
+        server.wait_ready(deadline)
+        for page in pages:
+            deadline.check(page.label)
+            check_page(server.port, page, cookie)
+            budget = min(args.page_seconds, max(deadline.left() - REQUEST_TIMEOUT, 1))
+            result = load(
+                server.port, page, cookie, requests=args.requests, warmup=args.warmup,
+                budget=budget, **load_options,
+            )  # fmt: skip
+            results.append(result)
+            print(
+                f"   {page.label[:40]:40} {result.rps:7.1f} req/s  median {result.median:6.1f}"
+                f" ms  p95 {result.p95:6.1f} ms  ({len(result.timings_ms)} requests)",
+                flush=True,
+            )
+    finally:
+        server.stop()
+    return results
 
 
 # --- the load --------------------------------------------------------------------------------
@@ -375,29 +406,9 @@ def main(argv: list[str] | None = None) -> int:
     dataset, cookie = prepare(args, deadline)
     log_path = ROOT / "var" / "bench-serve-gunicorn.log"
     server = Gunicorn(args.workers, log_path)
-    results: list[Result] = []
-    try:
-        server.wait_ready(deadline)
-        for page in pages(dataset["samples"]):
-            deadline.check(page.label)
-            check_page(server.port, page, cookie)
-            budget = min(args.page_seconds, max(deadline.left() - REQUEST_TIMEOUT, 1))
-            result = load(
-                server.port,
-                page,
-                cookie,
-                requests=args.requests,
-                warmup=args.warmup,
-                budget=budget,
-            )
-            results.append(result)
-            print(
-                f"   {page.label[:40]:40} {result.rps:7.1f} req/s  median {result.median:6.1f}"
-                f" ms  p95 {result.p95:6.1f} ms  ({len(result.timings_ms)} requests)",
-                flush=True,
-            )
-    finally:
-        server.stop()
+    results: list[Result] = serve_and_load(
+        server, pages(dataset["samples"]), cookie, args, deadline
+    )
     seconds = time.monotonic() - clock
     lines = report_lines(
         results,
