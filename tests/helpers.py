@@ -1,8 +1,12 @@
 """Small test utilities shared by several apps' tests."""
 
+import threading
 from decimal import Decimal
 
+from django.db import connection
+
 from tests.accounts.factories import SiteFactory
+from tisser.core.errors import DomainError
 
 # Towns the nearest-space tests place their sites in (the préfecture's coordinates).
 PLACES = {
@@ -24,3 +28,28 @@ PLACES = {
 def site_in(place: str, *, network, **fields):
     """An open site of ``network`` in one of the ``PLACES``, with its coordinates."""
     return SiteFactory(network=network, **PLACES[place], **fields)
+
+
+def run_together(targets, *, refused=(DomainError,)) -> list[str]:
+    """Run each callable in its own thread and database connection, all released at once by
+    a barrier; return "done" or "refused" per callable (PostgreSQL concurrency tests)."""
+    barrier = threading.Barrier(len(targets))
+    outcomes = []
+
+    def run(target):
+        try:
+            barrier.wait(timeout=10)
+            target()
+            outcomes.append("done")
+        except refused:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(outcomes) == len(targets), "a thread hung"
+    return outcomes

@@ -2,11 +2,10 @@
 the level rows are locked in order and the vouchers are taken with SKIP LOCKED, so stock
 never goes negative and exactly what was available goes through."""
 
-import threading
-
 import pytest
 from django.db import connection
 
+from tests.helpers import run_together
 from tests.offers.stock_helpers import (
     assert_ledger_agrees,
     make_crew,
@@ -14,7 +13,6 @@ from tests.offers.stock_helpers import (
     receive_vouchers,
     send_units,
 )
-from tisser.core.errors import DomainError
 from tisser.offers import reservations
 from tisser.offers.enums import ReservationStatus, VoucherStatus
 from tisser.offers.models import Reservation, StockLevel, Transfer
@@ -22,29 +20,6 @@ from tisser.offers.models import Reservation, StockLevel, Transfer
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks (runs in the PostgreSQL pass)"
 )
-
-
-def run_together(targets):
-    barrier = threading.Barrier(len(targets))
-    outcomes = []
-
-    def run(target):
-        try:
-            barrier.wait(timeout=10)
-            target()
-            outcomes.append("done")
-        except DomainError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert len(outcomes) == len(targets), "a thread hung"
-    return outcomes
 
 
 @postgres_only

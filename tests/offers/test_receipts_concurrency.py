@@ -1,15 +1,13 @@
 """Receipts and hub preparations racing each other (PostgreSQL): inventory numbers are never
 given twice, and a device is never picked for two orders."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from tests.accounts.factories import MembershipFactory, NetworkFactory, SiteFactory
+from tests.helpers import run_together
 from tests.offers.factories import OfferFactory, StockSettingsFactory
 from tisser.accounts.enums import Role
-from tisser.core.errors import DomainError
 from tisser.offers import hub as hub_services
 from tisser.offers import receipts
 from tisser.offers.enums import DeviceStatus
@@ -20,29 +18,6 @@ postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks (runs in the PostgreSQL pass)"
 )
 pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(targets):
-    barrier = threading.Barrier(len(targets))
-    outcomes = []
-
-    def run(target):
-        try:
-            barrier.wait(timeout=10)
-            target()
-            outcomes.append("done")
-        except DomainError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert len(outcomes) == len(targets), "a thread hung"
-    return outcomes
 
 
 def test_simultaneous_receipts_never_share_an_inventory_number():
