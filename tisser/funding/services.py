@@ -396,9 +396,10 @@ def lot_record(
             raise DomainError(_("Vous ne pouvez enregistrer un lot que pour votre espace."))
         if not site.is_active:
             raise DomainError(_("Cet espace est fermé."))
-        donor = Donor.objects.filter(pk=donor.pk, network_id=network_id).first()
-        if donor is None:
+        in_network = Donor.objects.filter(pk=donor.pk, network_id=network_id).first()
+        if in_network is None:
             raise DomainError(_("Ce donateur n'est pas dans votre réseau."))
+        donor = in_network
         if not donor.is_active:
             raise DomainError(
                 _("« %(name)s » n'est plus un donateur actif.") % {"name": donor.name}

@@ -43,7 +43,7 @@ from tisser.offers.models import (
 
 NETWORK_WIDE = (Role.NETWORK_ADMIN, stock_roles.ACCOUNTANT)
 HISTORY_LIMIT = 200
-MONEY = DecimalField(max_digits=14, decimal_places=2)
+MONEY: DecimalField = DecimalField(max_digits=14, decimal_places=2)
 
 
 def _site_q(membership, path: str = "site") -> Q:
