@@ -94,18 +94,6 @@ def setup_django() -> None:
     django.setup()
 
 
-def luhn_digit(body: str) -> str:
-    total = 0
-    for index, char in enumerate(reversed(body)):
-        digit = int(char)
-        if index % 2 == 0:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return str((10 - total % 10) % 10)
-
-
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
@@ -162,6 +150,7 @@ def generate(*, devices: int, vouchers: int) -> dict:
         StockMovement,
         Voucher,
     )
+    from tisser.offers.validators import luhn_check_digit
 
     started = time.monotonic()
     rng = random.Random(RANDOM_SEED)
@@ -203,7 +192,7 @@ def generate(*, devices: int, vouchers: int) -> dict:
                 imei = ""
                 if device_type == "SMARTPHONE":
                     body = f"35{pk:012d}"
-                    imei = body + luhn_digit(body)
+                    imei = body + luhn_check_digit(body)
                 grade = (
                     ""
                     if status in ("A_TRAITER", "NON_REEMPLOYABLE")

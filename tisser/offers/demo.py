@@ -33,6 +33,7 @@ from tisser.offers.adjustments import threshold_set
 from tisser.offers.enums import TRACKING_BY_FAMILY, DeviceStatus, Grade, Tracking
 from tisser.offers.models import Device, Offer
 from tisser.offers.receipts import DeviceIn, VoucherIn
+from tisser.offers.validators import luhn_check_digit
 
 DEMO_RANDOM_SEED = 10
 HUB_CODE = "PARBEL"
@@ -147,7 +148,7 @@ def _device_rows(family: str, count: int, rng: random.Random, serial_base: int) 
         imei = ""
         if family == OfferFamily.SMARTPHONE:
             body = f"35{serial_base + index:012d}"
-            imei = body + _luhn_digit(body)
+            imei = body + luhn_check_digit(body)
         rows.append(
             DeviceIn(
                 row=index + 1,
@@ -164,14 +165,6 @@ def _device_rows(family: str, count: int, rng: random.Random, serial_base: int) 
             )
         )
     return rows
-
-
-def _luhn_digit(body: str) -> str:
-    total = 0
-    for position, char in enumerate(reversed(body)):
-        value = int(char) * (2 if position % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return str((10 - total % 10) % 10)
 
 
 def _split(devices: list[Device], outcomes: dict[str, int], rng: random.Random) -> dict:

@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Site
-from tisser.offers import stock_roles
+from tisser.core.scoping import NETWORK_WIDE_ROLES
 from tisser.offers.enums import ReservationStatus
 from tisser.offers.models import (
     Device,
@@ -41,7 +41,8 @@ from tisser.offers.models import (
     Voucher,
 )
 
-NETWORK_WIDE = (Role.NETWORK_ADMIN, stock_roles.ACCOUNTANT)
+# The roles that read every site of their network (one definition: core.scoping).
+NETWORK_WIDE = NETWORK_WIDE_ROLES
 HISTORY_LIMIT = 200
 MONEY: DecimalField = DecimalField(max_digits=14, decimal_places=2)
 

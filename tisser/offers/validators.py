@@ -8,19 +8,20 @@ from django.utils.translation import gettext as _
 IMEI = re.compile(r"^\d{15}$")
 
 
+def luhn_check_digit(body: str) -> str:
+    """The Luhn digit that completes ``body`` (an IMEI's 15th digit for its first 14)."""
+    total = 0
+    for position, char in enumerate(reversed(body)):
+        value = int(char) * (2 if position % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return str((10 - total % 10) % 10)
+
+
 def luhn_valid(digits: str) -> bool:
     """The Luhn checksum (the IMEI's 15th digit checks the first 14)."""
     if not digits.isdigit():
         return False
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
+    return luhn_check_digit(digits[:-1]) == digits[-1]
 
 
 def normalize_imei(value: str) -> str:
