@@ -58,3 +58,67 @@ class QuotaWindow(models.TextChoices):
 class QuotaMeasure(models.TextChoices):
     QUANTITY = "quantity", _("quantité")
     AMOUNT = "amount", _("montant en valeur faciale")
+
+
+# --- The counter sale (issue 11, decision 0049) ----------------------------------------
+
+
+class SaleStatus(models.TextChoices):
+    """A sale's life: a cart is built, confirmed (stock reserved, quotas taken), then paid
+    (receipt numbered, immutable) — or cancelled / expired before payment."""
+
+    CART = "cart", _("panier")
+    CONFIRMED = "confirmed", _("à encaisser")
+    PAID = "paid", _("payée")
+    CANCELLED = "cancelled", _("annulée")
+    EXPIRED = "expired", _("expirée")
+
+
+class SaleLineKind(models.TextChoices):
+    ITEM = "item", _("article du stock")
+    SUBSCRIPTION_FEE = "subscription_fee", _("mensualité d'abonnement")
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", _("espèces")
+    CARD = "card", _("carte bancaire")
+    CHEQUE = "cheque", _("chèque")
+    THIRD_PARTY = "third_party", _("tiers payeur")
+    PASS_NUMERIQUE = "pass_numerique", _("Pass numérique")
+    CREDIT = "credit", _("avoir (retour)")
+
+
+# Methods whose money or paper is in the till at the end of the day (counted at closing).
+TILL_METHODS = (
+    PaymentMethod.CASH,
+    PaymentMethod.CARD,
+    PaymentMethod.CHEQUE,
+    PaymentMethod.PASS_NUMERIQUE,
+)
+
+
+class ReturnOutcome(models.TextChoices):
+    REFUND = "refund", _("remboursement")
+    EXCHANGE = "exchange", _("échange")
+
+
+class ReturnedDeviceFate(models.TextChoices):
+    """What becomes of a device brought back (the ledger's RETURN, then its status)."""
+
+    TO_PROCESS = "to_process", _("à traiter (sera effacé et contrôlé de nouveau)")
+    AFTER_SALES = "after_sales", _("SAV (réparation sous garantie)")
+    WRITTEN_OFF = "written_off", _("mis au rebut (non réemployable)")
+
+
+class SubscriptionStatus(models.TextChoices):
+    ACTIVE = "active", _("en cours")
+    ENDED = "ended", _("terminé, box à rendre")
+    CLOSED = "closed", _("clos")
+
+
+class VatRegime(models.TextChoices):
+    """How the network's receipts treat VAT (decision 0049)."""
+
+    FRANCHISE = "franchise", _("franchise en base (art. 293 B du CGI)")
+    NON_PROFIT_EXEMPT = "non_profit_exempt", _("exonération des organismes sans but lucratif")
+    MARGIN = "margin", _("TVA sur la marge, biens d'occasion (art. 297 A du CGI)")

@@ -24,14 +24,21 @@ from tisser.core.models import TimeStampedModel
 from tisser.core.scoping import ScopedQuerySet
 from tisser.core.validators import reject_nir
 from tisser.sales.enums import (
+    PaymentMethod,
     QuotaMeasure,
     QuotaPer,
     QuotaScope,
     QuotaWindow,
     RenewalDecision,
+    ReturnedDeviceFate,
+    ReturnOutcome,
     RightCloseReason,
     RightOpening,
     RightStatus,
+    SaleLineKind,
+    SaleStatus,
+    SubscriptionStatus,
+    VatRegime,
 )
 
 MAX_AMOUNT = Decimal("99999.99")
@@ -497,3 +504,500 @@ class QuotaConsumption(models.Model):
 
     def __str__(self):
         return f"{self.beneficiary_id}: {self.quantity} × {self.offer_id}"
+
+
+# --- The counter sale (issue 11, decision 0049) ----------------------------------------
+#
+# A ``Sale`` is built as a cart, confirmed (each line's stock reserved through
+# ``offers.reservations`` and the quotas taken through ``sales.quotas.quota_consume``, in one
+# transaction), then paid: payments recorded, ``offers.reservations.stock_sell`` called for
+# each line, the receipt numbered per site and year without gaps. A paid sale and its lines
+# and payments never change again (services refuse, ``save`` guards); corrections are
+# returns. Money is Decimal euros, 2 places.
+# (``save`` is not guarded: every write goes through ``sales.counter`` / ``sales.returns``.)
+
+
+def _money(label, **kwargs):
+    return models.DecimalField(
+        label,
+        max_digits=9,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+        **kwargs,
+    )
+
+
+class CounterSettings(TimeStampedModel):
+    """A network's counter: the legal identity and VAT mention on receipts, how long a
+    confirmed cart holds the stock, and the returns policy."""
+
+    scope_path = "network"
+
+    network = models.OneToOneField(
+        "accounts.Organisation",
+        verbose_name=_("réseau"),
+        on_delete=models.PROTECT,
+        related_name="counter_settings",
+        limit_choices_to={"kind": OrganisationKind.NETWORK},
+    )
+    legal_name = models.CharField(_("nom de l'organisme vendeur"), max_length=200, blank=True)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    address = models.CharField(_("adresse du siège"), max_length=255, blank=True)
+    vat_regime = models.CharField(
+        _("TVA"), max_length=20, choices=VatRegime.choices, default=VatRegime.FRANCHISE
+    )
+    receipt_footer = models.CharField(
+        _("mention en bas du ticket"), max_length=300, blank=True, validators=[reject_nir]
+    )
+    hold_minutes = models.PositiveSmallIntegerField(
+        _("durée de réservation d'un panier confirmé (minutes)"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
+    )
+    return_days = models.PositiveSmallIntegerField(
+        _("délai de retour sans panne (jours)"),
+        default=14,
+        validators=[MaxValueValidator(90)],
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("réglages du comptoir")
+        verbose_name_plural = _("réglages du comptoir")
+
+    def __str__(self):
+        return str(self.network_id)
+
+
+class SaleQuerySet(ScopedQuerySet):
+    def paid(self):
+        return self.filter(status=SaleStatus.PAID)
+
+    def open(self):
+        return self.filter(status__in=[SaleStatus.CART, SaleStatus.CONFIRMED])
+
+
+class Sale(TimeStampedModel):
+    """One visit to the counter: a person buys one or more solidarity offers at a site."""
+
+    scope_path = "site"
+
+    network = _network_fk()
+    site = models.ForeignKey(
+        "accounts.Site", verbose_name=_("espace"), on_delete=models.PROTECT, related_name="+"
+    )
+    beneficiary = models.ForeignKey(
+        "beneficiaries.Beneficiary",
+        verbose_name=_("dossier"),
+        on_delete=models.PROTECT,
+        related_name="sales",
+    )
+    # The household at confirmation (the quota ledger keeps its own copy per line).
+    household = models.ForeignKey(
+        "beneficiaries.Household",
+        verbose_name=_("foyer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    access_right = models.ForeignKey(
+        AccessRight,
+        verbose_name=_("droit d'accès"),
+        on_delete=models.PROTECT,
+        related_name="sales",
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(
+        _("état"), max_length=12, choices=SaleStatus.choices, default=SaleStatus.CART
+    )
+    created_by = _user_fk(_("commencée par"))
+    confirmed_at = models.DateTimeField(_("confirmée le"), null=True, blank=True)
+    confirmed_by = _user_fk(_("confirmée par"))
+    reserved_until = models.DateTimeField(_("stock réservé jusqu'au"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("payée le"), null=True, blank=True)
+    paid_by = _user_fk(_("encaissée par"))
+    ended_at = models.DateTimeField(_("annulée ou expirée le"), null=True, blank=True)
+    ended_by = _user_fk(_("annulée par"))
+    cancel_reason = _reason(_("motif d'annulation"))
+    # Totals frozen at confirmation: what the person pays, what it is worth on the market,
+    # and the face value of codes (the savings are market − paid).
+    total_price = _money(_("total à payer (€)"), default=Decimal("0"))
+    total_market = _money(_("valeur marché (€)"), default=Decimal("0"))
+    # The receipt: ``<site code>-<year>-<sequence>``, sequence per site and year without gaps,
+    # given at payment under the site's sequence row lock.
+    receipt_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    receipt_sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    receipt_number = models.CharField(_("numéro de ticket"), max_length=24, blank=True)
+    vat_mention = models.CharField(_("mention TVA"), max_length=200, blank=True)
+    note = _reason(_("note"))
+
+    objects = SaleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vente solidaire")
+        verbose_name_plural = _("ventes solidaires")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=SaleStatus.values), name="sale_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["site", "receipt_year", "receipt_sequence"],
+                condition=Q(receipt_sequence__isnull=False),
+                name="sale_receipt_unique_per_site_year",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=SaleStatus.PAID)
+                | (Q(paid_at__isnull=False) & Q(receipt_sequence__isnull=False)),
+                name="sale_paid_has_receipt",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["site", "paid_at"], name="sale_site_paid"),
+            models.Index(fields=["beneficiary", "created_at"], name="sale_person_created"),
+            models.Index(fields=["status", "reserved_until"], name="sale_status_hold"),
+        ]
+
+    def __str__(self):
+        return self.receipt_number or f"#{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("sales:sale_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_paid(self) -> bool:
+        return self.status == SaleStatus.PAID
+
+    @property
+    def savings(self) -> Decimal:
+        return max(self.total_market - self.total_price, Decimal("0"))
+
+
+class SaleLine(models.Model):
+    """One line of a sale: one device, N codes, N units of an offer, or a month of a
+    subscription. Prices are copied from the catalogue at confirmation."""
+
+    scope_path = "sale__site"
+
+    sale = models.ForeignKey(
+        Sale, verbose_name=_("vente"), on_delete=models.PROTECT, related_name="lines"
+    )
+    kind = models.CharField(
+        _("type de ligne"), max_length=20, choices=SaleLineKind.choices, default=SaleLineKind.ITEM
+    )
+    offer = models.ForeignKey(
+        "offers.Offer", verbose_name=_("offre"), on_delete=models.PROTECT, related_name="+"
+    )
+    quantity = models.PositiveIntegerField(
+        _("quantité"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)],
+    )
+    # The device chosen at the cart (a device line), or none (codes, quantity offers).
+    device = models.ForeignKey(
+        "offers.Device",
+        verbose_name=_("appareil"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    # The stock held for this line from confirmation to payment (then sold).
+    reservation = models.OneToOneField(
+        "offers.Reservation",
+        verbose_name=_("réservation"),
+        on_delete=models.PROTECT,
+        related_name="sale_line",
+        null=True,
+        blank=True,
+    )
+    # A subscription fee line: the subscription it pays and the month it covers.
+    subscription = models.ForeignKey(
+        "sales.BoxSubscription",
+        verbose_name=_("abonnement"),
+        on_delete=models.PROTECT,
+        related_name="fee_lines",
+        null=True,
+        blank=True,
+    )
+    covers_month = models.DateField(_("mois payé"), null=True, blank=True)
+    label = models.CharField(_("libellé"), max_length=200)
+    unit_price = _money(_("prix solidaire unitaire (€)"))
+    unit_market_price = _money(_("valeur marché unitaire (€)"))
+    unit_face_value = _money(_("valeur faciale unitaire (€)"), null=True, blank=True)
+    warranty_until = models.DateField(_("garantie jusqu'au"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ligne de vente")
+        verbose_name_plural = _("lignes de vente")
+        ordering = ["sale", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=SaleLineKind.values), name="sale_line_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=SaleLineKind.SUBSCRIPTION_FEE)
+                | (Q(subscription__isnull=False) & Q(covers_month__isnull=False)),
+                name="sale_line_fee_has_month",
+            ),
+            models.UniqueConstraint(
+                fields=["subscription", "covers_month"],
+                condition=Q(subscription__isnull=False),
+                name="sale_line_one_fee_per_month",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def total(self) -> Decimal:
+        return self.unit_price * self.quantity
+
+    @property
+    def market_total(self) -> Decimal:
+        return self.unit_market_price * self.quantity
+
+
+class Payment(models.Model):
+    """One way the person (or a third party) paid part of a sale; several make a mixed
+    payment. Their sum is the sale's total when it is paid."""
+
+    scope_path = "sale__site"
+
+    sale = models.ForeignKey(
+        Sale, verbose_name=_("vente"), on_delete=models.PROTECT, related_name="payments"
+    )
+    method = models.CharField(_("moyen de paiement"), max_length=16, choices=PaymentMethod.choices)
+    amount = _money(_("montant (€)"))
+    # Third party: the partner organisation that pays (a CCAS...), invoiced afterwards.
+    payer = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("tiers payeur"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    # Cheque number, card authorisation, third party's order number.
+    reference = models.CharField(_("référence"), max_length=60, blank=True, validators=[reject_nir])
+    # Pass numérique: the numbers of the vouchers handed over (each used once per network).
+    pass_numbers = models.JSONField(
+        _("numéros des chèques Pass numérique"), default=list, blank=True
+    )
+    # Credit from a return (an exchange): the return it comes from.
+    credit_from = models.ForeignKey(
+        "sales.SaleReturn",
+        verbose_name=_("avoir du retour"),
+        on_delete=models.PROTECT,
+        related_name="credit_payments",
+        null=True,
+        blank=True,
+    )
+    at = models.DateTimeField(_("le"))
+
+    class Meta:
+        verbose_name = _("paiement")
+        verbose_name_plural = _("paiements")
+        ordering = ["sale", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method__in=PaymentMethod.values), name="payment_method_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(method=PaymentMethod.THIRD_PARTY) | Q(payer__isnull=False),
+                name="payment_third_party_has_payer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(method=PaymentMethod.CREDIT) | Q(credit_from__isnull=False),
+                name="payment_credit_has_return",
+            ),
+        ]
+        indexes = [models.Index(fields=["method", "at"], name="payment_method_at")]
+
+    def __str__(self):
+        return f"{self.method} {self.amount}"
+
+
+class PassNumeriqueUse(models.Model):
+    """One Pass numérique voucher number, used once per network (unique constraint): the
+    counter refuses a number already handed over."""
+
+    network = _network_fk()
+    number = models.CharField(max_length=40)
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="pass_uses")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["network", "number"], name="pass_numerique_used_once")
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class ReceiptSequence(models.Model):
+    """The last receipt number of a site in a year, locked while a sale is paid."""
+
+    site = models.ForeignKey("accounts.Site", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["site", "year"], name="receipt_sequence_site_year")
+        ]
+
+    def __str__(self):
+        return f"{self.site_id}/{self.year}: {self.last_number}"
+
+
+class SaleReturn(TimeStampedModel):
+    """A person brings back what a paid sale gave them (within the warranty or the return
+    delay): refunded or exchanged; the device goes back to process or is written off; the
+    quota is given back where the rule says so."""
+
+    scope_path = "site"
+
+    site = models.ForeignKey(
+        "accounts.Site",
+        verbose_name=_("espace qui reprend"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    line = models.ForeignKey(
+        SaleLine, verbose_name=_("ligne rendue"), on_delete=models.PROTECT, related_name="returns"
+    )
+    quantity = models.PositiveIntegerField(
+        _("quantité rendue"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)],
+    )
+    outcome = models.CharField(_("solution"), max_length=12, choices=ReturnOutcome.choices)
+    device_fate = models.CharField(
+        _("devenir de l'appareil"), max_length=16, choices=ReturnedDeviceFate.choices, blank=True
+    )
+    reason = _reason(_("motif du retour"))
+    refund_amount = _money(_("remboursé (€)"), default=Decimal("0"))
+    refund_method = models.CharField(
+        _("remboursé en"), max_length=16, choices=PaymentMethod.choices, blank=True
+    )
+    credit_amount = _money(_("avoir pour l'échange (€)"), default=Decimal("0"))
+    quota_given_back = models.BooleanField(_("quota rendu"), default=False)
+    at = models.DateTimeField(_("le"))
+    recorded_by = _user_fk(_("enregistré par"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("retour")
+        verbose_name_plural = _("retours")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=ReturnOutcome.values), name="sale_return_outcome_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["site", "at"], name="sale_return_site_at")]
+
+    def __str__(self):
+        return f"{self.line_id}: {self.outcome}"
+
+
+class BoxSubscription(TimeStampedModel):
+    """An internet box (or 4G key) lent with a monthly fee: opened by its sale, with due
+    dates each month, ended, then closed when the box comes back."""
+
+    scope_path = "site"
+
+    site = models.ForeignKey(
+        "accounts.Site", verbose_name=_("espace"), on_delete=models.PROTECT, related_name="+"
+    )
+    beneficiary = models.ForeignKey(
+        "beneficiaries.Beneficiary",
+        verbose_name=_("dossier"),
+        on_delete=models.PROTECT,
+        related_name="box_subscriptions",
+    )
+    opening_line = models.OneToOneField(
+        SaleLine,
+        verbose_name=_("vente d'ouverture"),
+        on_delete=models.PROTECT,
+        related_name="opened_subscription",
+    )
+    device = models.ForeignKey(
+        "offers.Device", verbose_name=_("box"), on_delete=models.PROTECT, related_name="+"
+    )
+    monthly_fee = _money(_("mensualité (€)"))
+    starts_on = models.DateField(_("début"))
+    ends_on = models.DateField(_("fin prévue"))
+    status = models.CharField(
+        _("état"),
+        max_length=12,
+        choices=SubscriptionStatus.choices,
+        default=SubscriptionStatus.ACTIVE,
+    )
+    ended_on = models.DateField(_("terminé le"), null=True, blank=True)
+    device_returned_on = models.DateField(_("box rendue le"), null=True, blank=True)
+    return_note = _reason(_("état de la box au retour"))
+    returned_to = _user_fk(_("rendue à"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("abonnement box")
+        verbose_name_plural = _("abonnements box")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=SubscriptionStatus.values), name="subscription_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="subscription_dates"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.beneficiary_id}: {self.device_id}"
+
+
+class CashClosing(TimeStampedModel):
+    """A site's counter at the end of one day: the float, what the sales say each method
+    should hold, what was counted, what went to the bank, and the difference explained."""
+
+    scope_path = "site"
+
+    site = models.ForeignKey(
+        "accounts.Site", verbose_name=_("espace"), on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.DateField(_("journée"))
+    opening_float = _money(_("fond de caisse au début (€)"))
+    # {method: "12.50"}: expected from the day's payments and refunds, frozen at closing.
+    expected = models.JSONField(_("attendu par moyen de paiement"), default=dict)
+    counted = models.JSONField(_("compté par moyen de paiement"), default=dict)
+    bank_deposit = _money(_("dépôt en banque (€)"), default=Decimal("0"))
+    closing_float = _money(_("fond de caisse laissé (€)"), default=Decimal("0"))
+    discrepancy = models.DecimalField(_("écart (€)"), max_digits=9, decimal_places=2, default=0)
+    comment = _reason(_("commentaire sur l'écart"))
+    closed_at = models.DateTimeField(_("clôturée le"))
+    closed_by = _user_fk(_("clôturée par"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("clôture de caisse")
+        verbose_name_plural = _("clôtures de caisse")
+        ordering = ["-day", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "day"], name="cash_closing_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(discrepancy=0) | ~Q(comment=""),
+                name="cash_closing_discrepancy_explained",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.site_id} {self.day}"
