@@ -14,6 +14,7 @@ from tests.accounts.factories import NetworkFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tisser.funding.enums import OfferFamily
 from tisser.sales.enums import (
+    PaymentMethod,
     QuotaMeasure,
     QuotaPer,
     QuotaScope,
@@ -24,8 +25,12 @@ from tisser.sales.models import (
     AccessRight,
     AccessRightRenewal,
     AccessRightSettings,
+    CounterSettings,
+    Payment,
     QuotaConsumption,
     QuotaRule,
+    Sale,
+    SaleLine,
 )
 
 
@@ -89,4 +94,48 @@ class QuotaConsumptionFactory(factory.django.DjangoModelFactory):
     family = factory.SelfAttribute("offer.family")
     quantity = 1
     amount = Decimal("0")
+    at = factory.LazyFunction(timezone.now)
+
+
+class SaleFactory(factory.django.DjangoModelFactory):
+    """A cart at a site for a person of that site (the counter's services do the rest)."""
+
+    class Meta:
+        model = Sale
+
+    site = factory.SubFactory("tests.accounts.factories.SiteFactory")
+    network = factory.SelfAttribute("site.network")
+    beneficiary = factory.SubFactory(BeneficiaryFactory, site=factory.SelfAttribute("..site"))
+
+
+class CounterSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CounterSettings
+        django_get_or_create = ("network",)
+
+    network = factory.SubFactory(NetworkFactory)
+
+
+class SaleLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SaleLine
+
+    sale = factory.SubFactory(SaleFactory)
+    offer = factory.SubFactory(
+        "tests.offers.factories.OfferFactory",
+        network=factory.SelfAttribute("..sale.network"),
+        recharge=True,
+    )
+    label = factory.SelfAttribute("offer.name")
+    unit_price = Decimal("5.00")
+    unit_market_price = Decimal("10.00")
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Payment
+
+    sale = factory.SubFactory(SaleFactory)
+    method = PaymentMethod.CASH
+    amount = Decimal("5.00")
     at = factory.LazyFunction(timezone.now)
