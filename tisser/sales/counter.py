@@ -199,7 +199,9 @@ def sale_start(*, actor: Membership, beneficiary: Beneficiary, site: Site) -> Sa
         raise DomainError(_("Ce dossier n'est pas accessible depuis votre organisation."))
     with transaction.atomic():
         person = (
-            Beneficiary.objects.select_for_update().select_related("site").get(pk=beneficiary.pk)
+            Beneficiary.objects.select_for_update(of=("self",))
+            .select_related("site")
+            .get(pk=beneficiary.pk)
         )
         if person.merged_into_id is not None:
             raise DomainError(
