@@ -50,7 +50,11 @@ def counter_home(request):
         result = files.beneficiary_search(
             membership=request.membership, query=query, page=request.GET.get("page")
         )
-    return render(request, "sales/counter/home.html", {"form": form, "result": result})
+    return render(
+        request,
+        "sales/counter/home.html",
+        {"form": form, "result": result, "can_configure": _can(request, SETTINGS_ROLES)},
+    )
 
 
 def _person_context(request, beneficiary: Beneficiary, *, add_form=None, add_offer=None):
