@@ -193,6 +193,8 @@ def test_a_site_manager_override_lets_the_sale_through_with_its_reason(team, off
     row = QuotaConsumption.objects.get(reference_id=sale.lines.get().pk)
     assert row.overridden and row.override_reason == "Vol déclaré"
     assert row.override_by == team.manager.user
+    entry = JournalEntry.objects.filter(action="sale.confirmed", object_id=str(sale.pk)).get()
+    assert entry.payload["overridden"] is True
 
 
 def test_a_device_taken_meanwhile_is_replaced_by_another_of_its_grade(team, offers):

@@ -397,13 +397,11 @@ def sale_confirm(*, actor: Membership, sale: Sale, override: Override | None = N
         raise DomainError(_("Seul un responsable de l'espace peut accorder une dérogation."))
     with transaction.atomic():
         sale = _locked_sale(actor, sale, (SaleStatus.CART,))
-        lines = list(
-            sale.lines.select_related("offer", "device")
-            .filter(kind=SaleLineKind.ITEM)
-            .order_by("offer_id", "pk")
-        )
-        if not lines:
+        every_line = list(sale.lines.select_related("offer", "device").order_by("offer_id", "pk"))
+        if not every_line:
             raise DomainError(_("Le panier est vide."))
+        # Stock lines; a subscription fee line (sales.boxes) has its price already and no stock.
+        lines = [line for line in every_line if line.kind == SaleLineKind.ITEM]
         now = clock.now()
         today = timezone.localtime(now).date()
         active = set(
@@ -418,14 +416,18 @@ def sale_confirm(*, actor: Membership, sale: Sale, override: Override | None = N
                     % {"offer": line.offer.name}
                 )
         right = _check_right(sale, lines, today)
-        quota_consume(
-            actor=actor,
-            beneficiary=sale.beneficiary,
-            site=sale.site,
-            basket=[BasketLine(line.offer, line.quantity) for line in lines],
-            reference_kind=QUOTA_REFERENCE,
-            reference_ids=[line.pk for line in lines],
-            override=override,
+        taken = (
+            quota_consume(
+                actor=actor,
+                beneficiary=sale.beneficiary,
+                site=sale.site,
+                basket=[BasketLine(line.offer, line.quantity) for line in lines],
+                reference_kind=QUOTA_REFERENCE,
+                reference_ids=[line.pk for line in lines],
+                override=override,
+            )
+            if lines
+            else []
         )
         until = now + datetime.timedelta(minutes=counter_settings_for(sale.network_id).hold_minutes)
         devices_taken: set[int] = set()
@@ -450,8 +452,8 @@ def sale_confirm(*, actor: Membership, sale: Sale, override: Override | None = N
         link = HouseholdMember.objects.current().filter(beneficiary=sale.beneficiary).first()
         sale.household_id = link.household_id if link else None
         sale.access_right = right
-        sale.total_price = sum((line.total for line in lines), Decimal("0"))
-        sale.total_market = sum((line.market_total for line in lines), Decimal("0"))
+        sale.total_price = sum((line.total for line in every_line), Decimal("0"))
+        sale.total_market = sum((line.market_total for line in every_line), Decimal("0"))
         sale.status = SaleStatus.CONFIRMED
         sale.confirmed_at = now
         sale.confirmed_by = actor.user
@@ -462,9 +464,9 @@ def sale_confirm(*, actor: Membership, sale: Sale, override: Override | None = N
             actor,
             "sale.confirmed",
             sale,
-            lines=len(lines),
+            lines=len(every_line),
             total=str(sale.total_price),
-            overridden=override is not None,
+            overridden=any(row.overridden for row in taken),
         )
     return sale
 
