@@ -429,8 +429,20 @@ def test_receipt_list_runs_constant_queries(
         TaxReceiptFactory(network=network, donor=donor)
         DonationLotFactory(site=site, donor=donor)
     client = login(network_admin)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert client.get(reverse("funding:tax_receipt_list")).status_code == 200
+
+
+def test_gifts_without_a_receipt_are_listed_25_at_a_time(login, network_admin, network, site):
+    donors = [DonorFactory(network=network, name=f"Donateur {index:02d}") for index in range(27)]
+    for donor in donors:
+        DonationLotFactory(site=site, donor=donor, received_on=datetime.date(2026, 3, 2))
+    client = login(network_admin)
+    first = text(client.get(reverse("funding:tax_receipt_list")))
+    second = text(client.get(reverse("funding:tax_receipt_list"), {"a_emettre": 2}))
+    assert "Donateur 00" in first and "Donateur 26" not in first
+    assert "Donateur 26" in second and "Donateur 00" not in second
+    assert "Page 2 sur 2" in second
 
 
 def test_a_closed_site_is_not_offered_for_a_lot(login, network_admin, network):

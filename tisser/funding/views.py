@@ -277,7 +277,12 @@ def _receipt_list_page(request, *, issue_form=None, status=200):
         "settings": settings,
         "refusal": tax_receipts.may_issue(settings),
         "is_admin": is_admin,
-        "to_issue": selectors.receipts_to_issue(membership=membership) if is_admin else [],
+        # A second paginated list on the page, with its own page parameter.
+        "to_issue": paginate(
+            request, selectors.receipts_to_issue(membership=membership), param="a_emettre"
+        )
+        if is_admin
+        else None,
         "issue_form": issue_form,
     }
     return render(request, "funding/tax_receipt_list.html", context, status=status)
