@@ -33,6 +33,7 @@ from tisser.offers.ledger import Move, movements_apply
 from tisser.offers.models import (
     MAX_QUANTITY,
     Device,
+    DeviceStatusChange,
     HubOrder,
     Offer,
     StockSettings,
@@ -229,6 +230,20 @@ def ship(
         TransferLine(transfer=transfer, offer_id=offer_id, quantity=count)
         for offer_id, count in sorted(per_offer.items())
     )
+    # The history keeps each device's status at departure: the arrival depends on it.
+    DeviceStatusChange.objects.bulk_create(
+        DeviceStatusChange(
+            device=d,
+            site_id=from_site.pk,
+            from_status=d.status,
+            to_status=DeviceStatus.IN_DELIVERY,
+            grade=d.grade,
+            at=now,
+            actor=actor.user,
+            reason=(_("Envoyé à %(site)s") % {"site": to_site.name})[:300],
+        )
+        for d in devices
+    )
     Device.objects.filter(pk__in=[d.pk for d in devices]).update(
         status=DeviceStatus.IN_DELIVERY, transfer=transfer, updated_at=now
     )
@@ -308,14 +323,56 @@ def _locked_in_transit(transfer: Transfer) -> Transfer:
     return locked
 
 
-def _land(locked: Transfer, *, site: Site, kind: str, device_status: str, reason: str, actor):
-    """Put a transfer's items at ``site`` (receipt, or return to the sender on cancel)."""
+def arrival_status(shipped_status: str | None, site: Site) -> str:
+    """What a device becomes when it reaches ``site``: a ready device is ready there (to
+    order at the hub, to distribute elsewhere); one still to process, or in after-sales,
+    stays so; one whose processing was under way starts over. ``None``: shipped before the
+    departure status was kept, taken as ready."""
+    if shipped_status in (DeviceStatus.TO_PROCESS, DeviceStatus.AFTER_SALES):
+        return shipped_status
+    if shipped_status == DeviceStatus.PROCESSING:
+        return DeviceStatus.TO_PROCESS
+    return ready_status_at(site)
+
+
+def _land(locked: Transfer, *, site: Site, kind: str, cancelled: bool, reason: str, actor):
+    """Put a transfer's items at ``site`` (receipt, or return to the sender on cancel).
+
+    On receipt each device takes its ``arrival_status``; on cancel it gets back the status
+    it left with."""
     now = clock.now()
     devices = list(Device.objects.select_for_update().filter(transfer=locked).order_by("pk"))
-    vouchers = list(Voucher.objects.select_for_update().filter(transfer=locked).order_by("pk"))
-    Device.objects.filter(pk__in=[d.pk for d in devices]).update(
-        site=site, transfer=None, status=device_status, updated_at=now
+    shipped = dict(
+        DeviceStatusChange.objects.filter(
+            device__in=devices, to_status=DeviceStatus.IN_DELIVERY, at__gte=locked.shipped_at
+        )
+        .order_by("device_id", "at", "pk")
+        .values_list("device_id", "from_status")
     )
+    landed_as: dict[str, list[Device]] = defaultdict(list)
+    for device in devices:
+        departure = shipped.get(device.pk)
+        status = departure if cancelled and departure else arrival_status(departure, site)
+        landed_as[status].append(device)
+    for status, group in landed_as.items():
+        Device.objects.filter(pk__in=[d.pk for d in group]).update(
+            site=site, transfer=None, status=status, updated_at=now
+        )
+    DeviceStatusChange.objects.bulk_create(
+        DeviceStatusChange(
+            device=device,
+            site_id=site.pk,
+            from_status=DeviceStatus.IN_DELIVERY,
+            to_status=status,
+            grade=device.grade,
+            at=now,
+            actor=actor.user,
+            reason=reason[:300],
+        )
+        for status, group in landed_as.items()
+        for device in group
+    )
+    vouchers = list(Voucher.objects.select_for_update().filter(transfer=locked).order_by("pk"))
     Voucher.objects.filter(pk__in=[v.pk for v in vouchers]).update(
         site=site, transfer=None, updated_at=now
     )
@@ -348,7 +405,7 @@ def transfer_receive(*, actor, transfer: Transfer) -> Transfer:
             locked,
             site=locked.to_site,
             kind=MovementKind.TRANSFER_IN,
-            device_status=ready_status_at(locked.to_site),
+            cancelled=False,
             reason="",
             actor=actor,
         )
@@ -387,7 +444,7 @@ def transfer_cancel(*, actor, transfer: Transfer, reason: str = "") -> Transfer:
             locked,
             site=locked.from_site,
             kind=MovementKind.TRANSFER_IN,
-            device_status=ready_status_at(locked.from_site),
+            cancelled=True,
             reason=reason or _("Transfert annulé"),
             actor=actor,
         )
