@@ -1,4 +1,4 @@
-"""Factories of access rights and quota rules (the cross-site 404 matrix finds them by model).
+"""Factories of the sales app's rows (the cross-site 404 matrix finds them by model).
 
 Rows built here bypass the services: tests of the rules go through ``tisser.sales.services``
 and ``tisser.sales.quotas``.
@@ -14,18 +14,27 @@ from tests.accounts.factories import NetworkFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tisser.funding.enums import OfferFamily
 from tisser.sales.enums import (
+    PaymentMethod,
     QuotaMeasure,
     QuotaPer,
     QuotaScope,
     QuotaWindow,
+    ReturnOutcome,
     RightOpening,
 )
 from tisser.sales.models import (
     AccessRight,
     AccessRightRenewal,
     AccessRightSettings,
+    BoxSubscription,
+    CashClosing,
+    CounterSettings,
+    Payment,
     QuotaConsumption,
     QuotaRule,
+    Sale,
+    SaleLine,
+    SaleReturn,
 )
 
 
@@ -90,3 +99,82 @@ class QuotaConsumptionFactory(factory.django.DjangoModelFactory):
     quantity = 1
     amount = Decimal("0")
     at = factory.LazyFunction(timezone.now)
+
+
+class CounterSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CounterSettings
+        django_get_or_create = ("network",)
+
+    network = factory.SubFactory(NetworkFactory)
+    legal_name = "Association Tisser Test"
+
+
+class SaleFactory(factory.django.DjangoModelFactory):
+    """A cart at the person's site (rows only: the counter's services make real sales)."""
+
+    class Meta:
+        model = Sale
+
+    beneficiary = factory.SubFactory(BeneficiaryFactory)
+    site = factory.SelfAttribute("beneficiary.site")
+    network = factory.SelfAttribute("beneficiary.site.network")
+
+
+class SaleLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SaleLine
+
+    sale = factory.SubFactory(SaleFactory)
+    offer = factory.SubFactory(
+        "tests.offers.factories.OfferFactory", network=factory.SelfAttribute("..sale.network")
+    )
+    label = factory.SelfAttribute("offer.name")
+    unit_price = factory.SelfAttribute("offer.solidarity_price")
+    unit_market_price = factory.SelfAttribute("offer.market_price")
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Payment
+
+    sale = factory.SubFactory(SaleFactory)
+    method = PaymentMethod.CASH
+    amount = Decimal("10.00")
+    at = factory.LazyFunction(timezone.now)
+
+
+class SaleReturnFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SaleReturn
+
+    line = factory.SubFactory(SaleLineFactory)
+    site = factory.SelfAttribute("line.sale.site")
+    outcome = ReturnOutcome.REFUND
+    reason = "Ne s'allume plus."
+    at = factory.LazyFunction(timezone.now)
+
+
+class BoxSubscriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BoxSubscription
+
+    opening_line = factory.SubFactory(SaleLineFactory)
+    site = factory.SelfAttribute("opening_line.sale.site")
+    beneficiary = factory.SelfAttribute("opening_line.sale.beneficiary")
+    device = factory.SubFactory(
+        "tests.offers.factories.DeviceFactory", site=factory.SelfAttribute("..site")
+    )
+    monthly_fee = Decimal("5.00")
+    starts_on = factory.LazyFunction(timezone.localdate)
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(days=365))
+
+
+class CashClosingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CashClosing
+
+    site = factory.SubFactory("tests.accounts.factories.SiteFactory")
+    day = factory.LazyFunction(timezone.localdate)
+    opening_float = Decimal("50.00")
+    closed_at = factory.LazyFunction(timezone.now)

@@ -21,6 +21,7 @@ from tisser.accounts.enums import Role
 from tisser.accounts.models import Site
 from tisser.core import clock, journal
 from tisser.core.errors import DomainError
+from tisser.offers import stock_roles
 from tisser.offers.enums import (
     DeviceStatus,
     HubOrderStatus,
@@ -36,13 +37,11 @@ from tisser.offers.models import (
     DeviceStatusChange,
     HubOrder,
     Offer,
-    StockSettings,
     Transfer,
     TransferLine,
     Voucher,
 )
 
-SEND_ROLES = frozenset({Role.NETWORK_ADMIN, Role.SITE_MANAGER})
 RECEIVE_ROLES = frozenset({Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR})
 # A device may leave a site when it is ready (or waiting to be processed, towards the hub).
 TRANSFERABLE_STATUSES = frozenset(
@@ -58,44 +57,27 @@ OPEN_HUB_ORDER_STATUSES = (HubOrderStatus.SUBMITTED, HubOrderStatus.PREPARED)
 MAX_DEVICES_PER_TRANSFER = 500
 
 
-def _is_network_admin_of(actor, site: Site) -> bool:
-    return actor.role == Role.NETWORK_ADMIN and site.network_id == actor.organisation_id
-
-
-def is_hub_team(actor, site: Site) -> bool:
-    """The hub's own staff (site manager or mediator of the hub site)."""
-    return (
-        actor.role in {Role.SITE_MANAGER, Role.MEDIATOR}
-        and actor.organisation_id == site.pk
-        and StockSettings.objects.filter(network_id=site.network_id, hub_id=site.pk).exists()
+def require_sender(actor, site: Site) -> None:
+    stock_roles.check_manager_or_hub_team(
+        actor, site, _("Seul le responsable de l'espace qui envoie peut faire ce transfert.")
     )
 
 
-def require_sender(actor, site: Site) -> None:
-    if actor is None or not actor.is_active:
-        raise DomainError(_("Votre rôle ne permet pas d'envoyer du stock."))
-    if _is_network_admin_of(actor, site):
-        return
-    if actor.organisation_id == site.pk and (
-        actor.role == Role.SITE_MANAGER or is_hub_team(actor, site)
-    ):
-        return
-    raise DomainError(_("Seul le responsable de l'espace qui envoie peut faire ce transfert."))
-
-
 def require_receiver(actor, site: Site) -> None:
-    if actor is None or not actor.is_active or actor.role not in RECEIVE_ROLES:
-        raise DomainError(_("Votre rôle ne permet pas de recevoir une livraison."))
-    if _is_network_admin_of(actor, site) or actor.organisation_id == site.pk:
-        return
-    raise DomainError(_("Seule l'équipe de l'espace destinataire confirme la réception."))
+    stock_roles.check_site_actor(
+        actor,
+        site,
+        RECEIVE_ROLES,
+        _("Seule l'équipe de l'espace destinataire confirme la réception."),
+    )
 
 
 def ready_status_at(site: Site) -> str:
     """What a device is when it arrives or comes back: ready to order at the hub, ready to
     distribute anywhere else."""
-    hub = StockSettings.objects.filter(network_id=site.network_id, hub_id=site.pk).exists()
-    return DeviceStatus.READY_TO_ORDER if hub else DeviceStatus.READY_TO_DISTRIBUTE
+    if stock_roles.hub_site_id(site.network_id) == site.pk:
+        return DeviceStatus.READY_TO_ORDER
+    return DeviceStatus.READY_TO_DISTRIBUTE
 
 
 def transfer_list(*, actor):
