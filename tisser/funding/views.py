@@ -265,6 +265,25 @@ def lot_detail(request, obj):
     return render(request, "funding/lot_detail.html", {"lot": lot})
 
 
+@_scoped(DonationLot, *LOT_ROLES)
+def lot_correct(request, obj):
+    lot = DonationLot.objects.select_related("donor", "site", "tax_receipt").get(pk=obj.pk)
+    initial = {name: getattr(lot, name) for name in services.LOT_CORRECTABLE_FIELDS}
+    form = forms.LotCorrectionForm(request.POST or None, initial=initial)
+    submission = submit_forms(
+        request,
+        form,
+        action=lambda: services.lot_correct(actor=request.membership, lot=lot, data=form.changes()),
+    )
+    if submission.succeeded:
+        if submission.result:
+            messages.success(request, _("Le lot est corrigé."))
+        else:
+            messages.info(request, _("Rien n'a changé."))
+        return redirect("funding:lot_detail", pk=lot.pk)
+    return render(request, "funding/lot_correct.html", {"form": form, "lot": lot})
+
+
 # --- tax receipts ----------------------------------------------------------------------
 
 
