@@ -101,24 +101,23 @@ class QuotaConsumptionFactory(factory.django.DjangoModelFactory):
     at = factory.LazyFunction(timezone.now)
 
 
+class SaleFactory(factory.django.DjangoModelFactory):
+    """A cart at a site for a person of that site (the counter's services do the rest)."""
+
+    class Meta:
+        model = Sale
+
+    site = factory.SubFactory("tests.accounts.factories.SiteFactory")
+    network = factory.SelfAttribute("site.network")
+    beneficiary = factory.SubFactory(BeneficiaryFactory, site=factory.SelfAttribute("..site"))
+
+
 class CounterSettingsFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CounterSettings
         django_get_or_create = ("network",)
 
     network = factory.SubFactory(NetworkFactory)
-    legal_name = "Association Tisser Test"
-
-
-class SaleFactory(factory.django.DjangoModelFactory):
-    """A cart at the person's site (rows only: the counter's services make real sales)."""
-
-    class Meta:
-        model = Sale
-
-    beneficiary = factory.SubFactory(BeneficiaryFactory)
-    site = factory.SelfAttribute("beneficiary.site")
-    network = factory.SelfAttribute("beneficiary.site.network")
 
 
 class SaleLineFactory(factory.django.DjangoModelFactory):
@@ -127,11 +126,13 @@ class SaleLineFactory(factory.django.DjangoModelFactory):
 
     sale = factory.SubFactory(SaleFactory)
     offer = factory.SubFactory(
-        "tests.offers.factories.OfferFactory", network=factory.SelfAttribute("..sale.network")
+        "tests.offers.factories.OfferFactory",
+        network=factory.SelfAttribute("..sale.network"),
+        recharge=True,
     )
     label = factory.SelfAttribute("offer.name")
-    unit_price = factory.SelfAttribute("offer.solidarity_price")
-    unit_market_price = factory.SelfAttribute("offer.market_price")
+    unit_price = Decimal("5.00")
+    unit_market_price = Decimal("10.00")
 
 
 class PaymentFactory(factory.django.DjangoModelFactory):
@@ -140,7 +141,7 @@ class PaymentFactory(factory.django.DjangoModelFactory):
 
     sale = factory.SubFactory(SaleFactory)
     method = PaymentMethod.CASH
-    amount = Decimal("10.00")
+    amount = Decimal("5.00")
     at = factory.LazyFunction(timezone.now)
 
 

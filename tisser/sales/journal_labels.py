@@ -12,7 +12,7 @@ from tisser.sales.enums import (
     RightCloseReason,
     RightOpening,
 )
-from tisser.sales.models import AccessRight, QuotaRule
+from tisser.sales.models import AccessRight, QuotaRule, Sale
 
 ACTION_LABELS = {
     "access_right.opened": _("Droit d'accès solidaire ouvert"),
@@ -29,6 +29,16 @@ ACTION_LABELS = {
     "quota.consumed": _("Quotas consommés par un achat"),
     "quota.given_back": _("Quotas rendus après un retour"),
     "quota.overridden": _("Dérogation à un quota accordée"),
+    # The counter sale (sales.counter, decision 0049).
+    "sale.started": _("Vente au comptoir commencée"),
+    "sale.line_added": _("Article ajouté au panier"),
+    "sale.line_removed": _("Article retiré du panier"),
+    "sale.confirmed": _("Panier confirmé : stock réservé, quotas pris"),
+    "sale.paid": _("Vente encaissée, ticket émis"),
+    "sale.cancelled": _("Vente annulée avant paiement"),
+    "sale.expired": _("Vente expirée : réservation du stock terminée"),
+    "sale.receipt_printed": _("Ticket de caisse imprimé"),
+    "counter_settings.updated": _("Réglages du comptoir modifiés"),
 }
 
 DETAIL_FIELDS = {
@@ -63,6 +73,19 @@ DETAIL_FIELDS = {
         "lines": DetailField(_("lignes (identifiants)")),
         "family": DetailField(_("famille"), OfferFamily.choices),
     },
+    "sale.": {
+        "beneficiary": DetailField(_("dossier (identifiant)")),
+        "offer": DetailField(_("offre (identifiant)")),
+        "quantity": DetailField(_("quantité")),
+        "lines": DetailField(_("lignes")),
+        "total": DetailField(_("total (€)")),
+        "overridden": DetailField(_("avec dérogation")),
+        "receipt": DetailField(_("ticket n°")),
+        "methods": DetailField(_("moyens de paiement")),
+    },
+    "counter_settings.": {
+        "fields": DetailField(_("champs modifiés")),
+    },
 }
 
 
@@ -90,8 +113,21 @@ def _rules(membership, ids):
     }
 
 
+def _sales(membership, ids):
+    rows = Sale.objects.visible_to(membership).filter(pk__in=integer_ids(ids))
+    return {
+        str(row.pk): ObjectName(
+            row.receipt_number or _("Vente n° %(id)s") % {"id": row.pk},
+            page_url(membership, "sales:sale_detail", row.pk),
+        )
+        for row in rows.only("pk", "receipt_number")
+    }
+
+
 OBJECT_KINDS = [
     ObjectKind("sales.accessright", _("Droit d'accès solidaire"), _rights),
     ObjectKind("sales.accessrightsettings", _("Réglages des droits d'accès")),
     ObjectKind("sales.quotarule", _("Règle de quota"), _rules),
+    ObjectKind("sales.sale", _("Vente au comptoir"), _sales),
+    ObjectKind("sales.countersettings", _("Réglages du comptoir")),
 ]
