@@ -36,6 +36,7 @@ from tisser.sales.models import (
     AccessRightSettings,
     BoxSubscription,
     CashClosing,
+    CounterSettings,
     Payment,
     QuotaConsumption,
     QuotaRule,
@@ -324,3 +325,21 @@ class CashClosingFactory(factory.django.DjangoModelFactory):
     opening_float = Decimal("50.00")
     closing_float = Decimal("50.00")
     closed_at = factory.LazyFunction(timezone.now)
+
+
+class CounterSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CounterSettings
+        django_get_or_create = ("network",)
+
+    network = factory.SubFactory(NetworkFactory)
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Payment
+
+    sale = factory.SubFactory(SaleFactory)
+    method = PaymentMethod.CASH
+    amount = Decimal("150.00")
+    at = factory.LazyFunction(timezone.now)
