@@ -45,6 +45,8 @@ DEFAULT_SUBSCRIPTION_MONTHS = 12
 MAX_MONTHS_PER_SALE = 12
 # A box return or an end may be recorded a little late, never in the future.
 BACKDATE_DAYS = 31
+# A month unpaid a week after its due date is overdue (the person may come a few days late).
+OVERDUE_GRACE_DAYS = 7
 
 
 def _require_on_site(actor: Membership | None, site, roles=SELL_ROLES) -> Membership:
@@ -131,6 +133,10 @@ def due_dates(subscription: BoxSubscription) -> list[datetime.date]:
         month += 1
 
 
+def is_late(due: datetime.date, today: datetime.date) -> bool:
+    return due < today - datetime.timedelta(days=OVERDUE_GRACE_DAYS)
+
+
 @dataclass(frozen=True)
 class Month:
     """One due date and where it stands."""
@@ -155,8 +161,8 @@ def _fee_lines(subscriptions: Iterable[BoxSubscription]):
 
 
 def schedule(subscription: BoxSubscription, *, today: datetime.date | None = None) -> list[Month]:
-    """The subscription's months: paid, waiting at the counter, overdue (the due date has
-    passed and nothing paid it) or to come."""
+    """The subscription's months: paid, waiting at the counter, overdue (a week after the
+    due date, nothing paid it) or to come."""
     today = today or clock.localdate()
     found = _fee_lines([subscription]).get(subscription.pk, [])
     paid = {month for month, status, _sale in found if status == SaleStatus.PAID}
@@ -166,7 +172,7 @@ def schedule(subscription: BoxSubscription, *, today: datetime.date | None = Non
             due=due,
             paid=due in paid,
             pending_sale_id=pending.get(due),
-            overdue=due not in paid and due < today,
+            overdue=due not in paid and is_late(due, today),
         )
         for due in due_dates(subscription)
     ]
@@ -179,7 +185,7 @@ def annotate_overdue(subscriptions: Sequence[BoxSubscription], *, today=None) ->
     for subscription in subscriptions:
         paid = {m for m, status, _s in found.get(subscription.pk, []) if status == SaleStatus.PAID}
         subscription.overdue_count = sum(
-            1 for due in due_dates(subscription) if due < today and due not in paid
+            1 for due in due_dates(subscription) if is_late(due, today) and due not in paid
         )
         subscription.to_return = is_box_to_return(subscription, today=today)
 
