@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.forms.models import model_to_dict
+from django.urls import reverse
 
 from tests.helpers import run_together
 from tests.offers.stock_helpers import level
@@ -373,3 +374,64 @@ def test_two_returns_of_the_same_line_at_once_give_one(counter):
     assert sorted(outcomes) == ["done", "refused"]
     assert SaleReturn.objects.filter(line=line).count() == 1
     assert Device.objects.get(pk=line.device_id).status == DeviceStatus.TO_PROCESS
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+def test_a_return_from_the_page(counter, login):
+    sale = sell_at(counter, counter.laptop)
+    line = sale.lines.get()
+    client = login(counter.mediator)
+    url = reverse("sales:return_create", kwargs={"sale_id": sale.pk})
+    with clock.frozen_at(paris(2026, 1, 20)):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "14 janvier 2027" in page.content.decode()  # the warranty's end
+        assert JournalEntry.objects.filter(action="sale_return.sale_viewed").count() == 1
+        refused = client.post(
+            url, {"line": line.pk, "quantity": 1, "outcome": "refund", "reason": "Écran noir."}
+        )
+        assert refused.status_code == 400
+        assert "Choisissez comment la personne est remboursée." in refused.content.decode()
+        response = client.post(
+            url,
+            {
+                "line": line.pk,
+                "quantity": 1,
+                "outcome": "exchange",
+                "device_fate": "after_sales",
+                "reason": "Écran noir.",
+            },
+        )
+    sale_return = SaleReturn.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("sales:return_detail", kwargs={"pk": sale_return.pk})
+    detail = client.get(response["Location"]).content.decode()
+    assert "150,00" in detail and "SAV" in detail
+    again = client.get(url).content.decode()
+    assert "Tout cet achat a déjà été rendu." in again
+
+
+def test_another_site_gets_a_404_on_the_return_page(counter, login):
+    sale = sell_at(counter, counter.laptop)
+    client = login(counter.other_manager)
+    url = reverse("sales:return_create", kwargs={"sale_id": sale.pk})
+    assert client.get(url).status_code == 404
+
+
+def test_the_list_of_returns_reads_as_many_queries_for_1_or_3_rows(
+    counter, login, django_assert_max_num_queries
+):
+    sale = sell_at(counter, Item(counter.sim, 3), Item(counter.recharge, 3))
+    sim, recharge = sale.lines.order_by("pk")
+    give_back(counter, sim, at=paris(2026, 1, 16))
+    client = login(counter.mediator)
+    url = reverse("sales:return_list")
+    with django_assert_max_num_queries(25) as one:
+        client.get(url)
+    give_back(counter, sim, at=paris(2026, 1, 16))
+    give_back(counter, recharge, at=paris(2026, 1, 16))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(url)
+    assert "3 retours" in page.content.decode()
