@@ -194,10 +194,9 @@ def sell(
         day = timezone.localdate(now)
         for line in lines:
             reservations.stock_sell(actor=actor, reservation=line.reservation, at=now)
-            if line.device_id is not None:
-                line.warranty_until = add_months(
-                    day, line.offer.warranty_months
-                ) - datetime.timedelta(days=1)
+            # As the counter's sale_pay does (decision 0049).
+            if line.offer.warranty_months:
+                line.warranty_until = add_months(day, line.offer.warranty_months)
                 line.save(update_fields=["warranty_until"])
         for payment in payments if payments is not None else [(PaymentMethod.CASH, total)]:
             fields = (

@@ -169,24 +169,26 @@ def test_a_partial_refund_stays_within_the_price_paid(counter):
 def test_a_laptop_comes_back_until_the_last_day_of_its_warranty(counter):
     sale = sell_at(counter, counter.laptop)
     line = sale.lines.get()
-    assert line.warranty_until == datetime.date(2027, 1, 14)
-    with pytest.raises(DomainError, match="ont pris fin le 14 janvier 2027"):
+    assert line.warranty_until == datetime.date(2027, 1, 15)
+    with pytest.raises(DomainError, match="ont pris fin le 15 janvier 2027"):
         give_back(
             counter,
             line,
-            at=paris(2027, 1, 15, 0, 0, 1),
+            at=paris(2027, 1, 16, 0, 0, 1),
             device_fate=ReturnedDeviceFate.AFTER_SALES,
         )
     assert not SaleReturn.objects.exists()
     assert Device.objects.get(pk=line.device_id).status == DeviceStatus.DISTRIBUTED
     give_back(
-        counter, line, at=paris(2027, 1, 14, 23, 59), device_fate=ReturnedDeviceFate.AFTER_SALES
+        counter, line, at=paris(2027, 1, 15, 23, 59), device_fate=ReturnedDeviceFate.AFTER_SALES
     )
     assert SaleReturn.objects.count() == 1
 
 
 def test_a_code_comes_back_within_the_return_delay_only(counter):
     CounterSettings.objects.create(network=counter.network, return_days=7)
+    counter.recharge.warranty_months = 0
+    counter.recharge.save(update_fields=["warranty_months"])
     sale = sell_at(counter, Item(counter.recharge, 2))
     line = sale.lines.get()
     with pytest.raises(DomainError, match="22 janvier 2026"):
@@ -387,7 +389,7 @@ def test_a_return_from_the_page(counter, login):
     with clock.frozen_at(paris(2026, 1, 20)):
         page = client.get(url)
         assert page.status_code == 200
-        assert "14 janvier 2027" in page.content.decode()  # the warranty's end
+        assert "15 janvier 2027" in page.content.decode()  # the warranty's end
         assert JournalEntry.objects.filter(action="sale_return.sale_viewed").count() == 1
         refused = client.post(
             url, {"line": line.pk, "quantity": 1, "outcome": "refund", "reason": "Écran noir."}

@@ -35,7 +35,7 @@ from tisser.sales.enums import (
     SaleStatus,
     SubscriptionStatus,
 )
-from tisser.sales.models import BoxSubscription, Sale, SaleLine
+from tisser.sales.models import BoxSubscription, CounterSettings, Sale, SaleLine
 from tisser.sales.quotas import SELL_ROLES
 from tisser.sales.services import _clean_text, _full_clean, add_months
 
@@ -55,6 +55,12 @@ def _require_on_site(actor: Membership | None, site, roles=SELL_ROLES) -> Member
     if not acts_on_site(actor, site.pk, site.network_id):
         raise DomainError(_("Cet abonnement n'est pas suivi par votre espace."))
     return actor
+
+
+def counter_settings(network_id: int) -> CounterSettings:
+    """The network's counter settings, or the defaults (not saved)."""
+    found = CounterSettings.objects.filter(network_id=network_id).first()
+    return found or CounterSettings(network_id=network_id)
 
 
 def planned_end(starts_on: datetime.date, months: int = DEFAULT_SUBSCRIPTION_MONTHS):
@@ -219,7 +225,8 @@ def fee_sale_create(
     *, actor: Membership, subscription: BoxSubscription, months: Sequence[datetime.date]
 ) -> Sale:
     """A sale of the monthly fees of ``months`` (due dates), confirmed: the counter's
-    ``sale_pay`` takes the payment. No stock is reserved and no quota taken.
+    ``sale_pay`` takes the payment within the network's hold time (``hold_minutes``). No
+    stock is reserved and no quota taken.
 
     A month already paid, or already waiting in another sale at the counter, is refused.
     A fee line left on a cancelled or expired sale (never paid) is removed so the month
@@ -264,6 +271,7 @@ def fee_sale_create(
         if stale:
             SaleLine.objects.filter(pk__in=stale).delete()
         now = clock.now()
+        hold = counter_settings(subscription.site.network_id).hold_minutes
         offer = subscription.opening_line.offer
         fee = subscription.monthly_fee
         opening = subscription.opening_line.sale
@@ -277,6 +285,9 @@ def fee_sale_create(
             created_by=actor.user,
             confirmed_at=now,
             confirmed_by=actor.user,
+            # Like any confirmed cart: the counter's sale_pay takes it until then, the
+            # expiry job ends it after (its month may then be sold again).
+            reserved_until=now + datetime.timedelta(minutes=hold),
             total_price=fee * len(months),
             total_market=fee * len(months),
         )

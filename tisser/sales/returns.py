@@ -32,6 +32,7 @@ from tisser.offers.models import Voucher
 from tisser.offers.reservations import stock_return
 from tisser.offers.stock_roles import acts_on_site
 from tisser.sales import quotas
+from tisser.sales.boxes import counter_settings
 from tisser.sales.enums import (
     PaymentMethod,
     ReturnedDeviceFate,
@@ -48,12 +49,6 @@ from tisser.sales.services import _clean_text, _full_clean
 REFUND_METHODS = (PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.CHEQUE)
 # The reference kind the counter gives its quota lines (decision 0049).
 QUOTA_REFERENCE_KIND = "sale_line"
-
-
-def counter_settings(network_id: int) -> CounterSettings:
-    """The network's counter settings, or the defaults (not saved)."""
-    found = CounterSettings.objects.filter(network_id=network_id).first()
-    return found or CounterSettings(network_id=network_id)
 
 
 def return_deadline(line: SaleLine, settings: CounterSettings) -> datetime.date:
