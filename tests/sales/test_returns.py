@@ -422,6 +422,15 @@ def test_another_site_gets_a_404_on_the_return_page(counter, login):
     assert client.get(url).status_code == 404
 
 
+def test_an_unpaid_sale_has_no_return_page(counter, login):
+    unpaid = SaleFactory(
+        beneficiary=counter.person, status=SaleStatus.CONFIRMED, paid_at=None, receipt_sequence=None
+    )
+    client = login(counter.mediator)
+    url = reverse("sales:return_create", kwargs={"sale_id": unpaid.pk})
+    assert client.get(url).status_code == 404
+
+
 def test_the_list_of_returns_reads_as_many_queries_for_1_or_3_rows(
     counter, login, django_assert_max_num_queries
 ):

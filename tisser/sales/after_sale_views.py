@@ -5,6 +5,7 @@ scoped fetch (another site's object is a 404), form, one service. Decision 0050.
 
 from django.contrib import messages
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,7 @@ from tisser.core.views_helpers import paginate, submit_forms
 from tisser.sales import after_sale_forms as forms
 from tisser.sales import after_sale_selectors as selectors
 from tisser.sales import boxes, returns
-from tisser.sales.enums import ReturnOutcome
+from tisser.sales.enums import ReturnOutcome, SaleStatus
 from tisser.sales.models import BoxSubscription, Sale, SaleReturn
 from tisser.sales.quotas import SELL_ROLES
 
@@ -142,6 +143,8 @@ def box_return(request, obj):
 @scoped_object(Sale, kwarg="sale_id")
 def return_create(request, sale):
     sale = selectors.sale_for_return(membership=request.membership, sale=sale)
+    if sale.status != SaleStatus.PAID:
+        raise Http404  # only a paid sale has something to give back
     lines = selectors.returnable_lines(sale=sale)
     by_id = {line.pk: line for line in lines}
     form = forms.ReturnForm(request.POST or None, lines=lines)
