@@ -130,7 +130,8 @@ def due_dates(subscription: BoxSubscription) -> list[datetime.date]:
     last = subscription.ends_on
     if subscription.ended_on is not None:
         last = min(last, subscription.ended_on)
-    dates, month = [], 0
+    dates: list[datetime.date] = []
+    month = 0
     while True:
         due = add_months(subscription.starts_on, month)
         if due > last:
@@ -190,10 +191,11 @@ def annotate_overdue(subscriptions: Sequence[BoxSubscription], *, today=None) ->
     found = _fee_lines(subscriptions)
     for subscription in subscriptions:
         paid = {m for m, status, _s in found.get(subscription.pk, []) if status == SaleStatus.PAID}
-        subscription.overdue_count = sum(
+        overdue = sum(
             1 for due in due_dates(subscription) if is_late(due, today) and due not in paid
         )
-        subscription.to_return = is_box_to_return(subscription, today=today)
+        setattr(subscription, "overdue_count", overdue)  # noqa: B010  (drawn by the list)
+        setattr(subscription, "to_return", is_box_to_return(subscription, today=today))  # noqa: B010
 
 
 def is_box_to_return(subscription: BoxSubscription, *, today=None) -> bool:

@@ -110,10 +110,12 @@ def balance(
     counted: Mapping[str, Decimal],
     bank_deposit: Decimal,
 ) -> Balance:
-    in_till = {method: expected.get(method, ZERO) for method in TILL_METHODS}
+    in_till: dict[str, Decimal] = {method: expected.get(method, ZERO) for method in TILL_METHODS}
     in_till[PaymentMethod.CASH] += opening_float
     counted = {method: counted.get(method) or ZERO for method in TILL_METHODS}
-    differences = {method: counted[method] - in_till[method] for method in TILL_METHODS}
+    differences: dict[str, Decimal] = {
+        method: counted[method] - in_till[method] for method in TILL_METHODS
+    }
     return Balance(
         expected=dict(expected),
         in_till=in_till,
@@ -166,7 +168,8 @@ def cash_closing_record(
             _("Seuls les espèces, chèques, tickets de carte et Pass numérique se comptent.")
         )
     counted = {
-        method: _amount(counted.get(method), PaymentMethod(method).label) for method in TILL_METHODS
+        method: _amount(counted.get(method), str(PaymentMethod(method).label))
+        for method in TILL_METHODS
     }
     bank_deposit = _amount(bank_deposit, _("Dépôt en banque"))
     with transaction.atomic():
