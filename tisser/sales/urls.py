@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tisser.sales import counter_views, views
+from tisser.sales import after_sale_views, cash_views, counter_views, views
 
 app_name = "sales"
 
@@ -46,4 +46,19 @@ urlpatterns = [
         counter_views.sale_receipt_pdf,
         name="sale_receipt_pdf",
     ),
+]
+
+# After the sale (decision 0050): box subscriptions, returns, the daily cash closing.
+urlpatterns += [
+    path("box/", after_sale_views.box_list, name="box_list"),
+    path("box/<id:pk>/", after_sale_views.box_detail, name="box_detail"),
+    path("box/<id:pk>/mensualites/", after_sale_views.box_fees, name="box_fees"),
+    path("box/<id:pk>/terminer/", after_sale_views.box_end, name="box_end"),
+    path("box/<id:pk>/rendue/", after_sale_views.box_return, name="box_return"),
+    path("ventes/<id:sale_id>/retour/", after_sale_views.return_create, name="return_create"),
+    path("retours/", after_sale_views.return_list, name="return_list"),
+    path("retours/<id:pk>/", after_sale_views.return_detail, name="return_detail"),
+    path("caisse/", cash_views.cash_list, name="cash_list"),
+    path("caisse/<id:pk>/", cash_views.cash_detail, name="cash_detail"),
+    path("caisse/espace/<id:site_id>/cloturer/", cash_views.cash_close, name="cash_close"),
 ]
