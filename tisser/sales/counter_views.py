@@ -214,7 +214,9 @@ def sale_pay(request, obj):
         total=sale.total_price,
         partners=counter_selectors.payers(network_id=sale.network_id),
         credits=counter_selectors.credits_left(
-            beneficiary=sale.beneficiary, network_id=sale.network_id
+            membership=request.membership,
+            beneficiary=sale.beneficiary,
+            network_id=sale.network_id,
         ),
     )
     submission = submit_forms(
