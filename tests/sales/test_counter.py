@@ -15,6 +15,7 @@ from tests.sales.counter_helpers import cart, cash, person_with_right, sell, sto
 from tests.sales.helpers import paris
 from tisser.core.errors import DomainError
 from tisser.core.models import JournalEntry
+from tisser.core.scheduler import registered_jobs, run_due_jobs
 from tisser.funding.enums import OfferFamily
 from tisser.offers.enums import DeviceStatus, Grade, ReservationStatus, VoucherStatus
 from tisser.offers.models import Voucher
@@ -560,3 +561,17 @@ def test_a_free_box_is_paid_with_no_payment_line(team, offers):
     sale = counter.sale_pay(actor=team.mediator, sale=sale, payments=[])
     assert sale.status == SaleStatus.PAID and not sale.payments.exists()
     assert BoxSubscription.objects.filter(opening_line__sale=sale).exists()
+
+
+def test_the_expiry_job_is_scheduled_every_five_minutes(team, offers, fake_clock):
+    fake_clock.set(paris(2026, 5, 4, 10))
+    stock(team.site, offers.sim, 1)
+    sale = counter.sale_confirm(
+        actor=team.mediator, sale=cart(team.mediator, person_with_right(team.site), offers.sim)
+    )
+    [job] = [j for j in registered_jobs() if j.name == "sales.sales_expire"]
+    [result] = run_due_jobs(now=paris(2026, 5, 4, 10, 35), jobs=[job])
+    assert result.outcome == "succeeded"
+    sale.refresh_from_db()
+    assert sale.status == SaleStatus.EXPIRED
+    assert level(team.site, offers.sim).reserved == 0
