@@ -62,7 +62,18 @@ def _person_context(request, beneficiary: Beneficiary, *, add_form=None, add_off
     right = current_right(beneficiary, beneficiary.site.network_id)
     status = right.status_on(today) if right is not None else ""
     stock = counter_selectors.counter_stock(site=beneficiary.site, day=today)
+    quotas = quota_remaining(beneficiary=beneficiary)
     for row in stock:
+        # What the person may buy: a right when the offer needs one; a rule used up is
+        # named (a site manager may still override it at confirmation).
+        row.needs_right = row.offer.requires_access_right and status != RightStatus.ACTIVE
+        row.used_up = [
+            quota.rule.name
+            for quota in quotas
+            if quota.applies
+            and quota.remaining == 0
+            and quota.rule.covers(offer_id=row.offer.pk, family=row.offer.family)
+        ]
         row.form = (
             add_form
             if add_form is not None and add_offer == str(row.offer.pk)
@@ -77,7 +88,7 @@ def _person_context(request, beneficiary: Beneficiary, *, add_form=None, add_off
         "right": right,
         "right_status": status,
         "right_label": RightStatus(status).label if status else "",
-        "quotas": quota_remaining(beneficiary=beneficiary),
+        "quotas": quotas,
         "stock": stock,
         "sale": counter_selectors.open_sale(membership=request.membership, beneficiary=beneficiary),
         "add_form": add_form,
