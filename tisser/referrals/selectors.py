@@ -307,8 +307,42 @@ def appointments_readable(membership: Membership | None) -> QuerySet[Appointment
 
 
 def _with_people(appointments: QuerySet[Appointment]) -> QuerySet[Appointment]:
-    """What a row shows: who (file, referral or walk-in), with whom, from which partner."""
-    return appointments.select_related("referral", "referral__partner", "beneficiary", "mediator")
+    """What a row shows: who (file, referral or walk-in), with whom, from which partner:
+    the columns the card reads only (``{% appointment_card %}``), not every column of the
+    appointment, its referral (free texts, JSON lists), its file and its mediator."""
+    return appointments.select_related(
+        "referral", "referral__partner", "beneficiary", "mediator"
+    ).only(*APPOINTMENT_CARD_COLUMNS)
+
+
+# What ``{% appointment_card %}`` (workspace) reads; a field read but not listed here would
+# cost one query per card (tests/referrals/test_page_cost.py keeps the count fixed).
+APPOINTMENT_CARD_COLUMNS = (
+    "id",
+    "site_id",
+    "referral_id",
+    "beneficiary_id",
+    "mediator_id",
+    "walk_in_name",
+    "starts_at",
+    "ends_at",
+    "reason",
+    "status",
+    "referral__id",
+    "referral__first_name",
+    "referral__last_name",
+    "referral__reason",
+    "referral__partner_id",
+    "referral__partner__name",
+    "beneficiary__id",
+    "beneficiary__first_name",
+    "beneficiary__last_name",
+    "beneficiary__file_number",
+    "mediator__id",
+    "mediator__first_name",
+    "mediator__last_name",
+    "mediator__email",
+)
 
 
 def appointments_between(
@@ -339,7 +373,9 @@ def referrals_awaiting_answer(*, membership: Membership) -> QuerySet[Referral]:
     return (
         referrals_readable(membership)
         .filter(status=ReferralStatus.SUBMITTED)
-        .select_related("partner")
+        # What the card shows (``{% awaiting_card %}``), the partner as its name.
+        .only("id", "partner_id", "first_name", "last_name", "submitted_at")
+        .annotate(partner_name=F("partner__name"))
         .order_by("submitted_at", "pk")
     )
 
