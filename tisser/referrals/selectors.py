@@ -107,10 +107,33 @@ def referral_inbox(
 ) -> QuerySet[Referral]:
     """The site inbox: referrals sent to the membership's site (any site of the network for a
     network admin, narrowed with ``site``), newest first. Partner referrers get nothing here."""
+    return inbox_rows(
+        referral_inbox_scope(
+            membership=membership,
+            site=site,
+            status=status,
+            partner=partner,
+            min_age_days=min_age_days,
+            now=now,
+        )
+    )
+
+
+def referral_inbox_scope(
+    *,
+    membership: Membership,
+    site: int | None = None,
+    status: str | None = None,
+    partner: int | None = None,
+    min_age_days: int | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Referral]:
+    """The referrals of ``referral_inbox``, without what its rows show: what the inbox counts
+    (no join to the names of the site and the partner)."""
     if membership is None or membership.role not in (*SITE_TEAM_ROLES, Role.NETWORK_ADMIN):
         return Referral.objects.none()
     queryset = referrals_readable(membership).filter(submitted_at__isnull=False)
-    queryset = filter_referrals(
+    return filter_referrals(
         queryset,
         status=status,
         partner=partner,
@@ -118,6 +141,10 @@ def referral_inbox(
         min_age_days=min_age_days,
         now=now,
     )
+
+
+def inbox_rows(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
+    """What an inbox row shows of these referrals, newest first."""
     return (
         # The list shows these columns only: the others (the free texts, the four JSON
         # lists, the contact details) cost a third of the page to load and decode, and the
