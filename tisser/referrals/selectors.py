@@ -157,7 +157,7 @@ def inbox_rows(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
     )
 
 
-# What the inbox rows read (referral_tags.inbox_row), besides ``site_name`` and
+# What the inbox rows read (referral_tags.inbox_rows), besides ``site_name`` and
 # ``partner_name``; a field read but not listed here would cost one query per row
 # (tests/referrals/test_page_cost.py keeps the count fixed).
 INBOX_COLUMNS = (
