@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from tests.helpers import run_together
 from tests.offers.stock_helpers import level
+from tests.referrals.test_printouts import pdf_pages
 from tests.sales.factories import Item, SaleFactory, sell
 from tests.sales.helpers import paris
 from tisser.core import clock
@@ -413,6 +414,10 @@ def test_a_return_from_the_page(counter, login):
     assert "150,00" in detail and "SAV" in detail
     again = client.get(url).content.decode()
     assert "Tout cet achat a déjà été rendu." in again
+    slip = pdf_pages(client.get(reverse("sales:return_slip_pdf", kwargs={"pk": sale_return.pk})))
+    assert "Avoir pour un échange : 150,00" in slip[0]
+    assert counter.person.last_name in slip[0] and sale.receipt_number in slip[0]
+    assert JournalEntry.objects.filter(action="sale_return.slip_printed").count() == 1
 
 
 def test_another_site_gets_a_404_on_the_return_page(counter, login):

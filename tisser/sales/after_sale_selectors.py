@@ -65,7 +65,7 @@ def pending_fee_sales(*, subscription: BoxSubscription) -> list[Sale]:
 def return_list(*, membership) -> QuerySet[SaleReturn]:
     return (
         SaleReturn.objects.visible_to(membership)
-        .select_related("line__sale__beneficiary", "line__offer", "site")
+        .select_related("line__sale__beneficiary", "line__offer", "line__device", "site")
         .order_by("-at", "-pk")
     )
 

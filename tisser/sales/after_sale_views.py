@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from tisser.core import clock, journal
 from tisser.core.access import require_roles, scoped_object
 from tisser.core.money import format_euros
+from tisser.core.pdf import pdf_response
 from tisser.core.views_helpers import paginate, submit_forms
 from tisser.sales import after_sale_forms as forms
 from tisser.sales import after_sale_selectors as selectors
@@ -207,4 +208,22 @@ def return_detail(request, obj):
             if sale_return.outcome == ReturnOutcome.EXCHANGE
             else None,
         },
+    )
+
+
+@require_roles(*SELL_ROLES)
+@scoped_object(SaleReturn)
+def return_slip_pdf(request, obj):
+    """The return slip to hand to the person (their name on it): journaled."""
+    sale_return = selectors.return_list(membership=request.membership).get(pk=obj.pk)
+    _record_read(request, "sale_return.slip_printed", obj, obj.site_id)
+    return pdf_response(
+        "sales/after_sale/pdf/return_slip.html",
+        {
+            "sale_return": sale_return,
+            "sale": sale_return.line.sale,
+            "settings": returns.counter_settings(sale_return.line.sale.network_id),
+        },
+        request=request,
+        filename=f"retour-{sale_return.pk}.pdf",
     )

@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "box_subscription.viewed": _("Abonnement box consulté"),
     "sale_return.sale_viewed": _("Achat consulté pour un retour"),
     "sale_return.viewed": _("Retour d'un achat consulté"),
+    "sale_return.slip_printed": _("Bon de retour imprimé"),
     "sale_return.recorded": _("Retour d'un achat enregistré"),
     "cash_closing.recorded": _("Caisse clôturée"),
 }
