@@ -346,9 +346,7 @@ def test_a_lent_box_and_an_unpaid_sale_are_not_returned_here(counter):
             at=paris(2026, 1, 20),
             device_fate=ReturnedDeviceFate.TO_PROCESS,
         )
-    unpaid = SaleFactory(
-        beneficiary=counter.person, status=SaleStatus.CONFIRMED, paid_at=None, receipt_sequence=None
-    )
+    unpaid = SaleFactory(site=counter.site, beneficiary=counter.person, status=SaleStatus.CONFIRMED)
     line = SaleLine.objects.create(
         sale=unpaid, offer=counter.sim, label="Carte SIM", unit_price=1, unit_market_price=10
     )
@@ -427,13 +425,13 @@ def test_another_site_gets_a_404_on_the_return_page(counter, login):
     assert client.get(url).status_code == 404
 
 
-def test_an_unpaid_sale_has_no_return_page(counter, login):
-    unpaid = SaleFactory(
-        beneficiary=counter.person, status=SaleStatus.CONFIRMED, paid_at=None, receipt_sequence=None
-    )
+def test_an_unpaid_sale_sends_back_to_its_page(counter, login):
+    unpaid = SaleFactory(site=counter.site, beneficiary=counter.person)
     client = login(counter.mediator)
     url = reverse("sales:return_create", kwargs={"sale_id": unpaid.pk})
-    assert client.get(url).status_code == 404
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("sales:sale_detail", kwargs={"pk": unpaid.pk})
 
 
 def test_the_list_of_returns_reads_as_many_queries_for_1_or_3_rows(

@@ -5,7 +5,6 @@ scoped fetch (another site's object is a 404), form, one service. Decision 0050.
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -145,7 +144,8 @@ def box_return(request, obj):
 def return_create(request, sale):
     sale = selectors.sale_for_return(membership=request.membership, sale=sale)
     if sale.status != SaleStatus.PAID:
-        raise Http404  # only a paid sale has something to give back
+        messages.warning(request, _("Seul un achat payé peut être rendu."))
+        return redirect("sales:sale_detail", pk=sale.pk)
     lines = selectors.returnable_lines(sale=sale)
     by_id = {line.pk: line for line in lines}
     form = forms.ReturnForm(request.POST or None, lines=lines)

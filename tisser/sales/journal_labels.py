@@ -16,7 +16,14 @@ from tisser.sales.enums import (
     RightCloseReason,
     RightOpening,
 )
-from tisser.sales.models import AccessRight, BoxSubscription, CashClosing, QuotaRule, SaleReturn
+from tisser.sales.models import (
+    AccessRight,
+    BoxSubscription,
+    CashClosing,
+    QuotaRule,
+    Sale,
+    SaleReturn,
+)
 
 ACTION_LABELS = {
     "access_right.opened": _("Droit d'accès solidaire ouvert"),
@@ -43,6 +50,16 @@ ACTION_LABELS = {
     "sale_return.slip_printed": _("Bon de retour imprimé"),
     "sale_return.recorded": _("Retour d'un achat enregistré"),
     "cash_closing.recorded": _("Caisse clôturée"),
+    # The counter sale (sales.counter, decision 0049).
+    "sale.started": _("Vente au comptoir commencée"),
+    "sale.line_added": _("Article ajouté au panier"),
+    "sale.line_removed": _("Article retiré du panier"),
+    "sale.confirmed": _("Panier confirmé : stock réservé, quotas pris"),
+    "sale.paid": _("Vente encaissée, ticket émis"),
+    "sale.cancelled": _("Vente annulée avant paiement"),
+    "sale.expired": _("Vente expirée : réservation du stock terminée"),
+    "sale.receipt_printed": _("Ticket de caisse imprimé"),
+    "counter_settings.updated": _("Réglages du comptoir modifiés"),
 }
 
 DETAIL_FIELDS = {
@@ -107,6 +124,19 @@ DETAIL_FIELDS = {
         "bank_deposit": DetailField(_("dépôt en banque (€)")),
         "closing_float": DetailField(_("fond de caisse laissé (€)")),
     },
+    "sale.": {
+        "beneficiary": DetailField(_("dossier (identifiant)")),
+        "offer": DetailField(_("offre (identifiant)")),
+        "quantity": DetailField(_("quantité")),
+        "lines": DetailField(_("lignes")),
+        "total": DetailField(_("total (€)")),
+        "overridden": DetailField(_("avec dérogation")),
+        "receipt": DetailField(_("ticket n°")),
+        "methods": DetailField(_("moyens de paiement")),
+    },
+    "counter_settings.": {
+        "fields": DetailField(_("champs modifiés")),
+    },
 }
 
 
@@ -167,6 +197,17 @@ def _closings(membership, ids):
     }
 
 
+def _sales(membership, ids):
+    rows = Sale.objects.visible_to(membership).filter(pk__in=integer_ids(ids))
+    return {
+        str(row.pk): ObjectName(
+            row.receipt_number or _("Vente n° %(id)s") % {"id": row.pk},
+            page_url(membership, "sales:sale_detail", row.pk),
+        )
+        for row in rows.only("pk", "receipt_number")
+    }
+
+
 OBJECT_KINDS = [
     ObjectKind("sales.accessright", _("Droit d'accès solidaire"), _rights),
     ObjectKind("sales.accessrightsettings", _("Réglages des droits d'accès")),
@@ -174,4 +215,6 @@ OBJECT_KINDS = [
     ObjectKind("sales.boxsubscription", _("Abonnement box"), _subscriptions),
     ObjectKind("sales.salereturn", _("Retour d'un achat"), _returns),
     ObjectKind("sales.cashclosing", _("Clôture de caisse"), _closings),
+    ObjectKind("sales.sale", _("Vente au comptoir"), _sales),
+    ObjectKind("sales.countersettings", _("Réglages du comptoir")),
 ]
