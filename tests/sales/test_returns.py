@@ -385,6 +385,8 @@ def test_a_return_from_the_page(counter, login):
     line = sale.lines.get()
     client = login(counter.mediator)
     url = reverse("sales:return_create", kwargs={"sale_id": sale.pk})
+    sale_page = client.get(reverse("sales:sale_detail", kwargs={"pk": sale.pk}))
+    assert url in sale_page.content.decode()  # « Retour ou échange » on the paid sale
     with clock.frozen_at(paris(2026, 1, 20)):
         page = client.get(url)
         assert page.status_code == 200

@@ -91,7 +91,7 @@ def box_fees(request, obj):
             _("Les mensualités sont prêtes à encaisser au comptoir (vente n° %(id)s).")
             % {"id": submission.result.pk},
         )
-        return redirect("sales:box_detail", pk=obj.pk)
+        return redirect("sales:sale_pay", pk=submission.result.pk)
     return _box_page(request, obj, template="sales/after_sale/box_fees.html", form=form)
 
 
