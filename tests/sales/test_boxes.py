@@ -315,3 +315,18 @@ def test_fees_end_and_return_from_the_pages(counter, login):
     assert done.status_code == 302
     subscription.refresh_from_db()
     assert subscription.status == SubscriptionStatus.CLOSED
+
+
+def test_a_closed_subscription_still_owes_its_unpaid_months(counter, login):
+    sell_box(counter, at=paris(2026, 1, 31, 10))
+    subscription = BoxSubscription.objects.get()
+    with clock.frozen_at(paris(2026, 3, 20)):
+        boxes.box_return(
+            actor=counter.mediator,
+            subscription=subscription,
+            on=datetime.date(2026, 3, 20),
+            condition="Bon état.",
+        )
+        page = login(counter.mediator).get(reverse("sales:box_list"), {"show": "overdue"})
+    assert f"/box/{subscription.pk}/" in page.content.decode()
+    assert "2 mensualités en retard" in page.content.decode()
