@@ -39,8 +39,9 @@ class CountingPaginator(Paginator):
         return self.count_from.count()
 
 
-def paginate(request, queryset, *, count_from=None) -> Page:
-    """The page asked for in ``?page=``; a missing or wrong number gives the first or last.
+def paginate(request, queryset, *, count_from=None, param: str = "page") -> Page:
+    """The page asked for in ``?page=`` (or ``param``, for a second list on the page); a
+    missing or wrong number gives the first or last.
 
     ``count_from``: the same rows as ``queryset``, leaner, for the count (``CountingPaginator``).
     """
@@ -48,7 +49,7 @@ def paginate(request, queryset, *, count_from=None) -> Page:
         paginator = Paginator(queryset, PAGE_SIZE)
     else:
         paginator = CountingPaginator(queryset, PAGE_SIZE, count_from=count_from)
-    return paginator.get_page(request.GET.get("page"))
+    return paginator.get_page(request.GET.get(param))
 
 
 def render_list(
