@@ -639,7 +639,13 @@ def sale_pay(*, actor: Membership, sale: Sale, payments: Sequence[PaymentInput])
         sale.receipt_year = year
         sale.receipt_sequence = number
         sale.receipt_number = f"{sale.site.short_code}-{year}-{number:05d}"
-        sale.vat_mention = vat_mention(counter_settings_for(sale.network_id).vat_regime)
+        settings = counter_settings_for(sale.network_id)
+        sale.vat_mention = vat_mention(settings.vat_regime)
+        sale.seller = {
+            "legal_name": settings.legal_name or sale.site.network.name,
+            "siret": settings.siret,
+            "address": settings.address,
+        }
         sale.status = SaleStatus.PAID
         sale.paid_at = now
         sale.paid_by = actor.user
