@@ -364,3 +364,15 @@ def test_the_counter_page_says_what_the_person_may_not_buy(client, login, team, 
     ).content.decode()
     assert "Quota atteint" in html
     assert "Un ordinateur portable par foyer tous les 3 ans" in html
+
+
+def test_a_merged_file_leads_to_the_kept_file(client, login, team):
+    kept = person_with_right(team.site)
+    duplicate = BeneficiaryFactory(site=team.site)
+    type(duplicate).objects.filter(pk=duplicate.pk).update(merged_into=kept)
+    login(team.mediator)
+    response = client.get(reverse("sales:counter_person", kwargs={"beneficiary_id": duplicate.pk}))
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "sales:counter_person", kwargs={"beneficiary_id": kept.pk}
+    )

@@ -7,7 +7,6 @@ Decision: docs/decisions/0049-counter-sale.md.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -99,7 +98,8 @@ def _person_context(request, beneficiary: Beneficiary, *, add_form=None, add_off
 @scoped_object(Beneficiary, kwarg="beneficiary_id")
 def counter_person(request, beneficiary):
     if beneficiary.merged_into_id is not None:
-        raise Http404
+        messages.info(request, _("Ce dossier a été fusionné : voici le dossier conservé."))
+        return redirect("sales:counter_person", beneficiary_id=beneficiary.merged_into_id)
     file_services.beneficiary_record_view(actor=request.membership, beneficiary=beneficiary)
     return render(request, "sales/counter/person.html", _person_context(request, beneficiary))
 
