@@ -282,6 +282,12 @@ def test_the_sales_list_filters_by_day_and_refuses_a_bad_day(client, login, team
     assert f"Vente n° {other.pk}<" not in html
     html = client.get(reverse("sales:sale_list"), {"day": "31/02/2026"}).content.decode()
     assert "Choisissez une date" in html
+    stock(team.site, offers.sim, 1)
+    waiting = counter.sale_confirm(
+        actor=team.mediator, sale=cart(team.mediator, person_with_right(team.site), offers.sim)
+    )
+    html = client.get(reverse("sales:sale_list"), {"status": "confirmed"}).content.decode()
+    assert f"Vente n° {waiting.pk}<" in html and sale.receipt_number not in html
 
 
 def test_counter_settings_for_the_network_admin(client, login, team):
