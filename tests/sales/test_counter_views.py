@@ -11,8 +11,11 @@ from pypdf import PdfReader
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.sales.counter_helpers import cart, person_with_right, sell, stock
 from tests.sales.factories import SaleFactory
+from tests.sales.helpers import paris
 from tisser.core.models import JournalEntry
+from tisser.offers import receipts
 from tisser.offers.enums import DeviceStatus, Grade
+from tisser.offers.validators import luhn_check_digit
 from tisser.sales import counter
 from tisser.sales.enums import SaleStatus, VatRegime
 from tisser.sales.models import CounterSettings, Payment, QuotaConsumption, Sale
@@ -382,3 +385,28 @@ def test_a_merged_file_leads_to_the_kept_file(client, login, team):
     assert response["Location"] == reverse(
         "sales:counter_person", kwargs={"beneficiary_id": kept.pk}
     )
+
+
+def test_the_receipt_prints_a_phones_imei_and_its_warranty_end(
+    client, login, team, offers, fake_clock
+):
+    fake_clock.set(paris(2026, 5, 4, 10))
+    body = "35693803564380"
+    imei = body + luhn_check_digit(body)
+    phone = receipts.devices_receive(
+        actor=team.admin,
+        site=team.site,
+        offer=offers.smartphone,
+        items=[
+            receipts.DeviceIn(
+                row=1, serial_number="SN-PHONE-1", imei=imei, brand="Samsung", grade="A"
+            )
+        ],
+        status=DeviceStatus.READY_TO_DISTRIBUTE,
+    ).devices[0]
+    sale = sell(team.mediator, person_with_right(team.site), phone)
+    login(team.mediator)
+    text = _pdf_text(client.get(reverse("sales:sale_receipt_pdf", kwargs={"pk": sale.pk})))
+    assert f"IMEI {imei}" in text
+    assert phone.inventory_id in text
+    assert "Garantie jusqu'au 4 mai 2027" in text
