@@ -112,3 +112,21 @@ def test_an_exchange_a_box_and_the_day_closed(new_page, world, assert_accessible
     closing = CashClosing.objects.get()
     assert closing.discrepancy == 0
     assert closing.expected[PaymentMethod.CARD] == "150.00"
+
+
+def test_the_after_sale_pages_fit_a_phone(new_page, world, assert_accessible):
+    _counter, mediator, _manager, laptop_sale = world
+    subscription = BoxSubscription.objects.get()
+    page = _signed_in(new_page, mediator, **PHONE)
+    for path in (
+        f"/espace-pro/droits/ventes/{laptop_sale.pk}/retour/",
+        "/espace-pro/droits/box/",
+        f"/espace-pro/droits/box/{subscription.pk}/",
+        f"/espace-pro/droits/box/{subscription.pk}/mensualites/",
+        f"/espace-pro/droits/box/{subscription.pk}/rendue/",
+        "/espace-pro/droits/retours/",
+        "/espace-pro/droits/caisse/",
+    ):
+        page.goto(path)
+        assert_fits_the_phone(page)
+        _checked(page, assert_accessible)
