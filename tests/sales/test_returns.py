@@ -8,6 +8,7 @@ from django.db import connection
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
+from tests.accounts.factories import PartnerFactory
 from tests.helpers import run_together
 from tests.offers.stock_helpers import level
 from tests.referrals.test_printouts import pdf_pages
@@ -196,6 +197,30 @@ def test_a_code_comes_back_within_the_return_delay_only(counter):
         give_back(counter, line, at=paris(2026, 1, 23, 0, 0, 1))
     give_back(counter, line, at=paris(2026, 1, 22, 23, 59))
     assert SaleReturn.objects.get().quantity == 1
+
+
+def test_a_refund_never_turns_a_third_party_payment_into_cash(counter):
+    ccas = PartnerFactory(network=counter.network)
+    sale = sell_at(
+        counter,
+        counter.laptop,
+        payments=[
+            (PaymentMethod.CASH, Decimal("30.00")),
+            {"method": PaymentMethod.THIRD_PARTY, "amount": Decimal("120.00"), "payer": ccas},
+        ],
+    )
+    line = sale.lines.get()
+    with pytest.raises(DomainError, match="payé elle-même 30,00"):
+        give_back(counter, line, at=paris(2026, 1, 20), device_fate=ReturnedDeviceFate.TO_PROCESS)
+    assert not SaleReturn.objects.exists()
+    sale_return = give_back(
+        counter,
+        line,
+        at=paris(2026, 1, 20),
+        device_fate=ReturnedDeviceFate.TO_PROCESS,
+        refund_amount=Decimal("30.00"),
+    )
+    assert sale_return.refund_amount == Decimal("30.00")
 
 
 # --- codes and units ----------------------------------------------------------------------------
