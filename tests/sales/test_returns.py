@@ -372,7 +372,11 @@ def test_a_lent_box_and_an_unpaid_sale_are_not_returned_here(counter):
             device_fate=ReturnedDeviceFate.TO_PROCESS,
         )
     unpaid = SaleFactory(
-        beneficiary=counter.person, status=SaleStatus.CONFIRMED, paid_at=None, receipt_sequence=None
+        site=counter.site,
+        beneficiary=counter.person,
+        status=SaleStatus.CONFIRMED,
+        paid_at=None,
+        receipt_sequence=None,
     )
     line = SaleLine.objects.create(
         sale=unpaid, offer=counter.sim, label="Carte SIM", unit_price=1, unit_market_price=10
@@ -456,7 +460,11 @@ def test_another_site_gets_a_404_on_the_return_page(counter, login):
 
 def test_an_unpaid_sale_sends_back_to_its_page(counter, login):
     unpaid = SaleFactory(
-        beneficiary=counter.person, status=SaleStatus.CART, paid_at=None, receipt_sequence=None
+        site=counter.site,
+        beneficiary=counter.person,
+        status=SaleStatus.CART,
+        paid_at=None,
+        receipt_sequence=None,
     )
     client = login(counter.mediator)
     url = reverse("sales:return_create", kwargs={"sale_id": unpaid.pk})
