@@ -20,7 +20,7 @@ from tisser.accounts.models import Membership
 
 pytestmark = pytest.mark.django_db
 
-BUDGET = 200
+BUDGET = 260
 
 
 @dataclass
