@@ -266,6 +266,57 @@ def test_a_site_manager_records_a_lot_at_their_site(login, manager, site, org_do
     assert JournalEntry.objects.filter(action="donation_lot.recorded", site=site).exists()
 
 
+def _correction(**overrides):
+    data = lot_data(**overrides)
+    del data["family"], data["unit"]
+    return {name: str(value) for name, value in data.items()}
+
+
+def test_a_site_manager_corrects_a_lot_and_the_journal_keeps_the_old_value(
+    login, manager, site, person_donor
+):
+    lot = DonationLotFactory(site=site, donor=person_donor, **lot_data(quantity=8))
+    client = login(manager)
+    assert "Corriger ce lot" in text(
+        client.get(reverse("funding:lot_detail", kwargs={"pk": lot.pk}))
+    )
+    url = reverse("funding:lot_correct", kwargs={"pk": lot.pk})
+    response = client.post(url, _correction(quantity=12, valuation_amount="1800.00"))
+    assert response["Location"] == reverse("funding:lot_detail", kwargs={"pk": lot.pk})
+    lot.refresh_from_db()
+    assert (lot.quantity, lot.valuation_amount) == (12, Decimal("1800.00"))
+    entry = JournalEntry.objects.get(action="donation_lot.corrected")
+    assert entry.payload["fields"] == ["quantity", "valuation_amount"]
+    assert entry.payload["before"] == {"quantity": "8", "valuation_amount": "1500.00"}
+
+
+def test_a_bad_correction_changes_nothing(login, manager, site, person_donor):
+    lot = DonationLotFactory(site=site, donor=person_donor, **lot_data())
+    url = reverse("funding:lot_correct", kwargs={"pk": lot.pk})
+    response = login(manager).post(url, _correction(erasure_certificate="", quantity=3))
+    assert response.status_code == 200
+    assert "indiquez le reconditionneur" in text(response)
+    lot.refresh_from_db()
+    assert lot.quantity == 10
+    assert not JournalEntry.objects.filter(action="donation_lot.corrected").exists()
+
+
+def test_a_lot_under_an_issued_receipt_is_not_corrected(
+    login, network_admin, receipt_settings, person_donor, site
+):
+    from tisser.funding import tax_receipts
+
+    lot = DonationLotFactory(site=site, donor=person_donor, **lot_data())
+    receipt = tax_receipts.tax_receipt_issue(actor=network_admin, donor=person_donor, year=2026)
+    client = login(network_admin)
+    url = reverse("funding:lot_correct", kwargs={"pk": lot.pk})
+    assert "annulez-le d'abord" in text(client.get(url))
+    response = client.post(url, _correction(quantity=3))
+    assert f"Le reçu fiscal n° {receipt.number} couvre ce lot" in text(response)
+    lot.refresh_from_db()
+    assert lot.quantity == 10
+
+
 def test_a_lot_refused_by_a_rule_shows_why(login, manager, site, person_donor):
     data = dict(lot_data(refurbisher=""))
     data.update({"donor": person_donor.pk, "site": site.pk, "received_on": "2026-03-12"})
@@ -429,8 +480,20 @@ def test_receipt_list_runs_constant_queries(
         TaxReceiptFactory(network=network, donor=donor)
         DonationLotFactory(site=site, donor=donor)
     client = login(network_admin)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert client.get(reverse("funding:tax_receipt_list")).status_code == 200
+
+
+def test_gifts_without_a_receipt_are_listed_25_at_a_time(login, network_admin, network, site):
+    donors = [DonorFactory(network=network, name=f"Donateur {index:02d}") for index in range(27)]
+    for donor in donors:
+        DonationLotFactory(site=site, donor=donor, received_on=datetime.date(2026, 3, 2))
+    client = login(network_admin)
+    first = text(client.get(reverse("funding:tax_receipt_list")))
+    second = text(client.get(reverse("funding:tax_receipt_list"), {"a_emettre": 2}))
+    assert "Donateur 00" in first and "Donateur 26" not in first
+    assert "Donateur 26" in second and "Donateur 00" not in second
+    assert "Page 2 sur 2" in second
 
 
 def test_a_closed_site_is_not_offered_for_a_lot(login, network_admin, network):

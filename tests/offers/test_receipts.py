@@ -187,7 +187,7 @@ def test_the_hubs_mediator_receives(hub, laptop_offer, member_factory):
 
 
 def test_a_manager_receives_only_at_their_site(manager, other_site, laptop_offer):
-    with pytest.raises(DomainError, match="votre espace"):
+    with pytest.raises(DomainError, match="réception dans cet espace"):
         receipts.devices_receive(
             actor=manager, site=other_site, offer=laptop_offer, items=laptops(1)
         )
@@ -196,7 +196,7 @@ def test_a_manager_receives_only_at_their_site(manager, other_site, laptop_offer
 def test_network_admin_receives_at_any_site_of_the_network(network_admin, site, laptop_offer):
     receipts.devices_receive(actor=network_admin, site=site, offer=laptop_offer, items=laptops(1))
     foreign = SiteFactory(network=NetworkFactory(name="Autre réseau"))
-    with pytest.raises(DomainError, match="réseau"):
+    with pytest.raises(DomainError, match="réception dans cet espace"):
         receipts.devices_receive(
             actor=network_admin, site=foreign, offer=laptop_offer, items=laptops(1, 5)
         )

@@ -170,3 +170,43 @@ def test_quantity_offers_travel_as_a_number(network, site, other_site, manager, 
         actor=member_factory(other_site, Role.SITE_MANAGER), transfer=transfer
     )
     assert on_hand(other_site, cables) == 4
+
+
+def test_a_device_arrives_as_it_left_unless_it_was_ready(
+    site, other_site, manager, member_factory, stocked
+):
+    """A device still to process (or in after-sales) travels to be processed (or repaired)
+    elsewhere: it arrives as it left; a ready one is ready at the destination; a cancelled
+    transfer gives every device back the status it left with; each step is in its history."""
+    to_process, after_sales, ready = stocked
+    Device.objects.filter(pk=to_process.pk).update(status=DeviceStatus.TO_PROCESS)
+    Device.objects.filter(pk=after_sales.pk).update(status=DeviceStatus.AFTER_SALES)
+    ids = [to_process.inventory_id, after_sales.inventory_id, ready.inventory_id]
+    transfer = transfers.transfer_ship(
+        actor=manager, from_site=site, to_site=other_site, inventory_ids=ids, units={}
+    )
+    transfers.transfer_receive(actor=member_factory(other_site, Role.MEDIATOR), transfer=transfer)
+    statuses = dict(Device.objects.filter(site=other_site).values_list("pk", "status"))
+    assert statuses == {
+        to_process.pk: DeviceStatus.TO_PROCESS,
+        after_sales.pk: DeviceStatus.AFTER_SALES,
+        ready.pk: DeviceStatus.READY_TO_DISTRIBUTE,
+    }
+    history = list(
+        ready.status_changes.order_by("at", "pk").values_list("from_status", "to_status")
+    )[-2:]
+    assert history == [
+        (DeviceStatus.READY_TO_DISTRIBUTE, DeviceStatus.IN_DELIVERY),
+        (DeviceStatus.IN_DELIVERY, DeviceStatus.READY_TO_DISTRIBUTE),
+    ]
+
+    other_manager = member_factory(other_site, Role.SITE_MANAGER)
+    back = transfers.transfer_ship(
+        actor=other_manager,
+        from_site=other_site,
+        to_site=site,
+        inventory_ids=ids,
+        units={},
+    )
+    transfers.transfer_cancel(actor=other_manager, transfer=back, reason="Erreur")
+    assert dict(Device.objects.filter(site=other_site).values_list("pk", "status")) == statuses

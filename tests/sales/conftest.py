@@ -6,6 +6,7 @@ import pytest
 
 from tests.beneficiaries.conftest import Team, team  # noqa: F401  (the shared fixture)
 from tests.offers.factories import OfferFactory
+from tests.sales.aftersale_helpers import counter  # noqa: F401  (the after-sale fixture)
 from tisser.funding.enums import OfferFamily
 from tisser.offers.enums import Tracking
 from tisser.sales.enums import QuotaMeasure, QuotaPer, QuotaScope, QuotaWindow

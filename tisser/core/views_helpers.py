@@ -24,9 +24,10 @@ PAGE_SIZE = 25
 FORM_HAS_ERRORS = gettext_lazy("Le formulaire contient des erreurs : corrigez les champs signalés.")
 
 
-def paginate(request, queryset) -> Page:
-    """The page asked for in ``?page=``; a missing or wrong number gives the first or last."""
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def paginate(request, queryset, *, param: str = "page") -> Page:
+    """The page asked for in ``?page=`` (or ``param``, for a second list on the page); a
+    missing or wrong number gives the first or last."""
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
 
 
 def render_list(

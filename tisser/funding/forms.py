@@ -287,25 +287,24 @@ class DotationForm(forms.Form):
 # --- lots ------------------------------------------------------------------------------
 
 
-class LotForm(forms.Form):
-    donor = IdChoiceField(
-        label=_("Donateur"),
-        queryset=None,
-        error_messages={"required": _("Choisissez le donateur.")},
-    )
-    dotation = IdChoiceField(
-        label=_("Dotation"),
-        queryset=None,
-        required=False,
-        empty_label=_("Hors dotation"),
-        help_text=_("La dotation du donateur que ce lot consomme, s'il y en a une."),
-    )
-    site = IdChoiceField(
-        label=_("Reçu à"),
-        queryset=None,
-        empty_label=None,
-        error_messages={"required": _("Choisissez l'espace qui a reçu le lot.")},
-    )
+LOT_DETAILS = (
+    "received_on",
+    "family",
+    "quantity",
+    "unit",
+    "valuation_method",
+    "valuation_amount",
+    "refurbisher",
+    "erasure_certificate",
+    "reference",
+    "notes",
+)
+
+
+class LotDetailsForm(forms.Form):
+    """What a lot is: date, family, quantity, value, certificates. Used alone to correct a
+    recorded lot (its donor, site and dotation stay)."""
+
     received_on = _bounded_date(_("Reçu le"))
     family = forms.ChoiceField(
         label=_("Famille"),
@@ -346,12 +345,8 @@ class LotForm(forms.Form):
         label=_("Notes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, membership, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["donor"].queryset = selectors.donor_choices(membership=membership)
-        self.fields["dotation"].queryset = selectors.dotation_choices(membership=membership)
-        self.fields["site"].queryset = selectors.site_choices(membership=membership)
-        self.fields["dotation"].label_from_instance = lambda d: f"{d.convention.funder.name} · {d}"
         self.initial.setdefault("received_on", clock.localdate())
 
     def clean_received_on(self):
@@ -362,21 +357,48 @@ class LotForm(forms.Form):
         return day
 
     def changes(self) -> dict:
-        return {
-            name: self.cleaned_data[name]
-            for name in (
-                "received_on",
-                "family",
-                "quantity",
-                "unit",
-                "valuation_method",
-                "valuation_amount",
-                "refurbisher",
-                "erasure_certificate",
-                "reference",
-                "notes",
-            )
-        }
+        return {name: self.cleaned_data[name] for name in LOT_DETAILS if name in self.fields}
+
+
+class LotCorrectionForm(LotDetailsForm):
+    """Correct a recorded lot. Its family and unit stay: the devices and codes received
+    under it are of that family (a lot of the wrong family is a lot to record anew)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["family"], self.fields["unit"]
+
+
+class LotForm(LotDetailsForm):
+    """A new lot: who gave it, for which dotation, received where, and its details."""
+
+    field_order = ("donor", "dotation", "site")
+
+    donor = IdChoiceField(
+        label=_("Donateur"),
+        queryset=None,
+        error_messages={"required": _("Choisissez le donateur.")},
+    )
+    dotation = IdChoiceField(
+        label=_("Dotation"),
+        queryset=None,
+        required=False,
+        empty_label=_("Hors dotation"),
+        help_text=_("La dotation du donateur que ce lot consomme, s'il y en a une."),
+    )
+    site = IdChoiceField(
+        label=_("Reçu à"),
+        queryset=None,
+        empty_label=None,
+        error_messages={"required": _("Choisissez l'espace qui a reçu le lot.")},
+    )
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["donor"].queryset = selectors.donor_choices(membership=membership)
+        self.fields["dotation"].queryset = selectors.dotation_choices(membership=membership)
+        self.fields["site"].queryset = selectors.site_choices(membership=membership)
+        self.fields["dotation"].label_from_instance = lambda d: f"{d.convention.funder.name} · {d}"
 
 
 class LotFilterForm(forms.Form):

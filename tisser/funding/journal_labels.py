@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "dotation.created": _("Dotation ajoutée"),
     "dotation.updated": _("Dotation modifiée"),
     "donation_lot.recorded": _("Lot de dons enregistré"),
+    "donation_lot.corrected": _("Lot de dons corrigé"),
     "tax_receipt_settings.updated": _("Réglages des reçus fiscaux modifiés"),
     "tax_receipt.issued": _("Reçu fiscal émis"),
     "tax_receipt.cancelled": _("Reçu fiscal annulé"),

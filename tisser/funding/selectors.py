@@ -5,7 +5,7 @@ No membership (or an inactive one) reads nothing.
 
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Funder, Site
@@ -176,35 +176,24 @@ def tax_receipt_list(*, membership) -> QuerySet[TaxReceipt]:
     )
 
 
-def receipts_to_issue(*, membership) -> list[dict]:
-    """(donor, year) pairs whose lots no issued receipt covers yet, with their totals."""
+def receipts_to_issue(*, membership) -> QuerySet:
+    """(donor, year) pairs whose lots no issued receipt covers yet, with their totals: rows
+    with ``donor_id``, ``donor_name``, ``year``, ``lot_count``, ``amount``, ``first``, ``last``."""
     if not _active(membership) or membership.role != Role.NETWORK_ADMIN:
-        return []
-    rows = (
+        return DonationLot.objects.none().values("donor_id")
+    return (
         DonationLot.objects.filter(
             donor__network_id=membership.organisation_id, tax_receipt__isnull=True
         )
-        .values("donor_id", "donor__name", "received_on__year")
+        .values("donor_id", donor_name=F("donor__name"), year=F("received_on__year"))
         .annotate(
             lot_count=Count("pk"),
             amount=Sum("valuation_amount"),
             first=Min("received_on"),
             last=Max("received_on"),
         )
-        .order_by("-received_on__year", "donor__name", "donor_id")
+        .order_by("-year", "donor_name", "donor_id")
     )
-    return [
-        {
-            "donor_id": row["donor_id"],
-            "donor_name": row["donor__name"],
-            "year": row["received_on__year"],
-            "lot_count": row["lot_count"],
-            "amount": row["amount"],
-            "first": row["first"],
-            "last": row["last"],
-        }
-        for row in rows
-    ]
 
 
 def tax_receipt_counts(*, membership, year: int) -> dict:

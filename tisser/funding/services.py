@@ -435,6 +435,52 @@ def lot_record(
     return lot
 
 
+LOT_CORRECTABLE_FIELDS = tuple(name for name in LOT_FIELDS if name not in ("family", "unit"))
+
+
+def lot_correct(*, actor: Membership, lot: DonationLot, data: Mapping[str, Any]) -> list[str]:
+    """Correct a recorded lot (date, quantity, value, certificates, notes) while no issued
+    tax receipt covers it: the receipt printed its value, so it is cancelled first and a
+    new one issued after. Its donor, site, dotation, family and unit stay."""
+    _require_role(actor, *LOT_ROLES)
+    _check_fields(data, LOT_CORRECTABLE_FIELDS)
+    with transaction.atomic():
+        locked = _locked(
+            DonationLot, actor, lot.pk, _("Ce lot n'est pas accessible depuis votre organisation.")
+        )
+        if locked.tax_receipt_id is not None:
+            raise DomainError(
+                _(
+                    "Le reçu fiscal n° %(number)s couvre ce lot : annulez-le d'abord, corrigez "
+                    "le lot, puis émettez un nouveau reçu."
+                )
+                % {"number": locked.tax_receipt.number}
+            )
+        candidate = DonationLot(
+            pk=locked.pk,
+            donor=locked.donor,
+            site=locked.site,
+            dotation=locked.dotation,
+            **{**{name: getattr(locked, name) for name in LOT_FIELDS}, **data},
+        )
+        check_lot(candidate, today=clock.localdate())
+        if locked.dotation is not None:
+            _check_lot_fits_dotation(candidate, locked.dotation)
+        changed = _save_changed(locked, data)
+        if changed:
+            record(
+                actor=actor.user,
+                action="donation_lot.corrected",
+                obj=locked,
+                site=locked.site,
+                payload={
+                    "fields": changed,
+                    "before": {name: str(getattr(lot, name)) for name in changed},
+                },
+            )
+    return changed
+
+
 def _check_lot_fits_dotation(lot: DonationLot, dotation: Dotation) -> None:
     if lot.donor.funder_id is None or dotation.convention.funder_id != lot.donor.funder_id:
         raise DomainError(_("Cette dotation n'est pas celle de ce donateur."))

@@ -18,6 +18,7 @@ urlpatterns = [
     path("lots/", views.lot_list, name="lot_list"),
     path("lots/nouveau/", views.lot_create, name="lot_create"),
     path("lots/<id:pk>/", views.lot_detail, name="lot_detail"),
+    path("lots/<id:pk>/corriger/", views.lot_correct, name="lot_correct"),
     path("recus-fiscaux/", views.tax_receipt_list, name="tax_receipt_list"),
     path("recus-fiscaux/reglages/", views.tax_receipt_settings, name="tax_receipt_settings"),
     path("recus-fiscaux/emettre/", views.tax_receipt_issue, name="tax_receipt_issue"),

@@ -265,6 +265,25 @@ def lot_detail(request, obj):
     return render(request, "funding/lot_detail.html", {"lot": lot})
 
 
+@_scoped(DonationLot, *LOT_ROLES)
+def lot_correct(request, obj):
+    lot = DonationLot.objects.select_related("donor", "site", "tax_receipt").get(pk=obj.pk)
+    initial = {name: getattr(lot, name) for name in services.LOT_CORRECTABLE_FIELDS}
+    form = forms.LotCorrectionForm(request.POST or None, initial=initial)
+    submission = submit_forms(
+        request,
+        form,
+        action=lambda: services.lot_correct(actor=request.membership, lot=lot, data=form.changes()),
+    )
+    if submission.succeeded:
+        if submission.result:
+            messages.success(request, _("Le lot est corrigé."))
+        else:
+            messages.info(request, _("Rien n'a changé."))
+        return redirect("funding:lot_detail", pk=lot.pk)
+    return render(request, "funding/lot_correct.html", {"form": form, "lot": lot})
+
+
 # --- tax receipts ----------------------------------------------------------------------
 
 
@@ -277,7 +296,12 @@ def _receipt_list_page(request, *, issue_form=None, status=200):
         "settings": settings,
         "refusal": tax_receipts.may_issue(settings),
         "is_admin": is_admin,
-        "to_issue": selectors.receipts_to_issue(membership=membership) if is_admin else [],
+        # A second paginated list on the page, with its own page parameter.
+        "to_issue": paginate(
+            request, selectors.receipts_to_issue(membership=membership), param="a_emettre"
+        )
+        if is_admin
+        else None,
         "issue_form": issue_form,
     }
     return render(request, "funding/tax_receipt_list.html", context, status=status)

@@ -24,6 +24,7 @@ from tisser.accounts.enums import Role
 from tisser.accounts.models import Site
 from tisser.core import clock, journal
 from tisser.core.errors import DomainError
+from tisser.offers import stock_roles
 from tisser.offers.enums import (
     INVENTORY_TYPE_CODES,
     TYPES_WITH_IMEI,
@@ -39,14 +40,12 @@ from tisser.offers.models import (
     Device,
     InventorySequence,
     Offer,
-    StockSettings,
     Voucher,
 )
 from tisser.offers.validators import normalize_imei, normalize_serial, validate_imei
 from tisser.offers.vouchers import code_encrypt, code_fingerprint, code_problem, normalize_code
 
 MAX_ITEMS_PER_RECEIPT = 20_000
-RECEIPT_ROLES = frozenset({Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR})
 # Statuses a site may give devices it receives ready; the hub receives them « à traiter ».
 SITE_RECEIPT_STATUSES = (
     DeviceStatus.READY_TO_DISTRIBUTE,
@@ -129,24 +128,20 @@ class Receipt:
 
 
 def is_hub(site: Site) -> bool:
-    return StockSettings.objects.filter(network_id=site.network_id, hub_id=site.pk).exists()
+    return stock_roles.hub_site_id(site.network_id) == site.pk
 
 
 def require_receiver(actor, site: Site) -> None:
     """Network admin (any site of the network), site manager of the site, or a mediator of
     the hub (the hub's team receives donations)."""
-    if actor is None or not actor.is_active or actor.role not in RECEIPT_ROLES:
-        raise DomainError(_("Votre rôle ne permet pas de recevoir du stock."))
-    if actor.role == Role.NETWORK_ADMIN:
-        if site.network_id != actor.organisation_id:
-            raise DomainError(_("Cet espace n'appartient pas à votre réseau."))
-        return
-    if site.pk != actor.organisation_id:
-        raise DomainError(_("Vous ne pouvez recevoir du stock que dans votre espace."))
-    if actor.role == Role.MEDIATOR and not is_hub(site):
-        raise DomainError(
-            _("Seul le responsable de l'espace enregistre une réception (hors atelier).")
-        )
+    stock_roles.check_manager_or_hub_team(
+        actor,
+        site,
+        _(
+            "Seul le responsable de l'espace (ou l'équipe de l'atelier) enregistre une "
+            "réception dans cet espace."
+        ),
+    )
 
 
 def network_id_of(actor) -> int:

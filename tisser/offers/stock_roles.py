@@ -37,14 +37,17 @@ def acts_on_site(actor, site_id: int, network_id: int | None = None) -> bool:
     return actor.organisation_id == site_id
 
 
-def check_site_actor(actor, site, roles) -> None:
-    """Refuse (French ``DomainError``) unless ``actor`` has one of ``roles`` on ``site``."""
+def check_site_actor(actor, site, roles, message: str = "") -> None:
+    """Refuse (French ``DomainError``, ``message`` or a general one) unless ``actor`` has
+    one of ``roles`` on ``site``."""
     if (
         actor is None
         or actor.role not in roles
         or not acts_on_site(actor, site.pk, site.network_id)
     ):
-        raise DomainError(_("Vous ne pouvez pas faire cette opération sur le stock de cet espace."))
+        raise DomainError(
+            message or _("Vous ne pouvez pas faire cette opération sur le stock de cet espace.")
+        )
 
 
 def hub_site_id(network_id: int) -> int | None:
@@ -54,7 +57,8 @@ def hub_site_id(network_id: int) -> int | None:
 
 
 def may_process_devices(actor, site) -> bool:
-    """Managers (of the site, or of the network) and the hub's mediators at the hub."""
+    """Managers (of the site, or of the network) and the hub's mediators at the hub: who
+    processes devices, receives donations and sends stock."""
     if (
         actor is None
         or actor.role not in PROCESSORS
@@ -64,3 +68,9 @@ def may_process_devices(actor, site) -> bool:
     if actor.role == Role.MEDIATOR:
         return hub_site_id(site.network_id) == site.pk
     return True
+
+
+def check_manager_or_hub_team(actor, site, message: str) -> None:
+    """Refuse with ``message`` unless ``may_process_devices`` (receipts, transfers)."""
+    if not may_process_devices(actor, site):
+        raise DomainError(message)

@@ -21,6 +21,7 @@ from tisser.accounts.enums import Role
 from tisser.accounts.models import Site
 from tisser.core import clock, journal
 from tisser.core.errors import DomainError
+from tisser.offers import stock_roles
 from tisser.offers.enums import (
     DeviceStatus,
     HubOrderStatus,
@@ -33,15 +34,14 @@ from tisser.offers.ledger import Move, movements_apply
 from tisser.offers.models import (
     MAX_QUANTITY,
     Device,
+    DeviceStatusChange,
     HubOrder,
     Offer,
-    StockSettings,
     Transfer,
     TransferLine,
     Voucher,
 )
 
-SEND_ROLES = frozenset({Role.NETWORK_ADMIN, Role.SITE_MANAGER})
 RECEIVE_ROLES = frozenset({Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR})
 # A device may leave a site when it is ready (or waiting to be processed, towards the hub).
 TRANSFERABLE_STATUSES = frozenset(
@@ -57,44 +57,27 @@ OPEN_HUB_ORDER_STATUSES = (HubOrderStatus.SUBMITTED, HubOrderStatus.PREPARED)
 MAX_DEVICES_PER_TRANSFER = 500
 
 
-def _is_network_admin_of(actor, site: Site) -> bool:
-    return actor.role == Role.NETWORK_ADMIN and site.network_id == actor.organisation_id
-
-
-def is_hub_team(actor, site: Site) -> bool:
-    """The hub's own staff (site manager or mediator of the hub site)."""
-    return (
-        actor.role in {Role.SITE_MANAGER, Role.MEDIATOR}
-        and actor.organisation_id == site.pk
-        and StockSettings.objects.filter(network_id=site.network_id, hub_id=site.pk).exists()
+def require_sender(actor, site: Site) -> None:
+    stock_roles.check_manager_or_hub_team(
+        actor, site, _("Seul le responsable de l'espace qui envoie peut faire ce transfert.")
     )
 
 
-def require_sender(actor, site: Site) -> None:
-    if actor is None or not actor.is_active:
-        raise DomainError(_("Votre rôle ne permet pas d'envoyer du stock."))
-    if _is_network_admin_of(actor, site):
-        return
-    if actor.organisation_id == site.pk and (
-        actor.role == Role.SITE_MANAGER or is_hub_team(actor, site)
-    ):
-        return
-    raise DomainError(_("Seul le responsable de l'espace qui envoie peut faire ce transfert."))
-
-
 def require_receiver(actor, site: Site) -> None:
-    if actor is None or not actor.is_active or actor.role not in RECEIVE_ROLES:
-        raise DomainError(_("Votre rôle ne permet pas de recevoir une livraison."))
-    if _is_network_admin_of(actor, site) or actor.organisation_id == site.pk:
-        return
-    raise DomainError(_("Seule l'équipe de l'espace destinataire confirme la réception."))
+    stock_roles.check_site_actor(
+        actor,
+        site,
+        RECEIVE_ROLES,
+        _("Seule l'équipe de l'espace destinataire confirme la réception."),
+    )
 
 
 def ready_status_at(site: Site) -> str:
     """What a device is when it arrives or comes back: ready to order at the hub, ready to
     distribute anywhere else."""
-    hub = StockSettings.objects.filter(network_id=site.network_id, hub_id=site.pk).exists()
-    return DeviceStatus.READY_TO_ORDER if hub else DeviceStatus.READY_TO_DISTRIBUTE
+    if stock_roles.hub_site_id(site.network_id) == site.pk:
+        return DeviceStatus.READY_TO_ORDER
+    return DeviceStatus.READY_TO_DISTRIBUTE
 
 
 def transfer_list(*, actor):
@@ -229,6 +212,20 @@ def ship(
         TransferLine(transfer=transfer, offer_id=offer_id, quantity=count)
         for offer_id, count in sorted(per_offer.items())
     )
+    # The history keeps each device's status at departure: the arrival depends on it.
+    DeviceStatusChange.objects.bulk_create(
+        DeviceStatusChange(
+            device=d,
+            site_id=from_site.pk,
+            from_status=d.status,
+            to_status=DeviceStatus.IN_DELIVERY,
+            grade=d.grade,
+            at=now,
+            actor=actor.user,
+            reason=(_("Envoyé à %(site)s") % {"site": to_site.name})[:300],
+        )
+        for d in devices
+    )
     Device.objects.filter(pk__in=[d.pk for d in devices]).update(
         status=DeviceStatus.IN_DELIVERY, transfer=transfer, updated_at=now
     )
@@ -308,14 +305,56 @@ def _locked_in_transit(transfer: Transfer) -> Transfer:
     return locked
 
 
-def _land(locked: Transfer, *, site: Site, kind: str, device_status: str, reason: str, actor):
-    """Put a transfer's items at ``site`` (receipt, or return to the sender on cancel)."""
+def arrival_status(shipped_status: str | None, site: Site) -> str:
+    """What a device becomes when it reaches ``site``: a ready device is ready there (to
+    order at the hub, to distribute elsewhere); one still to process, or in after-sales,
+    stays so; one whose processing was under way starts over. ``None``: shipped before the
+    departure status was kept, taken as ready."""
+    if shipped_status in (DeviceStatus.TO_PROCESS, DeviceStatus.AFTER_SALES):
+        return shipped_status
+    if shipped_status == DeviceStatus.PROCESSING:
+        return DeviceStatus.TO_PROCESS
+    return ready_status_at(site)
+
+
+def _land(locked: Transfer, *, site: Site, kind: str, cancelled: bool, reason: str, actor):
+    """Put a transfer's items at ``site`` (receipt, or return to the sender on cancel).
+
+    On receipt each device takes its ``arrival_status``; on cancel it gets back the status
+    it left with."""
     now = clock.now()
     devices = list(Device.objects.select_for_update().filter(transfer=locked).order_by("pk"))
-    vouchers = list(Voucher.objects.select_for_update().filter(transfer=locked).order_by("pk"))
-    Device.objects.filter(pk__in=[d.pk for d in devices]).update(
-        site=site, transfer=None, status=device_status, updated_at=now
+    shipped = dict(
+        DeviceStatusChange.objects.filter(
+            device__in=devices, to_status=DeviceStatus.IN_DELIVERY, at__gte=locked.shipped_at
+        )
+        .order_by("device_id", "at", "pk")
+        .values_list("device_id", "from_status")
     )
+    landed_as: dict[str, list[Device]] = defaultdict(list)
+    for device in devices:
+        departure = shipped.get(device.pk)
+        status = departure if cancelled and departure else arrival_status(departure, site)
+        landed_as[status].append(device)
+    for status, group in landed_as.items():
+        Device.objects.filter(pk__in=[d.pk for d in group]).update(
+            site=site, transfer=None, status=status, updated_at=now
+        )
+    DeviceStatusChange.objects.bulk_create(
+        DeviceStatusChange(
+            device=device,
+            site_id=site.pk,
+            from_status=DeviceStatus.IN_DELIVERY,
+            to_status=status,
+            grade=device.grade,
+            at=now,
+            actor=actor.user,
+            reason=reason[:300],
+        )
+        for status, group in landed_as.items()
+        for device in group
+    )
+    vouchers = list(Voucher.objects.select_for_update().filter(transfer=locked).order_by("pk"))
     Voucher.objects.filter(pk__in=[v.pk for v in vouchers]).update(
         site=site, transfer=None, updated_at=now
     )
@@ -348,7 +387,7 @@ def transfer_receive(*, actor, transfer: Transfer) -> Transfer:
             locked,
             site=locked.to_site,
             kind=MovementKind.TRANSFER_IN,
-            device_status=ready_status_at(locked.to_site),
+            cancelled=False,
             reason="",
             actor=actor,
         )
@@ -387,7 +426,7 @@ def transfer_cancel(*, actor, transfer: Transfer, reason: str = "") -> Transfer:
             locked,
             site=locked.from_site,
             kind=MovementKind.TRANSFER_IN,
-            device_status=ready_status_at(locked.from_site),
+            cancelled=True,
             reason=reason or _("Transfert annulé"),
             actor=actor,
         )

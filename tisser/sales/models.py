@@ -730,6 +730,8 @@ class SaleLine(models.Model):
     unit_face_value = _money(_("valeur faciale unitaire (€)"), null=True, blank=True)
     warranty_until = models.DateField(_("garantie jusqu'au"), null=True, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("ligne de vente")
         verbose_name_plural = _("lignes de vente")
@@ -798,6 +800,8 @@ class Payment(models.Model):
         blank=True,
     )
     at = models.DateTimeField(_("le"))
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("paiement")

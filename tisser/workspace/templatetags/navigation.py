@@ -178,7 +178,22 @@ ENTRIES = (
         SM,
         MED,
         VOL,
-        current_prefix="sales:",
+        current_prefix=(
+            "sales:right",
+            "sales:person",
+            "sales:renewal",
+            "sales:rule",
+            "sales:settings",
+        ),
+    ),
+    # The counter sale (issue 11, decision 0049).
+    _entry(
+        "sales:counter",
+        gettext_noop("Comptoir"),
+        NA,
+        SM,
+        MED,
+        current_prefix=("sales:counter", "sales:sale_"),
     ),
 )
 
