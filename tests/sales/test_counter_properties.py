@@ -1,23 +1,26 @@
 """Property test of the counter sale (hypothesis): whatever sequence of sales, overrides,
-carts left unpaid, cancellations, returns and days passing two people of one household go
-through at the counter,
+carts left unpaid, cancellations, returns (refunds and exchanges whose credit pays the next
+sale) and days passing two people of one household go through at the counter,
 
 - no quota rule is ever exceeded unless an overridden sale sits in its window;
 - the stock ledger's levels always equal the devices and codes on the premises (and the
   units held equal the reservations);
-- only the lines of confirmed and paid sales take quota (a sale never paid never counted);
+- only the lines of confirmed and paid sales take quota (a sale never paid never counted),
+  and a line's quota comes back once the whole line has been returned;
 - the receipts of the site are numbered 1, 2, 3… in each year, without a gap.
 
 The engine-level version is tests/sales/test_quota_properties.py; this one drives the real
 counter services (``tisser.sales.counter``) on real stock received through the ledger.
 """
 
+import contextlib
 import datetime
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.offers.stock_helpers import assert_ledger_agrees, receive_devices, receive_vouchers
@@ -29,8 +32,10 @@ from tisser.core.errors import DomainError
 from tisser.offers import receipts
 from tisser.offers.enums import DeviceStatus, Grade
 from tisser.offers.validators import luhn_check_digit
-from tisser.sales import counter
-from tisser.sales.enums import PaymentMethod, SaleStatus
+from tisser.sales import counter, returns
+from tisser.sales.boxes import counter_settings
+from tisser.sales.counter_selectors import credits_left
+from tisser.sales.enums import PaymentMethod, ReturnedDeviceFate, ReturnOutcome, SaleStatus
 from tisser.sales.models import QuotaConsumption, Sale, SaleLine
 from tisser.sales.quotas import Override, quota_remaining
 
@@ -48,18 +53,33 @@ items = st.lists(
     max_size=2,
     unique_by=lambda i: i[0],
 )
+sell = st.tuples(st.just("sell"), st.integers(0, PEOPLE - 1), items)
+# a paid line brought back (the most recent first): refunded or exchanged, the device's
+# fate, all of it or one unit
+give_back = st.tuples(
+    st.just("return"),
+    st.integers(0, 3),
+    st.sampled_from(ReturnOutcome.values),
+    st.sampled_from(ReturnedDeviceFate.values),
+    st.booleans(),
+)
 steps = st.lists(
     st.one_of(
         # a sale confirmed and paid (refused by a quota: the cart is cancelled)
-        st.tuples(st.just("sell"), st.integers(0, PEOPLE - 1), items),
+        sell,
+        sell,
         # a site manager lets it through beyond the quotas
         st.tuples(st.just("override"), st.integers(0, PEOPLE - 1), items),
         # confirmed, then left at the counter unpaid (cancelled or expired later)
         st.tuples(st.just("leave"), st.integers(0, PEOPLE - 1), items),
         st.tuples(st.just("cancel"), st.integers(0, 20)),
-        st.tuples(st.just("days"), st.one_of(st.integers(1, 40), st.integers(300, 800))),
+        give_back,
+        give_back,
+        # days pass: within a month or a warranty mostly, sometimes beyond a quota's years
+        st.tuples(st.just("days"), st.integers(1, 40)),
+        st.tuples(st.just("days"), st.integers(300, 800)),
     ),
-    min_size=1,
+    min_size=4,
     max_size=12,
 )
 
@@ -104,6 +124,13 @@ def _receive_phones(team, offer, count):
     )
 
 
+def _note(what: str) -> None:
+    """Count what the examples went through (``--hypothesis-show-statistics``); outside a
+    hypothesis example (the plain test below) there is nothing to count."""
+    with contextlib.suppress(InvalidArgument):
+        event(what)
+
+
 def _people(team):
     people = [BeneficiaryFactory(site=team.site) for _ in range(PEOPLE)]
     for person in people:
@@ -139,17 +166,62 @@ def _confirm(team, sale, override=None) -> bool:
     except DomainError:
         assert override is None, "an override lets a sale through whatever the quotas"
         counter.sale_cancel(actor=team.mediator, sale=sale, reason="Quota atteint")
+        _note("sale refused by a quota")
         return False
+    if override is not None:
+        _note("sale confirmed with an override")
     return True
 
 
 def _pay(team, sale):
+    """In cash, after what is left of the person's exchange credits (mixed payment)."""
     sale.refresh_from_db()
-    counter.sale_pay(
-        actor=team.mediator,
-        sale=sale,
-        payments=[counter.PaymentInput(method=PaymentMethod.CASH, amount=sale.total_price)],
+    due = sale.total_price
+    payments = []
+    for credit in credits_left(beneficiary=sale.beneficiary, network_id=sale.network_id):
+        amount = min(credit.left, due)
+        if amount > 0:
+            payments.append(
+                counter.PaymentInput(method=PaymentMethod.CREDIT, amount=amount, credit_from=credit)
+            )
+            due -= amount
+            _note("paid with an exchange credit")
+    if due > 0 or not payments:
+        payments.append(counter.PaymentInput(method=PaymentMethod.CASH, amount=due))
+    counter.sale_pay(actor=team.mediator, sale=sale, payments=payments)
+
+
+def _return(team, people, step):
+    """Bring back a paid line; refused only when it is all back or too late."""
+    _, index, outcome, fate, whole = step
+    lines = list(
+        SaleLine.objects.filter(sale__beneficiary__in=people, sale__status=SaleStatus.PAID)
+        .select_related("sale", "offer", "device")
+        .order_by("-pk")
     )
+    if not lines:
+        return
+    line = lines[index % len(lines)]
+    left = line.quantity - returns.returned_quantity(line)
+    too_late = clock.localdate() > returns.return_deadline(
+        line, counter_settings(line.sale.network_id)
+    )
+    attempt = {
+        "actor": team.mediator,
+        "line": line,
+        "quantity": left if whole or left <= 1 else 1,
+        "outcome": outcome,
+        "reason": "Ne fonctionne pas",
+        "device_fate": fate if line.device_id else "",
+        "refund_method": PaymentMethod.CASH if outcome == ReturnOutcome.REFUND else "",
+    }
+    if left <= 0 or too_late:
+        with pytest.raises(DomainError):
+            returns.sale_return_record(**attempt)
+        _note("return refused (all back or too late)")
+        return
+    returns.sale_return_record(**attempt)
+    _note(f"return recorded ({outcome})")
 
 
 def _no_rule_exceeded_without_override(people):
@@ -177,6 +249,15 @@ def _only_live_sales_take_quota(people):
     assert taken == live
 
 
+def _quota_given_back_once_the_whole_line_is_back(people):
+    for consumption in QuotaConsumption.objects.filter(
+        beneficiary__in=people, reference_kind="sale_line"
+    ):
+        line = SaleLine.objects.get(pk=consumption.reference_id)
+        wholly_back = returns.returned_quantity(line) == line.quantity
+        assert (consumption.given_back_at is not None) == wholly_back
+
+
 def _receipts_without_gaps(site):
     by_year: dict[int, list[int]] = {}
     for year, number in Sale.objects.filter(site=site, status=SaleStatus.PAID).values_list(
@@ -192,6 +273,7 @@ def _invariants(team, people, shelf):
     for offer in shelf:
         assert_ledger_agrees(team.site, offer)
     _only_live_sales_take_quota(people)
+    _quota_given_back_once_the_whole_line_is_back(people)
     _receipts_without_gaps(team.site)
 
 
@@ -225,10 +307,13 @@ def test_the_counter_keeps_quotas_and_stock_right(team, offers, rules, shelf, st
                     counter.sale_cancel(actor=team.mediator, sale=sale, reason="Changé d'avis")
                     sale.refresh_from_db()
                     assert sale.status == SaleStatus.CANCELLED
+            elif kind == "return":
+                _return(team, people, step)
             else:
                 moment += datetime.timedelta(days=step[1])
                 manual.move_to(moment)
-                counter.sales_expire(now=moment)
+                if counter.sales_expire(now=moment):
+                    _note("unpaid sale expired")
                 assert not Sale.objects.filter(
                     beneficiary__in=people, status=SaleStatus.CONFIRMED, reserved_until__lt=moment
                 ).exists()
