@@ -341,17 +341,18 @@ def sellers_plan(*, clients: int, people: int) -> list[dict]:
     for code in codes:
         membership = first_by_site[code]
         offers = Offer.objects.filter(network=membership.organisation.network_id, is_active=True)
+        laptop = offers.filter(family="ORDINATEUR_PORTABLE").order_by("pk").first()
+        recharge = offers.filter(family="RECHARGE").order_by("face_value", "pk").first()
+        total = laptop.solidarity_price + recharge.solidarity_price
         plan.append(
             {
                 "site": code,
                 "email": membership.user.email,
                 "session": create_session(email=membership.user.email, role=Role.MEDIATOR),
                 "people": pick(site_code=code, count=people),
-                "laptop": offers.filter(family="ORDINATEUR_PORTABLE").order_by("pk").first().pk,
-                "recharge": offers.filter(family="RECHARGE")
-                .order_by("face_value", "pk")
-                .first()
-                .pk,
+                "laptop": laptop.pk,
+                "recharge": recharge.pk,
+                "total": f"{total:.2f}".replace(".", ","),  # as typed in the French form
             }
         )
     return plan

@@ -235,7 +235,9 @@ def generate(*, devices: int, vouchers: int) -> dict:
             for offset in range(vouchers):
                 pk = first_voucher + offset
                 site = sites[offset % len(sites)]
-                offer = voucher_offers[offset % len(voucher_offers)]
+                # Every space gets every code offer (offset % 12 and offset % 4 would pair
+                # each space with one offer only).
+                offer = voucher_offers[(offset // len(sites)) % len(voucher_offers)]
                 status = _weighted(rng, VOUCHER_STATUS_WEIGHTS)
                 received = today - datetime.timedelta(days=rng.randrange(DAYS_OF_HISTORY))
                 received_at = datetime.datetime.combine(
