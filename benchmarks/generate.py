@@ -367,7 +367,7 @@ def create_session(*, email: str, role: str) -> str:
     )
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "tisser.accounts.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store["current_membership_id"] = membership.pk
     store[SESSION_STARTED_KEY] = store[SESSION_LAST_SEEN_KEY] = int(time.time())

@@ -10,6 +10,7 @@ from tests.beneficiaries.factories import BeneficiaryFactory
 from tisser.accounts.enums import Role
 from tisser.beneficiaries.selectors import (
     PAGE_SIZE,
+    TRIGRAM_WORD_THRESHOLD,
     beneficiary_detail,
     beneficiary_search,
     visible_site_ids,
@@ -193,3 +194,12 @@ def test_visible_sites_are_the_scoped_sites_for_every_role(role):
     assert sorted(visible_site_ids(membership)) == expected
     membership.is_active = False
     assert visible_site_ids(membership) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
+def test_the_trigram_threshold_is_set_on_every_connection():
+    """The name search's trigram step reads pg_trgm's word similarity threshold: it is set
+    when the connection opens (config.settings.base.database_config), not per search."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW pg_trgm.word_similarity_threshold")
+        assert float(cursor.fetchone()[0]) == TRIGRAM_WORD_THRESHOLD == 0.4

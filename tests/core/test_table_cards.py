@@ -45,6 +45,6 @@ def test_every_table_turns_into_cards_with_labelled_cells(path):
 
 def test_the_inbox_rows_drawn_in_python_label_their_cells():
     source = (ROOT / "referrals" / "templatetags" / "referral_tags.py").read_text()
-    row = source[source.index("def inbox_row") :]
+    row = source[source.index("def _inbox_row") :]
     row = row[: row.index("\n@register")] if "\n@register" in row else row
     assert row.count("<td") == row.count('<td data-label="{}"') == 6

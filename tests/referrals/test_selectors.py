@@ -14,7 +14,7 @@ from tisser.referrals import selectors
 from tisser.referrals import transitions as t
 from tisser.referrals.enums import AppointmentStatus
 from tisser.referrals.models import Referral
-from tisser.referrals.templatetags.referral_tags import inbox_row
+from tisser.referrals.templatetags.referral_tags import inbox_rows
 
 DAY = datetime.timedelta(days=1)
 
@@ -152,7 +152,8 @@ def render_rows(queryset, kind="partner"):
     whether the person came) reads of each row."""
     page = Paginator(queryset, PAGE_SIZE).get_page(1)
     if kind == "inbox":  # the inbox's rows, as its page draws them
-        return [inbox_row(r, show_site=True) for r in page]
+        drawn = inbox_rows(page, show_site=True)
+        return drawn.split("<tr>")[1:]  # one piece per row
     return [
         (
             r.reference,

@@ -251,7 +251,7 @@ def test_the_manager_closes_the_day_from_the_page(counter, login):
             {
                 "day": "2026-03-10",
                 "opening_float": "0",
-                "counted_cash": "9",
+                "counted_cash": "9,00",
                 "counted_card": "100",
                 "counted_cheque": "0",
                 "counted_pass_numerique": "50",

@@ -320,3 +320,24 @@ def test_the_pay_page_offers_the_partners_of_the_network(client, login, team, of
     assert response.status_code == 302
     assert Payment.objects.get().payer_id == partner.pk
     assert Decimal(Payment.objects.get().amount) == Decimal("1.00")
+
+
+def test_the_counter_page_keeps_its_queries_constant(
+    client, login, team, offers, rules, django_assert_max_num_queries
+):
+    person = person_with_right(team.site)
+    stock(team.site, offers.laptop, 1)
+    login(team.mediator)
+    url = reverse("sales:counter_person", kwargs={"beneficiary_id": person.pk})
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(url).status_code == 200
+    # Many offers in stock, several grades, a cart of several lines.
+    stock(team.site, offers.laptop, 3, grade=Grade.B)
+    stock(team.site, offers.laptop, 2, grade=Grade.C)
+    for offer in (offers.recharge5, offers.recharge10, offers.sim):
+        stock(team.site, offer, 4)
+    cart(team.mediator, person, offers.laptop, offers.recharge5, offers.sim)
+    with django_assert_max_num_queries(len(few.captured_queries) + 3):
+        response = client.get(url)
+    html = response.content.decode()
+    assert "grade B (3)" in html and "grade C (2)" in html

@@ -4,12 +4,16 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
+from django.contrib.auth.middleware import (
+    AuthenticationMiddleware as DjangoAuthenticationMiddleware,
+)
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext as _
 
+from tisser.accounts.backends import RENAMED_BACKENDS
 from tisser.accounts.enums import ROLES_REQUIRING_TWO_FACTOR
 from tisser.accounts.selectors import (
     active_memberships_of,
@@ -33,6 +37,18 @@ LAST_SEEN_WRITE_INTERVAL = 60
 # authenticator is removed in this session (docs/decisions/0018-signed-in-page-cost.md).
 SESSION_SECOND_FACTOR_KEY = "tisser_second_factor_seen"
 SECOND_FACTOR_RECHECK_SECONDS = 300
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's, with the sessions opened under Django's or allauth's own backend carried over
+    to the same backend of ``accounts.backends`` (which reads the user with their
+    memberships), so the change of backend signs nobody out."""
+
+    def process_request(self, request):
+        backend = request.session.get(BACKEND_SESSION_KEY)
+        if backend in RENAMED_BACKENDS:
+            request.session[BACKEND_SESSION_KEY] = RENAMED_BACKENDS[backend]
+        super().process_request(request)
 
 
 class StaffSessionExpiryMiddleware:

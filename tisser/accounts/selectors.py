@@ -12,6 +12,7 @@ from tisser.accounts.models import (
     Organisation,
     Partner,
     Site,
+    User,
 )
 from tisser.core import clock
 from tisser.core.fixed_queries import FixedQuery
@@ -28,6 +29,7 @@ def active_memberships_of(user):
 
 _MEMBERSHIP_FIELDS = [field.attname for field in Membership._meta.concrete_fields]
 _ORGANISATION_FIELDS = [field.attname for field in Organisation._meta.concrete_fields]
+_USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
 
 
 def _memberships_query(user: int) -> QuerySet:
@@ -35,20 +37,27 @@ def _memberships_query(user: int) -> QuerySet:
         Membership.objects.active()
         .filter(user_id=user)
         .order_by("organisation__name")
-        .values(*_MEMBERSHIP_FIELDS, *(f"organisation__{name}" for name in _ORGANISATION_FIELDS))
+        .values(
+            *_MEMBERSHIP_FIELDS,
+            *(f"organisation__{name}" for name in _ORGANISATION_FIELDS),
+            # The user too: the join is there already (active() reads the user's is_active),
+            # and the session's user is then read with the memberships (accounts.backends).
+            *(f"user__{name}" for name in _USER_FIELDS),
+        )
     )
 
 
-# Read by CurrentMembershipMiddleware on every signed-in request: compiled once per process
+# Read on every signed-in request: compiled once per process
 # (docs/decisions/0048-fixed-queries.md).
 _MEMBERSHIPS = FixedQuery("accounts.memberships_of_request", _memberships_query)
 
+# Where ``user_with_memberships`` leaves the memberships it read on the user object.
+MEMBERSHIPS_READ_ATTRIBUTE = "_tisser_active_memberships"
 
-def memberships_of_request(user) -> list[Membership]:
-    """``active_memberships_of(user)``, as objects with their organisation and their user
-    (``user``, already read), from SQL compiled once: the middleware's one query."""
+
+def _memberships_from_rows(rows, user) -> list[Membership]:
     memberships = []
-    for row in _MEMBERSHIPS.rows(user=user.pk):
+    for row in rows:
         membership = Membership.from_db(
             "default", _MEMBERSHIP_FIELDS, [row[name] for name in _MEMBERSHIP_FIELDS]
         )
@@ -61,6 +70,31 @@ def memberships_of_request(user) -> list[Membership]:
         Membership.user.field.set_cached_value(membership, user)
         memberships.append(membership)
     return memberships
+
+
+def user_with_memberships(user_id: int) -> User | None:
+    """The user and their active memberships (with their organisations) in one query, for the
+    session's user (``accounts.backends``): the memberships are kept on the user object for
+    ``memberships_of_request``. None when the user has no active membership (then the caller
+    reads the user alone, as Django does)."""
+    rows = _MEMBERSHIPS.rows(user=user_id)
+    if not rows:
+        return None
+    user = User.from_db(
+        "default", _USER_FIELDS, [rows[0][f"user__{name}"] for name in _USER_FIELDS]
+    )
+    setattr(user, MEMBERSHIPS_READ_ATTRIBUTE, _memberships_from_rows(rows, user))
+    return user
+
+
+def memberships_of_request(user) -> list[Membership]:
+    """``active_memberships_of(user)``, as objects with their organisation and their user
+    (``user``, already read), from SQL compiled once: the middleware's one query, or none
+    when the session's user was read with them (``user_with_memberships``)."""
+    already = getattr(user, MEMBERSHIPS_READ_ATTRIBUTE, None)
+    if already is not None:
+        return already
+    return _memberships_from_rows(_MEMBERSHIPS.rows(user=user.pk), user)
 
 
 _PARTNER_CHOICES = FixedQuery(

@@ -405,7 +405,7 @@ def invitation_accept(request, token):
                     login(
                         request,
                         membership.user,
-                        backend="django.contrib.auth.backends.ModelBackend",
+                        backend="tisser.accounts.backends.ModelBackend",
                     )
                     return _joined(request, membership)
             messages.error(request, FORM_HAS_ERRORS)

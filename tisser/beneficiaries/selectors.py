@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -48,8 +49,9 @@ FUZZY_MAX_RESULTS = 200
 # rapidfuzz similarity (0-100) each typed word needs with some word of the name.
 FUZZY_WORD_THRESHOLD = 75
 # pg_trgm word similarity from which the trigram index offers a row (the default, 0.6, is
-# too strict for one typo in a short name such as "Matrin").
-TRIGRAM_WORD_THRESHOLD = 0.4
+# too strict for one typo in a short name such as "Matrin"): set on each PostgreSQL
+# connection when it opens (config.settings.base.database_config), not by the search.
+TRIGRAM_WORD_THRESHOLD = settings.SEARCH_WORD_SIMILARITY_THRESHOLD
 
 PHONE_SHAPE = re.compile(r"^\+?[\d\s.\-()/]+$")
 FILE_NUMBER_SHAPES = (
@@ -183,12 +185,7 @@ def _trigram_candidates(files: QuerySet[Beneficiary], tokens: list[str]):
     """PostgreSQL: (pk, search_key) rows whose words are similar to the typed ones (trigram
     index), the closest first, bounded."""
     typed = " ".join(tokens)
-    with connection.cursor() as cursor:
-        # Local to the transaction (every request runs in one).
-        cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
-            [str(TRIGRAM_WORD_THRESHOLD)],
-        )
+    # ``<%`` offers the files from TRIGRAM_WORD_THRESHOLD up: the connection's setting.
     matches = (
         files.filter(WordSimilar(Value(typed), F("search_key")))
         .annotate(similarity=WordSimilarity(Value(typed), F("search_key")))

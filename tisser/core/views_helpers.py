@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 
 from tisser.core.errors import DomainError
@@ -24,10 +25,31 @@ PAGE_SIZE = 25
 FORM_HAS_ERRORS = gettext_lazy("Le formulaire contient des erreurs : corrigez les champs signalés.")
 
 
-def paginate(request, queryset, *, param: str = "page") -> Page:
+class CountingPaginator(Paginator):
+    """A paginator that counts another queryset than the one it pages: the same rows without
+    what only the page needs (name columns joined, prefetches), so the count does not go
+    through the joins of the displayed columns."""
+
+    def __init__(self, object_list, per_page, *, count_from):
+        super().__init__(object_list, per_page)
+        self.count_from = count_from
+
+    @cached_property
+    def count(self) -> int:
+        return self.count_from.count()
+
+
+def paginate(request, queryset, *, count_from=None, param: str = "page") -> Page:
     """The page asked for in ``?page=`` (or ``param``, for a second list on the page); a
-    missing or wrong number gives the first or last."""
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
+    missing or wrong number gives the first or last.
+
+    ``count_from``: the same rows as ``queryset``, leaner, for the count (``CountingPaginator``).
+    """
+    if count_from is None:
+        paginator = Paginator(queryset, PAGE_SIZE)
+    else:
+        paginator = CountingPaginator(queryset, PAGE_SIZE, count_from=count_from)
+    return paginator.get_page(request.GET.get(param))
 
 
 def render_list(

@@ -18,9 +18,13 @@ class Profile:
     # Donated stock: devices received per space (the hub receives twice as many) and codes.
     devices_per_site: int = 200
     vouchers_per_site: int = 2000
+    # Counter sales: how many days back, and how many planned per space and month.
+    sales_days: int = 365
+    sales_per_site_month: int = 4
 
 
-FULL = Profile(name="full", site_codes=None, history_days=140, referrals=None)
+# A year of history: the people who came, their access rights and their counter sales.
+FULL = Profile(name="full", site_codes=None, history_days=365, referrals=None)
 # Two spaces (the demo logins' Strasbourg and the switcher's Paris Belleville), two months.
 CI = Profile(
     name="ci",
@@ -31,6 +35,8 @@ CI = Profile(
     activities_per_day=2,
     devices_per_site=16,
     vouchers_per_site=40,
+    sales_days=28,
+    sales_per_site_month=12,
 )
 
 # The network and its people only: the benchmarks generate their own files, referrals,
@@ -43,6 +49,7 @@ NETWORK_ONLY = Profile(
     activity_days=0,
     devices_per_site=0,
     vouchers_per_site=0,
+    sales_days=0,
 )
 
 PROFILES = {profile.name: profile for profile in (FULL, CI, NETWORK_ONLY)}

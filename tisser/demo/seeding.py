@@ -42,6 +42,7 @@ class DemoResult:
     stock: offers_demo.DemoStockResult | None = None
     cards: learners_demo.DemoCardsResult | None = None
     funding: funding_demo.DemoFundingResult | None = None
+    sales: sales_demo.DemoSalesResult | None = None
 
 
 @contextmanager
@@ -97,6 +98,18 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
             if profile.devices_per_site or profile.vouchers_per_site
             else None
         )
+        # Counter sales once the stock and the rights exist (quotas and stock respected).
+        sales = (
+            sales_demo.seed_demo_sales(
+                network=network.network,
+                clock=clock,
+                days=profile.sales_days,
+                per_site_month=profile.sales_per_site_month,
+                journey_file=rights.journey_file,
+            )
+            if profile.sales_days and stock is not None
+            else None
+        )
         # A learner card for every demo file (after the files: the walk-ins' too).
         cards = learners_demo.seed_demo_cards(network=network.network, clock=clock)
     return DemoResult(
@@ -110,4 +123,5 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         cards=cards,
         stock=stock,
         funding=funding,
+        sales=sales,
     )

@@ -1,7 +1,9 @@
 """Forms of the referral pages: the partner's referral form, the site's answers, the filters."""
 
+import copy
 import datetime
 from datetime import timedelta
+from typing import ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -588,20 +590,45 @@ class InboxFilterForm(forms.Form):
         empty_label=_("Tous les espaces"),
     )
 
+    # The fields of a site role's form and of a network admin's (with the site), built once
+    # per process: Django deep-copies every declared field for each form, a millisecond of
+    # each inbox page (docs/decisions/0018-signed-in-page-cost.md, fourth round). Only the
+    # partner and site lists, which depend on the network and the data, are copied and drawn
+    # for each request; the other fields hold nothing of a request (lazy labels, fixed
+    # choices) and are shared.
+    _prepared: ClassVar[dict[bool, dict[str, forms.Field]]] = {}
+    PER_REQUEST = ("partner", "site")
+
+    @classmethod
+    def _prepared_fields(cls, admin: bool) -> dict[str, forms.Field]:
+        prepared = cls._prepared.get(admin)
+        if prepared is None:
+            prepared = copy.deepcopy(cls.base_fields)
+            prepared["status"].choices = [
+                ("", _("Nouveaux (à traiter)")),
+                *[(status.value, status.label) for status in INBOX_STATUSES],
+                ("all", _("Tous")),
+            ]
+            if not admin:
+                del prepared["site"]
+            cls._prepared[admin] = prepared
+        return prepared
+
     def __init__(self, *args, membership, **kwargs):
+        admin = membership.role == Role.NETWORK_ADMIN
+        self.base_fields = {}  # nothing for Form.__init__ to deep-copy: see _prepared
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [
-            ("", _("Nouveaux (à traiter)")),
-            *[(status.value, status.label) for status in INBOX_STATUSES],
-            ("all", _("Tous")),
-        ]
-        if membership.role == Role.NETWORK_ADMIN:
+        del self.base_fields
+        self.fields = {
+            name: copy.deepcopy(field) if name in self.PER_REQUEST else field
+            for name, field in self._prepared_fields(admin).items()
+        }
+        if admin:
             network_id = membership.organisation_id
             self.fields["site"].queryset = Site.objects.filter(network_id=network_id)
             self.fields["site"].draw_choices(site_choices(network_id=network_id))
         else:
             network_id = membership.organisation.network_id
-            del self.fields["site"]
         # The lists are drawn from plain rows (one query compiled once, no object per
         # choice); a chosen id is checked against the querysets.
         self.fields["partner"].queryset = Partner.objects.filter(network_id=network_id)

@@ -107,10 +107,33 @@ def referral_inbox(
 ) -> QuerySet[Referral]:
     """The site inbox: referrals sent to the membership's site (any site of the network for a
     network admin, narrowed with ``site``), newest first. Partner referrers get nothing here."""
+    return inbox_rows(
+        referral_inbox_scope(
+            membership=membership,
+            site=site,
+            status=status,
+            partner=partner,
+            min_age_days=min_age_days,
+            now=now,
+        )
+    )
+
+
+def referral_inbox_scope(
+    *,
+    membership: Membership,
+    site: int | None = None,
+    status: str | None = None,
+    partner: int | None = None,
+    min_age_days: int | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Referral]:
+    """The referrals of ``referral_inbox``, without what its rows show: what the inbox counts
+    (no join to the names of the site and the partner)."""
     if membership is None or membership.role not in (*SITE_TEAM_ROLES, Role.NETWORK_ADMIN):
         return Referral.objects.none()
     queryset = referrals_readable(membership).filter(submitted_at__isnull=False)
-    queryset = filter_referrals(
+    return filter_referrals(
         queryset,
         status=status,
         partner=partner,
@@ -118,6 +141,10 @@ def referral_inbox(
         min_age_days=min_age_days,
         now=now,
     )
+
+
+def inbox_rows(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
+    """What an inbox row shows of these referrals, newest first."""
     return (
         # The list shows these columns only: the others (the free texts, the four JSON
         # lists, the contact details) cost a third of the page to load and decode, and the
@@ -130,7 +157,7 @@ def referral_inbox(
     )
 
 
-# What the inbox rows read (referral_tags.inbox_row), besides ``site_name`` and
+# What the inbox rows read (referral_tags.inbox_rows), besides ``site_name`` and
 # ``partner_name``; a field read but not listed here would cost one query per row
 # (tests/referrals/test_page_cost.py keeps the count fixed).
 INBOX_COLUMNS = (
@@ -307,8 +334,42 @@ def appointments_readable(membership: Membership | None) -> QuerySet[Appointment
 
 
 def _with_people(appointments: QuerySet[Appointment]) -> QuerySet[Appointment]:
-    """What a row shows: who (file, referral or walk-in), with whom, from which partner."""
-    return appointments.select_related("referral", "referral__partner", "beneficiary", "mediator")
+    """What a row shows: who (file, referral or walk-in), with whom, from which partner:
+    the columns the card reads only (``{% appointment_card %}``), not every column of the
+    appointment, its referral (free texts, JSON lists), its file and its mediator."""
+    return appointments.select_related(
+        "referral", "referral__partner", "beneficiary", "mediator"
+    ).only(*APPOINTMENT_CARD_COLUMNS)
+
+
+# What ``{% appointment_card %}`` (workspace) reads; a field read but not listed here would
+# cost one query per card (tests/referrals/test_page_cost.py keeps the count fixed).
+APPOINTMENT_CARD_COLUMNS = (
+    "id",
+    "site_id",
+    "referral_id",
+    "beneficiary_id",
+    "mediator_id",
+    "walk_in_name",
+    "starts_at",
+    "ends_at",
+    "reason",
+    "status",
+    "referral__id",
+    "referral__first_name",
+    "referral__last_name",
+    "referral__reason",
+    "referral__partner_id",
+    "referral__partner__name",
+    "beneficiary__id",
+    "beneficiary__first_name",
+    "beneficiary__last_name",
+    "beneficiary__file_number",
+    "mediator__id",
+    "mediator__first_name",
+    "mediator__last_name",
+    "mediator__email",
+)
 
 
 def appointments_between(
@@ -339,7 +400,9 @@ def referrals_awaiting_answer(*, membership: Membership) -> QuerySet[Referral]:
     return (
         referrals_readable(membership)
         .filter(status=ReferralStatus.SUBMITTED)
-        .select_related("partner")
+        # What the card shows (``{% awaiting_card %}``), the partner as its name.
+        .only("id", "partner_id", "first_name", "last_name", "submitted_at")
+        .annotate(partner_name=F("partner__name"))
         .order_by("submitted_at", "pk")
     )
 

@@ -413,13 +413,14 @@ def _confirm_page(request, referral, *, title, explanation, button, form=None, d
 def inbox(request):
     membership = request.membership
     filters = forms.InboxFilterForm(request.GET or None, membership=membership)
-    queryset = filters.filter(selectors.referral_inbox(membership=membership))
+    # Counted without the joins of the rows' name columns (CountingPaginator).
+    referrals = filters.filter(selectors.referral_inbox_scope(membership=membership))
     return render(
         request,
         "referrals/inbox.html",
         {
             "filters": filters,
-            "page": paginate(request, queryset),
+            "page": paginate(request, selectors.inbox_rows(referrals), count_from=referrals),
             "show_site": membership.role == Role.NETWORK_ADMIN,
             **_sms_caps_context(membership),
         },

@@ -24,7 +24,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,6 +43,7 @@ from tisser.offers.enums import (
 )
 from tisser.offers.models import Device, Offer, Reservation, StockLevel, Voucher
 from tisser.offers.stock_roles import acts_on_site
+from tisser.sales import boxes
 from tisser.sales.enums import PaymentMethod, RightStatus, SaleLineKind, SaleStatus, VatRegime
 from tisser.sales.models import (
     MAX_AMOUNT,
@@ -58,6 +58,7 @@ from tisser.sales.models import (
     SaleReturn,
 )
 from tisser.sales.quotas import BasketLine, Override, quota_consume
+from tisser.sales.returns import credit_use_check
 from tisser.sales.services import add_months, current_right
 
 SELL_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR)
@@ -199,7 +200,9 @@ def sale_start(*, actor: Membership, beneficiary: Beneficiary, site: Site) -> Sa
         raise DomainError(_("Ce dossier n'est pas accessible depuis votre organisation."))
     with transaction.atomic():
         person = (
-            Beneficiary.objects.select_for_update().select_related("site").get(pk=beneficiary.pk)
+            Beneficiary.objects.select_for_update(of=("self",))
+            .select_related("site")
+            .get(pk=beneficiary.pk)
         )
         if person.merged_into_id is not None:
             raise DomainError(
@@ -395,13 +398,11 @@ def sale_confirm(*, actor: Membership, sale: Sale, override: Override | None = N
         raise DomainError(_("Seul un responsable de l'espace peut accorder une dérogation."))
     with transaction.atomic():
         sale = _locked_sale(actor, sale, (SaleStatus.CART,))
-        lines = list(
-            sale.lines.select_related("offer", "device")
-            .filter(kind=SaleLineKind.ITEM)
-            .order_by("offer_id", "pk")
-        )
-        if not lines:
+        every_line = list(sale.lines.select_related("offer", "device").order_by("offer_id", "pk"))
+        if not every_line:
             raise DomainError(_("Le panier est vide."))
+        # Stock lines; a subscription fee line (sales.boxes) has its price already and no stock.
+        lines = [line for line in every_line if line.kind == SaleLineKind.ITEM]
         now = clock.now()
         today = timezone.localtime(now).date()
         active = set(
@@ -416,14 +417,18 @@ def sale_confirm(*, actor: Membership, sale: Sale, override: Override | None = N
                     % {"offer": line.offer.name}
                 )
         right = _check_right(sale, lines, today)
-        quota_consume(
-            actor=actor,
-            beneficiary=sale.beneficiary,
-            site=sale.site,
-            basket=[BasketLine(line.offer, line.quantity) for line in lines],
-            reference_kind=QUOTA_REFERENCE,
-            reference_ids=[line.pk for line in lines],
-            override=override,
+        taken = (
+            quota_consume(
+                actor=actor,
+                beneficiary=sale.beneficiary,
+                site=sale.site,
+                basket=[BasketLine(line.offer, line.quantity) for line in lines],
+                reference_kind=QUOTA_REFERENCE,
+                reference_ids=[line.pk for line in lines],
+                override=override,
+            )
+            if lines
+            else []
         )
         until = now + datetime.timedelta(minutes=counter_settings_for(sale.network_id).hold_minutes)
         devices_taken: set[int] = set()
@@ -448,8 +453,8 @@ def sale_confirm(*, actor: Membership, sale: Sale, override: Override | None = N
         link = HouseholdMember.objects.current().filter(beneficiary=sale.beneficiary).first()
         sale.household_id = link.household_id if link else None
         sale.access_right = right
-        sale.total_price = sum((line.total for line in lines), Decimal("0"))
-        sale.total_market = sum((line.market_total for line in lines), Decimal("0"))
+        sale.total_price = sum((line.total for line in every_line), Decimal("0"))
+        sale.total_market = sum((line.market_total for line in every_line), Decimal("0"))
         sale.status = SaleStatus.CONFIRMED
         sale.confirmed_at = now
         sale.confirmed_by = actor.user
@@ -460,9 +465,9 @@ def sale_confirm(*, actor: Membership, sale: Sale, override: Override | None = N
             actor,
             "sale.confirmed",
             sale,
-            lines=len(lines),
+            lines=len(every_line),
             total=str(sale.total_price),
-            overridden=override is not None,
+            overridden=any(row.overridden for row in taken),
         )
     return sale
 
@@ -514,12 +519,7 @@ def _pass_numbers(numbers: Sequence[str]) -> list[str]:
     return cleaned
 
 
-def _credit_left(credit: SaleReturn) -> Decimal:
-    used = Payment.objects.filter(credit_from=credit).aggregate(total=Sum("amount"))["total"]
-    return credit.credit_amount - (used or Decimal("0"))
-
-
-def _payment(sale: Sale, entry: PaymentInput, now) -> tuple[Payment, list[str]]:
+def _payment(actor, sale: Sale, entry: PaymentInput, now) -> tuple[Payment, list[str]]:
     method = entry.method
     if method not in PaymentMethod.values:
         raise DomainError(_("Ce moyen de paiement n'existe pas."))
@@ -549,27 +549,14 @@ def _payment(sale: Sale, entry: PaymentInput, now) -> tuple[Payment, list[str]]:
         numbers = _pass_numbers(entry.pass_numbers)
         payment.pass_numbers = numbers
     elif method == PaymentMethod.CREDIT:
-        credit = entry.credit_from
-        if credit is None:
+        if entry.credit_from is None:
             raise DomainError(_("Choisissez le retour qui a donné l'avoir."))
-        credit = (
-            SaleReturn.objects.select_for_update(of=("self",))
-            .select_related("line__sale")
-            .filter(pk=credit.pk)
-            .first()
+        credit = credit_use_check(
+            actor=actor,
+            sale_return=entry.credit_from,
+            beneficiary_id=sale.beneficiary_id,
+            amount=amount,
         )
-        if (
-            credit is None
-            or credit.line.sale.beneficiary_id != sale.beneficiary_id
-            or credit.line.sale.network_id != sale.network_id
-        ):
-            raise DomainError(_("Cet avoir n'appartient pas à cette personne."))
-        left = _credit_left(credit)
-        if amount > left:
-            raise DomainError(
-                _("Il reste %(left)s € sur cet avoir : le paiement par avoir ne peut pas dépasser.")
-                % {"left": str(left).replace(".", ",")}
-            )
         payment.credit_from = credit
     _full_clean(payment, exclude=["sale"])
     return payment, numbers
@@ -587,17 +574,9 @@ def _next_receipt(sale: Sale, now) -> tuple[int, int]:
     return year, sequence.last_number
 
 
-def _open_subscription(actor, line: SaleLine, at) -> None:
-    from tisser.sales import boxes
-
-    boxes.subscription_open(actor=actor, line=line, at=at)
-
-
 def sale_pay(*, actor: Membership, sale: Sale, payments: Sequence[PaymentInput]) -> Sale:
     """Record the payments (summing exactly to the total), sell the reserved stock, number
     the receipt, set the warranty dates, open the subscription of a lent box."""
-    if not payments:
-        raise DomainError(_("Indiquez au moins un paiement."))
     if len(payments) > MAX_PAYMENTS:
         raise DomainError(_("Trop de paiements pour une seule vente."))
     with transaction.atomic():
@@ -607,7 +586,9 @@ def sale_pay(*, actor: Membership, sale: Sale, payments: Sequence[PaymentInput])
             raise DomainError(
                 _("La réservation du stock a pris fin : annulez cette vente et refaites le panier.")
             )
-        built = [_payment(sale, entry, now) for entry in payments]
+        if not payments and sale.total_price > 0:
+            raise DomainError(_("Indiquez au moins un paiement."))
+        built = [_payment(actor, sale, entry, now) for entry in payments]
         paid = sum((payment.amount for payment, _numbers in built), Decimal("0"))
         if paid != sale.total_price:
             raise DomainError(
@@ -665,7 +646,7 @@ def sale_pay(*, actor: Membership, sale: Sale, payments: Sequence[PaymentInput])
         sale.save()
         for line in lines:
             if line.kind == SaleLineKind.ITEM and line.offer.family in LENT_FAMILIES:
-                _open_subscription(actor, line, now)
+                boxes.subscription_open(actor=actor, line=line, at=now)
         _record(
             actor,
             "sale.paid",

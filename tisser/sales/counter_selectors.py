@@ -17,7 +17,7 @@ from tisser.accounts.models import Membership, Partner, Site
 from tisser.beneficiaries.models import Beneficiary
 from tisser.offers.enums import DeviceStatus, Tracking, VoucherStatus
 from tisser.offers.models import Device, Offer, StockLevel, Voucher
-from tisser.sales.enums import PaymentMethod, SaleStatus
+from tisser.sales.enums import PaymentMethod, ReturnOutcome, SaleStatus
 from tisser.sales.models import Payment, Sale, SaleLine, SaleReturn
 
 
@@ -153,12 +153,17 @@ def payers(*, network_id: int):
     ).order_by("name")
 
 
-def credits_left(*, beneficiary: Beneficiary, network_id: int) -> list[SaleReturn]:
-    """The person's returns whose credit (an exchange) is not spent, with ``left`` set."""
+def credits_left(
+    *, membership: Membership, beneficiary: Beneficiary, network_id: int
+) -> list[SaleReturn]:
+    """The person's exchanges, given in the member's scope, whose credit is not all spent
+    (``left`` set): what ``returns.credit_use_check`` will accept at payment."""
     rows = list(
-        SaleReturn.objects.filter(
+        SaleReturn.objects.visible_to(membership)
+        .filter(
             line__sale__beneficiary=beneficiary,
             line__sale__network_id=network_id,
+            outcome=ReturnOutcome.EXCHANGE,
             credit_amount__gt=0,
         )
         .annotate(

@@ -50,7 +50,11 @@ def counter_home(request):
         result = files.beneficiary_search(
             membership=request.membership, query=query, page=request.GET.get("page")
         )
-    return render(request, "sales/counter/home.html", {"form": form, "result": result})
+    return render(
+        request,
+        "sales/counter/home.html",
+        {"form": form, "result": result, "can_configure": _can(request, SETTINGS_ROLES)},
+    )
 
 
 def _person_context(request, beneficiary: Beneficiary, *, add_form=None, add_offer=None):
@@ -210,7 +214,9 @@ def sale_pay(request, obj):
         total=sale.total_price,
         partners=counter_selectors.payers(network_id=sale.network_id),
         credits=counter_selectors.credits_left(
-            beneficiary=sale.beneficiary, network_id=sale.network_id
+            membership=request.membership,
+            beneficiary=sale.beneficiary,
+            network_id=sale.network_id,
         ),
     )
     submission = submit_forms(

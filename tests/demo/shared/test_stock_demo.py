@@ -53,7 +53,8 @@ def test_devices_go_through_every_status_and_the_hub_delivers(demo_ci):
     result = demo_ci.stock
     assert result.offers == Offer.objects.count() >= 8
     assert set(result.devices_by_status) == set(DeviceStatus.values)
-    assert Voucher.objects.count() == result.vouchers > 0
+    # The counter's demo (sales) receives more codes for its months of sales.
+    assert Voucher.objects.count() >= result.vouchers > 0
     hub = StockSettings.objects.get().hub
     assert hub.short_code == "PARBEL"
     assert set(HubOrder.objects.values_list("status", flat=True)) == {

@@ -1,14 +1,19 @@
-"""``{% load referral_tags %}``: the status badge, the planned appointment, the inbox row.
+"""``{% load referral_tags %}``: the status badge, the planned appointment, the inbox rows.
 
 Tags rather than ``{% include %}`` or template code in a loop: a list page draws them on
 each of its rows, and the template engine spent half of the inbox's time on its rows
 (docs/decisions/0018-signed-in-page-cost.md).
 """
 
+import datetime
+from dataclasses import dataclass, field
+
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from tisser.core import clock
 from tisser.core.dates import format_ago, format_day, format_when
 from tisser.core.links import id_url
 from tisser.referrals.enums import AppointmentStatus, ReferralStatus
@@ -70,17 +75,65 @@ def attendance(appointments):
     return "—"
 
 
+@dataclass(frozen=True)
+class _RowWords:
+    """What is the same on every row of one inbox page: the column labels, the moment the
+    ages are counted from, and each status's badge and each source's label once drawn."""
+
+    person: str
+    site: str
+    sender: str
+    sent: str
+    status: str
+    appointment: str
+    now: datetime.datetime
+    badges: dict = field(default_factory=dict)
+    sources: dict = field(default_factory=dict)
+
+    @classmethod
+    def translated(cls) -> "_RowWords":
+        return cls(
+            person=gettext("Personne"),
+            site=gettext("Espace"),
+            sender=gettext("Envoyé par"),
+            sent=gettext("Envoyé le"),
+            status=gettext("Statut"),
+            appointment=gettext("Rendez-vous"),
+            now=clock.now(),
+        )
+
+    def badge(self, referral):
+        if referral.status not in self.badges:
+            self.badges[referral.status] = status_badge(referral)
+        return self.badges[referral.status]
+
+    def source(self, referral):
+        if referral.source not in self.sources:
+            self.sources[referral.source] = referral.get_source_display()
+        return self.sources[referral.source]
+
+
 @register.simple_tag
-def inbox_row(referral, show_site=False):
-    """One row of the site inbox (referrals/inbox.html): the person, the space for network
-    admins, who sent it, when, the status and the appointment. ``referral`` comes from
-    ``selectors.referral_inbox`` (``site_name`` and ``partner_name`` annotated)."""
+def inbox_rows(referrals, show_site=False):
+    """The rows of one page of the site inbox (referrals/inbox.html): per referral the
+    person, the space for network admins, who sent it, when, the status and the appointment.
+    ``referrals`` come from ``selectors.inbox_rows`` (``site_name`` and ``partner_name``
+    annotated). One tag for the page rather than one per row: the labels are translated and
+    the clock read once, each status's badge drawn once
+    (docs/decisions/0018-signed-in-page-cost.md, fourth round)."""
+    words = _RowWords.translated()
+    return mark_safe(  # noqa: S308 (each row went through format_html)
+        "".join(f"\n    {_inbox_row(referral, show_site, words)}\n  " for referral in referrals)
+    )
+
+
+def _inbox_row(referral, show_site, words: _RowWords):
     site = (
-        format_html('\n      <td data-label="{}">{}</td>', gettext("Espace"), referral.site_name)
+        format_html('\n      <td data-label="{}">{}</td>', words.site, referral.site_name)
         if show_site
         else ""
     )
-    sender = referral.partner_name if referral.partner_id else referral.get_source_display()
+    sender = referral.partner_name if referral.partner_id else words.source(referral)
     if referral.reply_due_on is not None and referral.status == ReferralStatus.SUBMITTED:
         # A public help request: the space answers within two working days.
         sender = format_html(
@@ -88,7 +141,7 @@ def inbox_row(referral, show_site=False):
             sender,
             gettext("Réponse attendue le %(day)s") % {"day": format_day(referral.reply_due_on)},
         )
-    since = format_ago(referral.submitted_at)
+    since = format_ago(referral.submitted_at, now=words.now)
     return format_html(
         "<tr>\n"
         '      <td data-label="{}"><a href="{}">{} {}</a><br><span class="muted">{}</span></td>{}\n'
@@ -97,19 +150,19 @@ def inbox_row(referral, show_site=False):
         '      <td data-label="{}">{}</td>\n'
         '      <td data-label="{}">{}</td>\n'
         "    </tr>",
-        gettext("Personne"),
+        words.person,
         id_url("referrals:detail", referral.pk),
         referral.first_name,
         referral.last_name,
         referral.reference,
         site,
-        gettext("Envoyé par"),
+        words.sender,
         sender,
-        gettext("Envoyé le"),
+        words.sent,
         format_day(referral.submitted_at),
         since,
-        gettext("Statut"),
-        status_badge(referral),
-        gettext("Rendez-vous"),
+        words.status,
+        words.badge(referral),
+        words.appointment,
         planned_appointment(referral),
     )

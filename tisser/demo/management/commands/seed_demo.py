@@ -25,7 +25,7 @@ class Command(BaseCommand):
             "--profile",
             choices=sorted(PROFILES),
             default="full",
-            help="full : les 12 espaces et 140 jours d'historique ; ci : 2 espaces, 60 jours.",
+            help="full : les 12 espaces et un an d'historique ; ci : 2 espaces, 60 jours.",
         )
         parser.add_argument(
             "--referrals",
@@ -87,6 +87,17 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Stock solidaire de démonstration : {found.offers} offres, "
                     f"{found.devices} appareils, {found.vouchers} codes et cartes "
+                    f"(en {found.seconds:.1f} s)."
+                )
+            )
+        if result.sales is not None:
+            found = result.sales
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Ventes solidaires de démonstration : {found.sales} ventes payées, "
+                    f"{found.cancelled} annulées, {found.expired} expirées, "
+                    f"{found.returns} retours dont {found.exchanges} échanges, "
+                    f"{found.subscriptions} abonnements, {found.closings} clôtures de caisse "
                     f"(en {found.seconds:.1f} s)."
                 )
             )
