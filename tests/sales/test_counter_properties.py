@@ -178,7 +178,9 @@ def _pay(team, sale):
     sale.refresh_from_db()
     due = sale.total_price
     payments = []
-    for credit in credits_left(beneficiary=sale.beneficiary, network_id=sale.network_id):
+    for credit in credits_left(
+        beneficiary=sale.beneficiary, network_id=sale.network_id, membership=team.mediator
+    ):
         amount = min(credit.left, due)
         if amount > 0:
             payments.append(
