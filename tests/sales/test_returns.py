@@ -8,6 +8,7 @@ from django.db import connection
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
+from tests.accounts.factories import PartnerFactory
 from tests.helpers import run_together
 from tests.offers.stock_helpers import level
 from tests.referrals.test_printouts import pdf_pages
@@ -198,6 +199,30 @@ def test_a_code_comes_back_within_the_return_delay_only(counter):
     assert SaleReturn.objects.get().quantity == 1
 
 
+def test_a_refund_never_turns_a_third_party_payment_into_cash(counter):
+    ccas = PartnerFactory(network=counter.network)
+    sale = sell_at(
+        counter,
+        counter.laptop,
+        payments=[
+            (PaymentMethod.CASH, Decimal("30.00")),
+            {"method": PaymentMethod.THIRD_PARTY, "amount": Decimal("120.00"), "payer": ccas},
+        ],
+    )
+    line = sale.lines.get()
+    with pytest.raises(DomainError, match="payé elle-même 30,00"):
+        give_back(counter, line, at=paris(2026, 1, 20), device_fate=ReturnedDeviceFate.TO_PROCESS)
+    assert not SaleReturn.objects.exists()
+    sale_return = give_back(
+        counter,
+        line,
+        at=paris(2026, 1, 20),
+        device_fate=ReturnedDeviceFate.TO_PROCESS,
+        refund_amount=Decimal("30.00"),
+    )
+    assert sale_return.refund_amount == Decimal("30.00")
+
+
 # --- codes and units ----------------------------------------------------------------------------
 
 
@@ -346,7 +371,13 @@ def test_a_lent_box_and_an_unpaid_sale_are_not_returned_here(counter):
             at=paris(2026, 1, 20),
             device_fate=ReturnedDeviceFate.TO_PROCESS,
         )
-    unpaid = SaleFactory(site=counter.site, beneficiary=counter.person, status=SaleStatus.CONFIRMED)
+    unpaid = SaleFactory(
+        site=counter.site,
+        beneficiary=counter.person,
+        status=SaleStatus.CONFIRMED,
+        paid_at=None,
+        receipt_sequence=None,
+    )
     line = SaleLine.objects.create(
         sale=unpaid, offer=counter.sim, label="Carte SIM", unit_price=1, unit_market_price=10
     )
@@ -428,7 +459,13 @@ def test_another_site_gets_a_404_on_the_return_page(counter, login):
 
 
 def test_an_unpaid_sale_sends_back_to_its_page(counter, login):
-    unpaid = SaleFactory(site=counter.site, beneficiary=counter.person)
+    unpaid = SaleFactory(
+        site=counter.site,
+        beneficiary=counter.person,
+        status=SaleStatus.CART,
+        paid_at=None,
+        receipt_sequence=None,
+    )
     client = login(counter.mediator)
     url = reverse("sales:return_create", kwargs={"sale_id": unpaid.pk})
     response = client.get(url)
