@@ -285,17 +285,26 @@ def test_receipt_numbers_follow_per_site_and_restart_each_year(team, offers, fak
     ]
 
 
-def test_the_vat_mention_follows_the_network_regime_and_stays_frozen(team, offers):
+def test_the_vat_mention_and_the_seller_are_frozen_at_payment(team, offers):
     settings = CounterSettings.objects.create(
-        network=team.site.network, vat_regime=VatRegime.MARGIN
+        network=team.site.network,
+        vat_regime=VatRegime.MARGIN,
+        legal_name="Recyclerie solidaire",
+        siret="12345678901234",
     )
     stock(team.site, offers.sim, 2)
     sale = sell(team.mediator, person_with_right(team.site), offers.sim)
     assert sale.vat_mention.startswith("Régime particulier – Biens d'occasion")
     settings.vat_regime = VatRegime.FRANCHISE
+    settings.legal_name = "Nouveau nom"
     settings.save()
     sale.refresh_from_db()
     assert sale.vat_mention.startswith("Régime particulier – Biens d'occasion")
+    assert sale.seller == {
+        "legal_name": "Recyclerie solidaire",
+        "siret": "12345678901234",
+        "address": "",
+    }
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ class Profile:
     vouchers_per_site: int = 2000
     # Counter sales: how many days back, and how many planned per space and month.
     sales_days: int = 365
-    sales_per_site_month: int = 4
+    sales_per_site_month: int = 2
 
 
 # A year of history: the people who came, their access rights and their counter sales.

@@ -39,9 +39,8 @@ from tisser.offers.enums import (
     DeviceStatus,
     ReservationStatus,
     Tracking,
-    VoucherStatus,
 )
-from tisser.offers.models import Device, Offer, Reservation, StockLevel, Voucher
+from tisser.offers.models import Device, Offer, Reservation, StockLevel
 from tisser.offers.stock_roles import acts_on_site
 from tisser.sales import boxes
 from tisser.sales.enums import PaymentMethod, RightStatus, SaleLineKind, SaleStatus, VatRegime
@@ -71,7 +70,7 @@ PASS_NUMBER = re.compile(r"^[0-9A-Za-z-]{4,40}$")
 CENT = Decimal("0.01")
 
 # The VAT mention printed on a receipt, by regime (decision 0049, frozen on the sale).
-VAT_MENTIONS = {
+VAT_MENTIONS: dict[str, str] = {
     VatRegime.FRANCHISE: "TVA non applicable, art. 293 B du CGI",
     VatRegime.NON_PROFIT_EXEMPT: (
         "Exonération de TVA, art. 261-7-1° du CGI (organisme sans but lucratif)"
@@ -163,11 +162,9 @@ def _device_label(offer: Offer, device: Device) -> str:
 
 
 def units_available(site_id: int, offer: Offer) -> int:
-    """What can still be reserved of a code or quantity offer at a site."""
-    if offer.tracking == Tracking.VOUCHER:
-        return Voucher.objects.filter(
-            site_id=site_id, offer=offer, status=VoucherStatus.IN_STOCK, transfer__isnull=True
-        ).count()
+    """What can still be reserved of a code or quantity offer at a site: the ledger's
+    running totals (decision 0038: for codes, on hand minus held = the codes in stock on the
+    premises), one row read instead of counting up to tens of thousands of codes."""
     level = StockLevel.objects.filter(site_id=site_id, offer=offer).first()
     return level.available if level else 0
 
@@ -289,8 +286,8 @@ def cart_add(
         else:
             if device is not None:
                 raise DomainError(_("Cette offre ne se vend pas par appareil."))
-            line = next((row for row in lines if row.offer_id == offer.pk), None)
-            wanted = quantity + (line.quantity if line is not None else 0)
+            same = next((row for row in lines if row.offer_id == offer.pk), None)
+            wanted = quantity + (same.quantity if same is not None else 0)
             if wanted > MAX_QUANTITY:
                 raise DomainError(
                     _("Une ligne compte au plus %(max)s unités.") % {"max": MAX_QUANTITY}
@@ -303,8 +300,9 @@ def cart_add(
                     _("Pas assez en stock : il reste %(count)s « %(offer)s » à cet espace.")
                     % {"count": available, "offer": offer.name}
                 )
-            if line is None:
-                line = SaleLine(sale=sale, kind=SaleLineKind.ITEM, offer=offer, label=offer.name)
+            line = same or SaleLine(
+                sale=sale, kind=SaleLineKind.ITEM, offer=offer, label=offer.name
+            )
             line.quantity = wanted
         line.unit_price = offer.solidarity_price
         line.unit_market_price = offer.market_price
@@ -638,7 +636,13 @@ def sale_pay(*, actor: Membership, sale: Sale, payments: Sequence[PaymentInput])
         sale.receipt_year = year
         sale.receipt_sequence = number
         sale.receipt_number = f"{sale.site.short_code}-{year}-{number:05d}"
-        sale.vat_mention = vat_mention(counter_settings_for(sale.network_id).vat_regime)
+        settings = counter_settings_for(sale.network_id)
+        sale.vat_mention = vat_mention(settings.vat_regime)
+        sale.seller = {
+            "legal_name": settings.legal_name or sale.site.network.name,
+            "siret": settings.siret,
+            "address": settings.address,
+        }
         sale.status = SaleStatus.PAID
         sale.paid_at = now
         sale.paid_by = actor.user
