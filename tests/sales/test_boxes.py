@@ -1,10 +1,13 @@
 """Box subscriptions: opened by the paid sale of a lent box, due dates, fees, end, return."""
 
+import calendar
 import datetime
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.offers.stock_helpers import level, receive_devices
 from tests.sales.factories import Item, pay_confirmed, sell
@@ -330,3 +333,27 @@ def test_a_closed_subscription_still_owes_its_unpaid_months(counter, login):
         page = login(counter.mediator).get(reverse("sales:box_list"), {"show": "overdue"})
     assert f"/box/{subscription.pk}/" in page.content.decode()
     assert "2 mensualités en retard" in page.content.decode()
+
+
+# --- property: the schedule of any subscription --------------------------------------------
+
+
+@given(
+    start=st.dates(min_value=datetime.date(2024, 1, 1), max_value=datetime.date(2030, 12, 31)),
+    ended_after=st.one_of(st.none(), st.integers(0, 400)),
+)
+def test_a_subscription_has_one_due_date_a_month_on_its_start_date(start, ended_after):
+    subscription = BoxSubscription(starts_on=start, ends_on=boxes.planned_end(start))
+    if ended_after is not None:
+        subscription.ended_on = start + datetime.timedelta(days=ended_after)
+    dates = boxes.due_dates(subscription)
+    last = min(subscription.ends_on, subscription.ended_on or subscription.ends_on)
+    assert dates[0] == start
+    assert all(day <= last for day in dates)
+    for index, day in enumerate(dates):
+        month_index = start.month - 1 + index
+        year, month = start.year + month_index // 12, month_index % 12 + 1
+        assert (day.year, day.month) == (year, month)
+        assert day.day == min(start.day, calendar.monthrange(year, month)[1])
+    if subscription.ended_on is None or subscription.ended_on >= subscription.ends_on:
+        assert len(dates) == boxes.DEFAULT_SUBSCRIPTION_MONTHS

@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.accounts.factories import PartnerFactory
 from tests.helpers import run_together
@@ -16,7 +18,7 @@ from tisser.core import clock
 from tisser.core.errors import DomainError
 from tisser.core.models import JournalEntry
 from tisser.sales import cash, returns
-from tisser.sales.enums import PaymentMethod, ReturnOutcome
+from tisser.sales.enums import TILL_METHODS, PaymentMethod, ReturnOutcome
 from tisser.sales.models import CashClosing
 
 pytestmark = pytest.mark.django_db
@@ -312,3 +314,30 @@ def test_two_closings_of_the_same_day_at_once_give_one(counter):
 
     assert sorted(run_together([attempt, attempt])) == ["done", "refused"]
     assert CashClosing.objects.filter(site=counter.site, day=DAY).count() == 1
+
+
+# --- property: the balance of any till ------------------------------------------------------
+
+money = st.decimals(min_value=0, max_value=5000, places=2, allow_nan=False, allow_infinity=False)
+
+
+@given(
+    expected=st.fixed_dictionaries(dict.fromkeys(PaymentMethod.values, money)),
+    counted_=st.fixed_dictionaries(dict.fromkeys(TILL_METHODS, money)),
+    opening=money,
+    deposit=money,
+)
+def test_the_discrepancy_is_what_was_counted_minus_what_the_till_should_hold(
+    expected, counted_, opening, deposit
+):
+    result = cash.balance(
+        expected=expected, opening_float=opening, counted=counted_, bank_deposit=deposit
+    )
+    should_hold = opening + sum(expected[method] for method in TILL_METHODS)
+    assert result.discrepancy == sum(counted_.values()) - should_hold
+    assert result.closing_float == counted_[PaymentMethod.CASH] - deposit
+    # Third-party and credit amounts never count in the till; only the cash holds the float.
+    assert set(result.differences) == set(TILL_METHODS)
+    for method in TILL_METHODS:
+        float_part = opening if method == PaymentMethod.CASH else 0
+        assert result.differences[method] == counted_[method] - expected[method] - float_part
