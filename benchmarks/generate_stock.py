@@ -98,42 +98,36 @@ def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def catalogue(network) -> dict[str, list]:
-    """The network's offers by family (made here when the demo did not make them)."""
+def catalogue(network, sites) -> dict[str, list]:
+    """The network's offers by family. When the demo did not write them, the demo's own
+    catalogue (tisser.offers.demo.CATALOGUE: prices, face values, grades, loans) is written
+    here, offered at every space, so that the counter benchmark sells what the demo sells."""
     from decimal import Decimal
 
+    from tisser.offers.demo import CATALOGUE
     from tisser.offers.enums import TRACKING_BY_FAMILY
     from tisser.offers.models import Offer
 
     offers: dict[str, list] = {}
     for offer in Offer.objects.filter(network=network, is_active=True):
         offers.setdefault(offer.family, []).append(offer)
-    defaults = {
-        "ORDINATEUR_PORTABLE": ("Ordinateur portable reconditionné", "150", "350"),
-        "ORDINATEUR_FIXE": ("Ordinateur fixe reconditionné", "80", "250"),
-        "SMARTPHONE": ("Smartphone reconditionné", "60", "180"),
-        "TABLETTE": ("Tablette reconditionnée", "50", "150"),
-        "BOX": ("Box internet (prêt)", "0", "40"),
-        "CLE_4G": ("Clé 4G (prêt)", "0", "30"),
-        "RECHARGE": ("Recharge 10 €", "5", "10"),
-        "SIM": ("Carte SIM prépayée", "2", "10"),
-    }
-    for family, (name, price, market) in defaults.items():
-        if family not in offers:
-            offers[family] = [
-                Offer.objects.create(
-                    network=network,
-                    family=family,
-                    tracking=TRACKING_BY_FAMILY[family],
-                    name=name,
-                    solidarity_price=Decimal(price),
-                    market_price=Decimal(market),
-                    face_value=Decimal("10") if family == "RECHARGE" else None,
-                    allowed_grades=["PREMIUM", "A", "B", "C"]
-                    if TRACKING_BY_FAMILY[family] == "device" and family not in ("BOX", "CLE_4G")
-                    else [],
-                )
-            ]
+    own_families = set(offers)  # families the network already offers: left as they are
+    for family, name, price, market, extra in CATALOGUE:
+        if family in own_families:
+            continue
+        offer = Offer(
+            network=network,
+            family=family,
+            tracking=TRACKING_BY_FAMILY[family],
+            name=name,
+            solidarity_price=Decimal(price),
+            market_price=Decimal(market),
+            **extra,
+        )
+        offer.full_clean(exclude=["network"])
+        offer.save()
+        offer.sites.set(sites)
+        offers.setdefault(family, []).append(offer)
     return offers
 
 
@@ -156,7 +150,7 @@ def generate(*, devices: int, vouchers: int) -> dict:
     rng = random.Random(RANDOM_SEED)
     network = Organisation.objects.get(kind="network")
     sites = list(Site.objects.filter(network=network).order_by("short_code"))
-    offers = catalogue(network)
+    offers = catalogue(network, sites)
     now = timezone.now().replace(microsecond=0)
     today = timezone.localdate()
     sequences: Counter = Counter()
@@ -241,7 +235,9 @@ def generate(*, devices: int, vouchers: int) -> dict:
             for offset in range(vouchers):
                 pk = first_voucher + offset
                 site = sites[offset % len(sites)]
-                offer = voucher_offers[offset % len(voucher_offers)]
+                # Every space gets every code offer (offset % 12 and offset % 4 would pair
+                # each space with one offer only).
+                offer = voucher_offers[(offset // len(sites)) % len(voucher_offers)]
                 status = _weighted(rng, VOUCHER_STATUS_WEIGHTS)
                 received = today - datetime.timedelta(days=rng.randrange(DAYS_OF_HISTORY))
                 received_at = datetime.datetime.combine(

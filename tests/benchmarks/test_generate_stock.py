@@ -57,6 +57,14 @@ def test_rows_look_like_received_ones(generated):
     assert generated["sample_inventory_id"] and generated["sample_imei"]
 
 
+def test_every_space_holds_codes_of_every_code_offer(generated):
+    """A counter sells any recharge or SIM card at any space."""
+    pairs = set(Voucher.objects.values_list("site_id", "offer_id").distinct())
+    sites = set(Voucher.objects.values_list("site_id", flat=True))
+    offers = set(Voucher.objects.values_list("offer_id", flat=True))
+    assert len(offers) > 1 and pairs == {(site, offer) for site in sites for offer in offers}
+
+
 def test_every_measured_page_names_a_real_search():
     dataset = {"stock": {"sample_inventory_id": "STRGAR-TEL-26-0001", "sample_imei": "35"}}
     paths = [page.path for page in bench_stock.pages(dataset)]

@@ -27,10 +27,11 @@ S = ReferralStatus
 # badge: the signed-in base.
 SIGNED_IN_BASE = 3
 PAGES = {
-    # + the site with its opening hours (2), the team (1), today's, tomorrow's and the overdue
-    # appointments (3), the referrals waiting for an answer (1), which visits are already
-    # recorded (1), the people I accompanied lately (2).
-    "workspace:home": ("", SIGNED_IN_BASE + 10),
+    # + the site with its opening hours (2), the team (1), today's and tomorrow's appointments
+    # (1: one read unless the first day alone fills it), the overdue ones (1), the referrals
+    # waiting for an answer (1), which visits are already recorded (1), the people I
+    # accompanied lately (2).
+    "workspace:home": ("", SIGNED_IN_BASE + 9),
     # + the site (1), the team of the filter (1), the count and the page of appointments (2),
     # the closures of the days shown (1), which visits are already recorded (1).
     "workspace:agenda": ("?vue=week", SIGNED_IN_BASE + 6),

@@ -190,6 +190,23 @@ def test_a_bad_filter_says_so_in_french(login, world):
     assert "Sélectionnez un choix valide" in page
 
 
+def test_the_filter_forms_share_nothing_of_a_request(world):
+    """The filter's fields are built once per process (decision 0018, fourth round): a form
+    with errors, or another network's, leaves the next one as a fresh one would be."""
+    from tisser.referrals.forms import InboxFilterForm
+
+    PartnerFactory(network=world.foreign_admin.organisation, name="Ailleurs")
+    fresh = str(InboxFilterForm(membership=world.manager))
+    wrong = InboxFilterForm({"status": "n-importe", "age": "jamais"}, membership=world.manager)
+    assert not wrong.is_valid()
+    assert "Sélectionnez un choix valide" in str(wrong)
+    foreign = str(InboxFilterForm(membership=world.foreign_admin))
+    assert "Ailleurs" in foreign and world.partner.name not in foreign
+    again = InboxFilterForm(membership=world.manager)
+    assert str(again) == fresh and not again.errors
+    assert "Ailleurs" not in fresh and "site" not in again.fields
+
+
 def test_the_network_admin_sees_every_site_and_filters_by_site(login, world):
     here = prepare(world, S.SUBMITTED)
     there = ReferralFactory(site=world.other_site, submitted=True)

@@ -111,13 +111,92 @@ class QuotaConsumptionFactory(factory.django.DjangoModelFactory):
     at = factory.LazyFunction(timezone.now)
 
 
+class SaleFactory(factory.django.DjangoModelFactory):
+    """A cart at a site for a person of that site (the counter's services do the rest)."""
+
+    class Meta:
+        model = Sale
+
+    site = factory.SubFactory("tests.accounts.factories.SiteFactory")
+    network = factory.SelfAttribute("site.network")
+    beneficiary = factory.SubFactory(BeneficiaryFactory, site=factory.SelfAttribute("..site"))
+
+
+class CounterSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CounterSettings
+        django_get_or_create = ("network",)
+
+    network = factory.SubFactory(NetworkFactory)
+
+
+class SaleLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SaleLine
+
+    sale = factory.SubFactory(SaleFactory)
+    offer = factory.SubFactory(
+        "tests.offers.factories.OfferFactory",
+        network=factory.SelfAttribute("..sale.network"),
+        recharge=True,
+    )
+    label = factory.SelfAttribute("offer.name")
+    unit_price = Decimal("5.00")
+    unit_market_price = Decimal("10.00")
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Payment
+
+    sale = factory.SubFactory(SaleFactory)
+    method = PaymentMethod.CASH
+    amount = Decimal("5.00")
+    at = factory.LazyFunction(timezone.now)
+
+
+class SaleReturnFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SaleReturn
+
+    line = factory.SubFactory(SaleLineFactory)
+    site = factory.SelfAttribute("line.sale.site")
+    outcome = ReturnOutcome.REFUND
+    reason = "Ne s'allume plus."
+    at = factory.LazyFunction(timezone.now)
+
+
+class BoxSubscriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BoxSubscription
+
+    opening_line = factory.SubFactory(SaleLineFactory)
+    site = factory.SelfAttribute("opening_line.sale.site")
+    beneficiary = factory.SelfAttribute("opening_line.sale.beneficiary")
+    device = factory.SubFactory(
+        "tests.offers.factories.DeviceFactory", site=factory.SelfAttribute("..site")
+    )
+    monthly_fee = Decimal("5.00")
+    starts_on = factory.LazyFunction(timezone.localdate)
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(days=365))
+
+
+class CashClosingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CashClosing
+
+    site = factory.SubFactory("tests.accounts.factories.SiteFactory")
+    day = factory.LazyFunction(timezone.localdate)
+    opening_float = Decimal("50.00")
+    closed_at = factory.LazyFunction(timezone.now)
+
+
 # --- The counter sale (issue 11, decision 0049): rows of paid sales --------------------------
 #
 # ``sell`` builds a paid sale the way the counter does (stock reserved then sold through
 # ``offers.reservations``, quotas taken through ``sales.quotas``, a receipt number, the box
 # subscription opened), writing the Sale / SaleLine / Payment rows itself: the after-sale
-# tests do not wait for the counter's services. The factory_boy factories below are for the
-# generated security tests (rows only).
+# tests do not wait for the counter's services.
 
 
 @dataclasses.dataclass
@@ -252,93 +331,3 @@ def pay_confirmed(sale: Sale, *, actor, payments=None) -> Sale:
         sale.receipt_number = f"T{sale.site_id}-{day.year}-{sequence.last_number:05d}"
         sale.save()
     return sale
-
-
-class SaleFactory(factory.django.DjangoModelFactory):
-    """A paid sale row (no stock behind it): for the generated security tests."""
-
-    class Meta:
-        model = Sale
-
-    beneficiary = factory.SubFactory(BeneficiaryFactory)
-    site = factory.SelfAttribute("beneficiary.site")
-    network = factory.SelfAttribute("beneficiary.site.network")
-    status = SaleStatus.PAID
-    paid_at = factory.LazyFunction(timezone.now)
-    receipt_year = 2026
-    receipt_sequence = factory.Sequence(lambda n: n + 1)
-    receipt_number = factory.LazyAttribute(lambda o: f"T-{o.receipt_year}-{o.receipt_sequence}")
-    total_price = Decimal("150.00")
-    total_market = Decimal("350.00")
-
-
-class SaleLineFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = SaleLine
-
-    sale = factory.SubFactory(SaleFactory)
-    offer = factory.SubFactory(
-        "tests.offers.factories.OfferFactory", network=factory.SelfAttribute("..sale.network")
-    )
-    label = factory.SelfAttribute("offer.name")
-    unit_price = Decimal("150.00")
-    unit_market_price = Decimal("350.00")
-
-
-class SaleReturnFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = SaleReturn
-
-    line = factory.SubFactory(SaleLineFactory)
-    site = factory.SelfAttribute("line.sale.site")
-    outcome = ReturnOutcome.REFUND
-    refund_amount = Decimal("150.00")
-    refund_method = PaymentMethod.CASH
-    reason = "Ne démarre plus."
-    at = factory.LazyFunction(timezone.now)
-
-
-class BoxSubscriptionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = BoxSubscription
-
-    opening_line = factory.SubFactory(SaleLineFactory)
-    site = factory.SelfAttribute("opening_line.sale.site")
-    beneficiary = factory.SelfAttribute("opening_line.sale.beneficiary")
-    device = factory.SubFactory(
-        "tests.offers.factories.DeviceFactory",
-        site=factory.SelfAttribute("..site"),
-        status=DeviceStatus.DISTRIBUTED,
-    )
-    monthly_fee = Decimal("10.00")
-    starts_on = factory.LazyFunction(timezone.localdate)
-    ends_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(days=364))
-
-
-class CashClosingFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CashClosing
-
-    site = factory.SubFactory("tests.accounts.factories.SiteFactory")
-    day = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
-    opening_float = Decimal("50.00")
-    closing_float = Decimal("50.00")
-    closed_at = factory.LazyFunction(timezone.now)
-
-
-class CounterSettingsFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CounterSettings
-        django_get_or_create = ("network",)
-
-    network = factory.SubFactory(NetworkFactory)
-
-
-class PaymentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Payment
-
-    sale = factory.SubFactory(SaleFactory)
-    method = PaymentMethod.CASH
-    amount = Decimal("150.00")
-    at = factory.LazyFunction(timezone.now)

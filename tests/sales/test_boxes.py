@@ -301,8 +301,12 @@ def test_fees_end_and_return_from_the_pages(counter, login):
         refused = client.post(fees, {"months": ["2026-02-01"]})
         assert refused.status_code == 400
         assert "rechargez la page" in refused.content.decode()
-        assert client.post(fees, {"months": ["2026-01-31"]}).status_code == 302
-        assert Sale.objects.filter(lines__subscription=subscription).count() == 1
+        to_pay = client.post(fees, {"months": ["2026-01-31"]})
+        fee_sale = Sale.objects.get(lines__subscription=subscription)
+        assert to_pay["Location"] == reverse("sales:sale_pay", kwargs={"pk": fee_sale.pk})
+        assert client.get(to_pay["Location"]).status_code == 200  # the counter's payment page
+        detail = client.get(reverse("sales:box_detail", kwargs={"pk": subscription.pk}))
+        assert to_pay["Location"] in detail.content.decode()
         back = reverse("sales:box_return", kwargs={"pk": subscription.pk})
         assert client.post(back, {"on": "2026-03-10", "fate": "to_process"}).status_code == 400
         done = client.post(
@@ -311,3 +315,18 @@ def test_fees_end_and_return_from_the_pages(counter, login):
     assert done.status_code == 302
     subscription.refresh_from_db()
     assert subscription.status == SubscriptionStatus.CLOSED
+
+
+def test_a_closed_subscription_still_owes_its_unpaid_months(counter, login):
+    sell_box(counter, at=paris(2026, 1, 31, 10))
+    subscription = BoxSubscription.objects.get()
+    with clock.frozen_at(paris(2026, 3, 20)):
+        boxes.box_return(
+            actor=counter.mediator,
+            subscription=subscription,
+            on=datetime.date(2026, 3, 20),
+            condition="Bon état.",
+        )
+        page = login(counter.mediator).get(reverse("sales:box_list"), {"show": "overdue"})
+    assert f"/box/{subscription.pk}/" in page.content.decode()
+    assert "2 mensualités en retard" in page.content.decode()

@@ -35,7 +35,7 @@ def counted(cash_=Decimal("0"), card=Decimal("0"), cheque=Decimal("0"), pass_=De
 
 def a_known_day(counter):
     """The 10th of March: a laptop (card + Pass numérique), two recharges (cash), three SIM
-    cards (a CCAS pays), one SIM refunded in cash; sales the day before, the day after and
+    cards (1 € in cash, a CCAS pays the rest), one SIM refunded in cash; sales the day before, the day after and
     at another site do not count."""
     ccas = PartnerFactory(network=counter.network, name="CCAS de la ville")
     mediator = counter.mediator
@@ -63,7 +63,8 @@ def a_known_day(counter):
             beneficiary=counter.person,
             items=[Item(counter.sim, 3)],
             payments=[
-                {"method": PaymentMethod.THIRD_PARTY, "amount": Decimal("3.00"), "payer": ccas}
+                (PaymentMethod.CASH, Decimal("1.00")),
+                {"method": PaymentMethod.THIRD_PARTY, "amount": Decimal("2.00"), "payer": ccas},
             ],
         )
     with clock.frozen_at(paris(2026, 3, 10, 23, 45)):
@@ -83,10 +84,10 @@ def test_the_expected_amounts_of_a_known_day(counter):
     a_known_day(counter)
     expected = cash.expected_amounts(counter.site, DAY)
     assert expected == {
-        PaymentMethod.CASH: Decimal("9.00"),  # 2 recharges at 5 €, 1 € refunded
+        PaymentMethod.CASH: Decimal("10.00"),  # 2 recharges at 5 €, 1 € for a SIM, 1 € refunded
         PaymentMethod.CARD: Decimal("100.00"),
         PaymentMethod.CHEQUE: Decimal("0.00"),
-        PaymentMethod.THIRD_PARTY: Decimal("3.00"),
+        PaymentMethod.THIRD_PARTY: Decimal("2.00"),
         PaymentMethod.PASS_NUMERIQUE: Decimal("50.00"),
         PaymentMethod.CREDIT: Decimal("0.00"),
     }
@@ -101,13 +102,13 @@ def test_a_balanced_closing_keeps_the_float_for_the_next_day(counter):
             actor=counter.manager,
             site=counter.site,
             day=DAY,
-            counted=counted(Decimal("59.00"), Decimal("100.00"), pass_=Decimal("50.00")),
-            bank_deposit=Decimal("9.00"),
+            counted=counted(Decimal("60.00"), Decimal("100.00"), pass_=Decimal("50.00")),
+            bank_deposit=Decimal("10.00"),
         )
     assert closing.opening_float == Decimal("50.00"), "the float the last closing left"
     assert closing.discrepancy == 0 and closing.comment == ""
     assert closing.closing_float == Decimal("50.00")
-    assert closing.expected[PaymentMethod.CASH] == "9.00"
+    assert closing.expected[PaymentMethod.CASH] == "10.00"
     assert closing.counted[PaymentMethod.CARD] == "100.00"
     entry = JournalEntry.objects.get(action="cash_closing.recorded")
     assert entry.site_id == counter.site.pk and entry.payload["day"] == "2026-03-10"
@@ -116,7 +117,7 @@ def test_a_balanced_closing_keeps_the_float_for_the_next_day(counter):
 
 def test_a_discrepancy_needs_a_comment(counter):
     a_known_day(counter)
-    missing = counted(Decimal("7.00"), Decimal("100.00"), pass_=Decimal("50.00"))
+    missing = counted(Decimal("8.00"), Decimal("100.00"), pass_=Decimal("50.00"))
     with clock.frozen_at(CLOSING_TIME):
         with pytest.raises(DomainError, match="écart de -2,00"):
             cash.cash_closing_record(
@@ -136,7 +137,7 @@ def test_a_discrepancy_needs_a_comment(counter):
             comment="Rendu de monnaie erroné.",
         )
     assert closing.discrepancy == Decimal("-2.00")
-    assert closing.closing_float == Decimal("7.00")
+    assert closing.closing_float == Decimal("8.00")
 
 
 def test_differences_that_cancel_out_still_need_a_comment(counter):
@@ -146,7 +147,7 @@ def test_differences_that_cancel_out_still_need_a_comment(counter):
             actor=counter.manager,
             site=counter.site,
             day=DAY,
-            counted=counted(Decimal("19.00"), Decimal("90.00"), pass_=Decimal("50.00")),
+            counted=counted(Decimal("20.00"), Decimal("90.00"), pass_=Decimal("50.00")),
             bank_deposit=Decimal("0"),
         )
 
@@ -251,11 +252,11 @@ def test_the_manager_closes_the_day_from_the_page(counter, login):
             {
                 "day": "2026-03-10",
                 "opening_float": "0",
-                "counted_cash": "9",
+                "counted_cash": "10,00",
                 "counted_card": "100",
                 "counted_cheque": "0",
                 "counted_pass_numerique": "50",
-                "bank_deposit": "9",
+                "bank_deposit": "10",
                 "comment": "",
             },
         )

@@ -9,17 +9,21 @@ import pytest
 
 from tests.accounts.factories import PartnerFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
+from tests.offers.factories import OfferFactory
 from tests.offers.stock_helpers import assert_ledger_agrees, level
 from tests.sales.counter_helpers import cart, cash, person_with_right, sell, stock
 from tests.sales.helpers import paris
 from tisser.core.errors import DomainError
 from tisser.core.models import JournalEntry
+from tisser.core.scheduler import registered_jobs, run_due_jobs
+from tisser.funding.enums import OfferFamily
 from tisser.offers.enums import DeviceStatus, Grade, ReservationStatus, VoucherStatus
 from tisser.offers.models import Voucher
-from tisser.sales import counter
+from tisser.sales import boxes, counter, returns
 from tisser.sales.counter import PaymentInput
-from tisser.sales.enums import PaymentMethod, SaleStatus, VatRegime
+from tisser.sales.enums import PaymentMethod, ReturnOutcome, SaleStatus, VatRegime
 from tisser.sales.models import (
+    BoxSubscription,
     CounterSettings,
     PassNumeriqueUse,
     Payment,
@@ -193,6 +197,8 @@ def test_a_site_manager_override_lets_the_sale_through_with_its_reason(team, off
     row = QuotaConsumption.objects.get(reference_id=sale.lines.get().pk)
     assert row.overridden and row.override_reason == "Vol déclaré"
     assert row.override_by == team.manager.user
+    entry = JournalEntry.objects.filter(action="sale.confirmed", object_id=str(sale.pk)).get()
+    assert entry.payload["overridden"] is True
 
 
 def test_a_device_taken_meanwhile_is_replaced_by_another_of_its_grade(team, offers):
@@ -279,17 +285,26 @@ def test_receipt_numbers_follow_per_site_and_restart_each_year(team, offers, fak
     ]
 
 
-def test_the_vat_mention_follows_the_network_regime_and_stays_frozen(team, offers):
+def test_the_vat_mention_and_the_seller_are_frozen_at_payment(team, offers):
     settings = CounterSettings.objects.create(
-        network=team.site.network, vat_regime=VatRegime.MARGIN
+        network=team.site.network,
+        vat_regime=VatRegime.MARGIN,
+        legal_name="Recyclerie solidaire",
+        siret="12345678901234",
     )
     stock(team.site, offers.sim, 2)
     sale = sell(team.mediator, person_with_right(team.site), offers.sim)
     assert sale.vat_mention.startswith("Régime particulier – Biens d'occasion")
     settings.vat_regime = VatRegime.FRANCHISE
+    settings.legal_name = "Nouveau nom"
     settings.save()
     sale.refresh_from_db()
     assert sale.vat_mention.startswith("Régime particulier – Biens d'occasion")
+    assert sale.seller == {
+        "legal_name": "Recyclerie solidaire",
+        "siret": "12345678901234",
+        "address": "",
+    }
 
 
 @pytest.mark.parametrize(
@@ -481,3 +496,91 @@ def test_only_the_network_admin_sets_the_counter(team):
     assert settings.hold_minutes == 45
     entry = JournalEntry.objects.get(action="counter_settings.updated")
     assert sorted(entry.payload["fields"]) == ["hold_minutes", "legal_name", "siret"]
+
+
+# --- with the after-sale services (returns, boxes) ------------------------------------------
+
+
+def test_an_exchange_credit_pays_the_next_sale_once(team, offers):
+    person = person_with_right(team.site)
+    stock(team.site, offers.sim, 3)
+    first = sell(team.mediator, person, (offers.sim, 2))
+    credit = returns.sale_return_record(
+        actor=team.mediator,
+        line=first.lines.get(),
+        quantity=2,
+        outcome=ReturnOutcome.EXCHANGE,
+        reason="Cartes défectueuses",
+    )
+    assert credit.credit_amount == Decimal("2.00")
+    sale = counter.sale_confirm(actor=team.mediator, sale=cart(team.mediator, person, offers.sim))
+    use = [PaymentInput(method=PaymentMethod.CREDIT, amount=Decimal("1.00"), credit_from=credit)]
+    counter.sale_pay(actor=team.mediator, sale=sale, payments=use)
+    assert Payment.objects.get(sale=sale).credit_from == credit
+    # 1 € left: a payment of more is refused; another person cannot use it.
+    other = counter.sale_confirm(
+        actor=team.mediator, sale=cart(team.mediator, person_with_right(team.site), offers.sim)
+    )
+    with pytest.raises(DomainError, match="autre personne"):
+        counter.sale_pay(actor=team.mediator, sale=other, payments=use)
+
+
+def test_a_lent_box_sold_at_the_counter_opens_its_subscription(team, offers, fake_clock):
+    fake_clock.set(paris(2026, 5, 4, 10))
+    box = OfferFactory(
+        network=team.site.network,
+        family=OfferFamily.BOX,
+        name="Box internet prêtée",
+        solidarity_price=Decimal("10.00"),
+        market_price=Decimal("60.00"),
+        monthly_price=Decimal("10.00"),
+        allowed_grades=[],
+    )
+    stock(team.site, box, 1)
+    person = person_with_right(team.site)
+    sale = sell(team.mediator, person, box)
+    subscription = BoxSubscription.objects.get(opening_line__sale=sale)
+    assert subscription.beneficiary == person
+    assert subscription.starts_on == datetime.date(2026, 5, 4)
+    # Its monthly fees are sold through the counter too: a sale without stock or quota.
+    fees = boxes.fee_sale_create(
+        actor=team.mediator, subscription=subscription, months=[datetime.date(2026, 5, 4)]
+    )
+    paid = counter.sale_pay(actor=team.mediator, sale=fees, payments=cash("10.00"))
+    assert paid.status == SaleStatus.PAID
+    assert paid.receipt_number.endswith("-2026-00002")
+
+
+def test_a_free_box_is_paid_with_no_payment_line(team, offers):
+    box = OfferFactory(
+        network=team.site.network,
+        family=OfferFamily.BOX,
+        name="Box internet prêtée gratuitement",
+        solidarity_price=Decimal("0.00"),
+        market_price=Decimal("60.00"),
+        monthly_price=Decimal("10.00"),
+        allowed_grades=[],
+    )
+    stock(team.site, box, 1)
+    sale = counter.sale_confirm(
+        actor=team.mediator, sale=cart(team.mediator, person_with_right(team.site), box)
+    )
+    with pytest.raises(DomainError, match="total à payer"):
+        counter.sale_pay(actor=team.mediator, sale=sale, payments=cash("1.00"))
+    sale = counter.sale_pay(actor=team.mediator, sale=sale, payments=[])
+    assert sale.status == SaleStatus.PAID and not sale.payments.exists()
+    assert BoxSubscription.objects.filter(opening_line__sale=sale).exists()
+
+
+def test_the_expiry_job_is_scheduled_every_five_minutes(team, offers, fake_clock):
+    fake_clock.set(paris(2026, 5, 4, 10))
+    stock(team.site, offers.sim, 1)
+    sale = counter.sale_confirm(
+        actor=team.mediator, sale=cart(team.mediator, person_with_right(team.site), offers.sim)
+    )
+    [job] = [j for j in registered_jobs() if j.name == "sales.sales_expire"]
+    [result] = run_due_jobs(now=paris(2026, 5, 4, 10, 35), jobs=[job])
+    assert result.outcome == "succeeded"
+    sale.refresh_from_db()
+    assert sale.status == SaleStatus.EXPIRED
+    assert level(team.site, offers.sim).reserved == 0

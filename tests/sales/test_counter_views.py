@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.sales.counter_helpers import cart, person_with_right, sell, stock
 from tests.sales.factories import SaleFactory
 from tisser.core.models import JournalEntry
@@ -281,6 +282,12 @@ def test_the_sales_list_filters_by_day_and_refuses_a_bad_day(client, login, team
     assert f"Vente n° {other.pk}<" not in html
     html = client.get(reverse("sales:sale_list"), {"day": "31/02/2026"}).content.decode()
     assert "Choisissez une date" in html
+    stock(team.site, offers.sim, 1)
+    waiting = counter.sale_confirm(
+        actor=team.mediator, sale=cart(team.mediator, person_with_right(team.site), offers.sim)
+    )
+    html = client.get(reverse("sales:sale_list"), {"status": "confirmed"}).content.decode()
+    assert f"Vente n° {waiting.pk}<" in html and sale.receipt_number not in html
 
 
 def test_counter_settings_for_the_network_admin(client, login, team):
@@ -320,3 +327,58 @@ def test_the_pay_page_offers_the_partners_of_the_network(client, login, team, of
     assert response.status_code == 302
     assert Payment.objects.get().payer_id == partner.pk
     assert Decimal(Payment.objects.get().amount) == Decimal("1.00")
+
+
+def test_the_counter_page_keeps_its_queries_constant(
+    client, login, team, offers, rules, django_assert_max_num_queries
+):
+    person = person_with_right(team.site)
+    stock(team.site, offers.laptop, 1)
+    login(team.mediator)
+    url = reverse("sales:counter_person", kwargs={"beneficiary_id": person.pk})
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(url).status_code == 200
+    # Many offers in stock, several grades, a cart of several lines.
+    stock(team.site, offers.laptop, 3, grade=Grade.B)
+    stock(team.site, offers.laptop, 2, grade=Grade.C)
+    for offer in (offers.recharge5, offers.recharge10, offers.sim):
+        stock(team.site, offer, 4)
+    cart(team.mediator, person, offers.laptop, offers.recharge5, offers.sim)
+    with django_assert_max_num_queries(len(few.captured_queries) + 3):
+        response = client.get(url)
+    html = response.content.decode()
+    assert "grade B (3)" in html and "grade C (2)" in html
+
+
+def test_the_counter_page_says_what_the_person_may_not_buy(client, login, team, offers, rules):
+    offers.sim.requires_access_right = False
+    offers.sim.save()
+    person = BeneficiaryFactory(site=team.site)  # no access right
+    stock(team.site, offers.laptop, 2)
+    stock(team.site, offers.sim, 2)
+    login(team.mediator)
+    url = reverse("sales:counter_person", kwargs={"beneficiary_id": person.pk})
+    html = client.get(url).content.decode()
+    assert "Droit d'accès actif nécessaire" in html
+    assert f'name="o{offers.laptop.pk}-grade"' not in html
+    assert f'name="o{offers.sim.pk}-quantity"' in html
+    # With a right and a laptop already bought by the household: the rule is named.
+    buyer = person_with_right(team.site)
+    sell(team.mediator, buyer, offers.laptop)
+    html = client.get(
+        reverse("sales:counter_person", kwargs={"beneficiary_id": buyer.pk})
+    ).content.decode()
+    assert "Quota atteint" in html
+    assert "Un ordinateur portable par foyer tous les 3 ans" in html
+
+
+def test_a_merged_file_leads_to_the_kept_file(client, login, team):
+    kept = person_with_right(team.site)
+    duplicate = BeneficiaryFactory(site=team.site)
+    type(duplicate).objects.filter(pk=duplicate.pk).update(merged_into=kept)
+    login(team.mediator)
+    response = client.get(reverse("sales:counter_person", kwargs={"beneficiary_id": duplicate.pk}))
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "sales:counter_person", kwargs={"beneficiary_id": kept.pk}
+    )

@@ -8,8 +8,10 @@ from django.db import connection
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
+from tests.accounts.factories import PartnerFactory
 from tests.helpers import run_together
 from tests.offers.stock_helpers import level
+from tests.referrals.test_printouts import pdf_pages
 from tests.sales.factories import Item, SaleFactory, sell
 from tests.sales.helpers import paris
 from tisser.core import clock
@@ -197,6 +199,30 @@ def test_a_code_comes_back_within_the_return_delay_only(counter):
     assert SaleReturn.objects.get().quantity == 1
 
 
+def test_a_refund_never_turns_a_third_party_payment_into_cash(counter):
+    ccas = PartnerFactory(network=counter.network)
+    sale = sell_at(
+        counter,
+        counter.laptop,
+        payments=[
+            (PaymentMethod.CASH, Decimal("30.00")),
+            {"method": PaymentMethod.THIRD_PARTY, "amount": Decimal("120.00"), "payer": ccas},
+        ],
+    )
+    line = sale.lines.get()
+    with pytest.raises(DomainError, match="payé elle-même 30,00"):
+        give_back(counter, line, at=paris(2026, 1, 20), device_fate=ReturnedDeviceFate.TO_PROCESS)
+    assert not SaleReturn.objects.exists()
+    sale_return = give_back(
+        counter,
+        line,
+        at=paris(2026, 1, 20),
+        device_fate=ReturnedDeviceFate.TO_PROCESS,
+        refund_amount=Decimal("30.00"),
+    )
+    assert sale_return.refund_amount == Decimal("30.00")
+
+
 # --- codes and units ----------------------------------------------------------------------------
 
 
@@ -346,7 +372,11 @@ def test_a_lent_box_and_an_unpaid_sale_are_not_returned_here(counter):
             device_fate=ReturnedDeviceFate.TO_PROCESS,
         )
     unpaid = SaleFactory(
-        beneficiary=counter.person, status=SaleStatus.CONFIRMED, paid_at=None, receipt_sequence=None
+        site=counter.site,
+        beneficiary=counter.person,
+        status=SaleStatus.CONFIRMED,
+        paid_at=None,
+        receipt_sequence=None,
     )
     line = SaleLine.objects.create(
         sale=unpaid, offer=counter.sim, label="Carte SIM", unit_price=1, unit_market_price=10
@@ -386,6 +416,8 @@ def test_a_return_from_the_page(counter, login):
     line = sale.lines.get()
     client = login(counter.mediator)
     url = reverse("sales:return_create", kwargs={"sale_id": sale.pk})
+    sale_page = client.get(reverse("sales:sale_detail", kwargs={"pk": sale.pk}))
+    assert url in sale_page.content.decode()  # « Retour ou échange » on the paid sale
     with clock.frozen_at(paris(2026, 1, 20)):
         page = client.get(url)
         assert page.status_code == 200
@@ -413,6 +445,10 @@ def test_a_return_from_the_page(counter, login):
     assert "150,00" in detail and "SAV" in detail
     again = client.get(url).content.decode()
     assert "Tout cet achat a déjà été rendu." in again
+    slip = pdf_pages(client.get(reverse("sales:return_slip_pdf", kwargs={"pk": sale_return.pk})))
+    assert "Avoir pour un échange : 150,00" in slip[0]
+    assert counter.person.last_name in slip[0] and sale.receipt_number in slip[0]
+    assert JournalEntry.objects.filter(action="sale_return.slip_printed").count() == 1
 
 
 def test_another_site_gets_a_404_on_the_return_page(counter, login):
@@ -422,13 +458,19 @@ def test_another_site_gets_a_404_on_the_return_page(counter, login):
     assert client.get(url).status_code == 404
 
 
-def test_an_unpaid_sale_has_no_return_page(counter, login):
+def test_an_unpaid_sale_sends_back_to_its_page(counter, login):
     unpaid = SaleFactory(
-        beneficiary=counter.person, status=SaleStatus.CONFIRMED, paid_at=None, receipt_sequence=None
+        site=counter.site,
+        beneficiary=counter.person,
+        status=SaleStatus.CART,
+        paid_at=None,
+        receipt_sequence=None,
     )
     client = login(counter.mediator)
     url = reverse("sales:return_create", kwargs={"sale_id": unpaid.pk})
-    assert client.get(url).status_code == 404
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("sales:sale_detail", kwargs={"pk": unpaid.pk})
 
 
 def test_the_list_of_returns_reads_as_many_queries_for_1_or_3_rows(

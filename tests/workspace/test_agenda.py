@@ -5,6 +5,8 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from tisser.core import clock
 from tisser.core.views_helpers import PAGE_SIZE
 from tisser.referrals.enums import AppointmentStatus, ReferralStatus
 from tisser.referrals.models import Appointment
+from tisser.workspace.agenda import HOME_ROWS, _two_days
 
 PARIS = ZoneInfo("Europe/Paris")
 # Monday 22 March 2027, 10:00 in Paris (Good Friday is the 26th; the sites are in Strasbourg).
@@ -82,6 +85,25 @@ def test_the_home_shows_today_tomorrow_overdue_and_the_referrals_waiting(login, 
 def test_volunteers_and_admins_get_their_own_home_without_appointments(login, world):
     walk_in(world.site, at(0, 14))
     assert "Awa" not in text(login(world.volunteer).get(reverse("workspace:home")))
+
+
+@pytest.mark.parametrize(("today", "tomorrow"), [(3, 2), (HOME_ROWS + 5, 3), (30, 30), (0, 25)])
+def test_today_and_tomorrow_are_read_together_and_never_cut_short(world, today, tomorrow):
+    """Both days come from one read on most days; a busy first day fills that read, and the
+    second day is then read on its own: each section still shows its first rows in time
+    order, and says when there are more."""
+    made = {
+        0: [walk_in(world.site, at(0, 8) + datetime.timedelta(minutes=i)) for i in range(today)],
+        1: [walk_in(world.site, at(1, 8) + datetime.timedelta(minutes=i)) for i in range(tomorrow)],
+    }
+    walk_in(world.site, at(2, 8))  # the day after: on neither section
+    with CaptureQueriesContext(connection) as captured:
+        sections = _two_days(world.manager, MONDAY.date())
+    for section, day in zip(sections, (0, 1), strict=True):
+        assert section.rows == made[day][:HOME_ROWS]
+        assert section.has_more == (len(made[day]) > HOME_ROWS)
+    busy = today + min(tomorrow, HOME_ROWS + 1) > 2 * (HOME_ROWS + 1)
+    assert len(captured.captured_queries) == (2 if busy else 1)
 
 
 @pytest.mark.parametrize("rows", [1, 50])

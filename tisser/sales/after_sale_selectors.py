@@ -17,9 +17,10 @@ BOX_FILTERS = ("overdue", "to_return", "closed")
 
 def box_list(*, membership, show: str = "", today: datetime.date | None = None):
     """The subscriptions the member's sites follow, newest first; ``show``: only those with
-    an unpaid due date passed (``overdue``), the boxes to get back (``to_return``), or the
-    closed ones. Due dates are computed: the overdue filter reads the running
-    subscriptions and their fee lines once (two queries), then keeps their ids."""
+    an unpaid due date passed (``overdue``, closed ones included: the months are still
+    owed), the boxes to get back (``to_return``), or the closed ones. Due dates are
+    computed: the overdue filter reads the subscriptions and their fee lines once (two
+    queries), then keeps their ids."""
     today = today or clock.localdate()
     subscriptions = BoxSubscription.objects.visible_to(membership)
     if show == "to_return":
@@ -27,13 +28,12 @@ def box_list(*, membership, show: str = "", today: datetime.date | None = None):
     elif show == "closed":
         subscriptions = subscriptions.filter(status=SubscriptionStatus.CLOSED)
     elif show == "overdue":
-        running = list(
-            subscriptions.exclude(status=SubscriptionStatus.CLOSED).only(
-                "pk", "starts_on", "ends_on", "ended_on", "status"
-            )
+        # A closed subscription whose months were never paid still owes them.
+        candidates = list(subscriptions.only("pk", "starts_on", "ends_on", "ended_on", "status"))
+        boxes.annotate_overdue(candidates, today=today)
+        subscriptions = subscriptions.filter(
+            pk__in=[s.pk for s in candidates if getattr(s, "overdue_count", 0)]
         )
-        boxes.annotate_overdue(running, today=today)
-        subscriptions = subscriptions.filter(pk__in=[s.pk for s in running if s.overdue_count])
     return subscriptions.select_related("beneficiary", "site", "device").order_by(
         "-starts_on", "-pk"
     )
@@ -65,7 +65,7 @@ def pending_fee_sales(*, subscription: BoxSubscription) -> list[Sale]:
 def return_list(*, membership) -> QuerySet[SaleReturn]:
     return (
         SaleReturn.objects.visible_to(membership)
-        .select_related("line__sale__beneficiary", "line__offer", "site")
+        .select_related("line__sale__beneficiary", "line__offer", "line__device", "site")
         .order_by("-at", "-pk")
     )
 

@@ -5,13 +5,13 @@ scoped fetch (another site's object is a 404), form, one service. Decision 0050.
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tisser.core import clock, journal
 from tisser.core.access import require_roles, scoped_object
 from tisser.core.money import format_euros
+from tisser.core.pdf import pdf_response
 from tisser.core.views_helpers import paginate, submit_forms
 from tisser.sales import after_sale_forms as forms
 from tisser.sales import after_sale_selectors as selectors
@@ -91,7 +91,7 @@ def box_fees(request, obj):
             _("Les mensualités sont prêtes à encaisser au comptoir (vente n° %(id)s).")
             % {"id": submission.result.pk},
         )
-        return redirect("sales:box_detail", pk=obj.pk)
+        return redirect("sales:sale_pay", pk=submission.result.pk)
     return _box_page(request, obj, template="sales/after_sale/box_fees.html", form=form)
 
 
@@ -144,7 +144,8 @@ def box_return(request, obj):
 def return_create(request, sale):
     sale = selectors.sale_for_return(membership=request.membership, sale=sale)
     if sale.status != SaleStatus.PAID:
-        raise Http404  # only a paid sale has something to give back
+        messages.warning(request, _("Seul un achat payé peut être rendu."))
+        return redirect("sales:sale_detail", pk=sale.pk)
     lines = selectors.returnable_lines(sale=sale)
     by_id = {line.pk: line for line in lines}
     form = forms.ReturnForm(request.POST or None, lines=lines)
@@ -207,4 +208,22 @@ def return_detail(request, obj):
             if sale_return.outcome == ReturnOutcome.EXCHANGE
             else None,
         },
+    )
+
+
+@require_roles(*SELL_ROLES)
+@scoped_object(SaleReturn)
+def return_slip_pdf(request, obj):
+    """The return slip to hand to the person (their name on it): journaled."""
+    sale_return = selectors.return_list(membership=request.membership).get(pk=obj.pk)
+    _record_read(request, "sale_return.slip_printed", obj, obj.site_id)
+    return pdf_response(
+        "sales/after_sale/pdf/return_slip.html",
+        {
+            "sale_return": sale_return,
+            "sale": sale_return.line.sale,
+            "settings": returns.counter_settings(sale_return.line.sale.network_id),
+        },
+        request=request,
+        filename=f"retour-{sale_return.pk}.pdf",
     )

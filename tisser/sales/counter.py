@@ -24,7 +24,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,10 +39,10 @@ from tisser.offers.enums import (
     DeviceStatus,
     ReservationStatus,
     Tracking,
-    VoucherStatus,
 )
-from tisser.offers.models import Device, Offer, Reservation, StockLevel, Voucher
+from tisser.offers.models import Device, Offer, Reservation, StockLevel
 from tisser.offers.stock_roles import acts_on_site
+from tisser.sales import boxes
 from tisser.sales.enums import PaymentMethod, RightStatus, SaleLineKind, SaleStatus, VatRegime
 from tisser.sales.models import (
     MAX_AMOUNT,
@@ -58,6 +57,7 @@ from tisser.sales.models import (
     SaleReturn,
 )
 from tisser.sales.quotas import BasketLine, Override, quota_consume
+from tisser.sales.returns import credit_use_check
 from tisser.sales.services import add_months, current_right
 
 SELL_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR)
@@ -70,7 +70,7 @@ PASS_NUMBER = re.compile(r"^[0-9A-Za-z-]{4,40}$")
 CENT = Decimal("0.01")
 
 # The VAT mention printed on a receipt, by regime (decision 0049, frozen on the sale).
-VAT_MENTIONS = {
+VAT_MENTIONS: dict[str, str] = {
     VatRegime.FRANCHISE: "TVA non applicable, art. 293 B du CGI",
     VatRegime.NON_PROFIT_EXEMPT: (
         "Exonération de TVA, art. 261-7-1° du CGI (organisme sans but lucratif)"
@@ -162,11 +162,9 @@ def _device_label(offer: Offer, device: Device) -> str:
 
 
 def units_available(site_id: int, offer: Offer) -> int:
-    """What can still be reserved of a code or quantity offer at a site."""
-    if offer.tracking == Tracking.VOUCHER:
-        return Voucher.objects.filter(
-            site_id=site_id, offer=offer, status=VoucherStatus.IN_STOCK, transfer__isnull=True
-        ).count()
+    """What can still be reserved of a code or quantity offer at a site: the ledger's
+    running totals (decision 0038: for codes, on hand minus held = the codes in stock on the
+    premises), one row read instead of counting up to tens of thousands of codes."""
     level = StockLevel.objects.filter(site_id=site_id, offer=offer).first()
     return level.available if level else 0
 
@@ -199,7 +197,9 @@ def sale_start(*, actor: Membership, beneficiary: Beneficiary, site: Site) -> Sa
         raise DomainError(_("Ce dossier n'est pas accessible depuis votre organisation."))
     with transaction.atomic():
         person = (
-            Beneficiary.objects.select_for_update().select_related("site").get(pk=beneficiary.pk)
+            Beneficiary.objects.select_for_update(of=("self",))
+            .select_related("site")
+            .get(pk=beneficiary.pk)
         )
         if person.merged_into_id is not None:
             raise DomainError(
@@ -286,8 +286,8 @@ def cart_add(
         else:
             if device is not None:
                 raise DomainError(_("Cette offre ne se vend pas par appareil."))
-            line = next((row for row in lines if row.offer_id == offer.pk), None)
-            wanted = quantity + (line.quantity if line is not None else 0)
+            same = next((row for row in lines if row.offer_id == offer.pk), None)
+            wanted = quantity + (same.quantity if same is not None else 0)
             if wanted > MAX_QUANTITY:
                 raise DomainError(
                     _("Une ligne compte au plus %(max)s unités.") % {"max": MAX_QUANTITY}
@@ -300,8 +300,9 @@ def cart_add(
                     _("Pas assez en stock : il reste %(count)s « %(offer)s » à cet espace.")
                     % {"count": available, "offer": offer.name}
                 )
-            if line is None:
-                line = SaleLine(sale=sale, kind=SaleLineKind.ITEM, offer=offer, label=offer.name)
+            line = same or SaleLine(
+                sale=sale, kind=SaleLineKind.ITEM, offer=offer, label=offer.name
+            )
             line.quantity = wanted
         line.unit_price = offer.solidarity_price
         line.unit_market_price = offer.market_price
@@ -395,13 +396,11 @@ def sale_confirm(*, actor: Membership, sale: Sale, override: Override | None = N
         raise DomainError(_("Seul un responsable de l'espace peut accorder une dérogation."))
     with transaction.atomic():
         sale = _locked_sale(actor, sale, (SaleStatus.CART,))
-        lines = list(
-            sale.lines.select_related("offer", "device")
-            .filter(kind=SaleLineKind.ITEM)
-            .order_by("offer_id", "pk")
-        )
-        if not lines:
+        every_line = list(sale.lines.select_related("offer", "device").order_by("offer_id", "pk"))
+        if not every_line:
             raise DomainError(_("Le panier est vide."))
+        # Stock lines; a subscription fee line (sales.boxes) has its price already and no stock.
+        lines = [line for line in every_line if line.kind == SaleLineKind.ITEM]
         now = clock.now()
         today = timezone.localtime(now).date()
         active = set(
@@ -416,14 +415,18 @@ def sale_confirm(*, actor: Membership, sale: Sale, override: Override | None = N
                     % {"offer": line.offer.name}
                 )
         right = _check_right(sale, lines, today)
-        quota_consume(
-            actor=actor,
-            beneficiary=sale.beneficiary,
-            site=sale.site,
-            basket=[BasketLine(line.offer, line.quantity) for line in lines],
-            reference_kind=QUOTA_REFERENCE,
-            reference_ids=[line.pk for line in lines],
-            override=override,
+        taken = (
+            quota_consume(
+                actor=actor,
+                beneficiary=sale.beneficiary,
+                site=sale.site,
+                basket=[BasketLine(line.offer, line.quantity) for line in lines],
+                reference_kind=QUOTA_REFERENCE,
+                reference_ids=[line.pk for line in lines],
+                override=override,
+            )
+            if lines
+            else []
         )
         until = now + datetime.timedelta(minutes=counter_settings_for(sale.network_id).hold_minutes)
         devices_taken: set[int] = set()
@@ -448,8 +451,8 @@ def sale_confirm(*, actor: Membership, sale: Sale, override: Override | None = N
         link = HouseholdMember.objects.current().filter(beneficiary=sale.beneficiary).first()
         sale.household_id = link.household_id if link else None
         sale.access_right = right
-        sale.total_price = sum((line.total for line in lines), Decimal("0"))
-        sale.total_market = sum((line.market_total for line in lines), Decimal("0"))
+        sale.total_price = sum((line.total for line in every_line), Decimal("0"))
+        sale.total_market = sum((line.market_total for line in every_line), Decimal("0"))
         sale.status = SaleStatus.CONFIRMED
         sale.confirmed_at = now
         sale.confirmed_by = actor.user
@@ -460,9 +463,9 @@ def sale_confirm(*, actor: Membership, sale: Sale, override: Override | None = N
             actor,
             "sale.confirmed",
             sale,
-            lines=len(lines),
+            lines=len(every_line),
             total=str(sale.total_price),
-            overridden=override is not None,
+            overridden=any(row.overridden for row in taken),
         )
     return sale
 
@@ -514,12 +517,7 @@ def _pass_numbers(numbers: Sequence[str]) -> list[str]:
     return cleaned
 
 
-def _credit_left(credit: SaleReturn) -> Decimal:
-    used = Payment.objects.filter(credit_from=credit).aggregate(total=Sum("amount"))["total"]
-    return credit.credit_amount - (used or Decimal("0"))
-
-
-def _payment(sale: Sale, entry: PaymentInput, now) -> tuple[Payment, list[str]]:
+def _payment(actor, sale: Sale, entry: PaymentInput, now) -> tuple[Payment, list[str]]:
     method = entry.method
     if method not in PaymentMethod.values:
         raise DomainError(_("Ce moyen de paiement n'existe pas."))
@@ -549,27 +547,14 @@ def _payment(sale: Sale, entry: PaymentInput, now) -> tuple[Payment, list[str]]:
         numbers = _pass_numbers(entry.pass_numbers)
         payment.pass_numbers = numbers
     elif method == PaymentMethod.CREDIT:
-        credit = entry.credit_from
-        if credit is None:
+        if entry.credit_from is None:
             raise DomainError(_("Choisissez le retour qui a donné l'avoir."))
-        credit = (
-            SaleReturn.objects.select_for_update(of=("self",))
-            .select_related("line__sale")
-            .filter(pk=credit.pk)
-            .first()
+        credit = credit_use_check(
+            actor=actor,
+            sale_return=entry.credit_from,
+            beneficiary_id=sale.beneficiary_id,
+            amount=amount,
         )
-        if (
-            credit is None
-            or credit.line.sale.beneficiary_id != sale.beneficiary_id
-            or credit.line.sale.network_id != sale.network_id
-        ):
-            raise DomainError(_("Cet avoir n'appartient pas à cette personne."))
-        left = _credit_left(credit)
-        if amount > left:
-            raise DomainError(
-                _("Il reste %(left)s € sur cet avoir : le paiement par avoir ne peut pas dépasser.")
-                % {"left": str(left).replace(".", ",")}
-            )
         payment.credit_from = credit
     _full_clean(payment, exclude=["sale"])
     return payment, numbers
@@ -587,17 +572,9 @@ def _next_receipt(sale: Sale, now) -> tuple[int, int]:
     return year, sequence.last_number
 
 
-def _open_subscription(actor, line: SaleLine, at) -> None:
-    from tisser.sales import boxes
-
-    boxes.subscription_open(actor=actor, line=line, at=at)
-
-
 def sale_pay(*, actor: Membership, sale: Sale, payments: Sequence[PaymentInput]) -> Sale:
     """Record the payments (summing exactly to the total), sell the reserved stock, number
     the receipt, set the warranty dates, open the subscription of a lent box."""
-    if not payments:
-        raise DomainError(_("Indiquez au moins un paiement."))
     if len(payments) > MAX_PAYMENTS:
         raise DomainError(_("Trop de paiements pour une seule vente."))
     with transaction.atomic():
@@ -607,7 +584,9 @@ def sale_pay(*, actor: Membership, sale: Sale, payments: Sequence[PaymentInput])
             raise DomainError(
                 _("La réservation du stock a pris fin : annulez cette vente et refaites le panier.")
             )
-        built = [_payment(sale, entry, now) for entry in payments]
+        if not payments and sale.total_price > 0:
+            raise DomainError(_("Indiquez au moins un paiement."))
+        built = [_payment(actor, sale, entry, now) for entry in payments]
         paid = sum((payment.amount for payment, _numbers in built), Decimal("0"))
         if paid != sale.total_price:
             raise DomainError(
@@ -657,7 +636,13 @@ def sale_pay(*, actor: Membership, sale: Sale, payments: Sequence[PaymentInput])
         sale.receipt_year = year
         sale.receipt_sequence = number
         sale.receipt_number = f"{sale.site.short_code}-{year}-{number:05d}"
-        sale.vat_mention = vat_mention(counter_settings_for(sale.network_id).vat_regime)
+        settings = counter_settings_for(sale.network_id)
+        sale.vat_mention = vat_mention(settings.vat_regime)
+        sale.seller = {
+            "legal_name": settings.legal_name or sale.site.network.name,
+            "siret": settings.siret,
+            "address": settings.address,
+        }
         sale.status = SaleStatus.PAID
         sale.paid_at = now
         sale.paid_by = actor.user
@@ -665,7 +650,7 @@ def sale_pay(*, actor: Membership, sale: Sale, payments: Sequence[PaymentInput])
         sale.save()
         for line in lines:
             if line.kind == SaleLineKind.ITEM and line.offer.family in LENT_FAMILIES:
-                _open_subscription(actor, line, now)
+                boxes.subscription_open(actor=actor, line=line, at=now)
         _record(
             actor,
             "sale.paid",

@@ -248,7 +248,7 @@ class PayForm(forms.Form):
             payments.append(
                 PaymentInput(method=PaymentMethod.CREDIT, amount=data["credit"], credit_from=credit)
             )
-        if not payments:
+        if not payments and self.total > 0:
             raise forms.ValidationError(_("Indiquez au moins un montant payé."))
         paid = sum((p.amount for p in payments), Decimal("0"))
         if paid != self.total:

@@ -7,7 +7,6 @@ Decision: docs/decisions/0049-counter-sale.md.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -50,7 +49,11 @@ def counter_home(request):
         result = files.beneficiary_search(
             membership=request.membership, query=query, page=request.GET.get("page")
         )
-    return render(request, "sales/counter/home.html", {"form": form, "result": result})
+    return render(
+        request,
+        "sales/counter/home.html",
+        {"form": form, "result": result, "can_configure": _can(request, SETTINGS_ROLES)},
+    )
 
 
 def _person_context(request, beneficiary: Beneficiary, *, add_form=None, add_offer=None):
@@ -58,7 +61,18 @@ def _person_context(request, beneficiary: Beneficiary, *, add_form=None, add_off
     right = current_right(beneficiary, beneficiary.site.network_id)
     status = right.status_on(today) if right is not None else ""
     stock = counter_selectors.counter_stock(site=beneficiary.site, day=today)
+    quotas = quota_remaining(beneficiary=beneficiary)
     for row in stock:
+        # What the person may buy: a right when the offer needs one; a rule used up is
+        # named (a site manager may still override it at confirmation).
+        row.needs_right = row.offer.requires_access_right and status != RightStatus.ACTIVE
+        row.used_up = [
+            quota.rule.name
+            for quota in quotas
+            if quota.applies
+            and quota.remaining == 0
+            and quota.rule.covers(offer_id=row.offer.pk, family=row.offer.family)
+        ]
         row.form = (
             add_form
             if add_form is not None and add_offer == str(row.offer.pk)
@@ -73,7 +87,7 @@ def _person_context(request, beneficiary: Beneficiary, *, add_form=None, add_off
         "right": right,
         "right_status": status,
         "right_label": RightStatus(status).label if status else "",
-        "quotas": quota_remaining(beneficiary=beneficiary),
+        "quotas": quotas,
         "stock": stock,
         "sale": counter_selectors.open_sale(membership=request.membership, beneficiary=beneficiary),
         "add_form": add_form,
@@ -84,7 +98,8 @@ def _person_context(request, beneficiary: Beneficiary, *, add_form=None, add_off
 @scoped_object(Beneficiary, kwarg="beneficiary_id")
 def counter_person(request, beneficiary):
     if beneficiary.merged_into_id is not None:
-        raise Http404
+        messages.info(request, _("Ce dossier a été fusionné : voici le dossier conservé."))
+        return redirect("sales:counter_person", beneficiary_id=beneficiary.merged_into_id)
     file_services.beneficiary_record_view(actor=request.membership, beneficiary=beneficiary)
     return render(request, "sales/counter/person.html", _person_context(request, beneficiary))
 
@@ -210,7 +225,9 @@ def sale_pay(request, obj):
         total=sale.total_price,
         partners=counter_selectors.payers(network_id=sale.network_id),
         credits=counter_selectors.credits_left(
-            beneficiary=sale.beneficiary, network_id=sale.network_id
+            membership=request.membership,
+            beneficiary=sale.beneficiary,
+            network_id=sale.network_id,
         ),
     )
     submission = submit_forms(

@@ -560,6 +560,14 @@ class _Counter:
         first = line.sale.payments.order_by("pk").first()
         by_card = first is not None and first.method == PaymentMethod.CARD
         method = PaymentMethod.CARD if by_card else PaymentMethod.CASH
+        # A refund gives back only what the person paid from their own pocket (a CCAS's share
+        # or Pass numérique vouchers never become cash); nothing of theirs: no refund.
+        refund_amount = None
+        if outcome == ReturnOutcome.REFUND:
+            own = returns.own_money_left(line.sale)
+            if own <= 0:
+                return
+            refund_amount = min(line.unit_price * line.quantity, own)
         sale_return = returns.sale_return_record(
             actor=self.manager,
             line=line,
@@ -568,6 +576,7 @@ class _Counter:
             reason=self.rng.choice(RETURN_REASONS) if device else "Code refusé par l'opérateur",
             device_fate=fate,
             refund_method=method if outcome == ReturnOutcome.REFUND else "",
+            refund_amount=refund_amount,
         )
         self.result.returns += 1
         if outcome == ReturnOutcome.REFUND:

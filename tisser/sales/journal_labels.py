@@ -40,6 +40,16 @@ ACTION_LABELS = {
     "quota.consumed": _("Quotas consommés par un achat"),
     "quota.given_back": _("Quotas rendus après un retour"),
     "quota.overridden": _("Dérogation à un quota accordée"),
+    "box_subscription.opened": _("Abonnement box ouvert"),
+    "box_subscription.fees_to_pay": _("Mensualités de box à encaisser"),
+    "box_subscription.ended": _("Abonnement box terminé"),
+    "box_subscription.box_returned": _("Box rendue"),
+    "box_subscription.viewed": _("Abonnement box consulté"),
+    "sale_return.sale_viewed": _("Achat consulté pour un retour"),
+    "sale_return.viewed": _("Retour d'un achat consulté"),
+    "sale_return.slip_printed": _("Bon de retour imprimé"),
+    "sale_return.recorded": _("Retour d'un achat enregistré"),
+    "cash_closing.recorded": _("Caisse clôturée"),
     # The counter sale (sales.counter, decision 0049).
     "sale.started": _("Vente au comptoir commencée"),
     "sale.line_added": _("Article ajouté au panier"),
@@ -50,15 +60,6 @@ ACTION_LABELS = {
     "sale.expired": _("Vente expirée : réservation du stock terminée"),
     "sale.receipt_printed": _("Ticket de caisse imprimé"),
     "counter_settings.updated": _("Réglages du comptoir modifiés"),
-    "box_subscription.opened": _("Abonnement box ouvert"),
-    "box_subscription.fees_to_pay": _("Mensualités de box à encaisser"),
-    "box_subscription.ended": _("Abonnement box terminé"),
-    "box_subscription.box_returned": _("Box rendue"),
-    "box_subscription.viewed": _("Abonnement box consulté"),
-    "sale_return.sale_viewed": _("Achat consulté pour un retour"),
-    "sale_return.viewed": _("Retour d'un achat consulté"),
-    "sale_return.recorded": _("Retour d'un achat enregistré"),
-    "cash_closing.recorded": _("Caisse clôturée"),
 }
 
 DETAIL_FIELDS = {
@@ -93,19 +94,6 @@ DETAIL_FIELDS = {
         "lines": DetailField(_("lignes (identifiants)")),
         "family": DetailField(_("famille"), OfferFamily.choices),
     },
-    "sale.": {
-        "beneficiary": DetailField(_("dossier (identifiant)")),
-        "offer": DetailField(_("offre (identifiant)")),
-        "quantity": DetailField(_("quantité")),
-        "lines": DetailField(_("lignes")),
-        "total": DetailField(_("total (€)")),
-        "overridden": DetailField(_("avec dérogation")),
-        "receipt": DetailField(_("ticket n°")),
-        "methods": DetailField(_("moyens de paiement")),
-    },
-    "counter_settings.": {
-        "fields": DetailField(_("champs modifiés")),
-    },
     "box_subscription.": {
         "sale": DetailField(_("vente n°")),
         "device": DetailField(_("box (identifiant)")),
@@ -136,6 +124,19 @@ DETAIL_FIELDS = {
         "bank_deposit": DetailField(_("dépôt en banque (€)")),
         "closing_float": DetailField(_("fond de caisse laissé (€)")),
     },
+    "sale.": {
+        "beneficiary": DetailField(_("dossier (identifiant)")),
+        "offer": DetailField(_("offre (identifiant)")),
+        "quantity": DetailField(_("quantité")),
+        "lines": DetailField(_("lignes")),
+        "total": DetailField(_("total (€)")),
+        "overridden": DetailField(_("avec dérogation")),
+        "receipt": DetailField(_("ticket n°")),
+        "methods": DetailField(_("moyens de paiement")),
+    },
+    "counter_settings.": {
+        "fields": DetailField(_("champs modifiés")),
+    },
 }
 
 
@@ -160,17 +161,6 @@ def _rules(membership, ids):
     return {
         str(row.pk): ObjectName(row.name, page_url(membership, "sales:rule_edit", row.pk))
         for row in rows.only("pk", "name")
-    }
-
-
-def _sales(membership, ids):
-    rows = Sale.objects.visible_to(membership).filter(pk__in=integer_ids(ids))
-    return {
-        str(row.pk): ObjectName(
-            row.receipt_number or _("Vente n° %(id)s") % {"id": row.pk},
-            page_url(membership, "sales:sale_detail", row.pk),
-        )
-        for row in rows.only("pk", "receipt_number")
     }
 
 
@@ -207,13 +197,24 @@ def _closings(membership, ids):
     }
 
 
+def _sales(membership, ids):
+    rows = Sale.objects.visible_to(membership).filter(pk__in=integer_ids(ids))
+    return {
+        str(row.pk): ObjectName(
+            row.receipt_number or _("Vente n° %(id)s") % {"id": row.pk},
+            page_url(membership, "sales:sale_detail", row.pk),
+        )
+        for row in rows.only("pk", "receipt_number")
+    }
+
+
 OBJECT_KINDS = [
     ObjectKind("sales.accessright", _("Droit d'accès solidaire"), _rights),
     ObjectKind("sales.accessrightsettings", _("Réglages des droits d'accès")),
     ObjectKind("sales.quotarule", _("Règle de quota"), _rules),
-    ObjectKind("sales.sale", _("Vente au comptoir"), _sales),
-    ObjectKind("sales.countersettings", _("Réglages du comptoir")),
     ObjectKind("sales.boxsubscription", _("Abonnement box"), _subscriptions),
     ObjectKind("sales.salereturn", _("Retour d'un achat"), _returns),
     ObjectKind("sales.cashclosing", _("Clôture de caisse"), _closings),
+    ObjectKind("sales.sale", _("Vente au comptoir"), _sales),
+    ObjectKind("sales.countersettings", _("Réglages du comptoir")),
 ]

@@ -632,6 +632,9 @@ class Sale(TimeStampedModel):
     receipt_sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
     receipt_number = models.CharField(_("numéro de ticket"), max_length=24, blank=True)
     vat_mention = models.CharField(_("mention TVA"), max_length=200, blank=True)
+    # The seller printed on the receipt, frozen at payment like the VAT mention:
+    # {"legal_name", "siret", "address"} (a reprint stays the receipt that was given).
+    seller = models.JSONField(_("vendeur"), default=dict, blank=True)
     note = _reason(_("note"))
 
     objects = SaleQuerySet.as_manager()

@@ -340,7 +340,11 @@ def _require(actor: Membership | None, roles) -> Membership:
 
 def _lock_person(beneficiary: Beneficiary) -> Beneficiary:
     """The file, then its current household: the same order in every writer (no deadlock)."""
-    locked = Beneficiary.objects.select_for_update().select_related("site").get(pk=beneficiary.pk)
+    locked = (
+        Beneficiary.objects.select_for_update(of=("self",))
+        .select_related("site")
+        .get(pk=beneficiary.pk)
+    )
     if locked.merged_into_id is not None:
         raise DomainError(
             _("Ce dossier a été fusionné dans un autre dossier : ouvrez le dossier conservé.")

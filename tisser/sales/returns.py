@@ -61,6 +61,17 @@ def return_deadline(line: SaleLine, settings: CounterSettings) -> datetime.date:
     return deadline
 
 
+def own_money_left(sale) -> Decimal:
+    """What the person paid from their own pocket (cash, card, cheque) for the sale, less the
+    refunds already made on it: a refund never turns a third party's payment, Pass numérique
+    vouchers or a credit into cash."""
+    paid = sale.payments.filter(method__in=REFUND_METHODS).aggregate(total=Sum("amount"))
+    refunded = SaleReturn.objects.filter(line__sale=sale, outcome=ReturnOutcome.REFUND).aggregate(
+        total=Sum("refund_amount")
+    )
+    return (paid["total"] or Decimal("0")) - (refunded["total"] or Decimal("0"))
+
+
 def returned_quantity(line: SaleLine) -> int:
     return line.returns.aggregate(total=Sum("quantity"))["total"] or 0
 
@@ -141,6 +152,16 @@ def sale_return_record(
                 raise DomainError(
                     _("Le remboursement va de 0 € à %(paid)s € (le prix payé pour ces unités).")
                     % {"paid": format_euros(paid)}
+                )
+            own = own_money_left(sale)
+            if refund > own:
+                raise DomainError(
+                    _(
+                        "La personne a payé elle-même %(own)s € de cet achat (le reste : un tiers "
+                        "payeur, des chèques Pass numérique ou un avoir) : remboursez au plus "
+                        "cette somme, ou proposez un échange."
+                    )
+                    % {"own": format_euros(own)}
                 )
         else:
             credit = paid

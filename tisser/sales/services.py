@@ -111,7 +111,11 @@ def settings_for(network_id: int) -> AccessRightSettings:
 
 
 def _lock_file(beneficiary: Beneficiary) -> Beneficiary:
-    locked = Beneficiary.objects.select_for_update().select_related("site").get(pk=beneficiary.pk)
+    locked = (
+        Beneficiary.objects.select_for_update(of=("self",))
+        .select_related("site")
+        .get(pk=beneficiary.pk)
+    )
     if locked.merged_into_id is not None:
         raise DomainError(
             _("Ce dossier a été fusionné dans un autre dossier : ouvrez le dossier conservé.")
@@ -129,7 +133,9 @@ def _lock_right(actor: Membership, right: AccessRight) -> AccessRight:
     if not AccessRight.objects.visible_to(actor).filter(pk=right.pk).exists():
         raise DomainError(_("Ce droit d'accès n'est pas accessible depuis votre organisation."))
     _lock_file(right.beneficiary)
-    return AccessRight.objects.select_for_update().select_related("site").get(pk=right.pk)
+    return (
+        AccessRight.objects.select_for_update(of=("self",)).select_related("site").get(pk=right.pk)
+    )
 
 
 def current_right(beneficiary: Beneficiary, network_id: int) -> AccessRight | None:

@@ -58,6 +58,7 @@ urlpatterns += [
     path("ventes/<id:sale_id>/retour/", after_sale_views.return_create, name="return_create"),
     path("retours/", after_sale_views.return_list, name="return_list"),
     path("retours/<id:pk>/", after_sale_views.return_detail, name="return_detail"),
+    path("retours/<id:pk>/bon.pdf", after_sale_views.return_slip_pdf, name="return_slip_pdf"),
     path("caisse/", cash_views.cash_list, name="cash_list"),
     path("caisse/<id:pk>/", cash_views.cash_detail, name="cash_detail"),
     path("caisse/espace/<id:site_id>/cloturer/", cash_views.cash_close, name="cash_close"),

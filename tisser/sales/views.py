@@ -15,6 +15,7 @@ from tisser.core.access import require_roles, scoped_object
 from tisser.core.errors import DomainError
 from tisser.core.views_helpers import paginate, submit_forms
 from tisser.sales import forms, selectors, services
+from tisser.sales.counter import SELL_ROLES
 from tisser.sales.enums import RenewalDecision, RightStatus
 from tisser.sales.models import AccessRight, AccessRightRenewal, QuotaRule
 from tisser.sales.quotas import quota_remaining
@@ -64,6 +65,7 @@ def _person_page(request, beneficiary: Beneficiary, *, focus: AccessRight | None
             and pending is None
             and current.renewals_used < settings.max_renewals,
             "focus": focus,
+            "can_sell": _can(request, SELL_ROLES) and beneficiary.merged_into_id is None,
         },
     )
 

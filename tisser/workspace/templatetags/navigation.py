@@ -195,6 +195,14 @@ ENTRIES = (
         MED,
         current_prefix=("sales:counter", "sales:sale_"),
     ),
+    # After the sale (issue 11, decision 0050).
+    _entry(
+        "sales:box_list", gettext_noop("Abonnements box"), NA, SM, MED, current_prefix="sales:box_"
+    ),
+    _entry(
+        "sales:return_list", gettext_noop("Retours"), NA, SM, MED, current_prefix="sales:return_"
+    ),
+    _entry("sales:cash_list", gettext_noop("Caisse"), NA, SM, MED, current_prefix="sales:cash_"),
 )
 
 
