@@ -21,7 +21,8 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/tisser
 TYPED_MODULES := tisser/referrals/transitions.py tisser/core/hooks.py tisser/core/clock.py \
 	tisser/core/client_ip.py \
 	tisser/core/scheduler.py tisser/core/ratelimit.py tisser/core/exports.py tisser/core/anonymous.py \
-	tisser/notifications/caps.py tisser/notifications/kinds.py tisser/notifications/callbacks.py
+	tisser/notifications/caps.py tisser/notifications/kinds.py tisser/notifications/callbacks.py \
+	tisser/sales/reporting.py
 # apt-get needs root: use sudo when we are not root and sudo is there.
 SUDO := $(shell if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then echo sudo -n; fi)
 

@@ -52,7 +52,7 @@ from tisser.sales.models import Sale, SaleLine, SaleReturn
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-MONEY = DecimalField(max_digits=14, decimal_places=2)
+MONEY: DecimalField = DecimalField(max_digits=14, decimal_places=2)
 
 NETWORK_READERS = frozenset({Role.NETWORK_ADMIN, Role.ACCOUNTANT})
 SITE_READERS = frozenset({Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER})
@@ -196,7 +196,7 @@ class _Where:
 def _resolve(scope: FigureScope, flt: FigureFilter) -> _Where | None:
     """Intersect the scope with the filter; None when nothing can match (no query needed
     beyond the checks of the filter's donor, dotation or convention)."""
-    if scope.is_empty or flt.end < flt.start:
+    if scope.network_id is None or scope.is_empty or flt.end < flt.start:
         return None
     site_ids = scope.site_ids
     if flt.site_id is not None:
