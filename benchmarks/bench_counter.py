@@ -400,6 +400,9 @@ def report_lines(outcome: Outcome, args, *, dataset, db_version, started, second
         f"| **Whole sale** | **{statistics.median(outcome.sales_ms):.1f}** "
         f"| **{percentile(outcome.sales_ms, 95):.1f}** (target met: {met}) |"
     )
+    notes = Path(__file__).with_name("NOTES_COUNTER.md")
+    if notes.exists():
+        lines += ["", notes.read_text(encoding="utf-8").rstrip()]
     lines.append("")
     return lines
 
