@@ -455,8 +455,9 @@ def main(argv: list[str] | None = None) -> int:
         seconds=time.monotonic() - clock,
         load_avg=load_avg,
     )
-    for line in lines[-len(STEPS) - 3 :]:
-        print("   " + line)
+    for line in lines:
+        if line.startswith("| "):
+            print("   " + line)
     if not args.no_report:
         from benchmarks.results import write_section
 
