@@ -112,6 +112,8 @@ def prepare(args, deadline: Deadline) -> dict:
     dataset["counter"] = json.loads(output.strip().splitlines()[-1])
     timings["counter"] = time.monotonic() - step
     dataset["generation_seconds"] = {key: round(value, 1) for key, value in timings.items()}
+    dataset["generated_at"] = f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC"
+    dataset["generation_load"] = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     dataset_path.parent.mkdir(parents=True, exist_ok=True)
     dataset_path.write_text(json.dumps(dataset, ensure_ascii=False), encoding="utf-8")
     return dataset
@@ -337,7 +339,7 @@ def command_line(args) -> str:
         f".venv/bin/python benchmarks/bench_counter.py --devices {args.devices} "
         f"--vouchers {args.vouchers} --files {args.files} --referrals {args.referrals} "
         f"--sales {args.sales} --warmup {args.warmup} --clients {args.clients} "
-        f"--seconds {args.seconds:g}"
+        f"--seconds {args.seconds:g}" + (" --reuse" if args.reuse else "")
     )
 
 
@@ -371,10 +373,14 @@ def report_lines(outcome: Outcome, args, *, dataset, db_version, started, second
         f"{dataset['referrals']:,} referrals.",
     ]
     if generation:
+        when = dataset.get("generated_at", "")
+        load = dataset.get("generation_load", "")
         lines.append(
-            "- Generation (on this machine): "
+            f"- Generation (on this machine{', ' + when if when else ''}"
+            f"{', load average ' + load + ' at its end' if load else ''}): "
             + ", ".join(f"{key} {value:.0f} s" for key, value in generation.items())
             + f"; total {sum(generation.values()):.0f} s."
+            + (" This run reused that database (`--reuse`)." if args.reuse else "")
         )
     lines += [
         f"- Target: p95 of a whole sale < {TARGET_P95_MS} ms.",
@@ -394,6 +400,9 @@ def report_lines(outcome: Outcome, args, *, dataset, db_version, started, second
         f"| **Whole sale** | **{statistics.median(outcome.sales_ms):.1f}** "
         f"| **{percentile(outcome.sales_ms, 95):.1f}** (target met: {met}) |"
     )
+    notes = Path(__file__).with_name("NOTES_COUNTER.md")
+    if notes.exists():
+        lines += ["", notes.read_text(encoding="utf-8").rstrip()]
     lines.append("")
     return lines
 
@@ -446,8 +455,9 @@ def main(argv: list[str] | None = None) -> int:
         seconds=time.monotonic() - clock,
         load_avg=load_avg,
     )
-    for line in lines[-len(STEPS) - 3 :]:
-        print("   " + line)
+    for line in lines:
+        if line.startswith("| "):
+            print("   " + line)
     if not args.no_report:
         from benchmarks.results import write_section
 

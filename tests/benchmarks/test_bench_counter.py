@@ -64,7 +64,7 @@ def test_the_report_gives_each_step_and_the_whole_sale():
         (),
         {
             "devices": 100, "vouchers": 1000, "files": 10, "referrals": 20, "sales": 20,
-            "warmup": 1, "clients": 2, "seconds": 30.0, "workers": 2,
+            "warmup": 1, "clients": 2, "seconds": 30.0, "workers": 2, "reuse": False,
         },
     )()  # fmt: skip
     dataset = {

@@ -33,9 +33,11 @@ def generated():
     return generate(fresh_per_site=10)
 
 
-def test_rights_households_and_ledger_match_the_stock(generated):
+def test_rights_households_ledger_and_sellers(generated):
     """Everyone who came with a referral has a running right; households are pairs of one
-    space; the quota ledger holds every device handed over and every code sold."""
+    space; the quota ledger holds every device handed over and every code sold; each seller
+    is a signed-in mediator with people who may still buy a laptop and a recharge (one
+    generation for all: it takes seconds)."""
     came = set(
         Referral.objects.filter(status=ReferralStatus.CONSUMED, beneficiary__isnull=False)
         .values_list("beneficiary_id", flat=True)
@@ -63,8 +65,7 @@ def test_rights_households_and_ledger_match_the_stock(generated):
     for row in QuotaConsumption.objects.filter(family="RECHARGE")[:50]:
         assert row.amount == Offer.objects.get(pk=row.offer_id).face_value
 
-
-def test_each_seller_is_a_signed_in_mediator_with_people_who_may_buy_today(generated):
+    # The sellers of the benchmark: signed-in mediators with people who may buy today.
     plan = sellers_plan(clients=2, people=5)
     assert len(plan) == 2 and plan[0]["site"] == "STRGAR"
     sessions = import_module(settings.SESSION_ENGINE).SessionStore
