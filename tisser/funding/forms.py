@@ -15,6 +15,7 @@ from tisser.core.ids import IdChoiceField, IdMultipleChoiceField
 from tisser.funding import selectors
 from tisser.funding.enums import DonorKind, LotUnit, OfferFamily, OrganismeQuality, ValuationMethod
 from tisser.funding.models import MAX_AMOUNT, MAX_LOT_QUANTITY
+from tisser.funding.services import LOT_FIELDS
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -287,20 +288,6 @@ class DotationForm(forms.Form):
 # --- lots ------------------------------------------------------------------------------
 
 
-LOT_DETAILS = (
-    "received_on",
-    "family",
-    "quantity",
-    "unit",
-    "valuation_method",
-    "valuation_amount",
-    "refurbisher",
-    "erasure_certificate",
-    "reference",
-    "notes",
-)
-
-
 class LotDetailsForm(forms.Form):
     """What a lot is: date, family, quantity, value, certificates. Used alone to correct a
     recorded lot (its donor, site and dotation stay)."""
@@ -357,7 +344,7 @@ class LotDetailsForm(forms.Form):
         return day
 
     def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in LOT_DETAILS if name in self.fields}
+        return {name: self.cleaned_data[name] for name in LOT_FIELDS if name in self.fields}
 
 
 class LotCorrectionForm(LotDetailsForm):
