@@ -76,7 +76,9 @@ def prepare(args, deadline: Deadline) -> dict:
     env = env_for(PG_URL)
     dataset_path = ROOT / "var" / "bench-counter-dataset.json"
     if args.reuse and dataset_path.exists():
-        print("== reusing the generated database", flush=True)
+        print("== reusing the generated database (migrations applied)", flush=True)
+        run([PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], env=env,
+            deadline=deadline, what="migrate")  # fmt: skip
         return json.loads(dataset_path.read_text(encoding="utf-8"))
     timings: dict[str, float] = {}
     print("== database recreated, migrations", flush=True)
