@@ -94,7 +94,7 @@ def test_an_exchange_a_box_and_the_day_closed(new_page, world, assert_accessible
 
     # The manager closes the day on a phone: card slips 150 €, no cash; it balances.
     phone = _signed_in(new_page, manager, **PHONE)
-    phone.goto("/espace-pro/droits/caisse/")
+    phone.goto("/espace-pro/comptoir/caisse/")
     phone.get_by_role("link", name="Clôturer la caisse — Espace Gare").click()
     phone.wait_for_url("**/cloturer/")
     _checked(phone, assert_accessible)
@@ -119,13 +119,13 @@ def test_the_after_sale_pages_fit_a_phone(new_page, world, assert_accessible):
     subscription = BoxSubscription.objects.get()
     page = _signed_in(new_page, mediator, **PHONE)
     for path in (
-        f"/espace-pro/droits/ventes/{laptop_sale.pk}/retour/",
-        "/espace-pro/droits/box/",
-        f"/espace-pro/droits/box/{subscription.pk}/",
-        f"/espace-pro/droits/box/{subscription.pk}/mensualites/",
-        f"/espace-pro/droits/box/{subscription.pk}/rendue/",
-        "/espace-pro/droits/retours/",
-        "/espace-pro/droits/caisse/",
+        f"/espace-pro/comptoir/ventes/{laptop_sale.pk}/retour/",
+        "/espace-pro/comptoir/box/",
+        f"/espace-pro/comptoir/box/{subscription.pk}/",
+        f"/espace-pro/comptoir/box/{subscription.pk}/mensualites/",
+        f"/espace-pro/comptoir/box/{subscription.pk}/rendue/",
+        "/espace-pro/comptoir/retours/",
+        "/espace-pro/comptoir/caisse/",
     ):
         page.goto(path)
         assert_fits_the_phone(page)

@@ -139,7 +139,9 @@ def card_revoke(*, actor: Membership, card: LearnerCard) -> LearnerCard:
     _require_team(actor, card.beneficiary)
     with transaction.atomic():
         locked = (
-            LearnerCard.objects.select_for_update().select_related("beneficiary").get(pk=card.pk)
+            LearnerCard.objects.select_for_update(of=("self",))
+            .select_related("beneficiary")
+            .get(pk=card.pk)
         )
         if locked.revoked_at is not None:
             raise DomainError(_("Cette carte est déjà désactivée."))

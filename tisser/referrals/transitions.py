@@ -177,7 +177,13 @@ def _require(allowed: bool) -> None:
 def lock_referral(referral: Referral) -> Referral:
     """The referral's row, locked until the end of the transaction, with fresh values."""
     try:
-        return Referral.objects.select_for_update().select_related("site").get(pk=referral.pk)
+        # ``of=("self",)``: the referral's row only, not its site's (on PostgreSQL a bare
+        # FOR UPDATE would lock the joined site row too, serialising the whole site).
+        return (
+            Referral.objects.select_for_update(of=("self",))
+            .select_related("site")
+            .get(pk=referral.pk)
+        )
     except Referral.DoesNotExist as exc:
         raise DomainError(_("Ce bon d'orientation n'existe plus.")) from exc
 
