@@ -218,7 +218,7 @@ def _message(text: str) -> str:
 
 # --- the flow --------------------------------------------------------------------------------
 
-COUNTER = "/espace-pro/droits/comptoir"
+COUNTER = "/espace-pro/comptoir"
 STEPS = (
     ("person", "The person's counter page (right, quotas, offers in stock)"),
     ("laptop", "Add a laptop of a grade (the cart starts)"),

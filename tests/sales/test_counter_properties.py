@@ -33,10 +33,9 @@ from tisser.offers import receipts
 from tisser.offers.enums import DeviceStatus, Grade
 from tisser.offers.validators import luhn_check_digit
 from tisser.sales import counter, returns
-from tisser.sales.boxes import counter_settings
 from tisser.sales.counter_selectors import credits_left
 from tisser.sales.enums import PaymentMethod, ReturnedDeviceFate, ReturnOutcome, SaleStatus
-from tisser.sales.models import QuotaConsumption, Sale, SaleLine
+from tisser.sales.models import CounterSettings, QuotaConsumption, Sale, SaleLine
 from tisser.sales.quotas import Override, quota_remaining
 
 pytestmark = pytest.mark.django_db
@@ -206,7 +205,7 @@ def _return(team, people, step):
     line = lines[index % len(lines)]
     left = line.quantity - returns.returned_quantity(line)
     too_late = clock.localdate() > returns.return_deadline(
-        line, counter_settings(line.sale.network_id)
+        line, CounterSettings.of_network(line.sale.network_id)
     )
     attempt = {
         "actor": team.mediator,

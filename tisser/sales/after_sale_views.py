@@ -17,7 +17,7 @@ from tisser.sales import after_sale_forms as forms
 from tisser.sales import after_sale_selectors as selectors
 from tisser.sales import boxes, returns
 from tisser.sales.enums import ReturnOutcome, SaleStatus
-from tisser.sales.models import BoxSubscription, Sale, SaleReturn
+from tisser.sales.models import BoxSubscription, CounterSettings, Sale, SaleReturn
 from tisser.sales.quotas import SELL_ROLES
 
 
@@ -176,7 +176,7 @@ def return_create(request, sale):
         return redirect("sales:return_detail", pk=sale_return.pk)
     if request.method == "GET":
         _record_read(request, "sale_return.sale_viewed", sale, sale.site_id)
-    settings = returns.counter_settings(sale.network_id)
+    settings = CounterSettings.of_network(sale.network_id)
     for line in lines:
         line.sale = sale
         line.deadline = returns.return_deadline(line, settings)
@@ -222,7 +222,7 @@ def return_slip_pdf(request, obj):
         {
             "sale_return": sale_return,
             "sale": sale_return.line.sale,
-            "settings": returns.counter_settings(sale_return.line.sale.network_id),
+            "settings": CounterSettings.of_network(sale_return.line.sale.network_id),
         },
         request=request,
         filename=f"retour-{sale_return.pk}.pdf",

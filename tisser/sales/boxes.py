@@ -57,12 +57,6 @@ def _require_on_site(actor: Membership | None, site, roles=SELL_ROLES) -> Member
     return actor
 
 
-def counter_settings(network_id: int) -> CounterSettings:
-    """The network's counter settings, or the defaults (not saved)."""
-    found = CounterSettings.objects.filter(network_id=network_id).first()
-    return found or CounterSettings(network_id=network_id)
-
-
 def planned_end(starts_on: datetime.date, months: int = DEFAULT_SUBSCRIPTION_MONTHS):
     """The last day of a subscription of ``months`` months from ``starts_on`` (inclusive)."""
     return add_months(starts_on, months) - datetime.timedelta(days=1)
@@ -273,7 +267,7 @@ def fee_sale_create(
         if stale:
             SaleLine.objects.filter(pk__in=stale).delete()
         now = clock.now()
-        hold = counter_settings(subscription.site.network_id).hold_minutes
+        hold = CounterSettings.of_network(subscription.site.network_id).hold_minutes
         offer = subscription.opening_line.offer
         fee = subscription.monthly_fee
         opening = subscription.opening_line.sale

@@ -82,12 +82,6 @@ VAT_MENTIONS: dict[str, str] = {
 # --- helpers ----------------------------------------------------------------------------
 
 
-def counter_settings_for(network_id: int) -> CounterSettings:
-    """The network's counter settings (the defaults until the admin saves them)."""
-    found = CounterSettings.objects.filter(network_id=network_id).first()
-    return found or CounterSettings(network_id=network_id)
-
-
 def vat_mention(regime: str) -> str:
     return VAT_MENTIONS.get(regime, VAT_MENTIONS[VatRegime.FRANCHISE])
 
@@ -428,7 +422,9 @@ def sale_confirm(*, actor: Membership, sale: Sale, override: Override | None = N
             if lines
             else []
         )
-        until = now + datetime.timedelta(minutes=counter_settings_for(sale.network_id).hold_minutes)
+        until = now + datetime.timedelta(
+            minutes=CounterSettings.of_network(sale.network_id).hold_minutes
+        )
         devices_taken: set[int] = set()
         for line in lines:
             if line.offer.tracking == Tracking.DEVICE:
@@ -636,7 +632,7 @@ def sale_pay(*, actor: Membership, sale: Sale, payments: Sequence[PaymentInput])
         sale.receipt_year = year
         sale.receipt_sequence = number
         sale.receipt_number = f"{sale.site.short_code}-{year}-{number:05d}"
-        settings = counter_settings_for(sale.network_id)
+        settings = CounterSettings.of_network(sale.network_id)
         sale.vat_mention = vat_mention(settings.vat_regime)
         sale.seller = {
             "legal_name": settings.legal_name or sale.site.network.name,

@@ -27,7 +27,7 @@ from tisser.offers.vouchers import voucher_code_reveal
 from tisser.sales import counter, counter_forms, counter_selectors
 from tisser.sales.counter import OVERRIDE_ROLES, SELL_ROLES, SETTINGS_ROLES
 from tisser.sales.enums import RightStatus, SaleStatus
-from tisser.sales.models import Sale
+from tisser.sales.models import CounterSettings, Sale
 from tisser.sales.quotas import BasketLine, Override, quota_check, quota_remaining
 from tisser.sales.services import current_right
 
@@ -208,7 +208,7 @@ def sale_confirm(request, obj):
             "form": form,
             "reasons": reasons,
             "may_override": may_override,
-            "hold_minutes": counter.counter_settings_for(sale.network_id).hold_minutes,
+            "hold_minutes": CounterSettings.of_network(sale.network_id).hold_minutes,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -292,7 +292,7 @@ def sale_detail(request, obj):
             "sale": sale,
             "lines": list(sale.lines.all()),
             "payments": list(sale.payments.all()),
-            "settings": counter.counter_settings_for(sale.network_id),
+            "settings": CounterSettings.of_network(sale.network_id),
         },
     )
 
@@ -334,7 +334,7 @@ def sale_receipt_pdf(request, obj):
             "sale": sale,
             "lines": lines,
             "payments": list(sale.payments.all()),
-            "settings": counter.counter_settings_for(sale.network_id),
+            "settings": CounterSettings.of_network(sale.network_id),
         },
         request=request,
         filename=f"ticket-{sale.receipt_number}.pdf",
@@ -364,7 +364,7 @@ def sale_list(request):
 
 @require_roles(*SETTINGS_ROLES)
 def counter_settings(request):
-    instance = counter.counter_settings_for(request.membership.organisation_id)
+    instance = CounterSettings.of_network(request.membership.organisation_id)
     form = counter_forms.CounterSettingsForm(request.POST or None, instance=instance)
     submission = submit_forms(
         request,

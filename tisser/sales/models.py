@@ -569,6 +569,11 @@ class CounterSettings(TimeStampedModel):
     def __str__(self):
         return str(self.network_id)
 
+    @classmethod
+    def of_network(cls, network_id: int) -> CounterSettings:
+        """The network's settings, or the defaults (not saved) until its admin saves them."""
+        return cls.objects.filter(network_id=network_id).first() or cls(network_id=network_id)
+
 
 class SaleQuerySet(ScopedQuerySet):
     def paid(self):

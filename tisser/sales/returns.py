@@ -32,7 +32,6 @@ from tisser.offers.models import Voucher
 from tisser.offers.reservations import stock_return
 from tisser.offers.stock_roles import acts_on_site
 from tisser.sales import quotas
-from tisser.sales.boxes import counter_settings
 from tisser.sales.enums import (
     PaymentMethod,
     ReturnedDeviceFate,
@@ -119,7 +118,7 @@ def sale_return_record(
                 _("Une box prêtée se rend par son abonnement : « Box rendue » sur sa fiche.")
             )
         today = clock.localdate()
-        settings = counter_settings(sale.network_id)
+        settings = CounterSettings.of_network(sale.network_id)
         deadline = return_deadline(line, settings)
         if today > deadline:
             raise DomainError(
