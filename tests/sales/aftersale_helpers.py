@@ -1,8 +1,10 @@
 """The counter's after-sale world: a site's team, offers with stock received through the
-ledger, a person, and paid sales built by ``tests.sales.factories.sell``."""
+ledger, a person with a running access right, and paid sales made through the counter's
+services by ``tests.sales.factories.sell``."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,6 +14,7 @@ from tests.accounts.factories import MembershipFactory, NetworkFactory, SiteFact
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.offers.factories import OfferFactory, StockSettingsFactory
 from tests.offers.stock_helpers import receive_devices, receive_units, receive_vouchers
+from tests.sales.factories import AccessRightFactory
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Membership, Organisation, Site
 from tisser.beneficiaries.models import Beneficiary
@@ -36,6 +39,15 @@ class Counter:
     recharge: Offer
     sim: Offer
     box: Offer
+
+
+def _person_with_a_long_right(site) -> Beneficiary:
+    """A person whose access right runs through every date these tests set the clock to."""
+    person = BeneficiaryFactory(site=site)
+    AccessRightFactory(
+        beneficiary=person, starts_on=datetime.date(2025, 1, 1), ends_on=datetime.date(2028, 12, 31)
+    )
+    return person
 
 
 def make_counter() -> Counter:
@@ -79,7 +91,7 @@ def make_counter() -> Counter:
         foreign_admin=MembershipFactory(
             organisation=NetworkFactory(name="Autre réseau"), role=Role.NETWORK_ADMIN
         ),
-        person=BeneficiaryFactory(site=site),
+        person=_person_with_a_long_right(site),
         laptop=laptop,
         recharge=recharge,
         sim=sim,

@@ -9,17 +9,14 @@ import datetime
 from decimal import Decimal
 
 import factory
-from django.db import transaction
 from django.utils import timezone
 
 from tests.accounts.factories import NetworkFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
-from tisser.core import clock
 from tisser.funding.enums import OfferFamily
-from tisser.offers import reservations
-from tisser.offers.enums import LENT_FAMILIES, DeviceStatus, Tracking
 from tisser.offers.models import Device, Offer
-from tisser.sales import boxes, quotas
+from tisser.sales import counter
+from tisser.sales.counter import PaymentInput
 from tisser.sales.enums import (
     PaymentMethod,
     QuotaMeasure,
@@ -28,7 +25,6 @@ from tisser.sales.enums import (
     QuotaWindow,
     ReturnOutcome,
     RightOpening,
-    SaleStatus,
 )
 from tisser.sales.models import (
     AccessRight,
@@ -40,12 +36,10 @@ from tisser.sales.models import (
     Payment,
     QuotaConsumption,
     QuotaRule,
-    ReceiptSequence,
     Sale,
     SaleLine,
     SaleReturn,
 )
-from tisser.sales.services import add_months
 
 
 class AccessRightFactory(factory.django.DjangoModelFactory):
@@ -191,12 +185,10 @@ class CashClosingFactory(factory.django.DjangoModelFactory):
     closed_at = factory.LazyFunction(timezone.now)
 
 
-# --- The counter sale (issue 11, decision 0049): rows of paid sales --------------------------
+# --- Paid sales for the after-sale tests (issue 11, decisions 0049 and 0050) -----------------
 #
-# ``sell`` builds a paid sale the way the counter does (stock reserved then sold through
-# ``offers.reservations``, quotas taken through ``sales.quotas``, a receipt number, the box
-# subscription opened), writing the Sale / SaleLine / Payment rows itself: the after-sale
-# tests do not wait for the counter's services.
+# ``sell`` goes through the counter's own services (cart, confirmation, payment), so a
+# return, a box or a cash closing is always tested on a sale the counter could have made.
 
 
 @dataclasses.dataclass
@@ -206,128 +198,35 @@ class Item:
     device: Device | None = None
 
 
-def sell(
-    *,
-    actor,
-    beneficiary,
-    items,
-    payments=None,
-    site=None,
-    override=None,
-) -> Sale:
-    """A paid sale at ``site`` (default: the person's) at the clock's time. ``payments``:
-    (method, amount) pairs or ``Payment`` keyword dicts; by default the total in cash."""
-    site = site or beneficiary.site
-    now = clock.now()
-    with transaction.atomic():
-        sale = Sale.objects.create(
-            network_id=site.network_id,
-            site=site,
-            beneficiary=beneficiary,
-            status=SaleStatus.CONFIRMED,
-            created_by=actor.user,
-            confirmed_at=now,
-            confirmed_by=actor.user,
+def _payment_inputs(payments, total) -> list[PaymentInput]:
+    """(method, amount) pairs or ``PaymentInput`` keyword dicts; by default the total in cash
+    (nothing for a free sale, such as a lent box)."""
+    if payments is None:
+        payments = [(PaymentMethod.CASH, total)] if total else []
+    entries = payments
+    return [
+        PaymentInput(**entry)
+        if isinstance(entry, dict)
+        else PaymentInput(method=entry[0], amount=Decimal(entry[1]))
+        for entry in entries
+    ]
+
+
+def sell(*, actor, beneficiary, items, payments=None, site=None, override=None) -> Sale:
+    """A paid sale at ``site`` (default: the person's), made through the counter's services
+    (cart, confirmation, payment) at the clock's time."""
+    sale = counter.sale_start(actor=actor, beneficiary=beneficiary, site=site or beneficiary.site)
+    for item in items:
+        item = item if isinstance(item, Item) else Item(item)
+        counter.cart_add(
+            actor=actor, sale=sale, offer=item.offer, quantity=item.quantity, device=item.device
         )
-        lines = []
-        for item in items:
-            item = item if isinstance(item, Item) else Item(item)
-            offer = item.offer
-            if offer.tracking == Tracking.DEVICE:
-                device = item.device or (
-                    Device.objects.filter(
-                        site=site, offer=offer, status=DeviceStatus.READY_TO_DISTRIBUTE
-                    )
-                    .order_by("pk")
-                    .first()
-                )
-                reservation = reservations.device_reserve(actor=actor, device=device)
-            else:
-                device = None
-                reservation = reservations.units_reserve(
-                    actor=actor, site=site, offer=offer, quantity=item.quantity
-                )
-            lines.append(
-                SaleLine.objects.create(
-                    sale=sale,
-                    offer=offer,
-                    quantity=item.quantity,
-                    device=device,
-                    reservation=reservation,
-                    label=offer.name,
-                    unit_price=offer.solidarity_price,
-                    unit_market_price=offer.market_price,
-                    unit_face_value=offer.face_value,
-                )
-            )
-        quotas.quota_consume(
-            actor=actor,
-            beneficiary=beneficiary,
-            site=site,
-            basket=[quotas.BasketLine(line.offer, line.quantity) for line in lines],
-            reference_kind="sale_line",
-            reference_ids=[line.pk for line in lines],
-            override=override,
-        )
-        total = sum((line.total for line in lines), Decimal("0"))
-        day = timezone.localdate(now)
-        for line in lines:
-            reservations.stock_sell(actor=actor, reservation=line.reservation, at=now)
-            # As the counter's sale_pay does (decision 0049).
-            if line.offer.warranty_months:
-                line.warranty_until = add_months(day, line.offer.warranty_months)
-                line.save(update_fields=["warranty_until"])
-        for payment in payments if payments is not None else [(PaymentMethod.CASH, total)]:
-            fields = (
-                payment
-                if isinstance(payment, dict)
-                else {"method": payment[0], "amount": payment[1]}
-            )
-            Payment.objects.create(sale=sale, at=now, **fields)
-        sequence, _created = ReceiptSequence.objects.select_for_update().get_or_create(
-            site=site, year=day.year
-        )
-        sequence.last_number += 1
-        sequence.save(update_fields=["last_number"])
-        sale.status = SaleStatus.PAID
-        sale.paid_at = now
-        sale.paid_by = actor.user
-        sale.total_price = total
-        sale.total_market = sum((line.market_total for line in lines), Decimal("0"))
-        sale.receipt_year = day.year
-        sale.receipt_sequence = sequence.last_number
-        sale.receipt_number = f"T{site.pk}-{day.year}-{sequence.last_number:05d}"
-        sale.save()
-        for line in lines:
-            if line.offer.family in LENT_FAMILIES:
-                boxes.subscription_open(actor=actor, line=line, at=now)
-    return sale
+    sale = counter.sale_confirm(actor=actor, sale=sale, override=override)
+    return pay_confirmed(sale, actor=actor, payments=payments)
 
 
 def pay_confirmed(sale: Sale, *, actor, payments=None) -> Sale:
-    """Mark a confirmed sale without stock (a fee sale) paid, as the counter's sale_pay would."""
-    now = clock.now()
-    day = timezone.localdate(now)
-    with transaction.atomic():
-        for payment in (
-            payments if payments is not None else [(PaymentMethod.CASH, sale.total_price)]
-        ):
-            fields = (
-                payment
-                if isinstance(payment, dict)
-                else {"method": payment[0], "amount": payment[1]}
-            )
-            Payment.objects.create(sale=sale, at=now, **fields)
-        sequence, _created = ReceiptSequence.objects.select_for_update().get_or_create(
-            site=sale.site, year=day.year
-        )
-        sequence.last_number += 1
-        sequence.save(update_fields=["last_number"])
-        sale.status = SaleStatus.PAID
-        sale.paid_at = now
-        sale.paid_by = actor.user
-        sale.receipt_year = day.year
-        sale.receipt_sequence = sequence.last_number
-        sale.receipt_number = f"T{sale.site_id}-{day.year}-{sequence.last_number:05d}"
-        sale.save()
-    return sale
+    """Pay a confirmed sale (a cart, or a box's fee sale) at the counter."""
+    return counter.sale_pay(
+        actor=actor, sale=sale, payments=_payment_inputs(payments, sale.total_price)
+    )
