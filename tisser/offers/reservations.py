@@ -207,7 +207,7 @@ def _release(reservation: Reservation, *, actor, status: str, now, reason: str) 
     """Give the held stock back (the reservation is locked and active)."""
     site_id, offer_id = reservation.site_id, reservation.offer_id
     user = _user(actor)
-    if reservation.device_id is not None:
+    if reservation.device is not None:
         device = lifecycle.locked_device(reservation.device)
         movements_apply(
             [
@@ -355,7 +355,7 @@ def stock_sell(*, actor, reservation: Reservation, at: datetime.datetime | None 
         site_id, offer_id = reservation.site_id, reservation.offer_id
         user = _user(actor)
         device, vouchers = None, []
-        if reservation.device_id is not None:
+        if reservation.device is not None:
             device = lifecycle.locked_device(reservation.device)
             if device.status != DeviceStatus.RESERVED:
                 raise DomainError(_("Cet appareil n'est plus réservé."))
@@ -496,7 +496,8 @@ def stock_return(
                 reason=reason,
                 update_fields=["site", "wiped_at", "reserved_until"],
             )
-            obj, offer_id = device, device.offer_id
+            obj: Device | Offer = device
+            offer_id = device.offer_id
         else:
             if offer is None:
                 raise DomainError(_("Choisissez l'offre rendue."))

@@ -267,12 +267,12 @@ def fee_sale_create(
         if stale:
             SaleLine.objects.filter(pk__in=stale).delete()
         now = clock.now()
-        hold = CounterSettings.of_network(subscription.site.network_id).hold_minutes
         offer = subscription.opening_line.offer
         fee = subscription.monthly_fee
         opening = subscription.opening_line.sale
+        hold = CounterSettings.of_network(opening.network_id).hold_minutes
         sale = Sale(
-            network_id=subscription.site.network_id,
+            network_id=opening.network_id,
             site=subscription.site,
             beneficiary_id=subscription.beneficiary_id,
             household_id=opening.household_id,

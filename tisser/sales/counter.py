@@ -635,7 +635,7 @@ def sale_pay(*, actor: Membership, sale: Sale, payments: Sequence[PaymentInput])
         settings = CounterSettings.of_network(sale.network_id)
         sale.vat_mention = vat_mention(settings.vat_regime)
         sale.seller = {
-            "legal_name": settings.legal_name or sale.site.network.name,
+            "legal_name": settings.legal_name or sale.network.name,
             "siret": settings.siret,
             "address": settings.address,
         }

@@ -220,7 +220,7 @@ def _take_back(actor, line: SaleLine, *, quantity: int, fate: str, reason: str) 
         "receipt": line.sale.receipt_number or line.sale_id,
         "reason": reason,
     }
-    if line.device_id is not None:
+    if line.device is not None:
         stock_return(
             actor=actor,
             site=site,
@@ -234,7 +234,7 @@ def _take_back(actor, line: SaleLine, *, quantity: int, fate: str, reason: str) 
     elif line.offer.tracking == Tracking.VOUCHER:
         vouchers = list(
             Voucher.objects.filter(
-                reservation_id=line.reservation_id,
+                reservation__sale_line=line,
                 status__in=[VoucherStatus.SOLD, VoucherStatus.ACTIVATED],
             ).order_by("pk")[:quantity]
         )
