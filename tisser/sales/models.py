@@ -74,6 +74,33 @@ def _network_fk(related_name="+", **kwargs):
     )
 
 
+def _site_fk():
+    return models.ForeignKey(
+        "accounts.Site", verbose_name=_("espace"), on_delete=models.PROTECT, related_name="+"
+    )
+
+
+def _file_fk(related_name):
+    """The person's file (``beneficiaries.Beneficiary``)."""
+    return models.ForeignKey(
+        "beneficiaries.Beneficiary",
+        verbose_name=_("dossier"),
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
+
+
+def _household_fk():
+    return models.ForeignKey(
+        "beneficiaries.Household",
+        verbose_name=_("foyer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+
 def _reason(label, **kwargs):
     return models.CharField(label, max_length=500, blank=True, validators=[reject_nir], **kwargs)
 
@@ -153,15 +180,8 @@ class AccessRight(TimeStampedModel):
 
     network = _network_fk()
     # The site that opened it (the person may buy in every site of the network).
-    site = models.ForeignKey(
-        "accounts.Site", verbose_name=_("espace"), on_delete=models.PROTECT, related_name="+"
-    )
-    beneficiary = models.ForeignKey(
-        "beneficiaries.Beneficiary",
-        verbose_name=_("dossier"),
-        on_delete=models.PROTECT,
-        related_name="access_rights",
-    )
+    site = _site_fk()
+    beneficiary = _file_fk("access_rights")
     opened_by = models.CharField(_("ouvert par"), max_length=16, choices=RightOpening.choices)
     # Referrals sit below sales but the hook gives the referral: its id is enough.
     opening_referral_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
@@ -439,24 +459,10 @@ class QuotaConsumption(models.Model):
     scope_path = "site"
 
     network = _network_fk()
-    site = models.ForeignKey(
-        "accounts.Site", verbose_name=_("espace"), on_delete=models.PROTECT, related_name="+"
-    )
-    beneficiary = models.ForeignKey(
-        "beneficiaries.Beneficiary",
-        verbose_name=_("dossier"),
-        on_delete=models.PROTECT,
-        related_name="quota_consumptions",
-    )
+    site = _site_fk()
+    beneficiary = _file_fk("quota_consumptions")
     # The household the person belonged to at the time (household rules count it).
-    household = models.ForeignKey(
-        "beneficiaries.Household",
-        verbose_name=_("foyer"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    household = _household_fk()
     offer = models.ForeignKey(
         "offers.Offer", verbose_name=_("offre"), on_delete=models.PROTECT, related_name="+"
     )
@@ -589,24 +595,10 @@ class Sale(TimeStampedModel):
     scope_path = "site"
 
     network = _network_fk()
-    site = models.ForeignKey(
-        "accounts.Site", verbose_name=_("espace"), on_delete=models.PROTECT, related_name="+"
-    )
-    beneficiary = models.ForeignKey(
-        "beneficiaries.Beneficiary",
-        verbose_name=_("dossier"),
-        on_delete=models.PROTECT,
-        related_name="sales",
-    )
+    site = _site_fk()
+    beneficiary = _file_fk("sales")
     # The household at confirmation (the quota ledger keeps its own copy per line).
-    household = models.ForeignKey(
-        "beneficiaries.Household",
-        verbose_name=_("foyer"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    household = _household_fk()
     access_right = models.ForeignKey(
         AccessRight,
         verbose_name=_("droit d'accès"),
@@ -925,15 +917,8 @@ class BoxSubscription(TimeStampedModel):
 
     scope_path = "site"
 
-    site = models.ForeignKey(
-        "accounts.Site", verbose_name=_("espace"), on_delete=models.PROTECT, related_name="+"
-    )
-    beneficiary = models.ForeignKey(
-        "beneficiaries.Beneficiary",
-        verbose_name=_("dossier"),
-        on_delete=models.PROTECT,
-        related_name="box_subscriptions",
-    )
+    site = _site_fk()
+    beneficiary = _file_fk("box_subscriptions")
     opening_line = models.OneToOneField(
         SaleLine,
         verbose_name=_("vente d'ouverture"),
@@ -982,9 +967,7 @@ class CashClosing(TimeStampedModel):
 
     scope_path = "site"
 
-    site = models.ForeignKey(
-        "accounts.Site", verbose_name=_("espace"), on_delete=models.PROTECT, related_name="+"
-    )
+    site = _site_fk()
     day = models.DateField(_("journée"))
     opening_float = _money(_("fond de caisse au début (€)"))
     # {method: "12.50"}: expected from the day's payments and refunds, frozen at closing.
