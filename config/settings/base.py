@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "tisser.sales",
     "tisser.notifications",
     "tisser.exercises",
+    "tisser.diagnostics",
     "tisser.workspace",
     "tisser.demo",
 ]
