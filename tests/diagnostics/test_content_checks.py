@@ -148,13 +148,13 @@ def first_key(root, domain, kind, level, index=0):
             "forms/informations.json",
             lambda d: d["exit"]["2"].append(d["exit"]["2"][0]),
             "forms/informations.json: exit.2[2]: 'diag-informations-s2-1' est déjà dans "
-            "content/skills/forms/informations.json (exit.2)",
+            f"{Path('skills') / 'forms' / 'informations.json'} (exit.2)",
         ),
         (
             "forms/informations.json",
             lambda d: d["exit"]["0"].__setitem__(0, d["entry"]["0"][0]),
             "forms/informations.json: exit.0[0]: 'diag-informations-e0-1' est déjà dans "
-            "content/skills/forms/informations.json (entry.0)",
+            f"{Path('skills') / 'forms' / 'informations.json'} (entry.0)",
         ),
     ],
 )
