@@ -148,20 +148,22 @@ def first_key(root, domain, kind, level, index=0):
             "forms/informations.json",
             lambda d: d["exit"]["2"].append(d["exit"]["2"][0]),
             "forms/informations.json: exit.2[2]: 'diag-informations-s2-1' est déjà dans "
-            f"{Path('skills') / 'forms' / 'informations.json'} (exit.2)",
+            "…forms/informations.json (exit.2)",
         ),
         (
             "forms/informations.json",
             lambda d: d["exit"]["0"].__setitem__(0, d["entry"]["0"][0]),
             "forms/informations.json: exit.0[0]: 'diag-informations-e0-1' est déjà dans "
-            f"{Path('skills') / 'forms' / 'informations.json'} (entry.0)",
+            "…forms/informations.json (entry.0)",
         ),
     ],
 )
 def test_each_broken_rule_names_its_file_and_field(skills_copy, items, file, change, expected):
+    """``…`` in ``expected`` stands for the copy's directory, which varies."""
     rewrite(skills_copy / file, change)
     problems = problems_of(skills_copy, items)
-    assert any(expected in problem for problem in problems), problems
+    parts = expected.split("…")
+    assert any(all(part in problem for part in parts) for problem in problems), problems
 
 
 def test_every_cell_of_every_form_and_domain_has_the_same_count(skills_copy, items):
