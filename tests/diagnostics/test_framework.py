@@ -179,6 +179,17 @@ def test_broken_content_is_never_loaded(skills_copy):
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ContentError, match=r"forms/informations.json: exit.3: 1 exercice"):
         framework.form_bank("exit")
+    # The framework itself is right: its domains and levels still read (results, pages).
+    assert framework.domain("informations").label == "Trouver une information"
+
+
+def test_a_broken_framework_is_never_loaded(skills_copy):
+    path = skills_copy / "framework.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["domains"][0]["jobseekers_only"] = "non"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"framework.json: domains\[0\].jobseekers_only"):
+        framework.domains()
 
 
 def test_every_exercise_domain_is_a_framework_domain():

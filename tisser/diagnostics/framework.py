@@ -8,8 +8,10 @@ level. The items themselves are ordinary exercise items (``content/exercises/dia
 
 Everything is checked (``check_skills``): by ``manage.py check_content`` and the server's
 system check, with the file and the field of each problem named, and when the loader
-first reads it — once per process, like the exercises. A domain listed without its forms,
-or a cell with fewer items than the others, never reaches a sitting.
+first reads it — once per process, like the exercises. The domains, levels and context
+questions need only a right ``framework.json``; the forms need the whole content right:
+a domain listed without its forms, or a cell with fewer items than the others, never
+reaches a sitting (``ContentError``).
 See docs/decisions/0052-skills-diagnostic.md.
 """
 
@@ -85,11 +87,10 @@ Cells = dict[str, dict[int, tuple[str, ...]]]
 
 
 @dataclass(frozen=True)
-class Skills:
+class Framework:
     domains: tuple[Domain, ...]
     levels: tuple[Level, ...]
     context_questions: tuple[ContextQuestion, ...]
-    forms: dict[str, Cells]
 
 
 # --- Reading and checking --------------------------------------------------------------
@@ -229,6 +230,22 @@ def _count_problems(forms: dict[str, tuple[str, dict]]) -> list[str]:
     return problems
 
 
+def _check_framework(root: Path, report: Report) -> dict | None:
+    """framework.json read and checked alone; None when it cannot be used."""
+    path = root / "framework.json"
+    label = _label(path)
+    data = _read(path, report)
+    if data is None:
+        return None
+    schema = _schema_problems("framework", data, label)
+    if schema:
+        report.problems += schema
+        return None
+    problems = _framework_problems(data, root, label)
+    report.problems += problems
+    return None if problems else data
+
+
 def check_skills(items: Mapping[str, Item], root: Path | None = None) -> Report:
     """Every problem of the skills content, each naming its file and field.
 
@@ -236,14 +253,8 @@ def check_skills(items: Mapping[str, Item], root: Path | None = None) -> Report:
     """
     root = root or content_dir()
     report = Report()
-    framework_path = root / "framework.json"
-    label = _label(framework_path)
-    framework = _read(framework_path, report)
-    if framework is not None:
-        schema = _schema_problems("framework", framework, label)
-        report.problems += schema or _framework_problems(framework, root, label)
-        if schema:
-            framework = None
+    listed = _check_framework(root, report)
+    label = _label(root / "framework.json")
 
     forms: dict[str, tuple[str, dict]] = {}
     placed: dict[str, str] = {}
@@ -266,8 +277,8 @@ def check_skills(items: Mapping[str, Item], root: Path | None = None) -> Report:
         forms[data["domain"]] = (form_label, data)
     report.problems += _count_problems(forms)
 
-    if framework is not None:
-        codes = [entry["code"] for entry in framework["domains"]]
+    if listed is not None:
+        codes = [entry["code"] for entry in listed["domains"]]
         for index, code in enumerate(codes):
             if code not in forms:
                 report.problems.append(
@@ -291,34 +302,25 @@ def check_with_items(exercise_report: Report) -> Report:
 
 
 @cache
-def _skills(root: str, exercises_root: str) -> Skills:
-    items = exercises.catalogue()
-    report = check_skills(items, Path(root))
-    if report.problems:
+def _framework(root: str) -> Framework:
+    report = Report()
+    data = _check_framework(Path(root), report)
+    if data is None:
         raise ContentError("\n".join(report.problems))
-    data = json.loads((Path(root) / "framework.json").read_text(encoding="utf-8"))
-    domains = tuple(
-        Domain(
-            code=entry["code"],
-            label=entry["label"],
-            description=entry["description"],
-            picture=entry["picture"],
-            pix=tuple(entry["pix"]),
-            digcomp=tuple(entry["digcomp"]),
-            uk_eds=tuple(entry["uk_eds"]),
-            jobseekers_only=entry["jobseekers_only"],
-        )
-        for entry in data["domains"]
-    )
-    forms: dict[str, Cells] = {kind: {} for kind in KINDS}
-    for domain_ in domains:
-        form = json.loads(
-            (Path(root) / "forms" / f"{domain_.code}.json").read_text(encoding="utf-8")
-        )
-        for kind in KINDS:
-            forms[kind][domain_.code] = {level: tuple(form[kind][str(level)]) for level in LEVELS}
-    return Skills(
-        domains=domains,
+    return Framework(
+        domains=tuple(
+            Domain(
+                code=entry["code"],
+                label=entry["label"],
+                description=entry["description"],
+                picture=entry["picture"],
+                pix=tuple(entry["pix"]),
+                digcomp=tuple(entry["digcomp"]),
+                uk_eds=tuple(entry["uk_eds"]),
+                jobseekers_only=entry["jobseekers_only"],
+            )
+            for entry in data["domains"]
+        ),
         levels=tuple(
             Level(number=entry["level"], title=entry["title"], description=entry["description"])
             for entry in data["levels"]
@@ -331,49 +333,65 @@ def _skills(root: str, exercises_root: str) -> Skills:
             )
             for entry in data["context_questions"]
         ),
-        forms=forms,
     )
 
 
-def skills() -> Skills:
-    """The checked framework and forms (read once per process; ContentError if broken)."""
-    return _skills(str(content_dir()), str(exercises.content_dir()))
+@cache
+def _forms(root: str, exercises_root: str) -> dict[str, Cells]:
+    # Forms are used only when the whole skills content is right (every domain has its
+    # forms, every cell the same count): a sitting never meets a half-made form.
+    report = check_skills(exercises.catalogue(), Path(root))
+    if report.problems:
+        raise ContentError("\n".join(report.problems))
+    forms: dict[str, Cells] = {kind: {} for kind in KINDS}
+    for entry in _framework(root).domains:
+        path = Path(root) / "forms" / f"{entry.code}.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for kind in KINDS:
+            forms[kind][entry.code] = {level: tuple(data[kind][str(level)]) for level in LEVELS}
+    return forms
+
+
+def framework() -> Framework:
+    """The checked domains, levels and context questions (read once per process)."""
+    return _framework(str(content_dir()))
 
 
 def clear_cache() -> None:
-    _skills.cache_clear()
+    _framework.cache_clear()
+    _forms.cache_clear()
     _picture.cache_clear()
 
 
 def domains() -> tuple[Domain, ...]:
     """The six domains, in the framework's order (the order of a sitting and of results)."""
-    return skills().domains
+    return framework().domains
 
 
 def domain(code: str) -> Domain:
     """One domain by its code; KeyError for an unknown code."""
-    for entry in skills().domains:
+    for entry in framework().domains:
         if entry.code == code:
             return entry
     raise KeyError(code)
 
 
 def levels() -> tuple[Level, ...]:
-    return skills().levels
+    return framework().levels
 
 
 def level(number: int) -> Level:
-    return skills().levels[number]
+    return framework().levels[number]
 
 
 def context_questions() -> tuple[ContextQuestion, ...]:
-    return skills().context_questions
+    return framework().context_questions
 
 
 def _kind(kind: str) -> Cells:
     if kind not in KINDS:
         raise ValueError(f"unknown form kind {kind!r}: entry or exit")
-    return skills().forms[kind]
+    return _forms(str(content_dir()), str(exercises.content_dir()))[kind]
 
 
 def form_items(kind: str) -> list[Item]:
