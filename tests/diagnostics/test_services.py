@@ -287,3 +287,16 @@ def test_a_finished_sitting_takes_no_new_answer_but_a_resent_one_returns(person)
     with pytest.raises(DomainError):
         diagnostic_context_save(diagnostic=diagnostic, answers={"smartphone": "oui"})
     assert diagnostic_next(diagnostic) is None
+
+
+def test_the_site_teams_message_names_the_file_by_its_number_only(person, member_factory):
+    from tisser.notifications.services import render
+
+    member_factory(person.site, Role.MEDIATOR)
+    diagnostic = start_alone(person)
+    run_to_the_end(diagnostic)
+    texts = render(Notification.objects.get())
+    assert person.file_number in texts["subject"]
+    assert "terminé seule son diagnostic d'entrée" in texts["body"]
+    assert person.last_name not in texts["body"] and person.first_name not in texts["body"]
+    assert "étoile" not in texts["body"] and "niveau" not in texts["body"]

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ITEM_URL = re.compile(r".*/apprendre/diagnostic/\d+/question/(?P<key>[a-z0-9-]+)/$")
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def skills_content(tmp_path_factory, settings):
     """The tiny framework of tests/diagnostics/content.py: yes/no items whose answer is
     « Oui », so the learner below is right up to level 2 and wrong above."""
@@ -40,7 +40,7 @@ def answer_current_item(page):
 
 
 def test_a_learner_takes_the_diagnostic_alone_by_taps_resumes_and_sees_results(
-    browser, live_server, site, assert_accessible
+    browser, live_server, site, assert_accessible, skills_content
 ):
     from tisser.diagnostics.models import Diagnostic
     from tisser.exercises.models import Answer
@@ -118,6 +118,46 @@ def test_a_learner_takes_the_diagnostic_alone_by_taps_resumes_and_sees_results(
     context.close()
 
 
+def test_the_real_forms_by_taps_with_dont_know_are_accessible(
+    browser, live_server, site, assert_accessible
+):
+    """The project's own entry form: every item page it shows is axe-clean, keeps no key,
+    and « Je ne sais pas » alone (taps) leads to the results, all domains at level 0."""
+    from tisser.diagnostics.models import Diagnostic
+
+    card = learner_card(site)
+    context = phone_context(browser, live_server)
+    page = context.new_page()
+    problems = watch(page)
+    sign_in_with_code(page, card)
+    page.goto("/apprendre/diagnostic/")
+    page.get_by_role("button", name="Commencer").tap()
+    page.wait_for_url("**/questions-de-depart/")
+    asked = 0
+    while "/questions-de-depart/" in page.url:
+        title = page.title()
+        page.locator(".d-choices button").first.tap()
+        page.wait_for_function("t => document.title !== t", arg=title)
+        asked += 1
+    assert asked == len(framework.context_questions())
+    seen = 0
+    while "/resultats/" not in page.url:
+        page.wait_for_url(ITEM_URL)
+        assert page.locator(".feedback").count() == 0
+        assert_accessible(page)
+        before = page.url
+        page.get_by_role("button", name="Je ne sais pas").tap()
+        page.wait_for_url(lambda url, before=before: url != before)
+        seen += 1
+    diagnostic = Diagnostic.objects.get(beneficiary=card.beneficiary)
+    assert diagnostic.item_count == seen == 2 * len(diagnostic.domains)
+    assert set(diagnostic.results.values_list("level", flat=True)) == {0}
+    assert page.locator(".d-stars").first.get_attribute("aria-label") == "0 étoile sur 4"
+    assert_accessible(page)
+    assert not problems, problems
+    context.close()
+
+
 # --- page weight ---------------------------------------------------------------------------
 
 FIRST_PAGE_BUDGET = 100 * 1024
@@ -129,7 +169,12 @@ RECORD_COMMAND = (
 )
 
 
-def test_page_weight_of_the_diagnostic_pages(browser, production_server, site):  # noqa: F811
+def test_page_weight_of_the_diagnostic_pages(
+    browser,
+    production_server,  # noqa: F811
+    site,
+    skills_content,
+):
     """First item page with an empty cache ≤ 100 KB; each next item (the answer sent and the
     next item shown, one navigation) ≤ 20 KB warm; the results page ≤ 20 KB warm and
     ≤ 100 KB with an empty cache."""

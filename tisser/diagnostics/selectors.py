@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from tisser.diagnostics import framework
 from tisser.diagnostics.enums import AUTONOMY_LEVEL, LEVEL_MAX, DiagnosticKind, DiagnosticMode
@@ -69,6 +70,13 @@ class DomainResult:
     @property
     def stars(self) -> list[bool]:
         return [index < self.level for index in range(LEVEL_MAX)]
+
+    @property
+    def stars_label(self) -> str:
+        """« 2 étoiles sur 4 » for a screen reader (French: 0 and 1 take the singular)."""
+        if self.level <= 1:
+            return _("%(count)s étoile sur %(total)s") % {"count": self.level, "total": LEVEL_MAX}
+        return _("%(count)s étoiles sur %(total)s") % {"count": self.level, "total": LEVEL_MAX}
 
     @property
     def autonomous(self) -> bool:
