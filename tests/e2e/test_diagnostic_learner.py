@@ -9,6 +9,7 @@ import pytest
 from tests.diagnostics.content import build
 from tests.e2e.page_weight import production_server  # noqa: F401 (a fixture)
 from tests.e2e.test_exercises import learner_card, phone_context, sign_in_with_code, watch
+from tests.e2e.test_printouts_and_phone_lists import assert_fits_the_phone
 from tisser.diagnostics import framework
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -145,6 +146,7 @@ def test_the_real_forms_by_taps_with_dont_know_are_accessible(
         page.wait_for_url(ITEM_URL)
         assert page.locator(".feedback").count() == 0
         assert_accessible(page)
+        assert_fits_the_phone(page)
         before = page.url
         page.get_by_role("button", name="Je ne sais pas").tap()
         page.wait_for_url(lambda url, before=before: url != before)
@@ -154,6 +156,7 @@ def test_the_real_forms_by_taps_with_dont_know_are_accessible(
     assert set(diagnostic.results.values_list("level", flat=True)) == {0}
     assert page.locator(".d-stars").first.get_attribute("aria-label") == "0 étoile sur 4"
     assert_accessible(page)
+    assert_fits_the_phone(page)
     assert not problems, problems
     context.close()
 
