@@ -51,6 +51,7 @@ UNKNOWN_GUESS_RATE = 0.25
 CERTAIN = 0.95
 # Stay in the last answer's domain while its best item is worth this share of the best.
 STAY_RATIO = 0.8
+STAIRCASE = True
 # Gains are compared rounded, so that the choice does not hang on the last bit of a float.
 _GAIN_DIGITS = 12
 _MEMO_LIMIT = 100_000
@@ -168,10 +169,16 @@ def _domain_state(
     bank: ItemBank,
     domain: str,
     answers: frozenset[tuple[str, int, bool]],
+    last: tuple[int, bool] | None = None,
     strays: frozenset[str] = frozenset(),
 ) -> _DomainState:
-    """The belief and the best next item of one domain, from its answers only."""
-    memo_key = (domain, answers, strays)
+    """The belief and the best next item of one domain, from its answers only.
+
+    `last` is the (level, correct) of the domain's last answer: after a success the next
+    item is not easier, after a failure not harder (the staircase), while such an item is
+    left; otherwise any unused item of the domain.
+    """
+    memo_key = (domain, answers, last, strays)
     state = bank._memo.get(memo_key)
     if state is not None:
         return state
@@ -193,13 +200,21 @@ def _domain_state(
                 best_gain = _gain(belief, best)
                 break
     else:
-        for level in LEVELS:
-            for item in bank.cell(domain, level):
-                if item.key in asked:
-                    continue
-                gain = _gain(belief, item)
-                if best is None or gain > best_gain:
-                    best, best_gain = item, gain
+        unused = [
+            item for level in LEVELS for item in bank.cell(domain, level) if item.key not in asked
+        ]
+        if last is not None and STAIRCASE:
+            last_level, last_correct = last
+            ahead = [
+                item
+                for item in unused
+                if (item.level >= last_level if last_correct else item.level <= last_level)
+            ]
+            unused = ahead or unused
+        for item in unused:
+            gain = _gain(belief, item)
+            if best is None or gain > best_gain:
+                best, best_gain = item, gain
     state = _DomainState(belief=belief, best=best, gain=best_gain)
     if len(bank._memo) >= _MEMO_LIMIT:
         bank._memo.clear()
@@ -222,6 +237,7 @@ def _states(
     bank: ItemBank, domains: Sequence[str], answers: Sequence[Response]
 ) -> dict[str, _DomainState]:
     own: dict[str, list[tuple[str, int, bool]]] = {domain: [] for domain in domains}
+    last: dict[str, tuple[int, bool]] = {}
     # Items of a domain answered under another domain's name (a bank that changed): they
     # are not asked again either.
     strays: dict[str, set[str]] = {}
@@ -230,6 +246,7 @@ def _states(
         mine = own.get(response.domain)
         if mine is not None:
             mine.append((response.key, response.level, response.correct))
+            last[response.domain] = (response.level, response.correct)
         item = lookup(response.key)
         if item is not None and item.domain != response.domain:
             strays.setdefault(item.domain, set()).add(response.key)
@@ -239,6 +256,7 @@ def _states(
             bank,
             domain,
             frozenset(own[domain]),
+            last.get(domain),
             frozenset(strays.get(domain, ())) if strays else none,
         )
         for domain in domains
