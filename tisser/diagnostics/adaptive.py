@@ -85,14 +85,9 @@ class _DomainState:
     belief: tuple[float, ...]
     best: BankItem | None
     gain: float
-
-    @property
-    def settled(self) -> bool:
-        return max(self.belief) >= CERTAIN
-
-    @property
-    def level(self) -> int:
-        return max(LEVELS, key=lambda level: (self.belief[level], -level))
+    # The most likely level (the lower one on a tie), and whether it is settled.
+    level: int
+    settled: bool
 
 
 class ItemBank:
@@ -215,15 +210,24 @@ def _domain_state(
             gain = _gain(belief, item)
             if best is None or gain > best_gain:
                 best, best_gain = item, gain
-    state = _DomainState(belief=belief, best=best, gain=best_gain)
+    likeliest = max(belief)
+    state = _DomainState(
+        belief=belief,
+        best=best,
+        gain=best_gain,
+        level=belief.index(likeliest),
+        settled=likeliest >= CERTAIN,
+    )
     if len(bank._memo) >= _MEMO_LIMIT:
         bank._memo.clear()
     bank._memo[memo_key] = state
     return state
 
 
-def _first_answers(history: Sequence[Response]) -> list[Response]:
+def _first_answers(history: Sequence[Response]) -> Sequence[Response]:
     """The history with only the first answer to each item (a replay may repeat one)."""
+    if len({response.key for response in history}) == len(history):
+        return history
     seen: set[str] = set()
     first = []
     for response in history:
@@ -274,23 +278,26 @@ def next_item(
     if len(answers) >= MAX_ITEMS:
         return None
     states = _states(bank, domains, answers)
-    askable = [domain for domain in domains if states[domain].best is not None]
-    open_domains = [domain for domain in askable if not states[domain].settled]
-    if not open_domains:
+    askable = [state for state in states.values() if state.best is not None]
+    candidates = [state for state in askable if not state.settled]
+    if not candidates:
         if len(answers) >= MIN_ITEMS:
             return None
         # Every domain is settled before the minimum: the sitting still asks MIN_ITEMS
         # items (issue 13), the most telling ones left.
-        open_domains = askable
-    if not open_domains:
+        candidates = askable
+    if not candidates:
         return None
-    # The first domain in the given order wins a tie.
-    chosen = max(open_domains, key=lambda domain: (states[domain].gain, -domains.index(domain)))
+    chosen = candidates[0]
+    for state in candidates[1:]:
+        if state.gain > chosen.gain:  # the first domain in the given order wins a tie
+            chosen = state
     if answers:
-        last = answers[-1].domain
-        if last in open_domains and states[last].gain >= STAY_RATIO * states[chosen].gain:
-            chosen = last
-    return states[chosen].best
+        stay = states.get(answers[-1].domain)
+        in_play = stay is not None and any(stay is state for state in candidates)
+        if in_play and stay is not None and stay.gain >= STAY_RATIO * chosen.gain:
+            chosen = stay
+    return chosen.best
 
 
 def estimate(bank: ItemBank, domains: Sequence[str], history: Sequence[Response]) -> dict[str, int]:
