@@ -7,7 +7,7 @@ import random
 import pytest
 
 from tests.diagnostics.banks import DOMAINS, NOT_JOBSEEKER, synthetic_bank, synthetic_items
-from tisser.diagnostics import adaptive
+from tisser.diagnostics import adaptive, framework
 from tisser.diagnostics.adaptive import (
     MAX_ITEMS,
     MIN_ITEMS,
@@ -274,3 +274,24 @@ def test_an_answer_to_an_item_no_longer_in_the_form_still_counts():
 
     assert item is not None and item.key != gone.key
     assert estimate(bank, DOMAINS, [gone])["appareil"] >= 1
+
+
+# --- the real forms ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["entry", "exit"])
+def test_the_rules_run_on_the_real_forms(kind):
+    bank = framework.form_bank(kind)
+    every = [domain.code for domain in framework.domains()]
+    not_jobseeker = [domain.code for domain in framework.domains() if not domain.jobseekers_only]
+    assert "emploi" in every and "emploi" not in not_jobseeker
+    rng = random.Random(8)
+    for domains in (every, not_jobseeker):
+        for _ in range(20):
+            levels = {domain: rng.randrange(5) for domain in domains}
+            history = take(bank, domains, noisy(levels, rng))
+            assert MIN_ITEMS <= len(history) <= MAX_ITEMS
+            assert {response.domain for response in history} == set(domains)
+            for domain in domains:
+                assert domain_answers(history, domain)[0].level == 1
+            assert set(estimate(bank, domains, history)) == set(domains)

@@ -50,8 +50,8 @@ class Command(BaseCommand):
                 met = simulator.meets_target(report)
                 missed |= not met
                 self.stdout.write(
-                    f"Cible (exact ≥ {simulator.TARGET_EXACT:.0%}, à 1 près ≥ "
-                    f"{simulator.TARGET_WITHIN_ONE:.0%}, au plus "
+                    f"Cible (exact ≥ {simulator.TARGET_EXACT * 100:.0f} %, à 1 près ≥ "
+                    f"{simulator.TARGET_WITHIN_ONE * 100:.0f} %, au plus "
                     f"{simulator.adaptive.MAX_ITEMS} questions) : "
                     + ("atteinte" if met else "MANQUÉE")
                 )
