@@ -25,8 +25,8 @@ The rules (docs/decisions/0052-skills-diagnostic.md, "Adaptive rules"):
 - The level of a domain is the most likely one (the lower one on a tie).
 
 Each domain's belief and best item depend only on that domain's answers, so they are
-computed once per distinct set of answers and kept on the bank (a few microseconds per
-call afterwards).
+computed once per distinct set of answers and kept for the bank's items (shared by every
+bank of the same items, in the process): a few microseconds per call afterwards.
 """
 
 import math
@@ -90,6 +90,19 @@ class _DomainState:
     settled: bool
 
 
+_MEMOS: dict[tuple[BankItem, ...], dict[tuple, "_DomainState"]] = {}
+_MEMOS_LIMIT = 16
+
+
+def _shared_memo(items: tuple[BankItem, ...]) -> dict[tuple, "_DomainState"]:
+    memo = _MEMOS.get(items)
+    if memo is None:
+        if len(_MEMOS) >= _MEMOS_LIMIT:
+            _MEMOS.clear()
+        memo = _MEMOS[items] = {}
+    return memo
+
+
 class ItemBank:
     """One form's items by (domain, level), each cell in the form's order."""
 
@@ -100,8 +113,9 @@ class ItemBank:
             cell = (item.domain, item.level)
             self._cells[cell] = (*self._cells.get(cell, ()), item)
             self._by_key[item.key] = item
-        # Domain states by (domain, its answers, its items answered under another domain).
-        self._memo: dict[tuple, _DomainState] = {}
+        # Domain states by (domain, its answers, its items answered under another domain),
+        # shared by the banks of the same items (the page builds one per request).
+        self._memo = _shared_memo(tuple(self._by_key.values()))
 
     def cell(self, domain: str, level: int) -> tuple[BankItem, ...]:
         return self._cells.get((domain, level), ())
