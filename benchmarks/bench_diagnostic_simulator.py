@@ -64,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--cold-sittings", type=int, default=100, help="sittings replayed for the cold timings"
+    )
     parser.add_argument("--no-report", action="store_true", help="leave docs/ alone")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
@@ -100,7 +103,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{'met' if met else 'MISSED'}",
                 flush=True,
             )
-            cold += cold_timings(adaptive, simulator, bank, domains, sittings=100, seed=args.seed)
+            cold += cold_timings(
+                adaptive, simulator, bank, domains, sittings=args.cold_sittings, seed=args.seed
+            )
     seconds = time.monotonic() - started
     warm_us = [value * 1e6 for value in warm]
     cold_us = [value * 1e6 for value in cold]

@@ -51,6 +51,7 @@ UNKNOWN_GUESS_RATE = 0.25
 CERTAIN = 0.95
 # Stay in the last answer's domain while its best item is worth this share of the best.
 STAY_RATIO = 0.8
+# After a success the domain's next item is not easier, after a failure not harder.
 STAIRCASE = True
 # Gains are compared rounded, so that the choice does not hang on the last bit of a float.
 _GAIN_DIGITS = 12
