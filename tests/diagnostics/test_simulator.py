@@ -20,8 +20,8 @@ LEARNERS = 2000
 SEED = 2026
 
 
-def check_target(report, *, exact_floor, within_one_floor):
-    assert report.learners == LEARNERS
+def check_target(report, *, exact_floor, within_one_floor, learners=LEARNERS):
+    assert report.learners == learners
     assert report.exact_share >= simulator.TARGET_EXACT
     assert report.within_one_share >= simulator.TARGET_WITHIN_ONE
     assert report.max_items <= adaptive.MAX_ITEMS
@@ -56,10 +56,10 @@ def test_the_rules_meet_the_target_on_the_real_forms(kind, jobseeker):
 
 def test_the_rules_meet_the_target_on_a_bank_with_more_guessable_items():
     """A synthetic bank with a 1/4 item in every cell and a yes/no per domain (worse than the
-    real forms): the rules still meet the target (measured 0.890 / 0.980)."""
-    report = simulator.simulate(synthetic_bank(), DOMAINS, learners=LEARNERS, seed=SEED)
+    real forms): the rules still meet the target (measured 0.888 / 0.978 with 1,000 learners)."""
+    report = simulator.simulate(synthetic_bank(), DOMAINS, learners=1000, seed=SEED)
 
-    check_target(report, exact_floor=0.87, within_one_floor=0.97)
+    check_target(report, exact_floor=0.87, within_one_floor=0.97, learners=1000)
     assert set(report.per_domain) == set(DOMAINS)
 
 
