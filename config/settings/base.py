@@ -118,6 +118,10 @@ def database_config(url: str) -> dict:
             f"-c statement_timeout={statement_ms} -c lock_timeout={lock_ms}"
             f" -c pg_trgm.word_similarity_threshold={SEARCH_WORD_SIMILARITY_THRESHOLD}"
         )
+        # Parameters bound by the server, and a statement run twice on a connection prepared:
+        # PostgreSQL then plans a page's repeated queries once per connection instead of on
+        # every request (docs/decisions/0018-signed-in-page-cost.md, fifth round). Turn it
+        # off behind a pooler in transaction mode (PgBouncer before 1.21).
         if env_bool("DB_PREPARED_STATEMENTS", True):
             options["server_side_binding"] = True
             options["prepare_threshold"] = env_int("DB_PREPARE_THRESHOLD", 2)
