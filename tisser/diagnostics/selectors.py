@@ -98,10 +98,13 @@ def diagnostic_results(diagnostic: Diagnostic) -> list[DomainResult]:
     return rows
 
 
-def learner_next_steps(results: list[DomainResult]) -> list[DomainResult]:
-    """At most two domains to work on next: the lowest below autonomy, in framework order."""
+def learner_next_step(results: list[DomainResult]) -> DomainResult | None:
+    """The domain to work on first: the lowest below autonomy (framework order on a tie).
+
+    The results page shows at most two next steps: this domain, with the mediator, and the
+    practice exercises."""
     below = [row for row in results if not row.autonomous]
-    return sorted(below, key=lambda row: row.level)[:2]
+    return min(below, key=lambda row: row.level, default=None)
 
 
 def person_diagnostics(*, membership, beneficiary):

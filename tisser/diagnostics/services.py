@@ -117,7 +117,7 @@ def sitting_history(diagnostic: Diagnostic) -> History:
     return History(responses=responses, bank=bank)
 
 
-def _next_of(diagnostic: Diagnostic, history: History) -> Item | None:
+def next_of(diagnostic: Diagnostic, history: History) -> Item | None:
     found = adaptive.next_item(history.bank, diagnostic.domains, history.responses)
     return content.get_item(found.key) if found is not None else None
 
@@ -208,7 +208,7 @@ def diagnostic_next(diagnostic: Diagnostic) -> Item | None:
     """The next item to ask, or None when the sitting is over (or no longer in progress)."""
     if diagnostic.status != DiagnosticStatus.IN_PROGRESS:
         return None
-    return _next_of(diagnostic, sitting_history(diagnostic))
+    return next_of(diagnostic, sitting_history(diagnostic))
 
 
 def diagnostic_answer(
@@ -239,7 +239,7 @@ def diagnostic_answer(
         return Recorded(resent, created=False)
     _check_in_progress(diagnostic)
     history = sitting_history(diagnostic)
-    expected = _next_of(diagnostic, history)
+    expected = next_of(diagnostic, history)
     if expected is None or expected.key != item.key:
         raise DomainError(_("Cette question n'est plus la question en cours."))
     fields = {
