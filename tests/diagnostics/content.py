@@ -37,7 +37,7 @@ def build(root: Path) -> tuple[Path, Path]:
     skills = root / "skills"
     exercises = root / "exercises"
     (skills / "forms").mkdir(parents=True)
-    (skills / "pictograms").mkdir()
+    (skills / "pictures").mkdir()
     shutil.copytree(Path(settings.EXERCISES_CONTENT_DIR), exercises)
     framework = {
         "domains": [
@@ -45,7 +45,10 @@ def build(root: Path) -> tuple[Path, Path]:
                 "code": code,
                 "label": label,
                 "description": f"{label}, au quotidien.",
-                "pictogram": f"{code}.svg",
+                "picture": f"{code}.svg",
+                "pix": ["1.1"],
+                "digcomp": ["1"],
+                "uk_eds": ["FOUNDATION"],
                 "jobseekers_only": jobseekers_only,
             }
             for code, label, jobseekers_only in DOMAINS
@@ -69,7 +72,7 @@ def build(root: Path) -> tuple[Path, Path]:
     }
     (skills / "framework.json").write_text(json.dumps(framework, ensure_ascii=False))
     for code, _label, _only in DOMAINS:
-        (skills / "pictograms" / f"{code}.svg").write_text(PICTOGRAM)
+        (skills / "pictures" / f"{code}.svg").write_text(PICTOGRAM)
         form = {"domain": code}
         items = []
         for kind in ("entry", "exit"):

@@ -30,13 +30,13 @@ class Domain:
     code: str
     label: str
     description: str
-    pictogram: str
+    picture: str
     jobseekers_only: bool = False
 
 
 @dataclass(frozen=True)
 class Level:
-    level: int
+    number: int
     title: str
     description: str
 
@@ -80,7 +80,7 @@ def _data() -> dict:
 def clear_cache() -> None:
     _framework.cache_clear()
     _forms.cache_clear()
-    _pictogram.cache_clear()
+    _picture.cache_clear()
 
 
 def domains() -> list[Domain]:
@@ -89,20 +89,24 @@ def domains() -> list[Domain]:
             code=row["code"],
             label=row["label"],
             description=row["description"],
-            pictogram=row.get("pictogram", ""),
+            picture=row["picture"],
             jobseekers_only=row.get("jobseekers_only", False),
         )
         for row in _data()["domains"]
     ]
 
 
-def domain(code: str) -> Domain | None:
-    return next((row for row in domains() if row.code == code), None)
+def domain(code: str) -> Domain:
+    """One domain by its code; KeyError for an unknown code."""
+    for row in domains():
+        if row.code == code:
+            return row
+    raise KeyError(code)
 
 
 def levels() -> list[Level]:
     return [
-        Level(level=int(row["level"]), title=row["title"], description=row["description"])
+        Level(number=int(row["level"]), title=row["title"], description=row["description"])
         for row in _data()["levels"]
     ]
 
@@ -156,13 +160,10 @@ def form_version(kind: str) -> str:
 
 
 @cache
-def _pictogram(root: str, name: str) -> str:
-    return (Path(root) / "pictograms" / name).read_text(encoding="utf-8")
+def _picture(root: str, name: str) -> str:
+    return (Path(root) / "pictures" / name).read_text(encoding="utf-8")
 
 
-def pictogram_svg(code: str) -> str:
+def picture_svg(code: str) -> str:
     """The SVG text of a domain's pictogram (plain drawings, inlined in the page)."""
-    found = domain(code)
-    if found is None or not found.pictogram:
-        return ""
-    return _pictogram(str(content_dir()), found.pictogram)
+    return _picture(str(content_dir()), domain(code).picture)

@@ -78,7 +78,7 @@ class DomainResult:
 
 def diagnostic_results(diagnostic: Diagnostic) -> list[DomainResult]:
     """The level per domain in the framework's order, in the learner's words (one query)."""
-    by_level = {level.level: level for level in framework.levels()}
+    by_level = {level.number: level for level in framework.levels()}
     found = {row.domain: row.level for row in diagnostic.results.all()}
     rows = []
     for domain in framework.domains():
@@ -92,7 +92,7 @@ def diagnostic_results(diagnostic: Diagnostic) -> list[DomainResult]:
                 level=level,
                 title=by_level[level].title,
                 sentence=by_level[level].description,
-                pictogram=mark_safe(framework.pictogram_svg(domain.code)),  # noqa: S308 (content)
+                pictogram=mark_safe(framework.picture_svg(domain.code)),  # noqa: S308 (checked)
             )
         )
     return rows
