@@ -48,7 +48,9 @@ def pdf_text(response) -> str:
 def test_the_paper_route_is_one_item_per_domain_and_level_from_1_to_4_in_order():
     route = paper.paper_route("entry")
     cells = [(q.domain, q.level) for q in route]
-    assert cells == [(d, level) for d in ("appareil", "securite", "emploi") for level in (1, 2, 3, 4)]
+    assert cells == [
+        (d, level) for d in ("appareil", "securite", "emploi") for level in (1, 2, 3, 4)
+    ]
     assert [q.number for q in route] == list(range(1, 13))
     assert [q.item.key for q in route[:2]] == ["diag-appareil-entry-1-1", "diag-appareil-entry-2-1"]
     assert not {q.item.key for q in route} & {q.item.key for q in paper.paper_route("exit")}
@@ -90,7 +92,7 @@ def test_an_unknown_form_is_not_found(client, login, mediator):
 def marks(**given):
     """Every printed question of a non-jobseeker's sitting (1 to 8), « non fait » unless given."""
     data = {f"q{number}": "not_done" for number in range(1, 9)}
-    data.update({key: value for key, value in given.items()})
+    data.update(given)
     return data
 
 
@@ -152,7 +154,9 @@ def test_the_service_refuses_a_sitting_that_is_not_on_paper(person, mediator):
     diagnostic = DiagnosticFactory(beneficiary=person, mode="assisted", domains=["appareil"])
     with pytest.raises(DomainError):
         paper.diagnostic_paper_enter(
-            actor=mediator, diagnostic=diagnostic, marks={1: "right", 2: "wrong", 3: "wrong", 4: "wrong"}
+            actor=mediator,
+            diagnostic=diagnostic,
+            marks={1: "right", 2: "wrong", 3: "wrong", 4: "wrong"},
         )
     assert not Answer.objects.exists()
     diagnostic.refresh_from_db()

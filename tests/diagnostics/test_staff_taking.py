@@ -136,7 +136,9 @@ def test_an_answer_to_a_question_already_passed_saves_nothing(client, login, med
     start(client, person)
     diagnostic = Diagnostic.objects.get()
     item = diagnostic_next(diagnostic)
-    client.post(url("question", pk=diagnostic.pk), {"item": item.key, "attempt": "x1", "answer": "oui"})
+    client.post(
+        url("question", pk=diagnostic.pk), {"item": item.key, "attempt": "x1", "answer": "oui"}
+    )
     stale = client.post(
         url("question", pk=diagnostic.pk), {"item": item.key, "attempt": "x2", "answer": "non"}
     )
@@ -209,9 +211,7 @@ def _count(client, person):
     return len(queries)
 
 
-def test_the_person_s_list_costs_the_same_for_one_or_many_sittings(
-    client, login, mediator, person
-):
+def test_the_person_s_list_costs_the_same_for_one_or_many_sittings(client, login, mediator, person):
     login(mediator)
     DiagnosticResultFactory(diagnostic__beneficiary=person)
     _count(client, person)  # the first page of a session reads what is cached after
