@@ -180,6 +180,10 @@ def test_the_site_team_may_run_a_sitting(client, login, member_factory, site, pe
 def test_a_network_admin_may_run_a_sitting(client, login, network_admin, person):
     login(network_admin)
     assert client.get(url("person", pk=person.pk)).status_code == 200
+    assert start(client, person, kind="exit", mode="paper").status_code == 302
+    diagnostic = Diagnostic.objects.get(beneficiary=person)
+    assert (diagnostic.kind, diagnostic.mode) == ("exit", "paper")
+    assert client.get(url("paper_entry", pk=diagnostic.pk)).status_code == 200
 
 
 def test_another_site_s_file_and_sitting_are_not_found(
