@@ -4,9 +4,10 @@ from tests.diagnostics.content import build
 from tisser.diagnostics import framework
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def skills_content(tmp_path_factory, settings):
-    """Every diagnostics test runs on the tiny framework of tests/diagnostics/content.py."""
+    """The tiny framework of tests/diagnostics/content.py (sittings and learner pages use it,
+    with ``pytestmark = pytest.mark.usefixtures("skills_content")``)."""
     skills, exercises = build(tmp_path_factory.mktemp("content"))
     settings.SKILLS_CONTENT_DIR = skills
     settings.EXERCISES_CONTENT_DIR = exercises

@@ -11,7 +11,7 @@ from tests.learners.factories import LearnerCardFactory
 from tisser.diagnostics.models import Diagnostic
 from tisser.exercises.models import Answer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("skills_content")]
 
 START = "/apprendre/diagnostic/"
 

@@ -27,7 +27,7 @@ from tisser.exercises.models import Answer
 from tisser.exercises.scoring import InvalidResponse
 from tisser.notifications.models import Notification
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("skills_content")]
 
 
 @pytest.fixture

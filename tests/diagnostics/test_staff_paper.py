@@ -15,7 +15,7 @@ from tisser.diagnostics.enums import DiagnosticStatus
 from tisser.diagnostics.models import Diagnostic
 from tisser.exercises.models import Answer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("skills_content")]
 
 
 @pytest.fixture

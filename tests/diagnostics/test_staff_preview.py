@@ -8,7 +8,7 @@ from tisser.core.models import JournalEntry
 from tisser.diagnostics.models import Diagnostic
 from tisser.exercises.models import Answer, ItemVersion
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("skills_content")]
 
 
 def preview(form="entree"):

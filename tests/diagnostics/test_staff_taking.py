@@ -15,7 +15,7 @@ from tisser.diagnostics.models import Diagnostic
 from tisser.diagnostics.services import diagnostic_next
 from tisser.exercises.models import Answer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("skills_content")]
 
 
 @pytest.fixture
