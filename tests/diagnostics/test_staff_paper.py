@@ -179,3 +179,20 @@ def test_a_finished_paper_sitting_cannot_be_entered_again(client, sitting):
     again = client.post(entry_url(sitting), marks(q1="wrong", q2="right"))
     assert again.status_code == 302
     assert Answer.objects.count() == 1
+
+
+def test_a_paper_that_never_comes_back_is_stopped_by_a_mediator_not_a_volunteer(
+    client, login, sitting, site, member_factory
+):
+    stop = reverse("diagnostics:abandon", kwargs={"pk": sitting.pk})
+    assert "Arrêter ce diagnostic" in client.get(entry_url(sitting)).content.decode()
+    login(member_factory(site, "volunteer"))
+    assert "Arrêter ce diagnostic" not in client.get(entry_url(sitting)).content.decode()
+    client.post(stop)
+    sitting.refresh_from_db()
+    assert sitting.status == DiagnosticStatus.IN_PROGRESS
+    login(member_factory(site, "mediator"))
+    client.post(stop)
+    sitting.refresh_from_db()
+    assert sitting.status == DiagnosticStatus.ABANDONED
+    assert JournalEntry.objects.filter(action="diagnostic.abandoned").count() == 1

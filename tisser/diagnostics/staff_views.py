@@ -329,6 +329,7 @@ def paper_entry(request, obj):
                 for question, field in form.rows()
             ],
             "pdf_url": reverse("diagnostics:paper_pdf", kwargs={"form": SLUG_OF[obj.kind]}),
+            "can_abandon": request.membership.role in services.ABANDON_ROLES,
         },
         status=400 if request.method == "POST" else 200,
     )
