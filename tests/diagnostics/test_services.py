@@ -23,6 +23,7 @@ from tisser.diagnostics.services import (
     diagnostic_start,
     sitting_history,
 )
+from tisser.exercises.content import catalogue
 from tisser.exercises.models import Answer
 from tisser.exercises.scoring import InvalidResponse
 from tisser.notifications.models import Notification
@@ -99,12 +100,14 @@ def test_resuming_replays_the_answers_to_the_next_unanswered_item(person):
     answer(diagnostic, right=True)
     asked.append(diagnostic_next(diagnostic).key)
     answer(diagnostic, right=True)
-    # The phone closes; later the learner comes back.
+    expected = diagnostic_next(diagnostic)
+    # The phone closes; later the learner comes back: a fresh object, the same next item.
     resumed = start_alone(person)
+    assert resumed.pk == diagnostic.pk and resumed is not diagnostic
     following = diagnostic_next(resumed)
-    assert following.key not in asked
-    # Start at level 1, climb after each success: the third item is at level 3.
-    assert following.level == 3 and following.domain == "appareil"
+    assert following.key == expected.key and following.key not in asked
+    # The first item of a domain is at level 1; a success climbs.
+    assert catalogue()[asked[0]].level == 1 and catalogue()[asked[1]].level > 1
 
 
 def test_an_answer_sent_twice_counts_once(person):
@@ -287,3 +290,16 @@ def test_a_finished_sitting_takes_no_new_answer_but_a_resent_one_returns(person)
     with pytest.raises(DomainError):
         diagnostic_context_save(diagnostic=diagnostic, answers={"smartphone": "oui"})
     assert diagnostic_next(diagnostic) is None
+
+
+def test_the_site_teams_message_names_the_file_by_its_number_only(person, member_factory):
+    from tisser.notifications.services import render
+
+    member_factory(person.site, Role.MEDIATOR)
+    diagnostic = start_alone(person)
+    run_to_the_end(diagnostic)
+    texts = render(Notification.objects.get())
+    assert person.file_number in texts["subject"]
+    assert "terminé seule son diagnostic d'entrée" in texts["body"]
+    assert person.last_name not in texts["body"] and person.first_name not in texts["body"]
+    assert "étoile" not in texts["body"] and "niveau" not in texts["body"]

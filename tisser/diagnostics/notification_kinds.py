@@ -19,7 +19,7 @@ SUBJECT_TYPE = "diagnostics.diagnostic"
 def diagnostic_context(diagnostic) -> dict[str, Any]:
     return {
         "file_number": diagnostic.beneficiary.file_number,
-        "diagnostic_kind": diagnostic.get_kind_display(),
+        "diagnostic_kind": str(diagnostic.get_kind_display()).lower(),
         "file_url": absolute_url(diagnostic.beneficiary),
     }
 

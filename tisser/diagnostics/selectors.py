@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from tisser.diagnostics import framework
 from tisser.diagnostics.enums import AUTONOMY_LEVEL, LEVEL_MAX, DiagnosticKind, DiagnosticMode
@@ -70,6 +71,13 @@ class DomainResult:
     @property
     def stars(self) -> list[bool]:
         return [index < self.level for index in range(LEVEL_MAX)]
+
+    @property
+    def stars_label(self) -> str:
+        """« 2 étoiles sur 4 » for a screen reader (French: 0 and 1 take the singular)."""
+        if self.level <= 1:
+            return _("%(count)s étoile sur %(total)s") % {"count": self.level, "total": LEVEL_MAX}
+        return _("%(count)s étoiles sur %(total)s") % {"count": self.level, "total": LEVEL_MAX}
 
     @property
     def autonomous(self) -> bool:

@@ -242,18 +242,27 @@ def diagnostic_answer(
     expected = next_of(diagnostic, history)
     if expected is None or expected.key != item.key:
         raise DomainError(_("Cette question n'est plus la question en cours."))
-    fields = {
-        "beneficiary": diagnostic.beneficiary,
-        "item": item,
-        "context_kind": CONTEXT_KIND,
-        "context_id": context_id(diagnostic),
-        "idempotency_key": idempotency_key,
-    }
+    sitting = context_id(diagnostic)
     with transaction.atomic():
         if dont_know:
-            recorded = answer_record_judged(correct=False, response={"dont_know": True}, **fields)
+            recorded = answer_record_judged(
+                beneficiary=diagnostic.beneficiary,
+                item=item,
+                correct=False,
+                response={"dont_know": True},
+                context_kind=CONTEXT_KIND,
+                context_id=sitting,
+                idempotency_key=idempotency_key,
+            )
         else:
-            recorded = answer_record(response=response or {}, **fields)
+            recorded = answer_record(
+                beneficiary=diagnostic.beneficiary,
+                item=item,
+                response=response or {},
+                context_kind=CONTEXT_KIND,
+                context_id=sitting,
+                idempotency_key=idempotency_key,
+            )
         if recorded.created and actor is not None:
             record(
                 actor=actor.user,
