@@ -16,12 +16,14 @@ urlpatterns = [
     path("espace-pro/rendez-vous/", include("tisser.referrals.appointment_urls")),
     path("espace-pro/activites/", include("tisser.activities.urls")),
     path("espace-pro/exercices/", include("tisser.exercises.urls")),
+    path("espace-pro/diagnostics/", include("tisser.diagnostics.urls")),
     # Access rights (droits/…) and the counter with what follows a sale (comptoir/…).
     path("espace-pro/", include("tisser.sales.urls")),
     path("espace-pro/stock/", include("tisser.offers.urls")),
     # /apprendre/ (learners) and the learner cards under /espace-pro/dossiers/<id>/.
     path("", include("tisser.learners.urls")),
     path("apprendre/exercices/", include("tisser.exercises.learner_urls")),
+    path("apprendre/diagnostic/", include("tisser.diagnostics.learner_urls")),
     path("espace-pro/financements/", include("tisser.funding.urls")),
     path("invitation/", include("tisser.accounts.public_urls")),
     path("notifications/", include("tisser.notifications.urls")),
