@@ -7,6 +7,7 @@ is named by its file's number and opens the file for whoever may read it.
 
 from django.utils.translation import gettext_lazy as _
 
+from tisser.accounts.enums import Role
 from tisser.core.journal_labels import DetailField, ObjectKind, ObjectName, integer_ids, page_url
 from tisser.diagnostics.enums import DiagnosticKind, DiagnosticMode
 from tisser.diagnostics.models import Diagnostic
@@ -17,6 +18,9 @@ ACTION_LABELS = {
     "diagnostic.context_saved": _("Questions de contexte du diagnostic saisies"),
     "diagnostic.finished": _("Diagnostic terminé avec la personne"),
     "diagnostic.abandoned": _("Diagnostic arrêté"),
+    "diagnostic.paper_entered": _("Réponses d'un diagnostic sur papier saisies"),
+    "diagnostic.viewed": _("Diagnostic consulté par l'équipe"),
+    "diagnostic.file_viewed": _("Diagnostics d'un dossier consultés"),
 }
 
 DETAIL_FIELDS = {
@@ -26,6 +30,12 @@ DETAIL_FIELDS = {
         "items": DetailField(_("questions posées")),
         "item": DetailField(_("question")),
         "dont_know": DetailField(_("« Je ne sais pas »")),
+        "beneficiary": DetailField(_("dossier")),
+        "role": DetailField(_("rôle"), Role.choices),
+        "right": DetailField(_("justes")),
+        "wrong": DetailField(_("pas justes")),
+        "not_done": DetailField(_("non faites")),
+        "after_stop": DetailField(_("après l'arrêt du domaine (non comptées)")),
     },
 }
 

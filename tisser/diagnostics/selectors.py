@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from tisser.diagnostics import framework
 from tisser.diagnostics.enums import AUTONOMY_LEVEL, LEVEL_MAX, DiagnosticKind, DiagnosticMode
-from tisser.diagnostics.models import Diagnostic
+from tisser.diagnostics.models import Diagnostic, DiagnosticResult
 from tisser.diagnostics.services import sitting_answers
 
 # The sittings a learner may go on with on their phone: theirs alone, or one a mediator
@@ -112,3 +113,14 @@ def learner_next_step(results: list[DomainResult]) -> DomainResult | None:
     practice exercises."""
     below = [row for row in results if not row.autonomous]
     return min(below, key=lambda row: row.level, default=None)
+
+
+def person_diagnostics(*, membership, beneficiary):
+    """The file's sittings for the team, newest first, with their levels (two queries)."""
+    return (
+        Diagnostic.objects.visible_to(membership)
+        .filter(beneficiary=beneficiary)
+        .select_related("started_by")
+        .prefetch_related(Prefetch("results", queryset=DiagnosticResult.objects.order_by("pk")))
+        .order_by("-started_at", "-pk")
+    )
