@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from django.utils import timezone
 
@@ -19,7 +21,10 @@ class ModuleProgressFactory(factory.django.DjangoModelFactory):
     last_activity_at = factory.LazyFunction(timezone.now)
 
     class Params:
-        finished = factory.Trait(finished_at=factory.LazyFunction(timezone.now))
+        # Just after the start (set when saved): the finish may not come before it.
+        finished = factory.Trait(
+            finished_at=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(seconds=1))
+        )
 
 
 class StepResultFactory(factory.django.DjangoModelFactory):

@@ -109,6 +109,16 @@ ENTRIES = (
         VOL,
         current_prefix="exercises:",
     ),
+    # Self-paced learning modules, groups and follow-up (issue 14).
+    _entry(
+        "modules:catalogue",
+        gettext_noop("Modules"),
+        NA,
+        SM,
+        MED,
+        VOL,
+        current_prefix="modules:",
+    ),
     # Solidarity stock and funding (issue 10).
     _entry(
         "offers:stock_list",
