@@ -191,9 +191,11 @@ def group_member_add(*, actor: Membership, group: LearnerGroup, beneficiary_id: 
         raise DomainError(_("Cette personne est déjà dans le groupe."))
     group.members.add(person)
     keys = list(
-        group.assignments.filter(withdrawn_at__isnull=True)
-        .values_list("module_key", flat=True)
-        .distinct()
+        dict.fromkeys(
+            group.assignments.filter(withdrawn_at__isnull=True)
+            .order_by("assigned_at", "pk")
+            .values_list("module_key", flat=True)
+        )
     )
     if keys:
         _give(actor=actor, beneficiaries=[person], keys=keys, group=group)
