@@ -16,6 +16,7 @@ urlpatterns = [
     path("espace-pro/rendez-vous/", include("tisser.referrals.appointment_urls")),
     path("espace-pro/activites/", include("tisser.activities.urls")),
     path("espace-pro/exercices/", include("tisser.exercises.urls")),
+    path("espace-pro/diagnostics/", include("tisser.diagnostics.urls")),
     # Access rights (droits/…) and the counter with what follows a sale (comptoir/…).
     path("espace-pro/", include("tisser.sales.urls")),
     path("espace-pro/stock/", include("tisser.offers.urls")),
