@@ -7,15 +7,14 @@ with the framework's title, the recommended path, and the comparison with the ot
 sitting of the pair (an exit and its entry).
 
 The pair: an exit is compared with the finished entry of the same accompaniment period,
-else with the person's latest entry finished before it (``paired_entry_order``; the
-reporting figures use the same order in SQL).
+else with the person's latest entry finished before it. (The reporting figures count only
+pairs within one period: ``reporting.entry_level``.)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
 from tisser.diagnostics import framework
@@ -306,18 +305,6 @@ _DESCRIBERS = {
 
 
 # --- the sitting, its pair -----------------------------------------------------------------
-
-
-def paired_entry_order(exit_period_ref) -> list:
-    """How an exit's entry is chosen among the person's entries finished before it: the
-    same accompaniment period first, then the latest. ``exit_period_ref`` is the exit's
-    period id (a value or an ``OuterRef``)."""
-    same_period = Case(
-        When(period_id=exit_period_ref, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    return [same_period, "-finished_at", "-pk"]
 
 
 def _levels_of(diagnostic: Diagnostic) -> dict[str, int]:
