@@ -74,7 +74,7 @@ def test_an_exit_is_compared_with_the_entry_of_its_period_domain_by_domain(pair)
         "demarches": "down",
         "securite": "up",
     }
-    assert changes["appareil"].exit.title == "Je me débrouille"
+    assert changes["appareil"].exit.title == "Je me débrouille seul"
     assert (found.comparison.autonomous_before, found.comparison.autonomous_after) == (1, 2)
     assert found.autonomous_count == 2 and not found.autonomous
     # The entry's page shows the same comparison.
@@ -204,7 +204,7 @@ def test_the_printout_is_one_page_in_plain_french_with_stars_and_next_steps(logi
     assert "Benali" not in text and person.file_number not in text
     assert "★★★☆" in text  # level 3
     assert "Chercher un emploi" in text
-    assert "Et maintenant ?" in text and "Travailler : Chercher un emploi." in text
+    assert "Et maintenant ?" in text and "Travailler : Chercher un emploi en ligne." in text
     assert "Appareil" not in text and "Utiliser un appareil : de 2 à 3 étoiles" in text
     assert "Faire ses démarches en ligne : de" not in text  # only what went up
     assert "%" not in text

@@ -127,7 +127,7 @@ class Results:
 
 
 def level_titles() -> dict[int, str]:
-    return {row.level: row.title for row in framework.levels()}
+    return {row.number: row.title for row in framework.levels()}
 
 
 def domain_levels(levels_by_code: dict[str, int]) -> list[DomainLevel]:
@@ -137,7 +137,7 @@ def domain_levels(levels_by_code: dict[str, int]) -> list[DomainLevel]:
         DomainLevel(
             code=row.code,
             label=row.label,
-            pictogram=row.pictogram,
+            pictogram=row.picture,
             level=levels_by_code[row.code],
             title=titles.get(levels_by_code[row.code], ""),
         )

@@ -73,7 +73,7 @@ def results_pdf(request, obj):
     _record(request, "diagnostic.results_printed", obj)
     found = diagnostic_results(obj)
     # The pictograms are the framework's own files (content/skills/pictures), inlined.
-    domains = [(row, framework.pictogram_svg(row.pictogram)) for row in found.levels]
+    domains = [(row, framework.picture_svg(row.code)) for row in found.levels]
     return pdf_response(
         "diagnostics/pdf/results.html",
         {
