@@ -209,3 +209,10 @@ def test_the_printout_is_one_page_in_plain_french_with_stars_and_next_steps(logi
     assert "Faire ses démarches en ligne : de" not in text  # only what went up
     assert "%" not in text
     assert JournalEntry.objects.filter(action="diagnostic.results_printed").count() == 1
+
+
+def test_no_autonomous_domain_reads_aucun_not_zero(login, mediator, person):
+    sitting = finished(person, {"appareil": 1, "securite": 0})
+    text = login(mediator).get(results_url(sitting)).content.decode()
+    assert "Aucun domaine autonome sur 2" in text
+    assert "0 domaine" not in text

@@ -19,6 +19,7 @@ def test_each_finished_sitting_is_one_line_with_its_autonomous_domains(site):
     person = BeneficiaryFactory(site=site)
     entry = finished(person, {**SIX, "emploi": 1}, when=at(2))
     exit_ = finished(person, {"appareil": 3}, kind=DiagnosticKind.EXIT, when=at(9, 9))
+    none = finished(person, {"appareil": 1, "securite": 2}, when=at(1, 1))
     DiagnosticFactory(beneficiary=person, kind=DiagnosticKind.EXIT)  # in progress: not shown
     answer(entry, "oui-non-cadenas", {"answer": True}, "t1")
     events = [e for e in beneficiary_timeline(person) if e.kind.startswith("diagnostic.")]
@@ -32,6 +33,11 @@ def test_each_finished_sitting_is_one_line_with_its_autonomous_domains(site):
             "Diagnostic d'entrée terminé — 2 domaines autonomes sur 6",
             reverse("diagnostics:results", kwargs={"pk": entry.pk}),
             entry.finished_at,
+        ),
+        (
+            "Diagnostic d'entrée terminé — aucun domaine autonome sur 2",
+            reverse("diagnostics:results", kwargs={"pk": none.pk}),
+            none.finished_at,
         ),
     ]
     # The answers of a diagnostic are not a second « Exercices » line.

@@ -31,11 +31,14 @@ def timeline_events(beneficiary) -> list[TimelineEvent]:
             if sitting.kind == DiagnosticKind.ENTRY
             else _("Diagnostic de sortie terminé")
         )
-        detail = ngettext(
-            "%(count)s domaine autonome sur %(total)s",
-            "%(count)s domaines autonomes sur %(total)s",
-            sitting.autonomous,
-        ) % {"count": sitting.autonomous, "total": sitting.domain_count}
+        if sitting.autonomous:
+            detail = ngettext(
+                "%(count)s domaine autonome sur %(total)s",
+                "%(count)s domaines autonomes sur %(total)s",
+                sitting.autonomous,
+            ) % {"count": sitting.autonomous, "total": sitting.domain_count}
+        else:
+            detail = _("aucun domaine autonome sur %(total)s") % {"total": sitting.domain_count}
         events.append(
             TimelineEvent(
                 at=sitting.finished_at,
