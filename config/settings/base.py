@@ -267,6 +267,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # Exercise items as data files, checked by tisser/exercises/schemas (manage.py check_content).
 EXERCISES_CONTENT_DIR = BASE_DIR / "content" / "exercises"
+# The skills framework and the diagnostic's forms (tisser/diagnostics/framework.py).
+SKILLS_CONTENT_DIR = BASE_DIR / "content" / "skills"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

@@ -3,10 +3,12 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from tisser.accounts.enums import Role
 from tisser.exercises.content import catalogue
 from tisser.exercises.models import Answer, ItemVersion
+from tisser.exercises.selectors import item_list
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +23,8 @@ def test_site_teams_and_network_admins_open_the_list(login, member_factory, site
     response = login(member_factory(organisation, role)).get(LIST)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Touchez l&#x27;application qui sert à envoyer des SMS." in html
+    # The first page shows the first items by level, type and id (the diagnostic's too).
+    assert escape(item_list()[0].instruction) in html
     assert 'class="table-cards"' in html
 
 

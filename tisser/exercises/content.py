@@ -13,6 +13,7 @@ of its canonical JSON pins exactly what a learner answered (``ItemVersion`` keep
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -105,6 +106,23 @@ class Report:
     items: list[Item] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     files: int = 0
+
+
+# Content that a higher app builds on the items (the skills diagnostic's forms) is checked
+# with them by ``manage.py check_content``: that app registers a checker in its
+# ``AppConfig.ready()``, so this module never imports it (layers, pyproject.toml). A checker
+# receives the report of the exercise items and returns its own report.
+ContentChecker = Callable[[Report], Report]
+_CHECKERS: dict[str, ContentChecker] = {}
+
+
+def register_content_checker(name: str, checker: ContentChecker) -> None:
+    """Check more content with the items; ``name`` says what, in the command's summary."""
+    _CHECKERS[name] = checker
+
+
+def content_checkers() -> dict[str, ContentChecker]:
+    return dict(_CHECKERS)
 
 
 def content_dir() -> Path:
