@@ -22,6 +22,7 @@ import random
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -152,7 +153,7 @@ def _wrong(item: Item) -> dict | None:
 @dataclass(frozen=True)
 class _Given:
     response: dict
-    score: object
+    score: Decimal
     correct: bool
 
 

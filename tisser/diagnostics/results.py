@@ -13,6 +13,7 @@ pairs within one period: ``reporting.entry_level``.)
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -227,7 +228,7 @@ def response_in_words(definition: dict, response: dict) -> str:
             DONT_KNOW: _("Sur papier : « Je ne sais pas »"),
         }.get(response["paper"], _("Sur papier"))
     content = definition.get("content", {})
-    kind = definition.get("type")
+    kind = str(definition.get("type", ""))
     try:
         return _DESCRIBERS[kind](content, response)
     except (KeyError, TypeError, ValueError, StopIteration):
@@ -320,6 +321,12 @@ def _finished_sittings(diagnostic: Diagnostic) -> list[Diagnostic]:
     )
 
 
+def _ended(diagnostic: Diagnostic) -> datetime.datetime:
+    """When a finished sitting finished (always set when finished: a constraint)."""
+    assert diagnostic.finished_at is not None
+    return diagnostic.finished_at
+
+
 def _pair(
     diagnostic: Diagnostic, sittings: list[Diagnostic]
 ) -> tuple[Diagnostic, Diagnostic] | None:
@@ -328,14 +335,14 @@ def _pair(
     exits = [s for s in sittings if s.kind == DiagnosticKind.EXIT]
 
     def entry_for(exit_: Diagnostic) -> Diagnostic | None:
-        before = [e for e in entries if e.finished_at < exit_.finished_at]
+        before = [e for e in entries if _ended(e) < _ended(exit_)]
         if not before:
             return None
         return min(
             before,
             key=lambda e: (
                 0 if exit_.period_id is not None and e.period_id == exit_.period_id else 1,
-                -e.finished_at.timestamp(),
+                -_ended(e).timestamp(),
                 -e.pk,
             ),
         )
@@ -345,7 +352,7 @@ def _pair(
         entry = entry_for(current)
         return (entry, current) if entry is not None else None
     # An entry: the first exit after it that is paired with it.
-    for exit_ in sorted(exits, key=lambda s: (s.finished_at, s.pk)):
+    for exit_ in sorted(exits, key=lambda s: (_ended(s), s.pk)):
         entry = entry_for(exit_)
         if entry is not None and entry.pk == diagnostic.pk:
             return entry, exit_
