@@ -221,7 +221,7 @@ def test_no_autonomous_domain_reads_aucun_not_zero(login, mediator, person):
 def test_the_printout_still_fits_one_page_when_all_six_domains_went_up(login, mediator, person):
     low = {"appareil": 0, "informations": 0, "communiquer": 0, "demarches": 0, "securite": 0}
     finished(person, {**low, "emploi": 0}, when=at(2))
-    high = {code: 2 for code in low}
+    high = dict.fromkeys(low, 2)
     exit_ = finished(person, {**high, "emploi": 1}, kind=DiagnosticKind.EXIT, when=at(3, 7))
     pages = pdf_pages(login(mediator).get(pdf_url(exit_)))
     assert len(pages) == 1

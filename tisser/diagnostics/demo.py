@@ -62,6 +62,7 @@ PATTERN_SAMPLES = (
     "elise.martin@exemple.fr",
     "12/03/1975",
     "Martin",
+    "Soleil-Bleu-2024",
 )
 
 
@@ -76,10 +77,18 @@ class DemoDiagnosticsResult:
 # --- a right or a wrong response to an item -------------------------------------------------
 
 
+REGEX_SIGNS = re.compile(r"[()\[\]*?+\\|{}^$]")
+
+
 def _pattern_sample(pattern: str) -> str:
-    """A text the simple patterns of the forms accept: the first alternative, optional
-    separators left out (``06[ .-]?45`` gives ``0645``)."""
-    text = pattern.replace("(?i)", "").replace("\\s*", "")
+    """A readable text the simple patterns of the forms accept: the words a pattern looks
+    for (``(?=.*piscine)(?=.*lille)`` gives ``piscine lille``), else its first alternative
+    with the optional separators left out (``06[ .-]?45`` gives ``0645``)."""
+    text = re.sub(r"\(\?[a-z]+\)", "", pattern).replace("\\s*", "")
+    words = re.findall(r"\(\?=\.\*([\w-]+)\)", text)
+    if words:
+        return " ".join(words)
+    text = re.sub(r"^\.\*|\.\*$", "", text)
     text = re.sub(r"\(([^()|]*)\|[^()]*\)", r"\1", text)
     text = text.split("|")[0]
     text = re.sub(r"\[[^\]]*\][?*]", "", text)
@@ -92,7 +101,14 @@ def _field_value(spec) -> str:
     if rule["kind"] in ("exact", "normalised"):
         return rule["value"]
     candidates = (_pattern_sample(rule["value"]), *PATTERN_SAMPLES)
-    return next((text for text in candidates if re.fullmatch(rule["value"], text)), "")
+    return next(
+        (
+            text
+            for text in candidates
+            if not REGEX_SIGNS.search(text) and re.fullmatch(rule["value"], text)
+        ),
+        "",
+    )
 
 
 def _right(item: Item) -> dict | None:
@@ -135,7 +151,7 @@ def _wrong(item: Item) -> dict | None:
         case "form":
             fields = {spec["name"]: _field_value(spec) for spec in content["fields"]}
             first = content["fields"][0]["name"]
-            return {"fields": {**fields, first: "?"}}
+            return {"fields": {**fields, first: ""}}  # the first field left empty
         case "mailbox":
             key = scoring.MAILBOX_ACTIONS[content["task"]]
             other = [
