@@ -6,7 +6,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -118,6 +118,13 @@ def database_config(url: str) -> dict:
             f"-c statement_timeout={statement_ms} -c lock_timeout={lock_ms}"
             f" -c pg_trgm.word_similarity_threshold={SEARCH_WORD_SIMILARITY_THRESHOLD}"
         )
+        # Parameters bound by the server, and a statement run twice on a connection prepared:
+        # PostgreSQL then plans a page's repeated queries once per connection instead of on
+        # every request (docs/decisions/0018-signed-in-page-cost.md, fifth round). Turn it
+        # off behind a pooler in transaction mode (PgBouncer before 1.21).
+        if env_bool("DB_PREPARED_STATEMENTS", True):
+            options["server_side_binding"] = True
+            options["prepare_threshold"] = env_int("DB_PREPARE_THRESHOLD", 2)
     return config
 
 

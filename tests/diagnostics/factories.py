@@ -1,41 +1,30 @@
-"""Diagnostics built straight on the models (the cross-site 404 matrix finds these by model).
-
-``DiagnosticFactory(beneficiary=...)`` is an assisted entry sitting in progress on the
-file's site; ``DiagnosticFactory(finished=True)`` a finished one. ``DiagnosticResultFactory``
-is one domain's level of a diagnostic. Tests that need answers add ``AnswerFactory`` rows
-with ``context_kind="diagnostic"`` and ``context_id=str(diagnostic.pk)``.
-"""
-
 import factory
+from django.utils import timezone
 
 from tests.beneficiaries.factories import BeneficiaryFactory
-from tisser.core import clock
 from tisser.diagnostics.enums import DiagnosticKind, DiagnosticMode, DiagnosticStatus
 from tisser.diagnostics.models import Diagnostic, DiagnosticResult
 
-DOMAINS = ["appareil", "informations", "communiquer", "demarches", "securite"]
-
 
 class DiagnosticFactory(factory.django.DjangoModelFactory):
+    """A sitting in progress, taken alone (``finished=True``: finished, with its end time)."""
+
     class Meta:
         model = Diagnostic
+
+    beneficiary = factory.SubFactory(BeneficiaryFactory)
+    site = factory.SelfAttribute("beneficiary.site")
+    kind = DiagnosticKind.ENTRY
+    mode = DiagnosticMode.ALONE
+    domains = factory.LazyFunction(lambda: ["appareil", "securite"])
+    form_version = "0" * 64
 
     class Params:
         finished = factory.Trait(
             status=DiagnosticStatus.FINISHED,
-            finished_at=factory.LazyFunction(clock.now),
+            finished_at=factory.LazyFunction(timezone.now),
+            item_count=18,
         )
-
-    beneficiary = factory.SubFactory(BeneficiaryFactory)
-    site = factory.SelfAttribute("beneficiary.site")
-    period = None
-    kind = DiagnosticKind.ENTRY
-    mode = DiagnosticMode.ASSISTED
-    status = DiagnosticStatus.IN_PROGRESS
-    domains = factory.LazyFunction(lambda: list(DOMAINS))
-    context = factory.LazyFunction(dict)
-    form_version = "0" * 64
-    item_count = 0
 
 
 class DiagnosticResultFactory(factory.django.DjangoModelFactory):
@@ -44,4 +33,4 @@ class DiagnosticResultFactory(factory.django.DjangoModelFactory):
 
     diagnostic = factory.SubFactory(DiagnosticFactory, finished=True)
     domain = "appareil"
-    level = 1
+    level = 2

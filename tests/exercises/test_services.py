@@ -14,7 +14,7 @@ from tisser.exercises import content
 from tisser.exercises.models import Answer, ItemVersion
 from tisser.exercises.scoring import InvalidResponse
 from tisser.exercises.selectors import answer_list
-from tisser.exercises.services import answer_record, answer_result
+from tisser.exercises.services import answer_record, answer_record_judged, answer_result
 
 pytestmark = pytest.mark.django_db
 
@@ -211,3 +211,50 @@ def test_the_files_timeline_shows_each_sitting_with_its_progress(
     assert events[0].kind == "exercises.practice"
     assert events[0].title == "Exercices : Entraînement"
     assert events[0].detail == "3 exercices faits, 2 réussis"
+
+
+def judged(learner, key, correct, response, attempt="j1", **extra):
+    return answer_record_judged(
+        beneficiary=learner,
+        item=content.get_item(key),
+        correct=correct,
+        response=response,
+        context_kind=extra.pop("context_kind", "diagnostic"),
+        context_id=extra.pop("context_id", "7"),
+        idempotency_key=attempt,
+    )
+
+
+def test_a_dont_know_answer_is_saved_wrong_without_scoring(learner):
+    recorded = judged(learner, "choix-mot-de-passe-solide", False, {"dont_know": True})
+    answer = recorded.answer
+    assert recorded.created
+    assert answer.response == {"dont_know": True}
+    assert answer.score == Decimal("0.00") and not answer.correct
+    assert answer.item_version.key == "choix-mot-de-passe-solide"
+    assert (answer.context_kind, answer.context_id) == ("diagnostic", "7")
+
+
+def test_a_paper_answer_keeps_the_correctness_it_was_given(learner):
+    right = judged(learner, "oui-non-cadenas", True, {"paper": "right"}, attempt="p1").answer
+    wrong = judged(learner, "oui-non-cadenas", False, {"paper": "wrong"}, attempt="p2").answer
+    assert right.correct and right.score == Decimal("1.00")
+    assert not wrong.correct and wrong.score == Decimal("0.00")
+
+
+def test_a_judged_answer_sent_twice_counts_once_even_across_both_kinds(learner):
+    first = judged(learner, "oui-non-cadenas", False, {"dont_know": True}, attempt="page-1")
+    again = judged(learner, "oui-non-cadenas", True, {"paper": "right"}, attempt="page-1")
+    scored = record(learner, "oui-non-cadenas", {"answer": True}, attempt="page-1")
+    assert not again.created and not scored.created
+    assert again.answer.pk == first.answer.pk == scored.answer.pk
+    assert not again.answer.correct
+    assert Answer.objects.count() == 1
+
+
+def test_a_judged_answer_without_a_key_or_a_response_saves_nothing(learner):
+    with pytest.raises(InvalidResponse):
+        judged(learner, "oui-non-cadenas", False, {"dont_know": True}, attempt="")
+    with pytest.raises(InvalidResponse):
+        judged(learner, "oui-non-cadenas", False, {}, attempt="x")
+    assert not Answer.objects.exists()

@@ -166,6 +166,8 @@ class PeriodOpening(models.TextChoices):
     FIRST_VISIT = "first_visit", _("Première venue")
     REFERRAL = "referral", _("Bon d'orientation utilisé")
     STAFF = "staff", _("Ouverte par l'équipe")
+    # The person's entry skills diagnostic (with a mediator, or alone with their card).
+    DIAGNOSTIC = "diagnostic", _("Diagnostic d'entrée")
 
 
 class PeriodCloseReason(models.TextChoices):

@@ -708,6 +708,50 @@ def accompaniment_period_open_if_none(
     return period, True
 
 
+def accompaniment_period_open_by_own_diagnostic(
+    *, beneficiary: Beneficiary
+) -> tuple[AccompanimentPeriod, bool]:
+    """The file's open period, opened today at the file's site by the person's own entry
+    diagnostic (taken alone, signed in with their card) if the file has none.
+
+    Returns ``(period, created)``. There is no staff actor: the journal entry has none and
+    says it was opened by the diagnostic. The file's row is locked, and the one-open-period
+    constraint is the last guard.
+    """
+    with transaction.atomic():
+        locked = _lock_active_file(beneficiary)
+        current = AccompanimentPeriod.objects.open().filter(beneficiary=locked).first()
+        if current is not None:
+            return current, False
+        today = clock.localdate()
+        period = AccompanimentPeriod(
+            beneficiary=locked,
+            site=locked.site,
+            opened_on=today,
+            opened_by=PeriodOpening.DIAGNOSTIC,
+        )
+        _full_clean(period, exclude=["beneficiary", "site"])
+        try:
+            with transaction.atomic():
+                period.save()
+        except IntegrityError:  # another request opened one meanwhile: join it
+            return AccompanimentPeriod.objects.open().get(beneficiary=locked), False
+        record(
+            actor=None,
+            action="period.opened",
+            obj=period,
+            site=locked.site,
+            payload={
+                "beneficiary": locked.pk,
+                "opened_by": PeriodOpening.DIAGNOSTIC.value,
+                "referral": None,
+                "opened_on": today.isoformat(),
+            },
+        )
+        hooks.announce(PERIOD_OPENED, actor=None, period=period)
+    return period, True
+
+
 def visits_record(*, actor: Membership, beneficiaries, site: Site, on) -> None:
     """These people came to ``site`` on ``on`` (an activity record): their last contact moves
     to that day when it is later, and a file with no open accompaniment period gets one,

@@ -1,25 +1,46 @@
 """The diagnostics app's journal actions and objects in plain French (``core/journal_labels``).
 
-A diagnostic is named by the file it belongs to (its number, never the person's name) and
-opens its results page for whoever may read that file.
+Only what staff do is journaled (starting a sitting with a person, entering answers or the
+context, stopping it); a learner's own answers are not (decisions 0044 and 0052). A sitting
+is named by its file's number and opens its results when it is finished, else the file, for
+whoever may read it. Reading or printing the results is journaled too (results_views).
 """
 
 from django.utils.translation import gettext_lazy as _
 
+from tisser.accounts.enums import Role
 from tisser.core.journal_labels import DetailField, ObjectKind, ObjectName, integer_ids, page_url
-from tisser.diagnostics.enums import DiagnosticKind
+from tisser.diagnostics.enums import DiagnosticKind, DiagnosticMode
 from tisser.diagnostics.models import Diagnostic
 
 ACTION_LABELS = {
+    "diagnostic.started": _("Diagnostic commencé avec la personne"),
+    "diagnostic.answer_entered": _("Réponse au diagnostic saisie par l'équipe"),
+    "diagnostic.context_saved": _("Questions de contexte du diagnostic saisies"),
+    "diagnostic.finished": _("Diagnostic terminé avec la personne"),
+    "diagnostic.abandoned": _("Diagnostic arrêté"),
+    "diagnostic.paper_entered": _("Réponses d'un diagnostic sur papier saisies"),
+    "diagnostic.viewed": _("Diagnostic consulté par l'équipe"),
+    "diagnostic.file_viewed": _("Diagnostics d'un dossier consultés"),
     # Results of a finished sitting (results_views).
     "diagnostic.results_viewed": _("Résultats d'un diagnostic consultés"),
-    "diagnostic.results_printed": _("Résultats d'un diagnostic imprimés"),
+    "diagnostic.results_printed": _("Résultats d'un diagnostic imprimés pour la personne"),
 }
 
 DETAIL_FIELDS = {
     "diagnostic.": {
-        "file_number": DetailField(_("dossier n°")),
         "kind": DetailField(_("type"), DiagnosticKind.choices),
+        "mode": DetailField(_("passation"), DiagnosticMode.choices),
+        "items": DetailField(_("questions posées")),
+        "item": DetailField(_("question")),
+        "dont_know": DetailField(_("« Je ne sais pas »")),
+        "beneficiary": DetailField(_("dossier")),
+        "role": DetailField(_("rôle"), Role.choices),
+        "right": DetailField(_("justes")),
+        "wrong": DetailField(_("pas justes")),
+        "not_done": DetailField(_("non faites")),
+        "after_stop": DetailField(_("après l'arrêt du domaine (non comptées)")),
+        "file_number": DetailField(_("dossier n°")),
     },
 }
 
@@ -29,13 +50,15 @@ def _diagnostics(membership, ids):
         Diagnostic.objects.visible_to(membership)
         .filter(pk__in=integer_ids(ids))
         .select_related("beneficiary")
-        .only("pk", "kind", "beneficiary__id", "beneficiary__file_number")
+        .only("pk", "kind", "status", "beneficiary__id", "beneficiary__file_number")
     )
     return {
         str(row.pk): ObjectName(
             _("%(kind)s du dossier n° %(number)s")
             % {"kind": row.get_kind_display(), "number": row.beneficiary.file_number},
-            page_url(membership, "diagnostics:results", row.pk),
+            page_url(membership, "diagnostics:results", row.pk)
+            if row.is_finished
+            else page_url(membership, "beneficiaries:detail", row.beneficiary.pk),
         )
         for row in rows
     }

@@ -1,7 +1,10 @@
-"""Timeline provider: each finished diagnostic on the person's file, with a link to its results.
+"""The person's file and the diagnostic (found by core.timeline).
 
-« Diagnostic d'entrée terminé — 2 domaines autonomes sur 6 », dated when it finished. One
-query per file, however many sittings.
+Events: each finished diagnostic, « Diagnostic d'entrée terminé — 2 domaines autonomes sur
+6 », dated when it finished, with a link to its results (one query per file, however many
+sittings). Actions: the site team that holds the file and the network admins are offered
+the page where the entry or exit diagnostic is started with the person or on paper, or
+resumed.
 """
 
 from django.db.models import Count, Q
@@ -9,9 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tisser.core.timeline import TimelineEvent
+from tisser.accounts.enums import Role
+from tisser.core.timeline import FileAction, TimelineEvent
 from tisser.diagnostics.enums import AUTONOMY_LEVEL, DiagnosticKind
 from tisser.diagnostics.models import Diagnostic
+
+SITE_TEAM = (Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER)
 
 
 def timeline_events(beneficiary) -> list[TimelineEvent]:
@@ -48,3 +54,13 @@ def timeline_events(beneficiary) -> list[TimelineEvent]:
             )
         )
     return events
+
+
+def file_actions(beneficiary, membership) -> list[FileAction]:
+    if membership is None or not membership.is_active or beneficiary.merged_into_id:
+        return []
+    own_site = membership.role in SITE_TEAM and membership.organisation_id == beneficiary.site_id
+    if not own_site and membership.role != Role.NETWORK_ADMIN:
+        return []
+    url = reverse("diagnostics:person", kwargs={"pk": beneficiary.pk})
+    return [FileAction(label=_("Diagnostic des compétences"), url=url)]

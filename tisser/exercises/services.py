@@ -1,5 +1,6 @@
 """Writes of the exercise engine: a learner's answer, saved as soon as it is given."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -49,6 +50,61 @@ def answer_record(
     themselves, and are not journaled (docs/decisions/0044-exercise-engine.md). Raises
     ``scoring.InvalidResponse`` when the response does not fit the item (nothing saved).
     """
+    return _answer_save(
+        beneficiary=beneficiary,
+        item=item,
+        response=response,
+        context_kind=context_kind,
+        context_id=context_id,
+        idempotency_key=idempotency_key,
+        judge=lambda: scoring.score(item.definition, response),
+    )
+
+
+def answer_record_judged(
+    *,
+    beneficiary,
+    item: Item,
+    correct: bool,
+    response: dict,
+    context_kind: str,
+    context_id: str = "",
+    idempotency_key: str,
+) -> Recorded:
+    """Save an answer whose correctness is given, not computed by scoring.
+
+    For « Je ne sais pas » (``{"dont_know": true}``, never correct) and for answers given on
+    paper and entered by staff (``{"paper": "right" | "wrong" | "dont_know"}``). Scored 1 or 0;
+    the same ``idempotency_key`` sent again returns the first answer, as ``answer_record``.
+    """
+    if not isinstance(response, dict) or not response:
+        raise scoring.InvalidResponse("réponse illisible")
+    return _answer_save(
+        beneficiary=beneficiary,
+        item=item,
+        response=response,
+        context_kind=context_kind,
+        context_id=context_id,
+        idempotency_key=idempotency_key,
+        judge=lambda: scoring.Result(scoring.ONE if correct else scoring.ZERO, bool(correct)),
+    )
+
+
+def _answer_save(
+    *,
+    beneficiary,
+    item: Item,
+    response: dict,
+    context_kind: str,
+    context_id: str,
+    idempotency_key: str,
+    judge: Callable[[], scoring.Result],
+) -> Recorded:
+    """The one write of an answer: counted once per ``idempotency_key``, race included.
+
+    ``judge`` gives the score; it runs only when the answer is new (a resent answer is not
+    scored again) and may raise ``scoring.InvalidResponse`` (nothing saved).
+    """
     if not idempotency_key or len(idempotency_key) > IDEMPOTENCY_KEY_LENGTH:
         raise scoring.InvalidResponse("clé d'envoi manquante")
     existing = Answer.objects.filter(
@@ -56,7 +112,7 @@ def answer_record(
     ).first()
     if existing is not None:
         return Recorded(existing, created=False)
-    result = scoring.score(item.definition, response)
+    result = judge()
     try:
         with transaction.atomic():
             answer = Answer(
