@@ -8,7 +8,7 @@ from django.urls import reverse
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Membership
 from tisser.beneficiaries.models import Beneficiary
-from tisser.diagnostics import adaptive, framework, reporting
+from tisser.diagnostics import adaptive, reporting, services
 from tisser.diagnostics.enums import DiagnosticKind, DiagnosticStatus
 from tisser.diagnostics.models import Diagnostic
 from tisser.diagnostics.results import diagnostic_results
@@ -46,23 +46,11 @@ def test_every_level_comes_from_the_sittings_real_answers(demo_ci):
         else:
             verdict = scoring.score(answer.item_version.definition, answer.response)
             assert verdict.correct == answer.correct
-    banks = {kind: framework.form_bank(kind) for kind in ("entry", "exit")}
     for diagnostic in Diagnostic.objects.prefetch_related("results"):
-        given = by_sitting.get(str(diagnostic.pk), [])
-        assert diagnostic.item_count == len(given)
-        cells = {
-            item.key: item
-            for code in diagnostic.domains
-            for level in range(5)
-            for item in banks[diagnostic.kind].cell(code, level)
-        }
-        history = [
-            adaptive.Response(
-                a.item_key, cells[a.item_key].domain, cells[a.item_key].level, a.correct
-            )
-            for a in given
-        ]
-        expected = adaptive.estimate(banks[diagnostic.kind], diagnostic.domains, history)
+        # What diagnostic_finish would write from these answers.
+        history = services.sitting_history(diagnostic)
+        assert diagnostic.item_count == history.count == len(by_sitting[str(diagnostic.pk)])
+        expected = adaptive.estimate(history.bank, diagnostic.domains, history.responses)
         assert {r.domain: r.level for r in diagnostic.results.all()} == expected
 
 
