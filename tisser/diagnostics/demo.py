@@ -278,6 +278,7 @@ def seed_demo_diagnostics(
         for kind in (DiagnosticKind.ENTRY, DiagnosticKind.EXIT)
     }
     all_domains = framework.domains()
+    questions = framework.context_questions()
     staff = _staff(network)
     files = (
         Beneficiary.objects.active()
@@ -304,6 +305,8 @@ def seed_demo_diagnostics(
         member = staff.get(file.site_id)
         alone = index % ALONE_ONE_IN == 0 and not journey
         entry_at = _moment(first.opened_on, 10, 30 + index % 20, ceiling=ceiling)
+        # The context questions of the entry, answered with the mediator (or alone).
+        context = {q.code: rng.choice(q.options).code for q in questions}
         sittings.append(
             _sit(
                 file,
@@ -318,6 +321,7 @@ def seed_demo_diagnostics(
                 journey,
             )
         )
+        sittings[-1].diagnostic.context = context
         closed = [p for p in periods if p.closed_on is not None and p.pk == first.pk]
         if closed:
             exit_at = _moment(closed[0].closed_on, 14, index % 50, ceiling=ceiling)

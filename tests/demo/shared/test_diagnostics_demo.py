@@ -8,7 +8,7 @@ from django.urls import reverse
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Membership
 from tisser.beneficiaries.models import Beneficiary
-from tisser.diagnostics import adaptive, reporting, services
+from tisser.diagnostics import adaptive, framework, reporting, services
 from tisser.diagnostics.enums import DiagnosticKind, DiagnosticStatus
 from tisser.diagnostics.models import Diagnostic
 from tisser.diagnostics.results import diagnostic_results
@@ -27,6 +27,10 @@ def test_most_files_have_an_entry_and_closed_periods_an_exit(demo_ci):
     assert entries.values("beneficiary").distinct().count() >= 0.6 * files
     assert exits.count() >= 2
     assert not Diagnostic.objects.exclude(status=DiagnosticStatus.FINISHED).exists()
+    questions = {q.code: {o.code for o in q.options} for q in framework.context_questions()}
+    for entry in entries:
+        assert set(entry.context) == set(questions)
+        assert all(code in questions[key] for key, code in entry.context.items())
     for exit_ in exits.select_related("period", "beneficiary"):
         entry = entries.get(beneficiary=exit_.beneficiary_id)
         assert entry.period_id == exit_.period_id
