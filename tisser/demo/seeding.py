@@ -21,8 +21,8 @@ from tisser.accounts import demo as accounts_demo
 from tisser.activities import demo as activities_demo
 from tisser.beneficiaries import demo as beneficiaries_demo
 from tisser.core.clock import manual_clock
-from tisser.diagnostics import demo as diagnostics_demo
 from tisser.demo.profiles import Profile
+from tisser.diagnostics import demo as diagnostics_demo
 from tisser.funding import demo as funding_demo
 from tisser.learners import demo as learners_demo
 from tisser.offers import demo as offers_demo
