@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "tisser.notifications",
     "tisser.exercises",
     "tisser.diagnostics",
+    "tisser.learning",
     "tisser.workspace",
     "tisser.demo",
 ]

@@ -221,3 +221,12 @@ def test_the_results_page_runs_a_constant_number_of_queries(learner):
         page = html(client.get(url))
     assert len(two_domains.captured_queries) == len(one_domain.captured_queries)
     assert "1 étoile sur 4" in page and "4 étoiles sur 4" in page
+
+
+def test_an_unknown_context_answer_is_refused_in_french(learner):
+    client, person = learner
+    url = client.post(START).url
+    response = client.post(url, {"answer": "peut-etre"}, follow=True)
+    assert "Choisissez une des réponses proposées." in html(response)
+    assert "Avez-vous un smartphone ?" in html(response)
+    assert Diagnostic.objects.get(beneficiary=person).context == {}
