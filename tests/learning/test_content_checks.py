@@ -283,10 +283,11 @@ def test_a_card_picture_with_a_script_is_refused(modules_copy, items, tmp_path):
         encoding="utf-8",
     )
     problems = check_modules(items, modules_copy, tmp_path / "exercises").problems
-    assert problems == [
+    assert (
         f"{modules_copy / 'mail-envoyer.json'}: steps[0].picture: l'image "
         "'module-enveloppe.svg' contient un script, un style ou un lien externe"
-    ]
+    ) in problems
+    assert all("module-enveloppe.svg" in problem for problem in problems)
 
 
 def test_unreadable_json_is_named(modules_copy, items):
