@@ -15,6 +15,10 @@ def yes_no(module_id: str, step_id: str, statement: str, answer: bool = True) ->
     }
 
 
+def _item(module_id, step_id, statement, domain, level):
+    return {**yes_no(module_id, step_id, statement), "domain": domain, "level": level}
+
+
 def module(module_id, title, domain, level, *, minutes=10, device="both", exercises=2):
     steps = [{"id": "carte-1", "kind": "card", "title": f"{title} : l'idée", "text": "Un texte."}]
     for number in range(1, exercises + 1):
@@ -22,7 +26,7 @@ def module(module_id, title, domain, level, *, minutes=10, device="both", exerci
             {
                 "id": f"exo-{number}",
                 "kind": "exercise",
-                "item": yes_no(module_id, f"exo-{number}", f"Affirmation {number}."),
+                "item": _item(module_id, f"exo-{number}", f"Affirmation {number}.", domain, level),
                 "hint": "Relisez la carte.",
             }
         )

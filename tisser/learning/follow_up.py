@@ -15,7 +15,7 @@ from django.db.models.functions import Lower
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core import clock
 from tisser.learning import content
-from tisser.learning.enums import StepOutcome
+from tisser.learning.enums import StepKind, StepOutcome
 from tisser.learning.models import LearnerGroup, ModuleAssignment, ModuleProgress, StepResult
 
 # No activity for this long on an unfinished module: the person is stuck.
@@ -53,9 +53,16 @@ def _failing_steps():
     )
 
 
-def _step_title(module: content.Module | None, step_id: str) -> str:
+def step_title(module: content.Module | None, step_id: str) -> str:
+    """A step as the team names it: a card's title, an exercise's instruction, the recap."""
     step = module.step(step_id) if module else None
-    return step.title if step else step_id
+    if step is None:
+        return step_id
+    if step.kind == StepKind.EXERCISE and step.item is not None:
+        return step.item.instruction
+    if step.kind == StepKind.RECAP:
+        return str(StepKind.RECAP.label)
+    return step.title or step_id
 
 
 def person_modules(*, membership, beneficiary: Beneficiary) -> list[ModuleLine]:
@@ -84,8 +91,7 @@ def person_modules(*, membership, beneficiary: Beneficiary) -> list[ModuleLine]:
     for line in lines:
         if line.progress is not None:
             line.failed_steps = [
-                (_step_title(line.module, result.step_id), result)
-                for result in line.progress.failed
+                (step_title(line.module, result.step_id), result) for result in line.progress.failed
             ]
     return lines
 
@@ -181,7 +187,7 @@ def failing_steps(results, limit: int = FAILING_LIMIT) -> list[FailingStep]:
                 module_key=row["progress__module_key"],
                 module_title=module.title if module else row["progress__module_key"],
                 step_id=row["step_id"],
-                step_title=_step_title(module, row["step_id"]),
+                step_title=step_title(module, row["step_id"]),
                 shown=row["shown"],
                 misses=row["misses"] or 0,
                 people=row["people"],

@@ -9,7 +9,7 @@ from tisser.learning.assignments import GROUP_NAME_MAX
 
 
 def module_choices():
-    return [(row.id, row.title) for row in content.modules()]
+    return [(row.key, row.title) for row in content.modules()]
 
 
 class AssignForm(forms.Form):

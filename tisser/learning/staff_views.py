@@ -61,12 +61,11 @@ def _domain_labels() -> dict[str, str]:
 
 def _catalogue_rows():
     labels = _domain_labels()
-    devices = dict(DeviceFit.choices)
     return [
         {
             "module": row,
             "domain": labels.get(row.domain, row.domain),
-            "device": devices.get(row.device, row.device),
+            "device": DeviceFit(row.device).label,
         }
         for row in content.modules()
     ]
@@ -95,17 +94,14 @@ def preview(request, key):
         raise Http404
     steps = []
     for number, step in enumerate(module.steps, start=1):
-        row = {"number": number, "step": step, "kind": StepKind(step.kind).label}
-        if step.kind == StepKind.EXERCISE:
-            row["item"] = module.exercise_item(step.id)
-        steps.append(row)
+        steps.append({"number": number, "step": step, "kind": StepKind(step.kind).label})
     return render(
         request,
         "learning/staff/preview.html",
         {
             "module": module,
             "domain": _domain_labels().get(module.domain, module.domain),
-            "device": DeviceFit(module.device).label if module.device in DeviceFit.values else "",
+            "device": DeviceFit(module.device).label,
             "steps": steps,
             "prerequisites": [content.module(key) or key for key in module.prerequisites],
         },
