@@ -25,6 +25,7 @@ from tisser.demo.profiles import Profile
 from tisser.diagnostics import demo as diagnostics_demo
 from tisser.funding import demo as funding_demo
 from tisser.learners import demo as learners_demo
+from tisser.learning import demo as learning_demo
 from tisser.offers import demo as offers_demo
 from tisser.referrals import demo as referrals_demo
 from tisser.sales import demo as sales_demo
@@ -45,6 +46,7 @@ class DemoResult:
     funding: funding_demo.DemoFundingResult | None = None
     sales: sales_demo.DemoSalesResult | None = None
     diagnostics: diagnostics_demo.DemoDiagnosticsResult | None = None
+    learning: learning_demo.DemoLearningResult | None = None
 
 
 @contextmanager
@@ -118,6 +120,10 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         diagnostics = diagnostics_demo.seed_demo_diagnostics(
             network=network.network, clock=clock, journey_file=rights.journey_file
         )
+        # Self-paced modules after the diagnostics: the journey's are the ones it recommends.
+        learning = learning_demo.seed_demo_learning(
+            network=network.network, clock=clock, journey_file=rights.journey_file
+        )
     return DemoResult(
         profile=profile.name,
         network=network,
@@ -131,4 +137,5 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         funding=funding,
         sales=sales,
         diagnostics=diagnostics,
+        learning=learning,
     )

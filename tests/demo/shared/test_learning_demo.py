@@ -1,0 +1,106 @@
+"""The demo's self-paced modules (issue 14), read from the shared ``ci`` demo."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tisser.accounts.demo import STRASBOURG_SITE
+from tisser.beneficiaries.models import Beneficiary
+from tisser.core.models import JournalEntry
+from tisser.learning import content
+from tisser.learning.demo import GROUP_NAME, DemoLearningResult, seed_demo_learning
+from tisser.learning.enums import StepOutcome
+from tisser.learning.follow_up import STUCK_AFTER
+from tisser.learning.models import LearnerGroup, ModuleAssignment, ModuleProgress, StepResult
+
+pytestmark = pytest.mark.django_db
+
+
+def test_many_demo_learners_have_progress_and_steps(demo_ci):
+    result = demo_ci.learning
+    assert result.progress == ModuleProgress.objects.count()
+    assert result.steps == StepResult.objects.count()
+    # Most files (the group's and the journey's included) have worked on a module.
+    people = ModuleProgress.objects.values("beneficiary").distinct().count()
+    assert people >= Beneficiary.objects.active().count() * 0.6
+    assert result.progress > people
+    finished = ModuleProgress.objects.filter(finished_at__isnull=False)
+    assert 0 < finished.count() < result.progress
+    keys = {m.key for m in content.modules()}
+    assert set(ModuleProgress.objects.values_list("module_key", flat=True)) <= keys
+    for progress in finished.prefetch_related("steps")[:30]:
+        module = content.module(progress.module_key)
+        assert {s.step_id for s in progress.steps.all()} == set(module.step_keys)
+        assert progress.started_at <= progress.finished_at <= timezone.now()
+        assert progress.seconds_spent > 0
+    assert StepResult.objects.filter(outcome=StepOutcome.SHOWN).exists()
+
+
+def test_a_mediator_gave_modules(demo_ci):
+    journey = demo_ci.rights.journey_file
+    given = (
+        ModuleAssignment.objects.filter(group__isnull=True)
+        .exclude(beneficiary__file_number=journey)
+        .select_related("beneficiary")
+    )
+    assert given.count() >= 2
+    # Each was given the day before the person started it.
+    started = set(ModuleProgress.objects.values_list("beneficiary_id", "module_key"))
+    assert all((row.beneficiary_id, row.module_key) in started for row in given)
+    for row in given[:20]:
+        assert row.assigned_at <= timezone.now()
+        assert row.assigned_by.memberships.filter(organisation=row.beneficiary.site_id).exists()
+
+
+def test_a_group_in_strasbourg_shows_who_is_stuck(demo_ci):
+    group = LearnerGroup.objects.get(name=GROUP_NAME)
+    assert group.site.name == STRASBOURG_SITE
+    members = list(group.members.all())
+    assert len(members) == 6
+    keys = set(group.assignments.values_list("module_key", flat=True))
+    assert len(keys) == 2
+    assert group.assignments.count() == 12
+    progress = ModuleProgress.objects.filter(beneficiary__in=members)
+    idle = timezone.now() - STUCK_AFTER
+    assert progress.filter(finished_at__isnull=False).exists()
+    assert progress.filter(finished_at__isnull=True, last_activity_at__lt=idle).exists()
+    assert progress.filter(finished_at__isnull=True, steps__outcome=StepOutcome.SHOWN).exists()
+    assert JournalEntry.objects.filter(
+        action="learning.group_assigned", object_id=str(group.pk)
+    ).exists()
+
+
+def test_the_journey_s_person_has_their_recommended_modules(demo_ci):
+    journey = Beneficiary.objects.get(file_number=demo_ci.rights.journey_file)
+    keys = demo_ci.learning.journey_modules
+    assert len(keys) >= 2
+    given = list(
+        ModuleAssignment.objects.filter(beneficiary=journey)
+        .order_by("position")
+        .values_list("module_key", flat=True)
+    )
+    assert given == keys
+    first = ModuleProgress.objects.get(beneficiary=journey, module_key=keys[0])
+    second = ModuleProgress.objects.get(beneficiary=journey, module_key=keys[1])
+    assert first.is_finished and not second.is_finished
+    assert second.current_step
+    assert second.steps.filter(outcome=StepOutcome.SHOWN).exists()
+    assert second.last_activity_at > timezone.now() - datetime.timedelta(days=3)
+
+
+def test_an_empty_catalogue_writes_nothing(demo_ci, settings, tmp_path):
+    settings.LEARNING_CONTENT_DIR = tmp_path
+    content.clear_cache()
+    try:
+        from tisser.core.clock import manual_clock
+
+        with manual_clock() as clock:
+            result = seed_demo_learning(
+                network=demo_ci.network.network,
+                clock=clock,
+                journey_file=demo_ci.rights.journey_file,
+            )
+    finally:
+        content.clear_cache()
+    assert result == DemoLearningResult()
