@@ -8,18 +8,14 @@ values of ``TYPED`` (with near misses that must fail); a pattern not listed ther
 least accept some value (found by hypothesis), so that no step is impossible to pass.
 """
 
-import json
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from hypothesis import HealthCheck, find
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from tisser.exercises.scoring import score
-
-MODULES_DIR = Path(settings.BASE_DIR) / "content" / "modules"
+from tisser.learning.content import content_dir, modules
+from tisser.learning.enums import StepKind
 
 # (item id, field name): (what people type that must pass, near misses that must not).
 TYPED = {
@@ -75,17 +71,13 @@ TYPED = {
 }
 
 
-def module_files():
-    return sorted(MODULES_DIR.glob("*.json"))
-
-
 def exercise_items():
-    """(module id, step id, item definition) for every exercise step of every module."""
-    for path in module_files():
-        module = json.loads(path.read_text(encoding="utf-8"))
-        for step in module["steps"]:
-            if step["kind"] == "exercise":
-                yield module["id"], step["id"], step["item"]
+    """(module id, step id, item definition) for every exercise step of every module, as
+    the loader serves them (``LEARNING_CONTENT_DIR``: ``content/modules/``)."""
+    for module in modules():
+        for step in module.steps:
+            if step.kind == StepKind.EXERCISE:
+                yield module.key, step.key, module.exercise_item(step.key).definition
 
 
 ITEMS = list(exercise_items())
@@ -131,7 +123,8 @@ def right_response(item):
 
 
 def wrong_response(item):
-    """A plain mistake (another option, zone, message; the order first shown), or None."""
+    """A plain mistake (another option, zone, message; the order first shown; a « ? »
+    typed or in every field), or None."""
     content = item["content"]
     kind = item["type"]
     if kind == "choice":
@@ -153,11 +146,15 @@ def wrong_response(item):
         return {action: others[0]}
     if kind == "form":
         return {"fields": {spec["name"]: "?" for spec in content["fields"]}}
-    return None
+    if kind == "typing" and len(content["text"]) > content.get("max_errors", 0) + 1:
+        return {"typed": "?"}
+    return None  # a pointer gesture done is right, with or without misses
 
 
-def test_the_modules_directory_holds_modules_with_exercises():
-    assert module_files(), MODULES_DIR
+def test_every_module_file_is_loaded_with_its_exercises():
+    files = sorted(path.stem for path in content_dir().glob("*.json"))
+    assert files and files == sorted(module.key for module in modules())
+    assert {module_id for module_id, _, _ in ITEMS} == set(files)
     assert len(IDS) == len(set(IDS)), "two exercise steps share an item id"
     for module_id, step_id, item in ITEMS:
         assert item["id"] == f"{module_id}--{step_id}"
