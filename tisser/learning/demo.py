@@ -155,9 +155,9 @@ def _plan(rng, person: int, module, started, *, finished: bool, shown_step: str 
 
 
 def _recommended(person: Beneficiary, catalogue) -> list[content.Module]:
-    """The modules the person's last finished diagnostic points to (domains below autonomy,
-    lowest level first, modules of that level or the nearest above); else the catalogue's
-    first ones."""
+    """The modules the person's last finished diagnostic points to: its domains below
+    autonomy, lowest level first, in each the module of the level after the person's (else
+    the nearest level); the catalogue's first ones when there is no diagnostic."""
     results = list(
         DiagnosticResult.objects.filter(
             diagnostic__beneficiary=person, diagnostic__status=DiagnosticStatus.FINISHED
@@ -170,7 +170,9 @@ def _recommended(person: Beneficiary, catalogue) -> list[content.Module]:
     )
     found: list[content.Module] = []
     for domain, level in sorted((r for r in latest if r[1] < AUTONOMY_LEVEL), key=lambda r: r[1]):
-        candidates = [m for m in content.modules_for(domain) if m.level >= min(level, 3)]
+        candidates = sorted(
+            content.modules_for(domain), key=lambda m: (abs(m.level - (level + 1)), m.level)
+        )
         found += candidates[:1]
     for module in catalogue:  # no diagnostic, or too few: the catalogue's first ones
         if len(found) >= 2:

@@ -8,6 +8,8 @@ from django.utils import timezone
 from tisser.accounts.demo import STRASBOURG_SITE
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core.models import JournalEntry
+from tisser.diagnostics.enums import AUTONOMY_LEVEL, DiagnosticStatus
+from tisser.diagnostics.models import Diagnostic
 from tisser.learning import content
 from tisser.learning.demo import GROUP_NAME, DemoLearningResult, seed_demo_learning
 from tisser.learning.enums import StepOutcome
@@ -81,6 +83,15 @@ def test_the_journey_s_person_has_their_recommended_modules(demo_ci):
         .values_list("module_key", flat=True)
     )
     assert given == keys
+    # From the journey's last diagnostic: modules of domains below autonomy.
+    last = (
+        Diagnostic.objects.filter(beneficiary=journey, status=DiagnosticStatus.FINISHED)
+        .order_by("-finished_at")
+        .first()
+    )
+    assert last is not None
+    below = {r.domain for r in last.results.all() if r.level < AUTONOMY_LEVEL}
+    assert {content.module(key).domain for key in keys} <= below
     first = ModuleProgress.objects.get(beneficiary=journey, module_key=keys[0])
     second = ModuleProgress.objects.get(beneficiary=journey, module_key=keys[1])
     assert first.is_finished and not second.is_finished
