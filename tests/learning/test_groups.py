@@ -218,3 +218,22 @@ def test_another_site_s_group_is_not_found(client, login, member_factory, other_
 def test_the_site_team_follows_the_group(client, login, member_factory, site, group, role):
     login(member_factory(site, role))
     assert client.get(url("group", pk=group.pk)).status_code == 200
+
+
+def _list_count(client):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url("group_list")).status_code == 200
+    return len(queries)
+
+
+def test_the_group_list_costs_the_same_for_one_or_many_groups(client, login, mediator, site, group):
+    login(mediator)
+    group.members.add(BeneficiaryFactory(site=site))
+    _list_count(client)
+    one = _list_count(client)
+    for number in range(4):
+        other = LearnerGroupFactory(site=site, name=f"Groupe {number}")
+        other.members.add(BeneficiaryFactory(site=site), BeneficiaryFactory(site=site))
+    assert _list_count(client) == one
+    page = client.get(url("group_list")).content.decode()
+    assert "2 personnes" in page and "1 personne" in page

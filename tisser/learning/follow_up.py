@@ -105,7 +105,11 @@ def last_activity(lines: list[ModuleLine]) -> datetime.datetime | None:
 
 
 def group_list(*, membership):
-    return LearnerGroup.objects.visible_to(membership).annotate(size=Count("members"))
+    return (
+        LearnerGroup.objects.visible_to(membership)
+        .annotate(size=Count("members"))
+        .order_by("name", "pk")
+    )
 
 
 def group_modules(group: LearnerGroup) -> list[str]:
