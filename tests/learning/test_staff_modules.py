@@ -68,6 +68,7 @@ def test_the_preview_shows_each_step_and_saves_nothing(client, login, mediator):
     assert "Affirmation 2." not in text  # the instruction is shown, never the answer
     assert "Répondez par oui ou par non." in text and "Relisez la carte." in text
     assert "Je sais dire." in text
+    assert "Type d'exercice : Oui ou non." in text
     assert JournalEntry.objects.count() == before
     assert client.get(url("preview", key="pas-un-module")).status_code == 404
 

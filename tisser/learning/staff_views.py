@@ -25,6 +25,7 @@ from tisser.core.journal import record
 from tisser.core.pdf import pdf_response
 from tisser.core.views_helpers import paginate
 from tisser.diagnostics import framework
+from tisser.exercises.enums import ItemType
 from tisser.learners import codes, links
 from tisser.learners import selectors as card_selectors
 from tisser.learners.services import CARD_ROLES, card_record_handover
@@ -34,6 +35,7 @@ from tisser.learning.forms import AssignForm, GroupForm, MemberForm, WithdrawFor
 from tisser.learning.models import LearnerGroup
 
 STAFF_ROLES = assignments.STAFF_ROLES
+ITEM_TYPES = dict(ItemType.choices)
 
 
 def _file_view(view):
@@ -94,7 +96,15 @@ def preview(request, key):
         raise Http404
     steps = []
     for number, step in enumerate(module.steps, start=1):
-        steps.append({"number": number, "step": step, "kind": StepKind(step.kind).label})
+        item_type = step.item.type if step.item is not None else ""
+        steps.append(
+            {
+                "number": number,
+                "step": step,
+                "kind": StepKind(step.kind).label,
+                "item_type": ITEM_TYPES.get(item_type, item_type),
+            }
+        )
     return render(
         request,
         "learning/staff/preview.html",
