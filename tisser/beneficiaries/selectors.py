@@ -246,18 +246,43 @@ def _search_names(files: QuerySet[Beneficiary], query: str, page_number) -> Sear
     for token in tokens:
         exact_condition &= _word_start(token)
     exact = files.filter(exact_condition).order_by("search_key", "pk")
-    count = exact.count()
-    if count >= PAGE_SIZE:
-        return SearchResult(
-            page=_paginate(exact, page_number, count=count), mode="name", query=query
-        )
+    rows: dict = {}
+    if _first_page(page_number):
+        # The first page's rows first: when there are fewer than a page, they are every
+        # exact match, and the COUNT (then a second read of the ids) is not needed.
+        first = list(_as_rows(exact)[:PAGE_SIZE])
+        if len(first) == PAGE_SIZE:
+            page = _paginate(first, 1, count=exact.count())
+            return SearchResult(page=page, mode="name", query=query)
+        rows = {row.pk: row for row in first}
+        exact_ids = list(rows)
+    else:
+        count = exact.count()
+        if count >= PAGE_SIZE:
+            return SearchResult(
+                page=_paginate(exact, page_number, count=count), mode="name", query=query
+            )
+        exact_ids = list(exact.values_list("pk", flat=True))
 
-    exact_ids = list(exact.values_list("pk", flat=True))
     close_ids = _close_names(files, tokens, exclude=set(exact_ids))
     page = _paginate(exact_ids + close_ids, page_number)
-    rows = _as_rows(Beneficiary.objects.all()).in_bulk(list(page.object_list))
+    missing = [pk for pk in page.object_list if pk not in rows]
+    if missing:
+        rows |= _as_rows(Beneficiary.objects.all()).in_bulk(missing)
     page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     return SearchResult(page=page, mode="name", query=query, close_matches=bool(close_ids))
+
+
+def _first_page(page_number) -> bool:
+    """Whether ``Paginator.get_page`` gives the first page whatever the count: no number, a
+    wrong one, or 1 (a number out of range, 0 included, gives the last page: that needs the
+    count)."""
+    if isinstance(page_number, float):
+        return page_number == 1
+    try:
+        return int(page_number) == 1
+    except (TypeError, ValueError):
+        return True
 
 
 def beneficiary_search(*, membership, query: str, page) -> SearchResult:

@@ -409,6 +409,7 @@ def _confirm_page(request, referral, *, title, explanation, button, form=None, d
 # --- site inbox ----------------------------------------------------------------------------
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips (decision 0018 §26)
 @require_roles(*INBOX_ROLES)
 def inbox(request):
     membership = request.membership
