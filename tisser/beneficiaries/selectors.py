@@ -153,25 +153,50 @@ def _word_start(token: str) -> Q:
     return prefix_range(token) | Q(search_key__contains=" " + token)
 
 
-def _word_score(typed: str, words: list[str]) -> int:
-    best = 0
-    for word in words:
-        if word.startswith(typed):
-            return 100
-        score = fuzz.ratio(typed, word)
-        if len(typed) >= 4:
-            score = max(score, fuzz.ratio(typed, word[: len(typed)]))
-        best = max(best, round(score))
-    return best
+class NameScorer:
+    """Scores names against the typed words: 0 if a typed word matches no word of the name
+    well enough, else the mean similarity. A typed word's score against a word of a name is
+    100 when the word starts with it, else the best rapidfuzz ratio with the word (and, from
+    four letters, with the word's start of the same length).
+
+    The score of each (typed word, word) pair is kept for the batch: the close-name
+    candidates share most of their words, and scoring them was most of the search's Python
+    time (docs/decisions/0018-signed-in-page-cost.md, fifth round)."""
+
+    def __init__(self, tokens: list[str]):
+        self.tokens = tokens
+        self.known: list[dict[str, int]] = [{} for _token in tokens]
+
+    def _pair(self, index: int, typed: str, word: str) -> int:
+        known = self.known[index]
+        score = known.get(word)
+        if score is None:
+            if word.startswith(typed):
+                score = 100
+            else:
+                ratio = fuzz.ratio(typed, word)
+                if len(typed) >= 4:
+                    ratio = max(ratio, fuzz.ratio(typed, word[: len(typed)]))
+                score = round(ratio)
+            known[word] = score
+        return score
+
+    def score(self, key: str) -> int:
+        words = key.split()
+        if not self.tokens:
+            return 0
+        total = 0
+        for index, typed in enumerate(self.tokens):
+            best = max((self._pair(index, typed, word) for word in words), default=0)
+            if best < FUZZY_WORD_THRESHOLD:
+                return 0
+            total += best
+        return round(total / len(self.tokens))
 
 
 def name_score(tokens: list[str], key: str) -> int:
     """0 if a typed word matches no word of the name well enough, else the mean similarity."""
-    words = key.split()
-    scores = [_word_score(token, words) for token in tokens]
-    if not scores or min(scores) < FUZZY_WORD_THRESHOLD:
-        return 0
-    return round(sum(scores) / len(scores))
+    return NameScorer(tokens).score(key)
 
 
 def _contains(text: str) -> Q:
@@ -215,12 +240,13 @@ def _close_names(files: QuerySet[Beneficiary], tokens: list[str], *, exclude: se
     On SQLite, the two-letter starts only.
     """
     scored: dict[int, tuple[int, str, int]] = {}
+    scorer = NameScorer(tokens)
 
     def score(rows) -> None:
         for pk, key in rows:
             if pk in exclude or pk in scored:
                 continue
-            similarity = name_score(tokens, key)
+            similarity = scorer.score(key)
             if similarity:
                 scored[pk] = (-similarity, key, pk)
 
