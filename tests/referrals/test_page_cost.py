@@ -37,9 +37,10 @@ PAGES = {
     "workspace:agenda": ("?vue=week", SIGNED_IN_BASE + 6),
     # + the count, the SMS caps, the partners of the filter, the page, its appointments.
     "referrals:inbox": ("?status=all", SIGNED_IN_BASE + 5),
-    # + the count, the exact matches, the near matches, the page (a site role's scope is its
-    # own site: no query; PostgreSQL's trigram threshold is set when the connection opens).
-    "beneficiaries:search": ("?q=Weber", SIGNED_IN_BASE + 4),
+    # + the first page's exact matches, then the count when they fill it, else the near
+    # matches and the rows of those on the page (a site role's scope is its own site: no
+    # query; PostgreSQL's trigram threshold is set when the connection opens).
+    "beneficiaries:search": ("?q=Weber", SIGNED_IN_BASE + 3),
 }
 
 
@@ -218,3 +219,30 @@ def test_the_fixed_queries_of_a_signed_in_page_are_compiled_once(login, world, m
         "accounts.partner_choices",
     }
     assert len(queries) <= SIGNED_IN_BASE + 5
+
+
+@pytest.mark.parametrize("name", ["referrals:inbox", "beneficiaries:search"])
+def test_the_inbox_and_the_search_read_without_a_transaction(login, world, name):
+    """Read-only pages: no BEGIN and COMMIT around the view (here, no savepoint inside the
+    test's transaction), decision 0018, fifth round."""
+    client = login(world.manager)
+    path = reverse(name) + PAGES[name][0]
+    _fill(world, 2)
+    client.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    assert not [q for q in captured.captured_queries if "SAVEPOINT" in q["sql"]]
+    other = reverse("workspace:home")
+    with CaptureQueriesContext(connection) as captured:
+        client.get(other)
+    assert [q for q in captured.captured_queries if "SAVEPOINT" in q["sql"]]
+
+
+def test_the_inbox_rows_escape_what_people_typed(login, world):
+    referral = prepare(world, S.SUBMITTED)
+    Referral.objects.filter(pk=referral.pk).update(
+        first_name='<b>Zoé & "Léa"</b>', last_name="O'Brien<script>"
+    )
+    content = login(world.manager).get(reverse("referrals:inbox")).content.decode()
+    assert "&lt;b&gt;Zoé &amp; &quot;Léa&quot;&lt;/b&gt; O&#x27;Brien&lt;script&gt;</a>" in content
+    assert "<script>" not in content.split("<tbody>")[1].split("</tbody>")[0]
