@@ -273,3 +273,24 @@ def test_the_trigram_threshold_is_set_on_every_connection():
     with connection.cursor() as cursor:
         cursor.execute("SHOW pg_trgm.word_similarity_threshold")
         assert float(cursor.fetchone()[0]) == TRIGRAM_WORD_THRESHOLD == 0.4
+
+
+def test_the_name_search_compiles_its_usual_queries_once_per_connection(team, people, monkeypatch):
+    """The first page's exact names, the trigram names and the rows of the close names are
+    fixed queries (decision 0018, fifth round): a second search compiles none of them."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    beneficiary_search(membership=team.mediator, query="Martin Sophie", page=None)
+    compiled = []
+    original = SQLCompiler.as_sql
+
+    def as_sql(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+    result = beneficiary_search(membership=team.mediator, query="Sophie Martin", page=None)
+    assert [row.pk for row in result.page] == [people["martin"].pk]
+    assert result.page[0].site_name == team.site.name
+    # SQLite looks for close names by their two-letter starts: an ORM query of its own.
+    assert len(compiled) == (0 if connection.vendor == "postgresql" else 1)
