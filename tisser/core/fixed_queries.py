@@ -8,9 +8,9 @@ compile than to run, on every page (docs/decisions/0048-fixed-queries.md).
 ``FixedQuery`` keeps the queryset as the one description of the query (the ORM, the same
 on SQLite and PostgreSQL), builds it once per database connection and *shape* with marker
 values in place of the values that change between requests (an organisation id, a day, a
-typed word),
-and remembers the SQL, where each marker went in the parameters and the database
-converters of each column. Each call then substitutes the real values and runs the SQL.
+typed word), and remembers the SQL, where each marker went in the parameters and the
+database converters of each column. Each call then substitutes the real values and runs
+the SQL.
 
     BADGE = FixedQuery(
         "referral_badge",
