@@ -192,8 +192,9 @@ def test_a_network_admin_row_names_the_space(login, world):
 
 
 def test_the_fixed_queries_of_a_signed_in_page_are_compiled_once(login, world, monkeypatch):
-    """The memberships, the badge, the SMS caps and the partners of the filter: compiled by the
-    first request of the connection, then only run (docs/decisions/0048-fixed-queries.md)."""
+    """The memberships, the badge, the SMS caps, the partners of the filter, and the inbox's
+    count, rows and planned appointments: compiled by the first request of the connection,
+    then only run (docs/decisions/0048-fixed-queries.md, 0018 fifth round)."""
     from tisser.core.fixed_queries import FixedQuery, reset
 
     reset()  # as a new process: nothing compiled yet
@@ -206,6 +207,7 @@ def test_the_fixed_queries_of_a_signed_in_page_are_compiled_once(login, world, m
 
     monkeypatch.setattr(FixedQuery, "_compile", counting)
     client = login(world.manager)
+    prepare(world, S.SUBMITTED)
     path = reverse("referrals:inbox")
     client.get(path)
     first = set(compiled)
@@ -217,6 +219,9 @@ def test_the_fixed_queries_of_a_signed_in_page_are_compiled_once(login, world, m
         "referrals.inbox_counts",
         "notifications.caps_reached_today",
         "accounts.partner_choices",
+        "referrals.inbox_first_page_count",
+        "referrals.inbox_first_page_rows",
+        "referrals.inbox_first_page_planned",
     }
     assert len(queries) <= SIGNED_IN_BASE + 5
 
@@ -246,3 +251,34 @@ def test_the_inbox_rows_escape_what_people_typed(login, world):
     content = login(world.manager).get(reverse("referrals:inbox")).content.decode()
     assert "&lt;b&gt;Zoé &amp; &quot;Léa&quot;&lt;/b&gt; O&#x27;Brien&lt;script&gt;</a>" in content
     assert "<script>" not in content.split("<tbody>")[1].split("</tbody>")[0]
+
+
+def _inbox_page(client, query=""):
+    page = client.get(reverse("referrals:inbox") + query).context["page"]
+    return (
+        page.paginator.count,
+        page.number,
+        [
+            (r.pk, r.site_name, r.partner_name, [a.starts_at for a in r.planned_appointments])
+            for r in page
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?page=1", "?page=abc", "?status=accepted", "?status=submitted&partner=&age=&q=&source=",
+     "?status=bogus", "?status=all", "?page=2", "?page=0", "?status=accepted&age=gt10"],
+)  # fmt: skip
+def test_the_inbox_first_page_reads_what_the_querysets_read(login, world, query, monkeypatch):
+    """The usual view's fixed queries (decision 0018, fifth round) give the count, the page
+    number and the rows (names, planned appointments) of the queryset path."""
+    from tisser.referrals import selectors
+
+    for index in range(30):
+        prepare(world, S.ACCEPTED if index % 3 else S.SUBMITTED)
+    client = login(world.manager)
+    fixed = _inbox_page(client, query)
+    monkeypatch.setattr(selectors, "inbox_first_page_fits", lambda membership: False)
+    assert _inbox_page(client, query) == fixed
+    assert fixed[0] > 0 or "age=gt10" in query  # sent a day ago: none older

@@ -40,7 +40,7 @@ from tisser.beneficiaries.models import (
 from tisser.core.fixed_queries import DEFAULT_DB_ALIAS, FixedQuery
 from tisser.core.names import normalize_name
 from tisser.core.phones import normalize_phone
-from tisser.core.views_helpers import PAGE_SIZE
+from tisser.core.views_helpers import PAGE_SIZE, is_first_page
 
 MAX_QUERY_WORDS = 5
 # Close-name search: at most this many rows are read and re-ranked.
@@ -344,7 +344,7 @@ def _search_names(site_ids: list[int], query: str, page_number) -> SearchResult:
     if not site_ids:  # no site in scope: nothing to read (``IN ()`` compiles to no query)
         return SearchResult(page=_paginate([], page_number), mode="name", query=query)
     rows: dict = {}
-    if _first_page(page_number):
+    if is_first_page(page_number):
         # The first page's rows first: when there are fewer than a page, they are every
         # exact match, and the COUNT (then a second read of the ids) is not needed.
         words = {f"t{index}": token for index, token in enumerate(tokens)}
@@ -383,18 +383,6 @@ def _search_names(site_ids: list[int], query: str, page_number) -> SearchResult:
 def _range_end(token: str) -> str:
     """The end of ``prefix_range(token)``."""
     return token[:-1] + chr(ord(token[-1]) + 1)
-
-
-def _first_page(page_number) -> bool:
-    """Whether ``Paginator.get_page`` gives the first page whatever the count: no number, a
-    wrong one, or 1 (a number out of range, 0 included, gives the last page: that needs the
-    count)."""
-    if isinstance(page_number, float):
-        return page_number == 1
-    try:
-        return int(page_number) == 1
-    except (TypeError, ValueError):
-        return True
 
 
 def beneficiary_search(*, membership, query: str, page) -> SearchResult:
