@@ -52,7 +52,7 @@ def _field_expected(spec: dict[str, Any]) -> str:
     if rule["kind"] in ("exact", "normalised"):
         return f"« {rule['value']} »"
     # A pattern (an e-mail in any case, a date in any format…) has no one value to show:
-    # its hint says the expected shape, else the item's sheet (``given``) gives the value.
+    # its hint says the expected shape, and the item's sheet (``given``) follows the fields.
     return spec.get("hint") or _("comme sur la fiche")
 
 
@@ -83,7 +83,7 @@ def right_answer_in_words(definition: dict[str, Any]) -> str:
             f"{field_label(spec)} : {_field_expected(spec)}" for spec in content["fields"]
         )
         if content.get("given") and any(
-            spec["rule"]["kind"] == "pattern" and not spec.get("hint") for spec in content["fields"]
+            spec["rule"]["kind"] == "pattern" for spec in content["fields"]
         ):
             fields += " — " + _("la fiche : %(given)s") % {"given": " ; ".join(content["given"])}
         return fields
