@@ -321,7 +321,7 @@ def test_the_correction_sheet_prints_each_question_s_right_answer_for_the_team(c
     assert entry.object_id == str(sitting.pk)
 
 
-def test_the_correction_sheet_is_not_found_for_another_site_or_a_sitting_not_on_paper(
+def test_the_correction_sheet_is_not_found_for_another_site_and_only_for_a_paper_sitting(
     client, login, sitting, person, other_site, member_factory
 ):
     login(member_factory(other_site, "mediator"))
@@ -329,7 +329,9 @@ def test_the_correction_sheet_is_not_found_for_another_site_or_a_sitting_not_on_
     assisted = DiagnosticFactory(beneficiary=person, mode="assisted", kind="exit")
     login(member_factory(sitting.site, "volunteer"))
     assert client.get(correction_url(sitting)).status_code == 200
-    assert client.get(correction_url(assisted)).status_code == 404
+    not_on_paper = client.get(correction_url(assisted))
+    assert not_on_paper.url == reverse("diagnostics:sitting", kwargs={"pk": assisted.pk})
+    assert JournalEntry.objects.filter(action="diagnostic.correction_printed").count() == 1
 
 
 def test_the_learner_never_gets_the_correction_sheet(sitting, person):

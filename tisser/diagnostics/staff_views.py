@@ -343,7 +343,8 @@ def paper_correction(request, obj):
     """The team's correction sheet of a paper sitting: each printed question of its route
     with the right answer in words. Never handed to the person; the print is journaled."""
     if obj.mode != DiagnosticMode.PAPER:
-        raise Http404
+        # No paper, no printed numbers: back to where the sitting stands, as the entry does.
+        return redirect("diagnostics:sitting", pk=obj.pk)
     labels = _domain_labels()
     sections: list[dict] = []
     for question in paper.sitting_route(obj):
