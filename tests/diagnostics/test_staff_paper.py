@@ -283,6 +283,8 @@ def test_a_paper_that_never_comes_back_is_stopped_by_a_mediator_not_a_volunteer(
             "messagerie-arnaque-colis",
             "Livraison-Colis <service@colis-suivi-24.biz> : URGENT : votre colis est bloqué",
         ),
+        # A typed search without a sheet: the instruction says what to type.
+        ("diag-informations-e1-1", "Votre recherche : d'après la consigne"),
         ("taper-adresse-mail", "Bonjour, je voudrais un rendez-vous."),
         ("geste-glisser", "Faire glisser : La photo, jusqu'à : L'album"),
     ],

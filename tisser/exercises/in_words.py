@@ -47,13 +47,14 @@ def field_label(spec: dict[str, Any]) -> str:
     return spec["label"].rstrip(" *")
 
 
-def _field_expected(spec: dict[str, Any]) -> str:
+def _field_expected(spec: dict[str, Any], given: bool) -> str:
     rule = spec["rule"]
     if rule["kind"] in ("exact", "normalised"):
         return f"« {rule['value']} »"
     # A pattern (an e-mail in any case, a date in any format…) has no one value to show:
-    # its hint says the expected shape, and the item's sheet (``given``) follows the fields.
-    return spec.get("hint") or _("comme sur la fiche")
+    # its hint says the expected shape, and the item's sheet (``given``) follows the fields;
+    # without a sheet, the instruction says what to type (« the swimming pool in Lille »).
+    return spec.get("hint") or (_("comme sur la fiche") if given else _("d'après la consigne"))
 
 
 # --- the right answer ----------------------------------------------------------------------
@@ -80,7 +81,8 @@ def right_answer_in_words(definition: dict[str, Any]) -> str:
         return step_texts(content, [step["id"] for step in content["steps"]])
     if kind == "form":
         fields = " ; ".join(
-            f"{field_label(spec)} : {_field_expected(spec)}" for spec in content["fields"]
+            f"{field_label(spec)} : {_field_expected(spec, bool(content.get('given')))}"
+            for spec in content["fields"]
         )
         if content.get("given") and any(
             spec["rule"]["kind"] == "pattern" for spec in content["fields"]
