@@ -277,6 +277,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 EXERCISES_CONTENT_DIR = BASE_DIR / "content" / "exercises"
 # The skills framework and the diagnostic's forms (tisser/diagnostics/framework.py).
 SKILLS_CONTENT_DIR = BASE_DIR / "content" / "skills"
+# Self-paced learning modules, one JSON file each (tisser/learning/content.py).
+LEARNING_CONTENT_DIR = BASE_DIR / "content" / "modules"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
