@@ -82,7 +82,7 @@ def module_home(request, key):
 
 
 @learner_only
-@learner_object(ModuleProgress)
+@learner_object(ModuleProgress, as_="progress")
 @require_http_methods(["GET", "POST"])
 def module_step(request, progress, step_id):
     current = _module_or_404(progress)
@@ -150,7 +150,7 @@ def _render_step(request, progress, current, step, *, shown=None, answered=None,
 
 
 @learner_only
-@learner_object(ModuleProgress)
+@learner_object(ModuleProgress, as_="progress")
 @require_http_methods(["GET"])
 def module_done(request, progress):
     """The completion screen: what was learned (the recap points), never a score."""
