@@ -160,9 +160,11 @@ def test_pages_are_for_signed_in_learners_only(client):
     assert client.get(PATH).status_code == 404
 
 
-def test_an_unknown_module_is_a_404(learner):
+def test_an_unknown_module_goes_back_to_my_path(learner):
     client, _ = learner
-    assert client.get(f"{PATH}inconnu/").status_code == 404
+    response = client.get(f"{PATH}inconnu/", follow=True)
+    assert response.redirect_chain == [(PATH, 302)]
+    assert "plus proposé" in html(response)
 
 
 def test_the_path_page_runs_constant_queries(learner, module_files):

@@ -8,7 +8,6 @@ Modules never set a skills level; only the diagnostic does.
 """
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -36,14 +35,13 @@ def _resume(progress: ModuleProgress, current: Module):
         step_id = services.next_step_id(progress, current)
     if not step_id:
         return redirect("learning:done", pk=progress.pk)
-    return redirect("learning:step", pk=progress.pk, step_id=step_id)
+    return redirect("learning:step", pk=progress.pk, step=step_id)
 
 
-def _module_or_404(progress: ModuleProgress) -> Module:
-    current = module(progress.module_key)
-    if current is None:
-        raise Http404
-    return current
+def _gone(request):
+    """A module that left the content (or never was): back to « Mon parcours »."""
+    messages.info(request, _("Ce module n'est plus proposé."))
+    return redirect("learning:path")
 
 
 @learner_only
@@ -63,7 +61,7 @@ def module_home(request, key):
     """What the module teaches, and « Commencer »; a started module goes on where it was."""
     current = module(key)
     if current is None or not current.steps:
-        raise Http404
+        return _gone(request)
     progress = ModuleProgress.objects.filter(beneficiary=request.learner, module_key=key).first()
     if request.method == "POST":
         progress = services.module_start(learner=request.learner, module=current)
@@ -84,8 +82,12 @@ def module_home(request, key):
 @learner_only
 @learner_object(ModuleProgress, as_="progress")
 @require_http_methods(["GET", "POST"])
-def module_step(request, progress, step_id):
-    current = _module_or_404(progress)
+def module_step(request, progress, step):
+    """One step of the module (``step`` in the URL: its id in the module file)."""
+    step_id = step
+    current = module(progress.module_key)
+    if current is None:
+        return _gone(request)
     step = current.step(step_id)
     if step is None or step.get("kind") not in (StepKind.CARD, StepKind.EXERCISE, StepKind.RECAP):
         return _resume(progress, current)
@@ -110,7 +112,7 @@ def module_step(request, progress, step_id):
                 )
             except (scoring.InvalidResponse, DomainError):
                 messages.error(request, _("Répondez avant de valider, s'il vous plaît."))
-                return redirect("learning:step", pk=progress.pk, step_id=step_id)
+                return redirect("learning:step", pk=progress.pk, step=step_id)
             shown = Shown(
                 item=item,
                 attempt=answered.answer.idempotency_key,
@@ -154,7 +156,9 @@ def _render_step(request, progress, current, step, *, shown=None, answered=None,
 @require_http_methods(["GET"])
 def module_done(request, progress):
     """The completion screen: what was learned (the recap points), never a score."""
-    current = _module_or_404(progress)
+    current = module(progress.module_key)
+    if current is None:
+        return _gone(request)
     if not progress.is_finished:
         return _resume(progress, current)
     points = [p for step in current.steps if step["kind"] == StepKind.RECAP for p in step["points"]]
