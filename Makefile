@@ -23,7 +23,9 @@ TYPED_MODULES := tisser/referrals/transitions.py tisser/core/hooks.py tisser/cor
 	tisser/core/scheduler.py tisser/core/ratelimit.py tisser/core/exports.py tisser/core/anonymous.py \
 	tisser/notifications/caps.py tisser/notifications/kinds.py tisser/notifications/callbacks.py \
 	tisser/sales/reporting.py tisser/sales/counter.py tisser/sales/returns.py tisser/sales/boxes.py \
-	tisser/sales/cash.py tisser/sales/quotas.py tisser/offers/reservations.py
+	tisser/sales/cash.py tisser/sales/quotas.py tisser/offers/reservations.py \
+	tisser/diagnostics/results.py tisser/diagnostics/reporting.py tisser/diagnostics/demo.py \
+	tisser/diagnostics/timeline_events.py
 # apt-get needs root: use sudo when we are not root and sudo is there.
 SUDO := $(shell if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then echo sudo -n; fi)
 

@@ -33,7 +33,7 @@ class ModuleFiles:
         data.update(id=key, domain=domain, level=level, title=title or key)
         for step in data["steps"]:
             if step["kind"] == "exercise":
-                step["item"]["id"] = f"{key}--{step['id']}"
+                step["item"].update(id=f"{key}--{step['id']}", domain=domain, level=level)
         self.write(data)
 
 

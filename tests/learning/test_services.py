@@ -1,5 +1,7 @@
 """The learner's way through a module: start, answers, the three-miss rule, versions."""
 
+import copy
+
 import pytest
 from django.db.models import F
 
@@ -155,16 +157,16 @@ def test_a_removed_step_is_skipped_and_a_new_one_offered(progress, module_files)
     read(progress, "carte-adresse")
     data = module_files.read()
     data["version"] = 2
-    data["steps"] = [
-        data["steps"][0],
-        {"id": "carte-nouvelle", "kind": "card", "title": "Nouveau", "text": "Une carte."},
-        data["steps"][2],
-    ]
+    quiz = copy.deepcopy(data["steps"][1])
+    quiz["id"] = "quiz-nouveau"
+    quiz["item"]["id"] = f"{MODULE_KEY}--quiz-nouveau"
+    data["steps"][1] = quiz
     module_files.write(data)
     progress.refresh_from_db()
-    # The exercise the learner was on is gone: « Continuer » goes to the new card.
-    assert services.next_step_id(progress, mod()) == "carte-nouvelle"
-    read(progress, "carte-nouvelle")
+    # The exercise the learner was on is gone: « Continuer » goes to the new one.
+    assert progress.current_step == "quiz-arobase"
+    assert services.next_step_id(progress, mod()) == "quiz-nouveau"
+    answer(progress, RIGHT, "k1", step_id="quiz-nouveau")
     read(progress, "bilan")
     progress.refresh_from_db()
     assert progress.finished_at is not None

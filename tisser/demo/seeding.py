@@ -22,6 +22,7 @@ from tisser.activities import demo as activities_demo
 from tisser.beneficiaries import demo as beneficiaries_demo
 from tisser.core.clock import manual_clock
 from tisser.demo.profiles import Profile
+from tisser.diagnostics import demo as diagnostics_demo
 from tisser.funding import demo as funding_demo
 from tisser.learners import demo as learners_demo
 from tisser.offers import demo as offers_demo
@@ -43,6 +44,7 @@ class DemoResult:
     cards: learners_demo.DemoCardsResult | None = None
     funding: funding_demo.DemoFundingResult | None = None
     sales: sales_demo.DemoSalesResult | None = None
+    diagnostics: diagnostics_demo.DemoDiagnosticsResult | None = None
 
 
 @contextmanager
@@ -112,6 +114,10 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         )
         # A learner card for every demo file (after the files: the walk-ins' too).
         cards = learners_demo.seed_demo_cards(network=network.network, clock=clock)
+        # Skills diagnostics once the periods are known: entries, and exits of closed periods.
+        diagnostics = diagnostics_demo.seed_demo_diagnostics(
+            network=network.network, clock=clock, journey_file=rights.journey_file
+        )
     return DemoResult(
         profile=profile.name,
         network=network,
@@ -124,4 +130,5 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         stock=stock,
         funding=funding,
         sales=sales,
+        diagnostics=diagnostics,
     )

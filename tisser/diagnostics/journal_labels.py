@@ -2,7 +2,8 @@
 
 Only what staff do is journaled (starting a sitting with a person, entering answers or the
 context, stopping it); a learner's own answers are not (decisions 0044 and 0052). A sitting
-is named by its file's number and opens the file for whoever may read it.
+is named by its file's number and opens its results when it is finished, else the file, for
+whoever may read it. Reading or printing the results is journaled too (results_views).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,9 @@ ACTION_LABELS = {
     "diagnostic.paper_entered": _("Réponses d'un diagnostic sur papier saisies"),
     "diagnostic.viewed": _("Diagnostic consulté par l'équipe"),
     "diagnostic.file_viewed": _("Diagnostics d'un dossier consultés"),
+    # Results of a finished sitting (results_views).
+    "diagnostic.results_viewed": _("Résultats d'un diagnostic consultés"),
+    "diagnostic.results_printed": _("Résultats d'un diagnostic imprimés pour la personne"),
 }
 
 DETAIL_FIELDS = {
@@ -36,6 +40,7 @@ DETAIL_FIELDS = {
         "wrong": DetailField(_("pas justes")),
         "not_done": DetailField(_("non faites")),
         "after_stop": DetailField(_("après l'arrêt du domaine (non comptées)")),
+        "file_number": DetailField(_("dossier n°")),
     },
 }
 
@@ -45,13 +50,15 @@ def _diagnostics(membership, ids):
         Diagnostic.objects.visible_to(membership)
         .filter(pk__in=integer_ids(ids))
         .select_related("beneficiary")
-        .only("pk", "kind", "beneficiary__id", "beneficiary__file_number")
+        .only("pk", "kind", "status", "beneficiary__id", "beneficiary__file_number")
     )
     return {
         str(row.pk): ObjectName(
             _("%(kind)s du dossier n° %(number)s")
             % {"kind": row.get_kind_display(), "number": row.beneficiary.file_number},
-            page_url(membership, "beneficiaries:detail", row.beneficiary.pk),
+            page_url(membership, "diagnostics:results", row.pk)
+            if row.is_finished
+            else page_url(membership, "beneficiaries:detail", row.beneficiary.pk),
         )
         for row in rows
     }

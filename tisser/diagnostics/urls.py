@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tisser.diagnostics import staff_views
+from tisser.diagnostics import results_views, staff_views
 
 app_name = "diagnostics"
 
@@ -19,4 +19,8 @@ urlpatterns = [
     path("<id:pk>/papier/", staff_views.paper_entry, name="paper_entry"),
     path("<id:pk>/arreter/", staff_views.abandon, name="abandon"),
     # --- end of taking ---
+    # --- results of a finished sitting (results_views) ---
+    path("<id:pk>/resultats/", results_views.results, name="results"),
+    path("<id:pk>/resultats.pdf", results_views.results_pdf, name="results_pdf"),
+    # --- end of results ---
 ]

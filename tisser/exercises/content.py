@@ -25,6 +25,9 @@ from jsonschema import Draft202012Validator
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 TYPES = ("choice", "yes_no", "zone", "order", "form", "mailbox", "typing", "pointer")
 PICTURE_MAX_BYTES = 12 * 1024
+# The items written inside a learning module are named ``<module>--<step>``
+# (docs/decisions/0053-learning-modules.md); items of this directory never use it.
+MODULE_ITEM_SEPARATOR = "--"
 # Pictures are inlined in the page: they must be plain drawings, nothing that runs or styles.
 UNSAFE_SVG = re.compile(
     r"<script|<style|\son\w+\s*=|style\s*=|<foreignObject|href\s*=\s*[\"']?(?:https?:|javascript:|data:)",
@@ -155,6 +158,12 @@ def check_directory(root: Path | None = None) -> Report:
             if problems:
                 continue
             item = Item.from_definition(entry, source=label)
+            if MODULE_ITEM_SEPARATOR in item.key:
+                report.problems.append(
+                    f"{label}: {field_path([*where, 'id'])}: « {MODULE_ITEM_SEPARATOR} » est "
+                    "réservé aux exercices des modules (<module>--<étape>)"
+                )
+                continue
             if item.key in seen:
                 report.problems.append(
                     f"{label}: {field_path([*where, 'id'])}: l'identifiant {item.key!r} est "
@@ -207,15 +216,25 @@ def _picture_problems(entry, root: Path):
         if option.get("picture"):
             named.append((("content", "options", index, "picture"), option["picture"]))
     for path, name in named:
-        file = pictures_dir(root) / name
-        if not file.is_file():
-            yield path, f"l'image {name!r} n'existe pas dans {pictures_dir(root).name}/"
-            continue
-        data = file.read_bytes()
-        if len(data) > PICTURE_MAX_BYTES:
-            yield path, f"l'image {name!r} pèse {len(data)} octets (au plus {PICTURE_MAX_BYTES})"
-        if UNSAFE_SVG.search(data.decode("utf-8", "replace")):
-            yield path, f"l'image {name!r} contient un script, un style ou un lien externe"
+        for message in picture_problems(name, root):
+            yield path, message
+
+
+def picture_problems(name: str, root: Path | None = None) -> list[str]:
+    """What is wrong with a picture of ``pictures/``: absent, too heavy, or not a plain drawing.
+
+    Other content inlining these pictures (the learning modules' cards) checks them here.
+    """
+    file = pictures_dir(root) / name
+    if not file.is_file():
+        return [f"l'image {name!r} n'existe pas dans {pictures_dir(root).name}/"]
+    data = file.read_bytes()
+    problems = []
+    if len(data) > PICTURE_MAX_BYTES:
+        problems.append(f"l'image {name!r} pèse {len(data)} octets (au plus {PICTURE_MAX_BYTES})")
+    if UNSAFE_SVG.search(data.decode("utf-8", "replace")):
+        problems.append(f"l'image {name!r} contient un script, un style ou un lien externe")
+    return problems
 
 
 def _ids_unique(items, path):

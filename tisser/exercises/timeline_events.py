@@ -1,7 +1,8 @@
 """Timeline provider: the person's exercise sittings, so the team follows their progress.
 
-One line per sitting (the practice now; the diagnostic's and modules' later), dated by its
-last answer: how many items were done and how many right. One query per file.
+One line per sitting (the practice; the modules' later), dated by its last answer: how many
+items were done and how many right. One query per file. The diagnostic's sittings are left
+to the diagnostics' own provider, which gives their levels (decision 0052).
 """
 
 from django.db.models import Count, Max, Q
@@ -16,6 +17,7 @@ from tisser.exercises.models import Answer
 def timeline_events(beneficiary) -> list[TimelineEvent]:
     sittings = (
         Answer.objects.filter(beneficiary=beneficiary)
+        .exclude(context_kind=ContextKind.DIAGNOSTIC)
         .values("context_kind", "context_id")
         .annotate(
             last=Max("answered_at"),

@@ -89,9 +89,9 @@ def module_step(request, progress, step):
     if current is None:
         return _gone(request)
     step = current.step(step_id)
-    if step is None or step.get("kind") not in (StepKind.CARD, StepKind.EXERCISE, StepKind.RECAP):
+    if step is None or step.kind not in (StepKind.CARD, StepKind.EXERCISE, StepKind.RECAP):
         return _resume(progress, current)
-    if step["kind"] != StepKind.EXERCISE:
+    if step.kind != StepKind.EXERCISE:
         if request.method == "POST":
             services.step_read(learner=request.learner, progress=progress, step=step)
             return _resume(progress, current)
@@ -126,22 +126,22 @@ def module_step(request, progress, step):
 
 
 def _render_step(request, progress, current, step, *, shown=None, answered=None, ended=None):
-    ids = current.step_ids
-    if step["kind"] != StepKind.EXERCISE:
-        ended = StepResult.objects.filter(progress=progress, step_id=step["id"]).first()
-    picture = step.get("picture")
+    ids = current.step_keys
+    if step.kind != StepKind.EXERCISE:
+        ended = StepResult.objects.filter(progress=progress, step_id=step.key).first()
+    picture = step.picture
     context = {
         "progress": progress,
         "module": current,
         "step": step,
-        "kind": step["kind"],
-        "position": ids.index(step["id"]) + 1,
+        "kind": step.kind,
+        "position": ids.index(step.key) + 1,
         "total": len(ids),
         "picture": mark_safe(picture_svg(picture)) if picture else "",  # noqa: S308 (checked)
         "shown": shown,
         "answered": answered,
         "ended": ended,
-        "next_step": services.next_step_id(progress, current, after=step["id"]),
+        "next_step": services.next_step_id(progress, current, after=step.key),
         # Until the step ends, a miss shows the hint, not the answer (it comes after the
         # third miss, so the learner is never stuck).
         "hide_answer": bool(answered) and answered.outcome != StepOutcome.SHOWN,
@@ -161,7 +161,7 @@ def module_done(request, progress):
         return _gone(request)
     if not progress.is_finished:
         return _resume(progress, current)
-    points = [p for step in current.steps if step["kind"] == StepKind.RECAP for p in step["points"]]
+    points = [p for step in current.steps if step.kind == StepKind.RECAP for p in step.points]
     return render(
         request,
         "learning/learner_done.html",

@@ -41,7 +41,7 @@ def steps_done(progress: ModuleProgress | None, current: Module) -> int:
     """How many of the module's current steps have a result (``progress.steps`` prefetched)."""
     if progress is None:
         return 0
-    ids = set(current.step_ids)
+    ids = set(current.step_keys)
     return sum(1 for result in progress.steps.all() if result.step_id in ids)
 
 
@@ -62,11 +62,13 @@ def suggested_modules(*, learner, excluded: set[str]) -> list[Module]:
         (row for row in diagnostic.results.all() if row.level < AUTONOMY_LEVEL),
         key=lambda row: (row.level, order.get(row.domain, len(order))),
     )
+    excluded = set(excluded)
     found: list[Module] = []
     for row in results:
         for level in (row.level, row.level + 1):
             for candidate in modules_for(row.domain, level):
-                if candidate.key not in excluded and candidate not in found:
+                if candidate.key not in excluded:
+                    excluded.add(candidate.key)
                     found.append(candidate)
     return found[:SUGGESTIONS_MAX]
 
@@ -80,14 +82,15 @@ def learner_path(*, learner) -> list[PathEntry]:
     ).values_list("module_key", flat=True)
     assigned = [found for key in keys if (found := module(key)) is not None]
     finished = {key for key, row in progresses.items() if row.is_finished}
-    excluded = finished | {entry.key for entry in assigned}
+    assigned_keys = {entry.key for entry in assigned}
+    excluded = finished | assigned_keys
     suggested = suggested_modules(learner=learner, excluded=excluded)
     return [
         PathEntry(
             module=entry,
             progress=progresses.get(entry.key),
             done=steps_done(progresses.get(entry.key), entry),
-            assigned=entry in assigned,
+            assigned=entry.key in assigned_keys,
         )
         for entry in [*assigned, *suggested]
     ]
@@ -95,5 +98,5 @@ def learner_path(*, learner) -> list[PathEntry]:
 
 def progress_done_count(progress: ModuleProgress, current: Module) -> int:
     """« 3 sur 8 » for one module (one query)."""
-    ids = set(current.step_ids)
+    ids = set(current.step_keys)
     return sum(1 for step_id in progress.steps.values_list("step_id", flat=True) if step_id in ids)

@@ -19,7 +19,7 @@ from tisser.exercises import scoring
 from tisser.exercises.enums import ContextKind
 from tisser.exercises.models import Answer
 from tisser.exercises.services import answer_record, answer_result
-from tisser.learning.content import Module, module
+from tisser.learning.content import Module, Step, module
 from tisser.learning.enums import MISSES_BEFORE_ANSWER, StepKind, StepOutcome
 from tisser.learning.models import ModuleProgress, StepResult
 
@@ -46,7 +46,7 @@ def module_start(*, learner, module: Module) -> ModuleProgress:
         module_key=module.key,
         defaults={
             "module_version": module.version,
-            "current_step": module.steps[0]["id"] if module.steps else "",
+            "current_step": module.steps[0].key if module.steps else "",
             "last_activity_at": at,
         },
     )
@@ -54,7 +54,7 @@ def module_start(*, learner, module: Module) -> ModuleProgress:
 
 
 def step_answer(
-    *, learner, progress: ModuleProgress, step: dict, response: dict, idempotency_key: str
+    *, learner, progress: ModuleProgress, step: Step, response: dict, idempotency_key: str
 ) -> StepAnswered:
     """Save an answer to an exercise step (sent twice, counted once) and end the step if due.
 
@@ -62,9 +62,9 @@ def step_answer(
     saved) and ``DomainError`` for a step that is not an exercise of this module.
     """
     current = _module_of(progress, learner)
-    if step.get("kind") != StepKind.EXERCISE or current.step(step["id"]) is None:
+    if step.kind != StepKind.EXERCISE or current.step(step.key) is None:
         raise DomainError(_("Cette étape n'est pas un exercice de ce module."))
-    item = current.exercise_item(step["id"])
+    item = current.exercise_item(step.key)
     with transaction.atomic():
         locked = ModuleProgress.objects.select_for_update().get(pk=progress.pk)
         recorded = answer_record(
@@ -83,7 +83,7 @@ def step_answer(
             correct=False,
             answered_at__gte=locked.started_at,
         ).count()
-        ended = StepResult.objects.filter(progress=locked, step_id=step["id"]).first()
+        ended = StepResult.objects.filter(progress=locked, step_id=step.key).first()
         if ended is None:
             outcome = ""
             if recorded.answer.correct:
@@ -93,13 +93,13 @@ def step_answer(
             if outcome:
                 ended = StepResult.objects.create(
                     progress=locked,
-                    step_id=step["id"],
+                    step_id=step.key,
                     outcome=outcome,
                     misses=misses,
                     completed_at=now(),
                 )
         if recorded.created:
-            _moved_on(locked, current, step["id"] if ended else None)
+            _moved_on(locked, current, step.key if ended else None)
         _copy(locked, progress)
     return StepAnswered(
         answer=recorded.answer,
@@ -109,19 +109,19 @@ def step_answer(
     )
 
 
-def step_read(*, learner, progress: ModuleProgress, step: dict) -> StepResult:
+def step_read(*, learner, progress: ModuleProgress, step: Step) -> StepResult:
     """A card or the recap was read: the step ends as ``read`` (once) and the path moves on."""
     current = _module_of(progress, learner)
-    if step.get("kind") not in (StepKind.CARD, StepKind.RECAP) or current.step(step["id"]) is None:
+    if step.kind not in (StepKind.CARD, StepKind.RECAP) or current.step(step.key) is None:
         raise DomainError(_("Cette étape n'est pas une explication de ce module."))
     with transaction.atomic():
         locked = ModuleProgress.objects.select_for_update().get(pk=progress.pk)
         result, created = StepResult.objects.get_or_create(
             progress=locked,
-            step_id=step["id"],
+            step_id=step.key,
             defaults={"outcome": StepOutcome.READ, "completed_at": now()},
         )
-        _moved_on(locked, current, step["id"] if created else None, count_time=created)
+        _moved_on(locked, current, step.key if created else None, count_time=created)
         _copy(locked, progress)
     return result
 
@@ -129,7 +129,7 @@ def step_read(*, learner, progress: ModuleProgress, step: dict) -> StepResult:
 def next_step_id(progress: ModuleProgress, current: Module, after: str | None = None) -> str:
     """The first step without a result after ``after`` (then from the start), or ""."""
     ended = set(StepResult.objects.filter(progress=progress).values_list("step_id", flat=True))
-    ids = list(current.step_ids)
+    ids = list(current.step_keys)
     start = ids.index(after) + 1 if after in ids else 0
     for step_id in ids[start:] + ids[:start]:
         if step_id not in ended:
