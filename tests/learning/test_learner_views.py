@@ -10,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.core.test_page_weight import first_load_weight
 from tests.learners.factories import LearnerCardFactory
-from tests.learning.conftest import MODULE_KEY
+from tests.learning.conftest import MODULE_KEY, signed_in_learner
 from tests.learning.factories import ModuleAssignmentFactory, StepResultFactory
 from tisser.core.timeline import TimelineEvent
 from tisser.exercises.models import Answer
-from tisser.learning import services
+from tisser.learning import content, services
 from tisser.learning.content import module
 from tisser.learning.enums import MISSES_BEFORE_ANSWER, StepOutcome
 from tisser.learning.models import ModuleProgress, StepResult
@@ -209,3 +209,18 @@ def test_the_timeline_says_started_and_finished_with_the_answers_shown(site):
     assert isinstance(finished, TimelineEvent)
     assert finished.title == "Module « Écrire un e-mail » terminé"
     assert finished.detail == "2 étapes, 1 avec la réponse montrée"
+
+
+def test_every_step_of_every_real_module_opens(settings, site):
+    """The modules of content/modules/: each step page renders, light, for a learner."""
+    settings.LEARNING_CONTENT_DIR = settings.BASE_DIR / "content" / "modules"
+    content.clear_cache()
+    client, person = signed_in_learner(site)
+    for found in content.modules():
+        progress = services.module_start(learner=person, module=found)
+        for step in found.steps:
+            response = client.get(f"{PATH}suivi/{progress.pk}/etape/{step.key}/")
+            assert response.status_code == 200, (found.key, step.key)
+            total, _assets = first_load_weight(html(response))
+            assert total <= LEARNER_BUDGET, (found.key, step.key, total)
+    content.clear_cache()
