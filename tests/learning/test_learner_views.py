@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.core.test_page_weight import first_load_weight
+from tests.diagnostics.factories import DiagnosticFactory, DiagnosticResultFactory
 from tests.learners.factories import LearnerCardFactory
 from tests.learning.conftest import MODULE_KEY, signed_in_learner
 from tests.learning.factories import ModuleAssignmentFactory, StepResultFactory
@@ -176,6 +177,11 @@ def test_the_path_page_runs_constant_queries(learner, module_files):
         progress = services.module_start(learner=person, module=module(f"m-{index}"))
         StepResultFactory(progress=progress, step_id="carte-adresse")
 
+    # With the diagnostic's suggestions too (appareil at level 0).
+    DiagnosticResultFactory(
+        diagnostic=DiagnosticFactory(beneficiary=person, finished=True), domain="appareil", level=0
+    )
+    module_files.add("m-suggested", domain="appareil", level=1)
     one_more(0)
     client.get(PATH)
     with CaptureQueriesContext(connection) as few:
@@ -184,7 +190,7 @@ def test_the_path_page_runs_constant_queries(learner, module_files):
         one_more(index)
     with CaptureQueriesContext(connection) as many:
         page = html(client.get(PATH))
-    assert page.count("1 sur 3 étapes") == 7
+    assert page.count("1 sur 3 étapes") == 7 and "m-suggested" in page
     assert len(many) == len(few)
 
 
