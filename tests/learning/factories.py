@@ -1,8 +1,11 @@
+import datetime
+
 import factory
 from django.utils import timezone
 
 from tests.accounts.factories import SiteFactory, UserFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
+from tisser.core import clock
 from tisser.learning.enums import StepOutcome
 from tisser.learning.models import LearnerGroup, ModuleAssignment, ModuleProgress, StepResult
 
@@ -19,7 +22,10 @@ class ModuleProgressFactory(factory.django.DjangoModelFactory):
     last_activity_at = factory.LazyFunction(timezone.now)
 
     class Params:
-        finished = factory.Trait(finished_at=factory.LazyFunction(timezone.now))
+        # A few minutes after ``started_at``, which the clock sets when the row is saved.
+        finished = factory.Trait(
+            finished_at=factory.LazyFunction(lambda: clock.now() + datetime.timedelta(minutes=5))
+        )
 
 
 class StepResultFactory(factory.django.DjangoModelFactory):
