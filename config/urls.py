@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("tisser.learners.urls")),
     path("apprendre/exercices/", include("tisser.exercises.learner_urls")),
     path("apprendre/diagnostic/", include("tisser.diagnostics.learner_urls")),
+    path("apprendre/modules/", include("tisser.learning.learner_urls")),
     path("espace-pro/financements/", include("tisser.funding.urls")),
     path("invitation/", include("tisser.accounts.public_urls")),
     path("notifications/", include("tisser.notifications.urls")),

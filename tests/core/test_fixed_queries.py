@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
@@ -107,3 +107,36 @@ def test_each_connection_and_thread_compiles_its_own(site):
     first = PARTNERS.rows(network=site.network_id)
     assert "tests.partners" in {key[0] for key in connection._tisser_fixed_queries}
     assert PARTNERS.rows(network=site.network_id) == first
+
+
+PARTNERS_NAMED = FixedQuery(
+    "tests.partners_named",
+    lambda network, exact, part: (
+        Partner.objects.filter(network_id=network)
+        .filter(Q(name=exact) | Q(name__contains=part))
+        .order_by("name")
+        .values("id", "name")
+    ),
+)
+
+
+def test_texts_reach_equalities_and_like_patterns_escaped(network, monkeypatch):
+    """A text value goes where the marker was, and inside a ``contains`` pattern escaped
+    as Django escapes it (decision 0018, fifth round: the name search)."""
+    for name in ("Abeille", "Zèbre", "Cent % sûr", "Cent pour sûr", "a_b", "axb", "Dé\\fi"):
+        PartnerFactory(network=network, name=name)
+    compilations = _compilations(monkeypatch)
+    cases = [("Zèbre", "beil"), ("nobody", "%"), ("nobody", "_"), ("axb", "\\"), ("", "")]
+    for number, (exact, part) in enumerate(cases):
+        expected = list(
+            Partner.objects.filter(network_id=network.pk)
+            .filter(Q(name=exact) | Q(name__contains=part))
+            .order_by("name")
+            .values("id", "name")
+        )
+        compilations.clear()
+        rows = PARTNERS_NAMED.rows(network=network.pk, exact=exact, part=part)
+        assert rows == expected, (exact, part)
+        assert compilations == ([Partner] if number == 0 else [])
+    names = [r["name"] for r in PARTNERS_NAMED.rows(network=network.pk, exact="", part="%")]
+    assert names == ["Cent % sûr"]

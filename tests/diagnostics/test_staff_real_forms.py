@@ -4,10 +4,13 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 from pypdf import PdfReader
 
+from tests.beneficiaries.factories import BeneficiaryFactory
 from tisser.diagnostics import framework, paper
 from tisser.diagnostics.enums import LEVEL_MAX
+from tisser.diagnostics.models import Diagnostic
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +40,25 @@ def test_the_real_form_prints_one_question_per_domain_and_level_1_to_4(
     assert f"Question {len(route)}" in text and f"Question {len(route) + 1}" not in text
     for row in framework.domains():
         assert row.label in text
+
+
+def test_the_real_paper_entry_page_and_correction_sheet_give_every_right_answer(
+    client, login, mediator, site
+):
+    person = BeneficiaryFactory(site=site)
+    login(mediator)
+    client.post(
+        reverse("diagnostics:start", kwargs={"pk": person.pk}), {"kind": "entry", "mode": "paper"}
+    )
+    diagnostic = Diagnostic.objects.get(beneficiary=person)
+    route = paper.sitting_route(diagnostic)
+    assert {question.item.type for question in route} >= {"choice", "order", "form", "typing"}
+    page = client.get(reverse("diagnostics:paper_entry", kwargs={"pk": diagnostic.pk}))
+    html = page.content.decode()
+    for question in route:
+        assert question.right_answer
+        assert f"<strong>{escape(question.right_answer)}</strong>" in html, question.item.key
+    sheet = client.get(reverse("diagnostics:paper_correction", kwargs={"pk": diagnostic.pk}))
+    reader = PdfReader(io.BytesIO(sheet.content))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert f"{route[-1].number} (niveau 4)" in text

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from tests.accounts.factories import SiteFactory, UserFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
+from tisser.core import clock
 from tisser.learning.enums import StepOutcome
 from tisser.learning.models import LearnerGroup, ModuleAssignment, ModuleProgress, StepResult
 
@@ -21,9 +22,9 @@ class ModuleProgressFactory(factory.django.DjangoModelFactory):
     last_activity_at = factory.LazyFunction(timezone.now)
 
     class Params:
-        # Just after the start (set when saved): the finish may not come before it.
+        # A few minutes after ``started_at``, which the clock sets when the row is saved.
         finished = factory.Trait(
-            finished_at=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(seconds=1))
+            finished_at=factory.LazyFunction(lambda: clock.now() + datetime.timedelta(minutes=5))
         )
 
 

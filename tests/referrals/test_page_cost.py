@@ -37,9 +37,10 @@ PAGES = {
     "workspace:agenda": ("?vue=week", SIGNED_IN_BASE + 6),
     # + the count, the SMS caps, the partners of the filter, the page, its appointments.
     "referrals:inbox": ("?status=all", SIGNED_IN_BASE + 5),
-    # + the count, the exact matches, the near matches, the page (a site role's scope is its
-    # own site: no query; PostgreSQL's trigram threshold is set when the connection opens).
-    "beneficiaries:search": ("?q=Weber", SIGNED_IN_BASE + 4),
+    # + the first page's exact matches, then the count when they fill it, else the near
+    # matches and the rows of those on the page (a site role's scope is its own site: no
+    # query; PostgreSQL's trigram threshold is set when the connection opens).
+    "beneficiaries:search": ("?q=Weber", SIGNED_IN_BASE + 3),
 }
 
 
@@ -191,8 +192,9 @@ def test_a_network_admin_row_names_the_space(login, world):
 
 
 def test_the_fixed_queries_of_a_signed_in_page_are_compiled_once(login, world, monkeypatch):
-    """The memberships, the badge, the SMS caps and the partners of the filter: compiled by the
-    first request of the connection, then only run (docs/decisions/0048-fixed-queries.md)."""
+    """The memberships, the badge, the SMS caps, the partners of the filter, and the inbox's
+    count, rows and planned appointments: compiled by the first request of the connection,
+    then only run (docs/decisions/0048-fixed-queries.md, 0018 fifth round)."""
     from tisser.core.fixed_queries import FixedQuery, reset
 
     reset()  # as a new process: nothing compiled yet
@@ -205,6 +207,7 @@ def test_the_fixed_queries_of_a_signed_in_page_are_compiled_once(login, world, m
 
     monkeypatch.setattr(FixedQuery, "_compile", counting)
     client = login(world.manager)
+    prepare(world, S.SUBMITTED)
     path = reverse("referrals:inbox")
     client.get(path)
     first = set(compiled)
@@ -216,5 +219,66 @@ def test_the_fixed_queries_of_a_signed_in_page_are_compiled_once(login, world, m
         "referrals.inbox_counts",
         "notifications.caps_reached_today",
         "accounts.partner_choices",
+        "referrals.inbox_first_page_count",
+        "referrals.inbox_first_page_rows",
+        "referrals.inbox_first_page_planned",
     }
     assert len(queries) <= SIGNED_IN_BASE + 5
+
+
+@pytest.mark.parametrize("name", ["referrals:inbox", "beneficiaries:search"])
+def test_the_inbox_and_the_search_read_without_a_transaction(login, world, name):
+    """Read-only pages: no BEGIN and COMMIT around the view (here, no savepoint inside the
+    test's transaction), decision 0018, fifth round."""
+    client = login(world.manager)
+    path = reverse(name) + PAGES[name][0]
+    _fill(world, 2)
+    client.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    assert not [q for q in captured.captured_queries if "SAVEPOINT" in q["sql"]]
+    other = reverse("workspace:home")
+    with CaptureQueriesContext(connection) as captured:
+        client.get(other)
+    assert [q for q in captured.captured_queries if "SAVEPOINT" in q["sql"]]
+
+
+def test_the_inbox_rows_escape_what_people_typed(login, world):
+    referral = prepare(world, S.SUBMITTED)
+    Referral.objects.filter(pk=referral.pk).update(
+        first_name='<b>Zoé & "Léa"</b>', last_name="O'Brien<script>"
+    )
+    content = login(world.manager).get(reverse("referrals:inbox")).content.decode()
+    assert "&lt;b&gt;Zoé &amp; &quot;Léa&quot;&lt;/b&gt; O&#x27;Brien&lt;script&gt;</a>" in content
+    assert "<script>" not in content.split("<tbody>")[1].split("</tbody>")[0]
+
+
+def _inbox_page(client, query=""):
+    page = client.get(reverse("referrals:inbox") + query).context["page"]
+    return (
+        page.paginator.count,
+        page.number,
+        [
+            (r.pk, r.site_name, r.partner_name, [a.starts_at for a in r.planned_appointments])
+            for r in page
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?page=1", "?page=abc", "?status=accepted", "?status=submitted&partner=&age=&q=&source=",
+     "?status=bogus", "?status=all", "?page=2", "?page=0", "?status=accepted&age=gt10"],
+)  # fmt: skip
+def test_the_inbox_first_page_reads_what_the_querysets_read(login, world, query, monkeypatch):
+    """The usual view's fixed queries (decision 0018, fifth round) give the count, the page
+    number and the rows (names, planned appointments) of the queryset path."""
+    from tisser.referrals import selectors
+
+    for index in range(30):
+        prepare(world, S.ACCEPTED if index % 3 else S.SUBMITTED)
+    client = login(world.manager)
+    fixed = _inbox_page(client, query)
+    monkeypatch.setattr(selectors, "inbox_first_page_fits", lambda membership: False)
+    assert _inbox_page(client, query) == fixed
+    assert fixed[0] > 0 or "age=gt10" in query  # sent a day ago: none older

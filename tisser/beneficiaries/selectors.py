@@ -37,9 +37,10 @@ from tisser.beneficiaries.models import (
     FileNote,
     HouseholdMember,
 )
+from tisser.core.fixed_queries import DEFAULT_DB_ALIAS, FixedQuery
 from tisser.core.names import normalize_name
 from tisser.core.phones import normalize_phone
-from tisser.core.views_helpers import PAGE_SIZE
+from tisser.core.views_helpers import PAGE_SIZE, is_first_page
 
 MAX_QUERY_WORDS = 5
 # Close-name search: at most this many rows are read and re-ranked.
@@ -106,11 +107,11 @@ def _visible_files(membership) -> QuerySet[Beneficiary]:
     belongs to its site), but with the site ids resolved first (one tiny query): filtering
     on ``site_id IN (...)`` lets PostgreSQL use the file indexes instead of a join that
     reads every file of the network."""
-    return (
-        Beneficiary.objects.active()
-        .filter(site_id__in=visible_site_ids(membership))
-        .select_related("site")
-    )
+    return _files_in(visible_site_ids(membership))
+
+
+def _files_in(site_ids) -> QuerySet[Beneficiary]:
+    return Beneficiary.objects.active().filter(site_id__in=site_ids).select_related("site")
 
 
 # What a row of the search page reads (beneficiaries/search.html), with ``site_name``.
@@ -122,6 +123,74 @@ def _as_rows(queryset: QuerySet[Beneficiary]) -> QuerySet[Beneficiary]:
     """The columns a result row shows, the site as its name: building whole files and their
     sites for each row cost more than the search (docs/decisions/0018-signed-in-page-cost.md)."""
     return queryset.select_related(None).only(*ROW_COLUMNS).annotate(site_name=F("site__name"))
+
+
+# The row columns in the model's order, as ``Model.from_db`` reads them.
+_ROW_ATTNAMES = tuple(
+    field.attname for field in Beneficiary._meta.concrete_fields if field.attname in ROW_COLUMNS
+)
+
+
+def _row(values: dict) -> Beneficiary:
+    """A row of ``_as_rows`` from the columns read by a fixed query: the same partial file."""
+    row = Beneficiary.from_db(
+        DEFAULT_DB_ALIAS, _ROW_ATTNAMES, [values[name] for name in _ROW_ATTNAMES]
+    )
+    row.site_name = values["site_name"]
+    return row
+
+
+def _sites(markers: dict, count: int) -> list:
+    return [markers[f"s{index}"] for index in range(count)]
+
+
+def _site_values(site_ids) -> dict:
+    return {f"s{index}": pk for index, pk in enumerate(site_ids)}
+
+
+def _first_exact_query(shape, **markers):
+    """The first page of the files whose words start with the typed ones (see
+    ``_search_names``): ``t0``, ``u0``… each typed word and the end of its range."""
+    words, sites = shape
+    condition = Q()
+    for index in range(words):
+        condition &= _word_start(markers[f"t{index}"], upper=markers[f"u{index}"])
+    return (
+        Beneficiary.objects.active()
+        .filter(site_id__in=_sites(markers, sites))
+        .filter(condition)
+        .order_by("search_key", "pk")
+        .values(*ROW_COLUMNS, site_name=F("site__name"))[:PAGE_SIZE]
+    )
+
+
+def _rows_by_id_query(count, **markers):
+    return Beneficiary.objects.filter(
+        pk__in=[markers[f"i{index}"] for index in range(count)]
+    ).values(*ROW_COLUMNS, site_name=F("site__name"))
+
+
+def _trigram_query(sites, **markers):
+    """PostgreSQL: (pk, search_key) of the files whose words are similar to the typed ones
+    (``typed``; trigram index), the closest first, bounded. ``<%`` offers the files from
+    TRIGRAM_WORD_THRESHOLD up: the connection's setting."""
+    typed = markers["typed"]
+    return (
+        Beneficiary.objects.active()
+        .filter(site_id__in=_sites(markers, sites))
+        .filter(WordSimilar(Value(typed), F("search_key")))
+        .annotate(similarity=WordSimilarity(Value(typed), F("search_key")))
+        .order_by("-similarity", "pk")
+        .values("pk", "search_key")[:FUZZY_ROWS_POSTGRES]
+    )
+
+
+# The name search's usual queries, compiled once per connection and shape (the number of
+# typed words, of sites, of rows): building and compiling them cost Django more than
+# PostgreSQL took to answer (docs/decisions/0018-signed-in-page-cost.md, fifth round).
+_FIRST_EXACT = FixedQuery("beneficiaries.search_first_exact", _first_exact_query)
+_TRIGRAM = FixedQuery("beneficiaries.search_trigram", _trigram_query)
+_ROWS_BY_ID = FixedQuery("beneficiaries.search_rows_by_id", _rows_by_id_query)
 
 
 def _paginate(queryset, page_number, *, count: int | None = None) -> Page:
@@ -149,29 +218,57 @@ def _classify(query: str) -> tuple[str, str]:
     return "name", ""
 
 
-def _word_start(token: str) -> Q:
-    return prefix_range(token) | Q(search_key__contains=" " + token)
+def _word_start(token: str, *, upper: str | None = None) -> Q:
+    """A word of ``search_key`` starts with ``token`` (``upper``: the end of its range, for
+    the fixed query's markers; ``prefix_range`` computes it)."""
+    start = prefix_range(token) if upper is None else Q(search_key__gte=token, search_key__lt=upper)
+    return start | Q(search_key__contains=" " + token)
 
 
-def _word_score(typed: str, words: list[str]) -> int:
-    best = 0
-    for word in words:
-        if word.startswith(typed):
-            return 100
-        score = fuzz.ratio(typed, word)
-        if len(typed) >= 4:
-            score = max(score, fuzz.ratio(typed, word[: len(typed)]))
-        best = max(best, round(score))
-    return best
+class NameScorer:
+    """Scores names against the typed words: 0 if a typed word matches no word of the name
+    well enough, else the mean similarity. A typed word's score against a word of a name is
+    100 when the word starts with it, else the best rapidfuzz ratio with the word (and, from
+    four letters, with the word's start of the same length).
+
+    The score of each (typed word, word) pair is kept for the batch: the close-name
+    candidates share most of their words, and scoring them was most of the search's Python
+    time (docs/decisions/0018-signed-in-page-cost.md, fifth round)."""
+
+    def __init__(self, tokens: list[str]):
+        self.tokens = tokens
+        self.known: list[dict[str, int]] = [{} for _token in tokens]
+
+    def _pair(self, index: int, typed: str, word: str) -> int:
+        known = self.known[index]
+        score = known.get(word)
+        if score is None:
+            if word.startswith(typed):
+                score = 100
+            else:
+                ratio = fuzz.ratio(typed, word)
+                if len(typed) >= 4:
+                    ratio = max(ratio, fuzz.ratio(typed, word[: len(typed)]))
+                score = round(ratio)
+            known[word] = score
+        return score
+
+    def score(self, key: str) -> int:
+        words = key.split()
+        if not self.tokens:
+            return 0
+        total = 0
+        for index, typed in enumerate(self.tokens):
+            best = max((self._pair(index, typed, word) for word in words), default=0)
+            if best < FUZZY_WORD_THRESHOLD:
+                return 0
+            total += best
+        return round(total / len(self.tokens))
 
 
 def name_score(tokens: list[str], key: str) -> int:
     """0 if a typed word matches no word of the name well enough, else the mean similarity."""
-    words = key.split()
-    scores = [_word_score(token, words) for token in tokens]
-    if not scores or min(scores) < FUZZY_WORD_THRESHOLD:
-        return 0
-    return round(sum(scores) / len(scores))
+    return NameScorer(tokens).score(key)
 
 
 def _contains(text: str) -> Q:
@@ -181,17 +278,11 @@ def _contains(text: str) -> Q:
     return Q(GreaterThan(StrIndex(F("search_key"), Value(text)), 0))
 
 
-def _trigram_candidates(files: QuerySet[Beneficiary], tokens: list[str]):
+def _trigram_candidates(site_ids: list[int], tokens: list[str]):
     """PostgreSQL: (pk, search_key) rows whose words are similar to the typed ones (trigram
-    index), the closest first, bounded."""
-    typed = " ".join(tokens)
-    # ``<%`` offers the files from TRIGRAM_WORD_THRESHOLD up: the connection's setting.
-    matches = (
-        files.filter(WordSimilar(Value(typed), F("search_key")))
-        .annotate(similarity=WordSimilarity(Value(typed), F("search_key")))
-        .order_by("-similarity", "pk")
-    )
-    return matches.values_list("pk", "search_key")[:FUZZY_ROWS_POSTGRES]
+    index), the closest first, bounded (``_trigram_query``)."""
+    rows = _TRIGRAM.rows(shape=len(site_ids), typed=" ".join(tokens), **_site_values(site_ids))
+    return [(row["pk"], row["search_key"]) for row in rows]
 
 
 def _prefix_candidates(files: QuerySet[Beneficiary], tokens: list[str], limit: int):
@@ -206,7 +297,7 @@ def _prefix_candidates(files: QuerySet[Beneficiary], tokens: list[str], limit: i
     return files.filter(near).values_list("pk", "search_key")[:limit]
 
 
-def _close_names(files: QuerySet[Beneficiary], tokens: list[str], *, exclude: set):
+def _close_names(site_ids: list[int], tokens: list[str], *, exclude: set):
     """Ids of the files whose name is the typed one with a typo, closest first (bounded).
 
     On PostgreSQL the trigram index catches most typos; a swap of two letters in a short
@@ -215,56 +306,93 @@ def _close_names(files: QuerySet[Beneficiary], tokens: list[str], *, exclude: se
     On SQLite, the two-letter starts only.
     """
     scored: dict[int, tuple[int, str, int]] = {}
+    scorer = NameScorer(tokens)
 
     def score(rows) -> None:
         for pk, key in rows:
             if pk in exclude or pk in scored:
                 continue
-            similarity = name_score(tokens, key)
+            similarity = scorer.score(key)
             if similarity:
                 scored[pk] = (-similarity, key, pk)
 
     if connection.vendor == "postgresql":
-        score(_trigram_candidates(files, tokens))
+        score(_trigram_candidates(site_ids, tokens))
         if not scored and not exclude:
-            score(_prefix_candidates(files, tokens, FUZZY_ROWS_POSTGRES))
+            score(_prefix_candidates(_files_in(site_ids), tokens, FUZZY_ROWS_POSTGRES))
     else:
-        score(_prefix_candidates(files, tokens, FUZZY_ROWS_PORTABLE))
+        score(_prefix_candidates(_files_in(site_ids), tokens, FUZZY_ROWS_PORTABLE))
     return [pk for _score, _key, pk in sorted(scored.values())[:FUZZY_MAX_RESULTS]]
 
 
-def _search_names(files: QuerySet[Beneficiary], query: str, page_number) -> SearchResult:
+def _search_names(site_ids: list[int], query: str, page_number) -> SearchResult:
     tokens = normalize_name(query).split()[:MAX_QUERY_WORDS]
     if not tokens:
         return SearchResult(
-            page=_paginate(files.none(), 1),
+            page=_paginate(Beneficiary.objects.none(), 1),
             mode="name",
             query=query,
             error=_("Tapez un nom, un numéro de téléphone ou un numéro de dossier."),
         )
-    exact_condition = Q()
-    for token in tokens:
-        exact_condition &= _word_start(token)
-    exact = files.filter(exact_condition).order_by("search_key", "pk")
-    count = exact.count()
-    if count >= PAGE_SIZE:
-        return SearchResult(
-            page=_paginate(exact, page_number, count=count), mode="name", query=query
-        )
 
-    exact_ids = list(exact.values_list("pk", flat=True))
-    close_ids = _close_names(files, tokens, exclude=set(exact_ids))
+    def exact():
+        condition = Q()
+        for token in tokens:
+            condition &= _word_start(token)
+        return _files_in(site_ids).filter(condition).order_by("search_key", "pk")
+
+    if not site_ids:  # no site in scope: nothing to read (``IN ()`` compiles to no query)
+        return SearchResult(page=_paginate([], page_number), mode="name", query=query)
+    rows: dict = {}
+    if is_first_page(page_number):
+        # The first page's rows first: when there are fewer than a page, they are every
+        # exact match, and the COUNT (then a second read of the ids) is not needed.
+        words = {f"t{index}": token for index, token in enumerate(tokens)}
+        ends = {f"u{index}": _range_end(token) for index, token in enumerate(tokens)}
+        first = [
+            _row(values)
+            for values in _FIRST_EXACT.rows(
+                shape=(len(tokens), len(site_ids)), **words, **ends, **_site_values(site_ids)
+            )
+        ]
+        if len(first) == PAGE_SIZE:
+            page = _paginate(first, 1, count=exact().count())
+            return SearchResult(page=page, mode="name", query=query)
+        rows = {row.pk: row for row in first}
+        exact_ids = list(rows)
+    else:
+        exact = exact()
+        count = exact.count()
+        if count >= PAGE_SIZE:
+            return SearchResult(
+                page=_paginate(exact, page_number, count=count), mode="name", query=query
+            )
+        exact_ids = list(exact.values_list("pk", flat=True))
+
+    close_ids = _close_names(site_ids, tokens, exclude=set(exact_ids))
     page = _paginate(exact_ids + close_ids, page_number)
-    rows = _as_rows(Beneficiary.objects.all()).in_bulk(list(page.object_list))
+    missing = [pk for pk in page.object_list if pk not in rows]
+    if missing:
+        ids = {f"i{index}": pk for index, pk in enumerate(missing)}
+        for values in _ROWS_BY_ID.rows(shape=len(missing), **ids):
+            rows[values["id"]] = _row(values)
     page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     return SearchResult(page=page, mode="name", query=query, close_matches=bool(close_ids))
+
+
+def _range_end(token: str) -> str:
+    """The end of ``prefix_range(token)``."""
+    return token[:-1] + chr(ord(token[-1]) + 1)
 
 
 def beneficiary_search(*, membership, query: str, page) -> SearchResult:
     """Files of the member's sites matching ``query``, a page at a time, in constant queries."""
     query = " ".join((query or "").split())[:100]
-    files = _visible_files(membership)
+    site_ids = visible_site_ids(membership)
     mode, value = _classify(query)
+    if mode == "name":
+        return _search_names(site_ids, query, page)
+    files = _files_in(site_ids)
     if mode == "all":
         ordered = files.order_by("search_key", "pk")
         return SearchResult(page=_paginate(ordered, page), mode=mode, query=query)
@@ -286,7 +414,7 @@ def beneficiary_search(*, membership, query: str, page) -> SearchResult:
             .select_related("site", "merged_into")
         )
         return SearchResult(page=_paginate(matches.order_by("pk"), page), mode=mode, query=query)
-    return _search_names(files, query, page)
+    raise AssertionError(mode)
 
 
 def beneficiary_detail(*, membership, pk) -> Beneficiary:

@@ -6,6 +6,7 @@ one service call, redirect. Who may do what: docs/decisions/0005-beneficiary-fil
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -54,6 +55,7 @@ def _can(request, roles) -> bool:
     return request.membership is not None and request.membership.role in roles
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips (decision 0018 §26)
 @require_roles(*READ_ROLES)
 def search(request):
     form = forms.SearchForm(request.GET or None)

@@ -39,6 +39,25 @@ class CountingPaginator(Paginator):
         return self.count_from.count()
 
 
+def is_first_page(page_number) -> bool:
+    """Whether ``Paginator.get_page(page_number)`` gives the first page whatever the count:
+    no number, a wrong one, or 1 (a number out of range, 0 included, gives the last page,
+    which needs the count)."""
+    if isinstance(page_number, float):
+        return page_number == 1
+    try:
+        return int(page_number) == 1
+    except (TypeError, ValueError):
+        return True
+
+
+def counted_page(rows: list, count: int) -> Page:
+    """The first page of a list whose first rows and count were read already."""
+    paginator = Paginator(rows, PAGE_SIZE)
+    paginator.__dict__["count"] = count  # counted: the paginator does not count ``rows``
+    return paginator.page(1)
+
+
 def paginate(request, queryset, *, count_from=None, param: str = "page") -> Page:
     """The page asked for in ``?page=`` (or ``param``, for a second list on the page); a
     missing or wrong number gives the first or last.

@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "diagnostic.abandoned": _("Diagnostic arrêté"),
     "diagnostic.paper_entered": _("Réponses d'un diagnostic sur papier saisies"),
     "diagnostic.viewed": _("Diagnostic consulté par l'équipe"),
+    "diagnostic.correction_printed": _("Corrigé d'un diagnostic sur papier imprimé (équipe)"),
     "diagnostic.file_viewed": _("Diagnostics d'un dossier consultés"),
     # Results of a finished sitting (results_views).
     "diagnostic.results_viewed": _("Résultats d'un diagnostic consultés"),

@@ -1,13 +1,16 @@
-"""The diagnostic on paper: which items the printed form holds, and entering the answers.
+"""The diagnostic on paper: which items the printed form holds, entering the answers, and
+the team's correction grid.
 
 Paper cannot adapt, so each printed form follows one fixed route (decision 0052, « Staff
 taking, paper and preview »): for each domain in the framework's order, one item per level
 from 1 to 4 (the first item of the cell that can be done with a pen; a gesture item only
-when the cell has nothing else, done in front of the mediator), in order of level, with the
-instruction to stop the domain after two errors. Level 0 is what failing level 1 gives, as
-on screen. The mediator then enters, per question, « juste », « pas juste », « ne sait
-pas » or « non fait »; the answers go through the exercise engine like any other and the
-sitting ends with the same estimate as on screen (``adaptive.estimate`` reads any history).
+when the cell has nothing else, done in front of the mediator), in order of level. Level 0
+is what failing level 1 gives, as on screen. One stop rule, printed and applied alike: after
+two « Je ne sais pas » in a part, the person goes on to the next part; a wrong answer stops
+nothing (the person cannot know it is wrong). The mediator then enters, per question,
+« juste », « pas juste », « ne sait pas » (the box ticked) or « non fait » (nothing ticked
+or written); the answers go through the exercise engine like any other and the sitting
+ends with the same estimate as on screen (``adaptive.estimate`` reads any history).
 """
 
 from __future__ import annotations
@@ -28,10 +31,12 @@ from tisser.diagnostics.enums import LEVEL_MAX, DiagnosticMode, DiagnosticStatus
 from tisser.diagnostics.models import Diagnostic
 from tisser.exercises.content import Item
 from tisser.exercises.enums import ContextKind
+from tisser.exercises.in_words import right_answer_in_words
 from tisser.exercises.services import answer_record_judged
 
 PAPER_LEVELS = tuple(range(1, LEVEL_MAX + 1))
-ERRORS_TO_STOP = 2
+# A part stops after this many « Je ne sais pas » (printed on the form, applied on entry).
+DONT_KNOWS_TO_STOP = 2
 # Item types a pen cannot do: a gesture on a screen.
 NOT_ON_PAPER = frozenset({"pointer"})
 
@@ -55,6 +60,11 @@ class PaperQuestion:
     @property
     def on_paper(self) -> bool:
         return self.item.type not in NOT_ON_PAPER
+
+    @property
+    def right_answer(self) -> str:
+        """The right answer in words, for the team's correction grid (never the person's)."""
+        return right_answer_in_words(self.item.definition)
 
 
 def _cell_choice(items: list[Item]) -> Item:
@@ -109,8 +119,9 @@ def diagnostic_paper_enter(
     """Record a paper sitting's answers (``marks``: printed number -> mark) and finish it.
 
     Every question of the sitting needs a mark, at least one answered (not « non fait »);
-    otherwise, or if the sitting is not an open paper one, nothing is saved. As on screen, a
-    domain stops after two errors: the answers after them are not recorded.
+    otherwise, or if the sitting is not an open paper one, nothing is saved. The printed
+    stop rule applies: after the second « ne sait pas » of a domain, that domain's later
+    answers are not recorded (counted as ``after_stop``); « pas juste » stops nothing.
     """
     require_team(actor, diagnostic.beneficiary)
     route = sitting_route(diagnostic)
@@ -130,18 +141,19 @@ def diagnostic_paper_enter(
         if context:
             services.diagnostic_context_save(diagnostic=locked, answers=dict(context), actor=actor)
         counts = dict.fromkeys(MARK_CODES, 0) | {"after_stop": 0}
-        errors: dict[str, int] = {}
+        dont_knows: dict[str, int] = {}
         for question in route:
             mark = marks[question.number]
             counts[mark] += 1
             if mark == NOT_DONE:
                 continue
-            if errors.get(question.domain, 0) >= ERRORS_TO_STOP:
-                # As on screen, a domain stops after two errors: later answers do not count.
+            if dont_knows.get(question.domain, 0) >= DONT_KNOWS_TO_STOP:
+                # The person was told to leave the part here: what follows does not count,
+                # so whoever stops as told and whoever goes on are treated alike.
                 counts["after_stop"] += 1
                 continue
-            if mark != RIGHT:
-                errors[question.domain] = errors.get(question.domain, 0) + 1
+            if mark == DONT_KNOW:
+                dont_knows[question.domain] = dont_knows.get(question.domain, 0) + 1
             answer_record_judged(
                 beneficiary=locked.beneficiary,
                 item=question.item,

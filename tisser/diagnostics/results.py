@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from tisser.diagnostics import framework
 from tisser.diagnostics.enums import AUTONOMY_LEVEL, LEVEL_MAX, DiagnosticKind, DiagnosticStatus
 from tisser.diagnostics.models import Diagnostic
+from tisser.exercises import in_words
 from tisser.exercises.enums import ContextKind
 from tisser.exercises.models import Answer
-from tisser.exercises.scoring import zone_at
 
 # How many domains the recommended path names at most (issue 13: "domains now").
 PATH_SIZE = 3
@@ -216,7 +216,8 @@ def _outcome(answer: Answer) -> str:
 
 
 def response_in_words(definition: dict, response: dict) -> str:
-    """The answer as the team can read it back: the option chosen, the text typed…"""
+    """The answer as the team can read it back (the engine's words for each item type),
+    or « Je ne sais pas », or the mark entered from a paper form."""
     if not isinstance(response, dict):
         return ""
     if response.get("dont_know"):
@@ -227,82 +228,10 @@ def response_in_words(definition: dict, response: dict) -> str:
             WRONG: _("Sur papier : pas juste"),
             DONT_KNOW: _("Sur papier : « Je ne sais pas »"),
         }.get(response["paper"], _("Sur papier"))
-    content = definition.get("content", {})
-    kind = str(definition.get("type", ""))
     try:
-        return _DESCRIBERS[kind](content, response)
+        return in_words.response_in_words(definition, response)
     except (KeyError, TypeError, ValueError, StopIteration):
         return _("Réponse illisible")
-
-
-def _choice(content, response):
-    texts = {option["id"]: option["text"] for option in content["options"]}
-    return ", ".join(f"« {texts[key]} »" for key in response["selected"])
-
-
-def _yes_no(content, response):
-    return _("Oui") if response["answer"] is True else _("Non")
-
-
-def _zone(content, response):
-    chosen = (
-        response["zone"]
-        if "zone" in response
-        else zone_at(content, float(response["x"]), float(response["y"]))
-    )
-    if chosen is None:
-        return _("A touché à côté des zones")
-    label = next(zone["label"] for zone in content["zones"] if zone["id"] == chosen)
-    return _("A touché : %(zone)s") % {"zone": label}
-
-
-def _order(content, response):
-    texts = {step["id"]: step["text"] for step in content["steps"]}
-    return " → ".join(texts[key] for key in response["order"])
-
-
-def _form(content, response):
-    labels = {spec["name"]: spec["label"].rstrip(" *") for spec in content["fields"]}
-    filled = [
-        f"{labels.get(name, name)} : « {value.strip()} »"
-        for name, value in response["fields"].items()
-        if value.strip()
-    ]
-    return " ; ".join(filled)
-
-
-def _mailbox(content, response):
-    key = next(key for key in ("opened", "reported", "attachment") if key in response)
-    message = next(m for m in content["messages"] if m["id"] == response[key])
-    verb = {
-        "opened": _("A ouvert"),
-        "reported": _("A signalé"),
-        "attachment": _("A ouvert la pièce jointe de"),
-    }[key]
-    return f"{verb} « {message['subject']} » ({message['sender']})"
-
-
-def _typing(content, response):
-    return f"« {response['typed']} »"
-
-
-def _pointer(content, response):
-    misses = int(response.get("misses", 0))
-    if not misses:
-        return _("Geste réussi du premier coup")
-    return _("Geste réussi après %(count)s essais manqués") % {"count": misses}
-
-
-_DESCRIBERS = {
-    "choice": _choice,
-    "yes_no": _yes_no,
-    "zone": _zone,
-    "order": _order,
-    "form": _form,
-    "mailbox": _mailbox,
-    "typing": _typing,
-    "pointer": _pointer,
-}
 
 
 # --- the sitting, its pair -----------------------------------------------------------------

@@ -280,7 +280,7 @@ def paper_pdf(request, form):
             "sections": sections,
             "questions": framework.context_questions(),
             "jobseekers_domains": [row.code for row in framework.domains() if row.jobseekers_only],
-            "errors_to_stop": paper.ERRORS_TO_STOP,
+            "dont_knows_to_stop": paper.DONT_KNOWS_TO_STOP,
             "form_version": framework.form_version(kind)[:8],
         },
         request=request,
@@ -329,9 +329,43 @@ def paper_entry(request, obj):
                 for question, field in form.rows()
             ],
             "pdf_url": reverse("diagnostics:paper_pdf", kwargs={"form": SLUG_OF[obj.kind]}),
+            "correction_url": reverse("diagnostics:paper_correction", kwargs={"pk": obj.pk}),
+            "dont_knows_to_stop": paper.DONT_KNOWS_TO_STOP,
             "can_abandon": request.membership.role in services.ABANDON_ROLES,
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@_sitting_view
+@require_http_methods(["GET"])
+def paper_correction(request, obj):
+    """The team's correction sheet of a paper sitting: each printed question of its route
+    with the right answer in words. Never handed to the person; the print is journaled."""
+    if obj.mode != DiagnosticMode.PAPER:
+        # No paper, no printed numbers: back to where the sitting stands, as the entry does.
+        return redirect("diagnostics:sitting", pk=obj.pk)
+    labels = _domain_labels()
+    sections: list[dict] = []
+    for question in paper.sitting_route(obj):
+        if not sections or sections[-1]["domain"] != question.domain:
+            sections.append(
+                {"domain": question.domain, "label": labels.get(question.domain, ""), "rows": []}
+            )
+        sections[-1]["rows"].append(question)
+    _journal_read(request, "diagnostic.correction_printed", obj, obj.site_id)
+    return pdf_response(
+        "diagnostics/pdf/paper_correction.html",
+        {
+            "diagnostic": obj,
+            "kind_label": DiagnosticKind(obj.kind).label,
+            "file_number": obj.beneficiary.file_number,
+            "sections": sections,
+            "dont_knows_to_stop": paper.DONT_KNOWS_TO_STOP,
+            "form_version": framework.form_version(obj.kind)[:8],
+        },
+        request=request,
+        filename=f"diagnostic-{SLUG_OF[obj.kind]}-corrige-{obj.beneficiary.file_number}.pdf",
     )
 
 

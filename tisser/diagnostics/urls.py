@@ -17,6 +17,7 @@ urlpatterns = [
     path("<id:pk>/contexte/", staff_views.context, name="context"),
     path("<id:pk>/question/", staff_views.question, name="question"),
     path("<id:pk>/papier/", staff_views.paper_entry, name="paper_entry"),
+    path("<id:pk>/papier/corrige.pdf", staff_views.paper_correction, name="paper_correction"),
     path("<id:pk>/arreter/", staff_views.abandon, name="abandon"),
     # --- end of taking ---
     # --- results of a finished sitting (results_views) ---

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from tisser.exercises.content import Item, picture_svg
+from tisser.exercises.in_words import right_answer_in_words
 from tisser.exercises.scoring import Result
 
 
@@ -112,21 +113,11 @@ class Shown:
 
     @property
     def right_label(self) -> str:
-        """The right answer in words, for the feedback after a wrong answer."""
-        content, kind = self.content, self.item.type
-        if kind == "choice":
-            texts = [o["text"] for o in content["options"] if o["id"] in content["correct"]]
-            return " ; ".join(texts)
-        if kind == "yes_no":
-            return _("Oui") if content["answer"] else _("Non")
-        if kind == "zone":
-            return next(z["label"] for z in content["zones"] if z["id"] == content["correct"])
-        if kind == "mailbox":
-            message = next(m for m in content["messages"] if m["id"] == content["target"])
-            return f"{message['sender']} : {message['subject']}"
-        if kind == "typing":
-            return content["text"]
-        return ""
+        """The right answer in words, for the feedback after a wrong answer (the order and
+        the form show theirs otherwise: the steps in order, the site's messages)."""
+        if self.item.type in ("order", "form", "pointer"):
+            return ""
+        return right_answer_in_words(self.item.definition)
 
     @property
     def typing_errors(self) -> int | None:

@@ -1,16 +1,65 @@
-"""From the person's file: « Modules » (found by core.timeline).
+"""Timeline provider: the modules a person started and finished, so the team follows them.
 
-Network admins and the site team that holds the file are offered the person's modules:
-give some, follow what was done, print the sheet.
+« Module « Écrire un e-mail » commencé », then « Module « Écrire un e-mail » terminé —
+8 étapes, 2 avec la réponse montrée », dated by its end. One query per file. The file's
+site team and the network admins are offered « Modules » (``file_actions``): give some,
+follow what was done, print the sheet.
 """
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tisser.accounts.enums import Role
-from tisser.core.timeline import FileAction
+from tisser.core.timeline import FileAction, TimelineEvent
+from tisser.learning.content import module
+from tisser.learning.enums import StepOutcome
+from tisser.learning.models import ModuleProgress
 
 SITE_TEAM = (Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER)
+
+
+def timeline_events(beneficiary) -> list[TimelineEvent]:
+    rows = (
+        ModuleProgress.objects.filter(beneficiary=beneficiary)
+        .annotate(
+            step_count=Count("steps"),
+            shown_count=Count("steps", filter=Q(steps__outcome=StepOutcome.SHOWN)),
+        )
+        .order_by()
+    )
+    events = []
+    for row in rows:
+        found = module(row.module_key)
+        title = found.title if found else row.module_key
+        events.append(
+            TimelineEvent(
+                at=row.started_at,
+                kind="learning.started",
+                title=_("Module « %(title)s » commencé") % {"title": title},
+            )
+        )
+        if row.finished_at is None:
+            continue
+        detail = ngettext("%(count)s étape", "%(count)s étapes", row.step_count) % {
+            "count": row.step_count
+        }
+        if row.shown_count:
+            detail += ngettext(
+                ", %(count)s avec la réponse montrée",
+                ", %(count)s avec la réponse montrée",
+                row.shown_count,
+            ) % {"count": row.shown_count}
+        events.append(
+            TimelineEvent(
+                at=row.finished_at,
+                kind="learning.finished",
+                title=_("Module « %(title)s » terminé") % {"title": title},
+                detail=detail,
+            )
+        )
+    return events
 
 
 def file_actions(beneficiary, membership) -> list[FileAction]:

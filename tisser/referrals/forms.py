@@ -634,6 +634,19 @@ class InboxFilterForm(forms.Form):
         self.fields["partner"].queryset = Partner.objects.filter(network_id=network_id)
         self.fields["partner"].draw_choices(partner_choices(network_id=network_id))
 
+    def status_only(self) -> str | None:
+        """The one status the list is narrowed to when nothing else narrows it (what
+        ``filter`` does then), else None: the inbox's usual view, read by fixed queries."""
+        if not (self.is_bound and self.is_valid()):
+            return ReferralStatus.SUBMITTED
+        data = self.cleaned_data
+        if any(data.get(name) for name in ("partner", "site", "q", "source")):
+            return None
+        if data["age"] in ("lt3", "3to10", "gt10", "gt20"):
+            return None
+        status = data["status"] or ReferralStatus.SUBMITTED
+        return None if status == "all" else status
+
     def filter(self, queryset):
         status = ReferralStatus.SUBMITTED
         if self.is_bound and self.is_valid():

@@ -420,3 +420,88 @@ def partner_status_counts(*, membership: Membership | None) -> list[tuple[str, s
         .values_list("status", "count")
     )
     return [(code, str(label), counted.get(code, 0)) for code, label in ReferralStatus.choices]
+
+
+# --- the site inbox's first page, as fixed queries ----------------------------------------
+# The inbox's usual view (a site team's inbox, no filter or a status only, the first page)
+# runs the same three queries on every request: compiled once per connection, like the
+# badge (docs/decisions/0018-signed-in-page-cost.md, fifth round). Any other view goes
+# through ``referral_inbox_scope`` and ``inbox_rows``.
+
+
+def _inbox_count_query(*, site: int, status: str) -> QuerySet:
+    return (
+        Referral.objects.filter(site_id=site, submitted_at__isnull=False, status=status)
+        .values("status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+
+
+def _inbox_rows_query(*, site: int, status: str) -> QuerySet:
+    from tisser.core.views_helpers import PAGE_SIZE
+
+    return (
+        Referral.objects.filter(site_id=site, submitted_at__isnull=False, status=status)
+        .order_by("-submitted_at", "-pk")
+        .values(*INBOX_COLUMNS, site_name=F("site__name"), partner_name=F("partner__name"))[
+            :PAGE_SIZE
+        ]
+    )
+
+
+def _planned_query(count: int, **markers) -> QuerySet:
+    """The planned appointments of the rows, as ``_planned_appointments`` reads them."""
+    return Appointment.objects.filter(
+        referral_id__in=[markers[f"r{index}"] for index in range(count)],
+        status=AppointmentStatus.PLANNED,
+    ).values("id", "referral_id", "starts_at")
+
+
+_INBOX_COUNT = FixedQuery("referrals.inbox_first_page_count", _inbox_count_query)
+_INBOX_ROWS = FixedQuery("referrals.inbox_first_page_rows", _inbox_rows_query)
+_INBOX_PLANNED = FixedQuery("referrals.inbox_first_page_planned", _planned_query)
+
+# The columns in each model's order, as ``Model.from_db`` reads them.
+_INBOX_ATTNAMES = tuple(
+    field.attname for field in Referral._meta.concrete_fields if field.attname in INBOX_COLUMNS
+)
+_PLANNED_ATTNAMES = tuple(
+    field.attname
+    for field in Appointment._meta.concrete_fields
+    if field.attname in ("id", "referral_id", "starts_at")
+)
+
+
+def inbox_first_page_fits(membership: Membership | None) -> bool:
+    """Whether ``inbox_first_page`` reads this member's inbox: a site team's own site."""
+    return membership is not None and membership.is_active and membership.role in SITE_TEAM_ROLES
+
+
+def inbox_first_page(*, membership: Membership, status: str) -> tuple[int, list[Referral]]:
+    """How many referrals of the member's site are in ``status``, and the first page of
+    them as ``inbox_rows`` gives it (the same columns, ``site_name``, ``partner_name`` and
+    ``planned_appointments``), for ``inbox_first_page_fits`` members."""
+    site = membership.organisation_id
+    count = sum(row["count"] for row in _INBOX_COUNT.rows(site=site, status=status))
+    if not count:
+        return 0, []
+    rows = []
+    for values in _INBOX_ROWS.rows(site=site, status=status):
+        referral = Referral.from_db(
+            "default", _INBOX_ATTNAMES, [values[name] for name in _INBOX_ATTNAMES]
+        )
+        referral.site_name = values["site_name"]
+        referral.partner_name = values["partner_name"]
+        referral.planned_appointments = []
+        rows.append(referral)
+    by_id = {referral.pk: referral for referral in rows}
+    if by_id:
+        ids = {f"r{index}": pk for index, pk in enumerate(by_id)}
+        # In the prefetch's order: ``Appointment.Meta.ordering``, in the SQL as there.
+        for values in _INBOX_PLANNED.rows(shape=len(ids), **ids):
+            appointment = Appointment.from_db(
+                "default", _PLANNED_ATTNAMES, [values[name] for name in _PLANNED_ATTNAMES]
+            )
+            by_id[values["referral_id"]].planned_appointments.append(appointment)
+    return count, rows

@@ -28,6 +28,8 @@ from tisser.core.phones import display_phone
 from tisser.core.views_helpers import (
     FORM_HAS_ERRORS,
     confirm_page,
+    counted_page,
+    is_first_page,
     paginate,
     render_list,
     submit_forms,
@@ -409,18 +411,30 @@ def _confirm_page(request, referral, *, title, explanation, button, form=None, d
 # --- site inbox ----------------------------------------------------------------------------
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips (decision 0018 §26)
 @require_roles(*INBOX_ROLES)
 def inbox(request):
     membership = request.membership
     filters = forms.InboxFilterForm(request.GET or None, membership=membership)
-    # Counted without the joins of the rows' name columns (CountingPaginator).
-    referrals = filters.filter(selectors.referral_inbox_scope(membership=membership))
+    status = filters.status_only()
+    if (
+        status
+        and selectors.inbox_first_page_fits(membership)
+        and is_first_page(request.GET.get("page"))
+    ):
+        # The usual view: three fixed queries (decision 0018, fifth round).
+        count, rows = selectors.inbox_first_page(membership=membership, status=status)
+        page = counted_page(rows, count)
+    else:
+        # Counted without the joins of the rows' name columns (CountingPaginator).
+        referrals = filters.filter(selectors.referral_inbox_scope(membership=membership))
+        page = paginate(request, selectors.inbox_rows(referrals), count_from=referrals)
     return render(
         request,
         "referrals/inbox.html",
         {
             "filters": filters,
-            "page": paginate(request, selectors.inbox_rows(referrals), count_from=referrals),
+            "page": page,
             "show_site": membership.role == Role.NETWORK_ADMIN,
             **_sms_caps_context(membership),
         },

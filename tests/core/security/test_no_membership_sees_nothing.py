@@ -54,6 +54,7 @@ FUNCTIONS = membership_functions()
 # Values for the other required arguments, by name, from the shared world.
 ARGUMENTS = {
     "query": lambda w: "",
+    "status": lambda w: "submitted",
     "page": lambda w: None,
     "pk": lambda w: w.object_of(Beneficiary, K.SITE).pk,
     "beneficiary": lambda w: w.object_of(Beneficiary, K.SITE),

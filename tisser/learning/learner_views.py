@@ -1,0 +1,174 @@
+"""The learner's module pages (``/apprendre/modules/``): « Mon parcours » and the player.
+
+Only the signed-in learner reaches them, and only their own progress (``learner_only``,
+``learner_object``: anything else is a 404). Every step ends once, and « Continuer »
+resumes at the progress's ``current_step`` on any device. A module's answer keys may be on
+its pages (decision 0053): after ``MISSES_BEFORE_ANSWER`` misses the step shows the answer.
+Modules never set a skills level; only the diagnostic does.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tisser.core.access import learner_object, learner_only
+from tisser.core.errors import DomainError
+from tisser.exercises import scoring
+from tisser.exercises.content import picture_svg
+from tisser.exercises.practice import attempt_of, parsed_response
+from tisser.exercises.rendering import Shown, new_attempt_key
+from tisser.learning import selectors, services
+from tisser.learning.content import Module, module
+from tisser.learning.enums import MISSES_BEFORE_ANSWER, DeviceFit, StepKind, StepOutcome
+from tisser.learning.models import ModuleProgress, StepResult
+
+
+def _resume(progress: ModuleProgress, current: Module):
+    """The step to continue at (a removed step is skipped), or the completion screen."""
+    step_id = progress.current_step
+    if (
+        current.step(step_id) is None
+        or StepResult.objects.filter(progress=progress, step_id=step_id).exists()
+    ):
+        step_id = services.next_step_id(progress, current)
+    if not step_id:
+        return redirect("learning:done", pk=progress.pk)
+    return redirect("learning:step", pk=progress.pk, step=step_id)
+
+
+def _gone(request):
+    """A module that left the content (or never was): back to « Mon parcours »."""
+    messages.info(request, _("Ce module n'est plus proposé."))
+    return redirect("learning:path")
+
+
+@learner_only
+@require_http_methods(["GET"])
+def learning_path(request):
+    """« Mon parcours »: the modules given by the mediator, then the diagnostic's ideas."""
+    return render(
+        request,
+        "learning/learner_path.html",
+        {"entries": selectors.learner_path(learner=request.learner)},
+    )
+
+
+@learner_only
+@require_http_methods(["GET", "POST"])
+def module_home(request, key):
+    """What the module teaches, and « Commencer »; a started module goes on where it was."""
+    current = module(key)
+    if current is None or not current.steps:
+        return _gone(request)
+    progress = ModuleProgress.objects.filter(beneficiary=request.learner, module_key=key).first()
+    if request.method == "POST":
+        progress = services.module_start(learner=request.learner, module=current)
+        return _resume(progress, current)
+    if progress is not None and not progress.is_finished:
+        return _resume(progress, current)
+    return render(
+        request,
+        "learning/learner_module.html",
+        {
+            "module": current,
+            "progress": progress,
+            "device": DeviceFit(current.device).label,
+        },
+    )
+
+
+@learner_only
+@learner_object(ModuleProgress, as_="progress")
+@require_http_methods(["GET", "POST"])
+def module_step(request, progress, step):
+    """One step of the module (``step`` in the URL: its id in the module file)."""
+    step_id = step
+    current = module(progress.module_key)
+    if current is None:
+        return _gone(request)
+    step = current.step(step_id)
+    if step is None or step.kind not in (StepKind.CARD, StepKind.EXERCISE, StepKind.RECAP):
+        return _resume(progress, current)
+    if step.kind != StepKind.EXERCISE:
+        if request.method == "POST":
+            services.step_read(learner=request.learner, progress=progress, step=step)
+            return _resume(progress, current)
+        return _render_step(request, progress, current, step)
+    item = current.exercise_item(step_id)
+    shown = Shown(item=item, attempt=new_attempt_key())
+    answered = None
+    if request.method == "POST":
+        shown, response = parsed_response(request, item)
+        if response is not None:
+            try:
+                answered = services.step_answer(
+                    learner=request.learner,
+                    progress=progress,
+                    step=step,
+                    response=response,
+                    idempotency_key=attempt_of(request),
+                )
+            except (scoring.InvalidResponse, DomainError):
+                messages.error(request, _("Répondez avant de valider, s'il vous plaît."))
+                return redirect("learning:step", pk=progress.pk, step=step_id)
+            shown = Shown(
+                item=item,
+                attempt=answered.answer.idempotency_key,
+                response=answered.answer.response,
+                result=answered.result,
+            )
+    ended = StepResult.objects.filter(progress=progress, step_id=step_id).first()
+    return _render_step(
+        request, progress, current, step, shown=shown, answered=answered, ended=ended
+    )
+
+
+def _render_step(request, progress, current, step, *, shown=None, answered=None, ended=None):
+    ids = current.step_keys
+    if step.kind != StepKind.EXERCISE:
+        ended = StepResult.objects.filter(progress=progress, step_id=step.key).first()
+    picture = step.picture
+    context = {
+        "progress": progress,
+        "module": current,
+        "step": step,
+        "kind": step.kind,
+        "position": ids.index(step.key) + 1,
+        "total": len(ids),
+        "picture": mark_safe(picture_svg(picture)) if picture else "",  # noqa: S308 (checked)
+        "shown": shown,
+        "answered": answered,
+        "ended": ended,
+        "next_step": services.next_step_id(progress, current, after=step.key),
+        # Until the step ends, a miss shows the hint, not the answer (it comes after the
+        # third miss, so the learner is never stuck).
+        "hide_answer": bool(answered) and answered.outcome != StepOutcome.SHOWN,
+        "answer_shown": bool(answered) and answered.outcome == StepOutcome.SHOWN,
+        "tries_left": MISSES_BEFORE_ANSWER - answered.misses if answered else MISSES_BEFORE_ANSWER,
+    }
+    return render(request, "learning/learner_step.html", context)
+
+
+@learner_only
+@learner_object(ModuleProgress, as_="progress")
+@require_http_methods(["GET"])
+def module_done(request, progress):
+    """The completion screen: what was learned (the recap points), never a score."""
+    current = module(progress.module_key)
+    if current is None:
+        return _gone(request)
+    if not progress.is_finished:
+        return _resume(progress, current)
+    points = [p for step in current.steps if step.kind == StepKind.RECAP for p in step.points]
+    return render(
+        request,
+        "learning/learner_done.html",
+        {
+            "module": current,
+            "points": points,
+            "done": selectors.progress_done_count(progress, current),
+            "total": len(current.steps),
+        },
+    )

@@ -1,0 +1,169 @@
+"""Writes of the learner's way through a module: start, answer an exercise, read a card.
+
+The actor is the learner (``learner``: the person's file signed in by their card). Their
+own practice is not journaled, as the engine's answers (decision 0044). Every step ends once
+(``StepResult``): done (right answer), shown (the answer after ``MISSES_BEFORE_ANSWER``
+misses: never a dead end) or read (card, recap). Steps are matched by id, so a module
+edited after the learner started never breaks their progress (decision 0053).
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tisser.core.clock import now
+from tisser.core.errors import DomainError
+from tisser.exercises import scoring
+from tisser.exercises.enums import ContextKind
+from tisser.exercises.models import Answer
+from tisser.exercises.services import answer_record, answer_result
+from tisser.learning.content import Module, Step, module
+from tisser.learning.enums import MISSES_BEFORE_ANSWER, StepKind, StepOutcome
+from tisser.learning.models import ModuleProgress, StepResult
+
+# Two actions further apart than this are two visits: the gap is not counted as time spent.
+ACTIVITY_GAP = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class StepAnswered:
+    """One answer to an exercise step and what it did to the step."""
+
+    answer: Answer
+    result: scoring.Result
+    # The step's ending (done / shown), or "" when the learner may try again.
+    outcome: str
+    misses: int
+
+
+def module_start(*, learner, module: Module) -> ModuleProgress:
+    """The learner's progress in ``module``, made on the first visit (with its version)."""
+    at = now()
+    progress, _created = ModuleProgress.objects.get_or_create(
+        beneficiary=learner,
+        module_key=module.key,
+        defaults={
+            "module_version": module.version,
+            "current_step": module.steps[0].key if module.steps else "",
+            "last_activity_at": at,
+        },
+    )
+    return progress
+
+
+def step_answer(
+    *, learner, progress: ModuleProgress, step: Step, response: dict, idempotency_key: str
+) -> StepAnswered:
+    """Save an answer to an exercise step (sent twice, counted once) and end the step if due.
+
+    Raises ``scoring.InvalidResponse`` when the response does not fit the item (nothing
+    saved) and ``DomainError`` for a step that is not an exercise of this module.
+    """
+    current = _module_of(progress, learner)
+    if step.kind != StepKind.EXERCISE or current.step(step.key) is None:
+        raise DomainError(_("Cette étape n'est pas un exercice de ce module."))
+    item = current.exercise_item(step.key)
+    with transaction.atomic():
+        locked = ModuleProgress.objects.select_for_update().get(pk=progress.pk)
+        recorded = answer_record(
+            beneficiary=learner,
+            item=item,
+            response=response,
+            context_kind=ContextKind.MODULE,
+            context_id=current.key,
+            idempotency_key=idempotency_key,
+        )
+        misses = Answer.objects.filter(
+            beneficiary=learner,
+            context_kind=ContextKind.MODULE,
+            context_id=current.key,
+            item_key=item.key,
+            correct=False,
+            answered_at__gte=locked.started_at,
+        ).count()
+        ended = StepResult.objects.filter(progress=locked, step_id=step.key).first()
+        if ended is None:
+            outcome = ""
+            if recorded.answer.correct:
+                outcome = StepOutcome.DONE
+            elif misses >= MISSES_BEFORE_ANSWER:
+                outcome = StepOutcome.SHOWN
+            if outcome:
+                ended = StepResult.objects.create(
+                    progress=locked,
+                    step_id=step.key,
+                    outcome=outcome,
+                    misses=misses,
+                    completed_at=now(),
+                )
+        if recorded.created:
+            _moved_on(locked, current, step.key if ended else None)
+        _copy(locked, progress)
+    return StepAnswered(
+        answer=recorded.answer,
+        result=answer_result(recorded.answer),
+        outcome=ended.outcome if ended else "",
+        misses=ended.misses if ended else misses,
+    )
+
+
+def step_read(*, learner, progress: ModuleProgress, step: Step) -> StepResult:
+    """A card or the recap was read: the step ends as ``read`` (once) and the path moves on."""
+    current = _module_of(progress, learner)
+    if step.kind not in (StepKind.CARD, StepKind.RECAP) or current.step(step.key) is None:
+        raise DomainError(_("Cette étape n'est pas une explication de ce module."))
+    with transaction.atomic():
+        locked = ModuleProgress.objects.select_for_update().get(pk=progress.pk)
+        result, created = StepResult.objects.get_or_create(
+            progress=locked,
+            step_id=step.key,
+            defaults={"outcome": StepOutcome.READ, "completed_at": now()},
+        )
+        _moved_on(locked, current, step.key if created else None, count_time=created)
+        _copy(locked, progress)
+    return result
+
+
+def next_step_id(progress: ModuleProgress, current: Module, after: str | None = None) -> str:
+    """The first step without a result after ``after`` (then from the start), or ""."""
+    ended = set(StepResult.objects.filter(progress=progress).values_list("step_id", flat=True))
+    ids = list(current.step_keys)
+    start = ids.index(after) + 1 if after in ids else 0
+    for step_id in ids[start:] + ids[:start]:
+        if step_id not in ended:
+            return step_id
+    return ""
+
+
+def _module_of(progress: ModuleProgress, learner) -> Module:
+    if progress.beneficiary_id != learner.pk:
+        raise DomainError(_("Ce module n'est pas le vôtre."))
+    current = module(progress.module_key)
+    if current is None:
+        raise DomainError(_("Ce module n'existe plus."))
+    return current
+
+
+def _moved_on(
+    progress: ModuleProgress, current: Module, ended_step: str | None, *, count_time: bool = True
+) -> None:
+    """Time spent, the step to resume at, and the module's end once every step has a result."""
+    at = now()
+    gap = at - progress.last_activity_at
+    if count_time and timedelta(0) < gap < ACTIVITY_GAP:
+        progress.seconds_spent += int(gap.total_seconds())
+    progress.last_activity_at = at
+    if ended_step is not None:
+        progress.current_step = next_step_id(progress, current, after=ended_step)
+        if not progress.current_step and progress.finished_at is None:
+            progress.finished_at = at
+    progress.save(
+        update_fields=["seconds_spent", "last_activity_at", "current_step", "finished_at"]
+    )
+
+
+def _copy(source: ModuleProgress, target: ModuleProgress) -> None:
+    for name in ("current_step", "last_activity_at", "finished_at", "seconds_spent"):
+        setattr(target, name, getattr(source, name))
