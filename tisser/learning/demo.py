@@ -8,8 +8,8 @@ group in Strasbourg, and the journey's person.
   it two modules two weeks ago: one member finished, one stopped for more than 14 days, one
   was shown an answer (the group's follow-up shows who is stuck).
 - The journey's person (the first Strasbourg file opened by a referral, ``sales.demo``) was
-  given the modules their last diagnostic recommends (domains below autonomy, lowest
-  first; the first modules of the catalogue when they have no diagnostic): one finished,
+  given the modules their last diagnostic suggests (the learner path's rule: domains below
+  autonomy, lowest first; the catalogue's first ones without a diagnostic): one finished,
   one in progress with a step whose answer was shown.
 
 Progress and step results are written in bulk; the group and the journey's assignments
@@ -29,11 +29,10 @@ from tisser.accounts.models import Membership, Organisation
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core.clock import ManualClock
 from tisser.core.clock import now as clock_now
-from tisser.diagnostics.enums import AUTONOMY_LEVEL, DiagnosticStatus
-from tisser.diagnostics.models import DiagnosticResult
 from tisser.learning import assignments, content
 from tisser.learning.enums import MISSES_BEFORE_ANSWER, StepKind, StepOutcome
 from tisser.learning.models import ModuleAssignment, ModuleProgress, StepResult
+from tisser.learning.selectors import suggested_modules
 
 LEARNER_SHARE = 0.7
 FINISHED_SHARE = 0.65
@@ -155,26 +154,10 @@ def _plan(rng, person: int, module, started, *, finished: bool, shown_step: str 
 
 
 def _recommended(person: Beneficiary, catalogue) -> list[content.Module]:
-    """The modules the person's last finished diagnostic points to: its domains below
-    autonomy, lowest level first, in each the module of the level after the person's (else
-    the nearest level); the catalogue's first ones when there is no diagnostic."""
-    results = list(
-        DiagnosticResult.objects.filter(
-            diagnostic__beneficiary=person, diagnostic__status=DiagnosticStatus.FINISHED
-        )
-        .order_by("-diagnostic__finished_at", "-diagnostic__pk")
-        .values_list("diagnostic_id", "domain", "level")
-    )
-    latest = (
-        [(domain, level) for pk, domain, level in results if pk == results[0][0]] if results else []
-    )
-    found: list[content.Module] = []
-    for domain, level in sorted((r for r in latest if r[1] < AUTONOMY_LEVEL), key=lambda r: r[1]):
-        candidates = sorted(
-            content.modules_for(domain), key=lambda m: (abs(m.level - (level + 1)), m.level)
-        )
-        found += candidates[:1]
-    for module in catalogue:  # no diagnostic, or too few: the catalogue's first ones
+    """What the person's last finished diagnostic suggests on their path
+    (``selectors.suggested_modules``); the catalogue's first ones without a diagnostic."""
+    found = suggested_modules(learner=person, excluded=set())
+    for module in catalogue:
         if len(found) >= 2:
             break
         if module not in found:
