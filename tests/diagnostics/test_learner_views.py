@@ -125,6 +125,14 @@ def test_closing_the_phone_loses_nothing(learner):
     assert Diagnostic.objects.filter(beneficiary=person).count() == 1
 
 
+def test_leaving_before_the_first_question_says_started_not_zero_questions(learner):
+    client, _ = learner
+    assert "questions-de-depart" in client.post(START).url
+    page = html(client.get(START))
+    assert "Continuer" in page and "Vous avez déjà commencé." in page
+    assert "0 question" not in page
+
+
 def test_an_old_item_page_goes_to_the_current_one(learner):
     client, _ = learner
     item_url = begin(client)
