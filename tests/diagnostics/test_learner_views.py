@@ -160,7 +160,9 @@ def test_the_whole_sitting_ends_on_the_results_with_stars_and_no_percentage(lear
     assert "À travailler ensuite : «" in page
     diagnostic = Diagnostic.objects.get(beneficiary=person)
     assert diagnostic.is_finished and diagnostic.item_count == steps
-    assert "Voir mes résultats" in html(client.get(START))
+    start_page = html(client.get(START))
+    assert "Voir mes résultats" in start_page and "Vous avez fini votre diagnostic" in start_page
+    assert "environ 20 minutes" not in start_page  # nothing left to start
 
 
 def test_the_item_page_never_holds_the_answer_key(site):
