@@ -157,7 +157,7 @@ def test_the_whole_sitting_ends_on_the_results_with_stars_and_no_percentage(lear
     assert "2 étoiles sur 4" in page
     assert "Je progresse" in page
     assert "%" not in page.split("<main", 1)[1]
-    assert "À travailler ensuite : «" in page
+    assert "À travailler ensuite\u00a0: «\u00a0" in page  # non-breaking: « never alone
     diagnostic = Diagnostic.objects.get(beneficiary=person)
     assert diagnostic.is_finished and diagnostic.item_count == steps
     start_page = html(client.get(START))
