@@ -18,7 +18,10 @@ NOT_CARDS = {
 TEMPLATES = sorted(
     path
     for path in ROOT.rglob("*.html")
-    if "<table" in path.read_text() and str(path.relative_to(ROOT)) not in NOT_CARDS
+    if "<table" in path.read_text()
+    and str(path.relative_to(ROOT)) not in NOT_CARDS
+    # Printouts (``pdf/``) are A4 pages drawn by WeasyPrint, never a phone's screen.
+    and path.parent.name != "pdf"
 )
 
 

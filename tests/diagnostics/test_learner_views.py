@@ -125,6 +125,14 @@ def test_closing_the_phone_loses_nothing(learner):
     assert Diagnostic.objects.filter(beneficiary=person).count() == 1
 
 
+def test_leaving_before_the_first_question_says_started_not_zero_questions(learner):
+    client, _ = learner
+    assert "questions-de-depart" in client.post(START).url
+    page = html(client.get(START))
+    assert "Continuer" in page and "Vous avez déjà commencé." in page
+    assert "0 question" not in page
+
+
 def test_an_old_item_page_goes_to_the_current_one(learner):
     client, _ = learner
     item_url = begin(client)
@@ -149,10 +157,12 @@ def test_the_whole_sitting_ends_on_the_results_with_stars_and_no_percentage(lear
     assert "2 étoiles sur 4" in page
     assert "Je progresse" in page
     assert "%" not in page.split("<main", 1)[1]
-    assert "Progresser pour" in page
+    assert "À travailler ensuite\u00a0: «\u00a0" in page  # non-breaking: « never alone
     diagnostic = Diagnostic.objects.get(beneficiary=person)
     assert diagnostic.is_finished and diagnostic.item_count == steps
-    assert "Voir mes résultats" in html(client.get(START))
+    start_page = html(client.get(START))
+    assert "Voir mes résultats" in start_page and "Vous avez fini votre diagnostic" in start_page
+    assert "environ 20 minutes" not in start_page  # nothing left to start
 
 
 def test_the_item_page_never_holds_the_answer_key(site):

@@ -227,3 +227,5 @@ def test_the_printout_still_fits_one_page_when_all_six_domains_went_up(login, me
     assert len(pages) == 1
     assert pages[0].count("Bravo !") == 6
     assert pages[0].count("Travailler :") == 2
+    assert "Chercher un emploi en ligne : de 0 à 1 étoile. Bravo !" in pages[0]
+    assert "l'équipe de l'espace." in pages[0]

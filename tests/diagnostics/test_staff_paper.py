@@ -119,7 +119,7 @@ def test_the_entered_answers_are_recorded_and_the_sitting_finishes(client, sitti
     # Securite: a wrong answer and a « ne sait pas » stop nothing: the right answer counts.
     data.update(q5="wrong", q6="dont_know", q7="right", ctx_smartphone="non")
     response = client.post(entry_url(sitting), data)
-    assert response.url == reverse("diagnostics:person", kwargs={"pk": sitting.beneficiary_id})
+    assert response.url == reverse("diagnostics:results", kwargs={"pk": sitting.pk})
     sitting.refresh_from_db()
     assert sitting.status == DiagnosticStatus.FINISHED and sitting.finished_at
     assert sitting.context == {"smartphone": "non"}

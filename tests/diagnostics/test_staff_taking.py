@@ -126,6 +126,9 @@ def test_the_assisted_sitting_asks_context_then_items_without_feedback_until_the
         if diagnostic.status == DiagnosticStatus.IN_PROGRESS:
             assert f"Question {position}" in page
     assert diagnostic.status == DiagnosticStatus.FINISHED
+    # The last answer leads to the results, to read them with the person.
+    assert response.url == url("question", pk=diagnostic.pk)
+    assert client.get(response.url).url == url("results", pk=diagnostic.pk)
     assert Answer.objects.filter(response={"dont_know": True}).count() == 1
     assert {r.domain for r in diagnostic.results.all()} == set(diagnostic.domains)
     assert JournalEntry.objects.filter(action="diagnostic.answer_entered").count() == position - 1
@@ -163,7 +166,7 @@ def test_a_finished_sitting_takes_no_more_answers(client, login, mediator, perso
     diagnostic = DiagnosticFactory(beneficiary=person, mode="assisted", finished=True)
     login(mediator)
     response = client.post(url("question", pk=diagnostic.pk), {"item": "x", "answer": "oui"})
-    assert response.url == url("person", pk=person.pk)
+    assert response.url == url("results", pk=diagnostic.pk)
     assert not Answer.objects.exists()
 
 

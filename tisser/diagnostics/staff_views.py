@@ -67,11 +67,12 @@ def _domain_labels() -> dict[str, str]:
 
 
 def _closed(request, diagnostic):
-    """A sitting that no longer takes answers: back to the person's diagnostics."""
+    """A sitting that no longer takes answers: its results when finished (the person is often
+    still there to hear them), else back to the person's diagnostics."""
     if diagnostic.status == DiagnosticStatus.FINISHED:
         messages.success(request, _("Le diagnostic est terminé : les niveaux sont enregistrés."))
-    else:
-        messages.info(request, _("Ce diagnostic n'est plus en cours."))
+        return redirect("diagnostics:results", pk=diagnostic.pk)
+    messages.info(request, _("Ce diagnostic n'est plus en cours."))
     return redirect("diagnostics:person", pk=diagnostic.beneficiary_id)
 
 
@@ -312,7 +313,7 @@ def paper_entry(request, obj):
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Réponses enregistrées : le diagnostic est terminé."))
-            return redirect("diagnostics:person", pk=obj.beneficiary_id)
+            return redirect("diagnostics:results", pk=obj.pk)
     if request.method == "GET":
         _journal_read(request, "diagnostic.viewed", obj, obj.site_id)
     labels = _domain_labels()

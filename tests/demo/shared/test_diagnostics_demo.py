@@ -76,3 +76,12 @@ def test_the_journey_person_has_an_entry_and_an_exit_with_a_visible_gain(demo_ci
     page = login(mediator).get(reverse("diagnostics:results", kwargs={"pk": exit_.pk}))
     assert page.status_code == 200
     assert "En progrès" in page.content.decode()
+
+
+def test_no_demo_diagnostic_starts_before_its_file_was_opened(demo_ci):
+    early = [
+        diagnostic.beneficiary.file_number
+        for diagnostic in Diagnostic.objects.select_related("beneficiary")
+        if diagnostic.started_at < diagnostic.beneficiary.created_at
+    ]
+    assert early == []
