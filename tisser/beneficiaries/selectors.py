@@ -136,7 +136,7 @@ def _row(values: dict) -> Beneficiary:
     row = Beneficiary.from_db(
         DEFAULT_DB_ALIAS, _ROW_ATTNAMES, [values[name] for name in _ROW_ATTNAMES]
     )
-    row.site_name = values["site_name"]
+    row.site_name = values["site_name"]  # type: ignore[attr-defined]  # as .annotate() would
     return row
 
 
@@ -361,13 +361,13 @@ def _search_names(site_ids: list[int], query: str, page_number) -> SearchResult:
         rows = {row.pk: row for row in first}
         exact_ids = list(rows)
     else:
-        exact = exact()
-        count = exact.count()
+        exact_files = exact()
+        count = exact_files.count()
         if count >= PAGE_SIZE:
             return SearchResult(
-                page=_paginate(exact, page_number, count=count), mode="name", query=query
+                page=_paginate(exact_files, page_number, count=count), mode="name", query=query
             )
-        exact_ids = list(exact.values_list("pk", flat=True))
+        exact_ids = list(exact_files.values_list("pk", flat=True))
 
     close_ids = _close_names(site_ids, tokens, exclude=set(exact_ids))
     page = _paginate(exact_ids + close_ids, page_number)

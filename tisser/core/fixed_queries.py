@@ -132,7 +132,9 @@ class FixedQuery:
         key = (self.name, shape, tuple(sorted(values)))
         compiled = cache.get(key)
         if compiled is None:
-            kinds = {name: str if isinstance(value, str) else int for name, value in values.items()}
+            kinds: dict[str, type] = {
+                name: str if isinstance(value, str) else int for name, value in values.items()
+            }
             compiled = cache[key] = self._compile(connection, kinds, shape)
         params = list(compiled.params)
         for argument, positions in compiled.slots.items():

@@ -22,7 +22,7 @@ class PathEntry:
 
     @property
     def device(self) -> str:
-        return DeviceFit(self.module.device).label
+        return str(DeviceFit(self.module.device).label)
 
     @property
     def total(self) -> int:

@@ -16,6 +16,7 @@ rows costs the same few queries as a page of one; views paginate them
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, F, Prefetch, QuerySet
 
@@ -491,17 +492,18 @@ def inbox_first_page(*, membership: Membership, status: str) -> tuple[int, list[
         referral = Referral.from_db(
             "default", _INBOX_ATTNAMES, [values[name] for name in _INBOX_ATTNAMES]
         )
-        referral.site_name = values["site_name"]
-        referral.partner_name = values["partner_name"]
-        referral.planned_appointments = []
+        # The annotations and the prefetch ``inbox_rows`` gives, set as they would be.
+        referral.site_name = values["site_name"]  # type: ignore[attr-defined]
+        referral.partner_name = values["partner_name"]  # type: ignore[attr-defined]
+        referral.planned_appointments = []  # type: ignore[attr-defined]
         rows.append(referral)
     by_id = {referral.pk: referral for referral in rows}
     if by_id:
-        ids = {f"r{index}": pk for index, pk in enumerate(by_id)}
+        ids: dict[str, Any] = {f"r{index}": pk for index, pk in enumerate(by_id)}
         # In the prefetch's order: ``Appointment.Meta.ordering``, in the SQL as there.
         for values in _INBOX_PLANNED.rows(shape=len(ids), **ids):
             appointment = Appointment.from_db(
                 "default", _PLANNED_ATTNAMES, [values[name] for name in _PLANNED_ATTNAMES]
             )
-            by_id[values["referral_id"]].planned_appointments.append(appointment)
+            by_id[values["referral_id"]].planned_appointments.append(appointment)  # type: ignore[attr-defined]
     return count, rows
