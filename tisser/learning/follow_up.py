@@ -91,7 +91,8 @@ def person_modules(*, membership, beneficiary: Beneficiary) -> list[ModuleLine]:
     for line in lines:
         if line.progress is not None:
             line.failed_steps = [
-                (step_title(line.module, result.step_id), result) for result in line.progress.failed
+                (step_title(line.module, result.step_id), result)
+                for result in line.progress.failed  # type: ignore[attr-defined]  # prefetched (to_attr)
             ]
     return lines
 
@@ -122,7 +123,8 @@ def group_modules(group: LearnerGroup) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def _stuck_q(keys: list[str], now) -> Q:
+def _stuck_conditions(keys: list[str], now) -> tuple[Exists, Exists]:
+    """Idle for STUCK_AFTER on an unfinished module; an unfinished module with an answer shown."""
     idle = ModuleProgress.objects.filter(
         beneficiary=OuterRef("pk"),
         module_key__in=keys,
@@ -141,7 +143,7 @@ def _stuck_q(keys: list[str], now) -> Q:
 def group_members(*, membership, group: LearnerGroup, keys: list[str]):
     """The members with, over the group's modules: started, finished, time, last activity,
     and whether they are stuck (idle 14 days on an unfinished module, or a step shown)."""
-    idle, shown = _stuck_q(keys, clock.now())
+    idle, shown = _stuck_conditions(keys, clock.now())
     in_group = Q(module_progress__module_key__in=keys)
     return (
         group.members.filter(pk__in=Beneficiary.objects.visible_to(membership).values("pk"))
