@@ -63,6 +63,19 @@ def record(
     return entry
 
 
+def record_page_read(request, *, action: str, obj: Model, site) -> JournalEntry:
+    """A staff member read a page of someone's data: journaled with the member's role, in a
+    transaction of its own (the page itself writes nothing)."""
+    with transaction.atomic():
+        return record(
+            actor=request.user,
+            action=action,
+            obj=obj,
+            site=site,
+            payload={"role": request.membership.role},
+        )
+
+
 def record_many(entries: Iterable[JournalEntry]) -> list[JournalEntry]:
     """Append entries made by ``build_entry`` in one INSERT (bulk writes, e.g. imports)."""
     return JournalEntry.objects.bulk_create(list(entries))

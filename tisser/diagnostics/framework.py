@@ -368,6 +368,11 @@ def domains() -> tuple[Domain, ...]:
     return framework().domains
 
 
+def domain_labels() -> dict[str, str]:
+    """Each domain's French label by its code."""
+    return {row.code: row.label for row in domains()}
+
+
 def domain(code: str) -> Domain:
     """One domain by its code; KeyError for an unknown code."""
     for entry in framework().domains:

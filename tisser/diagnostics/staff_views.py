@@ -9,7 +9,6 @@ site's file or sitting is a 404. Reads and writes of a person's sitting are jour
 """
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core.access import require_roles, scoped_object
 from tisser.core.errors import DomainError
-from tisser.core.journal import record
+from tisser.core.journal import record_page_read
 from tisser.core.pdf import pdf_response
 from tisser.core.views_helpers import paginate
 from tisser.diagnostics import framework, paper, selectors, services
@@ -51,21 +50,6 @@ def _kind_of(slug: str) -> str:
     return kind
 
 
-def _journal_read(request, action: str, obj, site_id) -> None:
-    with transaction.atomic():
-        record(
-            actor=request.user,
-            action=action,
-            obj=obj,
-            site=site_id,
-            payload={"role": request.membership.role},
-        )
-
-
-def _domain_labels() -> dict[str, str]:
-    return {row.code: row.label for row in framework.domains()}
-
-
 def _closed(request, diagnostic):
     """A sitting that no longer takes answers: its results when finished (the person is often
     still there to hear them), else back to the person's diagnostics."""
@@ -86,8 +70,8 @@ def person(request, obj):
     sittings = selectors.person_diagnostics(membership=request.membership, beneficiary=obj)
     page = paginate(request, sittings, count_from=Diagnostic.objects.filter(beneficiary=obj))
     in_progress = list(Diagnostic.objects.in_progress().filter(beneficiary=obj).order_by("kind"))
-    _journal_read(request, "diagnostic.file_viewed", obj, obj.site_id)
-    labels = _domain_labels()
+    record_page_read(request, action="diagnostic.file_viewed", obj=obj, site=obj.site_id)
+    labels = framework.domain_labels()
     rows = [
         {
             "diagnostic": diagnostic,
@@ -170,7 +154,7 @@ def context(request, obj):
             return redirect("diagnostics:question", pk=obj.pk)
     status = 400 if request.method == "POST" else 200
     if request.method == "GET":
-        _journal_read(request, "diagnostic.viewed", obj, obj.site_id)
+        record_page_read(request, action="diagnostic.viewed", obj=obj, site=obj.site_id)
     return render(
         request,
         "diagnostics/staff/context.html",
@@ -228,7 +212,7 @@ def question(request, obj):
             else:
                 return redirect("diagnostics:question", pk=obj.pk)
     else:
-        _journal_read(request, "diagnostic.viewed", obj, obj.site_id)
+        record_page_read(request, action="diagnostic.viewed", obj=obj, site=obj.site_id)
     return render(
         request,
         "diagnostics/staff/question.html",
@@ -239,7 +223,7 @@ def question(request, obj):
             "item_hidden": [("item", item.key)],
             "can_abandon": request.membership.role in services.ABANDON_ROLES,
             "position": selectors.diagnostic_answered_count(obj) + 1,
-            "domain_label": _domain_labels().get(item.domain, item.domain),
+            "domain_label": framework.domain_labels().get(item.domain, item.domain),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -266,7 +250,7 @@ def paper_pdf(request, form):
     """The printed form (no personal data: the person writes their first name on it)."""
     kind = _kind_of(form)
     route = paper.paper_route(kind)
-    labels = _domain_labels()
+    labels = framework.domain_labels()
     sections = []
     for question in route:
         if not sections or sections[-1]["domain"] != question.domain:
@@ -315,8 +299,8 @@ def paper_entry(request, obj):
             messages.success(request, _("Réponses enregistrées : le diagnostic est terminé."))
             return redirect("diagnostics:results", pk=obj.pk)
     if request.method == "GET":
-        _journal_read(request, "diagnostic.viewed", obj, obj.site_id)
-    labels = _domain_labels()
+        record_page_read(request, action="diagnostic.viewed", obj=obj, site=obj.site_id)
+    labels = framework.domain_labels()
     return render(
         request,
         "diagnostics/staff/paper_entry.html",
@@ -346,7 +330,7 @@ def paper_correction(request, obj):
     if obj.mode != DiagnosticMode.PAPER:
         # No paper, no printed numbers: back to where the sitting stands, as the entry does.
         return redirect("diagnostics:sitting", pk=obj.pk)
-    labels = _domain_labels()
+    labels = framework.domain_labels()
     sections: list[dict] = []
     for question in paper.sitting_route(obj):
         if not sections or sections[-1]["domain"] != question.domain:
@@ -354,7 +338,7 @@ def paper_correction(request, obj):
                 {"domain": question.domain, "label": labels.get(question.domain, ""), "rows": []}
             )
         sections[-1]["rows"].append(question)
-    _journal_read(request, "diagnostic.correction_printed", obj, obj.site_id)
+    record_page_read(request, action="diagnostic.correction_printed", obj=obj, site=obj.site_id)
     return pdf_response(
         "diagnostics/pdf/paper_correction.html",
         {
@@ -434,7 +418,7 @@ def preview_item(request, form):
             "position": position,
             "total": len(items),
             "tried": tried,
-            "domain_label": _domain_labels().get(item.domain, item.domain),
+            "domain_label": framework.domain_labels().get(item.domain, item.domain),
             "next_position": position + 1 if position < len(items) else None,
         },
     )

@@ -21,7 +21,7 @@ from tisser.beneficiaries.models import Beneficiary
 from tisser.core.access import require_roles, scoped_object
 from tisser.core.dates import format_day
 from tisser.core.errors import DomainError
-from tisser.core.journal import record
+from tisser.core.journal import record, record_page_read
 from tisser.core.pdf import pdf_response
 from tisser.core.views_helpers import paginate
 from tisser.diagnostics import framework
@@ -46,23 +46,8 @@ def _group_view(view):
     return require_roles(*STAFF_ROLES)(scoped_object(LearnerGroup)(view))
 
 
-def _journal_read(request, action: str, obj, site_id) -> None:
-    with transaction.atomic():
-        record(
-            actor=request.user,
-            action=action,
-            obj=obj,
-            site=site_id,
-            payload={"role": request.membership.role},
-        )
-
-
-def _domain_labels() -> dict[str, str]:
-    return {row.code: row.label for row in framework.domains()}
-
-
 def _catalogue_rows():
-    labels = _domain_labels()
+    labels = framework.domain_labels()
     return [
         {
             "module": row,
@@ -110,7 +95,7 @@ def preview(request, key):
         "learning/staff/preview.html",
         {
             "module": module,
-            "domain": _domain_labels().get(module.domain, module.domain),
+            "domain": framework.domain_labels().get(module.domain, module.domain),
             "device": DeviceFit(module.device).label,
             "steps": steps,
             "prerequisites": [content.module(key) or key for key in module.prerequisites],
@@ -136,7 +121,7 @@ def person(request, obj):
     """The person's modules: given (with the group if any), started, finished, time spent,
     steps failed, last activity; give more, withdraw one, print the sheet."""
     lines = follow_up.person_modules(membership=request.membership, beneficiary=obj)
-    _journal_read(request, "learning.file_viewed", obj, obj.site_id)
+    record_page_read(request, action="learning.file_viewed", obj=obj, site=obj.site_id)
     given = {line.key for line in lines if line.assignment}
     form = AssignForm()
     form.fields["modules"].choices = [
@@ -278,7 +263,7 @@ def group(request, obj):
     page = paginate(request, members, count_from=obj.members.all())
     query = request.GET.get("q", "")
     candidates = follow_up.member_candidates(membership=request.membership, group=obj, query=query)
-    _journal_read(request, "learning.group_viewed", obj, obj.site_id)
+    record_page_read(request, action="learning.group_viewed", obj=obj, site=obj.site_id)
     form = AssignForm()
     form.fields["modules"].choices = [
         choice for choice in form.fields["modules"].choices if choice[0] not in keys

@@ -4,7 +4,6 @@ scoped fetch (another site's object is a 404), form, one service. Decision 0050.
 """
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -19,19 +18,6 @@ from tisser.sales import boxes, returns
 from tisser.sales.enums import ReturnOutcome, SaleStatus
 from tisser.sales.models import BoxSubscription, CounterSettings, Sale, SaleReturn
 from tisser.sales.quotas import SELL_ROLES
-
-
-def _record_read(request, action: str, obj, site_id: int) -> None:
-    """These pages name a person: who opened them is journaled (CNIL, reads)."""
-    with transaction.atomic():
-        journal.record(
-            actor=request.user,
-            action=action,
-            obj=obj,
-            site=site_id,
-            payload={"role": request.membership.role},
-        )
-
 
 # --- box subscriptions ---------------------------------------------------------------------
 
@@ -68,7 +54,7 @@ def _box_page(request, subscription, *, template="sales/after_sale/box_detail.ht
 @require_roles(*SELL_ROLES)
 @scoped_object(BoxSubscription)
 def box_detail(request, obj):
-    _record_read(request, "box_subscription.viewed", obj, obj.site_id)
+    journal.record_page_read(request, action="box_subscription.viewed", obj=obj, site=obj.site_id)
     return _box_page(request, obj)
 
 
@@ -175,7 +161,9 @@ def return_create(request, sale):
             messages.success(request, _("Le retour est enregistré et remboursé."))
         return redirect("sales:return_detail", pk=sale_return.pk)
     if request.method == "GET":
-        _record_read(request, "sale_return.sale_viewed", sale, sale.site_id)
+        journal.record_page_read(
+            request, action="sale_return.sale_viewed", obj=sale, site=sale.site_id
+        )
     settings = CounterSettings.of_network(sale.network_id)
     for line in lines:
         line.sale = sale
@@ -198,7 +186,7 @@ def return_list(request):
 @scoped_object(SaleReturn)
 def return_detail(request, obj):
     sale_return = selectors.return_list(membership=request.membership).get(pk=obj.pk)
-    _record_read(request, "sale_return.viewed", obj, obj.site_id)
+    journal.record_page_read(request, action="sale_return.viewed", obj=obj, site=obj.site_id)
     return render(
         request,
         "sales/after_sale/return_detail.html",
@@ -216,7 +204,7 @@ def return_detail(request, obj):
 def return_slip_pdf(request, obj):
     """The return slip to hand to the person (their name on it): journaled."""
     sale_return = selectors.return_list(membership=request.membership).get(pk=obj.pk)
-    _record_read(request, "sale_return.slip_printed", obj, obj.site_id)
+    journal.record_page_read(request, action="sale_return.slip_printed", obj=obj, site=obj.site_id)
     return pdf_response(
         "sales/after_sale/pdf/return_slip.html",
         {
