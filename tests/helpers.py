@@ -1,5 +1,6 @@
 """Small test utilities shared by several apps' tests."""
 
+import json
 import threading
 from decimal import Decimal
 
@@ -53,3 +54,10 @@ def run_together(targets, *, refused=(DomainError,)) -> list[str]:
         thread.join(timeout=60)
     assert len(outcomes) == len(targets), "a thread hung"
     return outcomes
+
+
+def rewrite_json(path, change) -> None:
+    """Edit a content file in a test's copy: ``change`` mutates the parsed JSON in place."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

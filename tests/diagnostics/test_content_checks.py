@@ -8,6 +8,7 @@ import pytest
 from django.core import checks
 from django.core.management import CommandError, call_command
 
+from tests.helpers import rewrite_json as rewrite
 from tisser.diagnostics.framework import check_skills
 from tisser.exercises import content
 from tisser.exercises.content import check_directory, content_checkers
@@ -31,12 +32,6 @@ def skills_copy(tmp_path, settings):
 @pytest.fixture
 def items():
     return {item.key: item for item in check_directory().items}
-
-
-def rewrite(path: Path, change):
-    data = json.loads(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
 def problems_of(root, items):

@@ -1,6 +1,5 @@
 """Every content file is checked by its schema; a broken one is named with its field."""
 
-import json
 import shutil
 from pathlib import Path
 
@@ -8,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from tests.helpers import rewrite_json as rewrite
 from tisser.exercises.content import TYPES, check_directory, validator
 
 CONTENT = Path(settings.EXERCISES_CONTENT_DIR)
@@ -32,12 +32,6 @@ def broken_dir(tmp_path):
     copy = tmp_path / "exercises"
     shutil.copytree(CONTENT, copy)
     return copy
-
-
-def rewrite(path: Path, change):
-    data = json.loads(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
 def test_a_broken_item_is_reported_with_its_file_and_field(broken_dir, capsys):

@@ -1,12 +1,12 @@
 """The loader of content/modules/: the project's modules, read once, in the order of lists."""
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from tests.helpers import rewrite_json as rewrite
 from tisser.diagnostics import framework
 from tisser.exercises import content as exercises
 from tisser.exercises.content import ContentError, Item
@@ -31,12 +31,6 @@ def modules_copy(tmp_path, settings):
     shutil.copytree(MODULES, copy)
     settings.LEARNING_CONTENT_DIR = copy
     return copy
-
-
-def rewrite(path: Path, change):
-    data = json.loads(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
 def test_every_project_module_loads_with_its_file_name_as_id():

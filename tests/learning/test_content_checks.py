@@ -1,6 +1,5 @@
 """content/modules/ is checked with the exercise items; each problem names file and field."""
 
-import json
 import os
 import shutil
 import subprocess
@@ -12,6 +11,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.management import CommandError, call_command
 
+from tests.helpers import rewrite_json as rewrite
 from tisser.exercises import content as exercises
 from tisser.exercises.content import check_directory, content_checkers
 from tisser.learning import content
@@ -38,12 +38,6 @@ def modules_copy(tmp_path, settings):
 @pytest.fixture
 def items():
     return {item.key: item for item in check_directory().items}
-
-
-def rewrite(path: Path, change):
-    data = json.loads(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
 def test_the_project_modules_pass(items, settings):
