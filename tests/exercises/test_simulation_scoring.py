@@ -112,3 +112,36 @@ def test_a_missing_required_action_is_never_right(before, dropped):
 def test_the_right_sequence_with_harmless_taps_is_right(extra):
     actions = [*extra, *RIGHT_ACTIONS]
     assert score(webmail(), {"actions": actions, "fields": RIGHT_FIELDS}).correct
+
+
+# --- the scam SMS and e-mail (reperer-arnaque) ---------------------------------------------
+
+
+def scams():
+    return module("reperer-arnaque").exercise_item("telephone").definition
+
+
+SCAM_RIGHT = ["ouvrir_sms_colis", "signaler_sms", "retour_sms_signale", "aller_mails"]
+SCAM_RIGHT += ["ouvrir_mail_caf", "signaler_mail", "retour_mail_signale", "fini"]
+SCAM_ACTIONS = sorted(simulation_elements(scams()["content"], "action"))
+
+
+def test_spotting_both_scams_without_their_links_is_right():
+    assert score(scams(), {"actions": SCAM_RIGHT}).correct
+
+
+def test_opening_a_scam_link_is_named():
+    actions = [*SCAM_RIGHT[:1], "lien_sms", "fermer_faux_colis", *SCAM_RIGHT[1:]]
+    result = score(scams(), {"actions": actions})
+    assert not result.correct
+    assert result.details["forbidden"] == ["ouvrir le lien du faux SMS"]
+
+
+@given(actions=st.lists(st.sampled_from(SCAM_ACTIONS), min_size=1, max_size=40))
+def test_any_tap_sequence_on_the_phone_is_bounded_and_a_link_is_never_right(actions):
+    result = score(scams(), {"actions": actions})
+    assert Decimal("0") <= result.score <= Decimal("1")
+    if {"lien_sms", "lien_mail", "signaler_medecin", "signaler_mairie"} & set(actions):
+        assert not result.correct
+    if "signaler_mail" not in actions:
+        assert not result.correct and result.score < Decimal("1")

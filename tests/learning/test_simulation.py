@@ -91,7 +91,7 @@ def test_taps_before_the_end_record_nothing(site):
 
 
 def test_a_miss_says_what_is_missing_then_three_show_the_steps(site):
-    client, learner, url = start(site)
+    client, _learner, url = start(site)
     page = play(client, url, attach=False, password="123")
     assert "Il manque" in page and "toucher « Joindre un fichier »" in page
     assert "12 signes ou plus" in page  # the simulated site's message for the field
@@ -123,6 +123,6 @@ def test_a_tap_not_on_the_screen_is_not_recorded(site):
 
 
 def test_another_learner_cannot_play_my_step(site):
-    client, learner, url = start(site)
+    _client, _learner, url = start(site)
     other, _ = signed_in_learner(site)
     assert other.get(url).status_code == 404
