@@ -50,7 +50,7 @@ def test_a_learner_sends_a_mail_with_an_attachment_in_the_webmail_simulation(
     screen(page, "Boîte de réception", assert_accessible)
     tap(page, "Écrire un message")
     screen(page, "Nouveau message", assert_accessible)
-    page.get_by_label("À", exact=True).fill("conseil@agence.fr")
+    page.get_by_label("À", exact=True).fill("conseil@agence.exemple.fr")
     page.get_by_label("Objet").fill("Attestation")
     page.get_by_role("textbox", name="Message").fill("Bonjour, voici mon attestation.")
     tap(page, "Joindre un fichier")

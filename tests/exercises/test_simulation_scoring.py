@@ -13,7 +13,7 @@ from tisser.learning.content import module
 RIGHT_FIELDS = {
     "adresse": "Lina.Martin",
     "mot_de_passe": "un-mot-de-passe-long",
-    "destinataire": "conseil@agence.fr",
+    "destinataire": "conseil@agence.exemple.fr",
     "objet": "Mon attestation",
     "texte": "Bonjour, voici mon attestation.",
 }

@@ -15,7 +15,7 @@ STEP = "/etape/webmail/"
 FIELDS = {
     "adresse": "lina.martin",
     "mot_de_passe": "un-mot-de-passe-long",
-    "destinataire": "conseil@agence.fr",
+    "destinataire": "conseil@agence.exemple.fr",
     "objet": "Attestation",
     "texte": "Bonjour",
 }
@@ -67,7 +67,7 @@ def play(client, url, *, attach=True, password=FIELDS["mot_de_passe"]):
     if attach:
         page = tap(client, url, page, "joindre", **typed)
         page = tap(client, url, page, "fichier_attestation")
-        assert 'value="conseil@agence.fr"' in page  # the fields are kept across screens
+        assert 'value="conseil@agence.exemple.fr"' in page  # the fields are kept across screens
         typed = {}
     return tap(client, url, page, "envoyer", **typed)
 
@@ -79,7 +79,7 @@ def test_the_right_taps_end_the_step(site):
     answer = Answer.objects.get(beneficiary=learner)
     assert answer.correct and answer.item_key == "mail-joindre--webmail"
     assert answer.response["actions"][:2] == ["aide", "retour_accueil"]
-    assert answer.response["fields"]["destinataire"] == "conseil@agence.fr"
+    assert answer.response["fields"]["destinataire"] == "conseil@agence.exemple.fr"
     assert StepResult.objects.get(step_id="webmail").outcome == StepOutcome.DONE
 
 
