@@ -76,3 +76,41 @@ def test_a_learner_sends_a_mail_with_an_attachment_in_the_webmail_simulation(
     )
     assert not problems
     context.close()
+
+
+def test_a_learner_reports_the_scam_sms_and_mail_on_the_simulated_phone(
+    browser, live_server, site, assert_accessible
+):
+    from tisser.exercises.models import Answer
+    from tisser.learning import services
+    from tisser.learning.content import module
+
+    card = learner_card(site)
+    progress = services.module_start(learner=card.beneficiary, module=module("reperer-arnaque"))
+    context = phone_context(browser, live_server)
+    page = context.new_page()
+    problems = watch(page)
+    sign_in_with_code(page, card)
+    page.goto(f"{live_server.url}/apprendre/modules/suivi/{progress.pk}/etape/telephone/")
+
+    screen(page, "Messages (SMS)", assert_accessible)
+    tap(page, "Colis Express : votre colis est bloqué")
+    screen(page, "Colis Express", assert_accessible)
+    tap(page, "Signaler comme arnaque")
+    screen(page, "SMS signalé", assert_accessible)
+    tap(page, "Retour aux SMS")
+    tap(page, "Aller aux e-mails")
+    screen(page, "Boîte de réception (e-mails)", assert_accessible)
+    tap(page, "« CAF » : un remboursement vous attend")
+    screen(page, "Un remboursement vous attend", assert_accessible)
+    tap(page, "Signaler comme arnaque")
+    screen(page, "E-mail signalé", assert_accessible)
+    tap(page, "Retour aux e-mails")
+    tap(page, "J'ai fini")
+    page.wait_for_selector("#apres")
+    assert "vous avez repéré les deux arnaques" in page.locator("#apres").inner_text()
+    assert_accessible(page)
+    assert_fits_the_phone(page)
+    assert Answer.objects.get(beneficiary=card.beneficiary).correct
+    assert not problems
+    context.close()
