@@ -93,6 +93,18 @@ def test_a_learner_reports_the_scam_sms_and_mail_on_the_simulated_phone(
     sign_in_with_code(page, card)
     page.goto(f"{live_server.url}/apprendre/modules/suivi/{progress.pk}/etape/telephone/")
 
+    # A miss first: « J'ai fini » without reporting anything says what is missing.
+    screen(page, "Messages (SMS)", assert_accessible)
+    tap(page, "Aller aux e-mails")
+    tap(page, "J'ai fini")
+    page.wait_for_selector("#apres")
+    feedback = page.locator("#apres").inner_text()
+    assert "Il manque" in feedback and "Un indice" in feedback
+    assert page.locator(".sim-banner").is_visible()
+    assert_accessible(page)
+    assert_fits_the_phone(page)
+    page.get_by_role("link", name="Réessayer").tap()
+
     screen(page, "Messages (SMS)", assert_accessible)
     tap(page, "Colis Express : votre colis est bloqué")
     screen(page, "Colis Express", assert_accessible)
@@ -111,6 +123,7 @@ def test_a_learner_reports_the_scam_sms_and_mail_on_the_simulated_phone(
     assert "vous avez repéré les deux arnaques" in page.locator("#apres").inner_text()
     assert_accessible(page)
     assert_fits_the_phone(page)
-    assert Answer.objects.get(beneficiary=card.beneficiary).correct
+    answers = Answer.objects.filter(beneficiary=card.beneficiary).order_by("answered_at")
+    assert [answer.correct for answer in answers] == [False, True]
     assert not problems
     context.close()
