@@ -217,8 +217,8 @@ BROKEN = [
     ),
     (
         "mail-envoyer.json",
-        lambda d: d["steps"][1].update(kind="simulation"),
-        "steps[1].kind: 'simulation' is not one of ['card', 'exercise', 'recap']",
+        lambda d: d["steps"][2].update(kind="simulation"),
+        "steps[2].item.type: une étape « simulation » joue un exercice de type simulation",
     ),
     ("mail-envoyer.json", _two_recaps, "steps: 2 étape(s) « recap », il en faut une, à la fin"),
     ("mail-envoyer.json", _recap_first, "steps[0].kind: le récapitulatif doit être la dernière"),

@@ -23,11 +23,14 @@ from django.conf import settings
 from jsonschema import Draft202012Validator
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
-TYPES = ("choice", "yes_no", "zone", "order", "form", "mailbox", "typing", "pointer")
+TYPES = ("choice", "yes_no", "zone", "order", "form", "mailbox", "typing", "pointer", "simulation")
 PICTURE_MAX_BYTES = 12 * 1024
 # The items written inside a learning module are named ``<module>--<step>``
 # (docs/decisions/0053-learning-modules.md); items of this directory never use it.
 MODULE_ITEM_SEPARATOR = "--"
+# Played screen by screen inside a learning module's step only (decision 0053, « Simulations »):
+# the practice pages of this app do not play them, so this directory has none.
+MODULE_ONLY_TYPES = ("simulation",)
 # Pictures are inlined in the page: they must be plain drawings, nothing that runs or styles.
 UNSAFE_SVG = re.compile(
     r"<script|<style|\son\w+\s*=|style\s*=|<foreignObject|href\s*=\s*[\"']?(?:https?:|javascript:|data:)",
@@ -162,6 +165,12 @@ def check_directory(root: Path | None = None) -> Report:
                 report.problems.append(
                     f"{label}: {field_path([*where, 'id'])}: « {MODULE_ITEM_SEPARATOR} » est "
                     "réservé aux exercices des modules (<module>--<étape>)"
+                )
+                continue
+            if item.type in MODULE_ONLY_TYPES:
+                report.problems.append(
+                    f"{label}: {field_path([*where, 'type'])}: une simulation se joue dans un "
+                    "module (content/modules/)"
                 )
                 continue
             if item.key in seen:
@@ -352,6 +361,45 @@ def _pointer_rules(entry):
         yield ("choices",), "un geste n'a rien à deviner : 1"
 
 
+def _simulation_rules(entry):
+    content = entry["content"]
+    screens = {screen["id"] for screen in content["screens"]}
+    if len(screens) != len(content["screens"]):
+        yield ("content", "screens"), "deux écrans ont le même id"
+    if content["start"] not in screens:
+        yield ("content", "start"), f"{content['start']!r} n'est pas un écran"
+    actions, names, ends = set(), set(), 0
+    for s_index, screen in enumerate(content["screens"]):
+        for e_index, element in enumerate(screen["elements"]):
+            where = ("content", "screens", s_index, "elements", e_index)
+            if element["kind"] == "action":
+                if element["id"] in actions:
+                    yield (*where, "id"), f"action {element['id']!r} en double"
+                actions.add(element["id"])
+                ends += bool(element.get("end"))
+                if element.get("go") and element["go"] not in screens:
+                    yield (*where, "go"), f"{element['go']!r} n'est pas un écran"
+            elif element["kind"] == "field":
+                if element["name"] in names:
+                    yield (*where, "name"), f"champ {element['name']!r} en double"
+                names.add(element["name"])
+                if element["rule"]["kind"] == "pattern":
+                    try:
+                        re.compile(element["rule"]["value"])
+                    except re.error as error:
+                        yield (*where, "rule", "value"), f"motif invalide : {error}"
+    if not ends:
+        yield ("content", "screens"), "aucune action ne termine la simulation (end)"
+    for key in ("required", "forbidden"):
+        for index, action in enumerate(content.get(key, [])):
+            if action not in actions:
+                yield ("content", key, index), f"{action!r} n'est pas une action"
+    if set(content["required"]) & set(content.get("forbidden", [])):
+        yield ("content", "forbidden"), "une action ne peut être demandée et interdite"
+    if entry["choices"] != 1:
+        yield ("choices",), "une simulation se fait, rien à deviner : 1"
+
+
 RULES = {
     "choice": _choice_rules,
     "yes_no": _yes_no_rules,
@@ -361,6 +409,7 @@ RULES = {
     "mailbox": _mailbox_rules,
     "typing": _typing_rules,
     "pointer": _pointer_rules,
+    "simulation": _simulation_rules,
 }
 
 

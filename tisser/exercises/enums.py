@@ -11,6 +11,7 @@ class ItemType(models.TextChoices):
     MAILBOX = "mailbox", _("Messagerie")
     TYPING = "typing", _("Taper un texte")
     POINTER = "pointer", _("Manier la souris ou le doigt")
+    SIMULATION = "simulation", _("Simulation d'un service en ligne")
 
 
 class ContextKind(models.TextChoices):

@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tisser.exercises.scoring import zone_at
+from tisser.exercises.scoring import simulation_elements, zone_at
 
 # --- the shared pieces -------------------------------------------------------------------
 
@@ -99,6 +99,8 @@ def right_answer_in_words(definition: dict[str, Any]) -> str:
             "target": content["target"],
             "drop": content.get("drop", ""),
         }
+    if kind == "simulation":
+        return " → ".join(content["steps"])
     raise KeyError(kind)
 
 
@@ -160,6 +162,12 @@ def _pointer(content, response):
     return _("Geste réussi après %(count)s essais manqués") % {"count": misses}
 
 
+def _simulation(content, response):
+    actions = simulation_elements(content, "action")
+    done = " → ".join(actions[action]["label"] for action in response["actions"])
+    return _("A touché : %(actions)s") % {"actions": done}
+
+
 _DESCRIBERS = {
     "choice": _choice,
     "yes_no": _yes_no,
@@ -169,6 +177,7 @@ _DESCRIBERS = {
     "mailbox": _mailbox,
     "typing": _typing,
     "pointer": _pointer,
+    "simulation": _simulation,
 }
 
 

@@ -244,6 +244,61 @@ def score_pointer(content, response) -> Result:
     return Result(ratio(max(0.5, 1 - misses / 10)), True, {"misses": misses})
 
 
+# --- 9. simulation -----------------------------------------------------------------------
+
+MAX_ACTIONS = 200
+
+
+def simulation_elements(content, kind: str) -> dict[str, dict[str, Any]]:
+    """Every action (by id) or field (by name) of a simulation, whatever its screen."""
+    key = "id" if kind == "action" else "name"
+    return {
+        element[key]: element
+        for screen in content["screens"]
+        for element in screen["elements"]
+        if element["kind"] == kind
+    }
+
+
+def score_simulation(content, response) -> Result:
+    """What the person did, not what they looked at: the required actions in their order
+    (other taps in between are allowed), the fields' final values by the form's rules, and
+    no forbidden action. Each required action, each field and each forbidden action counts
+    as one part; ``missing`` names what was not done (« joindre le fichier »)."""
+    actions = _strings(response.get("actions"), "actions")
+    values = response.get("fields", {})
+    if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
+        raise InvalidResponse("champs illisibles")
+    known, fields = simulation_elements(content, "action"), simulation_elements(content, "field")
+    if not actions or len(actions) > MAX_ACTIONS or not set(actions) <= set(known):
+        raise InvalidResponse("actions illisibles")
+    if not set(values) <= set(fields):
+        raise InvalidResponse("champ inconnu")
+    # The required actions as a subsequence: each is looked for after the one before.
+    position, done = 0, []
+    for action in content["required"]:
+        try:
+            position = actions.index(action, position) + 1
+        except ValueError:
+            continue
+        done.append(action)
+    missing = [action for action in content["required"] if action not in done]
+    checks = {name: field_ok(spec, values.get(name, "")) for name, spec in fields.items()}
+    forbidden = [action for action in content.get("forbidden", []) if action in actions]
+    parts = len(content["required"]) + len(checks) + len(content.get("forbidden", []))
+    good = len(done) + sum(checks.values()) + len(content.get("forbidden", [])) - len(forbidden)
+    correct = not missing and all(checks.values()) and not forbidden
+    return Result(
+        ONE if correct else ratio(good / parts),
+        correct,
+        {
+            "missing": [known[action]["does"] for action in missing],
+            "fields": checks,
+            "forbidden": [known[action]["does"] for action in forbidden],
+        },
+    )
+
+
 SCORERS = {
     "choice": score_choice,
     "yes_no": score_yes_no,
@@ -253,4 +308,5 @@ SCORERS = {
     "mailbox": score_mailbox,
     "typing": score_typing,
     "pointer": score_pointer,
+    "simulation": score_simulation,
 }

@@ -151,9 +151,15 @@ def _step_problems(data: dict, items: Mapping[str, Item], exercises_root: Path) 
                     f"{path([*where, 'picture'])}: {message}"
                     for message in exercises.picture_problems(step["picture"], exercises_root)
                 ]
-        elif kind == StepKind.EXERCISE:
+        elif kind in (StepKind.EXERCISE, StepKind.SIMULATION):
             problems += _plain_french(path([*where, "hint"]), step["hint"])
             problems += _item_problems(data, step, where, items, exercises_root)
+            # A simulation step plays a simulation item, and only it does (decision 0053).
+            if (step["item"].get("type") == "simulation") != (kind == StepKind.SIMULATION):
+                problems.append(
+                    f"{path([*where, 'item', 'type'])}: une étape « simulation » joue un "
+                    "exercice de type simulation, et seulement elle"
+                )
         elif kind == StepKind.RECAP:
             for number, point in enumerate(step["points"]):
                 problems += _plain_french(path([*where, "points", number]), point)
@@ -290,7 +296,7 @@ def check_modules(
         Item.from_definition(step["item"], source=label)
         for label, data in checked.values()
         for step in data["steps"]
-        if step["kind"] == StepKind.EXERCISE
+        if step["kind"] in (StepKind.EXERCISE, StepKind.SIMULATION)
     ]
     return report
 
@@ -313,7 +319,7 @@ def _step(data: dict, source: str) -> Step:
             text=data["text"],
             picture=data.get("picture", ""),
         )
-    if kind == StepKind.EXERCISE:
+    if kind in (StepKind.EXERCISE, StepKind.SIMULATION):
         return Step(
             key=data["id"],
             kind=kind,

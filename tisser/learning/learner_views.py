@@ -19,7 +19,7 @@ from tisser.exercises import scoring
 from tisser.exercises.content import picture_svg
 from tisser.exercises.practice import attempt_of, parsed_response
 from tisser.exercises.rendering import Shown, new_attempt_key
-from tisser.learning import selectors, services
+from tisser.learning import selectors, services, simulation
 from tisser.learning.content import Module, module
 from tisser.learning.enums import MISSES_BEFORE_ANSWER, DeviceFit, StepKind, StepOutcome
 from tisser.learning.models import ModuleProgress, StepResult
@@ -89,8 +89,10 @@ def module_step(request, progress, step):
     if current is None:
         return _gone(request)
     step = current.step(step_id)
-    if step is None or step.kind not in (StepKind.CARD, StepKind.EXERCISE, StepKind.RECAP):
+    if step is None:
         return _resume(progress, current)
+    if step.kind == StepKind.SIMULATION:
+        return _simulation_step(request, progress, current, step)
     if step.kind != StepKind.EXERCISE:
         if request.method == "POST":
             services.step_read(learner=request.learner, progress=progress, step=step)
@@ -125,9 +127,50 @@ def module_step(request, progress, step):
     )
 
 
-def _render_step(request, progress, current, step, *, shown=None, answered=None, ended=None):
+def _simulation_step(request, progress, current, step):
+    """A simulation step: each tap is a POST that shows the next screen; the tap that ends
+    the attempt sends the ordered actions and the field values to the engine."""
+    item = current.exercise_item(step.key)
+    answered = None
+    if request.method == "POST":
+        play = simulation.play_tap(item, request.POST)
+        attempt = attempt_of(request)
+        if play.ended:
+            try:
+                answered = services.step_answer(
+                    learner=request.learner,
+                    progress=progress,
+                    step=step,
+                    response=play.response(),
+                    idempotency_key=attempt,
+                )
+            except (scoring.InvalidResponse, DomainError):
+                messages.error(
+                    request, _("Cet essai n'a pas pu être lu : recommencez, s'il vous plaît.")
+                )
+                return redirect("learning:step", pk=progress.pk, step=step.key)
+    else:
+        play, attempt = simulation.play_start(item), new_attempt_key()
+    ended = StepResult.objects.filter(progress=progress, step_id=step.key).first()
+    extra = {
+        "item": item,
+        "play": play,
+        "attempt": attempt,
+        "carried": simulation.hidden_fields(item, play),
+        "elements": simulation.screen_elements(play),
+        "field_prefix": simulation.FIELD_PREFIX,
+        "errors": simulation.field_errors(item, answered.result.details) if answered else [],
+    }
+    return _render_step(
+        request, progress, current, step, answered=answered, ended=ended, extra=extra
+    )
+
+
+def _render_step(
+    request, progress, current, step, *, shown=None, answered=None, ended=None, extra=None
+):
     ids = current.step_keys
-    if step.kind != StepKind.EXERCISE:
+    if step.kind in (StepKind.CARD, StepKind.RECAP):
         ended = StepResult.objects.filter(progress=progress, step_id=step.key).first()
     picture = step.picture
     context = {
@@ -147,6 +190,7 @@ def _render_step(request, progress, current, step, *, shown=None, answered=None,
         "hide_answer": bool(answered) and answered.outcome != StepOutcome.SHOWN,
         "answer_shown": bool(answered) and answered.outcome == StepOutcome.SHOWN,
         "tries_left": MISSES_BEFORE_ANSWER - answered.misses if answered else MISSES_BEFORE_ANSWER,
+        **(extra or {}),
     }
     return render(request, "learning/learner_step.html", context)
 

@@ -62,7 +62,7 @@ def step_answer(
     saved) and ``DomainError`` for a step that is not an exercise of this module.
     """
     current = _module_of(progress, learner)
-    if step.kind != StepKind.EXERCISE or current.step(step.key) is None:
+    if step.kind not in (StepKind.EXERCISE, StepKind.SIMULATION) or current.step(step.key) is None:
         raise DomainError(_("Cette étape n'est pas un exercice de ce module."))
     item = current.exercise_item(step.key)
     with transaction.atomic():
