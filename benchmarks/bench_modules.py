@@ -261,8 +261,7 @@ def load(port: int, plans: list[dict], args, budget: float) -> Outcome:
             client.close()
 
     threads = [
-        threading.Thread(target=client_loop, args=(n, p), daemon=True)
-        for n, p in enumerate(plans)
+        threading.Thread(target=client_loop, args=(n, p), daemon=True) for n, p in enumerate(plans)
     ]
     for thread in threads:
         thread.start()

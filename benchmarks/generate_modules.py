@@ -176,9 +176,7 @@ def generate(*, learners: int, answers: int) -> dict:
     rng = random.Random(RANDOM_SEED)  # reproducible data, not secrets
     modules = [m for m in all_modules() if m.steps]
     infos = item_infos(modules)
-    people = list(
-        Beneficiary.objects.order_by("pk").values_list("pk", "site_id")[:learners]
-    )
+    people = list(Beneficiary.objects.order_by("pk").values_list("pk", "site_id")[:learners])
     if len(people) < learners:
         raise SystemExit(f"Only {len(people)} files: generate more (benchmarks/generate.py).")
     now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
@@ -240,8 +238,7 @@ def generate(*, learners: int, answers: int) -> dict:
         counts["answers"] = answer_id
         table = ModuleProgress._meta.db_table
         cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"(SELECT max(id) FROM {table}))"
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
         )
         for model in (LearnerCard, ModuleProgress, StepResult, Answer):
             cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
