@@ -129,3 +129,31 @@ def test_the_report_states_what_is_timed_and_the_verdict(slow, verdict):
     assert "Timed: the POST" in text and "« site-officiel »" in text
     assert "bench_modules.py --learners 1000 --answers 50000" in text
     assert "50,000 module answers" in text and "20.0 answers/s" in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_phone_answers_a_step_through_the_real_pages(live_server):
+    from tests.learners.factories import LearnerCardFactory
+    from tisser.exercises.models import Answer
+    from tisser.learning.models import StepResult
+
+    LearnerCardFactory()
+    plan = generate_modules.plan(1, 1)[0]
+    learner = plan["learners"][0]
+    first, second = plan["steps"][:2]
+    client = bench_modules.PhoneClient(int(live_server.url.rsplit(":", 1)[1]))
+    client.sign_in(learner["session"])
+    try:
+        times = [
+            bench_modules.answer_step(client, learner["progress"], first, right=False),
+            bench_modules.answer_step(client, learner["progress"], second, right=True),
+        ]
+    finally:
+        client.close()
+
+    assert all(ms > 0 for pair in times for ms in pair)
+    answers = Answer.objects.filter(context_kind="module", context_id=plan["module"])
+    assert sorted(answers.values_list("correct", flat=True)) == [False, True]
+    assert list(StepResult.objects.values_list("step_id", "outcome")) == [
+        (second["step"], StepOutcome.DONE)
+    ]
