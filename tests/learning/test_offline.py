@@ -8,7 +8,7 @@ import pytest
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.learning.conftest import MODULE_KEY
 from tisser.exercises.models import Answer
-from tisser.learning import services
+from tisser.learning import content, services
 from tisser.learning.content import module
 from tisser.learning.enums import StepOutcome
 from tisser.learning.models import ModuleProgress, StepResult
@@ -144,3 +144,13 @@ def test_the_step_page_loads_the_offline_script(learner):
     page = client.get(f"{PATH}suivi/{progress.pk}/etape/carte-adresse/").content.decode()
     assert "learning/offline" in page
     assert f'data-sync="{PATH}suivi/{progress.pk}/envoyer/"' in page
+
+
+def test_a_module_gone_drops_the_queue_and_goes_back_to_my_path(learner, module_files):
+    client, _ = learner
+    progress = started(client)
+    (module_files.root / f"{MODULE_KEY}.json").unlink()
+    content.clear_cache()
+    response = sync(client, progress, [{"step": "carte-adresse", "key": "k1"}])
+    assert response.json() == {"recorded": 0, "next": PATH}
+    assert not StepResult.objects.exists()

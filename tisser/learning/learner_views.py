@@ -10,8 +10,9 @@ Modules never set a skills level; only the diagnostic does.
 import json
 
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -243,7 +244,7 @@ def module_offline(request, progress):
     """The whole module as compact JSON, fetched once by the offline script (decision 0053)."""
     current = module(progress.module_key)
     if current is None:
-        raise Http404
+        return _gone(request)
     return JsonResponse(
         {
             "module": current.key,
@@ -262,7 +263,8 @@ def module_sync(request, progress):
     """The answers queued offline, sent back: recorded once, in order; where to go on."""
     current = module(progress.module_key)
     if current is None:
-        raise Http404
+        # Nothing left to record: the device drops its queue and goes back to « Mon parcours ».
+        return JsonResponse({"recorded": 0, "next": reverse("learning:path")})
     try:
         entries = json.loads(request.body or b"null")
         entries = entries.get("queue") if isinstance(entries, dict) else None
