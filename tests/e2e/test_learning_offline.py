@@ -90,7 +90,7 @@ def test_a_learner_goes_on_offline_and_nothing_is_lost(
     offline_next(page)
     assert page.locator("h1").inner_text() == "Attention aux faux sites"
     offline_next(page)
-    assert page.evaluate(QUEUED) == 6
+    assert page.evaluate(QUEUED) == 5
     progress = ModuleProgress.objects.get(beneficiary=card.beneficiary)
     assert StepResult.objects.filter(progress=progress).count() == 2
 
@@ -124,5 +124,82 @@ def test_a_learner_goes_on_offline_and_nothing_is_lost(
     progress.refresh_from_db()
     assert progress.is_finished and progress.steps.count() == 10
     assert answers.count() == 5
+    assert not problems, problems
+    context.close()
+
+
+ORDER = [
+    "Ouvrir le navigateur internet",
+    "Écrire quelques mots dans la barre de recherche",
+    "Toucher « Rechercher »",
+    "Lire les résultats et en choisir un",
+]
+
+
+def pick(page, label):
+    page.get_by_role("button", name=label, exact=True).tap()
+    page.wait_for_selector(".feedback")
+
+
+def test_every_simple_type_goes_on_offline_to_the_end_of_a_module(
+    browser, live_server, site, assert_accessible
+):
+    """Offline from the first step to the last: zones, a choice, yes/no and an order (a
+    miss, then the steps moved by ▲), then the module ends once back online."""
+    from tisser.exercises.models import Answer
+    from tisser.learning.enums import StepOutcome
+    from tisser.learning.models import ModuleProgress
+
+    card = learner_card(site)
+    context = phone_context(browser, live_server)
+    page = context.new_page()
+    problems = watch(page)
+    sign_in_with_code(page, card)
+    page.goto("/apprendre/modules/chercher-information/")
+    page.get_by_role("button", name="Commencer").tap()
+    page.wait_for_url(STEP_URL)
+    until(page, lambda: page.evaluate(KEPT))
+
+    context.set_offline(True)
+    offline_next(page)
+    pick(page, "Le grand cadre blanc")
+    assert_accessible(page)
+    offline_next(page)
+    offline_next(page)
+    choose(page, "courte")
+    offline_next(page)
+    offline_next(page)
+    say(page, "Oui")
+    offline_next(page)
+
+    # The order as shown is wrong: the hint; then each step moved up to its place.
+    page.get_by_role("button", name="Valider").tap()
+    page.wait_for_selector(".feedback")
+    assert "Encore 2 essais" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Réessayer").tap()
+    for place, text in enumerate(ORDER):
+        while page.locator("ol.steps .step-text").all_inner_texts().index(text) > place:
+            page.get_by_role("button", name=f"Monter « {text} »").tap()
+    assert page.locator("ol.steps .step-text").all_inner_texts() == ORDER
+    assert_accessible(page)
+    page.get_by_role("button", name="Valider").tap()
+    page.wait_for_selector(".feedback-right")
+    offline_next(page)
+    pick(page, "Horaires")
+    offline_next(page)
+    assert page.locator("h1").inner_text() == "Ce que j'ai appris"
+    page.locator("main .l-button", has_text="Suivant").tap()
+    page.wait_for_selector("text=Vos réponses seront envoyées quand la connexion sera là.")
+    assert_accessible(page)
+
+    context.set_offline(False)
+    page.wait_for_url("**/termine/")
+    progress = ModuleProgress.objects.get(beneficiary=card.beneficiary)
+    assert progress.is_finished
+    outcomes = dict(progress.steps.values_list("step_id", "outcome"))
+    assert len(outcomes) == 9 and outcomes["ordre"] == StepOutcome.DONE
+    assert outcomes["barre"] == outcomes["horaires"] == StepOutcome.DONE
+    answers = Answer.objects.filter(beneficiary=card.beneficiary)
+    assert answers.count() == 6 and answers.filter(correct=False).count() == 1
     assert not problems, problems
     context.close()

@@ -179,7 +179,7 @@ def module_done(request, progress):
 
 
 # Exercise types the offline script can show and score on the device (decision 0053).
-OFFLINE_TYPES = ("choice", "yes_no")
+OFFLINE_TYPES = ("choice", "yes_no", "zone", "order")
 
 
 def _offline_step(current: Module, step) -> dict:
@@ -207,8 +207,19 @@ def _offline_step(current: Module, step) -> dict:
                 options=[[o["id"], o.get("text", "")] for o in content["options"]],
                 correct=list(content["correct"]),
             )
-        else:
+        elif item.type == "yes_no":
             data.update(statement=content["statement"], answer=bool(content["answer"]))
+        elif item.type == "zone":
+            # The list of zones (the picture stays online); a tap's point is found in them.
+            data.update(
+                zones=[
+                    [z["id"], z["label"], z["x"], z["y"], z["w"], z["h"]] for z in content["zones"]
+                ],
+                correct=content["correct"],
+            )
+        else:
+            right = [[step["id"], step["text"]] for step in content["steps"]]
+            data.update(steps=right, shown=content.get("shown") or [i for i, _t in right])
     return data
 
 
@@ -234,6 +245,10 @@ def _offline_text() -> dict:
         "yes": _("Oui"),
         "no": _("Non"),
         "answer_label": _("Votre réponse"),
+        "zones": _("Choisissez dans la liste :"),
+        "order": _("Rangez les étapes avec les flèches Monter et Descendre."),
+        "up": _("Monter « %1 »"),
+        "down": _("Descendre « %1 »"),
     }
 
 

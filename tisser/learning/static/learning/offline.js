@@ -89,13 +89,37 @@
     }
   }
   function exercise(i, answer) {
-    var s = mod.steps[i], form = el("form", { "class": "exercise-form", "aria-labelledby": "consigne" });
+    var s = mod.steps[i], form = el("form", { "class": "exercise-form", "aria-labelledby": "consigne", "data-offline": "1" });
     if (s.type === "choice") {
       form.appendChild(el("fieldset", { "class": "options" }, [el("legend", { "class": "visually-hidden", text: s.question || s.instruction })]
         .concat(s.options.map(function (o) {
           return el("label", { "class": "option" }, [el("input", { type: s.multiple ? "checkbox" : "radio", name: "selected", value: o[0] }),
             el("span", { "class": "option-text", text: o[1] })]);
         }))));
+      form.appendChild(el("p", { "class": "submit-row" }, [el("button", { type: "submit", "class": "button button-large", text: t.check })]));
+    } else if (s.type === "zone") {
+      form.appendChild(el("fieldset", { "class": "zone-list" }, [el("legend", { text: t.zones }),
+        el("ul", { "class": "button-list" }, s.zones.map(function (z) {
+          return el("li", {}, [el("button", { type: "submit", name: "zone", value: z[0], "class": "button button-secondary", text: z[1] })]);
+        }))]));
+    } else if (s.type === "order") {
+      var list = el("ol", { "class": "steps", "aria-describedby": "ordre-aide" }, s.shown.map(function (id) {
+        var text = s.steps.filter(function (x) { return x[0] === id; })[0][1];
+        function move(up) {
+          return button(up ? "▲" : "▼", function () {
+            var li = this.closest("li"), to = up ? li.previousElementSibling : li.nextElementSibling;
+            if (to) list.insertBefore(li, up ? to : to.nextElementSibling);
+            this.focus();
+          }, "step-move");
+        }
+        var upB = move(true), downB = move(false);
+        upB.setAttribute("aria-label", t.up.replace("%1", text));
+        downB.setAttribute("aria-label", t.down.replace("%1", text));
+        return el("li", { "class": "step" }, [el("input", { type: "hidden", name: "order", value: id }),
+          el("span", { "class": "step-text", text: text }), el("span", { "class": "step-moves" }, [upB, downB])]);
+      }));
+      form.appendChild(el("p", { "class": "hint", id: "ordre-aide", text: t.order }));
+      form.appendChild(list);
       form.appendChild(el("p", { "class": "submit-row" }, [el("button", { type: "submit", "class": "button button-large", text: t.check })]));
     } else {
       form.appendChild(el("p", { "class": "statement", text: s.statement }));
@@ -115,22 +139,40 @@
   }
   function responseOf(s, form, submitter) {
     if (s.type === "yes_no") return submitter && submitter.value ? { answer: submitter.value === "oui" } : null;
+    if (s.type === "zone") {
+      if (submitter && submitter.name === "zone") return { zone: submitter.value };
+      var x = form.elements.x, y = form.elements.y;
+      return x && x.value ? { x: +x.value, y: +y.value } : null;
+    }
+    if (s.type === "order") return { order: Array.prototype.map.call(form.querySelectorAll("input[name=order]"), function (n) { return n.value; }) };
     var chosen = Array.prototype.map.call(form.querySelectorAll("input[name=selected]:checked"), function (n) { return n.value; });
     return chosen.length ? { selected: chosen } : null;
+  }
+  function zoneOf(s, r) {
+    if (r.zone) return r.zone;
+    var z = s.zones.filter(function (z) { return z[2] <= r.x && r.x <= z[2] + z[4] && z[3] <= r.y && r.y <= z[3] + z[5]; })[0];
+    return z ? z[0] : null;
   }
   function answered(i, art, key, r) {
     var s = mod.steps[i];
     push(s.id, key, r);
     var ok = s.type === "yes_no" ? r.answer === s.answer
+      : s.type === "zone" ? zoneOf(s, r) === s.correct
+      : s.type === "order" ? r.order.join() === s.steps.map(function (x) { return x[0]; }).join()
       : r.selected.length === s.correct.length && r.selected.every(function (v) { return s.correct.indexOf(v) >= 0; });
     if (!ok) misses[s.id] = (misses[s.id] || 0) + 1;
     var shown = !ok && misses[s.id] >= 3, left = 3 - (misses[s.id] || 0);
     art.querySelectorAll("input, form button").forEach(function (n) { n.disabled = true; });
     var said = el("div", { id: "apres" }, ok ? [el("p", { "class": "feedback-title", text: "✔ " + t.right }), s.success && el("p", { text: s.success })]
       : [el("p", { "class": "feedback-title", text: "✘ " + t.wrong })].concat(shown
-        ? [el("p", { text: t.answer + " " + (s.type === "choice" ? right() : (s.answer ? t.yes : t.no)) }), el("p", { text: t.shown })]
+        ? [el("p", { text: t.answer + " " + right() }), el("p", { text: t.shown })]
         : [s.hint && el("p", { "class": "m-hint", text: t.hint + " " + s.hint }), el("p", { text: (left > 1 ? t.tries : t.try).replace("%1", left) })]));
-    function right() { return s.options.filter(function (o) { return s.correct.indexOf(o[0]) >= 0; }).map(function (o) { return o[1]; }).join(", "); }
+    function right() {
+      if (s.type === "yes_no") return s.answer ? t.yes : t.no;
+      if (s.type === "order") return s.steps.map(function (x) { return x[1]; }).join(" → ");
+      var all = s.type === "zone" ? s.zones : s.options;
+      return all.filter(function (o) { return [].concat(s.correct).indexOf(o[0]) >= 0; }).map(function (o) { return o[1]; }).join(", ");
+    }
     var fb = el("div", { "class": "feedback " + (ok ? "feedback-right" : "feedback-wrong"), role: "status", tabindex: "-1" }, [said, listen("apres")]);
     art.insertBefore(fb, art.querySelector("form"));
     art.appendChild(el("p", { "class": "next-row" }, [ok || shown
@@ -141,7 +183,7 @@
 
   // Only while offline: the page's own forms and links are played here instead.
   document.addEventListener("submit", function (e) {
-    if (navigator.onLine || !mod || !main.contains(e.target)) return;
+    if (navigator.onLine || !mod || !main.contains(e.target) || e.target.dataset.offline) return;
     e.preventDefault();
     var i = index(d.step), s = mod.steps[i];
     if (!s) return;
