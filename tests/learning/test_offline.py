@@ -2,8 +2,10 @@
 and the answers queued offline sent back: recorded once, in order, by the player's rules."""
 
 import json
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.learning.conftest import MODULE_KEY
@@ -154,3 +156,19 @@ def test_a_module_gone_drops_the_queue_and_goes_back_to_my_path(learner, module_
     response = sync(client, progress, [{"step": "carte-adresse", "key": "k1"}])
     assert response.json() == {"recorded": 0, "next": PATH}
     assert not StepResult.objects.exists()
+
+
+def test_zones_and_orders_go_to_the_device_with_their_answers(learner, module_files):
+    real = Path(settings.BASE_DIR) / "content" / "modules" / "chercher-information.json"
+    module_files.write(json.loads(real.read_text(encoding="utf-8")))
+    client, person = learner
+    progress = services.module_start(learner=person, module=module("chercher-information"))
+    steps = {
+        step["id"]: step
+        for step in client.get(f"{PATH}suivi/{progress.pk}/hors-connexion/").json()["steps"]
+    }
+    assert steps["barre"]["type"] == "zone" and steps["barre"]["correct"] == "barre"
+    assert steps["barre"]["zones"][2][:2] == ["barre", "Le grand cadre blanc"]
+    assert steps["ordre"]["type"] == "order"
+    assert steps["ordre"]["shown"] == ["choisir", "lancer", "ouvrir", "taper"]
+    assert [s[0] for s in steps["ordre"]["steps"]] == ["ouvrir", "taper", "lancer", "choisir"]
