@@ -7,8 +7,12 @@ its pages (decision 0053): after ``MISSES_BEFORE_ANSWER`` misses the step shows 
 Modules never set a skills level; only the diagnostic does.
 """
 
+import json
+
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -216,3 +220,118 @@ def module_done(request, progress):
             "total": len(current.steps),
         },
     )
+
+
+# Exercise types the offline script can show and score on the device (decision 0053).
+OFFLINE_TYPES = ("choice", "yes_no", "zone", "order")
+
+
+def _offline_step(current: Module, step) -> dict:
+    """One step as the offline script needs it; a module's answer keys may go to the device."""
+    data = {"id": step.key, "kind": str(step.kind)}
+    if step.kind == StepKind.CARD:
+        data.update(title=step.title, lines=list(step.lines))
+    elif step.kind == StepKind.RECAP:
+        data.update(points=list(step.points))
+    elif step.kind == StepKind.EXERCISE:
+        item = current.exercise_item(step.key)
+        if item.type not in OFFLINE_TYPES:
+            return {**data, "type": ""}
+        content = item.content
+        data.update(
+            type=item.type,
+            instruction=item.instruction,
+            hint=step.hint,
+            success=step.success,
+        )
+        if item.type == "choice":
+            data.update(
+                question=content.get("question", ""),
+                multiple=bool(content.get("multiple")),
+                options=[[o["id"], o.get("text", "")] for o in content["options"]],
+                correct=list(content["correct"]),
+            )
+        elif item.type == "yes_no":
+            data.update(statement=content["statement"], answer=bool(content["answer"]))
+        elif item.type == "zone":
+            # The list of zones (the picture stays online); a tap's point is found in them.
+            data.update(
+                zones=[
+                    [z["id"], z["label"], z["x"], z["y"], z["w"], z["h"]] for z in content["zones"]
+                ],
+                correct=content["correct"],
+            )
+        else:
+            right = [[step["id"], step["text"]] for step in content["steps"]]
+            data.update(steps=right, shown=content.get("shown") or [i for i, _t in right])
+    return data
+
+
+def _offline_text() -> dict:
+    """The words of the offline steps (in the payload: nothing added to each page)."""
+    return {
+        "offline": _("Vous êtes hors connexion. Vos réponses sont gardées sur ce téléphone."),
+        "later": _("Vous êtes hors connexion : cette étape reviendra quand la connexion sera là"),
+        "end": _("Vos réponses seront envoyées quand la connexion sera là."),
+        "step": _("étape %1 sur %2"),
+        "next": _("Suivant"),
+        "check": _("Valider"),
+        "retry": _("Réessayer"),
+        "listen": _("Écouter"),
+        "recap": _("Ce que j'ai appris"),
+        "right": _("Bravo, c'est juste !"),
+        "wrong": _("Ce n'est pas encore ça."),
+        "answer": _("La bonne réponse :"),
+        "shown": _("Ce n'est pas grave : regardez bien la bonne réponse, puis passez à la suite."),
+        "hint": _("Un indice :"),
+        "try": _("Encore %1 essai avant de voir la réponse."),
+        "tries": _("Encore %1 essais avant de voir la réponse."),
+        "yes": _("Oui"),
+        "no": _("Non"),
+        "answer_label": _("Votre réponse"),
+        "zones": _("Choisissez dans la liste :"),
+        "order": _("Rangez les étapes avec les flèches Monter et Descendre."),
+        "up": _("Monter « %1 »"),
+        "down": _("Descendre « %1 »"),
+    }
+
+
+@learner_only
+@learner_object(ModuleProgress, as_="progress")
+@require_http_methods(["GET"])
+def module_offline(request, progress):
+    """The whole module as compact JSON, fetched once by the offline script (decision 0053)."""
+    current = module(progress.module_key)
+    if current is None:
+        return _gone(request)
+    return JsonResponse(
+        {
+            "module": current.key,
+            "title": current.title,
+            "version": current.version,
+            "text": _offline_text(),
+            "steps": [_offline_step(current, step) for step in current.steps],
+        }
+    )
+
+
+@learner_only
+@learner_object(ModuleProgress, as_="progress")
+@require_http_methods(["POST"])
+def module_sync(request, progress):
+    """The answers queued offline, sent back: recorded once, in order; where to go on."""
+    current = module(progress.module_key)
+    if current is None:
+        # Nothing left to record: the device drops its queue and goes back to « Mon parcours ».
+        return JsonResponse({"recorded": 0, "next": reverse("learning:path")})
+    try:
+        entries = json.loads(request.body or b"null")
+        entries = entries.get("queue") if isinstance(entries, dict) else None
+        recorded = services.module_sync(learner=request.learner, progress=progress, entries=entries)
+    except (ValueError, DomainError) as error:
+        message = str(error) if isinstance(error, DomainError) else ""
+        return JsonResponse(
+            {"error": message or _("Ces réponses ne peuvent pas être lues.")}, status=400
+        )
+    progress.refresh_from_db()
+    return JsonResponse({"recorded": recorded, "next": _resume(progress, current).url})

@@ -18,7 +18,7 @@ from tisser.core.errors import DomainError
 from tisser.exercises import scoring
 from tisser.exercises.enums import ContextKind
 from tisser.exercises.models import Answer
-from tisser.exercises.services import answer_record, answer_result
+from tisser.exercises.services import IDEMPOTENCY_KEY_LENGTH, answer_record, answer_result
 from tisser.learning.content import Module, Step, module
 from tisser.learning.enums import MISSES_BEFORE_ANSWER, StepKind, StepOutcome
 from tisser.learning.models import ModuleProgress, StepResult
@@ -167,3 +167,75 @@ def _moved_on(
 def _copy(source: ModuleProgress, target: ModuleProgress) -> None:
     for name in ("current_step", "last_activity_at", "finished_at", "seconds_spent"):
         setattr(target, name, getattr(source, name))
+
+
+# The most answers a device may hold for one module (a long offline stretch is a few dozen).
+MAX_QUEUED = 200
+
+
+@dataclass(frozen=True)
+class Queued:
+    """One action done offline: a card read (no response) or an answer (with its page key)."""
+
+    step: Step
+    key: str
+    response: dict | None
+
+
+def _queued(current: Module, entries) -> list[Queued]:
+    """The device's queue read strictly; anything unreadable refuses the whole queue."""
+    refused = DomainError(_("Ces réponses ne peuvent pas être lues."))
+    if not isinstance(entries, list) or len(entries) > MAX_QUEUED:
+        raise refused
+    queued = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise refused
+        step = current.step(entry.get("step")) if isinstance(entry.get("step"), str) else None
+        key = entry.get("key")
+        if step is None or not isinstance(key, str) or not 0 < len(key) <= IDEMPOTENCY_KEY_LENGTH:
+            raise refused
+        response = entry.get("response")
+        if step.kind == StepKind.EXERCISE:
+            if not isinstance(response, dict):
+                raise refused
+            try:
+                scoring.score(current.exercise_item(step.key).definition, response)
+            except scoring.InvalidResponse as error:
+                raise refused from error
+        elif step.kind in (StepKind.CARD, StepKind.RECAP):
+            response = None
+        else:
+            raise refused
+        queued.append(Queued(step=step, key=key, response=response))
+    return queued
+
+
+def module_sync(*, learner, progress: ModuleProgress, entries) -> int:
+    """Record the answers a device queued offline, in order, through the player's own writes.
+
+    The same page key twice counts once (``answer_record``), a step that already ended is
+    left as it is, and the three-miss rule applies as online. Raises ``DomainError`` for a
+    queue that cannot be read: then nothing is saved. Returns how many actions were new.
+    """
+    current = _module_of(progress, learner)
+    queued = _queued(current, entries)
+    recorded = 0
+    with transaction.atomic():
+        for action in queued:
+            if StepResult.objects.filter(progress=progress, step_id=action.step.key).exists():
+                continue
+            if action.response is None:
+                step_read(learner=learner, progress=progress, step=action.step)
+                recorded += 1
+                continue
+            known = Answer.objects.filter(beneficiary=learner, idempotency_key=action.key).exists()
+            step_answer(
+                learner=learner,
+                progress=progress,
+                step=action.step,
+                response=action.response,
+                idempotency_key=action.key,
+            )
+            recorded += 0 if known else 1
+    return recorded

@@ -64,7 +64,7 @@
       form.elements.x.value = x.toFixed(1);
       form.elements.y.value = y.toFixed(1);
       form.dataset.sent = "1";
-      form.submit();
+      if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
     });
   }
 
@@ -146,7 +146,7 @@
       var sent = document.createElement("input");
       sent.type = "hidden"; sent.name = "done"; sent.value = "1";
       form.appendChild(sent);
-      form.submit();
+      if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
     }
     area.addEventListener("click", function (event) {
       if (target.disabled) { return; }
