@@ -304,15 +304,10 @@ def seed_demo_diagnostics(
             truth = {code: JOURNEY_ENTRY.get(code, 0) for code in domains}
         member = staff.get(file.site_id)
         alone = index % ALONE_ONE_IN == 0 and not journey
-        # Never before the file was opened (a file opened in the afternoon has its entry
-        # diagnostic after it, not that morning).
-        entry_at = min(
-            max(
-                _moment(first.opened_on, 10, 30 + index % 20, ceiling=ceiling),
-                file.created_at + datetime.timedelta(minutes=20),
-            ),
-            ceiling,
-        )
+        entry_at = _moment(first.opened_on, 10, 30 + index % 20, ceiling=ceiling)
+        if timezone.localtime(file.created_at).date() == first.opened_on:
+            # A file opened that afternoon has its entry diagnostic after it, not that morning.
+            entry_at = min(max(entry_at, file.created_at + datetime.timedelta(minutes=20)), ceiling)
         # The context questions of the entry, answered with the mediator (or alone).
         context = {q.code: rng.choice(q.options).code for q in questions}
         sittings.append(
