@@ -191,7 +191,8 @@ def _queued(current: Module, entries) -> list[Queued]:
     for entry in entries:
         if not isinstance(entry, dict):
             raise refused
-        step = current.step(entry.get("step")) if isinstance(entry.get("step"), str) else None
+        step_id = entry.get("step")
+        step = current.step(step_id) if isinstance(step_id, str) else None
         key = entry.get("key")
         if step is None or not isinstance(key, str) or not 0 < len(key) <= IDEMPOTENCY_KEY_LENGTH:
             raise refused
