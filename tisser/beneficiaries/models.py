@@ -6,6 +6,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tisser.accounts.enums import Role
 from tisser.beneficiaries.enums import (
     ConsentKind,
     ContactChannel,
@@ -45,6 +46,17 @@ def is_jobseeker(beneficiary) -> bool:
     if beneficiary.is_jobseeker:
         return True
     return any(code in beneficiary.eligibility_criteria for code in LONG_TERM_JOBSEEKER_CRITERIA)
+
+
+def works_on_file(membership, beneficiary, *, site_roles) -> bool:
+    """Whether ``membership`` works on this file's pages: an active member of ``site_roles``
+    at the file's own site, or a network admin; nobody on a file merged into another. The
+    rule of the file page's actions (``file_actions`` of the timeline providers)."""
+    if membership is None or not membership.is_active or beneficiary.merged_into_id:
+        return False
+    if membership.role == Role.NETWORK_ADMIN:
+        return True
+    return membership.role in site_roles and membership.organisation_id == beneficiary.site_id
 
 
 class Beneficiary(TimeStampedModel):

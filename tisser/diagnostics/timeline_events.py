@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tisser.accounts.enums import Role
+from tisser.beneficiaries.models import works_on_file
 from tisser.core.timeline import FileAction, TimelineEvent
 from tisser.diagnostics.enums import AUTONOMY_LEVEL, DiagnosticKind
 from tisser.diagnostics.models import Diagnostic
@@ -57,10 +58,7 @@ def timeline_events(beneficiary) -> list[TimelineEvent]:
 
 
 def file_actions(beneficiary, membership) -> list[FileAction]:
-    if membership is None or not membership.is_active or beneficiary.merged_into_id:
-        return []
-    own_site = membership.role in SITE_TEAM and membership.organisation_id == beneficiary.site_id
-    if not own_site and membership.role != Role.NETWORK_ADMIN:
+    if not works_on_file(membership, beneficiary, site_roles=SITE_TEAM):
         return []
     url = reverse("diagnostics:person", kwargs={"pk": beneficiary.pk})
     return [FileAction(label=_("Diagnostic des compétences"), url=url)]
