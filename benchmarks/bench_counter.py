@@ -30,17 +30,14 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import http.client
 import json
 import os
 import platform
 import re
-import secrets
 import statistics
 import sys
 import threading
 import time
-import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +55,7 @@ from benchmarks.bench_referrals import (  # noqa: E402
     percentile,
     run,
 )
+from benchmarks.session_client import FlowClient, FlowError, page_message  # noqa: E402
 
 PYTHON = sys.executable
 PG_URL = os.environ.get("BENCH_COUNTER_PG_URL", "postgres://postgres@127.0.0.1:5432/stock_bench")
@@ -143,79 +141,6 @@ def plan(args, deadline: Deadline) -> list[dict]:
 # --- the client ------------------------------------------------------------------------------
 
 
-class FlowClient:
-    """One mediator's browser: a keep-alive connection, the session and CSRF cookies, form
-    posts followed by the page they redirect to."""
-
-    def __init__(self, port: int, session: str):
-        self.port = port
-        self.csrf = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret
-        self.cookie = f"sessionid={session}; csrftoken={self.csrf}"
-        self.conn: http.client.HTTPConnection | None = None
-
-    def _send(self, method: str, path: str, body: str | None) -> tuple[int, str, bytes]:
-        headers = {"Cookie": self.cookie}
-        if method == "POST":
-            headers.update(
-                {
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "X-CSRFToken": self.csrf,
-                }
-            )
-        for attempt in (1, 2):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection(
-                    "127.0.0.1", self.port, timeout=REQUEST_TIMEOUT
-                )
-            try:
-                self.conn.request(method, path, body=body, headers=headers)
-                response = self.conn.getresponse()
-                data = response.read()
-                location = response.getheader("Location", "")
-                if response.getheader("Connection", "").lower() == "close":
-                    self.close()
-                return response.status, location, data
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.close()
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
-
-    def step(self, method: str, path: str, form: dict | None = None) -> tuple[str, str, float]:
-        """(final path, page text, milliseconds): the request and the redirects it leads to."""
-        started = time.perf_counter()
-        body = urllib.parse.urlencode(form or {}, doseq=True) if method == "POST" else None
-        status, location, data = self._send(method, path, body)
-        hops = 0
-        while status in (301, 302, 303) and hops < 3:
-            path = urllib.parse.urlparse(location).path or location
-            status, location, data = self._send("GET", path, None)
-            hops += 1
-        elapsed = (time.perf_counter() - started) * 1000
-        text = data.decode("utf-8", "replace")
-        if status != 200:
-            raise FlowError(f"{method} {path}: HTTP {status}: {_message(text)}")
-        return path, text, elapsed
-
-    def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
-
-
-class FlowError(Exception):
-    pass
-
-
-def _message(text: str) -> str:
-    """What the page says went wrong (the form's error summary, else an error message)."""
-    found = re.search(r'class="error-summary".*?</div>', text, re.S) or re.search(
-        r'class="[^"]*error[^"]*"[^>]*>.*?</(?:p|div|li)>', text, re.S
-    )
-    chunk = found.group(0) if found else text[:400]
-    return " ".join(re.sub(r"<[^>]+>", " ", chunk).split())[:300]
-
-
 # --- the flow --------------------------------------------------------------------------------
 
 COUNTER = "/espace-pro/comptoir"
@@ -235,7 +160,7 @@ def sale_flow(client: FlowClient, seller: dict, person: int, grade: str) -> dict
     page = f"{COUNTER}/personne/{person}/"
     _path, text, times["person"] = client.step("GET", page)
     if "Ajouter au panier" not in text:
-        raise FlowError(f"{page}: no offer to add: {_message(text)}")
+        raise FlowError(f"{page}: no offer to add: {page_message(text)}")
     laptop, recharge = seller["laptop"], seller["recharge"]
     _path, text, times["laptop"] = client.step(
         "POST",
@@ -251,19 +176,19 @@ def sale_flow(client: FlowClient, seller: dict, person: int, grade: str) -> dict
     _path, text, times["review"] = client.step("GET", f"{COUNTER}/ventes/{sale}/confirmer/")
     path, text, times["confirm"] = client.step("POST", f"{COUNTER}/ventes/{sale}/confirmer/")
     if not path.endswith("/payer/"):
-        raise FlowError(f"sale {sale} not confirmed: {_message(text)}")
+        raise FlowError(f"sale {sale} not confirmed: {page_message(text)}")
     path, text, times["pay"] = client.step(
         "POST", f"{COUNTER}/ventes/{sale}/payer/", {"cash": seller["total"]}
     )
     if f"Ticket {seller['site']}" not in text:
-        raise FlowError(f"sale {sale} not paid: {_message(text)}")
+        raise FlowError(f"sale {sale} not paid: {page_message(text)}")
     return times
 
 
 def _sale_id(text: str) -> str:
     found = re.search(r"/comptoir/ventes/(\d+)/confirmer/", text)
     if not found:
-        raise FlowError(f"the cart is not on the person's page: {_message(text)}")
+        raise FlowError(f"the cart is not on the person's page: {page_message(text)}")
     return found.group(1)
 
 

@@ -29,18 +29,15 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import http.client
 import json
 import os
 import platform
 import random
 import re
-import secrets
 import statistics
 import sys
 import threading
 import time
-import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +55,7 @@ from benchmarks.bench_referrals import (  # noqa: E402
     percentile,
     run,
 )
+from benchmarks.session_client import FlowClient  # noqa: E402
 
 PYTHON = sys.executable
 PG_URL = os.environ.get(
@@ -128,53 +126,6 @@ def plan(args, deadline: Deadline) -> list[dict]:
 # --- the client ------------------------------------------------------------------------------
 
 
-class PhoneClient:
-    """One learner's phone: a keep-alive connection, the session and CSRF cookies."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.csrf = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret
-        self.session = ""
-        self.conn: http.client.HTTPConnection | None = None
-
-    def sign_in(self, session: str) -> None:
-        self.session = session
-
-    def request(self, method: str, path: str, form: dict | None = None) -> tuple[str, float]:
-        """(page text, milliseconds); anything but a 200 is an error (no redirect expected)."""
-        headers = {"Cookie": f"sessionid={self.session}; csrftoken={self.csrf}"}
-        body = None
-        if method == "POST":
-            body = urllib.parse.urlencode(form or {}, doseq=True)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        for attempt in (1, 2):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection(
-                    "127.0.0.1", self.port, timeout=REQUEST_TIMEOUT
-                )
-            try:
-                started = time.perf_counter()
-                self.conn.request(method, path, body=body, headers=headers)
-                response = self.conn.getresponse()
-                data = response.read()
-                elapsed = (time.perf_counter() - started) * 1000
-                if response.getheader("Connection", "").lower() == "close":
-                    self.close()
-                break
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.close()
-                if attempt == 2:
-                    raise
-        if response.status != 200:
-            raise StepError(f"{method} {path}: HTTP {response.status}")
-        return data.decode("utf-8", "replace"), elapsed
-
-    def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
-
-
 class StepError(Exception):
     pass
 
@@ -188,14 +139,14 @@ def form_tokens(page: str) -> tuple[str, str]:
     return csrf.group(1), attempt.group(1)
 
 
-def answer_step(client: PhoneClient, progress: int, step: dict, right: bool):
+def answer_step(client: FlowClient, progress: int, step: dict, right: bool):
     """GET the step page, POST the answer; (GET ms, POST ms)."""
     path = STEP_URL.format(progress=progress, step=step["step"])
-    page, got = client.request("GET", path)
+    _path, page, got = client.step("GET", path)
     csrf, attempt = form_tokens(page)
     form = {"csrfmiddlewaretoken": csrf, "attempt": attempt}
     form.update(step["right" if right else "wrong"])
-    page, posted = client.request("POST", path, form)
+    _path, page, posted = client.step("POST", path, form)
     if f'value="{attempt}"' not in page or "Répondez avant de valider" in page:
         raise StepError(f"POST {path}: the answer was not taken")
     return got, posted
@@ -234,7 +185,7 @@ def load(port: int, plans: list[dict], args, budget: float) -> Outcome:
     barrier = threading.Barrier(len(plans) + 1, action=start)
 
     def client_loop(number: int, plan_: dict) -> None:
-        client = PhoneClient(port)
+        client = FlowClient(port)
         rng = random.Random(number)  # which answers are right: reproducible, not secret
         work = tasks(plan_)
         try:

@@ -141,7 +141,7 @@ def test_a_phone_answers_a_step_through_the_real_pages(live_server):
     plan = generate_modules.plan(1, 1)[0]
     learner = plan["learners"][0]
     first, second = plan["steps"][:2]
-    client = bench_modules.PhoneClient(int(live_server.url.rsplit(":", 1)[1]))
+    client = bench_modules.FlowClient(int(live_server.url.rsplit(":", 1)[1]))
     client.sign_in(learner["session"])
     try:
         times = [
