@@ -136,8 +136,8 @@ def _text(value: str) -> str:
 
 def item_infos(modules) -> dict:
     """Per item key: its ItemVersion id and the demo's right and wrong responses, scored."""
-    from tisser.diagnostics.demo import _right, _wrong
     from tisser.exercises import scoring
+    from tisser.exercises.examples import right_response, wrong_response
     from tisser.exercises.services import item_version_for
     from tisser.learning.enums import StepKind
 
@@ -147,7 +147,7 @@ def item_infos(modules) -> dict:
             if step.kind != StepKind.EXERCISE:
                 continue
             item = module.exercise_item(step.key)
-            right, wrong = _right(item), _wrong(item) or {}
+            right, wrong = right_response(item), wrong_response(item) or {}
             scored_right = scoring.score(item.definition, right)
             try:
                 scored_wrong = scoring.score(item.definition, wrong)
@@ -296,7 +296,7 @@ def learner_session(card) -> str:
 
 
 def plan(clients: int, per_client: int) -> list[dict]:
-    from tisser.diagnostics.demo import _right, _wrong
+    from tisser.exercises.examples import right_response, wrong_response
     from tisser.learners.models import LearnerCard
     from tisser.learning import services
     from tisser.learning.content import modules as all_modules
@@ -308,8 +308,8 @@ def plan(clients: int, per_client: int) -> list[dict]:
         steps.append(
             {
                 "step": key,
-                "right": form_fields(item, _right(item)),
-                "wrong": form_fields(item, _wrong(item)),
+                "right": form_fields(item, right_response(item)),
+                "wrong": form_fields(item, wrong_response(item)),
             }
         )
     cards = list(

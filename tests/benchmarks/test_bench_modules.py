@@ -50,12 +50,12 @@ def test_a_walk_never_passes_its_budget_and_agrees_with_its_step_results(budget)
 def test_the_posted_forms_score_as_meant():
     module, step_keys = generate_modules.bench_module([m for m in modules() if m.steps])
     assert len(step_keys) >= 2
-    from tisser.diagnostics.demo import _right, _wrong
+    from tisser.exercises.examples import right_response, wrong_response
 
     for key in step_keys:
         item = module.exercise_item(key)
         assert item.type in generate_modules.FORM_TYPES
-        for response, correct in ((_right(item), True), (_wrong(item), False)):
+        for response, correct in ((right_response(item), True), (wrong_response(item), False)):
             post = QueryDict(mutable=True)
             for name, value in generate_modules.form_fields(item, response).items():
                 post.setlist(name, value if isinstance(value, list) else [value])

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime
 import random
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,6 +37,7 @@ from tisser.diagnostics.models import Diagnostic, DiagnosticResult
 from tisser.exercises import scoring
 from tisser.exercises.content import Item
 from tisser.exercises.enums import ContextKind
+from tisser.exercises.examples import right_response, wrong_response
 from tisser.exercises.models import Answer
 from tisser.exercises.services import item_version_for
 
@@ -55,15 +55,6 @@ SECONDS_PER_ITEM = 55
 JOURNEY_ENTRY = {"appareil": 1, "informations": 1, "communiquer": 0, "demarches": 0, "securite": 1}
 JOURNEY_GAIN = {"appareil": 2, "informations": 1, "communiquer": 2, "demarches": 2, "securite": 2}
 JOURNEY_EXIT_DAYS_AGO = 3
-PATTERN_SAMPLES = (
-    "06 12 34 56 78",
-    "0612345678",
-    "67000",
-    "elise.martin@exemple.fr",
-    "12/03/1975",
-    "Martin",
-    "Soleil-Bleu-2024",
-)
 
 
 @dataclass
@@ -72,98 +63,6 @@ class DemoDiagnosticsResult:
     exits: int
     answers: int
     journey_file: str = ""
-
-
-# --- a right or a wrong response to an item -------------------------------------------------
-
-
-REGEX_SIGNS = re.compile(r"[()\[\]*?+\\|{}^$]")
-
-
-def _pattern_sample(pattern: str) -> str:
-    """A readable text the simple patterns of the forms accept: the words a pattern looks
-    for (``(?=.*piscine)(?=.*lille)`` gives ``piscine lille``), else its first alternative
-    with the optional separators left out (``06[ .-]?45`` gives ``0645``)."""
-    text = re.sub(r"\(\?[a-z]+\)", "", pattern).replace("\\s*", "")
-    words = re.findall(r"\(\?=\.\*([\w-]+)\)", text)
-    if words:
-        return " ".join(words)
-    text = re.sub(r"^\.\*|\.\*$", "", text)
-    text = re.sub(r"\(([^()|]*)\|[^()]*\)", r"\1", text)
-    text = text.split("|")[0]
-    text = re.sub(r"\[[^\]]*\][?*]", "", text)
-    text = re.sub(r"(.)\?", r"\1", text)
-    return text.replace(" +", " ").replace("\\.", ".")
-
-
-def _field_value(spec) -> str:
-    rule = spec["rule"]
-    if rule["kind"] in ("exact", "normalised"):
-        return rule["value"]
-    candidates = (_pattern_sample(rule["value"]), *PATTERN_SAMPLES)
-    return next(
-        (
-            text
-            for text in candidates
-            if not REGEX_SIGNS.search(text) and re.fullmatch(rule["value"], text)
-        ),
-        "",
-    )
-
-
-def _right(item: Item) -> dict | None:
-    content = item.content
-    match item.type:
-        case "choice":
-            return {"selected": list(content["correct"])}
-        case "yes_no":
-            return {"answer": content["answer"]}
-        case "zone":
-            return {"zone": content["correct"]}
-        case "order":
-            return {"order": [step["id"] for step in content["steps"]]}
-        case "form":
-            return {"fields": {spec["name"]: _field_value(spec) for spec in content["fields"]}}
-        case "mailbox":
-            key = scoring.MAILBOX_ACTIONS[content["task"]]
-            return {key: content["target"]}
-        case "typing":
-            return {"typed": content["text"]}
-        case "pointer":
-            return {"done": True, "misses": 0}
-    return None
-
-
-def _wrong(item: Item) -> dict | None:
-    content = item.content
-    match item.type:
-        case "choice":
-            other = [o["id"] for o in content["options"] if o["id"] not in content["correct"]]
-            return {"selected": other[:1]} if other else None
-        case "yes_no":
-            return {"answer": not content["answer"]}
-        case "zone":
-            other = [z["id"] for z in content["zones"] if z["id"] != content["correct"]]
-            return {"zone": other[0]} if other else None
-        case "order":
-            steps = [step["id"] for step in content["steps"]]
-            return {"order": [steps[1], steps[0], *steps[2:]]} if len(steps) > 1 else None
-        case "form":
-            fields = {spec["name"]: _field_value(spec) for spec in content["fields"]}
-            first = content["fields"][0]["name"]
-            return {"fields": {**fields, first: ""}}  # the first field left empty
-        case "mailbox":
-            key = scoring.MAILBOX_ACTIONS[content["task"]]
-            other = [
-                m["id"]
-                for m in content["messages"]
-                if m["id"] != content["target"] and (key != "attachment" or m.get("attachment"))
-            ]
-            return {key: other[0]} if other else None
-        case "typing":
-            text = content["text"]
-            return {"typed": text[: max(1, len(text) // 3)]}
-    return None
 
 
 @dataclass(frozen=True)
@@ -178,7 +77,7 @@ def _answer(item: Item, wanted: bool, rng: random.Random) -> _Given:
     sometimes « Je ne sais pas ». The engine's verdict is what is kept."""
     if not wanted and rng.random() < DONT_KNOW_SHARE:
         return _Given({"dont_know": True}, scoring.ZERO, False)
-    response = _right(item) if wanted else _wrong(item)
+    response = right_response(item) if wanted else wrong_response(item)
     try:
         if response is None:
             raise scoring.InvalidResponse("no such response")
