@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "tisser.exercises",
     "tisser.diagnostics",
     "tisser.learning",
+    "tisser.training",
     "tisser.workspace",
     "tisser.demo",
 ]

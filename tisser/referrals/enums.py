@@ -66,6 +66,15 @@ class RejectionReason(models.TextChoices):
     DEJA_BENEFICIAIRE = "deja-beneficiaire", _("Déjà bénéficiaire")
 
 
+class AppointmentKind(models.TextChoices):
+    """An individual appointment counts in the site's booking capacity and gets its own
+    reminder; a programme session's appointment (training) does neither: the session has
+    its seats and its reminder."""
+
+    INDIVIDUAL = "individual", _("Rendez-vous individuel")
+    SESSION = "session", _("Séance d'un programme")
+
+
 class AppointmentStatus(models.TextChoices):
     PLANNED = "planned", _("Prévu")
     CAME = "came", _("Venu")

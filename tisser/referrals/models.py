@@ -10,6 +10,7 @@ from tisser.core.models import TimeStampedModel
 from tisser.core.scoping import ScopedQuerySet
 from tisser.core.validators import reject_nir
 from tisser.referrals.enums import (
+    AppointmentKind,
     AppointmentStatus,
     ReferralSource,
     ReferralStatus,
@@ -230,6 +231,12 @@ class Appointment(TimeStampedModel):
         max_length=16,
         choices=AppointmentStatus.choices,
         default=AppointmentStatus.PLANNED,
+    )
+    kind = models.CharField(
+        _("type"),
+        max_length=12,
+        choices=AppointmentKind.choices,
+        default=AppointmentKind.INDIVIDUAL,
     )
 
     objects = ScopedQuerySet.as_manager()
