@@ -88,6 +88,7 @@ def test_a_learner_applies_to_a_job_offer_with_the_right_cv(
     screen(page, "Vérifier et envoyer", assert_accessible)
     tap(page, "Envoyer ma candidature")
     assert "partie avec le bon CV" in feedback(page, assert_accessible)
+    assert page.get_by_role("heading", name="Candidature envoyée").is_visible()
     assert page.get_by_role("link", name=re.compile("^Suivant")).is_visible()
 
     answer = Answer.objects.get(beneficiary=card.beneficiary)

@@ -81,6 +81,8 @@ def test_the_job_application_done_right_with_detours(site):
         files=("fichier_photo", "fichier_cv"),
     )
     assert "votre candidature est partie avec le bon CV" in page
+    # The site's own answer to « Envoyer », above the feedback.
+    assert "Candidature envoyée" in page and "Le recruteur va la lire." in page
     answer = the_answer(learner)
     assert answer.correct and answer.item_key == "offre-emploi-postuler--postuler-site"
     assert answer.response["fields"]["message"] == MESSAGE
@@ -111,6 +113,7 @@ def test_sending_another_file_says_the_cv_is_missing(site, chosen, send):
     client, learner, url = start(site, JOB)
     page = said(apply(client, url, files=(chosen,), send=send))
     assert "Il manque" in page and "choisir le fichier cv-moussa-camara.pdf" in page
+    assert "Candidature envoyée" in page  # the site took it; the feedback says what is wrong
     assert not the_answer(learner).correct
 
 
@@ -152,6 +155,7 @@ def test_the_attestation_downloaded_and_found(site):
     client, learner, url = start(site, ATTESTATION)
     page = download_and_find(client, url)
     assert "vous l&#x27;avez retrouvée" in page
+    assert 'class="sim-frame sim-end"' not in page  # « J'ai fini » goes to no screen
     answer = the_answer(learner)
     assert answer.correct and answer.item_key == "attestation-telephone--telecharger"
     assert ended("telecharger") == StepOutcome.DONE
