@@ -369,6 +369,11 @@ def _simulation_rules(entry):
     if content["start"] not in screens:
         yield ("content", "start"), f"{content['start']!r} n'est pas un écran"
     actions, names, ends = set(), set(), 0
+    texts_only = {
+        screen["id"]
+        for screen in content["screens"]
+        if all(element["kind"] == "text" for element in screen["elements"])
+    }
     for s_index, screen in enumerate(content["screens"]):
         for e_index, element in enumerate(screen["elements"]):
             where = ("content", "screens", s_index, "elements", e_index)
@@ -379,6 +384,16 @@ def _simulation_rules(entry):
                 ends += bool(element.get("end"))
                 if element.get("go") and element["go"] not in screens:
                     yield (*where, "go"), f"{element['go']!r} n'est pas un écran"
+                elif element.get("end") and element.get("go") not in (None, *texts_only):
+                    # The service's answer to the ending tap is shown with the feedback:
+                    # nothing on it can be tapped.
+                    yield (
+                        (*where, "go"),
+                        (
+                            f"l'écran {element['go']!r} suit une action de fin : "
+                            "il n'a que des textes"
+                        ),
+                    )
             elif element["kind"] == "field":
                 if element["name"] in names:
                     yield (*where, "name"), f"champ {element['name']!r} en double"

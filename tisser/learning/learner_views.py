@@ -164,6 +164,7 @@ def _simulation_step(request, progress, current, step):
         "elements": simulation.screen_elements(play),
         "field_prefix": simulation.FIELD_PREFIX,
         "errors": simulation.field_errors(item, answered.result.details) if answered else [],
+        "end_screen": simulation.end_screen(item, play) if answered else None,
     }
     return _render_step(
         request, progress, current, step, answered=answered, ended=ended, extra=extra

@@ -86,3 +86,13 @@ def screen_elements(play: Play) -> list[dict[str, Any]]:
         else element
         for element in play.screen["elements"]
     ]
+
+
+def end_screen(item: Item, play: Play) -> dict[str, Any] | None:
+    """The service's own answer to the tap that ended the attempt (« Candidature
+    envoyée »): the screen its action goes to, shown above the feedback; None when the
+    action goes nowhere."""
+    if not play.ended:
+        return None
+    go = simulation_elements(item.content, "action")[play.actions[-1]].get("go")
+    return _screens(item)[go] if go else None
