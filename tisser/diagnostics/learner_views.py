@@ -18,6 +18,7 @@ from tisser.core.errors import DomainError
 from tisser.diagnostics import adaptive, selectors, services
 from tisser.diagnostics.enums import DiagnosticKind, DiagnosticMode, DiagnosticStatus
 from tisser.diagnostics.models import Diagnostic
+from tisser.diagnostics.next_steps import learner_next_steps
 from tisser.exercises import scoring
 from tisser.exercises.practice import attempt_of, parsed_response
 from tisser.exercises.rendering import Shown, new_attempt_key
@@ -174,5 +175,6 @@ def diagnostic_results(request, obj):
             "diagnostic": obj,
             "results": results,
             "next_step": selectors.learner_next_step(results),
+            "more_steps": learner_next_steps(obj),
         },
     )

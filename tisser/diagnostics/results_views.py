@@ -16,6 +16,7 @@ from tisser.core.access import require_roles, scoped_object
 from tisser.core.pdf import pdf_response
 from tisser.diagnostics import framework
 from tisser.diagnostics.models import Diagnostic
+from tisser.diagnostics.next_steps import staff_next_steps
 from tisser.diagnostics.results import diagnostic_results, sitting_answers
 
 RESULTS_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER)
@@ -57,6 +58,8 @@ def results(request, obj):
             "beneficiary": obj.beneficiary,
             "results": diagnostic_results(obj),
             "answers": sitting_answers(obj),
+            # What the apps above say next (the modules), registered in their ready().
+            "next_steps": staff_next_steps(obj, request.membership),
         },
     )
 

@@ -27,13 +27,14 @@ def learner_diagnostic_in_progress(*, learner) -> Diagnostic | None:
     return min(rows, key=lambda row: row.kind != DiagnosticKind.ENTRY, default=None)
 
 
+def finished_latest_first(*, learner):
+    """The person's finished sittings, the latest first (the first one is « the last
+    diagnostic » that the results and the modules' path follow)."""
+    return Diagnostic.objects.finished().filter(beneficiary=learner).order_by("-finished_at", "-pk")
+
+
 def learner_diagnostic_latest_finished(*, learner) -> Diagnostic | None:
-    return (
-        Diagnostic.objects.finished()
-        .filter(beneficiary=learner)
-        .order_by("-finished_at", "-pk")
-        .first()
-    )
+    return finished_latest_first(learner=learner).first()
 
 
 def learner_may_start_entry(*, learner) -> bool:

@@ -1,10 +1,13 @@
 """Reads of the learner's side: « Mon parcours » and how far they got in each module."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from django.db.models import Case, CharField, Subquery, Value, When
 
 from tisser.diagnostics import framework
 from tisser.diagnostics.enums import AUTONOMY_LEVEL
-from tisser.diagnostics.selectors import learner_diagnostic_latest_finished
+from tisser.diagnostics.models import DiagnosticResult
+from tisser.diagnostics.selectors import finished_latest_first, learner_diagnostic_latest_finished
 from tisser.learning.content import Module, module, modules_for
 from tisser.learning.enums import DeviceFit
 from tisser.learning.models import ModuleAssignment, ModuleProgress
@@ -52,21 +55,28 @@ def learner_progresses(*, learner) -> dict[str, ModuleProgress]:
 
 
 def suggested_modules(*, learner, excluded: set[str]) -> list[Module]:
-    """What the last finished diagnostic suggests: its domains below autonomy (lowest level
-    first, framework order on a tie), modules at the person's level then the next one."""
+    """What the last finished diagnostic suggests (``modules_suggested_by`` its levels)."""
     diagnostic = learner_diagnostic_latest_finished(learner=learner)
     if diagnostic is None:
         return []
+    levels = [(row.domain, row.level) for row in diagnostic.results.all()]
+    return modules_suggested_by(levels, excluded=excluded)
+
+
+def modules_suggested_by(levels, *, excluded: set[str]) -> list[Module]:
+    """The path's rule, from a sitting's ``(domain, level)`` pairs: its domains below
+    autonomy (lowest level first, framework order on a tie), modules at the person's level
+    then the next one, none of ``excluded``, at most ``SUGGESTIONS_MAX``."""
     order = {domain.code: index for index, domain in enumerate(framework.domains())}
-    results = sorted(
-        (row for row in diagnostic.results.all() if row.level < AUTONOMY_LEVEL),
-        key=lambda row: (row.level, order.get(row.domain, len(order))),
+    below = sorted(
+        ((domain, level) for domain, level in levels if level < AUTONOMY_LEVEL),
+        key=lambda row: (row[1], order.get(row[0], len(order))),
     )
     excluded = set(excluded)
     found: list[Module] = []
-    for row in results:
-        for level in (row.level, row.level + 1):
-            for candidate in modules_for(row.domain, level):
+    for domain, person_level in below:
+        for level in (person_level, person_level + 1):
+            for candidate in modules_for(domain, level):
                 if candidate.key not in excluded:
                     excluded.add(candidate.key)
                     found.append(candidate)
@@ -100,3 +110,59 @@ def progress_done_count(progress: ModuleProgress, current: Module) -> int:
     """« 3 sur 8 » for one module (one query)."""
     ids = set(current.step_keys)
     return sum(1 for step_id in progress.steps.values_list("step_id", flat=True) if step_id in ids)
+
+
+@dataclass(frozen=True)
+class DiagnosticSuggestions:
+    """The modules a finished sitting's results suggest, with what the person already has."""
+
+    modules: list[Module] = field(default_factory=list)
+    given: set[str] = field(default_factory=set)  # assigned, not withdrawn
+    started: set[str] = field(default_factory=set)  # started, not finished
+
+    @property
+    def to_give(self) -> list[Module]:
+        return [found for found in self.modules if found.key not in self.given]
+
+
+def diagnostic_suggestions(*, diagnostic) -> DiagnosticSuggestions:
+    """What « Mon parcours » suggests after this sitting, as the team sees it on its results:
+    the path's own rule (``modules_suggested_by``) on the levels of the person's latest
+    finished sitting, leaving out only the modules finished (those already given stay
+    listed). Nothing when ``diagnostic`` is not that latest sitting: the path follows the
+    latest one. Two queries (the latest sitting's levels; the person's modules)."""
+    learner = diagnostic.beneficiary_id
+    latest = finished_latest_first(learner=learner).values("pk")[:1]
+    levels = list(
+        DiagnosticResult.objects.filter(diagnostic_id=Subquery(latest))
+        .order_by()
+        .values_list("diagnostic_id", "domain", "level")
+    )
+    if not levels or levels[0][0] != diagnostic.pk:
+        return DiagnosticSuggestions()
+    state: CharField = CharField()
+    progress = (
+        ModuleProgress.objects.filter(beneficiary_id=learner)
+        .annotate(
+            state=Case(
+                When(finished_at__isnull=True, then=Value("started")),
+                default=Value("finished"),
+                output_field=state,
+            )
+        )
+        .order_by()
+        .values_list("module_key", "state")
+    )
+    given = (
+        ModuleAssignment.objects.filter(beneficiary_id=learner, withdrawn_at__isnull=True)
+        .annotate(state=Value("given", output_field=state))
+        .order_by()
+        .values_list("module_key", "state")
+    )
+    keys: dict[str, set[str]] = {"started": set(), "finished": set(), "given": set()}
+    for key, kind in progress.union(given, all=True):
+        keys[kind].add(key)
+    found = modules_suggested_by(
+        [(domain, level) for _pk, domain, level in levels], excluded=keys["finished"]
+    )
+    return DiagnosticSuggestions(modules=found, given=keys["given"], started=keys["started"])

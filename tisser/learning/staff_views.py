@@ -25,11 +25,12 @@ from tisser.core.journal import record, record_page_read
 from tisser.core.pdf import pdf_response
 from tisser.core.views_helpers import paginate
 from tisser.diagnostics import framework
+from tisser.diagnostics.models import Diagnostic
 from tisser.exercises.enums import ItemType
 from tisser.learners import codes, links
 from tisser.learners import selectors as card_selectors
 from tisser.learners.services import CARD_ROLES, card_record_handover
-from tisser.learning import assignments, content, follow_up
+from tisser.learning import assignments, content, follow_up, selectors
 from tisser.learning.enums import DeviceFit, StepKind
 from tisser.learning.forms import AssignForm, GroupForm, MemberForm, WithdrawForm
 from tisser.learning.models import LearnerGroup
@@ -159,6 +160,43 @@ def person_assign(request, obj):
         else:
             messages.info(request, _("Ces modules étaient déjà donnés à la personne."))
     return redirect("modules:person", pk=obj.pk)
+
+
+@require_POST
+@require_roles(*STAFF_ROLES)
+@scoped_object(Diagnostic)
+def diagnostic_assign(request, obj):
+    """« Donner ces modules » from a diagnostic's results page: gives the modules listed
+    there that the path's rule still suggests (``selectors.diagnostic_suggestions``), then
+    back to the results."""
+    back = redirect("diagnostics:results", pk=obj.pk)
+    if not obj.is_finished:
+        return back  # the results page explains it
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez au moins un module de la liste."))
+        return back
+    suggested = {row.key for row in selectors.diagnostic_suggestions(diagnostic=obj).modules}
+    keys = [key for key in form.cleaned_data["modules"] if key in suggested]
+    if not keys:
+        messages.error(
+            request, _("Ces modules ne sont plus conseillés pour ce diagnostic : relisez la page.")
+        )
+        return back
+    try:
+        created = assignments.module_assign(
+            actor=request.membership, beneficiary=obj.beneficiary, module_keys=keys
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if created:
+            messages.success(
+                request, _("Modules donnés : la personne les voit dans « Mon parcours ».")
+            )
+        else:
+            messages.info(request, _("Ces modules étaient déjà donnés à la personne."))
+    return back
 
 
 @require_POST

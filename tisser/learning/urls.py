@@ -13,6 +13,7 @@ urlpatterns = [
     path("dossier/<id:pk>/donner/", staff_views.person_assign, name="person_assign"),
     path("dossier/<id:pk>/retirer/", staff_views.person_withdraw, name="person_withdraw"),
     path("dossier/<id:pk>/feuille.pdf", staff_views.person_sheet, name="person_sheet"),
+    path("diagnostic/<id:pk>/donner/", staff_views.diagnostic_assign, name="diagnostic_assign"),
     path("groupes/", staff_views.group_list, name="group_list"),
     path("groupes/<id:pk>/", staff_views.group, name="group"),
     path("groupes/<id:pk>/ajouter/", staff_views.group_member_add, name="group_member_add"),
