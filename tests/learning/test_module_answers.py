@@ -68,6 +68,26 @@ TYPED = {
         ["06 39 98 24 96", "0639982496"],
         ["06 39 98 24 69"],
     ),
+    ("ranger-fichiers--chercher", "recherche"): (
+        ["quittance", "Quittance loyer", "loyer mars"],
+        ["facture", "Scan", "quitance"],
+    ),
+    ("partager-document--reglages", "email"): (
+        ["lea.martin@espace-emploi.exemple.fr", "Lea.Martin@espace-emploi.exemple.fr"],
+        [
+            "léa.martin@espace-emploi.exemple.fr",
+            "lea.martin@exemple.fr",
+            "lea.martin@espace-emploi",
+        ],
+    ),
+    ("suivre-candidatures--relance", "destinataire"): (
+        ["recrutement@prim.exemple.fr", "Recrutement@Prim.exemple.fr"],
+        ["recrutement@prim.exemple.com", "recrutement.prim@exemple.fr"],
+    ),
+    ("suivre-candidatures--relance", "objet"): (
+        ["Relance, candidature caissière, offre CA-118", "relance offre ca118", "Relance CA 118"],
+        ["Relance candidature caissière", "Relance CA-181", "Relance CA 11 8"],
+    ),
 }
 
 
