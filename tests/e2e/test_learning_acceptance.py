@@ -291,6 +291,15 @@ def _kinds_to_visit():
     return found
 
 
+def open_step(page, progress, step_key):
+    """Open a step page and wait for the offline script to keep its module: the live
+    server's threads share one SQLite connection, so a request racing that fetch may find
+    the table locked."""
+    page.goto(_step_url(progress, step_key))
+    kept = f"() => localStorage.getItem('tisser-module-{progress.pk}') !== null"
+    until(page, lambda: page.evaluate(kept))
+
+
 def show_screen(page, screen_id):
     """Show a screen of the simulation on the page: the player shows the screen carried by
     the form when no action of it is tapped (``simulation.play_tap``)."""
@@ -329,7 +338,7 @@ def test_each_step_kind_and_every_simulation_screen_is_accessible_on_the_phone(
     kinds = _kinds_to_visit()
     assert {"card", "recap", "simulation", "choice", "yes_no"} <= set(kinds), sorted(kinds)
     for kind, (current, step) in sorted(kinds.items()):
-        page.goto(_step_url(progress_of(current), step.key))
+        open_step(page, progress_of(current), step.key)
         assert step_of(page) == step.key, (kind, page.url)
         assert page.get_by_role("button", name="Écouter").first.is_visible(), kind
         checked(page, assert_accessible)
@@ -350,8 +359,7 @@ def test_each_step_kind_and_every_simulation_screen_is_accessible_on_the_phone(
     ]
     assert len(simulations) >= 2
     for current, step in simulations:
-        url = _step_url(progress_of(current), step.key)
-        page.goto(url)
+        open_step(page, progress_of(current), step.key)
         content = step.item.content
         for screen in content["screens"]:
             show_screen(page, screen["id"])
@@ -376,10 +384,7 @@ def test_each_step_kind_and_every_simulation_screen_is_accessible_on_the_phone(
         checked(page, assert_accessible)
 
     # A simulation page loaded online, tapped offline: left for later, nothing queued.
-    webmail = progress[MODULE_KEY]
-    page.goto(_step_url(webmail, "webmail"))
-    stored = f"() => localStorage.getItem('tisser-module-{webmail.pk}') !== null"
-    until(page, lambda: page.evaluate(stored))
+    open_step(page, progress[MODULE_KEY], "webmail")
     context.set_offline(True)
     tap(page, "Créer une adresse")
     page.wait_for_selector(f"h1:has-text('{LATER}')")
