@@ -14,6 +14,9 @@ from django.db.models.functions import Lower
 
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core import clock
+from tisser.exercises import scoring
+from tisser.exercises.enums import ContextKind
+from tisser.exercises.models import Answer
 from tisser.learning import content
 from tisser.learning.enums import StepKind, StepOutcome
 from tisser.learning.models import LearnerGroup, ModuleAssignment, ModuleProgress, StepResult
@@ -24,6 +27,18 @@ SEARCH_LIMIT = 10
 FAILING_LIMIT = 10
 
 
+@dataclass(frozen=True)
+class FailedStep:
+    """A step the person failed; for a simulation, what went wrong in the last missed try,
+    in the words of the simulated service (what was missing, done wrongly, to correct)."""
+
+    title: str
+    result: StepResult
+    missing: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
+    to_correct: tuple[str, ...] = ()
+
+
 @dataclass
 class ModuleLine:
     """One module on the person's follow-up: given or started, how far, where it failed."""
@@ -32,7 +47,7 @@ class ModuleLine:
     module: content.Module | None
     assignment: ModuleAssignment | None = None
     progress: ModuleProgress | None = None
-    failed_steps: list[tuple[str, StepResult]] = field(default_factory=list)
+    failed_steps: list[FailedStep] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -58,7 +73,7 @@ def step_title(module: content.Module | None, step_id: str) -> str:
     step = module.step(step_id) if module else None
     if step is None:
         return step_id
-    if step.kind == StepKind.EXERCISE and step.item is not None:
+    if step.kind in (StepKind.EXERCISE, StepKind.SIMULATION) and step.item is not None:
         return step.item.instruction
     if step.kind == StepKind.RECAP:
         return str(StepKind.RECAP.label)
@@ -88,13 +103,71 @@ def person_modules(*, membership, beneficiary: Beneficiary) -> list[ModuleLine]:
         )
     for key, row in sorted(progress.items(), key=lambda pair: pair[1].started_at):
         lines.append(ModuleLine(key=key, module=content.module(key), progress=row))
+    tries = _last_missed_simulations(beneficiary, lines)
     for line in lines:
         if line.progress is not None:
             line.failed_steps = [
-                (step_title(line.module, result.step_id), result)
+                _failed(line, result, tries)
                 for result in line.progress.failed  # type: ignore[attr-defined]  # prefetched (to_attr)
             ]
     return lines
+
+
+def _simulation_steps(line: ModuleLine) -> list[str]:
+    """The failed steps of the line that are simulations (their item keys)."""
+    if line.module is None or line.progress is None:
+        return []
+    keys = []
+    for result in line.progress.failed:  # type: ignore[attr-defined]  # prefetched (to_attr)
+        step = line.module.step(result.step_id)
+        if step is not None and step.kind == StepKind.SIMULATION and step.item is not None:
+            keys.append(step.item.key)
+    return keys
+
+
+def _last_missed_simulations(beneficiary, lines: list[ModuleLine]) -> dict[tuple[str, str], Answer]:
+    """The last wrong answer of each failed simulation step, in one query (none if no
+    simulation failed): the follow-up says what went wrong, not only how many times."""
+    keys = {key for line in lines for key in _simulation_steps(line)}
+    if not keys:
+        return {}
+    answers = (
+        Answer.objects.filter(
+            beneficiary=beneficiary,
+            context_kind=ContextKind.MODULE,
+            item_key__in=keys,
+            correct=False,
+        )
+        .select_related("item_version")
+        .order_by("answered_at", "pk")
+    )
+    return {(answer.context_id, answer.item_key): answer for answer in answers}
+
+
+def _failed(line: ModuleLine, result: StepResult, tries: dict) -> FailedStep:
+    title = step_title(line.module, result.step_id)
+    step = line.module.step(result.step_id) if line.module else None
+    answer = tries.get((line.key, step.item.key)) if step and step.item else None
+    if answer is None or answer.answered_at < line.progress.started_at:  # type: ignore[union-attr]
+        return FailedStep(title=title, result=result)
+    # Scored again against the version it answered, as the engine scored it then.
+    definition = answer.item_version.definition
+    try:
+        details = scoring.score(definition, answer.response).details
+    except scoring.InvalidResponse:
+        return FailedStep(title=title, result=result)
+    fields = scoring.simulation_elements(definition["content"], "field")
+    return FailedStep(
+        title=title,
+        result=result,
+        missing=tuple(details.get("missing", ())),
+        forbidden=tuple(details.get("forbidden", ())),
+        to_correct=tuple(
+            fields[name]["error"]
+            for name, ok in details.get("fields", {}).items()
+            if not ok and name in fields
+        ),
+    )
 
 
 def last_activity(lines: list[ModuleLine]) -> datetime.datetime | None:

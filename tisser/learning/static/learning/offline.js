@@ -59,6 +59,9 @@
       u.lang = "fr-FR"; window.speechSynthesis.cancel(); window.speechSynthesis.speak(u);
     }, "listen");
   }
+  // Only a card or the recap is queued without a response; a simulation (or an exercise
+  // the device cannot show) is left for later: the server would refuse it in the queue.
+  function isRead(s) { return s.kind === "card" || s.kind === "recap"; }
   function index(id) { for (var i = 0; i < mod.steps.length; i++) if (mod.steps[i].id === id) return i; return -1; }
   function show(i, kids) {
     main.textContent = "";
@@ -73,7 +76,7 @@
   function render(i) {
     var s = mod.steps[i];
     if (!s) { show(mod.steps.length - 1, [el("h1", { text: t.end })]); return; }
-    var next = button(t.next, function () { if (s.kind !== "exercise") push(s.id, newKey(), null); render(i + 1); });
+    var next = button(t.next, function () { if (isRead(s)) push(s.id, newKey(), null); render(i + 1); });
     if (s.kind === "card" || s.kind === "recap") {
       var body = s.kind === "recap"
         ? el("ul", { "class": "m-points" }, s.points.map(function (p) { return el("li", { text: p }); }))
@@ -187,7 +190,7 @@
     e.preventDefault();
     var i = index(d.step), s = mod.steps[i];
     if (!s) return;
-    if (s.kind !== "exercise") { push(s.id, newKey(), null); render(i + 1); return; }
+    if (isRead(s)) { push(s.id, newKey(), null); render(i + 1); return; }
     if (!s.type) { render(i); return; }
     var attempt = e.target.querySelector("input[name=attempt]");
     var r = responseOf(s, e.target, e.submitter);
