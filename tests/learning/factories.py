@@ -3,11 +3,17 @@ import datetime
 import factory
 from django.utils import timezone
 
-from tests.accounts.factories import SiteFactory, UserFactory
+from tests.accounts.factories import NetworkFactory, SiteFactory, UserFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tisser.core import clock
 from tisser.learning.enums import StepOutcome
-from tisser.learning.models import LearnerGroup, ModuleAssignment, ModuleProgress, StepResult
+from tisser.learning.models import (
+    LearnerGroup,
+    LearningSettings,
+    ModuleAssignment,
+    ModuleProgress,
+    StepResult,
+)
 
 
 class ModuleProgressFactory(factory.django.DjangoModelFactory):
@@ -54,3 +60,11 @@ class ModuleAssignmentFactory(factory.django.DjangoModelFactory):
     beneficiary = factory.SubFactory(BeneficiaryFactory)
     module_key = factory.Sequence(lambda n: f"module-{n}")
     assigned_by = factory.SubFactory(UserFactory)
+
+
+class LearningSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LearningSettings
+        django_get_or_create = ("network",)
+
+    network = factory.SubFactory(NetworkFactory)

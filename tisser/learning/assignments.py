@@ -30,7 +30,8 @@ def _check_actor(actor: Membership | None) -> None:
         raise DomainError(_("Votre rôle ne permet pas cette action."))
 
 
-def _check_file(actor: Membership | None, beneficiary: Beneficiary) -> None:
+def check_file(actor: Membership | None, beneficiary: Beneficiary) -> None:
+    """A member who may act on this file: staff of its site (or a network admin), not merged."""
     _check_actor(actor)
     if beneficiary.merged_into_id or not (
         Beneficiary.objects.visible_to(actor).filter(pk=beneficiary.pk).exists()
@@ -96,7 +97,7 @@ def module_assign(
     *, actor: Membership, beneficiary: Beneficiary, module_keys
 ) -> list[ModuleAssignment]:
     """Give modules to one person; those already given are left as they are."""
-    _check_file(actor, beneficiary)
+    check_file(actor, beneficiary)
     keys = _known_keys(module_keys)
     created = _give(actor=actor, beneficiaries=[beneficiary], keys=keys)
     if created:
@@ -115,7 +116,7 @@ def module_withdraw(
     *, actor: Membership, beneficiary: Beneficiary, module_key: str
 ) -> ModuleAssignment:
     """Take a module off the person's path (their progress is kept)."""
-    _check_file(actor, beneficiary)
+    check_file(actor, beneficiary)
     assignment = (
         ModuleAssignment.objects.select_for_update()
         .filter(beneficiary=beneficiary, module_key=module_key, withdrawn_at__isnull=True)

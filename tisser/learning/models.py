@@ -7,11 +7,14 @@ module mean for the learner's path. See docs/decisions/0053-learning-modules.md.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tisser.accounts.enums import OrganisationKind
 from tisser.core.clock import ClockDateTimeField
+from tisser.core.models import TimeStampedModel
 from tisser.core.scoping import ScopedQuerySet
 from tisser.learning.enums import StepOutcome
 
@@ -180,3 +183,38 @@ class ModuleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.beneficiary_id}: {self.module_key}"
+
+
+# Days without activity on an unfinished module before the person is sent a reminder.
+DEFAULT_NUDGE_AFTER_DAYS = 7
+
+
+class LearningSettings(TimeStampedModel):
+    """A network's rules for the learning modules: when a person who stopped is reminded.
+
+    Without a row the defaults apply (``DEFAULT_NUDGE_AFTER_DAYS``), as for the sales
+    app's ``AccessRightSettings``."""
+
+    scope_path = "network"
+
+    network = models.OneToOneField(
+        "accounts.Organisation",
+        verbose_name=_("réseau"),
+        on_delete=models.PROTECT,
+        related_name="learning_settings",
+        limit_choices_to={"kind": OrganisationKind.NETWORK},
+    )
+    nudge_after_days = models.PositiveSmallIntegerField(
+        _("rappel après combien de jours sans activité"),
+        default=DEFAULT_NUDGE_AFTER_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("réglages des modules")
+        verbose_name_plural = _("réglages des modules")
+
+    def __str__(self) -> str:
+        return f"{self.network_id}: {self.nudge_after_days}"

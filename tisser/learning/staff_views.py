@@ -2,7 +2,8 @@
 
 The catalogue and a staff preview of a module's steps (nothing saved); from the person's
 file, the modules given and the follow-up (started, finished, time, failed steps), a
-printed sheet with the learner card's code for people without e-mail; groups of people of
+printed sheet with the learner card's code for people without e-mail, a reminder by SMS
+(nudges.py); groups of people of
 a site, their modules and who is stuck. Network admins and the site team of the file or
 group (managers, mediators, volunteers); another site's file or group is a 404. Reads and
 writes of a person's data are journaled (journal_labels.py).
@@ -30,7 +31,7 @@ from tisser.exercises.enums import ItemType
 from tisser.learners import codes, links
 from tisser.learners import selectors as card_selectors
 from tisser.learners.services import CARD_ROLES, card_record_handover
-from tisser.learning import assignments, content, follow_up, selectors
+from tisser.learning import assignments, content, follow_up, nudges, selectors
 from tisser.learning.enums import DeviceFit, StepKind
 from tisser.learning.forms import AssignForm, GroupForm, MemberForm, WithdrawForm
 from tisser.learning.models import LearnerGroup
@@ -137,8 +138,27 @@ def person(request, obj):
             "last_activity": follow_up.last_activity(lines),
             "form": form,
             "card_roles": request.membership.role in CARD_ROLES,
+            "last_nudge": nudges.last_nudge(obj),
+            "nudge_after_days": nudges.nudge_after_days(obj.site.network_id),
         },
     )
+
+
+@require_POST
+@_file_view
+def person_nudge(request, obj):
+    """« Envoyer un rappel par SMS »: the job's message, by hand, at most one per week."""
+    try:
+        notification = nudges.module_nudge_send(actor=request.membership, beneficiary=obj)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Rappel envoyé par %(channel)s : il part dans quelques instants.")
+            % {"channel": notification.get_channel_display()},
+        )
+    return redirect("modules:person", pk=obj.pk)
 
 
 @require_POST

@@ -1,7 +1,9 @@
 """Timeline provider: the modules a person started and finished, so the team follows them.
 
 « Module « Écrire un e-mail » commencé », then « Module « Écrire un e-mail » terminé —
-8 étapes, 2 avec la réponse montrée », dated by its end. One query per file. The file's
+8 étapes, 2 avec la réponse montrée », dated by its end; the reminders sent to the person
+(« SMS : Rappel : un module attend la personne », with what became of it: nudges.py).
+Two queries per file. The file's
 site team and the network admins are offered « Modules » (``file_actions``): give some,
 follow what was done, print the sheet.
 """
@@ -17,11 +19,33 @@ from tisser.core.timeline import FileAction, TimelineEvent
 from tisser.learning.content import module
 from tisser.learning.enums import StepOutcome
 from tisser.learning.models import ModuleProgress
+from tisser.learning.nudges import nudges
 
 SITE_TEAM = (Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER)
 
 
 def timeline_events(beneficiary) -> list[TimelineEvent]:
+    return [*_module_events(beneficiary), *_nudge_events(beneficiary)]
+
+
+def _nudge_events(beneficiary) -> list[TimelineEvent]:
+    """One event per reminder: by which channel, what became of it; the page of the
+    person's modules says when the next one may go."""
+    url = reverse("modules:person", kwargs={"pk": beneficiary.pk})
+    return [
+        TimelineEvent(
+            at=notification.created_at,
+            kind=f"notification.{notification.status}",
+            title=_("%(channel)s : %(label)s")
+            % {"channel": notification.get_channel_display(), "label": notification.label},
+            detail=notification.get_status_display(),
+            url=url,
+        )
+        for notification in nudges().filter(subject_id=beneficiary.pk).order_by("created_at", "pk")
+    ]
+
+
+def _module_events(beneficiary) -> list[TimelineEvent]:
     rows = (
         ModuleProgress.objects.filter(beneficiary=beneficiary)
         .annotate(

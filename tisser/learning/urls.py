@@ -12,6 +12,7 @@ urlpatterns = [
     path("dossier/<id:pk>/", staff_views.person, name="person"),
     path("dossier/<id:pk>/donner/", staff_views.person_assign, name="person_assign"),
     path("dossier/<id:pk>/retirer/", staff_views.person_withdraw, name="person_withdraw"),
+    path("dossier/<id:pk>/rappel/", staff_views.person_nudge, name="person_nudge"),
     path("dossier/<id:pk>/feuille.pdf", staff_views.person_sheet, name="person_sheet"),
     path("diagnostic/<id:pk>/donner/", staff_views.diagnostic_assign, name="diagnostic_assign"),
     path("groupes/", staff_views.group_list, name="group_list"),

@@ -121,6 +121,30 @@ def _choose_person_channel(contact: Contact) -> tuple[str, bool]:
     return order[0], False
 
 
+def people_reach(contacts: list[Contact]) -> list[tuple[str, str]]:
+    """For each contact, (channel, address) by which ``notify`` would write to the person
+    now, or (channel, "") when nothing would reach them: they asked to be called, no usable
+    address, or the address opted out of that channel. A message through the referrer counts
+    as not reaching the person. One query whatever the number of contacts: for callers that
+    must not queue messages nobody receives (the learning modules' nudge)."""
+    found: list[tuple[str, str]] = []
+    for contact in contacts:
+        channel, via_referrer = _choose_person_channel(contact)
+        address = (
+            "" if channel == Channel.CALL or via_referrer else _person_address(contact, channel)
+        )
+        found.append((channel, address))
+    addresses = {address for _channel, address in found if address}
+    opted_out = (
+        set(OptOut.objects.filter(address__in=addresses).values_list("channel", "address"))
+        if addresses
+        else set()
+    )
+    return [
+        (channel, "" if (channel, address) in opted_out else address) for channel, address in found
+    ]
+
+
 # --- notify ----------------------------------------------------------------------------
 
 
