@@ -197,6 +197,7 @@ def test_the_sms_and_the_e_mail_say_only_the_first_name_and_how_to_come_back(
     assert message.text.startswith("Bonjour Awa.\nVotre module sur Tisser vous attend.")
     assert "/apprendre/" in message.text and "répondez STOP" in message.text
     assert "Diallo" not in message.text and "téléphone" not in message.text.lower()
+    assert len(message.text) <= 300, message.text
     [email] = mail.outbox
     assert email.to == ["lea@exemple.fr"]
     assert email.subject == "Votre module sur Tisser vous attend"
