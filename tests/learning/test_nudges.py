@@ -375,10 +375,11 @@ def test_the_site_volunteer_and_the_network_admin_may_send_it(
     login(member_factory(site, Role.VOLUNTEER))
     assert client.post(url("person_nudge", person)).status_code == 302
     assert len(nudged(person)) == 1
-    other = learner(site, 8, phone="+33612345602")
+    by_email = learner(site, 8, phone="", email="lea@exemple.fr")
     login(network_admin)
-    assert client.post(url("person_nudge", other)).status_code == 302
-    assert len(nudged(other)) == 1
+    response = client.post(url("person_nudge", by_email), follow=True)
+    assert "Rappel envoyé par e-mail (son moyen de contact)" in response.content.decode()
+    assert [n.channel for n in nudged(by_email)] == [Channel.EMAIL]
 
 
 # --- the timeline ------------------------------------------------------------------------------

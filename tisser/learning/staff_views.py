@@ -35,6 +35,7 @@ from tisser.learning import assignments, content, follow_up, nudges, selectors
 from tisser.learning.enums import DeviceFit, StepKind
 from tisser.learning.forms import AssignForm, GroupForm, MemberForm, WithdrawForm
 from tisser.learning.models import LearnerGroup
+from tisser.notifications.models import Channel
 
 STAFF_ROLES = assignments.STAFF_ROLES
 ITEM_TYPES = dict(ItemType.choices)
@@ -153,11 +154,13 @@ def person_nudge(request, obj):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request,
-            _("Rappel envoyé par %(channel)s : il part dans quelques instants.")
-            % {"channel": notification.get_channel_display()},
-        )
+        if notification.channel == Channel.SMS:
+            messages.success(request, _("Rappel envoyé par SMS : il part dans un instant."))
+        else:
+            messages.success(
+                request,
+                _("Rappel envoyé par e-mail (son moyen de contact) : il part dans un instant."),
+            )
     return redirect("modules:person", pk=obj.pk)
 
 
