@@ -27,7 +27,7 @@ TYPED_MODULES := tisser/referrals/transitions.py tisser/core/hooks.py tisser/cor
 	tisser/diagnostics/results.py tisser/diagnostics/reporting.py tisser/diagnostics/demo.py \
 	tisser/diagnostics/timeline_events.py tisser/diagnostics/framework.py tisser/diagnostics/adaptive.py \
 	tisser/diagnostics/paper.py tisser/learning/content.py tisser/learning/assignments.py \
-	tisser/learning/reporting.py tisser/learning/follow_up.py tisser/diagnostics/next_steps.py \
+	tisser/learning/reporting.py tisser/learning/follow_up.py tisser/learning/nudges.py tisser/diagnostics/next_steps.py \
 	tisser/learning/diagnostic_steps.py
 # apt-get needs root: use sudo when we are not root and sudo is there.
 SUDO := $(shell if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then echo sudo -n; fi)
