@@ -3,9 +3,11 @@
 import datetime
 
 import pytest
+from django.db import connection
 
 from tests.accounts.factories import MembershipFactory, SiteFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
+from tests.helpers import run_together
 from tests.training.factories import WorkshopFactory, WorkshopRegistrationFactory
 from tests.training.roll_helpers import AFTER, DURING, SESSION_START, a_class
 from tisser.accounts.enums import Role
@@ -265,3 +267,36 @@ def test_a_workshop_roll_call_needs_every_registration_and_a_started_workshop():
             walk_ins=0,
         )
     assert not Activity.objects.exists()
+
+
+# --- Two tablets at once (PostgreSQL) ------------------------------------------------------
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks (runs in the PostgreSQL pass)"
+)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_tablets_submitting_at_once_make_one_record():
+    group = a_class()
+    takers = [group.mediator, group.trainer, group.manager, group.admin]
+    variants = [
+        marks(group, S.PRESENT, S.PRESENT, S.ABSENT),
+        marks(group, S.PRESENT, Mark(S.LATE, 10), S.ABSENT),
+        marks(group, S.PRESENT, S.PRESENT, S.PRESENT),
+        marks(group, S.EXCUSED, S.PRESENT, S.PRESENT),
+    ]
+    outcomes = run_together(
+        [
+            (lambda t=t, m=m: roll_call_record(actor=t, session=group.session, marks=m))
+            for t, m in zip(takers, variants, strict=True)
+        ]
+    )
+    assert outcomes == ["done"] * 4
+    assert Activity.objects.count() == 1
+    assert Attendance.objects.count() == 3
+    session = CohortSession.objects.get(pk=group.session.pk)
+    assert session.activity_id == Activity.objects.get().pk
+    assert JournalEntry.objects.filter(action="training.roll_call_taken").count() == 1
+    assert JournalEntry.objects.filter(action="training.roll_call_retaken").count() == 3
