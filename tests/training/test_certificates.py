@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from tests.helpers import run_together
 from tests.training.factories import EnrolmentFactory
@@ -94,3 +95,40 @@ def test_certificates_issued_at_once_get_distinct_numbers():
     assert sorted(numbers) == sorted(
         f"{group.site.short_code}-{clock.localdate().year}-{n}" for n in range(1, len(everyone) + 1)
     )
+
+
+@pytest.mark.django_db
+def test_the_hours_page_issues_and_prints_the_certificate(login):
+    from tests.training.test_signature_sheets import pdf_pages
+
+    group = a_class(people=2)
+    short_programme(group, minutes=300)
+    with clock.frozen_at(DURING):
+        roll_call_record(
+            actor=group.mediator,
+            session=group.session,
+            marks={group.enrolments[0].pk: Mark(S.PRESENT), group.enrolments[1].pk: Mark(S.ABSENT)},
+        )
+    client = login(group.mediator)
+    hours_url = reverse("training:cohort_hours", kwargs={"pk": group.cohort.pk})
+    page = client.get(hours_url).content.decode()
+    assert "4 h / 5 h (80 %)" in page
+    assert "0 h / 5 h (0 %)" in page
+    assert page.count("Délivrer l'attestation") == 1
+    assert 'data-label="Heures suivies"' in page
+    eligible, below = group.enrolments
+    refused = client.post(reverse("training:certificate_issue", kwargs={"pk": below.pk}))
+    assert refused.status_code == 302
+    assert not Enrolment.objects.get(pk=below.pk).certificate_number
+    client.post(reverse("training:certificate_issue", kwargs={"pk": eligible.pk}))
+    number = Enrolment.objects.get(pk=eligible.pk).certificate_number
+    assert number == f"{group.site.short_code}-{clock.localdate().year}-1"
+    assert f"Attestation n° {number}" in client.get(hours_url).content.decode()
+    (text,) = pdf_pages(client.get(reverse("training:certificate_pdf", kwargs={"pk": eligible.pk})))
+    assert "Attestation de fin de formation" in text
+    assert eligible.beneficiary.first_name in text and eligible.beneficiary.last_name in text
+    assert group.cohort.programme.name in text
+    assert "Heures suivies : 4 h sur 5 h (80 %)" in text
+    assert number in text and group.site.name in text
+    assert JournalEntry.objects.filter(action="training.certificate_printed").count() == 1
+    assert JournalEntry.objects.filter(action="training.hours_viewed").count() == 2

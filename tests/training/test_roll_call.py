@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from tests.accounts.factories import MembershipFactory, SiteFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
@@ -300,3 +301,84 @@ def test_two_tablets_submitting_at_once_make_one_record():
     assert session.activity_id == Activity.objects.get().pk
     assert JournalEntry.objects.filter(action="training.roll_call_taken").count() == 1
     assert JournalEntry.objects.filter(action="training.roll_call_retaken").count() == 3
+
+
+# --- The tablet page ------------------------------------------------------------------------
+
+
+def test_the_roll_call_page_saves_and_flashes_the_counts(login):
+    group = a_class()
+    client = login(group.trainer)
+    url = reverse("training:roll_call", kwargs={"pk": group.session.pk})
+    first, second, third = group.enrolments
+    with clock.frozen_at(DURING):
+        page = client.get(url).content.decode()
+        assert page.count('type="radio"') == 12
+        assert "Enregistrer l'appel" in page
+        # A person left unmarked: the page comes back with what was tapped, nothing saved.
+        missing = client.post(url, {f"status-{first.pk}": "present"})
+        assert missing.status_code == 400
+        assert "Indiquez la présence de : Bruno Colin, Chloé Durand." in missing.content.decode()
+        assert 'value="present" checked' in missing.content.decode()
+        assert not Attendance.objects.exists()
+        response = client.post(
+            url,
+            {
+                f"status-{first.pk}": "present",
+                f"status-{second.pk}": "late",
+                f"minutes-{second.pk}": "20",
+                f"status-{third.pk}": "excused",
+            },
+            follow=True,
+        )
+    assert response.redirect_chain[-1][0] == reverse(
+        "training:session_attendance", kwargs={"pk": group.session.pk}
+    )
+    text = response.content.decode()
+    assert "Appel enregistré. Présents : 1, en retard : 1, excusés : 1, absents : 0." in text
+    assert Activity.objects.get().participant_count == 2
+    assert 'data-label="Minutes manquées">20<' in text
+
+
+def test_a_volunteer_who_does_not_train_the_group_reads_but_cannot_call(login):
+    group = a_class()
+    client = login(group.volunteer)
+    url = reverse("training:roll_call", kwargs={"pk": group.session.pk})
+    with clock.frozen_at(DURING):
+        page = client.get(url).content.decode()
+        assert "Enregistrer l'appel" not in page
+        assert client.post(url, {}).status_code == 403
+
+
+def test_a_future_session_shows_no_form(login):
+    group = a_class()
+    client = login(group.mediator)
+    too_early = SESSION_START - datetime.timedelta(days=1)
+    with clock.frozen_at(too_early):
+        page = client.get(reverse("training:roll_call", kwargs={"pk": group.session.pk}))
+    assert "pas encore commencé" in page.content.decode()
+    assert "Enregistrer l'appel" not in page.content.decode()
+
+
+def test_the_workshop_roll_call_page(login):
+    group = a_class(people=1)
+    workshop, with_file, online, absent = a_workshop(group)
+    client = login(group.mediator)
+    url = reverse("training:workshop_roll_call", kwargs={"pk": workshop.pk})
+    with clock.frozen_at(DURING):
+        assert client.get(url).status_code == 200
+        response = client.post(
+            url,
+            {
+                f"came-{with_file.pk}": "yes",
+                f"came-{online.pk}": "yes",
+                f"came-{absent.pk}": "no",
+                "walk_ins": "3",
+            },
+            follow=True,
+        )
+    assert "Appel enregistré. Venus : 2, pas venus : 1, venus sans inscription : 3." in (
+        response.content.decode()
+    )
+    assert Activity.objects.get().participant_count == 5
+    assert 'name="walk_ins" value="3"' in response.content.decode()
