@@ -447,7 +447,9 @@ def activity_save_for_roll_call(
                 )
                 locked.delete()
             return None
-        created = locked is None
+        action = "activity.updated"
+        if locked is None:
+            action = "activity.created"
         target = locked or Activity(site_id=site_id, mediator=actor.user)
         participants = _check_and_apply(target, actor, data, site_id=site_id)
         _full_clean(target)
@@ -456,7 +458,7 @@ def activity_save_for_roll_call(
         visits_record(actor=actor, beneficiaries=participants, site=target.site, on=target.date)
         record(
             actor=actor.user,
-            action="activity.created" if created else "activity.updated",
+            action=action,
             obj=target,
             site=site_id,
             payload={**_payload(target, participants), "source": source},

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import (
@@ -126,7 +127,8 @@ def format_minutes(minutes: int) -> str:
     return f"{hours} h {rest:02d}" if rest else f"{hours} h"
 
 
-def _hours(row: Enrolment, programme) -> Hours:
+def _hours(row: Any, programme) -> Hours:
+    """``row`` is an enrolment annotated by ``with_hours``."""
     return Hours(
         enrolment=row,
         attended_minutes=max(0, _as_minutes(row.attended_time) - int(row.late_minutes)),

@@ -195,7 +195,9 @@ def roll_call_record(
             source=f"session:{locked.pk}",
         )
         locked.activity = activity
-        first_time = locked.roll_call_at is None
+        action = "training.roll_call_retaken"
+        if locked.roll_call_at is None:
+            action = "training.roll_call_taken"
         locked.roll_call_at = now
         locked.save(update_fields=["activity", "roll_call_at", "updated_at"])
         counts = dict.fromkeys(AttendanceStatus.values, 0)
@@ -203,7 +205,7 @@ def roll_call_record(
             counts[mark.status] += 1
         record(
             actor=actor.user,
-            action="training.roll_call_taken" if first_time else "training.roll_call_retaken",
+            action=action,
             obj=locked,
             site=site.pk,
             payload={
@@ -296,16 +298,14 @@ def workshop_roll_call_record(
             source=f"workshop:{locked.pk}",
         )
         locked.activity = activity
-        first_time = locked.roll_call_at is None
+        action = "training.workshop_roll_call_retaken"
+        if locked.roll_call_at is None:
+            action = "training.workshop_roll_call_taken"
         locked.roll_call_at = now
         locked.save(update_fields=["activity", "roll_call_at", "updated_at"])
         record(
             actor=actor.user,
-            action=(
-                "training.workshop_roll_call_taken"
-                if first_time
-                else "training.workshop_roll_call_retaken"
-            ),
+            action=action,
             obj=locked,
             site=locked.site_id,
             payload={
