@@ -382,3 +382,23 @@ def test_the_workshop_roll_call_page(login):
     )
     assert Activity.objects.get().participant_count == 5
     assert 'name="walk_ins" value="3"' in response.content.decode()
+
+
+def test_the_roll_call_page_costs_the_same_queries_for_3_or_12_people(login):
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.training.factories import EnrolmentFactory
+
+    group = a_class()
+    client = login(group.mediator)
+    url = reverse("training:roll_call", kwargs={"pk": group.session.pk})
+    with clock.frozen_at(DURING):
+        client.post(url, {f"status-{e.pk}": "present" for e in group.enrolments})
+        with CaptureQueriesContext(db) as few:
+            client.get(url)
+        for _ in range(9):
+            EnrolmentFactory(cohort=group.cohort)
+        with CaptureQueriesContext(db) as many:
+            assert client.get(url).content.decode().count('type="radio"') == 48
+    assert len(many) == len(few)
