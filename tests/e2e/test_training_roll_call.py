@@ -76,6 +76,7 @@ def test_a_trainer_takes_the_roll_call_on_a_tablet_and_prints_the_sheet(
     )
     assert Attendance.objects.count() == 3
     assert Activity.objects.get().participant_count == 2
+    assert_accessible(page)
 
     link = page.get_by_role("link", name="Imprimer la feuille d'émargement")
     response = page.request.get(link.get_attribute("href"))
@@ -87,4 +88,9 @@ def test_a_trainer_takes_the_roll_call_on_a_tablet_and_prints_the_sheet(
     assert group.cohort.programme.name in text
     assert "Jeanne Formatrice" in text
     assert all(e.beneficiary.last_name in text for e in group.enrolments)
+
+    # The group's hours: a person's hours over the programme's, the certificate column.
+    page.goto(f"/espace-pro/formations/groupes/{group.cohort.pk}/heures/")
+    assert page.get_by_role("cell", name="3 h 40 / 32 h (11 %)").is_visible()
+    assert_accessible(page)
     assert not page.watcher.problems, page.watcher.problems
