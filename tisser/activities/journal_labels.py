@@ -28,6 +28,8 @@ DETAIL_FIELDS = {
         "format": DetailField(_("format")),
         "rows": DetailField(_("lignes")),
         "filters": DetailField(_("filtres")),
+        # Written by the roll call of a programme session or a workshop (decision 0054).
+        "source": DetailField(_("appel de la séance ou de l'atelier")),
     },
 }
 

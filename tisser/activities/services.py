@@ -147,10 +147,12 @@ _ATTRIBUTE_WORDS = {"age": "tranche d'âge", "status": "statut", "gender": "genr
 
 
 def _check_and_apply(
-    activity: Activity, actor: Membership, data: ActivityData
+    activity: Activity, actor: Membership, data: ActivityData, *, site_id: int | None = None
 ) -> list[Beneficiary]:
     """Copy ``data`` onto ``activity`` after checking every rule (nothing saved yet); return
-    the identified participants."""
+    the identified participants. ``site_id`` is the record's site when it is not the actor's
+    own (a roll call taken by the network's admin or a trainer: ``activity_save_for_roll_call``);
+    the files must then be of that site, whoever the actor."""
     today = clock.localdate()
     if data.kind not in ActivityKind.values:
         raise DomainError(_("Choisissez un accompagnement individuel ou un atelier collectif."))
@@ -205,11 +207,13 @@ def _check_and_apply(
         raise DomainError(_("Niveau d'atelier inconnu."))
 
     participants = list(dict.fromkeys(data.participants))
+    files = (
+        Beneficiary.objects.active() if site_id else Beneficiary.objects.visible_to(actor).active()
+    )
     in_scope = set(
-        Beneficiary.objects.visible_to(actor)
-        .active()
-        .filter(pk__in=[p.pk for p in participants], site_id=actor.organisation_id)
-        .values_list("pk", flat=True)
+        files.filter(
+            pk__in=[p.pk for p in participants], site_id=site_id or actor.organisation_id
+        ).values_list("pk", flat=True)
     )
     if len(in_scope) != len(participants):
         raise DomainError(_("Un des dossiers choisis n'est pas un dossier de votre espace."))
@@ -396,3 +400,67 @@ def activity_export_record(
             site=actor.organisation_id if actor.role in WRITER_ROLES else None,
             payload={"format": file_format, "rows": rows, "filters": dict(filters)},
         )
+
+
+def activity_save_for_roll_call(
+    *,
+    actor: Membership,
+    site_id: int,
+    activity: Activity | None,
+    data: ActivityData,
+    source: str,
+) -> Activity | None:
+    """Write the one collective record of a programme session's or a workshop's roll call
+    (docs/decisions/0054): create it, update it when the roll call is taken again, or delete
+    it when nobody came (a record needs at least one participant); answer the record, or None.
+
+    The training app has already checked that ``actor`` may take that roll call (the site's
+    team, the cohort's trainers, the network's admins) and holds the session's row lock, so
+    two tablets submitting at once make one record. Every rule of a record applies; only the
+    author's window of decision 0020 does not: the roll call is retaken to correct it and it
+    rewrites its own record. The record is ``site_id``'s; its author is whoever first took
+    the roll call. ``source`` ("session:12", "workshop:3") is journaled with each write.
+    """
+    with transaction.atomic():
+        locked = None
+        if activity is not None:
+            locked = Activity.objects.select_for_update().filter(pk=activity.pk).first()
+        if locked is not None and locked.site_id != site_id:
+            raise DomainError(_("Cette activité n'est pas une activité de cet espace."))
+        if not data.participants and not data.anonymous_count:
+            if locked is not None:
+                record(
+                    actor=actor.user,
+                    action="activity.deleted",
+                    obj=locked,
+                    site=site_id,
+                    payload={
+                        "kind": locked.kind,
+                        "date": locked.date.isoformat(),
+                        "author": locked.mediator_id,
+                        "participants": locked.participant_count,
+                        "files": list(
+                            locked.participations.values_list("beneficiary_id", flat=True)
+                        ),
+                        "source": source,
+                    },
+                )
+                locked.delete()
+            return None
+        action = "activity.updated"
+        if locked is None:
+            action = "activity.created"
+        target = locked or Activity(site_id=site_id, mediator=actor.user)
+        participants = _check_and_apply(target, actor, data, site_id=site_id)
+        _full_clean(target)
+        target.save()
+        _save_participants(target, participants)
+        visits_record(actor=actor, beneficiaries=participants, site=target.site, on=target.date)
+        record(
+            actor=actor.user,
+            action=action,
+            obj=target,
+            site=site_id,
+            payload={**_payload(target, participants), "source": source},
+        )
+    return target

@@ -313,6 +313,12 @@ class Enrolment(TimeStampedModel):
                 ),
                 name="enrolment_dropped_has_reason",
             ),
+            # Each certificate of completion has its own number (helper R, migration 0002).
+            models.UniqueConstraint(
+                fields=["certificate_number"],
+                condition=~Q(certificate_number=""),
+                name="enrolment_certificate_number_unique",
+            ),
         ]
 
     def __str__(self) -> str:
