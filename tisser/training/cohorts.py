@@ -71,10 +71,15 @@ def closures_of(site: Site, first: datetime.date, last: datetime.date) -> list[s
 
 def trainer_choices(site_id: int):
     """The site's active team, who may be trainers of its cohorts."""
+    return trainer_choices_of_sites([site_id])
+
+
+def trainer_choices_of_sites(site_ids: list[int]):
+    """The active teams of these sites (the network admin's form offers them all)."""
     return (
         User.objects.filter(
             is_active=True,
-            memberships__organisation_id=site_id,
+            memberships__organisation_id__in=site_ids,
             memberships__is_active=True,
             memberships__role__in=TRAINER_ROLES,
         )
