@@ -226,3 +226,43 @@ def test_the_programme_list_costs_the_same_at_1_and_25_rows(login, network_admin
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(one)
+
+
+def test_the_cohort_page_costs_the_same_at_2_and_25_sessions(login, manager, site, network):
+    programme = ProgrammeFactory(network=network, total_minutes=25 * 60)
+    plan = [
+        ProgrammeSessionFactory(programme=programme, position=n, duration_minutes=60)
+        for n in range(1, 26)
+    ]
+    cohort = CohortFactory(site=site, programme=programme)
+    EnrolmentFactory(cohort=cohort)
+
+    def add_sessions(sessions):
+        for plan_session in sessions:
+            start = datetime.datetime(2026, 3, plan_session.position, 9, tzinfo=datetime.UTC)
+            CohortSessionFactory(
+                cohort=cohort,
+                plan=plan_session,
+                starts_at=start,
+                ends_at=start + datetime.timedelta(hours=1),
+            )
+
+    add_sessions(plan[:2])
+    client = login(manager)
+    url = reverse("training:cohort_detail", kwargs={"pk": cohort.pk})
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    add_sessions(plan[2:])
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(many) == len(few)
+
+
+def test_the_manager_cancels_a_cohort_from_its_page(login, manager, site):
+    cohort = CohortFactory(site=site)
+    response = login(manager).post(reverse("training:cohort_cancel", kwargs={"pk": cohort.pk}))
+    assert response.status_code == 302
+    cohort.refresh_from_db()
+    assert cohort.cancelled_at is not None
