@@ -212,3 +212,13 @@ def test_once_a_cohort_runs_it_the_plan_shape_is_frozen(admin, programme, site):
     )
     session.refresh_from_db()
     assert (session.title, session.modules) == ("Bienvenue", [MODULE])
+
+
+def test_the_programmes_modules_in_plan_order_once_each(admin, programme):
+    add(admin, programme, 60, title="Un", modules=["ecran-tactile", MODULE])
+    add(admin, programme, 60, title="Deux", modules=[MODULE, "chercher-information"])
+    assert programmes.programme_module_keys(programme) == [
+        "ecran-tactile",
+        MODULE,
+        "chercher-information",
+    ]

@@ -427,6 +427,19 @@ def plan_session_remove(*, actor: Membership, session: ProgrammeSession) -> None
         _journal(actor, "training.plan_session_removed", programme, session=session.pk)
 
 
+def programme_module_keys(programme: Programme) -> list[str]:
+    """The modules of the whole plan, in the order they come, once each: what a cohort's
+    learners get (``learning.assignments.module_assign``, called on enrolment)."""
+    keys: dict[str, None] = {}
+    for modules in (
+        ProgrammeSession.objects.filter(programme=programme)
+        .order_by("position")
+        .values_list("modules", flat=True)
+    ):
+        keys.update(dict.fromkeys(key for key in modules or [] if isinstance(key, str)))
+    return list(keys)
+
+
 def next_position(programme: Programme) -> int:
     last = ProgrammeSession.objects.filter(programme=programme).aggregate(m=Max("position"))["m"]
     return (last or 0) + 1
