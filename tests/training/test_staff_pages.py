@@ -266,3 +266,29 @@ def test_the_manager_cancels_a_cohort_from_its_page(login, manager, site):
     assert response.status_code == 302
     cohort.refresh_from_db()
     assert cohort.cancelled_at is not None
+
+
+@pytest.mark.parametrize("role", [Role.NETWORK_ADMIN, Role.SITE_MANAGER])
+def test_the_form_pages_open_with_labelled_fields(
+    login, site, other_site, network, member_factory, role, ready
+):
+    member = member_factory(network if role == Role.NETWORK_ADMIN else site, role)
+    client = login(member)
+    cohort = CohortFactory(site=site, programme=ready)
+    names = ["training:cohort_create", "training:cohort_list", "training:programme_list"]
+    pages = [reverse(name) for name in names]
+    pages.append(reverse("training:cohort_edit", kwargs={"pk": cohort.pk}))
+    if role == Role.NETWORK_ADMIN:
+        pages += [
+            reverse("training:programme_create"),
+            reverse("training:programme_edit", kwargs={"pk": ready.pk}),
+            reverse("training:programme_detail", kwargs={"pk": ready.pk}),
+            reverse("training:plan_session_edit", kwargs={"pk": ready.plan.first().pk}),
+        ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    create = client.get(reverse("training:cohort_create")).content.decode()
+    assert 'type="time"' in create and "Jours des séances" in create
+    # The network admin chooses among the network's sites; the manager creates at theirs.
+    assert ('name="site"' in create) == (role == Role.NETWORK_ADMIN)
