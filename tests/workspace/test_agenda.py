@@ -242,8 +242,8 @@ def test_the_agenda_runs_a_constant_number_of_queries(
             mediator=world.mediator.user,
         )
     # The signed-in base, the site, the team, the count and the page, the closures, savepoints,
-    # the visits already recorded.
-    with django_assert_max_num_queries(12):
+    # the visits already recorded, the cohort sessions and the workshops (training, two).
+    with django_assert_max_num_queries(14):
         page = text(client.get(reverse("workspace:agenda") + "?vue=week"))
     assert ("Page 1 sur" in page) == (rows > PAGE_SIZE)
 

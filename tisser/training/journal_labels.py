@@ -1,15 +1,71 @@
-"""The training app's journal actions in plain French (``core/journal_labels``).
+"""The training app's journal actions and objects in plain French (``core/journal_labels``).
 
-Each helper appends its own block.
+Shared by the helpers of issue 15: each block is appended, clearly commented.
 """
 
 from django.utils.translation import gettext_lazy as _
 
 from tisser.accounts.enums import Role
-from tisser.core.journal_labels import DetailField
+from tisser.core.journal_labels import DetailField, ObjectKind, ObjectName, integer_ids, page_url
+from tisser.training.models import Cohort, Programme
 
-ACTION_LABELS: dict = {}
-DETAIL_FIELDS: dict = {}
+# --- programmes and cohorts (helper P) ---
+ACTION_LABELS = {
+    "training.programme_created": _("Programme de formation créé"),
+    "training.programme_updated": _("Programme de formation modifié"),
+    "training.plan_session_added": _("Séance ajoutée au déroulé d'un programme"),
+    "training.plan_session_updated": _("Séance du déroulé d'un programme modifiée"),
+    "training.plan_session_moved": _("Séance déplacée dans le déroulé d'un programme"),
+    "training.plan_session_removed": _("Séance retirée du déroulé d'un programme"),
+    "training.cohort_created": _("Groupe de formation créé avec son calendrier"),
+    "training.cohort_updated": _("Groupe de formation modifié"),
+    "training.cohort_cancelled": _("Groupe de formation annulé"),
+    "training.cohort_closed": _("Groupe de formation terminé"),
+    "training.cohort_viewed": _("Groupe de formation consulté (liste des personnes)"),
+    "training.session_moved": _("Séance d'un groupe de formation déplacée"),
+}
+
+DETAIL_FIELDS = {
+    "training.": {
+        "fields": DetailField(_("champs modifiés")),
+        "session": DetailField(_("séance")),
+        "position": DetailField(_("place dans le déroulé")),
+        "programme": DetailField(_("programme")),
+        "sessions": DetailField(_("séances au calendrier")),
+        "from": DetailField(_("prévue le")),
+        "to": DetailField(_("déplacée au")),
+        "role": DetailField(_("rôle"), Role.choices),
+    },
+}
+
+
+def _programmes(membership, ids):
+    rows = Programme.objects.visible_to(membership).filter(pk__in=integer_ids(ids)).only("name")
+    return {
+        str(row.pk): ObjectName(
+            _("Programme « %(name)s »") % {"name": row.name},
+            page_url(membership, "training:programme_detail", row.pk),
+        )
+        for row in rows
+    }
+
+
+def _cohorts(membership, ids):
+    rows = Cohort.objects.visible_to(membership).filter(pk__in=integer_ids(ids)).only("name")
+    return {
+        str(row.pk): ObjectName(
+            _("Groupe « %(name)s »") % {"name": row.name},
+            page_url(membership, "training:cohort_detail", row.pk),
+        )
+        for row in rows
+    }
+
+
+OBJECT_KINDS = [
+    ObjectKind("training.programme", _("Programme de formation"), _programmes),
+    ObjectKind("training.cohort", _("Groupe de formation"), _cohorts),
+]
+# --- end of programmes and cohorts ---
 
 # Roll call and attendance (helper R) -------------------------------------------------------
 ACTION_LABELS |= {

@@ -2,8 +2,8 @@
 agenda (a day or a week) with the closures and public holidays.
 
 The staff home and the agenda compose several domains (appointments of referrals and
-files, closures of the site, later the workshops of activities), so they live here, in
-the app whose question they answer: "what happens at my site, and when?".
+files, closures of the site, the sessions of training cohorts and the workshops), so they
+live here, in the app whose question they answer: "what happens at my site, and when?".
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from tisser.core import clock
 from tisser.core.holidays import holiday_name
 from tisser.referrals import selectors as referral_selectors
 from tisser.referrals.models import Appointment
+from tisser.training.selectors import CollectiveSession
 
 HOME_ROWS = referral_selectors.HOME_SECTION_SIZE
 # A referral unanswered this long is late (the site gets its first reminder then).
@@ -126,6 +127,8 @@ class AgendaDay:
     day: datetime.date
     closed: str = ""  # the public holiday's name, or the closure's reason
     appointments: list[Appointment] = field(default_factory=list)
+    # Cohort sessions and workshops of the site that day (training.selectors).
+    collective: list[CollectiveSession] = field(default_factory=list)
 
 
 def agenda_range(day: datetime.date, view: str) -> tuple[datetime.date, int]:
@@ -136,9 +139,15 @@ def agenda_range(day: datetime.date, view: str) -> tuple[datetime.date, int]:
 
 
 def agenda_days(
-    *, site: Site, first: datetime.date, count: int, appointments: list[Appointment]
+    *,
+    site: Site,
+    first: datetime.date,
+    count: int,
+    appointments: list[Appointment],
+    collective: list[CollectiveSession] = (),  # type: ignore[assignment]
 ) -> list[AgendaDay]:
-    """Group a page of appointments by day, with each day's closure or holiday."""
+    """Group a page of appointments, and the cohort sessions and workshops, by day, with
+    each day's closure or holiday."""
     last = first + datetime.timedelta(days=count - 1)
     closures = list(Closure.objects.filter(site=site).overlapping(first, last))
     days = []
@@ -158,4 +167,8 @@ def agenda_days(
         entry = by_day.get(timezone.localdate(appointment.starts_at))
         if entry is not None:
             entry.appointments.append(appointment)
+    for row in collective:
+        entry = by_day.get(timezone.localdate(row.starts_at))
+        if entry is not None:
+            entry.collective.append(row)
     return days

@@ -20,6 +20,7 @@ from tisser.funding import selectors as funding_selectors
 from tisser.offers import selectors as stock_selectors
 from tisser.referrals import selectors as referral_selectors
 from tisser.referrals.forms import site_team
+from tisser.training import selectors as training_selectors
 from tisser.workspace import selectors, services
 from tisser.workspace.agenda import agenda_days, agenda_range, mark_recorded, start_of, team_home
 from tisser.workspace.forms import AgendaForm, JournalSearchForm
@@ -162,6 +163,16 @@ def agenda(request):
     page = paginate(request, appointments)
     rows = list(page)
     mark_recorded(rows)
+    # The cohort sessions and workshops of the period (a few a week), on the first page.
+    collective = (
+        training_selectors.collective_sessions_between(
+            membership=membership,
+            start=start_of(first),
+            end=start_of(first + datetime.timedelta(days=count)),
+        )
+        if page.number == 1
+        else []
+    )
     step = datetime.timedelta(days=count)
     query = {"vue": view}
     if mediator:
@@ -173,7 +184,9 @@ def agenda(request):
             "form": form,
             "site": site,
             "page": page,
-            "days": agenda_days(site=site, first=first, count=count, appointments=rows),
+            "days": agenda_days(
+                site=site, first=first, count=count, appointments=rows, collective=collective
+            ),
             "view": view,
             "day": day,
             "first": first,

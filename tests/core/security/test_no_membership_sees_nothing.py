@@ -26,6 +26,7 @@ from tisser.core.scoping import scoped_models
 from tisser.funding.models import Convention
 from tisser.offers.models import Device, InventoryCount
 from tisser.referrals.models import Referral
+from tisser.training.models import Cohort, Programme
 
 
 def membership_functions():
@@ -74,6 +75,9 @@ ARGUMENTS = {
     # Stock (issue 10): a device and an inventory count of site A1.
     "device": lambda w: w.object_of(Device, K.SITE),
     "count": lambda w: w.object_of(InventoryCount, K.SITE),
+    # Training (issue 15): a programme of network A, a cohort of site A1.
+    "programme": lambda w: w.object_of(Programme, K.NETWORK),
+    "cohort": lambda w: w.object_of(Cohort, K.SITE),
 }
 
 

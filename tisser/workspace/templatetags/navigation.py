@@ -120,6 +120,16 @@ ENTRIES = (
         VOL,
         current_prefix="modules:",
     ),
+    # Programmes, cohorts and workshops (issue 15).
+    _entry(
+        "training:cohort_list",
+        gettext_noop("Formations"),
+        NA,
+        SM,
+        MED,
+        VOL,
+        current_prefix="training:",
+    ),
     # Solidarity stock and funding (issue 10).
     _entry(
         "offers:stock_list",

@@ -1,0 +1,220 @@
+"""Reads of programmes, cohorts and their schedule, scoped by the acting membership.
+
+Every function takes the acting ``membership`` (None reads nothing). Programmes belong to
+the network: a network admin reads its network's (``visible_to``), a site team reads the
+programmes of its site's network (to run them), nobody else. Cohorts, their sessions and
+the workshops belong to a site (``visible_to``: the site's team, the network's admin).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    Count,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from tisser.accounts.enums import Role
+from tisser.accounts.models import Membership
+from tisser.training.enums import EnrolmentStatus, RegistrationStatus
+from tisser.training.models import (
+    Cohort,
+    CohortSession,
+    Enrolment,
+    Programme,
+    ProgrammeSession,
+    Workshop,
+    WorkshopRegistration,
+)
+
+SITE_TEAM = (Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER)
+
+
+def programmes_visible(*, membership: Membership | None) -> QuerySet[Programme]:
+    """The programmes the member may read, newest period first, with their plan's size."""
+    if membership is None or not membership.is_active:
+        return Programme.objects.none()
+    if membership.role == Role.NETWORK_ADMIN:
+        programmes = Programme.objects.visible_to(membership)
+    elif membership.role in SITE_TEAM:
+        # The site's network: one join (Organisation.network's reverse is ``members``).
+        programmes = Programme.objects.filter(network__members=membership.organisation_id)
+    else:
+        return Programme.objects.none()
+
+    def of_plan(aggregate):
+        return Coalesce(
+            Subquery(
+                ProgrammeSession.objects.filter(programme=OuterRef("pk"))
+                .values("programme")
+                .annotate(value=aggregate)
+                .values("value")[:1],
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        )
+
+    return programmes.annotate(
+        session_count=of_plan(Count("pk")),
+        planned_minutes=of_plan(Sum("duration_minutes")),
+    ).order_by("-starts_on", "name", "pk")
+
+
+def programme_plan(*, membership: Membership | None, programme: Programme) -> list:
+    """The programme's sessions in order, if the member may read the programme."""
+    if not programmes_visible(membership=membership).filter(pk=programme.pk).exists():
+        return []
+    return list(ProgrammeSession.objects.filter(programme=programme).order_by("position"))
+
+
+def _enrolled(status=EnrolmentStatus.ENROLLED):
+    return Coalesce(
+        Subquery(
+            Enrolment.objects.filter(cohort=OuterRef("pk"), status=status)
+            .values("cohort")
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def cohorts_for_site(*, membership: Membership | None) -> QuerySet[Cohort]:
+    """The cohorts of the member's site (of the whole network for its admin), newest first,
+    with their programme, site, people enrolled and waiting, and their first session."""
+    if membership is None or membership.role not in (Role.NETWORK_ADMIN, *SITE_TEAM):
+        return Cohort.objects.none()
+    first = (
+        CohortSession.objects.filter(cohort=OuterRef("pk"))
+        .values("cohort")
+        .annotate(first=Min("starts_at"))
+        .values("first")[:1]
+    )
+    return (
+        Cohort.objects.visible_to(membership)
+        .select_related("programme", "site")
+        .annotate(
+            enrolled=_enrolled(),
+            waiting=_enrolled(EnrolmentStatus.WAITING),
+            first_session=Subquery(first),
+        )
+        .order_by("-starts_on", "name", "pk")
+    )
+
+
+def cohort_schedule(*, membership: Membership | None, cohort: Cohort) -> QuerySet[CohortSession]:
+    """The cohort's sessions in time order, with their plan (title, diagnostic, modules)."""
+    return (
+        CohortSession.objects.visible_to(membership)
+        .filter(cohort=cohort)
+        .select_related("plan")
+        .order_by("starts_at", "pk")
+    )
+
+
+def cohort_people(*, membership: Membership | None, cohort: Cohort) -> QuerySet[Enrolment]:
+    """The people enrolled in the cohort (not the waiting list), by name."""
+    return (
+        Enrolment.objects.visible_to(membership)
+        .filter(cohort=cohort, status=EnrolmentStatus.ENROLLED)
+        .select_related("beneficiary")
+        .order_by("beneficiary__last_name", "beneficiary__first_name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class CollectiveSession:
+    """A cohort session or a workshop, as the site's agenda shows it."""
+
+    kind: str  # "cohort" or "workshop"
+    pk: int  # the cohort's id for a session, the workshop's id for a workshop
+    title: str
+    subtitle: str  # the cohort's name, or the workshop's level
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    place: str
+    capacity: int
+    taken: int
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.taken, 0)
+
+
+def collective_sessions_between(
+    *, membership: Membership | None, start: datetime.datetime, end: datetime.datetime
+) -> list[CollectiveSession]:
+    """The site's cohort sessions and workshops starting in [start, end), in time order
+    (two queries; cancelled cohorts and workshops left out)."""
+    if membership is None or membership.role not in (Role.NETWORK_ADMIN, *SITE_TEAM):
+        return []
+    sessions = (
+        CohortSession.objects.visible_to(membership)
+        .filter(starts_at__gte=start, starts_at__lt=end, cohort__cancelled_at__isnull=True)
+        .select_related("plan", "cohort")
+        .annotate(
+            taken=Count(
+                "cohort__enrolments",
+                filter=Q(cohort__enrolments__status=EnrolmentStatus.ENROLLED),
+            )
+        )
+    )
+    workshops = (
+        Workshop.objects.visible_to(membership)
+        .filter(starts_at__gte=start, starts_at__lt=end, cancelled_at__isnull=True)
+        .annotate(
+            taken=Coalesce(
+                Subquery(
+                    WorkshopRegistration.objects.filter(
+                        workshop=OuterRef("pk"), status=RegistrationStatus.CONFIRMED
+                    )
+                    .values("workshop")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            )
+        )
+    )
+    rows = [
+        CollectiveSession(
+            kind="cohort",
+            pk=session.cohort_id,
+            title=session.plan.title,
+            subtitle=session.cohort.name,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            place=session.room,
+            capacity=session.cohort.capacity,
+            taken=session.taken,
+        )
+        for session in sessions
+    ]
+    rows += [
+        CollectiveSession(
+            kind="workshop",
+            pk=workshop.pk,
+            title=workshop.title,
+            subtitle=str(workshop.get_level_display()),
+            starts_at=workshop.starts_at,
+            ends_at=workshop.ends_at,
+            place=workshop.place,
+            capacity=workshop.capacity,
+            taken=workshop.taken,
+        )
+        for workshop in workshops
+    ]
+    rows.sort(key=lambda row: (row.starts_at, row.kind, row.pk))
+    return rows
