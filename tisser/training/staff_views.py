@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Site
+from tisser.core import clock
 from tisser.core.access import require_roles, scoped_object
 from tisser.core.errors import DomainError
 from tisser.core.journal import record_page_read
@@ -37,6 +38,7 @@ from tisser.training.forms import (
     SessionMoveForm,
 )
 from tisser.training.models import Cohort, CohortSession, Programme, ProgrammeSession
+from tisser.training.roll_call import may_take_roll_call
 from tisser.training.schedule import at
 
 ADMIN = (Role.NETWORK_ADMIN,)
@@ -360,6 +362,7 @@ def cohort_detail(request, obj):
     if people:
         record_page_read(request, action="training.cohort_viewed", obj=obj, site=obj.site_id)
     can_run = membership.role in RUNNERS
+    trainers = list(obj.trainers.order_by("first_name", "last_name"))
     return render(
         request,
         "training/staff/cohort_detail.html",
@@ -367,12 +370,18 @@ def cohort_detail(request, obj):
             "cohort": obj,
             "programme": obj.programme,
             "site": obj.site,
-            "trainers": list(obj.trainers.order_by("first_name", "last_name")),
+            "trainers": trainers,
             "weekdays": [label for value, label in WEEKDAYS if value in obj.weekdays],
             "page": page,
             "rows": schedule_rows,
             "people": people,
             "enrolled": cohorts.enrolled_count(obj),
+            # The roll call (attendance_views) opens once a session has started.
+            "now": clock.now(),
+            "can_roll_call": obj.cancelled_at is None
+            and may_take_roll_call(
+                membership, site=obj.site, trainer_ids=[trainer.pk for trainer in trainers]
+            ),
             "can_run": can_run and obj.cancelled_at is None and obj.closed_on is None,
             "can_cancel": membership.role in CREATORS
             and obj.cancelled_at is None
