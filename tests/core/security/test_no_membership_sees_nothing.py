@@ -26,6 +26,7 @@ from tisser.core.scoping import scoped_models
 from tisser.funding.models import Convention
 from tisser.offers.models import Device, InventoryCount
 from tisser.referrals.models import Referral
+from tisser.training.models import Cohort
 
 
 def membership_functions():
@@ -74,6 +75,8 @@ ARGUMENTS = {
     # Stock (issue 10): a device and an inventory count of site A1.
     "device": lambda w: w.object_of(Device, K.SITE),
     "count": lambda w: w.object_of(InventoryCount, K.SITE),
+    # Training (issue 15), enrolment (helper E): a cohort of site A1.
+    "cohort": lambda w: w.object_of(Cohort, K.SITE),
 }
 
 
