@@ -355,3 +355,29 @@ def test_two_enrolments_racing_for_the_last_seat_give_one_seat_and_one_wait(site
     assert sorted(results) == [EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITING]
     assert Enrolment.objects.filter(cohort=team.cohort, status="enrolled").count() == 1
     assert Enrolment.objects.filter(cohort=team.cohort, status="waiting").count() == 1
+
+
+# --- the person is told of their seat -------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_person_is_told_of_their_seat_once_and_when_moving_up(
+    team, django_capture_on_commit_callbacks
+):
+    from tisser.notifications import sms
+
+    sms.outbox.clear()
+    people = [BeneficiaryFactory(site=team.site, phone=f"+3361200000{n}") for n in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        first, _second, waiting = (
+            enrol_file(actor=team.manager, cohort=team.cohort, beneficiary=file) for file in people
+        )
+    told = Notification.objects.filter(template="training_enrolled_person")
+    assert sorted(told.values_list("subject_id", flat=True)) == sorted([first.pk, _second.pk])
+    (text, _other) = [message.text for message in sms.outbox]
+    assert team.cohort.programme.name in text and "Salle 2" in text and "1re séance" in text
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment_drop(actor=team.manager, enrolment=first, reason=DropReason.JOB)
+    assert told.filter(subject_id=waiting.pk).count() == 1
+    assert sms.outbox[-1].to == "+33612000002"
+    sms.outbox.clear()

@@ -11,6 +11,8 @@
   session to come recorded as the referral's appointment, of kind ``session``
   (``referrals.transitions.referral_book_session``): outside the individual booking
   capacity and without the appointment reminder, since the session has its own.
+- The person is told of their seat and first session (SMS or e-mail by their channel,
+  once per enrolment, after the commit), whether enrolled at once or moved up.
 - Dropping out cancels that appointment while it is still planned.
 
 Who acts: the cohort site's manager and mediators, and the network admins of its network
@@ -37,12 +39,15 @@ from tisser.core.errors import DomainError
 from tisser.core.journal import record
 from tisser.core.validators import reject_nir
 from tisser.learning.assignments import module_assign
+from tisser.notifications.models import RecipientKind
+from tisser.notifications.services import notify
 from tisser.referrals import transitions
 from tisser.referrals.enums import ReferralStatus
 from tisser.referrals.models import Referral
 from tisser.training.enums import DropReason, EnrolmentStatus
 from tisser.training.models import Cohort, CohortSession, Enrolment, ProgrammeSession
 
+ENROLLED_TEMPLATE = "training_enrolled_person"
 SITE_ROLES = frozenset({Role.SITE_MANAGER, Role.MEDIATOR})
 NOTE_MAX = 300
 # A drop-out is dated today or in the recent past (noted after the fact), never later.
@@ -138,11 +143,20 @@ def _journal(actor: Membership | None, action: str, enrolment: Enrolment, **payl
 
 
 def _give_seat(*, actor: Membership, cohort: Cohort, enrolment: Enrolment, now) -> None:
-    """What being enrolled gives: the programme's modules and, for a referral's person whose
-    referral is still accepted, the first session to come as the referral's appointment."""
+    """What being enrolled gives: the programme's modules, the message to the person (their
+    seat and first session; sent after the commit, once per enrolment) and, for a referral's
+    person whose referral is still accepted, the first session to come as the referral's
+    appointment."""
     keys = programme_modules(cohort)
     if keys:
         module_assign(actor=actor, beneficiary=enrolment.beneficiary, module_keys=keys)
+    notify(
+        event_key=f"training_enrolment:{enrolment.pk}:seat",
+        template=ENROLLED_TEMPLATE,
+        recipient_kind=RecipientKind.PERSON,
+        subject=enrolment,
+        site=cohort.site,
+    )
     if enrolment.referral_id is None:
         return
     referral = Referral.objects.filter(pk=enrolment.referral_id).first()
@@ -222,11 +236,13 @@ def _enrol(
         raise DomainError(
             _("Cette personne est déjà inscrite ou en liste d'attente dans ce groupe.")
         ) from error
+    action = "waiting_listed"
     if has_seat:
+        action = "enrolled"
         _give_seat(actor=actor, cohort=cohort, enrolment=enrolment, now=now)
     _journal(
         actor,
-        "enrolled" if has_seat else "waiting_listed",
+        action,
         enrolment,
         beneficiary=beneficiary.pk,
         referral=referral.pk if referral is not None else None,

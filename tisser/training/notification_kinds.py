@@ -73,4 +73,33 @@ register_kind(
     context=session_reminder_context,
     contact=enrolment_contact,
 )
+
+
+def enrolled_context(enrolment) -> dict[str, Any]:
+    """The programme, the group and the first session to come (when, where)."""
+    cohort = enrolment.cohort
+    context: dict[str, Any] = {"programme_name": cohort.programme.name, "cohort_name": cohort.name}
+    session = (
+        cohort.sessions.select_related("plan")
+        .filter(starts_at__gt=clock.now())
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    if session is not None:
+        context["session_when"] = format_when(session.starts_at)
+        context["session_place"] = session_place(cohort, session)
+    if not context.get("session_place"):
+        context["session_place"] = site_context(cohort.site)["site_address"]
+    return context
+
+
+register_kind(
+    "training_enrolled_person",
+    label=_("Place dans un groupe de formation"),
+    recipient_kind=RecipientKind.PERSON,
+    subject_type="training.enrolment",
+    template="training/messages/training_enrolled_person",
+    context=enrolled_context,
+    contact=enrolment_contact,
+)
 # --- end Enrolment (helper E) ---------------------------------------------------------------
