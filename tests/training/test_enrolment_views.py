@@ -65,7 +65,7 @@ def test_the_list_shows_enrolled_then_waiting_in_constant_queries(client, login,
     second = html.unescape(client.get(list_url(team.cohort), {"page": 2}).content.decode())
     # Enrolled people first, the waiting list after them.
     assert "Zoé" in second and "Zoé" not in page
-    assert "Liste d'attente" in second
+    assert "Liste d'attente, n° 1" in second
     assert 'href="' + enrol_url(team.cohort) + '"' in page
     assert JournalEntry.objects.filter(action="training.enrolments_viewed").exists()
 

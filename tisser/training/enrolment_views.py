@@ -75,6 +75,10 @@ def cohort_enrolments(request, obj):
         request, selectors.cohort_dropouts(membership=membership, cohort=cohort), param="abandons"
     )
     counts = selectors.cohort_enrolment_counts(membership=membership, cohort=cohort)
+    # The waiting list's order (enrolled people come first in the list).
+    page.object_list = list(page.object_list)
+    for index, enrolment in enumerate(page.object_list, start=page.start_index()):
+        enrolment.position = index - counts[EnrolmentStatus.ENROLLED]
     record_page_read(request, action="training.enrolments_viewed", obj=cohort, site=cohort.site_id)
     return render(
         request,
