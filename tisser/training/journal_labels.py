@@ -5,6 +5,7 @@ Shared by the helpers of issue 15: each appends its own block.
 
 from django.utils.translation import gettext_lazy as _
 
+from tisser.accounts.enums import Role
 from tisser.core.journal_labels import DetailField, ObjectKind
 from tisser.training.enums import DropReason, EnrolmentStatus
 
@@ -29,6 +30,7 @@ DETAIL_FIELDS.setdefault("training.", {}).update(
         "referral": DetailField(_("bon d'orientation n°")),
         "reason": DetailField(_("motif"), DropReason.choices),
         "previous": DetailField(_("statut avant"), EnrolmentStatus.choices),
+        "role": DetailField(_("rôle"), Role.choices),
     }
 )
 OBJECT_KINDS.append(ObjectKind("training.enrolment", _("Inscription à une formation")))
