@@ -2,7 +2,9 @@
 
 - within the booking horizon, in the future;
 - the site is open for the whole appointment (accounts.opening: hours, closures, holidays);
-- at most ``site.appointment_capacity`` individual appointments overlap at the site.
+- at most ``site.appointment_capacity`` individual appointments overlap at the site (a
+  programme session's appointment, kind ``session``, is not counted: the session has its
+  own seats, docs/decisions/0054-training.md).
 
 ``check_slot`` must run inside the booking's transaction: it locks the site's row first, so
 two bookings of the same site count the overlaps one after the other (on PostgreSQL the
@@ -20,7 +22,7 @@ from tisser.accounts.models import Site
 from tisser.accounts.opening import closed_message
 from tisser.core.dates import format_when
 from tisser.core.errors import DomainError
-from tisser.referrals.enums import AppointmentStatus
+from tisser.referrals.enums import AppointmentKind, AppointmentStatus
 from tisser.referrals.models import Appointment
 
 # Appointments that hold a place in the site's agenda.
@@ -43,6 +45,7 @@ def ends_at_for(site: Site, starts_at: datetime, minutes: int | None = None) -> 
 def overlapping(site: Site, starts_at: datetime, ends_at: datetime, *, exclude_pk=None):
     rows = Appointment.objects.filter(
         site=site,
+        kind=AppointmentKind.INDIVIDUAL,
         status__in=BUSY_STATUSES,
         starts_at__lt=ends_at,
         ends_at__gt=starts_at,

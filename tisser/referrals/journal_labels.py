@@ -24,6 +24,8 @@ ACTION_LABELS = {
     "referral.accepted": _("Bon d'orientation accepté"),
     "referral.rejected": _("Bon d'orientation refusé"),
     "referral.rebooked": _("Rendez-vous déplacé"),
+    "referral.session_booked": _("Première séance d'un programme notée comme rendez-vous"),
+    "referral.session_cancelled": _("Rendez-vous de séance annulé : abandon du programme"),
     "referral.consumed": _("Bon d'orientation utilisé : personne venue"),
     "referral.no_show": _("Personne absente au rendez-vous"),
     "referral.cancelled": _("Bon d'orientation annulé"),

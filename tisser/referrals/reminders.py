@@ -3,7 +3,9 @@
 Run by the scheduler (``referrals.appointment_reminders``). Exactly once per appointment:
 the message's event key ``appointment:<id>:reminder`` is unique in the database, so a
 second run, or two schedulers racing, find the first record and queue nothing more.
-A rebooked appointment is a new row, so the new day gets its own reminder.
+A rebooked appointment is a new row, so the new day gets its own reminder. A programme
+session's appointment (kind ``session``) gets none: the session's own reminder (training)
+reaches the person the day before.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.utils import timezone
 
 from tisser.notifications.models import Notification, RecipientKind
 from tisser.notifications.services import notify
-from tisser.referrals.enums import AppointmentStatus
+from tisser.referrals.enums import AppointmentKind, AppointmentStatus
 from tisser.referrals.models import Appointment
 
 REMINDER_TEMPLATE = "appointment_reminder_person"
@@ -35,6 +37,7 @@ def due_for_reminder(now: datetime.datetime):
     return (
         Appointment.objects.filter(
             status=AppointmentStatus.PLANNED,
+            kind=AppointmentKind.INDIVIDUAL,
             starts_at__gte=_start_of(tomorrow),
             starts_at__lt=_start_of(tomorrow + datetime.timedelta(days=1)),
         )

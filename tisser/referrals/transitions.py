@@ -51,6 +51,7 @@ from tisser.referrals.deadlines import help_request_due_on
 from tisser.referrals.enums import (
     ANSWER_DELAY_DAYS,
     NO_SHOW_DELAY_DAYS,
+    AppointmentKind,
     AppointmentStatus,
     ReferralSource,
     ReferralStatus,
@@ -683,6 +684,97 @@ def referral_rebook(
             payload={"previous": previous.pk if previous is not None else None},
         )
     return appointment
+
+
+def referral_book_session(
+    *,
+    actor: Membership,
+    referral: Referral,
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str,
+    note: str = "",
+) -> Appointment:
+    """The person of an accepted referral is enrolled in a programme: the first session they
+    will attend becomes the referral's appointment, of kind ``session``.
+
+    The planned appointment it replaces (the individual one offered at acceptance) becomes
+    "rebooked". A session appointment holds no place in the site's individual booking
+    capacity and gets no appointment reminder: the session has its seats and its own
+    reminder (training). Its date is the session's, fixed by the programme's schedule, so
+    the booking horizon does not apply; it must still be to come. The history row is an
+    "accepted -> accepted" rebooking; no message is sent from here.
+    """
+    now = clock.now()
+    if starts_at is None or timezone.is_naive(starts_at) or starts_at <= now:
+        raise DomainError(_("La séance est passée : choisissez une séance à venir."))
+    if ends_at is None or ends_at <= starts_at:
+        raise DomainError(_("La fin de la séance doit suivre son début."))
+    with transaction.atomic():
+        referral = _lock_for(
+            referral, actor=actor, may_act=is_site_staff_for, to_status=S.ACCEPTED, action=REBOOK
+        )
+        previous = _planned_appointment(referral)
+        if previous is not None:
+            _set_appointment_status(previous, AppointmentStatus.REBOOKED)
+        appointment = Appointment(
+            referral=referral,
+            beneficiary_id=referral.beneficiary_id,
+            site_id=referral.site_id,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place=(place or "").strip()[:255],
+            kind=AppointmentKind.SESSION,
+            status=AppointmentStatus.PLANNED,
+        )
+        _full_clean(appointment, exclude=["referral", "site", "mediator", "beneficiary"])
+        appointment.save()
+        _move(
+            referral=referral,
+            to_status=S.ACCEPTED,
+            actor=actor,
+            action_code="session_booked",
+            now=now,
+            note=note,
+            payload={
+                "appointment": appointment.pk,
+                "previous": previous.pk if previous is not None else None,
+            },
+        )
+    return appointment
+
+
+def referral_cancel_session(*, actor: Membership, referral: Referral, note: str = "") -> None:
+    """The person left the programme: the planned session appointment, if any, is cancelled.
+
+    The referral stays accepted (the site may offer an individual appointment later); a
+    referral already consumed, or without a planned session appointment, is left as it is.
+    """
+    now = clock.now()
+    with transaction.atomic():
+        referral = lock_referral(referral)
+        _require(is_site_staff_for(actor, referral))
+        appointment = (
+            Appointment.objects.select_for_update()
+            .filter(
+                referral=referral,
+                kind=AppointmentKind.SESSION,
+                status=AppointmentStatus.PLANNED,
+            )
+            .first()
+        )
+        if appointment is None or not is_allowed(referral.status, S.ACCEPTED, REBOOK):
+            return
+        _set_appointment_status(appointment, AppointmentStatus.CANCELLED)
+        _move(
+            referral=referral,
+            to_status=S.ACCEPTED,
+            actor=actor,
+            action_code="session_cancelled",
+            now=now,
+            note=note,
+            payload={"appointment": appointment.pk},
+        )
 
 
 def referral_mark_came(*, actor: Membership, referral: Referral, existing=None) -> Referral:

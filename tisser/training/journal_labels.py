@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tisser.accounts.enums import Role
 from tisser.core.journal_labels import DetailField, ObjectKind, ObjectName, integer_ids, page_url
+from tisser.training.enums import DropReason, EnrolmentStatus
 from tisser.training.models import Cohort, Programme
 
 # --- programmes and cohorts (helper P) ---
@@ -104,3 +105,27 @@ DETAIL_FIELDS |= dict.fromkeys(
     ),
     _ROLL_CALL_FIELDS,
 )
+
+
+# --- Enrolment (helper E) -------------------------------------------------------------------
+ACTION_LABELS.update(
+    {
+        "training.enrolled": _("Personne inscrite à un groupe de formation"),
+        "training.waiting_listed": _("Personne mise en liste d'attente d'un groupe"),
+        "training.moved_up": _("Personne passée de la liste d'attente à une place du groupe"),
+        "training.dropped": _("Abandon d'une formation noté"),
+        "training.enrolments_viewed": _("Liste des inscrits d'un groupe consultée"),
+    }
+)
+DETAIL_FIELDS.setdefault("training.", {}).update(
+    {
+        "cohort": DetailField(_("groupe n°")),
+        "beneficiary": DetailField(_("dossier")),
+        "referral": DetailField(_("bon d'orientation n°")),
+        "reason": DetailField(_("motif"), DropReason.choices),
+        "previous": DetailField(_("statut avant"), EnrolmentStatus.choices),
+        "role": DetailField(_("rôle"), Role.choices),
+    }
+)
+OBJECT_KINDS.append(ObjectKind("training.enrolment", _("Inscription à une formation")))
+# --- end Enrolment (helper E) ---------------------------------------------------------------

@@ -5,7 +5,7 @@ Shared by the helpers of issue 15: each block is appended, clearly commented.
 
 from django.urls import path
 
-from tisser.training import attendance_views, staff_views
+from tisser.training import attendance_views, enrolment_views, staff_views
 
 app_name = "training"
 
@@ -59,3 +59,22 @@ urlpatterns += [
     ),
     path("ateliers/<id:pk>/appel/", attendance_views.workshop_roll_call, name="workshop_roll_call"),
 ]
+
+
+# Enrolment (helper E)
+urlpatterns += [
+    path(
+        "groupes/<id:pk>/inscriptions/",
+        enrolment_views.cohort_enrolments,
+        name="cohort_enrolments",
+    ),
+    path("groupes/<id:pk>/inscrire/", enrolment_views.cohort_enrol, name="cohort_enrol"),
+    path(
+        "groupes/<id:pk>/inscrire/bon/<id:referral_pk>/",
+        enrolment_views.cohort_enrol_referral,
+        name="cohort_enrol_referral",
+    ),
+    path("inscriptions/<id:pk>/abandon/", enrolment_views.enrolment_drop, name="enrolment_drop"),
+    path("dossiers/<id:pk>/inscrire/", enrolment_views.enrol_person, name="enrol_person"),
+]
+# End of enrolment (helper E)

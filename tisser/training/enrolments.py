@@ -1,0 +1,389 @@
+"""Enrolment in a cohort: from an accepted referral or a file, the waiting list, drop-out.
+
+- The seats are counted under a lock on the cohort's row (``select_for_update``): two
+  enrolments racing for the last seat are serialised, one gets it, the other waits
+  (on PostgreSQL the second waits for the first to commit, then counts again).
+- A full cohort puts the newcomer on the waiting list (``waiting_since``); when an enrolled
+  person drops out, the first waiting person moves up (``enrolled_at``) and gets what a
+  direct enrolment gives.
+- Being enrolled gives: the programme's modules (the union of the plan sessions' modules,
+  through ``learning.assignments.module_assign``) and, for a referral's person, the first
+  session to come recorded as the referral's appointment, of kind ``session``
+  (``referrals.transitions.referral_book_session``): outside the individual booking
+  capacity and without the appointment reminder, since the session has its own.
+- The person is told of their seat and first session (SMS or e-mail by their channel,
+  once per enrolment, after the commit), whether enrolled at once or moved up.
+- Dropping out cancels that appointment while it is still planned.
+
+Who acts: the cohort site's manager and mediators, and the network admins of its network
+(volunteers read only). Each write is journaled; refusals are French ``DomainError``s that
+change nothing. See docs/decisions/0054-training.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tisser.accounts.enums import Role
+from tisser.accounts.models import Membership
+from tisser.beneficiaries.models import Beneficiary
+from tisser.beneficiaries.services import beneficiary_for_referral
+from tisser.core import clock
+from tisser.core.dates import format_day
+from tisser.core.errors import DomainError
+from tisser.core.journal import record
+from tisser.core.validators import reject_nir
+from tisser.learning.assignments import module_assign
+from tisser.notifications.models import RecipientKind
+from tisser.notifications.services import notify
+from tisser.referrals import transitions
+from tisser.referrals.enums import ReferralStatus
+from tisser.referrals.models import Referral
+from tisser.training.enums import DropReason, EnrolmentStatus
+from tisser.training.models import Cohort, CohortSession, Enrolment, ProgrammeSession
+
+ENROLLED_TEMPLATE = "training_enrolled_person"
+SITE_ROLES = frozenset({Role.SITE_MANAGER, Role.MEDIATOR})
+NOTE_MAX = 300
+# A drop-out is dated today or in the recent past (noted after the fact), never later.
+DROP_BACKDATE_DAYS = 366
+
+
+# --- who may act ----------------------------------------------------------------------------
+
+
+def may_enrol(actor: Membership | None, cohort: Cohort) -> bool:
+    """The cohort site's manager and mediators, and the network admins of its network."""
+    if actor is None or not actor.is_active:
+        return False
+    if actor.role in SITE_ROLES:
+        return actor.organisation_id == cohort.site_id
+    if actor.role == Role.NETWORK_ADMIN:
+        return actor.organisation_id == cohort.site.network_id
+    return False
+
+
+def _require(actor: Membership | None, cohort: Cohort) -> None:
+    if not may_enrol(actor, cohort):
+        raise DomainError(_("Votre rôle ne vous permet pas d'inscrire des personnes à ce groupe."))
+
+
+# --- shared steps ---------------------------------------------------------------------------
+
+
+def _lock_cohort(cohort: Cohort) -> Cohort:
+    """The cohort's row, locked until the end of the transaction (the seat counter's lock)."""
+    locked = (
+        Cohort.objects.select_for_update(of=("self",))
+        .select_related("site", "programme")
+        .filter(pk=cohort.pk)
+        .first()
+    )
+    if locked is None:
+        raise DomainError(_("Ce groupe n'existe plus."))
+    return locked
+
+
+def _require_open(cohort: Cohort) -> None:
+    if cohort.cancelled_at is not None:
+        raise DomainError(_("Ce groupe est annulé : on ne peut plus y inscrire personne."))
+    if cohort.closed_on is not None:
+        raise DomainError(_("Ce groupe est terminé : on ne peut plus y inscrire personne."))
+
+
+def seats_taken(cohort: Cohort) -> int:
+    return Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.ENROLLED).count()
+
+
+def first_upcoming_session(cohort: Cohort, now: datetime.datetime) -> CohortSession | None:
+    return (
+        CohortSession.objects.filter(cohort=cohort, starts_at__gt=now)
+        .order_by("starts_at", "pk")
+        .first()
+    )
+
+
+def programme_modules(cohort: Cohort) -> list[str]:
+    """The keys of the modules of the programme's plan, in the plan's order, once each."""
+    keys: list[str] = []
+    for modules in (
+        ProgrammeSession.objects.filter(programme_id=cohort.programme_id)
+        .order_by("position")
+        .values_list("modules", flat=True)
+    ):
+        for key in modules or ():
+            if isinstance(key, str) and key and key not in keys:
+                keys.append(key)
+    return keys
+
+
+def session_place(cohort: Cohort, session: CohortSession) -> str:
+    """Where the session is held: its room (or the cohort's), then the site's address."""
+    room = session.room or cohort.room
+    site = cohort.site
+    address = ", ".join(
+        part for part in (site.address, f"{site.postal_code} {site.city}".strip()) if part
+    )
+    return ", ".join(part for part in (room, address) if part)
+
+
+def _journal(actor: Membership | None, action: str, enrolment: Enrolment, **payload) -> None:
+    record(
+        actor=actor.user if actor is not None else None,
+        action=f"training.{action}",
+        obj=enrolment,
+        site=enrolment.cohort.site_id,
+        payload={"cohort": enrolment.cohort_id, **payload},
+    )
+
+
+def _give_seat(*, actor: Membership, cohort: Cohort, enrolment: Enrolment, now) -> None:
+    """What being enrolled gives: the programme's modules, the message to the person (their
+    seat and first session; sent after the commit, once per enrolment) and, for a referral's
+    person whose referral is still accepted, the first session to come as the referral's
+    appointment."""
+    keys = programme_modules(cohort)
+    if keys:
+        module_assign(actor=actor, beneficiary=enrolment.beneficiary, module_keys=keys)
+    notify(
+        event_key=f"training_enrolment:{enrolment.pk}:seat",
+        template=ENROLLED_TEMPLATE,
+        recipient_kind=RecipientKind.PERSON,
+        subject=enrolment,
+        site=cohort.site,
+    )
+    if enrolment.referral_id is None:
+        return
+    referral = Referral.objects.filter(pk=enrolment.referral_id).first()
+    if referral is None or referral.status != ReferralStatus.ACCEPTED:
+        return
+    session = first_upcoming_session(cohort, now)
+    if session is None:
+        return
+    transitions.referral_book_session(
+        actor=actor,
+        referral=referral,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        place=session_place(cohort, session),
+        note=_("Inscrit au programme « %(programme)s » (groupe « %(cohort)s »)")
+        % {"programme": cohort.programme.name, "cohort": cohort.name},
+    )
+
+
+def _fill_seats(*, actor: Membership, cohort: Cohort, now) -> list[Enrolment]:
+    """Move the first waiting people up into the free seats (the cohort must be locked)."""
+    free = cohort.capacity - seats_taken(cohort)
+    if free <= 0:
+        return []
+    waiting = list(
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("beneficiary", "cohort")
+        .filter(cohort=cohort, status=EnrolmentStatus.WAITING)
+        .order_by("waiting_since", "pk")[:free]
+    )
+    for enrolment in waiting:
+        enrolment.status = EnrolmentStatus.ENROLLED
+        enrolment.enrolled_at = now
+        enrolment.save(update_fields=["status", "enrolled_at", "updated_at"])
+        _give_seat(actor=actor, cohort=cohort, enrolment=enrolment, now=now)
+        _journal(actor, "moved_up", enrolment, beneficiary=enrolment.beneficiary_id)
+    return waiting
+
+
+def _enrol(
+    *,
+    actor: Membership,
+    cohort: Cohort,
+    beneficiary: Beneficiary,
+    referral: Referral | None,
+    now,
+) -> Enrolment:
+    """Inside the transaction, the cohort locked: enrolled when a seat is free, else waiting."""
+    if beneficiary.merged_into_id is not None:
+        raise DomainError(
+            _("Ce dossier a été fusionné avec un autre : choisissez le dossier suivi.")
+        )
+    if beneficiary.site_id != cohort.site_id:
+        raise DomainError(_("Ce dossier n'est pas suivi par l'espace de ce groupe."))
+    live = Enrolment.objects.filter(cohort=cohort, beneficiary=beneficiary).exclude(
+        status=EnrolmentStatus.DROPPED
+    )
+    if live.exists():
+        raise DomainError(
+            _("Cette personne est déjà inscrite ou en liste d'attente dans ce groupe.")
+        )
+    # Seats freed by a larger capacity go to the people waiting first.
+    _fill_seats(actor=actor, cohort=cohort, now=now)
+    has_seat = seats_taken(cohort) < cohort.capacity
+    enrolment = Enrolment(
+        cohort=cohort,
+        beneficiary=beneficiary,
+        referral=referral,
+        status=EnrolmentStatus.ENROLLED if has_seat else EnrolmentStatus.WAITING,
+        enrolled_at=now if has_seat else None,
+        waiting_since=None if has_seat else now,
+    )
+    try:
+        with transaction.atomic():
+            enrolment.save()
+    except IntegrityError as error:  # the same person enrolled from another page meanwhile
+        raise DomainError(
+            _("Cette personne est déjà inscrite ou en liste d'attente dans ce groupe.")
+        ) from error
+    action = "waiting_listed"
+    if has_seat:
+        action = "enrolled"
+        _give_seat(actor=actor, cohort=cohort, enrolment=enrolment, now=now)
+    _journal(
+        actor,
+        action,
+        enrolment,
+        beneficiary=beneficiary.pk,
+        referral=referral.pk if referral is not None else None,
+    )
+    return enrolment
+
+
+# --- the services ---------------------------------------------------------------------------
+
+
+def enrol_from_referral(
+    *,
+    actor: Membership,
+    cohort: Cohort,
+    referral: Referral,
+    existing: Beneficiary | None = None,
+) -> Enrolment:
+    """Enrol the person of an accepted referral of the cohort's site.
+
+    Their file is created from the referral, or ``existing`` (a file of theirs the site
+    found) is linked, as when the person comes (``beneficiary_for_referral``); a referral
+    already linked keeps its file.
+    """
+    now = clock.now()
+    with transaction.atomic():
+        cohort = _lock_cohort(cohort)
+        _require(actor, cohort)
+        _require_open(cohort)
+        referral = transitions.lock_referral(referral)
+        if referral.site_id != cohort.site_id:
+            raise DomainError(_("Ce bon d'orientation est adressé à un autre espace."))
+        if referral.status != ReferralStatus.ACCEPTED:
+            raise DomainError(
+                _(
+                    "Ce bon d'orientation est « %(status)s » : seul un bon accepté permet l'inscription."
+                )
+                % {"status": referral.get_status_display()}
+            )
+        beneficiary = beneficiary_for_referral(actor=actor, referral=referral, existing=existing)
+        return _enrol(
+            actor=actor, cohort=cohort, beneficiary=beneficiary, referral=referral, now=now
+        )
+
+
+def enrol_file(*, actor: Membership, cohort: Cohort, beneficiary: Beneficiary) -> Enrolment:
+    """Enrol a person from their file (a file of the cohort's site, not merged)."""
+    now = clock.now()
+    with transaction.atomic():
+        cohort = _lock_cohort(cohort)
+        _require(actor, cohort)
+        _require_open(cohort)
+        beneficiary = Beneficiary.objects.select_for_update().filter(pk=beneficiary.pk).first()
+        if beneficiary is None:
+            raise DomainError(_("Ce dossier n'existe plus."))
+        return _enrol(actor=actor, cohort=cohort, beneficiary=beneficiary, referral=None, now=now)
+
+
+def _clean_note(note: str) -> str:
+    note = " ".join((note or "").split())
+    if len(note) > NOTE_MAX:
+        raise DomainError(_("La précision est trop longue (300 signes au plus)."))
+    try:
+        reject_nir(note)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages)) from error
+    return note
+
+
+def enrolment_drop(
+    *,
+    actor: Membership,
+    enrolment: Enrolment,
+    reason: str,
+    note: str = "",
+    on: datetime.date | None = None,
+) -> Enrolment:
+    """The person leaves the cohort (or its waiting list) for a reason from the list.
+
+    Their planned session appointment, if any, is cancelled; the seat an enrolled person
+    frees goes to the first person waiting.
+    """
+    now = clock.now()
+    today = timezone.localdate(now)
+    on = on or today
+    if reason not in DropReason.values:
+        raise DomainError(_("Choisissez le motif de l'abandon dans la liste."))
+    note = _clean_note(note)
+    if on > today:
+        raise DomainError(_("La date de l'abandon ne peut pas être dans le futur."))
+    if on < today - datetime.timedelta(days=DROP_BACKDATE_DAYS):
+        raise DomainError(
+            _("La date de l'abandon est trop ancienne : au plus tôt le %(date)s.")
+            % {"date": format_day(today - datetime.timedelta(days=DROP_BACKDATE_DAYS))}
+        )
+    with transaction.atomic():
+        cohort = _lock_cohort(enrolment.cohort)
+        _require(actor, cohort)
+        locked = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("beneficiary", "cohort")
+            .filter(pk=enrolment.pk, cohort=cohort)
+            .first()
+        )
+        if locked is None:
+            raise DomainError(_("Cette inscription n'existe plus."))
+        if locked.status == EnrolmentStatus.DROPPED:
+            raise DomainError(_("L'abandon de cette personne est déjà noté."))
+        if on < timezone.localdate(locked.created_at):
+            raise DomainError(
+                _("La date de l'abandon précède l'inscription (le %(date)s).")
+                % {"date": format_day(timezone.localdate(locked.created_at))}
+            )
+        was_enrolled = locked.status == EnrolmentStatus.ENROLLED
+        previous = locked.status
+        locked.status = EnrolmentStatus.DROPPED
+        locked.dropped_on = on
+        locked.drop_reason = reason
+        locked.drop_note = note
+        locked.save(
+            update_fields=["status", "dropped_on", "drop_reason", "drop_note", "updated_at"]
+        )
+        if locked.referral_id is not None:
+            referral = Referral.objects.filter(pk=locked.referral_id).first()
+            if referral is not None:
+                transitions.referral_cancel_session(
+                    actor=actor,
+                    referral=referral,
+                    note=_("Abandon du programme « %(programme)s »")
+                    % {"programme": cohort.programme.name},
+                )
+        _journal(actor, "dropped", locked, reason=reason, previous=previous)
+        if was_enrolled and cohort.cancelled_at is None and cohort.closed_on is None:
+            _fill_seats(actor=actor, cohort=cohort, now=now)
+    return locked
+
+
+def cohort_fill_seats(*, actor: Membership, cohort: Cohort) -> list[Enrolment]:
+    """Give the free seats to the people waiting, in order (after a larger capacity)."""
+    now = clock.now()
+    with transaction.atomic():
+        cohort = _lock_cohort(cohort)
+        _require(actor, cohort)
+        _require_open(cohort)
+        return _fill_seats(actor=actor, cohort=cohort, now=now)

@@ -1,0 +1,105 @@
+"""The messages of the training app, registered with notifications (found by
+notifications.kinds). Shared by the helpers of issue 15: each appends its own block."""
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tisser.core import clock
+from tisser.core.dates import format_when
+from tisser.notifications.kinds import Contact, register_kind
+from tisser.notifications.messages import site_context
+from tisser.notifications.models import RecipientKind
+from tisser.training.enrolments import session_place
+from tisser.training.reminders import start_of
+
+# --- Enrolment (helper E) -------------------------------------------------------------------
+
+
+def enrolment_contact(enrolment) -> Contact:
+    """The person's file, and the referrer of their referral while still active (for a
+    person who asked that messages go through them)."""
+    person = enrolment.beneficiary
+    referrer_email = ""
+    if enrolment.referral_id is not None and enrolment.referral.referrer_id is not None:
+        referrer = enrolment.referral.referrer
+        referrer_email = (referrer.email if referrer.is_active else "") or ""
+    return Contact(
+        first_name=person.first_name,
+        last_name=person.last_name,
+        phone=person.phone,
+        email=person.email,
+        preferred_channel=person.preferred_channel,
+        referrer_email=referrer_email,
+    )
+
+
+def reminded_session(enrolment):
+    """The session the reminder is about: the cohort's first one from tomorrow (the message
+    leaves the evening before), else the next one to come."""
+    now = clock.now()
+    sessions = enrolment.cohort.sessions.select_related("plan").order_by("starts_at", "pk")
+    tomorrow = start_of(timezone.localdate(now) + datetime.timedelta(days=1))
+    return (
+        sessions.filter(starts_at__gte=tomorrow).first()
+        or sessions.filter(starts_at__gt=now).first()
+    )
+
+
+def session_reminder_context(enrolment) -> dict[str, Any]:
+    cohort = enrolment.cohort
+    context: dict[str, Any] = {
+        "programme_name": cohort.programme.name,
+        "cohort_name": cohort.name,
+    }
+    session = reminded_session(enrolment)
+    if session is not None:
+        context["session_title"] = session.plan.title
+        context["session_when"] = format_when(session.starts_at)
+        context["session_place"] = session_place(cohort, session)
+    if not context.get("session_place"):
+        context["session_place"] = site_context(cohort.site)["site_address"]
+    return context
+
+
+register_kind(
+    "training_session_reminder_person",
+    label=_("Rappel de la séance de formation"),
+    recipient_kind=RecipientKind.PERSON,
+    subject_type="training.enrolment",
+    template="training/messages/training_session_reminder_person",
+    context=session_reminder_context,
+    contact=enrolment_contact,
+)
+
+
+def enrolled_context(enrolment) -> dict[str, Any]:
+    """The programme, the group and the first session to come (when, where)."""
+    cohort = enrolment.cohort
+    context: dict[str, Any] = {"programme_name": cohort.programme.name, "cohort_name": cohort.name}
+    session = (
+        cohort.sessions.select_related("plan")
+        .filter(starts_at__gt=clock.now())
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    if session is not None:
+        context["session_when"] = format_when(session.starts_at)
+        context["session_place"] = session_place(cohort, session)
+    if not context.get("session_place"):
+        context["session_place"] = site_context(cohort.site)["site_address"]
+    return context
+
+
+register_kind(
+    "training_enrolled_person",
+    label=_("Place dans un groupe de formation"),
+    recipient_kind=RecipientKind.PERSON,
+    subject_type="training.enrolment",
+    template="training/messages/training_enrolled_person",
+    context=enrolled_context,
+    contact=enrolment_contact,
+)
+# --- end Enrolment (helper E) ---------------------------------------------------------------
