@@ -27,8 +27,12 @@ urlpatterns = [
     path("apprendre/diagnostic/", include("tisser.diagnostics.learner_urls")),
     path("apprendre/modules/", include("tisser.learning.learner_urls")),
     path("espace-pro/financements/", include("tisser.funding.urls")),
+    # Programmes, cohorts, workshops (issue 15, decision 0054).
+    path("espace-pro/formations/", include("tisser.training.urls")),
     path("invitation/", include("tisser.accounts.public_urls")),
     path("notifications/", include("tisser.notifications.urls")),
+    # The surveys' short links and the learner's « Donner mon avis » (issue 15, helper S).
+    path("avis/", include("tisser.training.survey_urls")),
     path("admin/", admin.site.urls),
 ]
 
