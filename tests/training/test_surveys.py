@@ -209,6 +209,7 @@ def test_the_cohort_closed_hook_invites_and_the_daily_job_catches_up_a_close_by_
         hooks.announce("cohort.closed", actor=None, cohort=hooked)
     assert SurveyInvitation.objects.filter(enrolment__cohort=hooked).count() == 2
     _closed_cohort(site, people=3)  # closed_on written without the hook
+    _invitation(site)  # a period's invitation (no enrolment) hides nobody
     open_cohort = CohortFactory(site=site)
     EnrolmentFactory(cohort=open_cohort)
     assert send_cohort_invitations(timezone.now()) == {"invitations": 3}

@@ -56,7 +56,9 @@ def opted_out(beneficiary) -> bool:
 
 def enrolments_due(today: datetime.date):
     first, last = _window(today)
-    invited = SurveyInvitation.objects.filter(kind=SurveyKind.OUTCOME).values("enrolment")
+    invited = SurveyInvitation.objects.filter(
+        kind=SurveyKind.OUTCOME, enrolment__isnull=False
+    ).values("enrolment")
     return (
         Enrolment.objects.filter(
             status=EnrolmentStatus.ENROLLED,
@@ -73,7 +75,9 @@ def enrolments_due(today: datetime.date):
 
 def periods_due(today: datetime.date):
     first, last = _window(today)
-    invited = SurveyInvitation.objects.filter(kind=SurveyKind.OUTCOME).values("period")
+    invited = SurveyInvitation.objects.filter(kind=SurveyKind.OUTCOME, period__isnull=False).values(
+        "period"
+    )
     return (
         AccompanimentPeriod.objects.filter(
             closed_on__gte=first,
@@ -109,8 +113,8 @@ def send_outcome_invitations(now: datetime.datetime) -> dict[str, int]:
 def outcome_counts(responses) -> dict:
     """The three outcome shares of a queryset of responses, in one query: for each question,
     ``<code>_answers``, ``<code>_yes`` and ``<code>_rate`` (None when nobody answered it);
-    ``answers`` is the number of outcome responses."""
-    aggregates = {"answers": Count("pk")}
+    ``responses`` is the number of outcome responses."""
+    aggregates = {"responses": Count("pk")}
     for question in OUTCOME_QUESTIONS:
         path = f"answers__{question.code}"
         aggregates[f"{question.code}_answers"] = Count("pk", filter=Q(**{f"{path}__isnull": False}))

@@ -193,7 +193,9 @@ def survey_invite_period(
 
 def cohorts_to_invite(today: datetime.date):
     """Closed cohorts (not cancelled) with an enrolled person not yet invited."""
-    invited = SurveyInvitation.objects.filter(kind=SurveyKind.SATISFACTION).values("enrolment")
+    invited = SurveyInvitation.objects.filter(
+        kind=SurveyKind.SATISFACTION, enrolment__isnull=False
+    ).values("enrolment")
     pending = Enrolment.objects.filter(status=EnrolmentStatus.ENROLLED).exclude(pk__in=invited)
     return Cohort.objects.filter(
         closed_on__isnull=False,
