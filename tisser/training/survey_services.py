@@ -114,6 +114,9 @@ def _invite(
     if existing is not None:
         return existing
     now = clock.now()
+    action = "training.survey_invited_satisfaction"
+    if kind == SurveyKind.OUTCOME:
+        action = "training.survey_invited_outcome"
     try:
         with transaction.atomic():
             invitation = SurveyInvitation(
@@ -131,7 +134,7 @@ def _invite(
             invitation.save(update_fields=["token_hash"])
             record(
                 actor=actor.user if actor is not None else None,
-                action=f"training.survey_invited_{kind}",
+                action=action,
                 obj=invitation,
                 site=site,
                 payload={"beneficiary": beneficiary.pk},
