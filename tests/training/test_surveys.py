@@ -327,6 +327,9 @@ def test_the_tablet_lists_the_sites_open_invitations_and_opens_a_kiosk(
     assert listed.status_code == 200
     assert html.count("Ouvrir pour") == 1
     assert reverse("training:survey_kiosk", kwargs={"pk": mine.pk}) in html
+    # The QR code: the person may answer on their own phone instead.
+    qr_page = client.get(reverse("training:survey_qr", kwargs={"pk": mine.pk})).content.decode()
+    assert survey_link(mine) in qr_page and "data:image/svg+xml" in qr_page
     url = reverse("training:survey_kiosk", kwargs={"pk": mine.pk})
     first = client.get(url).content.decode()
     # The kiosk screens have no staff navigation.

@@ -18,6 +18,7 @@ from tisser.accounts.enums import Role
 from tisser.core.access import learner_only, public, require_roles, scoped_object
 from tisser.core.journal import record_page_read
 from tisser.core.views_helpers import paginate
+from tisser.learners.links import qr_data_uri
 from tisser.training import survey_selectors
 from tisser.training.enums import SurveyChannel, SurveyKind
 from tisser.training.models import SurveyInvitation
@@ -25,7 +26,9 @@ from tisser.training.survey_services import (
     InvitationGone,
     InvitationUsed,
     invitation_by_token,
+    is_open,
     survey_answer,
+    survey_link,
     survey_path,
     survey_token,
 )
@@ -147,3 +150,19 @@ def kiosk(request, obj):
     except InvitationUsed:
         return _screen(request, "already.html", {"kiosk": True})
     return _survey_flow(request, invitation, token=token, channel=SurveyChannel.TABLET, kiosk=True)
+
+
+@require_roles(*TABLET_ROLES)
+@scoped_object(SurveyInvitation, roles=TABLET_ROLES)
+@require_http_methods(["GET"])
+def qr(request, obj):
+    """The survey's link as a QR code: the person answers on their own phone."""
+    if not is_open(obj):
+        return _screen(request, "already.html" if obj.used_at else "gone.html", {"kiosk": True})
+    link = survey_link(obj)
+    request.personal_data = True
+    return render(
+        request,
+        "training/staff/survey_qr.html",
+        {"invitation": obj, "link": link, "qr": qr_data_uri(link)},
+    )

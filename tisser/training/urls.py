@@ -13,5 +13,6 @@ urlpatterns = [
     # --- Surveys (helper S: survey_views.py) ---
     path("questionnaires/tablette/", survey_views.tablet, name="survey_tablet"),
     path("questionnaires/<id:pk>/tablette/", survey_views.kiosk, name="survey_kiosk"),
+    path("questionnaires/<id:pk>/qr/", survey_views.qr, name="survey_qr"),
     # --- end of surveys ---
 ]
