@@ -31,6 +31,8 @@ urlpatterns = [
     path("espace-pro/formations/", include("tisser.training.urls")),
     path("invitation/", include("tisser.accounts.public_urls")),
     path("notifications/", include("tisser.notifications.urls")),
+    # The surveys' short links and the learner's « Donner mon avis » (issue 15, helper S).
+    path("avis/", include("tisser.training.survey_urls")),
     path("admin/", admin.site.urls),
 ]
 

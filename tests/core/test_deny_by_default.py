@@ -43,6 +43,8 @@ EXPECTED_PUBLIC = frozenset(
         "learners:sign_in",
         "learners:card",
         "learners:sign_out",
+        # The survey's short link: the token is the only key (issue 15, helper S).
+        "surveys:answer",
     }
 )
 # Pages that a signed-in person without any membership may still open.

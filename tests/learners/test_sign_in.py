@@ -243,13 +243,14 @@ def test_the_learner_home_costs_a_fixed_number_of_queries(
     # The session, the card with its file and space; and the request's savepoint (opened and
     # released: ATOMIC_REQUESTS inside the test's transaction), and one per section provider
     # (the exercises' practice: how far the learner got; the diagnostic: in progress or
-    # finished; the modules: how many under way). Nothing else, however long the file's history or the number of cards the
-    # person had before.
-    with django_assert_num_queries(7):
+    # finished; the modules: how many under way; training: an open survey to answer).
+    # Nothing else, however long the file's history or the number of cards the person had
+    # before.
+    with django_assert_num_queries(8):
         assert learner_client.get(HOME).status_code == 200
     for _ in range(5):
         LearnerCardFactory(beneficiary=card.beneficiary, revoked_at=clock.now())
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert learner_client.get(HOME).status_code == 200
 
 

@@ -49,6 +49,16 @@ class DemoResult:
     learning: learning_demo.DemoLearningResult | None = None
 
 
+def _mark_pending_messages_sent() -> None:
+    from django.db.models import F
+
+    from tisser.notifications.models import DeliveryStatus, Notification
+
+    Notification.objects.filter(status=DeliveryStatus.PENDING).update(
+        status=DeliveryStatus.SENT, sent_at=F("created_at"), attempts=1
+    )
+
+
 @contextmanager
 def messages_recorded_not_sent() -> Iterator[None]:
     """Queue no send task while seeding: the demo's messages are records of past sends."""
@@ -124,6 +134,9 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         learning = learning_demo.seed_demo_learning(
             network=network.network, clock=clock, journey_file=rights.journey_file
         )
+        # Messages recorded after the referrals' (the satisfaction survey of each closed
+        # period, issue 15) count as sent when their event happened, like theirs.
+        _mark_pending_messages_sent()
     return DemoResult(
         profile=profile.name,
         network=network,

@@ -129,3 +129,17 @@ DETAIL_FIELDS.setdefault("training.", {}).update(
 )
 OBJECT_KINDS.append(ObjectKind("training.enrolment", _("Inscription à une formation")))
 # --- end Enrolment (helper E) ---------------------------------------------------------------
+
+
+# --- Surveys (helper S) ---------------------------------------------------------------------
+ACTION_LABELS.update(
+    {
+        "training.survey_invited_satisfaction": _("Questionnaire de satisfaction envoyé"),
+        "training.survey_invited_outcome": _("Questions « six mois après » envoyées"),
+        "training.survey_tablet_listed": _("Questionnaires à remplir sur la tablette consultés"),
+        "training.survey_tablet_opened": _("Questionnaire ouvert sur la tablette de l'espace"),
+    }
+)
+DETAIL_FIELDS.setdefault("training.", {}).update({"beneficiary": DetailField(_("dossier"))})
+OBJECT_KINDS.append(ObjectKind("training.surveyinvitation", _("Invitation à un questionnaire")))
+# --- end Surveys (helper S) -----------------------------------------------------------------

@@ -5,7 +5,7 @@ Shared by the helpers of issue 15: each block is appended, clearly commented.
 
 from django.urls import path
 
-from tisser.training import attendance_views, enrolment_views, staff_views
+from tisser.training import attendance_views, enrolment_views, staff_views, survey_views
 
 app_name = "training"
 
@@ -78,3 +78,11 @@ urlpatterns += [
     path("dossiers/<id:pk>/inscrire/", enrolment_views.enrol_person, name="enrol_person"),
 ]
 # End of enrolment (helper E)
+
+# --- Surveys (helper S: survey_views.py) ---
+urlpatterns += [
+    path("questionnaires/tablette/", survey_views.tablet, name="survey_tablet"),
+    path("questionnaires/<id:pk>/tablette/", survey_views.kiosk, name="survey_kiosk"),
+    path("questionnaires/<id:pk>/qr/", survey_views.qr, name="survey_qr"),
+]
+# --- end of surveys ---

@@ -36,6 +36,8 @@ def membership_functions():
         if module.name.endswith(".selectors")
     ]
     modules.append("tisser.beneficiaries.duplicates")
+    # The surveys' figures and lists (issue 15, helper S).
+    modules.append("tisser.training.survey_selectors")
     found = []
     for name in modules:
         module = importlib.import_module(name)
