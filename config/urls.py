@@ -27,6 +27,7 @@ urlpatterns = [
     path("apprendre/diagnostic/", include("tisser.diagnostics.learner_urls")),
     path("apprendre/modules/", include("tisser.learning.learner_urls")),
     path("espace-pro/financements/", include("tisser.funding.urls")),
+    path("espace-pro/formations/", include("tisser.training.urls")),
     path("invitation/", include("tisser.accounts.public_urls")),
     path("notifications/", include("tisser.notifications.urls")),
     path("admin/", admin.site.urls),
