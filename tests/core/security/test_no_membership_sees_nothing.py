@@ -26,6 +26,7 @@ from tisser.core.scoping import scoped_models
 from tisser.funding.models import Convention
 from tisser.offers.models import Device, InventoryCount
 from tisser.referrals.models import Referral
+from tisser.training.models import Workshop
 
 
 def membership_functions():
@@ -35,6 +36,8 @@ def membership_functions():
         if module.name.endswith(".selectors")
     ]
     modules.append("tisser.beneficiaries.duplicates")
+    # Workshops' reads (issue 15, helper W) live beside the training app's selectors.
+    modules.append("tisser.training.workshop_selectors")
     found = []
     for name in modules:
         module = importlib.import_module(name)
@@ -74,6 +77,8 @@ ARGUMENTS = {
     # Stock (issue 10): a device and an inventory count of site A1.
     "device": lambda w: w.object_of(Device, K.SITE),
     "count": lambda w: w.object_of(InventoryCount, K.SITE),
+    # Workshops (issue 15): a workshop of site A1.
+    "workshop": lambda w: w.object_of(Workshop, K.SITE),
 }
 
 
