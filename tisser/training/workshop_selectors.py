@@ -36,8 +36,8 @@ def _public_upcoming(now=None):
     )
 
 
-def public_upcoming_workshops(*, site=None, city: str = "", theme: str = "", now=None):
-    """Coming public workshops, soonest first, with their site and seats (one query)."""
+def public_upcoming_filtered(*, site=None, city: str = "", theme: str = "", now=None):
+    """Coming public workshops of active spaces, narrowed; bare rows (for counting)."""
     queryset = _public_upcoming(now)
     if site is not None:
         queryset = queryset.filter(site=site)
@@ -45,6 +45,12 @@ def public_upcoming_workshops(*, site=None, city: str = "", theme: str = "", now
         queryset = queryset.filter(site__city=city)
     if theme:
         queryset = queryset.filter(theme=theme)
+    return queryset
+
+
+def public_upcoming_workshops(*, site=None, city: str = "", theme: str = "", now=None):
+    """Coming public workshops, soonest first, with their site and seats (one query)."""
+    queryset = public_upcoming_filtered(site=site, city=city, theme=theme, now=now)
     return _with_seats(
         queryset.select_related("site").only(
             "pk",
@@ -63,15 +69,6 @@ def public_upcoming_workshops(*, site=None, city: str = "", theme: str = "", now
             "site__postal_code",
         )
     ).order_by("starts_at", "pk")
-
-
-def public_upcoming_count(*, city: str = "", theme: str = "", now=None) -> int:
-    queryset = _public_upcoming(now)
-    if city:
-        queryset = queryset.filter(site__city=city)
-    if theme:
-        queryset = queryset.filter(theme=theme)
-    return queryset.count()
 
 
 def public_agenda_cities(*, now=None) -> list[str]:

@@ -48,7 +48,7 @@ def workshop_agenda(request):
     paginator = CountingPaginator(
         rows,
         PAGE_SIZE,
-        count_from=Workshop.objects.filter(pk__in=rows.values("pk")),
+        count_from=workshop_selectors.public_upcoming_filtered(city=city, theme=theme),
     )
     page = paginator.get_page(request.GET.get("page"))
     return render(
