@@ -126,6 +126,14 @@ def test_more_seats_move_people_up_and_fewer_than_registered_is_refused(workshop
 
     with pytest.raises(DomainError, match="3 personnes sont déjà inscrites"):
         workshops.workshop_update(actor=mediator, workshop=workshop, capacity=2)
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    with pytest.raises(DomainError, match="date à venir"):
+        workshops.workshop_update(
+            actor=mediator,
+            workshop=workshop,
+            starts_at=yesterday,
+            ends_at=yesterday + datetime.timedelta(hours=2),
+        )
 
 
 # --- registration by a mediator -----------------------------------------------------------

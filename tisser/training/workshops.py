@@ -240,6 +240,8 @@ def workshop_update(*, actor: Membership, workshop: Workshop, **values) -> Works
         raise DomainError(_("L'appel de cet atelier est fait : il ne peut plus changer."))
     current = {name: getattr(workshop, name) for name in FIELDS}
     cleaned = _clean_fields({**current, **values})
+    if cleaned["starts_at"] != current["starts_at"] and cleaned["starts_at"] <= clock.now():
+        raise DomainError(_("Choisissez une date à venir."))
     confirmed = _confirmed_count(workshop)
     if cleaned["capacity"] < confirmed:
         raise DomainError(
