@@ -1,16 +1,19 @@
-"""Issue 15 in Chromium on a 360×740 phone: a person finds a workshop on a space's public
-page, registers with a first name and a mobile, gets the SMS (its text read from the
+"""Issue 15 in Chromium on a 360×740 phone: a mediator plans a workshop and registers
+someone; a person finds a workshop on a space's public page, registers with a first name and a mobile, gets the SMS (its text read from the
 queued notification, as it would leave), opens the cancellation link and cancels with the
 button; axe-core finds no serious or critical violation on the agenda, the registration
 page and the cancellation page."""
 
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 
 from tests.accounts.factories import NetworkFactory, SiteFactory
-from tests.e2e.test_printouts_and_phone_lists import PHONE, assert_fits_the_phone
+from tests.e2e.test_printouts_and_phone_lists import PHONE, assert_fits_the_phone, signed_in
 from tests.training.factories import WorkshopFactory
+from tisser.accounts import demo
 from tisser.notifications.models import Notification
 from tisser.notifications.services import render
 from tisser.training import workshops
@@ -76,4 +79,40 @@ def test_a_person_registers_from_the_spaces_page_and_cancels_by_the_sms_link(
     assert_accessible(page)
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.CANCELLED
+    assert not page.watcher.problems, page.watcher.problems
+
+
+def test_a_mediator_plans_a_workshop_and_registers_someone_on_a_phone(new_page, assert_accessible):
+    """The staff side on a phone: plan a workshop, « Inscrire quelqu'un », see the list."""
+    demo.seed_demo_network()
+    page = signed_in(new_page, "mediateur", **PHONE)
+
+    page.goto("/espace-pro/formations/ateliers/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Prévoir un atelier").click()
+    page.wait_for_url("**/ateliers/nouveau/")
+    assert_fits_the_phone(page)
+    assert_accessible(page)
+    day = (timezone.localdate() + datetime.timedelta(days=5)).isoformat()
+    page.get_by_label("Titre").fill("Découvrir les visios")
+    page.get_by_label("Date").fill(day)
+    page.get_by_label("Heure de début").fill("14:00")
+    page.get_by_label("Heure de fin").fill("16:00")
+    page.get_by_label("Nombre de places").fill("1")
+    page.get_by_role("button", name="Prévoir l'atelier").click()
+
+    page.get_by_role("heading", level=1, name="Découvrir les visios").wait_for()
+    assert_fits_the_phone(page)
+    assert_accessible(page)
+    page.get_by_role("link", name="Inscrire quelqu'un").click()
+    page.get_by_role("heading", level=1, name="Inscrire quelqu'un").wait_for()
+    assert_accessible(page)
+    page.get_by_label("Prénom").fill("Jean")
+    page.get_by_label("Téléphone").fill("06 11 22 33 44")
+    page.get_by_role("button", name="Inscrire", exact=True).click()
+
+    page.get_by_role("heading", level=1, name="Découvrir les visios").wait_for()
+    assert page.get_by_role("cell", name="Jean").is_visible()
+    assert_fits_the_phone(page)
+    assert_accessible(page)
     assert not page.watcher.problems, page.watcher.problems
