@@ -457,6 +457,7 @@ def test_the_detail_lists_registered_and_waiting_people(client, login, mediator,
     text = text_of(page)
     assert "Prénom0" in text and "Prénom2" in text
     assert 'data-label="Personne"' in text
+    assert '<a href="/espace-pro/formations/ateliers/" aria-current="page">Ateliers' in text
     assert JournalEntry.objects.filter(action="workshop.viewed").count() == 1
 
 
