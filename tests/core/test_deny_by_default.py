@@ -24,6 +24,13 @@ EXPECTED_PUBLIC = frozenset(
         # The public request for help ("Demander de l'aide") and its thank-you page.
         "website:help_request",
         "website:help_request_done",
+        # The public agenda of workshops: the agenda, registering (first name and mobile,
+        # the anonymous-form guard), its thank-you page, and « Annuler ma place » from the
+        # SMS link (a page with a button: a GET never cancels).
+        "website:workshop_agenda",
+        "website:workshop_register",
+        "website:workshop_registered",
+        "website:workshop_cancel",
         # Signing in, the second factor during sign-in, and password reset.
         "account_login",
         "mfa_authenticate",

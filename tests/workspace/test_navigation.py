@@ -17,19 +17,19 @@ EXPECTED = {
     Role.NETWORK_ADMIN: [
         "Accueil", "Espaces", "Partenaires", "Financeurs", "Journal", "Membres",
         "Orientations", "Modération", "Demandes d'aide en retard", "Activités", "Dossiers",
-        "Importer une liste", "Exercices", "Modules", "Formations", "Stock", "Réceptions",
+        "Importer une liste", "Exercices", "Modules", "Formations", "Ateliers", "Stock", "Réceptions",
         "Commandes et transferts", "Catalogue", "Conventions", "Donateurs", "Dons reçus", "Reçus fiscaux",
         "Droits d'accès", "Comptoir", "Abonnements box", "Retours", "Caisse",
     ],
     Role.SITE_MANAGER: [
         "Accueil", "Mon espace", "Membres", "Orientations", "Demandes d'aide en retard",
-        "Agenda", "Activités", "Dossiers", "Importer une liste", "Exercices", "Modules", "Formations", "Stock",
+        "Agenda", "Activités", "Dossiers", "Importer une liste", "Exercices", "Modules", "Formations", "Ateliers", "Stock",
         "Réceptions", "Commandes et transferts", "Catalogue", "Dons reçus", "Droits d'accès",
         "Comptoir", "Abonnements box", "Retours", "Caisse",
     ],
     Role.MEDIATOR: [
         "Accueil", "Orientations", "Agenda", "Activités", "Dossiers", "Importer une liste",
-        "Exercices", "Modules", "Formations", "Stock", "Commandes et transferts", "Catalogue", "Droits d'accès",
+        "Exercices", "Modules", "Formations", "Ateliers", "Stock", "Commandes et transferts", "Catalogue", "Droits d'accès",
         "Comptoir", "Abonnements box", "Retours", "Caisse",
     ],
     Role.VOLUNTEER: ["Accueil", "Dossiers", "Exercices", "Modules", "Formations", "Stock", "Catalogue", "Droits d'accès"],

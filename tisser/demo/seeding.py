@@ -29,6 +29,7 @@ from tisser.learning import demo as learning_demo
 from tisser.offers import demo as offers_demo
 from tisser.referrals import demo as referrals_demo
 from tisser.sales import demo as sales_demo
+from tisser.training import workshop_demo
 from tisser.website.help_request import help_request_create
 
 
@@ -47,6 +48,7 @@ class DemoResult:
     sales: sales_demo.DemoSalesResult | None = None
     diagnostics: diagnostics_demo.DemoDiagnosticsResult | None = None
     learning: learning_demo.DemoLearningResult | None = None
+    workshops: workshop_demo.DemoWorkshopsResult | None = None
 
 
 def _mark_pending_messages_sent() -> None:
@@ -134,6 +136,8 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         learning = learning_demo.seed_demo_learning(
             network=network.network, clock=clock, journey_file=rights.journey_file
         )
+        # One-off workshops and their registrations at the spaces other than Strasbourg.
+        workshops = workshop_demo.seed_demo_workshops(network=network.network, clock=clock)
         # Messages recorded after the referrals' (the satisfaction survey of each closed
         # period, issue 15) count as sent when their event happened, like theirs.
         _mark_pending_messages_sent()
@@ -151,4 +155,5 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         sales=sales,
         diagnostics=diagnostics,
         learning=learning,
+        workshops=workshops,
     )

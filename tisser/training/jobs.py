@@ -9,6 +9,7 @@ from tisser.core.scheduler import DailyAt, job
 from tisser.training.outcomes import send_outcome_invitations
 from tisser.training.reminders import send_session_reminders
 from tisser.training.survey_services import send_cohort_invitations
+from tisser.training.workshops import send_workshop_reminders
 
 # --- Enrolment (helper E) -------------------------------------------------------------------
 
@@ -39,3 +40,13 @@ def outcome_invitations(*, now: datetime) -> dict[str, int]:
 
 
 # --- end Surveys (helper S) -----------------------------------------------------------------
+
+
+# Workshops (helper W) ---------------------------------------------------------------------
+
+
+# 17:30 in Paris: the people registered for tomorrow's workshops are reminded the evening
+# before; one message per registration and date (the event key is unique).
+@job("training.workshop_reminders", DailyAt(17, 30))
+def workshop_reminders(*, now: datetime) -> dict[str, int]:
+    return send_workshop_reminders(now)

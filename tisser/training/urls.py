@@ -5,7 +5,13 @@ Shared by the helpers of issue 15: each block is appended, clearly commented.
 
 from django.urls import path
 
-from tisser.training import attendance_views, enrolment_views, staff_views, survey_views
+from tisser.training import (
+    attendance_views,
+    enrolment_views,
+    staff_views,
+    survey_views,
+    workshop_views,
+)
 
 app_name = "training"
 
@@ -86,3 +92,18 @@ urlpatterns += [
     path("questionnaires/<id:pk>/qr/", survey_views.qr, name="survey_qr"),
 ]
 # --- end of surveys ---
+
+# Workshops (helper W)
+urlpatterns += [
+    path("ateliers/", workshop_views.workshop_list, name="workshop_list"),
+    path("ateliers/nouveau/", workshop_views.workshop_create, name="workshop_create"),
+    path("ateliers/<id:pk>/", workshop_views.workshop_detail, name="workshop_detail"),
+    path("ateliers/<id:pk>/modifier/", workshop_views.workshop_edit, name="workshop_edit"),
+    path("ateliers/<id:pk>/annuler/", workshop_views.workshop_cancel, name="workshop_cancel"),
+    path("ateliers/<id:pk>/inscrire/", workshop_views.workshop_register, name="workshop_register"),
+    path(
+        "ateliers/inscriptions/<id:pk>/annuler/",
+        workshop_views.registration_cancel,
+        name="workshop_registration_cancel",
+    ),
+]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tisser.website import help_request_views, views
+from tisser.website import help_request_views, views, workshop_views
 
 app_name = "website"
 
@@ -12,6 +12,17 @@ urlpatterns = [
     path(
         "demander-de-l-aide/merci/", help_request_views.help_request_done, name="help_request_done"
     ),
+    # The public agenda of workshops (issue 15, helper W).
+    path("ateliers/", workshop_views.workshop_agenda, name="workshop_agenda"),
+    path(
+        "ateliers/<id:pk>/inscription/", workshop_views.workshop_register, name="workshop_register"
+    ),
+    path(
+        "ateliers/<id:pk>/inscription/merci/",
+        workshop_views.workshop_registered,
+        name="workshop_registered",
+    ),
+    path("ateliers/annuler/<slug:token>/", workshop_views.workshop_cancel, name="workshop_cancel"),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("accessibilite/", views.accessibility, name="accessibility"),

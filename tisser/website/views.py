@@ -7,12 +7,15 @@ from tisser.accounts.models import Site
 from tisser.core import clock
 from tisser.core.access import public
 from tisser.offers.selectors_public import public_offers
+from tisser.training.workshop_selectors import public_upcoming_workshops
 from tisser.website import selectors
 from tisser.website.directions import site_directions
 
 SITES_PER_PAGE = 50
 # Longer than any commune's name with its postal code; anything beyond is cut, not searched.
 MAX_QUERY_LENGTH = 80
+# A space's page shows its next few public workshops; the agenda has the rest.
+SITE_PAGE_WORKSHOPS = 5
 
 
 @public
@@ -68,6 +71,9 @@ def site_detail(request, short_code):
             "directions": site_directions(site),
             "closures": selectors.public_upcoming_closures(site, today=clock.localdate()),
             "offers": public_offers(site=site),
+            # One query, seats counted in it.
+            "workshops": list(public_upcoming_workshops(site=site)[: SITE_PAGE_WORKSHOPS + 1]),
+            "workshops_shown": SITE_PAGE_WORKSHOPS,
         },
     )
 

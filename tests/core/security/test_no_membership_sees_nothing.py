@@ -26,7 +26,7 @@ from tisser.core.scoping import scoped_models
 from tisser.funding.models import Convention
 from tisser.offers.models import Device, InventoryCount
 from tisser.referrals.models import Referral
-from tisser.training.models import Cohort, Programme
+from tisser.training.models import Cohort, Programme, Workshop
 
 
 def membership_functions():
@@ -38,6 +38,8 @@ def membership_functions():
     modules.append("tisser.beneficiaries.duplicates")
     # The surveys' figures and lists (issue 15, helper S).
     modules.append("tisser.training.survey_selectors")
+    # Workshops' reads (issue 15, helper W) live beside the training app's selectors.
+    modules.append("tisser.training.workshop_selectors")
     found = []
     for name in modules:
         module = importlib.import_module(name)
@@ -80,6 +82,8 @@ ARGUMENTS = {
     # Training (issue 15): a programme of network A, a cohort of site A1.
     "programme": lambda w: w.object_of(Programme, K.NETWORK),
     "cohort": lambda w: w.object_of(Cohort, K.SITE),
+    # Workshops (issue 15): a workshop of site A1.
+    "workshop": lambda w: w.object_of(Workshop, K.SITE),
 }
 
 

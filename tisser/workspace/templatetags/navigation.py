@@ -130,6 +130,15 @@ ENTRIES = (
         VOL,
         current_prefix="training:",
     ),
+    # One-off workshops and their registrations (issue 15, helper W).
+    _entry(
+        "training:workshop_list",
+        gettext_noop("Ateliers"),
+        NA,
+        SM,
+        MED,
+        current_prefix="training:workshop",
+    ),
     # Solidarity stock and funding (issue 10).
     _entry(
         "offers:stock_list",
