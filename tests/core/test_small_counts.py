@@ -57,3 +57,11 @@ def test_hiding_spreads_through_nested_sums():
     for equation in equations:
         members = [equation.total, *equation.parts]
         assert sum(member in hidden for member in members) != 1
+
+
+def test_a_value_drawn_from_few_people_is_hidden_by_its_base():
+    # Hours attended: 120 hours by 3 people, 400 by 20, 380 by 18.
+    values = {"a": 120, "b": 400, "c": 380, "total": 900}
+    bases = {"a": 3, "b": 20, "c": 18, "total": 41}
+    hidden = suppress(values, [Equation("total", ["a", "b", "c"])], bases=bases)
+    assert hidden == {"a", "c"}

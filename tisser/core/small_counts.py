@@ -45,14 +45,23 @@ class Equation:
     parts: Sequence[Hashable]
 
 
-def suppress(values: Mapping[Hashable, int], equations: Iterable[Equation]) -> frozenset[Hashable]:
-    """The keys of the cells to hide: every count of 1 to 9 people, then the complementary
-    cells so that no equation has exactly one hidden member (see the module's docstring).
+def suppress(
+    values: Mapping[Hashable, int],
+    equations: Iterable[Equation],
+    *,
+    bases: Mapping[Hashable, int] | None = None,
+) -> frozenset[Hashable]:
+    """The keys of the cells to hide: every cell drawn from 1 to 9 people, then the
+    complementary cells so that no equation has exactly one hidden member (see the
+    module's docstring).
 
-    ``values`` maps each cell's key to its count of people.
+    ``values`` maps each cell's key to its value (the complement is the smallest);
+    ``bases`` to the number of people it is drawn from, when that is not the value itself
+    (hours attended are drawn from the people who attended).
     """
     equations = list(equations)
-    hidden = {key for key, value in values.items() if is_small(value)}
+    bases = values if bases is None else bases
+    hidden = {key for key in values if is_small(bases.get(key))}
     changed = True
     while changed:
         changed = False

@@ -104,3 +104,10 @@ DETAIL_FIELDS |= dict.fromkeys(
     ),
     _ROLL_CALL_FIELDS,
 )
+
+# Dashboard (helper D) ------------------------------------------------------------------------
+ACTION_LABELS |= {
+    "training.referred_people_viewed": _(
+        "Liste des personnes orientées en formation consultée par le partenaire"
+    ),
+}

@@ -526,3 +526,19 @@ def programme_report(flt: ProgrammeFilter, *, site_ids: frozenset[int] | None = 
 
 def drop_reason_labels() -> dict[str, str]:
     return dict(DropReason.choices)
+
+
+def referred_enrolments(*, membership) -> QuerySet[Enrolment]:
+    """The enrolments of the people ``membership``'s partner organisation referred, with
+    their minutes attended (``attended``): for the partner's referrer only, never anyone
+    else's (constant queries per page)."""
+    if membership is None or not membership.is_active or membership.role != Role.PARTNER_REFERRER:
+        return Enrolment.objects.none()
+    return (
+        Enrolment.objects.visible_to(membership)
+        .filter(referral__partner_id=membership.organisation_id)
+        .exclude(status=EnrolmentStatus.WAITING)
+        .select_related("beneficiary", "cohort__programme", "cohort__site")
+        .annotate(attended=Coalesce(_person_minutes(), Value(0)))
+        .order_by("-cohort__starts_on", "beneficiary__last_name", "beneficiary__first_name", "pk")
+    )

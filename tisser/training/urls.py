@@ -5,7 +5,7 @@ Shared by the helpers of issue 15: each block is appended, clearly commented.
 
 from django.urls import path
 
-from tisser.training import attendance_views, staff_views
+from tisser.training import attendance_views, dashboard_views, staff_views
 
 app_name = "training"
 
@@ -58,4 +58,15 @@ urlpatterns += [
         name="certificate_pdf",
     ),
     path("ateliers/<id:pk>/appel/", attendance_views.workshop_roll_call, name="workshop_roll_call"),
+]
+
+# Dashboard (helper D)
+urlpatterns += [
+    path("tableau-de-bord/", dashboard_views.programme_dashboard, name="dashboard"),
+    path(
+        "tableau-de-bord/export.xlsx",
+        dashboard_views.programme_dashboard_export,
+        name="dashboard_export",
+    ),
+    path("personnes-orientees/", dashboard_views.referred_people, name="referred_people"),
 ]
