@@ -25,6 +25,7 @@ from tisser.training.reporting import (
     completion_minutes,
     programme_report,
     readable_programmes,
+    referred_enrolments,
     reader_site_ids,
     satisfaction_rate,
 )
@@ -195,6 +196,8 @@ def test_who_may_open_which_programme(world, site, network, member_factory, part
     assert not readable_programmes(member_factory(partner, Role.PARTNER_REFERRER)).exists()
     assert not readable_programmes(member_factory(site, Role.MEDIATOR)).exists()
     assert not readable_programmes(None).exists()
+    assert not referred_enrolments(membership=None).exists()
+    assert not referred_enrolments(membership=member_factory(network, Role.NETWORK_ADMIN)).exists()
 
 
 def test_satisfaction_rate_over_the_answers_with_an_overall(world):
