@@ -104,15 +104,21 @@ def attendance_row(rng: random.Random) -> tuple[str, int]:
     return status, (rng.randint(1, 6) * 10 if status == "late" else 0)
 
 
-def generate(*, enrolments: int, capacity: int) -> dict:
+def _diagnostic(position: int) -> str:
+    """The entry diagnostic at the first session, the exit one at the last."""
+    if position == 1:
+        return "entry"
+    return "exit" if position == SESSIONS else ""
+
+
+def generate(*, enrolments: int, capacity: int, programmes_count: int) -> dict:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from tisser.accounts.enums import Role
-    from tisser.accounts.models import Funder, Membership, Network, Site
+    from tisser.accounts.enums import OrganisationKind, Role
+    from tisser.accounts.models import Funder, Membership, Organisation, Site
     from tisser.beneficiaries.models import Beneficiary
     from tisser.funding.models import Convention
-    from tisser.training.enums import SessionDiagnostic
     from tisser.training.models import (
         Attendance,
         Cohort,
@@ -127,7 +133,7 @@ def generate(*, enrolments: int, capacity: int) -> dict:
     rng = random.Random(RANDOM_SEED)
     today = timezone.localdate()
     now = timezone.now().replace(microsecond=0)
-    network = Network.objects.order_by("pk").first()
+    network = Organisation.objects.filter(kind=OrganisationKind.NETWORK).order_by("pk").first()
     sites = list(Site.objects.filter(network=network).order_by("short_code"))
     funder = Funder.objects.filter(network=network).order_by("pk").first()
     recorder = (
@@ -141,34 +147,32 @@ def generate(*, enrolments: int, capacity: int) -> dict:
     }
     with transaction.atomic():
         convention = Convention.objects.create(
-            funder=funder, reference="BENCH-FORMATION", title="Parcours numérique vers l'emploi",
+            funder=funder, reference=f"BENCH-FORMATION-{Programme.objects.count() + 1}", title="Parcours numérique vers l'emploi",
             starts_on=today - datetime.timedelta(days=365 * YEARS_OF_HISTORY + 30),
             ends_on=today + datetime.timedelta(days=365),
         )  # fmt: skip
         convention.sites.set(sites)
-        programme = Programme.objects.create(
-            network=network, name="Parcours numérique vers l'emploi (32 h)",
-            objective="Faire seul ses démarches de recherche d'emploi en ligne.",
-            total_minutes=SESSIONS * SESSION_MINUTES, target_participants=enrolments,
-            starts_on=convention.starts_on, ends_on=convention.ends_on,
-            eligible_public="Demandeurs d'emploi", convention=convention,
-        )  # fmt: skip
-        plan = [
-            ProgrammeSession.objects.create(
-                programme=programme,
-                position=position,
-                title=f"Séance {position}",
-                duration_minutes=SESSION_MINUTES,
-                diagnostic=(
-                    SessionDiagnostic.ENTRY
-                    if position == 1
-                    else SessionDiagnostic.EXIT
-                    if position == SESSIONS
-                    else ""
-                ),
-            )
-            for position in range(1, SESSIONS + 1)
-        ]
+        programmes = []
+        for number in range(1, programmes_count + 1):
+            programme = Programme.objects.create(
+                network=network, name=f"Parcours numérique vers l'emploi (32 h) n° {number}",
+                objective="Faire seul ses démarches de recherche d'emploi en ligne.",
+                total_minutes=SESSIONS * SESSION_MINUTES,
+                target_participants=-(-enrolments // programmes_count),
+                starts_on=convention.starts_on, ends_on=convention.ends_on,
+                eligible_public="Demandeurs d'emploi", convention=convention,
+            )  # fmt: skip
+            plan = [
+                ProgrammeSession.objects.create(
+                    programme=programme,
+                    position=position,
+                    title=f"Séance {position}",
+                    duration_minutes=SESSION_MINUTES,
+                    diagnostic=_diagnostic(position),
+                )
+                for position in range(1, SESSIONS + 1)
+            ]
+            programmes.append((programme, plan))
     shapes = cohort_shapes(enrolments=enrolments, capacity=capacity, sites=len(sites), today=today)
     ids = {
         model: (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
@@ -177,6 +181,7 @@ def generate(*, enrolments: int, capacity: int) -> dict:
     rows: dict = {model: [] for model in ids}
     nine = datetime.time(9, 0)
     for shape in shapes:
+        programme, plan = programmes[shape.index % programmes_count]
         site = sites[shape.site_index]
         cohort_id = ids[Cohort] + shape.index
         days = shape.session_days()
@@ -271,7 +276,11 @@ def generate(*, enrolments: int, capacity: int) -> dict:
         for model in columns:
             cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
     return {
-        "programme": programme.pk,
+        "programme": programmes[0][0].pk,
+        "programmes": programmes_count,
+        "first_programme_enrolments": Enrolment.objects.filter(
+            cohort__programme=programmes[0][0]
+        ).count(),
         "cohorts": len(rows[Cohort]),
         "sessions": len(rows[CohortSession]),
         "enrolments": len(rows[Enrolment]),
@@ -289,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--enrolments", type=int, default=50_000)
     parser.add_argument("--capacity", type=int, default=12)
+    parser.add_argument("--programmes", type=int, default=25)
     parser.add_argument("--session-for", metavar="EMAIL")
     parser.add_argument("--role", default="network_admin")
     args = parser.parse_args(argv)
@@ -298,7 +308,13 @@ def main(argv: list[str] | None = None) -> int:
 
         print(create_session(email=args.session_for, role=args.role))
         return 0
-    print(json.dumps(generate(enrolments=args.enrolments, capacity=args.capacity)))
+    print(
+        json.dumps(
+            generate(
+                enrolments=args.enrolments, capacity=args.capacity, programmes_count=args.programmes
+            )
+        )
+    )
     return 0
 
 

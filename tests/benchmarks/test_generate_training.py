@@ -54,14 +54,15 @@ def test_the_report_gives_each_page_its_verdict():
         page = bench_serve.Page(key, key, "/", signed_in=True)
         return bench_serve.Result(page, timings_ms=[p95] * 10 + [1.0] * 90, seconds=10.0)
 
-    args = type("Args", (), {"activities": 1000, "enrolments": 500, "files": 10,
+    args = type("Args", (), {"activities": 1000, "enrolments": 500, "files": 10, "programmes": 5,
                              "requests": 100, "warmup": 1, "clients": 2, "page_seconds": 5.0})()  # fmt: skip
     dataset = {
         "files": 10,
         "activity_records": {"activities": 1000},
         "training": {"cohorts": 42, "sites": 12, "sessions": 336, "enrolments": 500,
                      "attendances": 3000, "survey_responses": 200, "seconds": 2.0,
-                     "programme": 1, "first_site": 3},
+                     "programme": 1, "first_site": 3, "programmes": 5,
+                     "first_programme_enrolments": 100},
     }  # fmt: skip
     lines = bench_training.report_lines(
         [result("dashboard", 100), result("export", 400)], args, workers=2, dataset=dataset,
@@ -71,7 +72,10 @@ def test_the_report_gives_each_page_its_verdict():
     rows = {line.split(" | ")[0].lstrip("| "): line for line in lines if line.startswith("| ")}
     assert rows["dashboard"].endswith("| yes |")
     assert rows["export"].endswith("| **no** |")
-    assert any("bench_training.py --activities 1000 --enrolments 500" in line for line in lines)
+    assert any(
+        "bench_training.py --activities 1000 --enrolments 500 --programmes 5" in line
+        for line in lines
+    )
     paths = [page.path for page in bench_training.pages(dataset)]
     assert "/espace-pro/formations/tableau-de-bord/?programme=1&site=3" in paths
     assert generate_training.RANDOM_SEED == 15

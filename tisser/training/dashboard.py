@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tisser.core.small_counts import FEWER_THAN, NO_DATA, Equation, is_small, suppress
@@ -38,8 +37,18 @@ def _hours(minutes: int) -> Decimal:
     return (Decimal(minutes) / 60).quantize(Decimal("0.1"))
 
 
+# French numbers, written here rather than through ``number_format`` (a table of a few
+# thousand cells is drawn on each request): a narrow no-break space between thousands,
+# a decimal comma.
+THOUSANDS = "\u202f"
+
+
+def _french(value, places: int) -> str:
+    return f"{value:,.{places}f}".replace(",", THOUSANDS).replace(".", ",")
+
+
 def _hours_text(value) -> str:
-    return _("%(hours)s h") % {"hours": number_format(value, decimal_pos=1, use_l10n=True)}
+    return _("%(hours)s h") % {"hours": _french(value, 1)}
 
 
 def hours_text(minutes: int) -> str:
@@ -48,16 +57,16 @@ def hours_text(minutes: int) -> str:
 
 
 def _percent_text(value) -> str:
-    return f"{number_format(value * 100, decimal_pos=0, use_l10n=True)} %"
+    return f"{_french(value * 100, 0)} %"
 
 
 def _int_text(value) -> str:
-    return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+    return _french(value, 0)
 
 
 def _decimal_text(value) -> str:
     sign = "+" if value > 0 else ""
-    return sign + number_format(value, decimal_pos=2, use_l10n=True)
+    return sign + _french(value, 2)
 
 
 @dataclass(frozen=True)
