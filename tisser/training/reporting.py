@@ -402,17 +402,26 @@ def programme_report(flt: ProgrammeFilter, *, site_ids: frozenset[int] | None = 
     figures: dict[int, Figures] = defaultdict(Figures)
     threshold = completion_minutes(programme)
 
+    # The enrolments whose minutes attended reach the threshold, in closed cohorts: one
+    # uncorrelated subquery (grouped, HAVING) the database runs once.
+    completed_ids = (
+        Attendance.objects.filter(
+            session__cohort__in=cohorts.filter(closed_on__isnull=False),
+            session__roll_call_at__isnull=False,
+        )
+        .values("enrolment_id")
+        .annotate(minutes=Sum(attended_minutes()))
+        .filter(minutes__gte=threshold)
+        .values("enrolment_id")
+    )
     enrolments = (
         Enrolment.objects.filter(COUNTED, cohort__in=cohorts)
-        .annotate(minutes=Coalesce(_person_minutes(), Value(0)))
         .values("cohort_id")
         .annotate(
             enrolled=Count("pk"),
             dropped=Count("pk", filter=DROPPED),
             closed_enrolled=Count("pk", filter=Q(cohort__closed_on__isnull=False)),
-            completed=Count(
-                "pk", filter=Q(cohort__closed_on__isnull=False, minutes__gte=threshold)
-            ),
+            completed=Count("pk", filter=Q(cohort__closed_on__isnull=False, pk__in=completed_ids)),
         )
         .order_by()
     )  # 2
