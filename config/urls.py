@@ -18,7 +18,6 @@ urlpatterns = [
     path("espace-pro/exercices/", include("tisser.exercises.urls")),
     path("espace-pro/diagnostics/", include("tisser.diagnostics.urls")),
     path("espace-pro/modules/", include("tisser.learning.urls")),
-    path("espace-pro/formations/", include("tisser.training.urls")),
     # Access rights (droits/…) and the counter with what follows a sale (comptoir/…).
     path("espace-pro/", include("tisser.sales.urls")),
     path("espace-pro/stock/", include("tisser.offers.urls")),
