@@ -24,7 +24,11 @@ import datetime
 import json
 import os
 import platform
+import random
+import re
+import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -38,9 +42,11 @@ from benchmarks.bench_referrals import (  # noqa: E402
     database_version,
     env_for,
     machine,
+    percentile,
     run,
 )
 from benchmarks.bench_serve import Page  # noqa: E402
+from benchmarks.session_client import FlowClient  # noqa: E402
 
 PYTHON = sys.executable
 PG_URL = os.environ.get(
@@ -68,6 +74,67 @@ def pages(dataset: dict) -> list[Page]:
         Page("export", "XLSX export for the funder, whole network",
              f"{DASHBOARD}export.xlsx?programme={programme}", signed_in=True),
     ]  # fmt: skip
+
+
+ROLL_CALL = "/espace-pro/formations/seances/{session}/appel/"
+ROLL_CALL_STATUSES = ("present", "present", "present", "present", "late", "excused", "absent")
+
+
+def roll_call_form(page: str, rng: random.Random) -> dict:
+    """The roll call's answers for each person the page lists (``status-<id>``): present
+    most of the time, sometimes late (with minutes), excused or absent."""
+    form = {}
+    for enrolment in sorted(set(re.findall(r'name="status-(\d+)"', page))):
+        status = rng.choice(ROLL_CALL_STATUSES)
+        form[f"status-{enrolment}"] = status
+        form[f"minutes-{enrolment}"] = "15" if status == "late" else ""
+    return form
+
+
+def roll_calls(port: int, cookie: str, sessions: list[int], args, deadline: Deadline) -> dict:
+    """Each client takes the roll call again of its own sessions in turn: GET the tablet
+    page (timed), POST every person's mark (timed with the attendance page it redirects
+    to). Warm-up first; then until ``args.requests`` posts or ``args.page_seconds``."""
+    timings: dict[str, list[float]] = {"get": [], "post": []}
+    failures: list[str] = []
+    lock = threading.Lock()
+    remaining = [args.requests]
+    stop_at = time.monotonic() + min(args.page_seconds, max(deadline.left() - 60, 1))
+
+    def client_loop(number: int) -> None:
+        client = FlowClient(port, cookie)
+        rng = random.Random(number)
+        mine = sessions[number :: args.clients]
+        try:
+            for turn in range(10**6):
+                session = mine[turn % len(mine)]
+                _path, page, got = client.step("GET", ROLL_CALL.format(session=session))
+                _path, _page, posted = client.step(
+                    "POST", ROLL_CALL.format(session=session), roll_call_form(page, rng)
+                )
+                if turn < args.warmup:
+                    continue
+                with lock:
+                    if remaining[0] <= 0 or time.monotonic() > stop_at:
+                        return
+                    remaining[0] -= 1
+                    timings["get"].append(got)
+                    timings["post"].append(posted)
+        except Exception as error:  # a failed client must not hang the others
+            failures.append(f"client {number}: {error!r}")
+        finally:
+            client.close()
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client_loop, args=(n,), daemon=True)
+               for n in range(args.clients)]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=args.page_seconds + 120)
+    if failures:
+        raise SystemExit(f"roll call clients failed: {failures[:3]}")
+    return {"seconds": time.monotonic() - started, **timings}
 
 
 def server_env() -> dict:
@@ -123,7 +190,9 @@ def command_line(args) -> str:
     )
 
 
-def report_lines(results, args, *, workers, dataset, db_version, started, seconds) -> list[str]:
+def report_lines(
+    results, args, *, workers, dataset, db_version, started, seconds, roll_call=None
+) -> list[str]:
     import django
 
     training = dataset["training"]
@@ -161,6 +230,17 @@ def report_lines(results, args, *, workers, dataset, db_version, started, second
             f"| {result.page.label} | {len(result.timings_ms)} | {result.rps:.1f} "
             f"| {result.median:.1f} | {result.p95:.1f} | {met} |"
         )
+    if roll_call is not None:
+        for kind, label in (("get", "Roll call page (GET, tablet)"),
+                            ("post", "Roll call posted (POST + attendance page)")):  # fmt: skip
+            found = roll_call[kind]
+            p95 = percentile(found, 95) if found else float("inf")
+            median = statistics.median(found) if found else float("inf")
+            met = "yes" if p95 < TARGET_P95_MS else "**no**"
+            rps = len(found) / roll_call["seconds"] if roll_call["seconds"] else 0.0
+            lines.append(
+                f"| {label} | {len(found)} | {rps:.1f} | {median:.1f} | {p95:.1f} | {met} |"
+            )
     lines += [
         "",
         "How the dashboard stays fast: every figure of every cohort comes from seven grouped "
@@ -184,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=1800, help="seconds, whole run")
     parser.add_argument("--reuse", action="store_true", help="keep the generated database")
     parser.add_argument("--no-report", action="store_true", help="leave docs/ alone")
+    parser.add_argument("--no-roll-call", action="store_true", help="the dashboard only")
     args = parser.parse_args(argv)
 
     started = datetime.datetime.now(datetime.UTC)
@@ -197,6 +278,18 @@ def main(argv: list[str] | None = None) -> int:
     results = bench_serve.serve_and_load(
         server, pages(dataset), cookie, args, deadline, clients=args.clients
     )
+    roll_call = None
+    sessions = dataset["training"].get("roll_call_sessions") or []
+    if sessions and not args.no_roll_call:
+        print("== the roll call, taken again on the tablet page", flush=True)
+        server = bench_serve.Gunicorn(
+            args.workers, ROOT / "var" / "bench-training-gunicorn.log", server_env()
+        )
+        try:
+            server.wait_ready(deadline)
+            roll_call = roll_calls(server.port, cookie, sessions, args, deadline)
+        finally:
+            server.stop()
     lines = report_lines(
         results,
         args,
@@ -205,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         db_version=database_version(PG_URL),
         started=started,
         seconds=time.monotonic() - clock,
+        roll_call=roll_call,
     )
     if not args.no_report:
         from benchmarks.results import write_section
@@ -212,6 +306,11 @@ def main(argv: list[str] | None = None) -> int:
         write_section("training", lines)
         print("   results written to docs/benchmarks.md")
     missed = [r.page.label for r in results if r.p95 >= TARGET_P95_MS]
+    if roll_call is not None:
+        missed += [
+            f"roll call {kind}" for kind in ("get", "post")
+            if percentile(roll_call[kind], 95) >= TARGET_P95_MS
+        ]  # fmt: skip
     if missed:
         print("Target missed: " + "; ".join(missed))
         return 1

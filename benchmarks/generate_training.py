@@ -46,6 +46,8 @@ ATTENDANCE_WEIGHTS = (("present", 80), ("late", 8), ("excused", 6), ("absent", 6
 ENROLMENT_WEIGHTS = (("enrolled", 85), ("dropped", 10), ("waiting", 5))
 DROP_REASONS = ("job", "training", "health", "family", "moved", "no_show", "not_suited", "other")
 SATISFACTION_SHARE = 0.7
+# The benchmark takes the roll call again of the latest sessions taken of the first programme.
+ROLL_CALLS = 400
 OUTCOME_SHARE = 0.4
 
 
@@ -179,6 +181,7 @@ def generate(*, enrolments: int, capacity: int, programmes_count: int) -> dict:
         for model in (Cohort, CohortSession, Enrolment, Attendance, SurveyResponse)
     }
     rows: dict = {model: [] for model in ids}
+    roll_calls: list[int] = []  # the first programme's sessions taken, to take again
     nine = datetime.time(9, 0)
     for shape in shapes:
         programme, plan = programmes[shape.index % programmes_count]
@@ -201,6 +204,8 @@ def generate(*, enrolments: int, capacity: int, programmes_count: int) -> dict:
                 None,
             ))  # fmt: skip
             sessions.append((session_id, taken))
+            if taken is not None and programme is programmes[0][0]:
+                roll_calls.append(session_id)
         people = rng.sample(files[site.pk], k=min(shape.size, len(files[site.pk])))
         for beneficiary_id in people:
             enrolment_id = ids[Enrolment] + len(rows[Enrolment])
@@ -288,6 +293,7 @@ def generate(*, enrolments: int, capacity: int, programmes_count: int) -> dict:
         "survey_responses": len(rows[SurveyResponse]),
         "sites": len(sites),
         "first_site": sites[0].pk,
+        "roll_call_sessions": roll_calls[-ROLL_CALLS:],
         "seconds_build": round(built - started, 1),
         "seconds_copy": round(copied - built, 1),
         "seconds": round(time.monotonic() - started, 1),

@@ -79,3 +79,37 @@ def test_the_report_gives_each_page_its_verdict():
     paths = [page.path for page in bench_training.pages(dataset)]
     assert "/espace-pro/formations/tableau-de-bord/?programme=1&site=3" in paths
     assert generate_training.RANDOM_SEED == 15
+
+
+def test_the_roll_call_form_marks_every_person_the_page_lists():
+    page = "".join(
+        f'<input type="radio" name="status-{pk}" value="{value}">'
+        for pk in (12, 7)
+        for value in ("present", "late", "excused", "absent")
+    )
+    form = bench_training.roll_call_form(page, random.Random(3))
+    assert set(form) == {"status-7", "minutes-7", "status-12", "minutes-12"}
+    for pk in (7, 12):
+        assert form[f"status-{pk}"] in {"present", "late", "excused", "absent"}
+        assert (form[f"minutes-{pk}"] == "15") == (form[f"status-{pk}"] == "late")
+
+
+def test_the_report_gives_the_roll_call_its_rows():
+    args = type("Args", (), {"activities": 1, "enrolments": 1, "files": 1, "programmes": 1,
+                             "requests": 1, "warmup": 1, "clients": 1, "page_seconds": 1.0})()  # fmt: skip
+    dataset = {
+        "files": 1,
+        "activity_records": {"activities": 1},
+        "training": {"cohorts": 1, "sites": 1, "sessions": 8, "enrolments": 1,
+                     "attendances": 8, "survey_responses": 0, "seconds": 1.0,
+                     "programme": 1, "first_site": 1, "programmes": 1,
+                     "first_programme_enrolments": 1},
+    }  # fmt: skip
+    lines = bench_training.report_lines(
+        [], args, workers=1, dataset=dataset, db_version="PostgreSQL 15",
+        started=datetime.datetime(2026, 11, 30, tzinfo=datetime.UTC), seconds=1,
+        roll_call={"seconds": 10.0, "get": [50.0] * 20, "post": [400.0] * 20},
+    )  # fmt: skip
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in lines if line.startswith("| ")}
+    assert rows["Roll call page (GET, tablet)"].endswith("| yes |")
+    assert rows["Roll call posted (POST + attendance page)"].endswith("| **no** |")
