@@ -9,8 +9,8 @@
 2. start gunicorn with the production settings (benchmarks/settings_serve.py), one worker
    per core, as bench_serve.py does;
 3. load each page in turn with the same clients as bench_serve.py: the dashboard of the
-   whole programme (every cohort of the network, the worst case), of one space, of one
-   period, and its XLSX export;
+   whole programme (every cohort of the network, the worst case), of one space and of one
+   period; then the roll call page of the programme's sessions, GET and POST;
 4. write the figures to docs/benchmarks.md (section ``training``).
 
 Target: p95 < 300 ms on every page. ``make bench`` runs it; ``--reuse`` skips step 1 when
@@ -71,8 +71,6 @@ def pages(dataset: dict) -> list[Page]:
         Page("dashboard_year", "Programme dashboard, cohorts of the last year",
              f"{DASHBOARD}?programme={programme}&start={year_ago}", signed_in=True,
              expect="Taux de présence"),
-        Page("export", "XLSX export for the funder, whole network",
-             f"{DASHBOARD}export.xlsx?programme={programme}", signed_in=True),
     ]  # fmt: skip
 
 

@@ -48,6 +48,7 @@ DROP_REASONS = ("job", "training", "health", "family", "moved", "no_show", "not_
 SATISFACTION_SHARE = 0.7
 # The benchmark takes the roll call again of the latest sessions taken of the first programme.
 ROLL_CALLS = 400
+RECENT_DAYS = 300
 OUTCOME_SHARE = 0.4
 
 
@@ -204,7 +205,9 @@ def generate(*, enrolments: int, capacity: int, programmes_count: int) -> dict:
                 None,
             ))  # fmt: skip
             sessions.append((session_id, taken))
-            if taken is not None and programme is programmes[0][0]:
+            # An activity record may not go back more than a year: recent sessions only.
+            recent = day >= today - datetime.timedelta(days=RECENT_DAYS)
+            if taken is not None and recent and programme is programmes[0][0]:
                 roll_calls.append(session_id)
         people = rng.sample(files[site.pk], k=min(shape.size, len(files[site.pk])))
         for beneficiary_id in people:

@@ -65,13 +65,13 @@ def test_the_report_gives_each_page_its_verdict():
                      "first_programme_enrolments": 100},
     }  # fmt: skip
     lines = bench_training.report_lines(
-        [result("dashboard", 100), result("export", 400)], args, workers=2, dataset=dataset,
+        [result("dashboard", 100), result("dashboard_year", 400)], args, workers=2, dataset=dataset,
         db_version="PostgreSQL 15", started=datetime.datetime(2026, 11, 30, tzinfo=datetime.UTC),
         seconds=12,
     )  # fmt: skip
     rows = {line.split(" | ")[0].lstrip("| "): line for line in lines if line.startswith("| ")}
     assert rows["dashboard"].endswith("| yes |")
-    assert rows["export"].endswith("| **no** |")
+    assert rows["dashboard_year"].endswith("| **no** |")
     assert any(
         "bench_training.py --activities 1000 --enrolments 500 --programmes 5" in line
         for line in lines
