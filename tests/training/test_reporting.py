@@ -25,8 +25,8 @@ from tisser.training.reporting import (
     completion_minutes,
     programme_report,
     readable_programmes,
-    referred_enrolments,
     reader_site_ids,
+    referred_enrolments,
     satisfaction_rate,
 )
 

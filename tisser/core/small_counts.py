@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -46,10 +47,10 @@ class Equation:
 
 
 def suppress(
-    values: Mapping[Hashable, int],
+    values: Mapping[Any, Any],
     equations: Iterable[Equation],
     *,
-    bases: Mapping[Hashable, int] | None = None,
+    bases: Mapping[Any, int | None] | None = None,
 ) -> frozenset[Hashable]:
     """The keys of the cells to hide: every cell drawn from 1 to 9 people, then the
     complementary cells so that no equation has exactly one hidden member (see the
@@ -60,8 +61,8 @@ def suppress(
     (hours attended are drawn from the people who attended).
     """
     equations = list(equations)
-    bases = values if bases is None else bases
-    hidden = {key for key in values if is_small(bases.get(key))}
+    found: Mapping[Any, int | None] = values if bases is None else bases
+    hidden = {key for key in values if is_small(found.get(key))}
     changed = True
     while changed:
         changed = False

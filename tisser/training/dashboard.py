@@ -144,7 +144,7 @@ def _cell(value, *, base, hidden: bool, text: Callable, aggregated: bool, label=
 
 def _ordered_lines(report: Report) -> list[Line]:
     """Each site's cohorts then the site, then the total."""
-    lines = []
+    lines: list[Line] = []
     for site in report.sites:
         lines.extend(line for line in report.cohorts if line.site_id == site.site_id)
         lines.append(site)
@@ -198,7 +198,7 @@ def build(report: Report, *, aggregated: bool) -> Dashboard:
     reason_hidden = suppress(reason_values, [Equation("total", list(DropReason.values))])
     drop_reasons = [
         (
-            label,
+            str(label),
             _cell(reason_values[reason], base=reason_values[reason],
                   hidden=reason in reason_hidden, text=_int_text, aggregated=aggregated),
         )

@@ -63,7 +63,7 @@ from tisser.accounts.enums import Role
 from tisser.diagnostics.enums import DiagnosticKind, DiagnosticStatus
 from tisser.diagnostics.models import Diagnostic, DiagnosticResult
 from tisser.diagnostics.reporting import entry_level
-from tisser.training.enums import AttendanceStatus, DropReason, EnrolmentStatus, SurveyKind
+from tisser.training.enums import AttendanceStatus, EnrolmentStatus, SurveyKind
 from tisser.training.models import (
     Attendance,
     Cohort,
@@ -99,7 +99,9 @@ class Minutes(Func):
 
     output_field = IntegerField()
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(  # type: ignore[override]
+        self, compiler, connection, function=None, template=None, arg_joiner=None, **extra
+    ):
         start, end = self.get_source_expressions()
         start_sql, start_params = compiler.compile(start)
         end_sql, end_params = compiler.compile(end)
@@ -531,10 +533,6 @@ def programme_report(flt: ProgrammeFilter, *, site_ids: frozenset[int] | None = 
         total=total,
         domains=sorted(domains),
     )
-
-
-def drop_reason_labels() -> dict[str, str]:
-    return dict(DropReason.choices)
 
 
 def referred_enrolments(*, membership) -> QuerySet[Enrolment]:
