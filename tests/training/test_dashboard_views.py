@@ -113,6 +113,7 @@ def test_the_export_holds_aggregates_under_the_rule_and_its_filters(world, membe
     assert any(row and row[0] == "Exporté le" for row in rows)
     header = next(row for row in rows if row and row[0] == "Niveau")
     assert header[:3] == ["Niveau", "Nom", "Inscrits"]
+    assert "Taux de présence (%)" in header
     table = {tuple(row[:2]): row for row in rows if row and row[0] in ("Groupe", "Espace", "Total")}
     assert table[("Groupe", "Groupe du soir")][2] == "moins de 10"
     assert table[("Groupe", "Groupe du matin")][2] == "moins de 10"

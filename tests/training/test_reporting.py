@@ -213,3 +213,16 @@ def test_the_certificate_threshold_rounds_up(world):
     assert completion_minutes(programme) == 1540
     programme.total_minutes = 1926
     assert completion_minutes(programme) == 1541  # 1540.8
+
+
+def test_the_sheet_writes_shares_as_percentages_and_hides_small_figures(world):
+    from tisser.training import dashboard
+
+    report = programme_report(ProgrammeFilter(programme=world["programme"]))
+    exact = dashboard.spreadsheet_rows(dashboard.build(report, aggregated=False))
+    row = next(row for row in exact if row[:2] == ["Groupe", world["a"].name])
+    # Inscrits, objectif, heures données, heures suivies, présence (%), achèvement (%)…
+    assert row[2:8] == [4, 12, Decimal("8.0"), Decimal("19.5"), Decimal("70.00"), Decimal("50.00")]
+    aggregated = dashboard.spreadsheet_rows(dashboard.build(report, aggregated=True))
+    row = next(row for row in aggregated if row[:2] == ["Groupe", world["a"].name])
+    assert row[2] == "moins de 10"

@@ -31,6 +31,7 @@ class Cell:
     value: int | Decimal | None = None
     hidden: bool = False
     label: str = ""  # the column's name (``data-label`` on a phone)
+    percent: bool = False  # a share between 0 and 1, written as a percentage in a sheet
 
 
 def _hours(minutes: int) -> Decimal:
@@ -77,6 +78,11 @@ class Column:
     base: Callable[[Figures], int | None]
     text: Callable
     additive: bool
+
+    @property
+    def heading(self) -> str:
+        """The column's name in a sheet (« (%) » after a share)."""
+        return f"{self.label} (%)" if self.text is _percent_text else str(self.label)
 
 
 def columns() -> list[Column]:
@@ -139,7 +145,7 @@ def _cell(value, *, base, hidden: bool, text: Callable, aggregated: bool, label=
         return Cell(text=str(FEWER_THAN), hidden=True, label=label)
     if value is None:
         return Cell(text=NO_DATA, label=label)
-    return Cell(text=text(value), value=value, label=label)
+    return Cell(text=text(value), value=value, label=label, percent=text is _percent_text)
 
 
 def _ordered_lines(report: Report) -> list[Line]:
@@ -302,11 +308,11 @@ def spreadsheet_rows(dashboard: Dashboard) -> list[list]:
     rows.append(["", _("Total"), _typed(dashboard.drop_total)])
     rows.append([])
     rows.append([_("Diagnostic entrée → sortie"), "", _("Personnes"), _("Évolution moyenne (niveaux)"),
-                 _("Part en progrès")])  # fmt: skip
+                 _("Part en progrès (%)")])  # fmt: skip
     for label, pairs, mean, share in dashboard.diagnostics:
         rows.append(["", label, _typed(pairs), _typed(mean), _typed(share)])
     rows.append([])
-    rows.append([_("Six mois après"), "", _("Réponses"), _("Part de oui")])
+    rows.append([_("Six mois après"), "", _("Réponses"), _("Part de oui (%)")])
     for label, answers, share in dashboard.outcomes:
         rows.append(["", label, _typed(answers), _typed(share)])
     return rows
@@ -316,4 +322,6 @@ def _typed(cell: Cell):
     """A spreadsheet cell: the number itself, « moins de 10 », or « — »."""
     if cell.hidden:
         return str(FEWER_THAN)
-    return cell.value if cell.value is not None else NO_DATA
+    if cell.value is None:
+        return NO_DATA
+    return cell.value * 100 if cell.percent else cell.value

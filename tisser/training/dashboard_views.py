@@ -77,7 +77,7 @@ def programme_dashboard_export(request):
         ],
         [],
     ]
-    header = [_("Niveau"), _("Nom"), *(str(column.label) for column in tables.columns)]
+    header = [_("Niveau"), _("Nom"), *(column.heading for column in tables.columns)]
     stamp = clock.localdate().strftime("%Y-%m-%d")
     return xlsx_response(
         filename=f"programme-{report.programme.pk}-{stamp}.xlsx",
