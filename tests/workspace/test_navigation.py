@@ -17,13 +17,13 @@ EXPECTED = {
     Role.NETWORK_ADMIN: [
         "Accueil", "Espaces", "Partenaires", "Financeurs", "Journal", "Membres",
         "Orientations", "Modération", "Demandes d'aide en retard", "Activités", "Dossiers",
-        "Importer une liste", "Exercices", "Modules", "Formations", "Ateliers", "Stock", "Réceptions",
+        "Importer une liste", "Exercices", "Modules", "Formations", "Ateliers", "Tableau de bord des formations", "Stock", "Réceptions",
         "Commandes et transferts", "Catalogue", "Conventions", "Donateurs", "Dons reçus", "Reçus fiscaux",
         "Droits d'accès", "Comptoir", "Abonnements box", "Retours", "Caisse",
     ],
     Role.SITE_MANAGER: [
         "Accueil", "Mon espace", "Membres", "Orientations", "Demandes d'aide en retard",
-        "Agenda", "Activités", "Dossiers", "Importer une liste", "Exercices", "Modules", "Formations", "Ateliers", "Stock",
+        "Agenda", "Activités", "Dossiers", "Importer une liste", "Exercices", "Modules", "Formations", "Ateliers", "Tableau de bord des formations", "Stock",
         "Réceptions", "Commandes et transferts", "Catalogue", "Dons reçus", "Droits d'accès",
         "Comptoir", "Abonnements box", "Retours", "Caisse",
     ],
@@ -35,8 +35,9 @@ EXPECTED = {
     Role.VOLUNTEER: ["Accueil", "Dossiers", "Exercices", "Modules", "Formations", "Stock", "Catalogue", "Droits d'accès"],
     Role.PARTNER_REFERRER: [
         "Accueil", "Mes orientations", "Orienter une personne", "Importer une liste",
+        "Personnes en formation",
     ],
-    Role.FUNDER_VIEWER: ["Accueil", "Mes conventions"],
+    Role.FUNDER_VIEWER: ["Accueil", "Tableau de bord des formations", "Mes conventions"],
 }  # fmt: skip
 
 MEMBERS = {

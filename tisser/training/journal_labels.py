@@ -186,3 +186,11 @@ def _workshops(membership, ids):
 
 
 OBJECT_KINDS.append(ObjectKind("training.workshop", _("Atelier"), _workshops))
+
+
+# Dashboard (helper D) ------------------------------------------------------------------------
+ACTION_LABELS |= {
+    "training.referred_people_viewed": _(
+        "Liste des personnes orientées en formation consultée par le partenaire"
+    ),
+}

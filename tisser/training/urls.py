@@ -7,6 +7,7 @@ from django.urls import path
 
 from tisser.training import (
     attendance_views,
+    dashboard_views,
     enrolment_views,
     staff_views,
     survey_views,
@@ -106,4 +107,15 @@ urlpatterns += [
         workshop_views.registration_cancel,
         name="workshop_registration_cancel",
     ),
+]
+
+# Dashboard (helper D)
+urlpatterns += [
+    path("tableau-de-bord/", dashboard_views.programme_dashboard, name="dashboard"),
+    path(
+        "tableau-de-bord/export.xlsx",
+        dashboard_views.programme_dashboard_export,
+        name="dashboard_export",
+    ),
+    path("personnes-orientees/", dashboard_views.referred_people, name="referred_people"),
 ]

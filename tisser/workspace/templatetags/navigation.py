@@ -139,6 +139,9 @@ ENTRIES = (
         MED,
         current_prefix="training:workshop",
     ),
+    # The programme dashboard and the referring partner's people in training (issue 15).
+    _entry("training:dashboard", gettext_noop("Tableau de bord des formations"), NA, SM, FV),
+    _entry("training:referred_people", gettext_noop("Personnes en formation"), PR),
     # Solidarity stock and funding (issue 10).
     _entry(
         "offers:stock_list",
