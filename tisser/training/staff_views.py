@@ -40,6 +40,7 @@ from tisser.training.forms import (
 from tisser.training.models import Cohort, CohortSession, Programme, ProgrammeSession
 from tisser.training.roll_call import may_take_roll_call
 from tisser.training.schedule import at
+from tisser.training.survey_views import TABLET_ROLES
 
 ADMIN = (Role.NETWORK_ADMIN,)
 READERS = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER)
@@ -273,6 +274,8 @@ def cohort_list(request):
         {
             "page": page,
             "can_create": membership.role in CREATORS,
+            # Satisfaction surveys answered on the space's tablet (survey_views.tablet).
+            "can_use_tablet": membership.role in TABLET_ROLES,
             "show_site": membership.role == Role.NETWORK_ADMIN,
         },
     )
