@@ -30,10 +30,10 @@ from tisser.core import clock, hooks
 from tisser.core.dates import format_day
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
-from tisser.training import schedule
-from tisser.training.enums import MAX_CAPACITY, EnrolmentStatus
+from tisser.training import enrolments, schedule
+from tisser.training.enums import MAX_CAPACITY
 from tisser.training.hooks import COHORT_CLOSED
-from tisser.training.models import Cohort, CohortSession, Enrolment, Programme, ProgrammeSession
+from tisser.training.models import Cohort, CohortSession, Programme, ProgrammeSession
 from tisser.training.programmes import plan_problems
 
 # Who creates and cancels a cohort; who runs one (update, move a session, close).
@@ -189,10 +189,6 @@ def cohort_create(
     return cohort
 
 
-def enrolled_count(cohort: Cohort) -> int:
-    return Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.ENROLLED).count()
-
-
 def cohort_update(
     *,
     actor: Membership,
@@ -211,7 +207,7 @@ def cohort_update(
         cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
         if cohort.cancelled_at is not None:
             raise DomainError(_("Ce groupe est annulé : il ne change plus."))
-        enrolled = enrolled_count(cohort)
+        enrolled = enrolments.seats_taken(cohort)
         if capacity < enrolled:
             raise DomainError(
                 _(
@@ -221,6 +217,7 @@ def cohort_update(
                 % {"enrolled": enrolled}
             )
         old_room = cohort.room
+        grows = capacity > cohort.capacity
         data: dict[str, Any] = {"name": name.strip(), "room": room.strip(), "capacity": capacity}
         changed = [field for field, value in data.items() if getattr(cohort, field) != value]
         for field in changed:
@@ -245,6 +242,9 @@ def cohort_update(
                 site=site,
                 payload={"fields": changed},
             )
+        if grows and cohort.closed_on is None:
+            # New seats go to the people waiting, in order, in this transaction.
+            enrolments.cohort_fill_seats(actor=actor, cohort=cohort)
     return cohort
 
 
@@ -318,6 +318,8 @@ def session_move(
         current.moved_from = current.moved_from or old_start
         current.starts_at, current.ends_at = new_start, new_end
         current.save(update_fields=["starts_at", "ends_at", "moved_from", "updated_at"])
+        current.cohort = cohort
+        enrolments.session_appointments_move(actor=actor, session=current, old_start=old_start)
         record(
             actor=actor.user,
             action="training.session_moved",
@@ -353,6 +355,7 @@ def cohort_cancel(*, actor: Membership, cohort: Cohort) -> Cohort:
             )
         cohort.cancelled_at = clock.now()
         cohort.save(update_fields=["cancelled_at", "updated_at"])
+        enrolments.cohort_session_appointments_cancel(actor=actor, cohort=cohort)
         record(actor=actor.user, action="training.cohort_cancelled", obj=cohort, site=site)
     return cohort
 

@@ -42,8 +42,8 @@ from tisser.learning.assignments import module_assign
 from tisser.notifications.models import RecipientKind
 from tisser.notifications.services import notify
 from tisser.referrals import transitions
-from tisser.referrals.enums import ReferralStatus
-from tisser.referrals.models import Referral
+from tisser.referrals.enums import AppointmentKind, AppointmentStatus, ReferralStatus
+from tisser.referrals.models import Appointment, Referral
 from tisser.training.enums import DropReason, EnrolmentStatus
 from tisser.training.models import Cohort, CohortSession, Enrolment, ProgrammeSession
 
@@ -387,3 +387,113 @@ def cohort_fill_seats(*, actor: Membership, cohort: Cohort) -> list[Enrolment]:
         _require(actor, cohort)
         _require_open(cohort)
         return _fill_seats(actor=actor, cohort=cohort, now=now)
+
+
+# --- the referral's session appointment follows the cohort (helper G) ------------------------
+#
+# The session appointment E books at enrolment is the referral's: the roll call of the session
+# that holds it says whether the person came (the referral is consumed, the accompaniment
+# period opens through ``referral.consumed``), moving that session moves it, cancelling the
+# cohort cancels it. Everything goes through the referral's own transitions.
+
+
+def _live_referrals(cohort_id: int) -> list[int]:
+    return list(
+        Enrolment.objects.filter(
+            cohort_id=cohort_id, status=EnrolmentStatus.ENROLLED, referral__isnull=False
+        ).values_list("referral_id", flat=True)
+    )
+
+
+def referral_visits_from_roll_call(
+    *, actor: Membership, session: CohortSession, came: dict[int, bool]
+) -> dict[str, int]:
+    """After a session's roll call (``came``: referral id -> present or late).
+
+    - Came, and the referral is still accepted with a session appointment planned up to
+      this session, or missed earlier: « venu » (``referral_mark_came``: the planned
+      appointment first, else the missed one) — the referral is consumed.
+    - Did not come (absent or excused) and this session holds the planned appointment:
+      « pas venu » (``referral_mark_no_show``). A later session does not rebook it.
+    - A consumed referral has no way back (a correction to absent leaves it consumed).
+    The referral's transitions are for its site staff: a volunteer trainer's roll call
+    leaves the appointments as they are (the next roll call by the team settles them).
+    """
+    counts = {"came": 0, "no_show": 0}
+    if not came:
+        return counts
+    appointments = (
+        Appointment.objects.filter(
+            referral_id__in=list(came),
+            referral__status=ReferralStatus.ACCEPTED,
+            kind=AppointmentKind.SESSION,
+            status__in=[AppointmentStatus.PLANNED, AppointmentStatus.NO_SHOW],
+        )
+        .select_related("referral__site")
+        .order_by("starts_at", "pk")
+    )
+    by_referral: dict[int, list[Appointment]] = {}
+    for appointment in appointments:
+        by_referral.setdefault(appointment.referral_id, []).append(appointment)
+    for referral_id, rows in by_referral.items():
+        referral = rows[0].referral
+        if not transitions.is_site_staff_for(actor, referral):
+            continue
+        planned = [a for a in rows if a.status == AppointmentStatus.PLANNED]
+        if came[referral_id]:
+            due = [a for a in planned if a.starts_at < session.ends_at]
+            missed = [a for a in rows if a.status == AppointmentStatus.NO_SHOW]
+            if due or (missed and not planned):
+                transitions.referral_mark_came(actor=actor, referral=referral)
+                counts["came"] += 1
+        elif any(session.starts_at <= a.starts_at < session.ends_at for a in planned):
+            transitions.referral_mark_no_show(actor=actor, referral=referral)
+            counts["no_show"] += 1
+    return counts
+
+
+def session_appointments_move(
+    *, actor: Membership, session: CohortSession, old_start: datetime.datetime
+) -> int:
+    """The session moved from ``old_start``: the planned session appointments it held are
+    rebooked at its new times (``referral_book_session``: the old one becomes « reporté »)."""
+    cohort = session.cohort
+    appointments = Appointment.objects.filter(
+        referral_id__in=_live_referrals(cohort.pk),
+        referral__status=ReferralStatus.ACCEPTED,
+        kind=AppointmentKind.SESSION,
+        status=AppointmentStatus.PLANNED,
+        starts_at=old_start,
+    ).select_related("referral")
+    moved = 0
+    for appointment in appointments:
+        transitions.referral_book_session(
+            actor=actor,
+            referral=appointment.referral,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            place=session_place(cohort, session),
+            note=_("Séance du programme « %(programme)s » déplacée")
+            % {"programme": cohort.programme.name},
+        )
+        moved += 1
+    return moved
+
+
+def cohort_session_appointments_cancel(*, actor: Membership, cohort: Cohort) -> int:
+    """The cohort is cancelled: each planned session appointment of its people is cancelled
+    (``referral_cancel_session``; the referral stays accepted)."""
+    referral_ids = Appointment.objects.filter(
+        referral_id__in=_live_referrals(cohort.pk),
+        kind=AppointmentKind.SESSION,
+        status=AppointmentStatus.PLANNED,
+    ).values_list("referral_id", flat=True)
+    cancelled = 0
+    for referral in Referral.objects.filter(pk__in=list(referral_ids)).order_by("pk"):
+        transitions.referral_cancel_session(
+            actor=actor,
+            referral=referral,
+            note=_("Groupe « %(cohort)s » annulé") % {"cohort": cohort.name},
+        )
+        cancelled += 1
+    return cancelled

@@ -363,6 +363,7 @@ def cohort_detail(request, obj):
         record_page_read(request, action="training.cohort_viewed", obj=obj, site=obj.site_id)
     can_run = membership.role in RUNNERS
     trainers = list(obj.trainers.order_by("first_name", "last_name"))
+    counts = selectors.cohort_counts(membership=membership, cohort=obj)
     return render(
         request,
         "training/staff/cohort_detail.html",
@@ -375,7 +376,13 @@ def cohort_detail(request, obj):
             "page": page,
             "rows": schedule_rows,
             "people": people,
-            "enrolled": cohorts.enrolled_count(obj),
+            "counts": counts,
+            "enrolled": counts.enrolled,
+            # Every session called: ending the group is the next step (surveys follow).
+            "ready_to_close": can_run
+            and obj.cancelled_at is None
+            and obj.closed_on is None
+            and counts.all_called,
             # The roll call (attendance_views) opens once a session has started.
             "now": clock.now(),
             "can_roll_call": obj.cancelled_at is None
