@@ -24,7 +24,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tisser.accounts.enums import Role
 from tisser.accounts.models import Closure, Membership, Site, User
 from tisser.core import clock, hooks
 from tisser.core.dates import format_day
@@ -35,26 +34,14 @@ from tisser.training.enums import MAX_CAPACITY
 from tisser.training.hooks import COHORT_CLOSED
 from tisser.training.models import Cohort, CohortSession, Programme, ProgrammeSession
 from tisser.training.programmes import plan_problems
+from tisser.training.roles import CREATOR_ROLES, RUNNER_ROLES, TRAINER_ROLES, acts_for_site
 
-# Who creates and cancels a cohort; who runs one (update, move a session, close).
-CREATOR_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER)
-RUNNER_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR)
-# Who may be a trainer: the site's team.
-TRAINER_ROLES = (Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER)
 MAX_TRAINERS = 10
 NAME_MAX = 120
 
 
-def _acts_for_site(actor: Membership | None, site: Site, roles: Iterable[str]) -> bool:
-    if actor is None or not actor.is_active or actor.role not in roles:
-        return False
-    if actor.role == Role.NETWORK_ADMIN:
-        return site.network_id == actor.organisation_id
-    return site.pk == actor.organisation_id
-
-
 def _check(actor: Membership | None, site: Site, roles: Iterable[str], message: str) -> None:
-    if not _acts_for_site(actor, site, roles):
+    if not acts_for_site(actor, site, roles):
         raise DomainError(message)
 
 

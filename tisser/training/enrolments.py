@@ -29,7 +29,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tisser.accounts.enums import Role
 from tisser.accounts.models import Membership
 from tisser.beneficiaries.models import Beneficiary
 from tisser.beneficiaries.services import beneficiary_for_referral
@@ -39,16 +38,18 @@ from tisser.core.errors import DomainError
 from tisser.core.journal import record
 from tisser.core.validators import reject_nir
 from tisser.learning.assignments import module_assign
+from tisser.notifications.messages import site_context
 from tisser.notifications.models import RecipientKind
 from tisser.notifications.services import notify
 from tisser.referrals import transitions
 from tisser.referrals.enums import AppointmentKind, AppointmentStatus, ReferralStatus
 from tisser.referrals.models import Appointment, Referral
 from tisser.training.enums import DropReason, EnrolmentStatus
-from tisser.training.models import Cohort, CohortSession, Enrolment, ProgrammeSession
+from tisser.training.models import Cohort, CohortSession, Enrolment
+from tisser.training.programmes import programme_module_keys
+from tisser.training.roles import RUNNER_ROLES, acts_for_site
 
 ENROLLED_TEMPLATE = "training_enrolled_person"
-SITE_ROLES = frozenset({Role.SITE_MANAGER, Role.MEDIATOR})
 NOTE_MAX = 300
 # A drop-out is dated today or in the recent past (noted after the fact), never later.
 DROP_BACKDATE_DAYS = 366
@@ -59,13 +60,7 @@ DROP_BACKDATE_DAYS = 366
 
 def may_enrol(actor: Membership | None, cohort: Cohort) -> bool:
     """The cohort site's manager and mediators, and the network admins of its network."""
-    if actor is None or not actor.is_active:
-        return False
-    if actor.role in SITE_ROLES:
-        return actor.organisation_id == cohort.site_id
-    if actor.role == Role.NETWORK_ADMIN:
-        return actor.organisation_id == cohort.site.network_id
-    return False
+    return acts_for_site(actor, cohort.site, RUNNER_ROLES)
 
 
 def _require(actor: Membership | None, cohort: Cohort) -> None:
@@ -101,34 +96,19 @@ def seats_taken(cohort: Cohort) -> int:
 
 
 def first_upcoming_session(cohort: Cohort, now: datetime.datetime) -> CohortSession | None:
+    """The cohort's first session after ``now`` (the appointment, the seat message)."""
     return (
         CohortSession.objects.filter(cohort=cohort, starts_at__gt=now)
+        .select_related("plan")
         .order_by("starts_at", "pk")
         .first()
     )
 
 
-def programme_modules(cohort: Cohort) -> list[str]:
-    """The keys of the modules of the programme's plan, in the plan's order, once each."""
-    keys: list[str] = []
-    for modules in (
-        ProgrammeSession.objects.filter(programme_id=cohort.programme_id)
-        .order_by("position")
-        .values_list("modules", flat=True)
-    ):
-        for key in modules or ():
-            if isinstance(key, str) and key and key not in keys:
-                keys.append(key)
-    return keys
-
-
 def session_place(cohort: Cohort, session: CohortSession) -> str:
     """Where the session is held: its room (or the cohort's), then the site's address."""
     room = session.room or cohort.room
-    site = cohort.site
-    address = ", ".join(
-        part for part in (site.address, f"{site.postal_code} {site.city}".strip()) if part
-    )
+    address = site_context(cohort.site)["site_address"]
     return ", ".join(part for part in (room, address) if part)
 
 
@@ -147,7 +127,7 @@ def _give_seat(*, actor: Membership, cohort: Cohort, enrolment: Enrolment, now) 
     seat and first session; sent after the commit, once per enrolment) and, for a referral's
     person whose referral is still accepted, the first session to come as the referral's
     appointment."""
-    keys = programme_modules(cohort)
+    keys = programme_module_keys(cohort.programme)
     if keys:
         module_assign(actor=actor, beneficiary=enrolment.beneficiary, module_keys=keys)
     notify(
@@ -294,10 +274,10 @@ def enrol_file(*, actor: Membership, cohort: Cohort, beneficiary: Beneficiary) -
         cohort = _lock_cohort(cohort)
         _require(actor, cohort)
         _require_open(cohort)
-        beneficiary = Beneficiary.objects.select_for_update().filter(pk=beneficiary.pk).first()
-        if beneficiary is None:
+        locked = Beneficiary.objects.select_for_update().filter(pk=beneficiary.pk).first()
+        if locked is None:
             raise DomainError(_("Ce dossier n'existe plus."))
-        return _enrol(actor=actor, cohort=cohort, beneficiary=beneficiary, referral=None, now=now)
+        return _enrol(actor=actor, cohort=cohort, beneficiary=locked, referral=None, now=now)
 
 
 def _clean_note(note: str) -> str:
@@ -437,7 +417,7 @@ def referral_visits_from_roll_call(
         by_referral.setdefault(appointment.referral_id, []).append(appointment)
     for referral_id, rows in by_referral.items():
         referral = rows[0].referral
-        if not transitions.is_site_staff_for(actor, referral):
+        if referral is None or not transitions.is_site_staff_for(actor, referral):
             continue
         planned = [a for a in rows if a.status == AppointmentStatus.PLANNED]
         if came[referral_id]:

@@ -34,14 +34,14 @@ from tisser.training.models import (
     Workshop,
     WorkshopRegistration,
 )
+from tisser.training.roles import READER_ROLES, SITE_TEAM_ROLES
 
 # A programme session is recorded under these national themes: the programmes are digital
 # steps towards employment (reference-lists §1.1), at a beginners' level.
 PROGRAMME_SESSION_THEMES = (Theme.INSERTION_PROFESSIONNELLE, Theme.NAVIGATION_SUR_INTERNET)
 PROGRAMME_SESSION_LEVEL = WorkshopLevel.DEBUTANT
 # The roles that take a roll call at their own site; a volunteer only as a trainer.
-SITE_TEAM_ROLES = frozenset({Role.SITE_MANAGER, Role.MEDIATOR})
-ROLL_CALL_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER)
+ROLL_CALL_ROLES = READER_ROLES
 ATTENDED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
 MAX_WALK_INS = 200
 

@@ -38,11 +38,12 @@ from tisser.training.forms import (
     SessionMoveForm,
 )
 from tisser.training.models import Cohort, CohortSession, Programme, ProgrammeSession
+from tisser.training.roles import READER_ROLES
 from tisser.training.roll_call import may_take_roll_call
 from tisser.training.schedule import at
 
 ADMIN = (Role.NETWORK_ADMIN,)
-READERS = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER)
+READERS = READER_ROLES
 CREATORS = cohorts.CREATOR_ROLES
 RUNNERS = cohorts.RUNNER_ROLES
 
