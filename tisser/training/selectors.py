@@ -152,8 +152,11 @@ class CohortCounts:
         return self.sessions > 0 and self.called == self.sessions
 
 
-def cohort_counts(*, membership, cohort: Cohort) -> CohortCounts:
-    """Two queries whatever the cohort's size (the cohort page)."""
+def cohort_counts(*, membership, cohort: Cohort) -> CohortCounts | None:
+    """Three queries whatever the cohort's size (the cohort page); None for a cohort the
+    membership does not see."""
+    if not _visible_cohort(membership, cohort):
+        return None
     people = cohort_enrolment_counts(membership=membership, cohort=cohort)
     sessions = CohortSession.objects.filter(cohort=cohort).aggregate(
         sessions=Count("pk"), called=Count("pk", filter=Q(roll_call_at__isnull=False))

@@ -378,11 +378,12 @@ def cohort_detail(request, obj):
             "rows": schedule_rows,
             "people": people,
             "counts": counts,
-            "enrolled": counts.enrolled,
+            "enrolled": counts.enrolled if counts else 0,
             # Every session called: ending the group is the next step (surveys follow).
             "ready_to_close": can_run
             and obj.cancelled_at is None
             and obj.closed_on is None
+            and counts is not None
             and counts.all_called,
             # The roll call (attendance_views) opens once a session has started.
             "now": clock.now(),
