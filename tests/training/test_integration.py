@@ -15,6 +15,7 @@ from tisser.training.cohorts import cohort_cancel, cohort_update, session_move
 from tisser.training.enrolments import enrol_file, enrol_from_referral, enrolment_drop
 from tisser.training.enums import AttendanceStatus as S
 from tisser.training.enums import DropReason, EnrolmentStatus
+from tisser.training.hours import cohort_hours
 from tisser.training.models import Enrolment
 from tisser.training.roll_call import Mark, roll_call_record, session_enrolments
 
@@ -269,3 +270,15 @@ def test_the_enrolments_page_links_back_to_the_cohort(team, login):
     client = login(team.mediator)
     page = client.get(reverse("training:cohort_enrolments", kwargs={"pk": team.cohort.pk}))
     assert reverse("training:cohort_detail", kwargs={"pk": team.cohort.pk}) in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_hours_list_leaves_out_who_only_waited(team):
+    seated = [
+        enrol_file(
+            actor=team.mediator, cohort=team.cohort, beneficiary=BeneficiaryFactory(site=team.site)
+        )
+        for _ in range(3)
+    ]
+    enrolment_drop(actor=team.mediator, enrolment=seated[2], reason=DropReason.MOVED)
+    assert {h.enrolment.pk for h in cohort_hours(team.cohort)} == {seated[0].pk, seated[1].pk}

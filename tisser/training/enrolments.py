@@ -26,6 +26,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,6 +90,13 @@ def _require_open(cohort: Cohort) -> None:
         raise DomainError(_("Ce groupe est annulé : on ne peut plus y inscrire personne."))
     if cohort.closed_on is not None:
         raise DomainError(_("Ce groupe est terminé : on ne peut plus y inscrire personne."))
+
+
+# The people who have (or had) a seat: not the waiting list, nor someone who left the
+# waiting list without ever being enrolled (``enrolled_at`` empty). Roll calls and hours.
+HAD_A_SEAT = ~Q(status=EnrolmentStatus.WAITING) & ~Q(
+    status=EnrolmentStatus.DROPPED, enrolled_at__isnull=True
+)
 
 
 def seats_taken(cohort: Cohort) -> int:

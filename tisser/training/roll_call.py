@@ -24,7 +24,7 @@ from tisser.beneficiaries.models import Beneficiary
 from tisser.core import clock
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
-from tisser.training.enrolments import referral_visits_from_roll_call
+from tisser.training.enrolments import HAD_A_SEAT, referral_visits_from_roll_call
 from tisser.training.enums import AttendanceStatus, EnrolmentStatus, RegistrationStatus
 from tisser.training.models import (
     Attendance,
@@ -86,9 +86,7 @@ def session_enrolments(session: CohortSession):
     on its day or after it (their attendance stays theirs), by name. Nobody waiting, nor
     anybody who left the waiting list without ever having a seat (``enrolled_at`` empty)."""
     return (
-        Enrolment.objects.filter(cohort_id=session.cohort_id)
-        .exclude(status=EnrolmentStatus.WAITING)
-        .exclude(status=EnrolmentStatus.DROPPED, enrolled_at__isnull=True)
+        Enrolment.objects.filter(HAD_A_SEAT, cohort_id=session.cohort_id)
         .exclude(
             status=EnrolmentStatus.DROPPED,
             dropped_on__lt=timezone.localdate(session.starts_at),
