@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tisser.accounts.enums import Role
 from tisser.activities.models import Activity
 from tisser.core import clock
 from tisser.core.access import require_roles, scoped_object
@@ -31,6 +30,7 @@ from tisser.training import hours as hours_services
 from tisser.training.enums import AttendanceStatus
 from tisser.training.hours import cohort_hours, enrolment_hours, format_minutes
 from tisser.training.models import Attendance, Cohort, CohortSession, Enrolment, Workshop
+from tisser.training.roles import READER_ROLES
 from tisser.training.roll_call import (
     Mark,
     may_take_roll_call,
@@ -41,7 +41,7 @@ from tisser.training.roll_call import (
 )
 from tisser.training.sheets import half_days
 
-ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER)
+ROLES = READER_ROLES
 STATUS_CHOICES = AttendanceStatus.choices
 
 

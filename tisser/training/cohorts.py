@@ -24,37 +24,24 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tisser.accounts.enums import Role
 from tisser.accounts.models import Closure, Membership, Site, User
 from tisser.core import clock, hooks
 from tisser.core.dates import format_day
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
-from tisser.training import schedule
-from tisser.training.enums import MAX_CAPACITY, EnrolmentStatus
+from tisser.training import enrolments, schedule
+from tisser.training.enums import MAX_CAPACITY
 from tisser.training.hooks import COHORT_CLOSED
-from tisser.training.models import Cohort, CohortSession, Enrolment, Programme, ProgrammeSession
+from tisser.training.models import Cohort, CohortSession, Programme, ProgrammeSession
 from tisser.training.programmes import plan_problems
+from tisser.training.roles import CREATOR_ROLES, RUNNER_ROLES, TRAINER_ROLES, acts_for_site
 
-# Who creates and cancels a cohort; who runs one (update, move a session, close).
-CREATOR_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER)
-RUNNER_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR)
-# Who may be a trainer: the site's team.
-TRAINER_ROLES = (Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER)
 MAX_TRAINERS = 10
 NAME_MAX = 120
 
 
-def _acts_for_site(actor: Membership | None, site: Site, roles: Iterable[str]) -> bool:
-    if actor is None or not actor.is_active or actor.role not in roles:
-        return False
-    if actor.role == Role.NETWORK_ADMIN:
-        return site.network_id == actor.organisation_id
-    return site.pk == actor.organisation_id
-
-
 def _check(actor: Membership | None, site: Site, roles: Iterable[str], message: str) -> None:
-    if not _acts_for_site(actor, site, roles):
+    if not acts_for_site(actor, site, roles):
         raise DomainError(message)
 
 
@@ -189,10 +176,6 @@ def cohort_create(
     return cohort
 
 
-def enrolled_count(cohort: Cohort) -> int:
-    return Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.ENROLLED).count()
-
-
 def cohort_update(
     *,
     actor: Membership,
@@ -211,7 +194,7 @@ def cohort_update(
         cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
         if cohort.cancelled_at is not None:
             raise DomainError(_("Ce groupe est annulé : il ne change plus."))
-        enrolled = enrolled_count(cohort)
+        enrolled = enrolments.seats_taken(cohort)
         if capacity < enrolled:
             raise DomainError(
                 _(
@@ -221,6 +204,7 @@ def cohort_update(
                 % {"enrolled": enrolled}
             )
         old_room = cohort.room
+        grows = capacity > cohort.capacity
         data: dict[str, Any] = {"name": name.strip(), "room": room.strip(), "capacity": capacity}
         changed = [field for field, value in data.items() if getattr(cohort, field) != value]
         for field in changed:
@@ -245,6 +229,9 @@ def cohort_update(
                 site=site,
                 payload={"fields": changed},
             )
+        if grows and cohort.closed_on is None:
+            # New seats go to the people waiting, in order, in this transaction.
+            enrolments.cohort_fill_seats(actor=actor, cohort=cohort)
     return cohort
 
 
@@ -318,6 +305,8 @@ def session_move(
         current.moved_from = current.moved_from or old_start
         current.starts_at, current.ends_at = new_start, new_end
         current.save(update_fields=["starts_at", "ends_at", "moved_from", "updated_at"])
+        current.cohort = cohort
+        enrolments.session_appointments_move(actor=actor, session=current, old_start=old_start)
         record(
             actor=actor.user,
             action="training.session_moved",
@@ -353,6 +342,7 @@ def cohort_cancel(*, actor: Membership, cohort: Cohort) -> Cohort:
             )
         cohort.cancelled_at = clock.now()
         cohort.save(update_fields=["cancelled_at", "updated_at"])
+        enrolments.cohort_session_appointments_cancel(actor=actor, cohort=cohort)
         record(actor=actor.user, action="training.cohort_cancelled", obj=cohort, site=site)
     return cohort
 

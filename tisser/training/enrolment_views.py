@@ -31,9 +31,10 @@ from tisser.training import enrolments, selectors
 from tisser.training.enrolment_forms import DropForm, IdChoiceForm
 from tisser.training.enums import EnrolmentStatus
 from tisser.training.models import Cohort, Enrolment
+from tisser.training.roles import READER_ROLES, RUNNER_ROLES
 
-READ_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER)
-WRITE_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR)
+READ_ROLES = READER_ROLES
+WRITE_ROLES = RUNNER_ROLES
 
 
 def _require_enrol(request, cohort: Cohort) -> None:

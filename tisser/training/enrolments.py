@@ -26,10 +26,10 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tisser.accounts.enums import Role
 from tisser.accounts.models import Membership
 from tisser.beneficiaries.models import Beneficiary
 from tisser.beneficiaries.services import beneficiary_for_referral
@@ -39,16 +39,18 @@ from tisser.core.errors import DomainError
 from tisser.core.journal import record
 from tisser.core.validators import reject_nir
 from tisser.learning.assignments import module_assign
+from tisser.notifications.messages import site_context
 from tisser.notifications.models import RecipientKind
 from tisser.notifications.services import notify
 from tisser.referrals import transitions
-from tisser.referrals.enums import ReferralStatus
-from tisser.referrals.models import Referral
+from tisser.referrals.enums import AppointmentKind, AppointmentStatus, ReferralStatus
+from tisser.referrals.models import Appointment, Referral
 from tisser.training.enums import DropReason, EnrolmentStatus
-from tisser.training.models import Cohort, CohortSession, Enrolment, ProgrammeSession
+from tisser.training.models import Cohort, CohortSession, Enrolment
+from tisser.training.programmes import programme_module_keys
+from tisser.training.roles import RUNNER_ROLES, acts_for_site
 
 ENROLLED_TEMPLATE = "training_enrolled_person"
-SITE_ROLES = frozenset({Role.SITE_MANAGER, Role.MEDIATOR})
 NOTE_MAX = 300
 # A drop-out is dated today or in the recent past (noted after the fact), never later.
 DROP_BACKDATE_DAYS = 366
@@ -59,13 +61,7 @@ DROP_BACKDATE_DAYS = 366
 
 def may_enrol(actor: Membership | None, cohort: Cohort) -> bool:
     """The cohort site's manager and mediators, and the network admins of its network."""
-    if actor is None or not actor.is_active:
-        return False
-    if actor.role in SITE_ROLES:
-        return actor.organisation_id == cohort.site_id
-    if actor.role == Role.NETWORK_ADMIN:
-        return actor.organisation_id == cohort.site.network_id
-    return False
+    return acts_for_site(actor, cohort.site, RUNNER_ROLES)
 
 
 def _require(actor: Membership | None, cohort: Cohort) -> None:
@@ -96,39 +92,31 @@ def _require_open(cohort: Cohort) -> None:
         raise DomainError(_("Ce groupe est terminé : on ne peut plus y inscrire personne."))
 
 
+# The people who have (or had) a seat: not the waiting list, nor someone who left the
+# waiting list without ever being enrolled (``enrolled_at`` empty). Roll calls and hours.
+HAD_A_SEAT = ~Q(status=EnrolmentStatus.WAITING) & ~Q(
+    status=EnrolmentStatus.DROPPED, enrolled_at__isnull=True
+)
+
+
 def seats_taken(cohort: Cohort) -> int:
     return Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.ENROLLED).count()
 
 
 def first_upcoming_session(cohort: Cohort, now: datetime.datetime) -> CohortSession | None:
+    """The cohort's first session after ``now`` (the appointment, the seat message)."""
     return (
         CohortSession.objects.filter(cohort=cohort, starts_at__gt=now)
+        .select_related("plan")
         .order_by("starts_at", "pk")
         .first()
     )
 
 
-def programme_modules(cohort: Cohort) -> list[str]:
-    """The keys of the modules of the programme's plan, in the plan's order, once each."""
-    keys: list[str] = []
-    for modules in (
-        ProgrammeSession.objects.filter(programme_id=cohort.programme_id)
-        .order_by("position")
-        .values_list("modules", flat=True)
-    ):
-        for key in modules or ():
-            if isinstance(key, str) and key and key not in keys:
-                keys.append(key)
-    return keys
-
-
 def session_place(cohort: Cohort, session: CohortSession) -> str:
     """Where the session is held: its room (or the cohort's), then the site's address."""
     room = session.room or cohort.room
-    site = cohort.site
-    address = ", ".join(
-        part for part in (site.address, f"{site.postal_code} {site.city}".strip()) if part
-    )
+    address = site_context(cohort.site)["site_address"]
     return ", ".join(part for part in (room, address) if part)
 
 
@@ -147,7 +135,7 @@ def _give_seat(*, actor: Membership, cohort: Cohort, enrolment: Enrolment, now) 
     seat and first session; sent after the commit, once per enrolment) and, for a referral's
     person whose referral is still accepted, the first session to come as the referral's
     appointment."""
-    keys = programme_modules(cohort)
+    keys = programme_module_keys(cohort.programme)
     if keys:
         module_assign(actor=actor, beneficiary=enrolment.beneficiary, module_keys=keys)
     notify(
@@ -294,10 +282,10 @@ def enrol_file(*, actor: Membership, cohort: Cohort, beneficiary: Beneficiary) -
         cohort = _lock_cohort(cohort)
         _require(actor, cohort)
         _require_open(cohort)
-        beneficiary = Beneficiary.objects.select_for_update().filter(pk=beneficiary.pk).first()
-        if beneficiary is None:
+        locked = Beneficiary.objects.select_for_update().filter(pk=beneficiary.pk).first()
+        if locked is None:
             raise DomainError(_("Ce dossier n'existe plus."))
-        return _enrol(actor=actor, cohort=cohort, beneficiary=beneficiary, referral=None, now=now)
+        return _enrol(actor=actor, cohort=cohort, beneficiary=locked, referral=None, now=now)
 
 
 def _clean_note(note: str) -> str:
@@ -387,3 +375,113 @@ def cohort_fill_seats(*, actor: Membership, cohort: Cohort) -> list[Enrolment]:
         _require(actor, cohort)
         _require_open(cohort)
         return _fill_seats(actor=actor, cohort=cohort, now=now)
+
+
+# --- the referral's session appointment follows the cohort (helper G) ------------------------
+#
+# The session appointment E books at enrolment is the referral's: the roll call of the session
+# that holds it says whether the person came (the referral is consumed, the accompaniment
+# period opens through ``referral.consumed``), moving that session moves it, cancelling the
+# cohort cancels it. Everything goes through the referral's own transitions.
+
+
+def _live_referrals(cohort_id: int) -> list[int]:
+    return list(
+        Enrolment.objects.filter(
+            cohort_id=cohort_id, status=EnrolmentStatus.ENROLLED, referral__isnull=False
+        ).values_list("referral_id", flat=True)
+    )
+
+
+def referral_visits_from_roll_call(
+    *, actor: Membership, session: CohortSession, came: dict[int, bool]
+) -> dict[str, int]:
+    """After a session's roll call (``came``: referral id -> present or late).
+
+    - Came, and the referral is still accepted with a session appointment planned up to
+      this session, or missed earlier: « venu » (``referral_mark_came``: the planned
+      appointment first, else the missed one) — the referral is consumed.
+    - Did not come (absent or excused) and this session holds the planned appointment:
+      « pas venu » (``referral_mark_no_show``). A later session does not rebook it.
+    - A consumed referral has no way back (a correction to absent leaves it consumed).
+    The referral's transitions are for its site staff: a volunteer trainer's roll call
+    leaves the appointments as they are (the next roll call by the team settles them).
+    """
+    counts = {"came": 0, "no_show": 0}
+    if not came:
+        return counts
+    appointments = (
+        Appointment.objects.filter(
+            referral_id__in=list(came),
+            referral__status=ReferralStatus.ACCEPTED,
+            kind=AppointmentKind.SESSION,
+            status__in=[AppointmentStatus.PLANNED, AppointmentStatus.NO_SHOW],
+        )
+        .select_related("referral__site")
+        .order_by("starts_at", "pk")
+    )
+    by_referral: dict[int, list[Appointment]] = {}
+    for appointment in appointments:
+        by_referral.setdefault(appointment.referral_id, []).append(appointment)
+    for referral_id, rows in by_referral.items():
+        referral = rows[0].referral
+        if referral is None or not transitions.is_site_staff_for(actor, referral):
+            continue
+        planned = [a for a in rows if a.status == AppointmentStatus.PLANNED]
+        if came[referral_id]:
+            due = [a for a in planned if a.starts_at < session.ends_at]
+            missed = [a for a in rows if a.status == AppointmentStatus.NO_SHOW]
+            if due or (missed and not planned):
+                transitions.referral_mark_came(actor=actor, referral=referral)
+                counts["came"] += 1
+        elif any(session.starts_at <= a.starts_at < session.ends_at for a in planned):
+            transitions.referral_mark_no_show(actor=actor, referral=referral)
+            counts["no_show"] += 1
+    return counts
+
+
+def session_appointments_move(
+    *, actor: Membership, session: CohortSession, old_start: datetime.datetime
+) -> int:
+    """The session moved from ``old_start``: the planned session appointments it held are
+    rebooked at its new times (``referral_book_session``: the old one becomes « reporté »)."""
+    cohort = session.cohort
+    appointments = Appointment.objects.filter(
+        referral_id__in=_live_referrals(cohort.pk),
+        referral__status=ReferralStatus.ACCEPTED,
+        kind=AppointmentKind.SESSION,
+        status=AppointmentStatus.PLANNED,
+        starts_at=old_start,
+    ).select_related("referral")
+    moved = 0
+    for appointment in appointments:
+        transitions.referral_book_session(
+            actor=actor,
+            referral=appointment.referral,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            place=session_place(cohort, session),
+            note=_("Séance du programme « %(programme)s » déplacée")
+            % {"programme": cohort.programme.name},
+        )
+        moved += 1
+    return moved
+
+
+def cohort_session_appointments_cancel(*, actor: Membership, cohort: Cohort) -> int:
+    """The cohort is cancelled: each planned session appointment of its people is cancelled
+    (``referral_cancel_session``; the referral stays accepted)."""
+    referral_ids = Appointment.objects.filter(
+        referral_id__in=_live_referrals(cohort.pk),
+        kind=AppointmentKind.SESSION,
+        status=AppointmentStatus.PLANNED,
+    ).values_list("referral_id", flat=True)
+    cancelled = 0
+    for referral in Referral.objects.filter(pk__in=list(referral_ids)).order_by("pk"):
+        transitions.referral_cancel_session(
+            actor=actor,
+            referral=referral,
+            note=_("Groupe « %(cohort)s » annulé") % {"cohort": cohort.name},
+        )
+        cancelled += 1
+    return cancelled

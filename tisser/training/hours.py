@@ -34,6 +34,7 @@ from tisser.accounts.models import Membership, Site
 from tisser.core import clock
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
+from tisser.training.enrolments import HAD_A_SEAT
 from tisser.training.enums import AttendanceStatus, EnrolmentStatus
 from tisser.training.models import Cohort, Enrolment
 from tisser.training.roll_call import may_take_roll_call
@@ -141,11 +142,11 @@ def _hours(row: Any, programme) -> Hours:
 
 
 def cohort_hours(cohort: Cohort) -> list[Hours]:
-    """Every enrolled (or dropped-out) person of the cohort with their hours, by name."""
+    """Every enrolled (or dropped-out) person of the cohort with their hours, by name; not
+    the waiting list, nor who left it without a seat."""
     programme = cohort.programme
     rows = with_hours(
-        Enrolment.objects.filter(cohort_id=cohort.pk)
-        .exclude(status=EnrolmentStatus.WAITING)
+        Enrolment.objects.filter(HAD_A_SEAT, cohort_id=cohort.pk)
         .select_related("beneficiary")
         .order_by("beneficiary__last_name", "beneficiary__first_name", "pk")
     )

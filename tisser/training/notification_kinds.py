@@ -13,7 +13,7 @@ from tisser.notifications.kinds import Contact, register_kind
 from tisser.notifications.messages import site_context
 from tisser.notifications.models import RecipientKind
 from tisser.training import workshops
-from tisser.training.enrolments import session_place
+from tisser.training.enrolments import first_upcoming_session, session_place
 from tisser.training.enums import RegistrationStatus
 from tisser.training.reminders import start_of
 from tisser.training.survey_services import is_open, survey_link
@@ -82,12 +82,7 @@ def enrolled_context(enrolment) -> dict[str, Any]:
     """The programme, the group and the first session to come (when, where)."""
     cohort = enrolment.cohort
     context: dict[str, Any] = {"programme_name": cohort.programme.name, "cohort_name": cohort.name}
-    session = (
-        cohort.sessions.select_related("plan")
-        .filter(starts_at__gt=clock.now())
-        .order_by("starts_at", "pk")
-        .first()
-    )
+    session = first_upcoming_session(cohort, clock.now())
     if session is not None:
         context["session_when"] = format_when(session.starts_at)
         context["session_place"] = session_place(cohort, session)

@@ -24,6 +24,7 @@ from tisser.beneficiaries.models import Beneficiary
 from tisser.core import clock
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
+from tisser.training.enrolments import HAD_A_SEAT, referral_visits_from_roll_call
 from tisser.training.enums import AttendanceStatus, EnrolmentStatus, RegistrationStatus
 from tisser.training.models import (
     Attendance,
@@ -33,14 +34,14 @@ from tisser.training.models import (
     Workshop,
     WorkshopRegistration,
 )
+from tisser.training.roles import READER_ROLES, SITE_TEAM_ROLES
 
 # A programme session is recorded under these national themes: the programmes are digital
 # steps towards employment (reference-lists §1.1), at a beginners' level.
 PROGRAMME_SESSION_THEMES = (Theme.INSERTION_PROFESSIONNELLE, Theme.NAVIGATION_SUR_INTERNET)
 PROGRAMME_SESSION_LEVEL = WorkshopLevel.DEBUTANT
 # The roles that take a roll call at their own site; a volunteer only as a trainer.
-SITE_TEAM_ROLES = frozenset({Role.SITE_MANAGER, Role.MEDIATOR})
-ROLL_CALL_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER)
+ROLL_CALL_ROLES = READER_ROLES
 ATTENDED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
 MAX_WALK_INS = 200
 
@@ -82,11 +83,14 @@ def _require_started(starts_at, *, now) -> None:
 
 def session_enrolments(session: CohortSession):
     """Who is called at a session: the cohort's enrolled people, and those who dropped out
-    after it (their attendance stays theirs), by name."""
+    on its day or after it (their attendance stays theirs), by name. Nobody waiting, nor
+    anybody who left the waiting list without ever having a seat (``enrolled_at`` empty)."""
     return (
-        Enrolment.objects.filter(cohort_id=session.cohort_id)
-        .exclude(status=EnrolmentStatus.WAITING)
-        .exclude(status=EnrolmentStatus.DROPPED, dropped_on__lt=session.starts_at.date())
+        Enrolment.objects.filter(HAD_A_SEAT, cohort_id=session.cohort_id)
+        .exclude(
+            status=EnrolmentStatus.DROPPED,
+            dropped_on__lt=timezone.localdate(session.starts_at),
+        )
         .select_related("beneficiary")
         .order_by("beneficiary__last_name", "beneficiary__first_name", "pk")
     )
@@ -174,6 +178,16 @@ def roll_call_record(
             to_update, ["status", "minutes_missed", "recorded_by", "recorded_at"]
         )
 
+        # The referral's session appointment says whether the person came (helper G).
+        referral_visits_from_roll_call(
+            actor=actor,
+            session=locked,
+            came={
+                e.referral_id: cleaned[e.pk].status in ATTENDED
+                for e in enrolments
+                if e.referral_id is not None and e.status == EnrolmentStatus.ENROLLED
+            },
+        )
         came = [e.beneficiary for e in enrolments if cleaned[e.pk].status in ATTENDED]
         named, unnamed = _identified(came, site.pk)
         programme = cohort.programme

@@ -139,6 +139,36 @@ def cohort_people(*, membership: Membership | None, cohort: Cohort) -> QuerySet[
 
 
 @dataclass(frozen=True)
+class CohortCounts:
+    """Where a cohort stands: seats taken, people waiting, sessions and roll calls taken."""
+
+    enrolled: int
+    waiting: int
+    sessions: int
+    called: int
+
+    @property
+    def all_called(self) -> bool:
+        return self.sessions > 0 and self.called == self.sessions
+
+
+def cohort_counts(*, membership, cohort: Cohort) -> CohortCounts | None:
+    """Three queries whatever the cohort's size (the cohort page); None for a cohort the
+    membership does not see."""
+    if not _visible_cohort(membership, cohort):
+        return None
+    people = cohort_enrolment_counts(membership=membership, cohort=cohort)
+    sessions = CohortSession.objects.filter(cohort=cohort).aggregate(
+        sessions=Count("pk"), called=Count("pk", filter=Q(roll_call_at__isnull=False))
+    )
+    return CohortCounts(
+        enrolled=people[EnrolmentStatus.ENROLLED],
+        waiting=people[EnrolmentStatus.WAITING],
+        **sessions,
+    )
+
+
+@dataclass(frozen=True)
 class CollectiveSession:
     """A cohort session or a workshop, as the site's agenda shows it."""
 

@@ -38,12 +38,13 @@ from tisser.training.forms import (
     SessionMoveForm,
 )
 from tisser.training.models import Cohort, CohortSession, Programme, ProgrammeSession
+from tisser.training.roles import READER_ROLES
 from tisser.training.roll_call import may_take_roll_call
 from tisser.training.schedule import at
 from tisser.training.survey_views import TABLET_ROLES
 
 ADMIN = (Role.NETWORK_ADMIN,)
-READERS = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR, Role.VOLUNTEER)
+READERS = READER_ROLES
 CREATORS = cohorts.CREATOR_ROLES
 RUNNERS = cohorts.RUNNER_ROLES
 
@@ -366,6 +367,7 @@ def cohort_detail(request, obj):
         record_page_read(request, action="training.cohort_viewed", obj=obj, site=obj.site_id)
     can_run = membership.role in RUNNERS
     trainers = list(obj.trainers.order_by("first_name", "last_name"))
+    counts = selectors.cohort_counts(membership=membership, cohort=obj)
     return render(
         request,
         "training/staff/cohort_detail.html",
@@ -378,7 +380,14 @@ def cohort_detail(request, obj):
             "page": page,
             "rows": schedule_rows,
             "people": people,
-            "enrolled": cohorts.enrolled_count(obj),
+            "counts": counts,
+            "enrolled": counts.enrolled if counts else 0,
+            # Every session called: ending the group is the next step (surveys follow).
+            "ready_to_close": can_run
+            and obj.cancelled_at is None
+            and obj.closed_on is None
+            and counts is not None
+            and counts.all_called,
             # The roll call (attendance_views) opens once a session has started.
             "now": clock.now(),
             "can_roll_call": obj.cancelled_at is None

@@ -15,14 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from tisser.accounts.enums import Role
 from tisser.beneficiaries.models import works_on_file
 from tisser.core.timeline import FileAction, TimelineEvent
 from tisser.training.enums import AttendanceStatus, DropReason, SurveyKind
 from tisser.training.models import Attendance, Enrolment, SurveyInvitation, SurveyResponse
+from tisser.training.roles import SITE_TEAM_ROLES
 from tisser.training.surveys import SMILEYS
 
-ENROL_ROLES = (Role.SITE_MANAGER, Role.MEDIATOR)
+ENROL_ROLES = tuple(SITE_TEAM_ROLES)
 
 ATTENDANCE_WORDS = {
     AttendanceStatus.PRESENT: gettext_lazy("présent"),

@@ -47,8 +47,10 @@ from tisser.notifications.models import Channel, Notification, RecipientKind
 from tisser.notifications.services import notify
 from tisser.training.enums import MAX_CAPACITY, RegistrationStatus
 from tisser.training.models import Workshop, WorkshopRegistration
+from tisser.training.roles import RUNNER_ROLES
 
-WORKSHOP_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR)
+# Who runs a workshop: the same people as run a cohort (roles.py).
+WORKSHOP_ROLES = RUNNER_ROLES
 
 # Message kinds (notification_kinds.py).
 CONFIRMATION = "workshop_registration_confirmed_person"
