@@ -30,7 +30,7 @@ TYPED_MODULES := tisser/referrals/transitions.py tisser/core/hooks.py tisser/cor
 	tisser/learning/reporting.py tisser/learning/follow_up.py tisser/learning/nudges.py tisser/diagnostics/next_steps.py \
 	tisser/learning/diagnostic_steps.py
 # Training: roll call, hours and signature sheets (issue 15, helper R).
-TYPED_MODULES += tisser/training/roll_call.py tisser/training/hours.py tisser/training/sheets.py
+TYPED_MODULES += tisser/training/roll_call.py tisser/training/hours.py tisser/training/sheets.py tisser/training/minutes.py
 TYPED_MODULES += tisser/core/small_counts.py tisser/training/reporting.py tisser/training/dashboard.py
 # apt-get needs root: use sudo when we are not root and sudo is there.
 SUDO := $(shell if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then echo sudo -n; fi)

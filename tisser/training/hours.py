@@ -9,23 +9,17 @@ the programme's ``completion_percent`` (80 % unless set) may receive the certifi
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import (
-    Case,
     Count,
-    DurationField,
-    ExpressionWrapper,
-    F,
     IntegerField,
     Q,
     QuerySet,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -36,38 +30,20 @@ from tisser.core.errors import DomainError
 from tisser.core.journal import record
 from tisser.training.enrolments import HAD_A_SEAT
 from tisser.training.enums import AttendanceStatus, EnrolmentStatus
+from tisser.training.minutes import attended_minutes, excused_minutes
 from tisser.training.models import Cohort, Enrolment
 from tisser.training.roll_call import may_take_roll_call
 
-ZERO = datetime.timedelta(0)
-_SESSION_LENGTH = ExpressionWrapper(
-    F("attendances__session__ends_at") - F("attendances__session__starts_at"),
-    output_field=DurationField(),
-)
-
-
-def _minutes_where(*statuses: str):
-    return Coalesce(
-        Sum(
-            Case(
-                When(attendances__status__in=statuses, then=_SESSION_LENGTH),
-                default=Value(ZERO),
-                output_field=DurationField(),
-            )
-        ),
-        Value(ZERO),
-        output_field=DurationField(),
-    )
-
 
 def with_hours(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
-    """Annotate each enrolment with its attended and excused time and its minutes missed
+    """Annotate each enrolment with its minutes attended and excused and its sessions
     (one grouped query, whatever the number of people and sessions)."""
     return enrolments.annotate(
-        attended_time=_minutes_where(AttendanceStatus.PRESENT, AttendanceStatus.LATE),
-        excused_time=_minutes_where(AttendanceStatus.EXCUSED),
-        late_minutes=Coalesce(
-            Sum("attendances__minutes_missed"), Value(0), output_field=IntegerField()
+        minutes_attended=Coalesce(
+            Sum(attended_minutes("attendances__")), Value(0), output_field=IntegerField()
+        ),
+        minutes_excused=Coalesce(
+            Sum(excused_minutes("attendances__")), Value(0), output_field=IntegerField()
         ),
         sessions_attended=Count(
             "attendances",
@@ -78,14 +54,6 @@ def with_hours(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
             filter=Q(attendances__status__in=[AttendanceStatus.EXCUSED, AttendanceStatus.ABSENT]),
         ),
     )
-
-
-def _as_minutes(value) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, datetime.timedelta):
-        return int(value.total_seconds() // 60)
-    return int(value) // 60_000_000  # a backend that answers microseconds
 
 
 @dataclass(frozen=True)
@@ -132,8 +100,8 @@ def _hours(row: Any, programme) -> Hours:
     """``row`` is an enrolment annotated by ``with_hours``."""
     return Hours(
         enrolment=row,
-        attended_minutes=max(0, _as_minutes(row.attended_time) - int(row.late_minutes)),
-        excused_minutes=_as_minutes(row.excused_time),
+        attended_minutes=max(0, int(row.minutes_attended)),
+        excused_minutes=int(row.minutes_excused),
         total_minutes=programme.total_minutes,
         completion_percent=programme.completion_percent,
         sessions_attended=row.sessions_attended,

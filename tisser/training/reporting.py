@@ -42,11 +42,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
-    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -54,7 +52,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
@@ -63,7 +60,8 @@ from tisser.accounts.enums import Role
 from tisser.diagnostics.enums import DiagnosticKind, DiagnosticStatus
 from tisser.diagnostics.models import Diagnostic, DiagnosticResult
 from tisser.diagnostics.reporting import entry_level
-from tisser.training.enums import AttendanceStatus, EnrolmentStatus, SurveyKind
+from tisser.training.enums import EnrolmentStatus, SurveyKind
+from tisser.training.minutes import attended_minutes, session_minutes
 from tisser.training.models import (
     Attendance,
     Cohort,
@@ -72,66 +70,15 @@ from tisser.training.models import (
     Programme,
     SurveyResponse,
 )
+from tisser.training.surveys import OUTCOME_YES, SATISFIED_FROM
 
 HUNDREDTH = Decimal("0.01")
-# « satisfait » and « très satisfait » on the overall question (1 to 5).
-SATISFIED = (4, 5)
-# The three questions six months later and the answers that count as « yes »; the codes are
-# those of the outcome survey (training/surveys.py).
-OUTCOME_YES = {
-    "situation": ("emploi", "formation"),
-    "numerique_seul": ("oui",),
-    "demarche_seul": ("oui",),
-}
 OUTCOME_LABELS = {
     "situation": _("En emploi ou en formation"),
     "numerique_seul": _("Utilise le numérique seul"),
     "demarche_seul": _("A fait une démarche seul"),
 }
 DASHBOARD_READERS = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.FUNDER_VIEWER)
-
-
-# --- the named SQL expressions ---------------------------------------------------------
-
-
-class Minutes(Func):
-    """Whole minutes from one datetime column to another, in SQL (PostgreSQL, SQLite)."""
-
-    output_field = IntegerField()
-
-    def as_sql(  # type: ignore[override]
-        self, compiler, connection, function=None, template=None, arg_joiner=None, **extra
-    ):
-        start, end = self.get_source_expressions()
-        start_sql, start_params = compiler.compile(start)
-        end_sql, end_params = compiler.compile(end)
-        if connection.vendor == "sqlite":
-            sql = f"CAST(ROUND((julianday({end_sql}) - julianday({start_sql})) * 1440) AS INTEGER)"
-        else:
-            sql = f"CAST(ROUND(EXTRACT(EPOCH FROM ({end_sql} - {start_sql})) / 60) AS INTEGER)"
-        return sql, (*end_params, *start_params)
-
-
-def session_minutes(prefix: str = "") -> Minutes:
-    """The minutes of a session (``prefix``: the path to a ``CohortSession``, e.g.
-    ``"session__"`` from an attendance)."""
-    return Minutes(F(f"{prefix}starts_at"), F(f"{prefix}ends_at"))
-
-
-def attended_minutes(prefix: str = "") -> Case:
-    """The minutes an attendance row counts (``prefix``: the path to an ``Attendance``):
-    present = the session's minutes, late = the session's minutes less the minutes missed,
-    excused and absent = 0."""
-    length = session_minutes(f"{prefix}session__")
-    return Case(
-        When(**{f"{prefix}status": AttendanceStatus.PRESENT}, then=length),
-        When(
-            **{f"{prefix}status": AttendanceStatus.LATE},
-            then=length - F(f"{prefix}minutes_missed"),
-        ),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
 
 
 # Enrolments that reached a seat (enrolled now, or dropped after being enrolled).
@@ -312,16 +259,6 @@ class Report:
     domains: list[str]
 
 
-def satisfaction_rate(responses: QuerySet[SurveyResponse]) -> tuple[int, int, Decimal | None]:
-    """``(answers, satisfied, rate)`` over satisfaction responses: the share of 4 and 5 on
-    the overall question among the answers with an overall value (one query)."""
-    totals = responses.filter(kind=SurveyKind.SATISFACTION).aggregate(
-        answers=Count("pk", filter=Q(overall__isnull=False)),
-        satisfied=Count("pk", filter=Q(overall__in=SATISFIED)),
-    )
-    return totals["answers"], totals["satisfied"], rate(totals["satisfied"], totals["answers"])
-
-
 def completion_minutes(programme: Programme) -> int:
     """The minutes attended that reach the programme's share of its hours (rounded up)."""
     return -(-programme.total_minutes * programme.completion_percent // 100)
@@ -482,7 +419,9 @@ def programme_report(flt: ProgrammeFilter, *, site_ids: frozenset[int] | None = 
         .values("cohort_id")
         .annotate(
             sat_answers=Count("pk", filter=Q(kind=SurveyKind.SATISFACTION, overall__isnull=False)),
-            satisfied=Count("pk", filter=Q(kind=SurveyKind.SATISFACTION, overall__in=SATISFIED)),
+            satisfied=Count(
+                "pk", filter=Q(kind=SurveyKind.SATISFACTION, overall__gte=SATISFIED_FROM)
+            ),
             **outcome_counts,
         )
         .order_by()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tisser.training.enums import SurveyKind
@@ -24,12 +25,14 @@ from tisser.training.enums import SurveyKind
 # « satisfait » and « très satisfait » on the overall question count as satisfied.
 SATISFIED_FROM = 4
 OVERALL = "ensemble"
+# A label written with gettext_lazy (translated when shown).
+StrOrPromise = str | Promise
 
 
 @dataclass(frozen=True)
 class Choice:
     value: int | str
-    label: str
+    label: StrOrPromise
     # A smiley face (1 to 5) drawn beside the label, or 0 for a plain button.
     face: int = 0
 
@@ -37,7 +40,7 @@ class Choice:
 @dataclass(frozen=True)
 class Question:
     code: str
-    text: str
+    text: StrOrPromise
     choices: tuple[Choice, ...]
 
     def choice(self, raw: str) -> Choice | None:
