@@ -6,27 +6,20 @@ import re
 
 import pytest
 
-from tests.diagnostics.content import build
+# The tiny framework of tests/diagnostics/content.py, without modules (a fixture).
+from tests.diagnostics.conftest import skills_content  # noqa: F401
 from tests.e2e.page_weight import production_server  # noqa: F401 (a fixture)
 from tests.e2e.test_exercises import learner_card, phone_context, sign_in_with_code, watch
 from tests.e2e.test_printouts_and_phone_lists import assert_fits_the_phone
 from tisser.diagnostics import adaptive, framework
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("skills_content"),
+]
 
 ITEM_URL = re.compile(r".*/apprendre/diagnostic/\d+/question/(?P<key>[a-z0-9-]+)/$")
-
-
-@pytest.fixture
-def skills_content(tmp_path_factory, settings):
-    """The tiny framework of tests/diagnostics/content.py: yes/no items whose answer is
-    « Oui », so the learner below is right up to level 2 and wrong above."""
-    skills, exercises = build(tmp_path_factory.mktemp("content"))
-    settings.SKILLS_CONTENT_DIR = skills
-    settings.EXERCISES_CONTENT_DIR = exercises
-    framework.clear_cache()
-    yield
-    framework.clear_cache()
 
 
 def item_level(url: str) -> int:
@@ -41,7 +34,7 @@ def answer_current_item(page):
 
 
 def test_a_learner_takes_the_diagnostic_alone_by_taps_resumes_and_sees_results(
-    browser, live_server, site, assert_accessible, skills_content
+    browser, live_server, site, assert_accessible
 ):
     from tisser.diagnostics.models import Diagnostic
     from tisser.exercises.models import Answer
