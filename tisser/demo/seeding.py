@@ -29,6 +29,7 @@ from tisser.learning import demo as learning_demo
 from tisser.offers import demo as offers_demo
 from tisser.referrals import demo as referrals_demo
 from tisser.sales import demo as sales_demo
+from tisser.training import demo as training_demo
 from tisser.website.help_request import help_request_create
 
 
@@ -47,6 +48,7 @@ class DemoResult:
     sales: sales_demo.DemoSalesResult | None = None
     diagnostics: diagnostics_demo.DemoDiagnosticsResult | None = None
     learning: learning_demo.DemoLearningResult | None = None
+    training: training_demo.DemoTrainingResult | None = None
 
 
 @contextmanager
@@ -124,6 +126,21 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         learning = learning_demo.seed_demo_learning(
             network=network.network, clock=clock, journey_file=rights.journey_file
         )
+        # The 32-hour programme and the workshops last: the journey's person joins a cohort
+        # with their diagnostic and modules already there.
+        training = (
+            training_demo.seed_demo_training(
+                network=network.network,
+                clock=clock,
+                journey_file=rights.journey_file,
+                past_cohorts=profile.training_past_cohorts,
+                upcoming_cohorts=profile.training_upcoming_cohorts,
+                workshops_past=profile.workshops_past,
+                workshops_coming=profile.workshops_coming,
+            )
+            if profile.training_past_cohorts
+            else None
+        )
     return DemoResult(
         profile=profile.name,
         network=network,
@@ -138,4 +155,5 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         sales=sales,
         diagnostics=diagnostics,
         learning=learning,
+        training=training,
     )
