@@ -183,7 +183,9 @@ DROP_REASONS = (
 )
 ANSWER_SHARE = 0.75
 ANONYMOUS_SHARE = 0.25
-SATISFIED_SHARE = 0.93
+# Seven answers in a hundred are not satisfied (overall 2 or 3), spread evenly over the
+# answers in order (the first at the eighth answer): the rate is 93 % give or take one answer.
+UNSATISFIED_PER_100 = 7
 OUTCOME_ANSWER_SHARE = 0.55
 # The satisfaction survey's question codes (training/surveys.py), the overall one last.
 SATISFACTION_CODES = ("accueil", "explications", "temps", "utile", "aise")
@@ -241,6 +243,11 @@ class DemoTrainingResult:
     registrations: int = 0
     journey_cohort: str = ""
     cohort_names: list[str] = field(default_factory=list)
+
+
+def is_unsatisfied(index: int) -> bool:
+    """Whether the ``index``-th satisfaction answer (from 0) is not satisfied: 7 in 100."""
+    return ((index + 8) * UNSATISFIED_PER_100) // 100 > ((index + 7) * UNSATISFIED_PER_100) // 100
 
 
 def _token_hash() -> str:
@@ -733,9 +740,9 @@ def _surveys(built: list[_Past], programme, site, rng, *, today, result) -> None
                 anonymous = rng.random() < ANONYMOUS_SHARE
                 if kind == SurveyKind.SATISFACTION:
                     overall = (
-                        rng.choice((4, 5, 5))
-                        if rng.random() < SATISFIED_SHARE
-                        else rng.choice((2, 3))
+                        rng.choice((2, 3))
+                        if is_unsatisfied(result.satisfaction)
+                        else rng.choice((4, 5, 5))
                     )
                     answers = {
                         code: max(1, min(5, overall + rng.choice((-1, 0, 0, 0, 1))))
