@@ -23,7 +23,7 @@ class Profile:
     sales_per_site_month: int = 2
     # Training (issue 15): closed cohorts of the 32-hour programme in Strasbourg (0: no
     # programme at all), upcoming ones, and past / upcoming workshops per other space.
-    training_past_cohorts: int = 30
+    training_past_cohorts: int = 31
     training_upcoming_cohorts: int = 2
     workshops_past: int = 2
     workshops_coming: int = 2

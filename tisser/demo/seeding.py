@@ -141,6 +141,9 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
             if profile.training_past_cohorts
             else None
         )
+        if training is not None and training.files:
+            # The programme's new files get their learner card too.
+            cards.cards += learners_demo.seed_demo_cards(network=network.network, clock=clock).cards
     return DemoResult(
         profile=profile.name,
         network=network,

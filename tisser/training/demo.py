@@ -182,6 +182,8 @@ DROP_REASONS = (
     (DropReason.MOVED, ""),
     (DropReason.NOT_SUITED, "Déjà à l'aise : orientée vers un atelier avancé."),
 )
+# Entry and exit diagnostics are written for this many of the latest closed cohorts.
+DIAGNOSED_COHORTS = 10
 ANSWER_SHARE = 0.75
 ANONYMOUS_SHARE = 0.25
 # Seven answers in a hundred are not satisfied (overall 2 or 3), spread evenly over the
@@ -244,6 +246,9 @@ class DemoTrainingResult:
     registrations: int = 0
     journey_cohort: str = ""
     cohort_names: list[str] = field(default_factory=list)
+    # The files this builder opened (the programme's jobseekers), by file number.
+    new_files: list[str] = field(default_factory=list)
+    progress: int = 0
     seconds: float = 0.0
 
 
@@ -455,6 +460,7 @@ def _past_cohorts(*, programme, site, team, plan, starts, rng, clock, result) ->
         for row, moment in zip(rows, enrolled_at, strict=True):
             row.created_at = moment
         result.files += len(files)
+        result.new_files += [f.file_number for f in files]
         built.append(_Past(cohort, sessions, rows, trainer))
     result.cohorts += len(built)
     result.sessions += sum(len(p.sessions) for p in built)
@@ -604,12 +610,12 @@ def _attend(built: list[_Past], programme, site, rng, clock, result) -> None:
     record_many(entries)
 
 
-def _modules(built: list[_Past], keys: list[str], rng, clock) -> None:
+def _modules(built: list[_Past], keys: list[str], rng, clock) -> int:
     """The programme's modules given to each person at enrolment; most done by the end."""
     catalogue = {m.key: m for m in content.modules()}
     modules = [catalogue[k] for k in keys if k in catalogue]
     if not modules:
-        return
+        return 0
     given, plans = [], []
     for past in built:
         first = past.sessions[0].starts_at
@@ -639,7 +645,7 @@ def _modules(built: list[_Past], keys: list[str], rng, clock) -> None:
         clock.move_to(first - datetime.timedelta(days=7))
         ModuleAssignment.objects.bulk_create(given, batch_size=1000)
         given = []
-    learning_demo._write(plans, clock)
+    return learning_demo._write(plans, clock)[0]
 
 
 def _diagnostics(built: list[_Past], rng, *, ceiling) -> int:
@@ -961,7 +967,7 @@ def seed_demo_training(
     network: Organisation,
     clock: ManualClock,
     journey_file: str = "",
-    past_cohorts: int = 30,
+    past_cohorts: int = 31,
     upcoming_cohorts: int = 2,
     workshops_past: int = 2,
     workshops_coming: int = 2,
@@ -1030,9 +1036,13 @@ def seed_demo_training(
         else []
     )
     result.cohort_names = [past.cohort.name for past in built]
-    _modules(built, programmes.programme_module_keys(programme), rng, clock)
+    result.progress = _modules(built, programmes.programme_module_keys(programme), rng, clock)
     clock.release()
-    result.diagnostics = _diagnostics(built, rng, ceiling=real_now - datetime.timedelta(hours=1))
+    # Diagnostics for the most recent closed cohorts only: half the builder's time otherwise
+    # (every answer is played and written), and the entry→exit figure needs no more.
+    result.diagnostics = _diagnostics(
+        built[-DIAGNOSED_COHORTS:], rng, ceiling=real_now - datetime.timedelta(hours=1)
+    )
     _surveys(built, programme, strasbourg, rng, today=today, result=result)
 
     # The files of the space not in a cohort yet: the running and upcoming cohorts' people.
@@ -1065,8 +1075,10 @@ def seed_demo_training(
         extra = needed - len(people) - len(referrals)
         moments = [real_now - datetime.timedelta(days=30 + i) for i in range(extra)]
         clock.move_to(moments[-1])
-        people += _new_files(strasbourg, extra, rng, opened=moments)
+        added = _new_files(strasbourg, extra, rng, opened=moments)
+        people += added
         result.files += extra
+        result.new_files += [f.file_number for f in added]
     running = _running(
         programme=programme,
         site=strasbourg,
