@@ -6,16 +6,16 @@ service, a year of cohorts in Strasbourg, and one-off workshops at the other spa
   job-search modules between them; the referring partner is the demo referrer's France
   Travail agency, the convention the employment service's (funding demo); target 400 for
   the year, certificate at 80 %.
-- Cohorts of 12 across the year in Strasbourg (``cohorts`` past ones in the ``full``
+- Cohorts of 12 across the year in Strasbourg (31 closed ones in the ``full``
   profile: about 400 people): the past ones are written in bulk — schedule from
   ``schedule.generate`` (holidays and closures skipped, as ``cohort_create`` does), new
   jobseekers' files with an open period, enrolments (a few drop-outs with a reason),
   attendance (mostly present, some late with minutes, some excused or absent), ONE
   collective activity record per session built as ``roll_call_record`` builds it, the
   certificates of those who reached 80 %, the programme's modules given and mostly done,
-  entry and exit diagnostics (``diagnostics.demo``'s sittings), satisfaction answers
-  (about 93 % satisfied, some anonymous) and, for cohorts closed more than six months
-  ago, the outcome answers. The cohorts a user clicks through go through the services: the
+  entry and exit diagnostics of the latest ten cohorts (``diagnostics.demo``'s sittings),
+  satisfaction answers (about 93 % satisfied, some anonymous) and, for cohorts closed more
+  than six months ago, the outcome answers. The cohorts a user clicks through go through the services: the
   running one (``cohort_create``, ``enrol_file``, ``roll_call_record`` of its past sessions;
   the journey's person is one of them) and two upcoming ones (one with seats left, one
   full with a waiting list; the employment service's accepted referrals are enrolled there
