@@ -21,6 +21,12 @@ class Profile:
     # Counter sales: how many days back, and how many planned per space and month.
     sales_days: int = 365
     sales_per_site_month: int = 2
+    # Training (issue 15): closed cohorts of the 32-hour programme in Strasbourg (0: no
+    # programme at all), upcoming ones, and past / upcoming workshops per other space.
+    training_past_cohorts: int = 31
+    training_upcoming_cohorts: int = 2
+    workshops_past: int = 2
+    workshops_coming: int = 2
 
 
 # A year of history: the people who came, their access rights and their counter sales.
@@ -37,6 +43,10 @@ CI = Profile(
     vouchers_per_site=40,
     sales_days=28,
     sales_per_site_month=12,
+    training_past_cohorts=1,
+    training_upcoming_cohorts=0,
+    workshops_past=1,
+    workshops_coming=2,
 )
 
 # The network and its people only: the benchmarks generate their own files, referrals,
@@ -50,6 +60,10 @@ NETWORK_ONLY = Profile(
     devices_per_site=0,
     vouchers_per_site=0,
     sales_days=0,
+    training_past_cohorts=0,
+    training_upcoming_cohorts=0,
+    workshops_past=0,
+    workshops_coming=0,
 )
 
 PROFILES = {profile.name: profile for profile in (FULL, CI, NETWORK_ONLY)}

@@ -29,7 +29,7 @@ from tisser.learning import demo as learning_demo
 from tisser.offers import demo as offers_demo
 from tisser.referrals import demo as referrals_demo
 from tisser.sales import demo as sales_demo
-from tisser.training import workshop_demo
+from tisser.training import demo as training_demo
 from tisser.website.help_request import help_request_create
 
 
@@ -48,7 +48,7 @@ class DemoResult:
     sales: sales_demo.DemoSalesResult | None = None
     diagnostics: diagnostics_demo.DemoDiagnosticsResult | None = None
     learning: learning_demo.DemoLearningResult | None = None
-    workshops: workshop_demo.DemoWorkshopsResult | None = None
+    training: training_demo.DemoTrainingResult | None = None
 
 
 def _mark_pending_messages_sent() -> None:
@@ -136,10 +136,26 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         learning = learning_demo.seed_demo_learning(
             network=network.network, clock=clock, journey_file=rights.journey_file
         )
-        # One-off workshops and their registrations at the spaces other than Strasbourg.
-        workshops = workshop_demo.seed_demo_workshops(network=network.network, clock=clock)
+        # The 32-hour programme and the workshops last: the journey's person joins a cohort
+        # with their diagnostic and modules already there.
+        training = (
+            training_demo.seed_demo_training(
+                network=network.network,
+                clock=clock,
+                journey_file=rights.journey_file,
+                past_cohorts=profile.training_past_cohorts,
+                upcoming_cohorts=profile.training_upcoming_cohorts,
+                workshops_past=profile.workshops_past,
+                workshops_coming=profile.workshops_coming,
+            )
+            if profile.training_past_cohorts
+            else None
+        )
+        if training is not None and training.files:
+            # The programme's new files get their learner card too.
+            cards.cards += learners_demo.seed_demo_cards(network=network.network, clock=clock).cards
         # Messages recorded after the referrals' (the satisfaction survey of each closed
-        # period, issue 15) count as sent when their event happened, like theirs.
+        # period, the training's seats, issue 15) count as sent when their event happened.
         _mark_pending_messages_sent()
     return DemoResult(
         profile=profile.name,
@@ -155,5 +171,5 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         sales=sales,
         diagnostics=diagnostics,
         learning=learning,
-        workshops=workshops,
+        training=training,
     )

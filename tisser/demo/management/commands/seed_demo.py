@@ -101,4 +101,15 @@ class Command(BaseCommand):
                     f"(en {found.seconds:.1f} s)."
                 )
             )
+        if result.training is not None:
+            found = result.training
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Formations de démonstration : {found.cohorts} groupes, "
+                    f"{found.enrolled} inscrits, {found.attendances} présences, "
+                    f"{found.activities} activités, {found.certificates} attestations, "
+                    f"{found.satisfaction} questionnaires, {found.workshops} ateliers "
+                    f"(en {found.seconds:.1f} s)."
+                )
+            )
         self.stdout.write(f"Démonstration « {result.profile} » chargée en {result.seconds:.1f} s.")
