@@ -7,42 +7,10 @@ import re
 
 import pytest
 
-from tests.e2e.test_exercises import learner_card, phone_context, sign_in_with_code, watch
-from tests.e2e.test_learning_simulation import tap
+from tests.e2e.test_learning_simulation import feedback, open_step, screen, tap
 from tests.e2e.test_printouts_and_phone_lists import assert_fits_the_phone
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def screen(page, title, assert_accessible):
-    """A screen of the simulation (titles may hold an apostrophe: double quotes)."""
-    page.wait_for_selector(f'#sim-screen:text-is("{title}")')
-    assert "Entraînement" in page.locator(".sim-banner").inner_text()
-    assert page.locator(".sim-banner").is_visible()
-    assert_accessible(page)
-    assert_fits_the_phone(page)
-
-
-def open_step(browser, live_server, site, module_key, step_key):
-    from tisser.learning import services
-    from tisser.learning.content import module
-
-    card = learner_card(site)
-    progress = services.module_start(learner=card.beneficiary, module=module(module_key))
-    context = phone_context(browser, live_server)
-    page = context.new_page()
-    problems = watch(page)
-    sign_in_with_code(page, card)
-    page.goto(f"{live_server.url}/apprendre/modules/suivi/{progress.pk}/etape/{step_key}/")
-    return card, progress, context, page, problems
-
-
-def feedback(page, assert_accessible) -> str:
-    page.wait_for_selector("#apres")
-    assert page.locator(".sim-banner").is_visible()
-    assert_accessible(page)
-    assert_fits_the_phone(page)
-    return page.locator("#apres").inner_text()
 
 
 def outcome(progress, step_key):

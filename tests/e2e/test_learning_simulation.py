@@ -13,7 +13,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def screen(page, title, assert_accessible):
-    page.wait_for_selector(f"#sim-screen:text-is('{title}')")
+    """A screen of the simulation, with the banner, axe and the phone's width (double
+    quotes: titles may hold an apostrophe, « Conditions d'utilisation »)."""
+    page.wait_for_selector(f'#sim-screen:text-is("{title}")')
     assert page.locator(".sim-banner").is_visible()
     assert "Entraînement" in page.locator(".sim-banner").inner_text()
     assert_accessible(page)
@@ -22,6 +24,28 @@ def screen(page, title, assert_accessible):
 
 def tap(page, name):
     page.get_by_role("button", name=name, exact=True).tap()
+
+
+def open_step(browser, live_server, site, module_key, step):
+    from tisser.learning import services
+    from tisser.learning.content import module
+
+    card = learner_card(site)
+    progress = services.module_start(learner=card.beneficiary, module=module(module_key))
+    context = phone_context(browser, live_server)
+    page = context.new_page()
+    problems = watch(page)
+    sign_in_with_code(page, card)
+    page.goto(f"{live_server.url}/apprendre/modules/suivi/{progress.pk}/etape/{step}/")
+    return card, progress, context, page, problems
+
+
+def feedback(page, assert_accessible) -> str:
+    page.wait_for_selector("#apres")
+    assert page.locator(".sim-banner").is_visible()
+    assert_accessible(page)
+    assert_fits_the_phone(page)
+    return page.locator("#apres").inner_text()
 
 
 def test_a_learner_sends_a_mail_with_an_attachment_in_the_webmail_simulation(

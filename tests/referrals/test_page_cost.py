@@ -34,7 +34,8 @@ PAGES = {
     "workspace:home": ("", SIGNED_IN_BASE + 9),
     # + the site (1), the team of the filter (1), the count and the page of appointments (2),
     # the closures of the days shown (1), which visits are already recorded (1).
-    "workspace:agenda": ("?vue=week", SIGNED_IN_BASE + 6),
+    # + the week's programme sessions and workshops (two queries, issue 15).
+    "workspace:agenda": ("?vue=week", SIGNED_IN_BASE + 8),
     # + the count, the SMS caps, the partners of the filter, the page, its appointments.
     "referrals:inbox": ("?status=all", SIGNED_IN_BASE + 5),
     # + the first page's exact matches, then the count when they fill it, else the near

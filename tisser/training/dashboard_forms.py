@@ -6,18 +6,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tisser.accounts.models import Site
+from tisser.core.ids import IdChoiceField
 from tisser.training import reporting
 from tisser.training.models import Cohort
 
 
 class DashboardFilterForm(forms.Form):
-    programme = forms.ModelChoiceField(
-        label=_("Programme"), queryset=None, required=False, empty_label=None
-    )
-    site = forms.ModelChoiceField(
+    programme = IdChoiceField(label=_("Programme"), queryset=None, required=False, empty_label=None)
+    site = IdChoiceField(
         label=_("Espace"), queryset=None, required=False, empty_label=_("Tous les espaces")
     )
-    cohort = forms.ModelChoiceField(
+    cohort = IdChoiceField(
         label=_("Groupe"), queryset=None, required=False, empty_label=_("Tous les groupes")
     )
     start = forms.DateField(

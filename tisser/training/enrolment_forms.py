@@ -3,9 +3,9 @@
 import datetime
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tisser.core import clock
 from tisser.core.ids import parse_id
 from tisser.core.validators import reject_nir
 from tisser.training.enrolments import DROP_BACKDATE_DAYS, NOTE_MAX
@@ -38,11 +38,11 @@ class DropForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["on"].initial = timezone.localdate()
+        self.fields["on"].initial = clock.localdate()
 
     def clean_on(self):
         value = self.cleaned_data["on"]
-        today = timezone.localdate()
+        today = clock.localdate()
         if value > today:
             raise forms.ValidationError(_("La date de l'abandon ne peut pas être dans le futur."))
         if value < today - datetime.timedelta(days=DROP_BACKDATE_DAYS):

@@ -51,13 +51,14 @@ def reminded_session(enrolment):
     )
 
 
-def session_reminder_context(enrolment) -> dict[str, Any]:
+def _session_context(enrolment, session) -> dict[str, Any]:
+    """The programme, the group and, when there is one, the session's title, time and
+    place (the site's address when the session names no room)."""
     cohort = enrolment.cohort
     context: dict[str, Any] = {
         "programme_name": cohort.programme.name,
         "cohort_name": cohort.name,
     }
-    session = reminded_session(enrolment)
     if session is not None:
         context["session_title"] = session.plan.title
         context["session_when"] = format_when(session.starts_at)
@@ -65,6 +66,10 @@ def session_reminder_context(enrolment) -> dict[str, Any]:
     if not context.get("session_place"):
         context["session_place"] = site_context(cohort.site)["site_address"]
     return context
+
+
+def session_reminder_context(enrolment) -> dict[str, Any]:
+    return _session_context(enrolment, reminded_session(enrolment))
 
 
 register_kind(
@@ -80,15 +85,7 @@ register_kind(
 
 def enrolled_context(enrolment) -> dict[str, Any]:
     """The programme, the group and the first session to come (when, where)."""
-    cohort = enrolment.cohort
-    context: dict[str, Any] = {"programme_name": cohort.programme.name, "cohort_name": cohort.name}
-    session = first_upcoming_session(cohort, clock.now())
-    if session is not None:
-        context["session_when"] = format_when(session.starts_at)
-        context["session_place"] = session_place(cohort, session)
-    if not context.get("session_place"):
-        context["session_place"] = site_context(cohort.site)["site_address"]
-    return context
+    return _session_context(enrolment, first_upcoming_session(enrolment.cohort, clock.now()))
 
 
 register_kind(

@@ -52,6 +52,8 @@ from tisser.referrals.forms import (
 from tisser.referrals.import_forms import ImportUploadForm
 from tisser.referrals.models import Referral
 from tisser.sales.forms import QuotaRuleForm
+from tisser.training.dashboard_forms import DashboardFilterForm
+from tisser.training.models import Cohort, Programme
 from tisser.website.help_request_forms import HelpRequestForm
 from tisser.workspace.forms import AgendaForm, JournalSearchForm
 
@@ -678,8 +680,48 @@ ROWS = [
         outside=lambda w: w.object_of_other(Offer, K.NETWORK),
         inside=_quantity_offer,
     ),
+    # The programme dashboard's filters (issue 15): the site and the group are those of the
+    # chosen programme's cohorts that the reader may see.
+    Row(
+        DashboardFilterForm,
+        "programme",
+        "training:dashboard",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: DashboardFilterForm(data, membership=m),
+        outside=lambda w: w.object_of_other(Programme, K.NETWORK),
+        inside=lambda w: w.object_of(Programme, K.NETWORK),
+    ),
+    Row(
+        DashboardFilterForm,
+        "site",
+        "training:dashboard",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: DashboardFilterForm(data, membership=m),
+        outside=lambda w: w.others[K.SITE],
+        inside=_site,
+        data=lambda w: {"programme": value_of(w.object_of(Cohort, K.SITE).programme)},
+    ),
+    Row(
+        DashboardFilterForm,
+        "cohort",
+        "training:dashboard",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: DashboardFilterForm(data, membership=m),
+        outside=lambda w: w.object_of_other(Cohort, K.SITE),
+        inside=lambda w: w.object_of(Cohort, K.SITE),
+        data=lambda w: {"programme": value_of(w.object_of(Cohort, K.SITE).programme)},
+    ),
 ]
-HTTP_ROWS = [row for row in ROWS if row.form not in (CameForm, MergeForm)]
+# The dashboard answers a programme out of reach (or absurd) with a 404, as for any object
+# out of scope (tests/training/test_dashboard_views.py), not with a form error.
+HTTP_ROWS = [
+    row
+    for row in ROWS
+    if row.form not in (CameForm, MergeForm) and str(row) != "DashboardFilterForm.programme"
+]
 
 
 def test_every_id_field_has_a_row_and_is_bounded():
