@@ -142,12 +142,13 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The slowest tests are listed at the end, so that the CI's time can be watched.
 test: $(STAMP) browser-deps pdf-deps lint
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=30
 
 # Browser tests and tests that touch no database already ran in the SQLite pass.
 test-postgres: $(STAMP) pdf-deps
-	DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(BIN)/pytest -m "not e2e and not db_independent"
+	DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(BIN)/pytest -m "not e2e and not db_independent" --durations=30
 
 quality: lint
 	$(BIN)/lint-imports
