@@ -21,8 +21,8 @@ from tisser.accounts.models import (
     Partner,
     Site,
     User,
-    hash_invitation_token,
 )
+from tisser.core.tokens import token_hash
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 
@@ -124,6 +124,6 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(SiteFactory)
     email = factory.Sequence(lambda n: f"invite{n}@exemple.fr")
     role = Role.MEDIATOR
-    token_hash = factory.Sequence(lambda n: hash_invitation_token(f"jeton-{n}"))
+    token_hash = factory.Sequence(lambda n: token_hash(f"jeton-{n}"))
     expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=72))
     invited_by = factory.SubFactory(UserFactory)

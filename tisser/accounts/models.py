@@ -1,4 +1,3 @@
-import hashlib
 from typing import ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -9,7 +8,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from tisser.accounts.enums import (
@@ -30,6 +28,7 @@ from tisser.accounts.validators import (
 from tisser.core import clock
 from tisser.core.models import TimeStampedModel
 from tisser.core.scoping import ScopedQuerySet
+from tisser.core.tokens import row_secret
 
 
 class UserManager(BaseUserManager["User"]):
@@ -394,10 +393,6 @@ class Membership(TimeStampedModel):
             raise ValidationError({"role": _("Ce rôle ne convient pas à ce type d'organisation.")})
 
 
-def hash_invitation_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def invitation_token(invitation) -> str:
     """The link's secret, derived from the saved invitation and SECRET_KEY.
 
@@ -405,9 +400,7 @@ def invitation_token(invitation) -> str:
     secret is queued or stored in clear), and the database keeps only its hash, so a copy of
     the database without the key holds no usable link.
     """
-    created = int(invitation.created_at.timestamp() * 1_000_000)
-    value = f"{invitation.pk}:{invitation.email}:{created}"
-    return salted_hmac("tisser.accounts.invitation", value, algorithm="sha256").hexdigest()
+    return row_secret("tisser.accounts.invitation", invitation, invitation.email).hex()
 
 
 class InvitationQuerySet(ScopedQuerySet):

@@ -34,13 +34,13 @@ from tisser.accounts.models import (
     Partner,
     Site,
     User,
-    hash_invitation_token,
     invitation_token,
     membership_role_fits,
 )
 from tisser.core import clock, hooks
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
+from tisser.core.tokens import token_hash
 
 # The fields each service accepts, in the order the staff forms show them (the forms
 # use these tuples, so the page and the rule cannot drift apart).
@@ -455,7 +455,7 @@ def member_invite(
         _full_clean(invitation)
         invitation.save()
         token = invitation_token(invitation)
-        invitation.token_hash = hash_invitation_token(token)
+        invitation.token_hash = token_hash(token)
         invitation.save(update_fields=["token_hash"])
         payload: dict[str, Any] = {"organisation_id": organisation.pk, "role": role}
         if replaced:
@@ -514,9 +514,7 @@ def invitation_accept(
     """
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
-            .filter(token_hash=hash_invitation_token(token))
-            .first()
+            Invitation.objects.select_for_update().filter(token_hash=token_hash(token)).first()
         )
         if invitation is None or not invitation.is_usable():
             raise InvitationNotUsable

@@ -17,11 +17,11 @@ from tisser.accounts.models import (
     Partner,
     Site,
     User,
-    hash_invitation_token,
 )
 from tisser.core.access import public, require_roles, scoped_object, signed_in
 from tisser.core.errors import DomainError
 from tisser.core.ids import parse_id
+from tisser.core.tokens import token_hash
 from tisser.core.views_helpers import FORM_HAS_ERRORS, confirm_page, render_list, submit_forms
 
 ADMIN = (Role.NETWORK_ADMIN,)
@@ -351,7 +351,7 @@ def invitation_revoke(request, obj):
 def _usable_invitation(token: str) -> Invitation | None:
     invitation = (
         Invitation.objects.select_related("organisation")
-        .filter(token_hash=hash_invitation_token(token))
+        .filter(token_hash=token_hash(token))
         .first()
     )
     if invitation is None or not invitation.is_usable() or not invitation.organisation.is_active:

@@ -31,7 +31,6 @@ mediators gets no programme.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import random
 import secrets
 import time
@@ -57,6 +56,7 @@ from tisser.core.clock import ManualClock
 from tisser.core.clock import now as clock_now
 from tisser.core.journal import build_entry, record_many
 from tisser.core.names import search_key
+from tisser.core.tokens import token_hash
 from tisser.diagnostics import demo as diagnostics_demo
 from tisser.diagnostics import framework
 from tisser.diagnostics.enums import DiagnosticKind
@@ -260,7 +260,8 @@ def is_unsatisfied(index: int) -> bool:
 
 
 def _token_hash() -> str:
-    return hashlib.sha256(secrets.token_urlsafe(24).encode()).hexdigest()
+    """The stored hash of a link nobody will open (the demo's past rows)."""
+    return token_hash(secrets.token_urlsafe(24))
 
 
 def _team(site: Site) -> list[Membership]:

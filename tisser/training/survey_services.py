@@ -17,19 +17,18 @@ from __future__ import annotations
 
 import base64
 import datetime
-import hashlib
 import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from tisser.accounts.models import Membership
 from tisser.beneficiaries.enums import PeriodCloseReason
 from tisser.core import clock
 from tisser.core.journal import record
+from tisser.core.tokens import row_secret, token_hash
 from tisser.notifications.models import RecipientKind
 from tisser.notifications.services import notify
 from tisser.training.enums import EnrolmentStatus, SurveyChannel, SurveyKind
@@ -59,14 +58,8 @@ class InvitationGone(Exception):
 
 def survey_token(invitation: SurveyInvitation) -> str:
     """The link's secret, rebuilt from the saved invitation and SECRET_KEY."""
-    created = int(invitation.created_at.timestamp() * 1_000_000)
-    value = f"{invitation.pk}:{invitation.kind}:{created}"
-    digest = salted_hmac("tisser.training.survey", value, algorithm="sha256").digest()
+    digest = row_secret("tisser.training.survey", invitation, invitation.kind)
     return base64.urlsafe_b64encode(digest[:TOKEN_BYTES]).decode()
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def survey_path(invitation: SurveyInvitation) -> str:
@@ -85,7 +78,7 @@ def invitation_by_token(token: str, *, lock: bool = False) -> SurveyInvitation:
     rows = SurveyInvitation.objects.select_related("site", "enrolment__cohort", "period")
     if lock:
         rows = rows.select_for_update(of=("self",))
-    invitation = rows.filter(token_hash=hash_token(token)).first()
+    invitation = rows.filter(token_hash=token_hash(token)).first()
     if invitation is None:
         raise InvitationGone
     if invitation.used_at is not None:
@@ -130,7 +123,7 @@ def _invite(
                 **subject,
             )
             invitation.save()
-            invitation.token_hash = hash_token(survey_token(invitation))
+            invitation.token_hash = token_hash(survey_token(invitation))
             invitation.save(update_fields=["token_hash"])
             record(
                 actor=actor.user if actor is not None else None,

@@ -23,7 +23,6 @@ See docs/decisions/0054-training.md (« Workshops and the public agenda »).
 from __future__ import annotations
 
 import datetime
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -31,7 +30,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import Role
@@ -42,6 +41,7 @@ from tisser.core import clock, ratelimit
 from tisser.core.anonymous import AnonymousFormGuard
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
+from tisser.core.tokens import row_secret, token_hash
 from tisser.notifications import caps
 from tisser.notifications.models import Channel, Notification, RecipientKind
 from tisser.notifications.services import notify
@@ -102,13 +102,9 @@ def cancel_token(registration: WorkshopRegistration) -> str:
     SHA-256. Without SECRET_KEY it cannot be guessed: the value mixes the row's id and its
     creation instant to the microsecond.
     """
-    created = int(registration.created_at.timestamp() * 1_000_000)
-    value = f"{registration.pk}:{registration.workshop_id}:{created}"
-    return salted_hmac("tisser.training.workshop_cancel", value, algorithm="sha256").hexdigest()
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return row_secret(
+        "tisser.training.workshop_cancel", registration, registration.workshop_id
+    ).hex()
 
 
 def cancel_link(registration: WorkshopRegistration) -> str:
