@@ -10,6 +10,11 @@ from django.utils.translation import gettext, ngettext
 from tisser.core import clock
 
 
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of ``day`` in the project's time zone (Paris), aware."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def format_when(moment: datetime.datetime, *, today: datetime.date | None = None) -> str:
     """``mardi 5 janvier à 14 h 30``, with the year when it is not the current one
     (``mardi 5 janvier 2027 à 14 h 30``); ``1er`` for the first day, ``9 h`` on the hour.

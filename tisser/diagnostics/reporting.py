@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.utils import timezone
 
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Organisation
+from tisser.core.dates import start_of_day
 from tisser.diagnostics.enums import AUTONOMY_LEVEL, LEVEL_MAX, DiagnosticKind, DiagnosticStatus
 from tisser.diagnostics.models import Diagnostic, DiagnosticResult
 
@@ -83,10 +83,6 @@ def figure_scope(membership) -> FigureScope:
     return FigureScope(network_id=network_id, site_ids=frozenset({membership.organisation_id}))
 
 
-def _midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def _finished(scope: FigureScope, flt: DiagnosticFilter, *, kind: str | None = None) -> QuerySet:
     """The finished sittings the scope and the filter select (a lazy queryset, no query)."""
     if scope.network_id is None:
@@ -99,9 +95,9 @@ def _finished(scope: FigureScope, flt: DiagnosticFilter, *, kind: str | None = N
     if flt.site_id is not None:
         rows = rows.filter(site_id=flt.site_id)
     if flt.start is not None:
-        rows = rows.filter(finished_at__gte=_midnight(flt.start))
+        rows = rows.filter(finished_at__gte=start_of_day(flt.start))
     if flt.end is not None:
-        rows = rows.filter(finished_at__lt=_midnight(flt.end + datetime.timedelta(days=1)))
+        rows = rows.filter(finished_at__lt=start_of_day(flt.end + datetime.timedelta(days=1)))
     if flt.files is not None:
         files = flt.files
         if not isinstance(files, QuerySet):

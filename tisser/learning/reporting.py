@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import timezone
 
+from tisser.core.dates import start_of_day
 from tisser.learning import content
 from tisser.learning.follow_up import FailingStep, failing_steps
 from tisser.learning.models import ModuleProgress, StepResult
@@ -64,17 +64,12 @@ class LearningFigures:
         return round(self.seconds / 60)
 
 
-def _bounds(day: datetime.date) -> datetime.datetime:
-    """The first moment of ``day`` in the project's time zone."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def _in_dates(field: str, flt: LearningFilter) -> Q:
     where = Q()
     if flt.starts_on is not None:
-        where &= Q(**{f"{field}__gte": _bounds(flt.starts_on)})
+        where &= Q(**{f"{field}__gte": start_of_day(flt.starts_on)})
     if flt.ends_on is not None:
-        where &= Q(**{f"{field}__lt": _bounds(flt.ends_on + datetime.timedelta(days=1))})
+        where &= Q(**{f"{field}__lt": start_of_day(flt.ends_on + datetime.timedelta(days=1))})
     return where
 
 

@@ -15,6 +15,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from tisser.core.dates import start_of_day
 from tisser.notifications.models import Notification, RecipientKind
 from tisser.notifications.services import notify
 from tisser.referrals.enums import AppointmentKind, AppointmentStatus
@@ -27,10 +28,6 @@ def reminder_event_key(appointment: Appointment) -> str:
     return f"appointment:{appointment.pk}:reminder"
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def due_for_reminder(now: datetime.datetime):
     """The planned appointments of tomorrow (local time) that someone can be reminded of."""
     tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
@@ -38,8 +35,8 @@ def due_for_reminder(now: datetime.datetime):
         Appointment.objects.filter(
             status=AppointmentStatus.PLANNED,
             kind=AppointmentKind.INDIVIDUAL,
-            starts_at__gte=_start_of(tomorrow),
-            starts_at__lt=_start_of(tomorrow + datetime.timedelta(days=1)),
+            starts_at__gte=start_of_day(tomorrow),
+            starts_at__lt=start_of_day(tomorrow + datetime.timedelta(days=1)),
         )
         # A walk-in who left no phone number cannot be reminded.
         .exclude(referral__isnull=True, beneficiary__isnull=True, walk_in_phone="")

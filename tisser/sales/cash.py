@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Membership, Site
 from tisser.core import clock, journal
-from tisser.core.dates import format_day
+from tisser.core.dates import format_day, start_of_day
 from tisser.core.errors import DomainError
 from tisser.core.money import format_euros
 from tisser.offers.stock_roles import acts_on_site
@@ -43,7 +43,7 @@ ZERO = Decimal("0.00")
 
 
 def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    start = start_of_day(day)
     end = timezone.make_aware(
         datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
     )

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
-from django.utils import timezone
 
 from tisser.accounts.enums import OrganisationKind
 from tisser.accounts.models import Membership, Partner, Site
 from tisser.beneficiaries.models import Beneficiary
+from tisser.core.dates import start_of_day
 from tisser.offers.enums import DeviceStatus, Tracking
 from tisser.offers.models import Device, Offer, StockLevel
 from tisser.sales.enums import PaymentMethod, ReturnOutcome, SaleStatus
@@ -116,7 +116,7 @@ def site_sales(*, membership: Membership, day: datetime.date | None = None, stat
     """The sales of the member's site(s), newest first, for a paginated list."""
     sales = Sale.objects.visible_to(membership).select_related("site", "beneficiary")
     if day is not None:
-        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        start = start_of_day(day)
         sales = sales.filter(
             created_at__gte=start, created_at__lt=start + datetime.timedelta(days=1)
         )
@@ -127,7 +127,7 @@ def site_sales(*, membership: Membership, day: datetime.date | None = None, stat
 
 def day_totals(*, membership: Membership, day: datetime.date) -> dict:
     """What the member's sites cashed in on ``day``: count and amount of paid sales."""
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    start = start_of_day(day)
     return (
         Sale.objects.visible_to(membership)
         .filter(

@@ -35,7 +35,7 @@ from tisser.accounts.enums import Role
 from tisser.accounts.models import Membership, Site
 from tisser.beneficiaries.models import Beneficiary, Household, HouseholdMember
 from tisser.core import clock
-from tisser.core.dates import format_day
+from tisser.core.dates import format_day, start_of_day
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
 from tisser.offers.models import Offer
@@ -123,10 +123,6 @@ class _Context:
     right: AccessRight | None
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def _years_before(day: datetime.date, years: int) -> datetime.date:
     try:
         return day.replace(year=day.year - years)
@@ -139,16 +135,16 @@ def window_start(rule: QuotaRule, at: datetime.datetime, right: AccessRight | No
     Raises LookupError for an access-right window without a right at that moment."""
     day = timezone.localtime(at).date()
     if rule.window == QuotaWindow.CALENDAR_MONTH:
-        return _start_of(day.replace(day=1))
+        return start_of_day(day.replace(day=1))
     length = rule.window_length or 1
     if rule.window == QuotaWindow.ROLLING_DAYS:
-        return _start_of(day - datetime.timedelta(days=length - 1))
+        return start_of_day(day - datetime.timedelta(days=length - 1))
     if rule.window == QuotaWindow.YEARS:
-        return _start_of(_years_before(day, length) + datetime.timedelta(days=1))
+        return start_of_day(_years_before(day, length) + datetime.timedelta(days=1))
     if rule.window == QuotaWindow.ACCESS_RIGHT:
         if right is None:
             raise LookupError
-        return _start_of(right.starts_on)
+        return start_of_day(right.starts_on)
     return None
 
 

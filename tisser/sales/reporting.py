@@ -39,10 +39,10 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Organisation
+from tisser.core.dates import start_of_day
 from tisser.funding.enums import CONNECTION_FAMILIES, EQUIPMENT_FAMILIES
 from tisser.funding.models import Convention, Donor, Dotation
 from tisser.offers.enums import DeviceStatus, MovementKind, Tracking
@@ -148,11 +148,6 @@ def _convention_windows(**conventions) -> tuple[Window, ...]:
     )
 
 
-def _bounds(day: datetime.date) -> datetime.datetime:
-    """Midnight in Paris at the start of ``day``, as an aware datetime."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 @dataclass(frozen=True)
 class _Where:
     """The scope and the filter resolved to the conditions every query applies."""
@@ -167,8 +162,8 @@ class _Where:
 
     def on(self, *, site: str, at: str, network: str | None = None) -> Q:
         """Conditions on the rows whose site, moment (and network) are at these paths."""
-        condition = Q(**{f"{at}__gte": _bounds(self.start)}) & Q(
-            **{f"{at}__lt": _bounds(self.end + datetime.timedelta(days=1))}
+        condition = Q(**{f"{at}__gte": start_of_day(self.start)}) & Q(
+            **{f"{at}__lt": start_of_day(self.end + datetime.timedelta(days=1))}
         )
         condition &= Q(**{f"{network or site + '__network'}_id": self.network_id})
         if self.site_ids is not None:
@@ -179,8 +174,8 @@ class _Where:
                 covered |= Q(
                     **{
                         f"{site}_id__in": sorted(window.site_ids),
-                        f"{at}__gte": _bounds(window.starts_on),
-                        f"{at}__lt": _bounds(window.ends_on + datetime.timedelta(days=1)),
+                        f"{at}__gte": start_of_day(window.starts_on),
+                        f"{at}__lt": start_of_day(window.ends_on + datetime.timedelta(days=1)),
                     }
                 )
             condition &= covered

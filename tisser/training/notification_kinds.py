@@ -8,14 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tisser.core import clock
-from tisser.core.dates import format_when
+from tisser.core.dates import format_when, start_of_day
 from tisser.notifications.kinds import Contact, register_kind
 from tisser.notifications.messages import site_context
 from tisser.notifications.models import RecipientKind
 from tisser.training import workshops
 from tisser.training.enrolments import first_upcoming_session, session_place
 from tisser.training.enums import RegistrationStatus
-from tisser.training.reminders import start_of
 from tisser.training.survey_services import is_open, survey_link
 
 # --- Enrolment (helper E) -------------------------------------------------------------------
@@ -44,7 +43,7 @@ def reminded_session(enrolment):
     leaves the evening before), else the next one to come."""
     now = clock.now()
     sessions = enrolment.cohort.sessions.select_related("plan").order_by("starts_at", "pk")
-    tomorrow = start_of(timezone.localdate(now) + datetime.timedelta(days=1))
+    tomorrow = start_of_day(timezone.localdate(now) + datetime.timedelta(days=1))
     return (
         sessions.filter(starts_at__gte=tomorrow).first()
         or sessions.filter(starts_at__gt=now).first()

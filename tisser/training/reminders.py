@@ -17,6 +17,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from tisser.core.dates import start_of_day
 from tisser.notifications.models import Notification, RecipientKind
 from tisser.notifications.services import notify
 from tisser.training.enums import EnrolmentStatus
@@ -30,16 +31,12 @@ def reminder_event_key(session: CohortSession, enrolment: Enrolment) -> str:
     return f"training_session:{session.pk}:enrolment:{enrolment.pk}:{start}"
 
 
-def start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def sessions_of_tomorrow(now: datetime.datetime):
     """Tomorrow's sessions (local time) of the cohorts that still run."""
     tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
     return CohortSession.objects.filter(
-        starts_at__gte=start_of(tomorrow),
-        starts_at__lt=start_of(tomorrow + datetime.timedelta(days=1)),
+        starts_at__gte=start_of_day(tomorrow),
+        starts_at__lt=start_of_day(tomorrow + datetime.timedelta(days=1)),
         cohort__cancelled_at__isnull=True,
     ).order_by("starts_at", "pk")
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from tisser.beneficiaries.models import works_on_file
+from tisser.core.dates import start_of_day
 from tisser.core.timeline import FileAction, TimelineEvent
 from tisser.training.enums import AttendanceStatus, DropReason, SurveyKind
 from tisser.training.models import Attendance, Enrolment, SurveyInvitation, SurveyResponse
@@ -30,10 +31,6 @@ ATTENDANCE_WORDS = {
     AttendanceStatus.EXCUSED: gettext_lazy("absent excusé"),
     AttendanceStatus.ABSENT: gettext_lazy("absent"),
 }
-
-
-def _day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _programme(enrolment) -> dict[str, str]:
@@ -77,7 +74,7 @@ def timeline_events(beneficiary) -> list[TimelineEvent]:
             events.append(
                 TimelineEvent(
                     # Dated by its day, never before the enrolment it ends.
-                    at=max(_day_start(enrolment.dropped_on), joined),
+                    at=max(start_of_day(enrolment.dropped_on), joined),
                     kind="training.dropped",
                     title=_("Abandon : %(reason)s") % {"reason": str(reason).lower()},
                     detail=" — ".join(

@@ -39,6 +39,7 @@ from tisser.activities.enums import Theme, WorkshopLevel
 from tisser.beneficiaries.models import Beneficiary
 from tisser.core import clock, ratelimit
 from tisser.core.anonymous import AnonymousFormGuard
+from tisser.core.dates import start_of_day
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
 from tisser.core.tokens import row_secret, token_hash
@@ -525,7 +526,7 @@ def reminder_event_key(registration: WorkshopRegistration) -> str:
 def due_for_reminder(now: datetime.datetime) -> list[WorkshopRegistration]:
     """Seats confirmed before ``now`` at coming workshops that start tomorrow (Paris)."""
     tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
-    start = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
+    start = start_of_day(tomorrow)
     end = start + datetime.timedelta(days=1)
     return list(
         WorkshopRegistration.objects.filter(

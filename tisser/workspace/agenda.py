@@ -17,6 +17,7 @@ from django.utils import timezone
 from tisser.accounts.models import Closure, Membership, Site
 from tisser.activities import selectors as activity_selectors
 from tisser.core import clock
+from tisser.core.dates import start_of_day
 from tisser.core.holidays import holiday_name
 from tisser.referrals import selectors as referral_selectors
 from tisser.referrals.models import Appointment
@@ -25,10 +26,6 @@ from tisser.training.selectors import CollectiveSession
 HOME_ROWS = referral_selectors.HOME_SECTION_SIZE
 # A referral unanswered this long is late (the site gets its first reminder then).
 LATE_ANSWER_DAYS = 10
-
-
-def start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 @dataclass
@@ -75,7 +72,9 @@ def team_home(*, membership: Membership) -> TeamHome:
         today_appointments=today_appointments,
         tomorrow_appointments=tomorrow_appointments,
         overdue_appointments=_section(
-            referral_selectors.appointments_overdue(membership=membership, before=start_of(today))
+            referral_selectors.appointments_overdue(
+                membership=membership, before=start_of_day(today)
+            )
         ),
         awaiting_answer=awaiting,
         late_before=now - datetime.timedelta(days=LATE_ANSWER_DAYS),
@@ -95,8 +94,8 @@ def _two_days(membership: Membership, first: datetime.date) -> tuple[Section, Se
     def between(start: datetime.date, days: int) -> QuerySet[Appointment]:
         return referral_selectors.appointments_between(
             membership=membership,
-            start=start_of(start),
-            end=start_of(start + datetime.timedelta(days=days)),
+            start=start_of_day(start),
+            end=start_of_day(start + datetime.timedelta(days=days)),
         )
 
     read = 2 * (HOME_ROWS + 1)

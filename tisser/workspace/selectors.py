@@ -3,10 +3,10 @@
 import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Membership, Site
+from tisser.core.dates import start_of_day
 from tisser.core.models import JournalEntry
 
 
@@ -28,10 +28,6 @@ def journal_scope(*, membership) -> QuerySet[JournalEntry]:
         | Q(site__isnull=True, actor__isnull=True)
         | Q(Exists(author_in_network), site__isnull=True)
     )
-
-
-def _start_of_day(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def journal_search(
@@ -58,9 +54,9 @@ def journal_search(
     if site is not None:
         entries = entries.filter(site=site)
     if date_from:
-        entries = entries.filter(created_at__gte=_start_of_day(date_from))
+        entries = entries.filter(created_at__gte=start_of_day(date_from))
     if date_to:
-        entries = entries.filter(created_at__lt=_start_of_day(date_to + datetime.timedelta(days=1)))
+        entries = entries.filter(created_at__lt=start_of_day(date_to + datetime.timedelta(days=1)))
     return entries.select_related("actor", "site").order_by("-created_at", "-id")
 
 

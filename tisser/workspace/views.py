@@ -14,6 +14,7 @@ from tisser.accounts.models import Site
 from tisser.accounts.selectors import public_network_figures
 from tisser.core import clock, exports, journal_labels
 from tisser.core.access import require_roles
+from tisser.core.dates import start_of_day
 from tisser.core.models import JournalEntry
 from tisser.core.views_helpers import paginate
 from tisser.funding import selectors as funding_selectors
@@ -22,7 +23,7 @@ from tisser.referrals import selectors as referral_selectors
 from tisser.referrals.forms import site_team
 from tisser.training import selectors as training_selectors
 from tisser.workspace import selectors, services
-from tisser.workspace.agenda import agenda_days, agenda_range, mark_recorded, start_of, team_home
+from tisser.workspace.agenda import agenda_days, agenda_range, mark_recorded, team_home
 from tisser.workspace.forms import AgendaForm, JournalSearchForm
 
 JOURNAL_PAGE_SIZE = 50
@@ -156,8 +157,8 @@ def agenda(request):
     first, count = agenda_range(day, view)
     appointments = referral_selectors.appointments_between(
         membership=membership,
-        start=start_of(first),
-        end=start_of(first + datetime.timedelta(days=count)),
+        start=start_of_day(first),
+        end=start_of_day(first + datetime.timedelta(days=count)),
         mediator_id=mediator.pk if mediator else None,
     )
     page = paginate(request, appointments)
@@ -167,8 +168,8 @@ def agenda(request):
     collective = (
         training_selectors.collective_sessions_between(
             membership=membership,
-            start=start_of(first),
-            end=start_of(first + datetime.timedelta(days=count)),
+            start=start_of_day(first),
+            end=start_of_day(first + datetime.timedelta(days=count)),
         )
         if page.number == 1
         else []
