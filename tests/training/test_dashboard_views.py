@@ -37,7 +37,11 @@ def world(network, site, other_site, partner):
         ends_at=timezone.make_aware(datetime.datetime(2026, 3, 2, 13)),
     )  # fmt: skip
     ours = ReferralFactory(site=site, partner=partner)
-    referred = EnrolmentFactory(cohort=big, referral=ours)
+    # A name Faker never draws: a random other person sharing the referred one's last name
+    # made « not in page » fail now and then.
+    referred = EnrolmentFactory(
+        cohort=big, referral=ours, beneficiary__last_name="Orientée-Par-Le-Partenaire"
+    )
     AttendanceFactory(session=session, enrolment=referred, status=AttendanceStatus.LATE,
                       minutes_missed=30)  # fmt: skip
     for _ in range(11):
