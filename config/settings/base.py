@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "tisser.diagnostics",
     "tisser.learning",
     "tisser.training",
+    "tisser.reporting",
     "tisser.workspace",
     "tisser.demo",
 ]

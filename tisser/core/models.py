@@ -129,3 +129,30 @@ class ScheduledJob(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.status or '-'})"
+
+
+class StaleFigure(models.Model):
+    """A (site, day, dimension) whose figures the reporting roll-ups must recompute.
+
+    Written by the services that change records the figures are drawn from, inside their
+    own transaction, through :func:`tisser.core.stale_figures.mark_stale` (core knows no
+    domain, so the site is a bare id and the dimension a code; lower apps never import the
+    reporting app). The reporting job reads and deletes these rows (issue 16, decision 0055).
+    """
+
+    site_id = models.PositiveBigIntegerField(_("espace"))
+    day = models.DateField(_("jour"))
+    dimension = models.CharField(_("dimension"), max_length=32)
+    marked_at = models.DateTimeField(_("marqué le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chiffre à recalculer")
+        verbose_name_plural = _("chiffres à recalculer")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site_id", "day", "dimension"], name="stale_figure_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.site_id} {self.day} {self.dimension}"
