@@ -250,11 +250,11 @@ def _figure(code: str, values: Mapping, applicable: Mapping[str, bool]) -> Figur
         assert item.numerator and item.denominator
         denominator = values.get(item.denominator)
         value = ratio(values.get(item.numerator), denominator)
-        base_code = item.base or item.denominator
+        base_code: str | None = item.base or item.denominator
     else:
         value = values.get(code, 0)
         base_code = item.base or (code if item.measure == Measure.PEOPLE else None)
     base = values.get(base_code) if base_code else None
-    if base is not None and catalogue.indicator(base_code).measure != Measure.PEOPLE:
+    if base is not None and base_code and catalogue.indicator(base_code).measure != Measure.PEOPLE:
         base = _figure(base_code, values, applicable).base
     return Figure(code, value, int(base) if base is not None else None)
