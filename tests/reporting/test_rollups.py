@@ -217,3 +217,28 @@ def _snapshot():
         ):
             found[(network, model.__name__, *rest)] = value
     return found
+
+
+def test_the_scheduled_job_refreshes_what_was_marked(data):
+    from tisser.core import clock
+    from tisser.core.scheduler import registered_jobs
+    from tisser.reporting import jobs
+
+    assert "reporting.refresh_rollups" in {job.name for job in registered_jobs()}
+    stale_figures.mark_stale(
+        site_id=data.second.pk, day=D(2026, 3, 1), dimension=stale_figures.ACTIVITIES
+    )
+    assert jobs.refresh_rollups(now=clock.now())["pieces"] > 0
+    assert not StaleFigure.objects.exists()
+
+
+def test_a_merge_marked_as_people_recomputes_every_people_figure(data):
+    # Person 4 is merged into person 1: people_helped (an activities figure) follows.
+    merged = data.people[4]
+    merged.merged_into = data.people[1]
+    merged.save(update_fields=["merged_into"])
+    for site, day in ((data.second, D(2026, 1, 1)), (data.first, D(2026, 2, 28))):
+        stale_figures.mark_stale(site_id=site.pk, day=day, dimension=stale_figures.PEOPLE)
+    rollups.refresh_stale()
+    selection = Selection(network_id=data.network.pk, start=D(2025, 1, 1), end=D(2026, 12, 31))
+    assert _same(selection)["people_helped"].value == 4

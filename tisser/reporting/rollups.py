@@ -31,6 +31,7 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Max, Min, Q, QuerySet, Sum
 
 from tisser.accounts.models import Site
+from tisser.core import stale_figures
 from tisser.core.models import StaleFigure
 from tisser.reporting import catalogue, people_sets
 from tisser.reporting.enums import Grain, Measure
@@ -195,7 +196,7 @@ def _refresh(marks: list[tuple[int, datetime.date, str]]) -> int:
             by_dimension[dimension].add((site, day))
     written = 0
     for dimension, site_days in sorted(by_dimension.items()):
-        items = catalogue.of_dimension(dimension)
+        items = _recomputed(dimension)
         if not items:
             continue
         with _writing():
@@ -209,6 +210,19 @@ def _refresh(marks: list[tuple[int, datetime.date, str]]) -> int:
                 items, days | _network_periods(site_network, set(), months=months, years=years)
             )
     return written
+
+
+def _recomputed(dimension: str) -> list[Indicator]:
+    """The indicators a mark of ``dimension`` recomputes. A merge or an anonymisation
+    (``PEOPLE``) changes which file a record counts for: every people indicator follows."""
+    items = catalogue.of_dimension(dimension)
+    if dimension == stale_figures.PEOPLE:
+        items += [
+            item
+            for item in catalogue.stored()
+            if item.measure == Measure.PEOPLE and item not in items
+        ]
+    return items
 
 
 def _refresh_days(
