@@ -1,6 +1,6 @@
 """The people bitmaps keep the exact set of files, whatever the ids."""
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tisser.reporting import people_sets
@@ -8,6 +8,7 @@ from tisser.reporting import people_sets
 ids = st.sets(st.integers(min_value=1, max_value=3_000_000), max_size=200)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ids)
 def test_a_set_survives_encoding_and_decoding(members):
     bits = people_sets.to_bits(members)
@@ -17,6 +18,7 @@ def test_a_set_survives_encoding_and_decoding(members):
     assert people_sets.size(bits) == len(members)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ids, ids)
 def test_the_union_of_two_sets_counts_each_person_once(one, other):
     union = people_sets.to_bits(one) | people_sets.to_bits(other)

@@ -2,7 +2,7 @@
 
 import datetime
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tisser.reporting.enums import Grain
@@ -22,6 +22,7 @@ def _days_of(pieces):
     return found
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(days, days)
 def test_the_pieces_cover_the_period_exactly_without_overlap(one, other):
     start, end = min(one, other), max(one, other)
@@ -31,6 +32,7 @@ def test_the_pieces_cover_the_period_exactly_without_overlap(one, other):
     assert covered == expected
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(days, days)
 def test_whole_months_and_years_are_read_as_one_piece(one, other):
     start, end = min(one, other), max(one, other)

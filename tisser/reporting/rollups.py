@@ -230,13 +230,14 @@ def _refresh_days(
 ) -> int:
     """Recompute the day pieces of the marked (site, day) pairs: one query per indicator per
     run of consecutive days marked at the same sites."""
-    pieces: dict[RowKey, Value] = {}
-    for window in _windows(site_days):
-        for item in items:
-            pieces.update(_day_pieces(item, window, site_network))
     codes = [item.code for item in items]
     _delete(_where(Grain.DAY, site_days) & Q(indicator__in=codes))
-    return _insert(pieces)
+    written = 0
+    # Written indicator by indicator: only one indicator's bitmaps are in memory at a time.
+    for item in items:
+        for window in _windows(site_days):
+            written += _insert(_day_pieces(item, window, site_network))
+    return written
 
 
 def _windows(site_days: set[SiteDay]) -> list[Window]:
@@ -266,9 +267,6 @@ def _rebuild_days(
     network_id: int | None,
 ) -> int:
     sites = None if network_id is None else frozenset(site_network)
-    pieces: dict[RowKey, Value] = {}
-    for item in items:
-        pieces.update(_day_pieces(item, Window(first, last, sites), site_network))
     _delete(
         Q(
             grain=Grain.DAY,
@@ -278,7 +276,9 @@ def _rebuild_days(
             indicator__in=[item.code for item in items],
         )
     )
-    return _insert(pieces)
+    return sum(
+        _insert(_day_pieces(item, Window(first, last, sites), site_network)) for item in items
+    )
 
 
 def _month_chunks(
@@ -371,17 +371,21 @@ def _roll_up(
     if not targets:
         return 0
     finer = Grain.DAY if grain == Grain.MONTH else Grain.MONTH
-    sources = {(site, sub) for site, first in targets for sub in _inside(grain, first)}
-    codes = [item.code for item in items]
-    pieces: dict[RowKey, Value] = {}
-    for network, site, _grain, period, code, key, facet, value in _load(
-        _where(finer, sources) & Q(indicator__in=codes), codes
-    ):
-        assert site is not None
-        first = period.replace(day=1) if grain == Grain.MONTH else period.replace(month=1, day=1)
-        _add(pieces, (network, site, grain, first, code, key, facet), value)
-    _delete(_where(grain, targets) & Q(indicator__in=codes))
-    return _insert(pieces)
+    sources = _where(
+        finer, {(site, sub) for site, first in targets for sub in _inside(grain, first)}
+    )
+    _delete(_where(grain, targets) & Q(indicator__in=[item.code for item in items]))
+    written = 0
+    for item in items:  # one indicator's bitmaps in memory at a time
+        pieces: dict[RowKey, Value] = {}
+        for network, site, _grain, period, code, key, facet, value in _load(sources, [item.code]):
+            assert site is not None
+            first = (
+                period.replace(day=1) if grain == Grain.MONTH else period.replace(month=1, day=1)
+            )
+            _add(pieces, (network, site, grain, first, code, key, facet), value)
+        written += _insert(pieces)
+    return written
 
 
 def _inside(grain: str, first: datetime.date) -> list[datetime.date]:
@@ -418,13 +422,14 @@ def _network_pieces(items: list[Indicator], periods: set[tuple[int, str, datetim
         where = Q(network_id=network, grain=grain, period_start__in=sorted(firsts))
         sites_q |= where & Q(site__isnull=False)
         network_q |= where & Q(site__isnull=True)
-    pieces: dict[RowKey, Value] = {}
-    for network, _site, grain, period, code, key, facet, value in _load(
-        sites_q & Q(indicator__in=codes), codes
-    ):
-        _add(pieces, (network, None, grain, period, code, key, facet), value)
     _delete(network_q & Q(indicator__in=codes))
-    return _insert(pieces)
+    written = 0
+    for code in codes:  # one indicator's bitmaps in memory at a time
+        pieces: dict[RowKey, Value] = {}
+        for network, _site, grain, period, _code, key, facet, value in _load(sites_q, [code]):
+            _add(pieces, (network, None, grain, period, code, key, facet), value)
+        written += _insert(pieces)
+    return written
 
 
 # --- reading and writing rows ---------------------------------------------------------------
