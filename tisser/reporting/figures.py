@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
+from tisser.accounts.models import Site
 from tisser.reporting import catalogue
 from tisser.reporting.enums import FacetKind, Measure, Reach
 from tisser.reporting.indicators import Indicator, Window
@@ -108,11 +109,18 @@ def _raw_rows(item: Indicator, selection: Selection) -> list:
     found = []
     assert item.rows is not None
     for window in windows(item, selection):
+        if window.site_ids is None:
+            # "Every site" is every site of the selection's network, never another network's.
+            window = Window(window.start, window.end, _network_site_ids(selection.network_id))
         rows = item.rows(window)
         if wanted is not None:
             rows = rows.filter(facet__in=sorted(wanted))
         found.append(rows)
     return found
+
+
+def _network_site_ids(network_id: int) -> frozenset[int]:
+    return frozenset(Site.objects.filter(network_id=network_id).values_list("pk", flat=True))
 
 
 def _raw_value(item: Indicator, selection: Selection) -> int | Decimal:
