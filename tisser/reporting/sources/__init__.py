@@ -7,3 +7,8 @@ The order below is the catalogue's order.
 from tisser.reporting.sources import activities
 
 SOURCE_MODULES = (activities,)
+
+# SRCA: referrals, diagnostics, learning (issue 16).
+from tisser.reporting.sources import diagnostics, learning, referrals  # noqa: E402
+
+SOURCE_MODULES += (referrals, diagnostics, learning)
