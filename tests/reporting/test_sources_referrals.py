@@ -172,3 +172,19 @@ def test_period_edges_are_inclusive_paris_days(history):
     assert value(january_end, "people_came") == 1
     one_day = Selection(network_id=first.network_id, start=D(2026, 1, 31), end=D(2026, 1, 31))
     assert value(one_day, "referrals_received") == 1
+
+
+def test_erasing_names_contacts_and_free_text_changes_no_figure(history):
+    """What an anonymisation erases is never read (the service itself is tested by MARKS)."""
+    from tisser.beneficiaries.models import Beneficiary
+
+    first, _second, _one, _two = history
+    before = values(year(first), CODES)
+    Referral.objects.update(
+        first_name="Anonyme", last_name="", phone="", email="", reason="", commune=""
+    )
+    Beneficiary.objects.update(
+        first_name="Anonyme", last_name="", phone="", email="", search_key=""
+    )
+    ReferralEvent.objects.update(note="")
+    assert values(year(first), CODES) == before
