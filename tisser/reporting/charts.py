@@ -137,7 +137,7 @@ def vertical_bars(
     if len(series) > 1:
         for one in series:
             parts.append(
-                f'<rect x="{x}" y="{legend_y - 10}" width="12" height="12" fill="{one.colour}"/>'
+                f'<rect width="12" height="12" x="{x}" y="{legend_y - 10}" fill="{one.colour}"/>'
             )
             parts.append(_text(x + 18, legend_y, one.name, size=11))
             x += 24 + 7 * len(one.name)

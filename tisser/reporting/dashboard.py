@@ -132,8 +132,12 @@ def _hidden_cells(total: Figure, parts: dict[str, dict[Hashable, Figure]]) -> fr
     for by, splits in parts.items():
         keys = []
         for split, figure in splits.items():
+            if not figure.value:
+                # A zero is shown: everyone may know it (a month to come, a closed site),
+                # so it never serves as the complement that protects a hidden value.
+                continue
             key = (by, split)
-            values[key] = figure.value or 0
+            values[key] = figure.value
             bases[key] = figure.base
             keys.append(key)
         if keys:

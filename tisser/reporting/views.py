@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from tisser.accounts.enums import Role
 from tisser.core import clock
@@ -49,6 +50,7 @@ TRAINING_DASHBOARD_READERS = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.FUNDER
 
 
 @require_roles(*ALL_READERS)
+@require_GET
 def index(request):
     """« Chiffres »: the reader's own dashboard."""
     role = request.membership.role
@@ -60,26 +62,31 @@ def index(request):
 
 
 @require_roles(*pages.READERS[NETWORK])
+@require_GET
 def network(request):
     return _dashboard(request, NETWORK)
 
 
 @require_roles(*pages.READERS[SITE])
+@require_GET
 def site(request):
     return _dashboard(request, SITE)
 
 
 @require_roles(*pages.READERS[FUNDER])
+@require_GET
 def funder(request):
     return _dashboard(request, FUNDER)
 
 
 @require_roles(*pages.READERS[PROGRAMME])
+@require_GET
 def programme(request):
     return _dashboard(request, PROGRAMME)
 
 
 @require_roles(*ALL_READERS)
+@require_GET
 def glossary(request):
     """Every indicator: its code, words, unit, sources, filters and press-release figure."""
     groups = []
@@ -91,6 +98,13 @@ def glossary(request):
             )
         )
     return render(request, "reporting/glossary.html", {"groups": groups})
+
+
+# The pages a funder reads with the « moins de 10 » rule: the generated matrix
+# (tests/core/security/test_figures_matrix.py) proves on each that no count under 10 and no
+# other funder's figure shows, for the funder and for a network admin opening their view.
+funder.guarded_figures = True
+programme.guarded_figures = True
 
 
 def _unit(item) -> str:
