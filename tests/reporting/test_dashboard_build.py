@@ -128,7 +128,7 @@ def test_an_indicator_a_filter_cannot_narrow_says_so(network, two_sites):
 
 
 def test_a_funder_counts_only_the_covered_sites_during_their_conventions(network, two_sites):
-    north, south = two_sites
+    north, _south = two_sites
     helped(north, datetime.date(2026, 5, 20), 10)
     rebuild()
     reach = FunderReach(funder_id=1, site_windows={north.pk: ((datetime.date(2026, 5, 1), END),)})
