@@ -5,6 +5,7 @@ error on its field and the page still shows, with that filter's default."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 from django import forms
@@ -16,7 +17,7 @@ from tisser.accounts.models import Funder, Partner
 from tisser.core import clock
 from tisser.core.dates import format_day
 from tisser.core.forms import DateInput
-from tisser.core.ids import IdChoiceField
+from tisser.core.ids import IdChoiceField, parse_id
 from tisser.reporting import selection as scopes
 from tisser.reporting.selection import Filters, Scope
 
@@ -84,6 +85,10 @@ class DashboardFilterForm(forms.Form):
         self.fields["debut"].initial = start
         self.fields["fin"].initial = end
         self._cities: dict[str, frozenset[int]] = {}
+        # A network admin opening a funder's view picks among what that funder sees.
+        viewed = self._viewed_funder() if kind == FUNDER else None
+        if viewed is not None:
+            scope = dataclasses.replace(scope, funder_id=viewed)
         if scope.site_ids is not None:
             del self.fields["espace"], self.fields["commune"]
         else:
@@ -110,9 +115,13 @@ class DashboardFilterForm(forms.Form):
             self.fields["partenaire"].queryset = Partner.objects.filter(
                 network_id=scope.network_id
             ).order_by("name")
-        if scope.role == Role.NETWORK_ADMIN and not scope.is_funder and kind in (NETWORK, FUNDER):
+        if (
+            self.scope.role == Role.NETWORK_ADMIN
+            and not self.scope.is_funder
+            and kind in (NETWORK, FUNDER)
+        ):
             self.fields["financeur"].queryset = Funder.objects.filter(
-                network_id=scope.network_id
+                network_id=self.scope.network_id
             ).order_by("name")
             if kind == FUNDER:
                 self.fields["financeur"].empty_label = _("Choisissez un financeur")
@@ -123,6 +132,15 @@ class DashboardFilterForm(forms.Form):
                 self.fields["financeur"].help_text = _("Seulement ce que ses conventions couvrent.")
         else:
             del self.fields["financeur"]
+
+    def _viewed_funder(self) -> int | None:
+        if not self.is_bound or self.scope.role != Role.NETWORK_ADMIN or self.scope.is_funder:
+            return None
+        funder_id = parse_id(self.data.get("financeur"))
+        if funder_id is None:
+            return None
+        found = Funder.objects.filter(pk=funder_id, network_id=self.scope.network_id)
+        return funder_id if found.exists() else None
 
     # --- checks --------------------------------------------------------------------------
 

@@ -100,11 +100,12 @@ def glossary(request):
     return render(request, "reporting/glossary.html", {"groups": groups})
 
 
-# The pages a funder reads with the « moins de 10 » rule: the generated matrix
-# (tests/core/security/test_figures_matrix.py) proves on each that no count under 10 and no
-# other funder's figure shows, for the funder and for a network admin opening their view.
-funder.guarded_figures = True
-programme.guarded_figures = True
+# The pages a funder reads with the « moins de 10 » rule, and who reads them so: the
+# generated matrix (tests/core/security/test_figures_matrix.py) proves on each that no count
+# under 10 and no other funder's figure shows ("funder": the funder's member; "admin-as-
+# funder": a network admin with ?financeur=; "public": an anonymous visitor).
+funder.guarded_figures = ("funder", "admin-as-funder")
+programme.guarded_figures = ("funder",)
 
 
 def _unit(item) -> str:
