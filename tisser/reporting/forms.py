@@ -36,13 +36,13 @@ def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 class DashboardFilterForm(forms.Form):
     debut = forms.DateField(
-        label=gettext_lazy("Du"),
+        label=gettext_lazy("Premier jour"),
         required=False,
         widget=DateInput(),
         help_text=gettext_lazy("Premier jour compté, par exemple 01/01/2026."),
     )
     fin = forms.DateField(
-        label=gettext_lazy("au"),
+        label=gettext_lazy("Dernier jour"),
         required=False,
         widget=DateInput(),
         help_text=gettext_lazy("Dernier jour compté, le même ou après le premier."),
