@@ -263,17 +263,17 @@ def build(
 
     per_site = None
     if site_codes and site_names:
+        site_rows: list[list[str | Shown]] = [
+            [name, *(cell(code, parts[code]["site"][site], ("site", site)) for code in site_codes)]
+            for site, name in site_names.items()
+        ]
         per_site = Table(
             title=_("Par espace"),
             header=[_("Espace"), *(str(items[code].label) for code in site_codes)],
             rows=[
-                [
-                    name,
-                    *(cell(code, parts[code]["site"][site], ("site", site)) for code in site_codes),
-                ]
-                for site, name in site_names.items()
-            ]
-            + [[_("Total"), *(cell(code, current[code], TOTAL) for code in site_codes)]],
+                *site_rows,
+                [_("Total"), *(cell(code, current[code], TOTAL) for code in site_codes)],
+            ],
             caption=_(
                 "Une personne venue dans plusieurs espaces compte une fois dans le total : "
                 "le total des personnes peut être plus petit que la somme des espaces."

@@ -107,7 +107,7 @@ def readable_sites(scope: Scope):
     sites = Site.objects.filter(network_id=scope.network_id)
     if scope.site_ids is not None:
         sites = sites.filter(pk__in=sorted(scope.site_ids))
-    if scope.is_funder:
+    if scope.funder_id is not None:
         sites = sites.filter(
             pk__in=Convention.sites.through.objects.filter(
                 convention__funder_id=scope.funder_id
