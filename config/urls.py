@@ -33,6 +33,9 @@ urlpatterns = [
     path("notifications/", include("tisser.notifications.urls")),
     # The surveys' short links and the learner's « Donner mon avis » (issue 15, helper S).
     path("avis/", include("tisser.training.survey_urls")),
+    # EXPORTS (issue 16): the figures' downloads, PDF reports and figures from before Tisser.
+    # The lead merges tisser/reporting/export_urls.py into reporting/urls.py (DASH's include).
+    path("espace-pro/chiffres/", include("tisser.reporting.export_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,86 @@
+"""The dashboard's figures as files to download: XLSX (one sheet per group) and CSV.
+
+``dashboard_from`` and ``yearly_dashboard`` are the ONE place where a dashboard is built for
+a reader outside DASH's page (these downloads and the PDF reports' task): they turn the
+reader's membership and the URL's filters into a ``Selection`` (``reporting.selection``)
+and call ``reporting.dashboard.build``. A funder reads with the audience FUNDER (the
+« moins de 10 » rule); staff read exact figures.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import QueryDict
+
+from tisser.accounts.enums import Role
+from tisser.core.access import require_roles
+from tisser.reporting import exports
+from tisser.reporting.dashboard_types import Audience, Dashboard
+
+READERS = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.FUNDER_VIEWER)
+
+
+def audience_of(membership) -> str:
+    return Audience.FUNDER if membership.role == Role.FUNDER_VIEWER else Audience.STAFF
+
+
+def dashboard_from(membership, query: QueryDict) -> Dashboard:
+    """The dashboard a member reads with these filters (the URL's query string).
+
+    # wired to DASH's build(): the names below are the contract of issue 16 (ctx16):
+    # ``selection.from_query(membership=, query=)`` answers the reader's scope and filters
+    # as ``.selection`` (figures.Selection, funder reach included), ``.title``,
+    # ``.described`` (filters in words) and ``.compare``; the lead adjusts them at merge.
+    """
+    from tisser.reporting import dashboard, selection
+
+    chosen = selection.from_query(membership=membership, query=query)
+    return dashboard.build(
+        chosen.selection,
+        audience=audience_of(membership),
+        title=chosen.title,
+        filters_described=chosen.described,
+        compare=chosen.compare,
+    )
+
+
+def dashboard_for(request) -> Dashboard:
+    """The dashboard of the page the reader is on (its filters are in the URL)."""
+    return dashboard_from(request.membership, request.GET)
+
+
+def yearly_dashboard(membership, year: int):
+    """The network's figures for a calendar year (staff, exact), compared with the year
+    before, and the ``Selection`` they were built from (the report splits it per month).
+
+    # wired to DASH's build()
+    """
+    from django.utils.translation import gettext as _
+
+    from tisser.reporting import dashboard
+    from tisser.reporting.figures import Selection
+
+    chosen = Selection(
+        network_id=membership.organisation_id,
+        start=datetime.date(year, 1, 1),
+        end=datetime.date(year, 12, 31),
+    )
+    built = dashboard.build(
+        chosen,
+        audience=Audience.STAFF,
+        title=_("Rapport d'activité %(year)s") % {"year": year},
+        filters_described=[(_("Année"), str(year))],
+        compare=True,
+    )
+    return built, chosen
+
+
+@require_roles(*READERS)
+def export_xlsx(request):
+    return exports.xlsx_response(dashboard_for(request))
+
+
+@require_roles(*READERS)
+def export_csv(request):
+    return exports.csv_file_response(dashboard_for(request))
