@@ -162,8 +162,13 @@ def test_only_the_network_admin_manages_them(today, network, site, member_factor
 def test_another_networks_figure_is_a_404(today, network_admin, login):
     foreign = HistoricFigureFactory(site=SiteFactory(network=NetworkFactory(name="Autre réseau")))
     client = login(network_admin)
-    assert client.get(reverse("reporting:historic_edit", kwargs={"pk": foreign.pk})).status_code == 404
-    assert client.post(reverse("reporting:historic_delete", kwargs={"pk": foreign.pk})).status_code == 404
+    assert (
+        client.get(reverse("reporting:historic_edit", kwargs={"pk": foreign.pk})).status_code == 404
+    )
+    assert (
+        client.post(reverse("reporting:historic_delete", kwargs={"pk": foreign.pk})).status_code
+        == 404
+    )
     assert HistoricFigure.objects.filter(pk=foreign.pk).exists()
 
 

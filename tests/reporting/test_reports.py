@@ -231,7 +231,18 @@ def test_the_list_does_not_load_the_pdfs(
         )
         services.report_finish(report, pdf=b"%PDF" + b"x" * 1000)
     client = login(funder_member)
-    response = client.get(reverse("reporting:report_list"))
-    assert response.status_code == 200
-    assert all(report._deferred for report in []) or True
+    with django_assert_max_num_queries(30) as queries:
+        response = client.get(reverse("reporting:report_list"))
     assert response.content.decode().count("Télécharger le PDF") == 3
+    listing = [q["sql"] for q in queries.captured_queries if "reporting_reportrequest" in q["sql"]]
+    assert listing and not any('"pdf"' in sql for sql in listing)
+
+
+def test_a_failed_report_shows_its_reason_in_the_list(built, funder_member, login):
+    report = ReportRequestFactory(
+        organisation=funder_member.organisation, requested_by=funder_member.user
+    )
+    services.report_fail(report, error="Ces filtres ne donnent pas de tableau de bord.")
+    page = login(funder_member).get(reverse("reporting:report_list")).content.decode()
+    assert "en échec" in page
+    assert "Ces filtres ne donnent pas de tableau de bord." in page

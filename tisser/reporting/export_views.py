@@ -1,17 +1,18 @@
 """The dashboard's figures as files to download: XLSX (one sheet per group) and CSV.
 
 ``dashboard_from`` and ``yearly_dashboard`` are the ONE place where a dashboard is built for
-a reader outside DASH's page (these downloads and the PDF reports' task): they turn the
-reader's membership and the URL's filters into a ``Selection`` (``reporting.selection``)
-and call ``reporting.dashboard.build``. A funder reads with the audience FUNDER (the
+a reader outside DASH's page (these downloads and the PDF reports' task): they read the
+reader's membership and the URL's filters as the page does (``reporting.pages``, on
+``reporting.selection``) and call ``reporting.dashboard.build``. A funder reads with the audience FUNDER (the
 « moins de 10 » rule); staff read exact figures.
 """
 
 from __future__ import annotations
 
 import datetime
+from types import SimpleNamespace
 
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 
 from tisser.accounts.enums import Role
 from tisser.core.access import require_roles
@@ -25,24 +26,36 @@ def audience_of(membership) -> str:
     return Audience.FUNDER if membership.role == Role.FUNDER_VIEWER else Audience.STAFF
 
 
+def default_kind(membership) -> str:
+    """The dashboard a member reads when the link names none (``?tableau=``)."""
+    if membership.role == Role.FUNDER_VIEWER:
+        return "funder"
+    if membership.role == Role.NETWORK_ADMIN:
+        return "network"
+    return "site"
+
+
 def dashboard_from(membership, query: QueryDict) -> Dashboard:
-    """The dashboard a member reads with these filters (the URL's query string).
+    """The dashboard a member reads with these filters (the URL's query string, whose
+    ``tableau`` names the dashboard: network, site, funder or programme).
 
-    # wired to DASH's build(): the names below are the contract of issue 16 (ctx16):
-    # ``selection.from_query(membership=, query=)`` answers the reader's scope and filters
-    # as ``.selection`` (figures.Selection, funder reach included), ``.title``,
-    # ``.described`` (filters in words) and ``.compare``; the lead adjusts them at merge.
+    # wired to DASH's build(): DASH's ``pages.read(request, kind)`` (branch dash, 03d4ae4)
+    # reads the reader's scope and the filters into a Selection and ``Page.build()`` calls
+    # ``dashboard.build(selection, audience=, title=, filters_described=, compare=)``. The
+    # task has no request: it passes the member and the saved query string the same way.
+    Raises PermissionDenied for a role the dashboard refuses, Http404 when the filters do
+    not name what the dashboard needs (a site, a funder, a programme).
     """
-    from tisser.reporting import dashboard, selection
+    from tisser.reporting import pages
 
-    chosen = selection.from_query(membership=membership, query=query)
-    return dashboard.build(
-        chosen.selection,
-        audience=audience_of(membership),
-        title=chosen.title,
-        filters_described=chosen.described,
-        compare=chosen.compare,
-    )
+    kind = query.get("tableau") or default_kind(membership)
+    if kind not in pages.READERS:
+        raise Http404
+    page = pages.read(SimpleNamespace(membership=membership, GET=query), kind)
+    built = page.build()
+    if built is None:
+        raise Http404
+    return built
 
 
 def dashboard_for(request) -> Dashboard:

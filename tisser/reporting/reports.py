@@ -18,7 +18,8 @@ import logging
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.http import QueryDict
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -177,7 +178,12 @@ def render(report: ReportRequest) -> bytes:
     query = QueryDict(mutable=True)
     for key, values in (report.filters or {}).items():
         query.setlist(key, values if isinstance(values, list) else [values])
-    dashboard = export_views.dashboard_from(membership, query)
+    try:
+        dashboard = export_views.dashboard_from(membership, query)
+    except (PermissionDenied, Http404) as refused:
+        raise ReportRefused(
+            _("Ces filtres ne donnent pas de tableau de bord que vous pouvez lire.")
+        ) from refused
     return render_pdf(
         FUNDER_TEMPLATE, context(dashboard, organisation_name=name, asked_at=report.created_at)
     )
