@@ -116,7 +116,7 @@ def historic_figure_delete(*, actor: Membership, figure: HistoricFigure) -> None
 
 # --- PDF reports --------------------------------------------------------------------------
 
-REPORT_ROLES = {
+REPORT_ROLES: dict[str, tuple[str, ...]] = {
     ReportKind.FUNDER: (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.FUNDER_VIEWER),
     ReportKind.YEARLY: (Role.NETWORK_ADMIN,),
 }
