@@ -246,3 +246,42 @@ def test_a_failed_report_shows_its_reason_in_the_list(built, funder_member, logi
     page = login(funder_member).get(reverse("reporting:report_list")).content.decode()
     assert "en échec" in page
     assert "Ces filtres ne donnent pas de tableau de bord." in page
+
+
+def test_the_dashboards_link_asks_to_confirm_with_the_same_filters(
+    built, funder_member, login, django_capture_on_commit_callbacks
+):
+    client = login(funder_member)
+    url = reverse("reporting:report_request") + "?tableau=funder&du=2026-01-01"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert not ReportRequest.objects.exists()
+    action = 'action="' + reverse("reporting:report_request") + "?tableau=funder&amp;du=2026-01-01"
+    assert action in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"kind": "funder"})
+    assert ReportRequest.objects.get().filters == {"tableau": ["funder"], "du": ["2026-01-01"]}
+
+
+def test_the_yearly_month_table_counts_people_per_month(network, site):
+    from tests.activities.factories import ActivityFactory, ParticipationFactory
+    from tests.beneficiaries.factories import BeneficiaryFactory
+    from tisser.reporting import rollups
+    from tisser.reporting.figures import Selection
+
+    person, other = BeneficiaryFactory(site=site), BeneficiaryFactory(site=site)
+    for day, who in [
+        (datetime.date(2025, 3, 3), person),
+        (datetime.date(2025, 3, 20), person),
+        (datetime.date(2025, 3, 21), other),
+        (datetime.date(2025, 11, 5), person),
+    ]:
+        ParticipationFactory(activity=ActivityFactory(site=site, date=day), beneficiary=who)
+    rollups.rebuild(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    selection = Selection(
+        network_id=network.pk, start=datetime.date(2025, 1, 1), end=datetime.date(2025, 12, 31)
+    )
+    table = reports.month_table(selection, [catalogue.indicator("people_helped")])
+    assert len(table["months"]) == 12
+    cells = table["rows"][0]["cells"]
+    assert (cells[2], cells[10], cells[0]) == ("2", "1", "0")

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from tisser.accounts.enums import Role
 from tisser.core import clock
@@ -51,11 +51,16 @@ def _filters(query) -> dict:
     return found
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @require_roles(*READERS)
 def report_request(request):
     """Ask for a report: the funder report of the dashboard's filters (the action URL's
-    query string), or, for a network admin, the yearly activity report (``year``)."""
+    query string), or, for a network admin, the yearly activity report (``year``).
+
+    The dashboard links here (GET): a page asks to confirm, and its button POSTs the same
+    query string."""
+    if request.method == "GET":
+        return render(request, "reporting/report_confirm.html", {"query": request.GET.urlencode()})
     kind = request.POST.get("kind", ReportKind.FUNDER)
     if kind == ReportKind.YEARLY:
         form = YearlyReportForm(request.POST)
