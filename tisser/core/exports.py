@@ -19,6 +19,7 @@ import datetime
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import HttpResponse, StreamingHttpResponse
@@ -128,30 +129,45 @@ def csv_response(
     return _attachment(StreamingHttpResponse(lines, content_type=CSV_CONTENT_TYPE), filename)
 
 
-def xlsx_bytes(
-    *,
-    sheet_title: str,
-    header: Sequence[str],
-    rows: Iterable[Sequence[Cell]],
-    preamble: Sequence[Sequence[Cell]] = (),
-    wrap_text: bool = False,
-    autofilter: bool = False,
-) -> bytes:
-    """An XLSX workbook of one sheet, written in openpyxl's streaming (write-only) mode.
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: ``preamble`` rows above the table (the first cell of each in
+    bold: who exported, when, which filters), then the header and the rows."""
 
-    ``preamble`` rows come above the table (the first cell of each in bold);
-    ``wrap_text`` shows line breaks inside cells and aligns rows to the top;
-    ``autofilter`` puts a filter button on each header cell.
+    title: str
+    header: Sequence[str]
+    rows: Iterable[Sequence[Cell]]
+    preamble: Sequence[Sequence[Cell]] = ()
+    wrap_text: bool = False
+    autofilter: bool = False
+
+
+def workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
+    """An XLSX workbook of several sheets, written in openpyxl's streaming (write-only) mode.
+
+    Every cell goes through :func:`spreadsheet_value`, as in a one-sheet export. Sheet names
+    are made valid for Excel and unique (« Accueil », « Accueil (2) »).
     """
     from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    taken: set[str] = set()
+    for sheet in sheets:
+        _write_sheet(workbook, sheet, _unique_title(sheet.title, taken))
+    if not taken:
+        _write_sheet(workbook, Sheet(title="Feuille", header=[], rows=[]), "Feuille")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(workbook, source: Sheet, title: str) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    wrapped = Alignment(wrap_text=True, vertical="top") if wrap_text else None
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
+    wrapped = Alignment(wrap_text=True, vertical="top") if source.wrap_text else None
+    sheet = workbook.create_sheet(title=title)
 
     def cell(value: Cell, *, bold: bool = False) -> WriteOnlyCell:
         value = spreadsheet_value(value)
@@ -170,21 +186,59 @@ def xlsx_bytes(
             written.alignment = wrapped
         return written
 
-    for line in preamble:
+    for line in source.preamble:
         sheet.append([cell(value, bold=index == 0) for index, value in enumerate(line)])
-    sheet.append([cell(title, bold=True) for title in header])
+    sheet.append([cell(title, bold=True) for title in source.header])
     written_rows = 0
-    for row in rows:
+    for row in source.rows:
         sheet.append([cell(value) for value in row])
         written_rows += 1
-    if autofilter and header:
+    if source.autofilter and source.header:
         # The sheet's tail (filter included) is written when the workbook is saved.
-        first = len(preamble) + 1
+        first = len(source.preamble) + 1
         last = first + written_rows
-        sheet.auto_filter.ref = f"A{first}:{get_column_letter(len(header))}{last}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet.auto_filter.ref = f"A{first}:{get_column_letter(len(source.header))}{last}"
+
+
+def _unique_title(title: str, taken: set[str]) -> str:
+    """A valid sheet name not yet in ``taken`` (Excel compares names without case)."""
+    base = _sheet_title(str(title))
+    candidate, number = base, 1
+    while candidate.lower() in taken:
+        number += 1
+        suffix = f" ({number})"
+        candidate = base[: XLSX_SHEET_TITLE_MAX - len(suffix)] + suffix
+    taken.add(candidate.lower())
+    return candidate
+
+
+def xlsx_bytes(
+    *,
+    sheet_title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    preamble: Sequence[Sequence[Cell]] = (),
+    wrap_text: bool = False,
+    autofilter: bool = False,
+) -> bytes:
+    """An XLSX workbook of one sheet (see :func:`workbook_bytes`).
+
+    ``preamble`` rows come above the table (the first cell of each in bold);
+    ``wrap_text`` shows line breaks inside cells and aligns rows to the top;
+    ``autofilter`` puts a filter button on each header cell.
+    """
+    return workbook_bytes(
+        [
+            Sheet(
+                title=sheet_title,
+                header=header,
+                rows=rows,
+                preamble=preamble,
+                wrap_text=wrap_text,
+                autofilter=autofilter,
+            )
+        ]
+    )
 
 
 def xlsx_response(
@@ -197,6 +251,12 @@ def xlsx_response(
 ) -> HttpResponse:
     """``layout``: the optional ``preamble``, ``wrap_text`` and ``autofilter`` of xlsx_bytes."""
     content = xlsx_bytes(sheet_title=sheet_title, header=header, rows=rows, **layout)
+    return _attachment(HttpResponse(content, content_type=XLSX_CONTENT_TYPE), filename)
+
+
+def workbook_response(*, filename: str, sheets: Iterable[Sheet]) -> HttpResponse:
+    """A workbook of several sheets to download (see :func:`workbook_bytes`)."""
+    content = workbook_bytes(sheets)
     return _attachment(HttpResponse(content, content_type=XLSX_CONTENT_TYPE), filename)
 
 

@@ -53,6 +53,8 @@ from tisser.referrals.import_forms import ImportUploadForm
 from tisser.referrals.models import Referral
 from tisser.reporting.forms import FUNDER, NETWORK
 from tisser.reporting.forms import DashboardFilterForm as FiguresFilterForm
+from tisser.reporting.historic_forms import HistoricFigureForm
+from tisser.reporting.models import HistoricFigure
 from tisser.reporting.selection import reader_scope
 from tisser.sales.forms import QuotaRuleForm
 from tisser.training.dashboard_forms import DashboardFilterForm
@@ -113,6 +115,10 @@ def _voucher_offer(world):
 
 def _quantity_offer(world):
     return OfferFactory(network=world.network, tracking=Tracking.QUANTITY, allowed_grades=[])
+
+
+def _historic_data():
+    return {"year": "2018", "indicator": "people_helped", "value": "100", "source": "Bilan"}
 
 
 def _came_candidates(world):
@@ -716,6 +722,30 @@ ROWS = [
         outside=lambda w: w.object_of_other(Cohort, K.SITE),
         inside=lambda w: w.object_of(Cohort, K.SITE),
         data=lambda w: {"programme": value_of(w.object_of(Cohort, K.SITE).programme)},
+    ),
+    # Figures from before Tisser (issue 16, EXPORTS): the site is one of the network's.
+    Row(
+        HistoricFigureForm,
+        "site",
+        "reporting:historic_create",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: HistoricFigureForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+        data=lambda w: _historic_data(),
+    ),
+    Row(
+        HistoricFigureForm,
+        "site",
+        "reporting:historic_edit",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: HistoricFigureForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+        url_kwargs=lambda w: {"pk": w.object_of(HistoricFigure, K.SITE).pk},
+        data=lambda w: _historic_data(),
     ),
 ]
 
