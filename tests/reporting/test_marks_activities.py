@@ -78,7 +78,7 @@ def _roll_call(group, *statuses):
 def test_a_roll_call_marks_the_session_day_for_attendance_and_its_record():
     group = a_class()
     clear_marks()
-    _roll_call(group, AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT)
+    _roll_call(group, AttendanceStatus.PRESENT, AttendanceStatus.PRESENT, AttendanceStatus.ABSENT)
     day = SESSION_START.date()
     assert (group.site.pk, day, ACTIVITIES) in marks()
     assert (group.site.pk, day, TRAINING) in marks()
