@@ -20,7 +20,8 @@ from tisser.funding import services as funding_services
 from tisser.offers import lifecycle
 from tisser.offers.enums import DeviceStatus
 from tisser.offers.models import Device
-from tisser.sales import boxes, counter as counter_services, returns
+from tisser.sales import boxes, returns
+from tisser.sales import counter as counter_services
 from tisser.sales.enums import PaymentMethod, ReturnedDeviceFate, ReturnOutcome
 
 pytestmark = pytest.mark.django_db
