@@ -7,8 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests.beneficiaries.factories import BeneficiaryFactory
-from tests.diagnostics.conftest import skills_content  # noqa: F401  (fixture)
-from tests.learning.conftest import MODULE_KEY, module_files  # noqa: F401  (fixture)
+from tests.learning.conftest import MODULE_KEY
 from tests.reporting.marks_helpers import clear_marks, explode, marks, rolled_back
 from tests.training.enrolment_world import build_team
 from tests.training.factories import CohortFactory, EnrolmentFactory, SurveyInvitationFactory

@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from tests.referrals.actions import S, perform, prepare
-from tests.referrals.conftest import world  # noqa: F401  (the referrals' fixture)
 from tests.reporting.marks_helpers import clear_marks, explode, marks, rolled_back
 from tisser.core import clock
 from tisser.core.stale_figures import REFERRALS

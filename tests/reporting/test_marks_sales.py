@@ -10,7 +10,6 @@ from tests.funding.conftest import lot_data
 from tests.funding.factories import DonorFactory
 from tests.offers.stock_helpers import receive_devices
 from tests.reporting.marks_helpers import clear_marks, explode, marks, rolled_back
-from tests.sales.aftersale_helpers import counter  # noqa: F401  (the after-sale fixture)
 from tests.sales.factories import sell
 from tests.sales.helpers import paris
 from tisser.accounts.enums import Role

@@ -1,8 +1,6 @@
 """Subscriptions of the activities app to hooks announced by the apps below it."""
 
-from django.db.models import Count, Q
-
-from tisser.activities.models import Activity
+from tisser.activities.models import Activity, Participation
 from tisser.core import hooks, stale_figures
 
 
@@ -21,13 +19,10 @@ def mark_activities_of_merged_files(*, kept, duplicate, **_payload) -> None:
 def erase_activity_notes(*, file_ids, **_payload) -> None:
     """The notes of the records that name this person alone are about them: erased. A group
     record's notes are about the group and stay; the records themselves stay (figures)."""
-    own = (
-        Activity.objects.filter(participations__beneficiary_id__in=file_ids)
-        .annotate(
-            others=Count("participations", filter=~Q(participations__beneficiary_id__in=file_ids))
-        )
-        .filter(others=0)
-        .exclude(notes="")
-        .values_list("pk", flat=True)
+    theirs = Participation.objects.filter(beneficiary_id__in=file_ids).values("activity_id")
+    shared = (
+        Participation.objects.filter(activity_id__in=theirs)
+        .exclude(beneficiary_id__in=file_ids)
+        .values("activity_id")
     )
-    Activity.objects.filter(pk__in=list(own)).update(notes="")
+    Activity.objects.filter(pk__in=theirs).exclude(pk__in=shared).exclude(notes="").update(notes="")
