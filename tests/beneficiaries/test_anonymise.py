@@ -83,6 +83,7 @@ def test_the_other_apps_erase_their_own_free_text_and_keep_their_records(team, p
         phone="+33612345678",
         email="awa.diallo@example.org",
         reason="Veut apprendre à faire ses démarches de retraite.",
+        import_key="a" * 64,
     )
     appointment = AppointmentFactory(
         referral=referral, beneficiary=person, reason="Retraite de Mme Diallo"
@@ -104,7 +105,8 @@ def test_the_other_apps_erase_their_own_free_text_and_keep_their_records(team, p
         "",
         "",
     )
-    assert referral.reason == "" and referral.status == ReferralStatus.CONSUMED
+    assert referral.reason == "" and referral.import_key == ""
+    assert referral.status == ReferralStatus.CONSUMED
     assert Appointment.objects.get(pk=appointment.pk).reason == ""
     assert Sale.objects.get(pk=sale.pk).note == ""
     seat = WorkshopRegistration.objects.get(pk=seat.pk)

@@ -42,6 +42,8 @@ def erase_referral_copies(*, file_ids, **_payload) -> None:
         email="",
         reason="",
         rejection_message="",
+        # A hash of the names and contacts: anyone who knows them could find the person.
+        import_key="",
         search_key=search_key(ANONYMOUS_FIRST_NAME, ""),
     )
     ReferralEvent.objects.filter(referral__in=referrals).exclude(note="").update(note="")
