@@ -63,6 +63,57 @@ def next_weekday(days_ahead: int) -> datetime.date:
     return day
 
 
+def fill_and_send_the_referral_form(
+    referrer, site, *, first_name: str, last_name: str, phone: str
+) -> Referral:
+    """The partner referrer's form, filled and sent (the referrer is on its page)."""
+    referrer.get_by_label("Prénom :", exact=True).fill(first_name)
+    referrer.get_by_label("Nom :", exact=True).fill(last_name)
+    referrer.get_by_label("Année de naissance :", exact=True).fill("1987")
+    referrer.get_by_label("Téléphone :", exact=True).fill(phone)
+    referrer.get_by_label("SMS", exact=True).check()
+    referrer.get_by_label("Code postal :", exact=True).fill("67100")
+    referrer.wait_for_load_state("networkidle")  # the nearest space is suggested (HTMX)
+    referrer.get_by_label("Commune :", exact=True).fill("Strasbourg")
+    referrer.get_by_label("Démarches en ligne", exact=True).check()
+    referrer.get_by_label("Motif de l'orientation :", exact=True).fill(
+        "Souhaite créer son espace personnel en ligne et suivre ses démarches seule."
+    )
+    referrer.get_by_label("Espace qui recevra la personne :", exact=True).select_option(
+        value=str(site.pk)
+    )
+    referrer.wait_for_load_state("networkidle")  # the space's offers are shown (HTMX)
+    referrer.get_by_label(re.compile("J'ai remis à la personne la notice")).check()
+    referrer.get_by_role("button", name="Envoyer", exact=True).click()
+    referrer.wait_for_url(lambda url: not url.endswith("/orientations/nouvelle/"))
+    return Referral.objects.get(first_name=first_name, last_name=last_name)
+
+
+def accept_with_an_appointment(manager, referral) -> datetime.date:
+    """From the referral's page: accepted with an appointment on an open weekday, 14:30."""
+    manager.get_by_role("link", name="Accepter et proposer un rendez-vous").click()
+    day = next_weekday(3)
+    manager.get_by_label("Date :", exact=True).fill(day.isoformat())
+    manager.get_by_label("Heure :", exact=True).fill("14:30")
+    manager.get_by_role("button", name="Accepter et envoyer le rendez-vous").click()
+    manager.wait_for_url(f"**/espace-pro/orientations/{referral.pk}/")
+    return day
+
+
+def record_that_the_person_came(manager, referral) -> None:
+    """The day of the appointment comes (moved to 45 minutes ago: a visit is not recorded
+    before it), and the person is marked as came from the referral's page."""
+    appointment = referral.appointments.get()
+    starts_at = timezone.now() - datetime.timedelta(minutes=45)
+    Appointment.objects.filter(pk=appointment.pk).update(
+        starts_at=starts_at, ends_at=starts_at + datetime.timedelta(minutes=30)
+    )
+    manager.reload()
+    manager.get_by_role("link", name="La personne est venue").click()
+    manager.get_by_role("button", name="Confirmer la venue").click()
+    manager.wait_for_url(f"**/espace-pro/orientations/{referral.pk}/")
+
+
 def check_page(page, assert_accessible, name: str) -> None:
     page.screenshot(path=f"{SCREENSHOTS}/tisser-{name}.png", full_page=True)
     assert_accessible(page)
@@ -91,25 +142,9 @@ def test_referral_from_the_partner_form_to_the_persons_file(
     referrer.goto("/espace-pro/orientations/nouvelle/")
     assert referrer.get_by_role("heading", level=1).inner_text() == "Orienter une personne"
     check_page(referrer, assert_accessible, "referral-form")
-    referrer.get_by_label("Prénom :", exact=True).fill(FIRST_NAME)
-    referrer.get_by_label("Nom :", exact=True).fill(LAST_NAME)
-    referrer.get_by_label("Année de naissance :", exact=True).fill("1987")
-    referrer.get_by_label("Téléphone :", exact=True).fill(PHONE)
-    referrer.get_by_label("SMS", exact=True).check()
-    referrer.get_by_label("Code postal :", exact=True).fill("67100")
-    referrer.wait_for_load_state("networkidle")  # the nearest space is suggested (HTMX)
-    referrer.get_by_label("Commune :", exact=True).fill("Strasbourg")
-    referrer.get_by_label("Démarches en ligne", exact=True).check()
-    referrer.get_by_label("Motif de l'orientation :", exact=True).fill(
-        "Souhaite créer son espace personnel en ligne et suivre ses démarches seule."
+    referral = fill_and_send_the_referral_form(
+        referrer, site, first_name=FIRST_NAME, last_name=LAST_NAME, phone=PHONE
     )
-    referrer.get_by_label("Espace qui recevra la personne :", exact=True).select_option(
-        value=str(site.pk)
-    )
-    referrer.get_by_label(re.compile("J'ai remis à la personne la notice")).check()
-    referrer.get_by_role("button", name="Envoyer", exact=True).click()
-    referrer.wait_for_load_state()
-    referral = Referral.objects.get(first_name=FIRST_NAME, last_name=LAST_NAME)
     assert referral.status == ReferralStatus.SUBMITTED
     assert referral.site_id == site.pk
     assert referral.phone == "+33612998877"
@@ -132,12 +167,7 @@ def test_referral_from_the_partner_form_to_the_persons_file(
     manager.wait_for_url(f"**/espace-pro/orientations/{referral.pk}/")
 
     # 3. It accepts with an appointment: the person gets an SMS with the date and the address.
-    manager.get_by_role("link", name="Accepter et proposer un rendez-vous").click()
-    day = next_weekday(3)
-    manager.get_by_label("Date :", exact=True).fill(day.isoformat())
-    manager.get_by_label("Heure :", exact=True).fill("14:30")
-    manager.get_by_role("button", name="Accepter et envoyer le rendez-vous").click()
-    manager.wait_for_url(f"**/espace-pro/orientations/{referral.pk}/")
+    day = accept_with_an_appointment(manager, referral)
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.ACCEPTED
     assert referral.appointments.get().status == AppointmentStatus.PLANNED
@@ -155,15 +185,7 @@ def test_referral_from_the_partner_form_to_the_persons_file(
 
     # 4. The day of the appointment comes (a visit is not recorded before it), the person
     # came: the referral is consumed and their file is opened.
-    appointment = referral.appointments.get()
-    starts_at = timezone.now() - datetime.timedelta(minutes=45)
-    Appointment.objects.filter(pk=appointment.pk).update(
-        starts_at=starts_at, ends_at=starts_at + datetime.timedelta(minutes=30)
-    )
-    manager.reload()
-    manager.get_by_role("link", name="La personne est venue").click()
-    manager.get_by_role("button", name="Confirmer la venue").click()
-    manager.wait_for_url(f"**/espace-pro/orientations/{referral.pk}/")
+    record_that_the_person_came(manager, referral)
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.CONSUMED
     beneficiary = Beneficiary.objects.get(pk=referral.beneficiary_id)

@@ -16,8 +16,9 @@ from tisser.training.surveys import SATISFACTION_QUESTIONS
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _invitation(site):
-    invitation = SurveyInvitationFactory(site=site)
+def _invitation(site, **fields):
+    """An invitation whose link works (its token's hash kept), for ``fields`` (a period)."""
+    invitation = SurveyInvitationFactory(site=site, **fields)
     invitation.token_hash = hashlib.sha256(survey_token(invitation).encode()).hexdigest()
     invitation.save(update_fields=["token_hash"])
     return invitation
