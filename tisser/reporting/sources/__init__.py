@@ -4,6 +4,6 @@ Each module defines ``INDICATORS`` (a list of :class:`tisser.reporting.indicator
 The order below is the catalogue's order.
 """
 
-from tisser.reporting.sources import activities
+from tisser.reporting.sources import activities, offers, training
 
-SOURCE_MODULES = (activities,)
+SOURCE_MODULES = (activities, training, offers)
