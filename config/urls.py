@@ -34,6 +34,8 @@ urlpatterns = [
     # The surveys' short links and the learner's « Donner mon avis » (issue 15, helper S).
     path("avis/", include("tisser.training.survey_urls")),
     path("admin/", admin.site.urls),
+    # --- national exports: places standard, network-wide activities (issue 16, PUBLIC) ---
+    path("espace-pro/chiffres/", include("tisser.reporting.public_urls")),
 ]
 
 # French error pages in the site's layout (tisser/core/error_pages.py). allauth's rate

@@ -102,6 +102,7 @@ class SiteForm(OrganisationForm):
         labels = {
             "name": _("Nom de l'espace"),
             "short_code": _("Code court"),
+            "siret": _("SIRET de l'espace"),
             "address": _("Adresse"),
             "postal_code": _("Code postal"),
             "city": _("Commune"),
@@ -116,6 +117,10 @@ class SiteForm(OrganisationForm):
         }
         help_texts = {
             "short_code": _("2 à 10 lettres majuscules ou chiffres, par exemple STR."),
+            "siret": _(
+                "14 chiffres, sans espace. Il identifie l'espace dans la cartographie "
+                "nationale des lieux de médiation numérique. Facultatif."
+            ),
             "accessibility_notes": _(
                 "Accès en fauteuil roulant, boucle magnétique, transports proches…"
             ),
@@ -135,6 +140,7 @@ class SiteForm(OrganisationForm):
         widgets = {
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "postal_code": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "siret": forms.TextInput(attrs={"inputmode": "numeric"}),
             "accessibility_notes": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 4}),
             "what_to_bring": forms.Textarea(attrs={"rows": 3}),
@@ -162,6 +168,10 @@ class SiteForm(OrganisationForm):
 
     def clean_short_code(self):
         return (self.cleaned_data.get("short_code") or "").strip().upper()
+
+    def clean_siret(self):
+        # Typed with spaces as printed on a Kbis: kept as its 14 digits.
+        return "".join((self.cleaned_data.get("siret") or "").split())
 
     def clean_services(self):
         chosen = set(self.cleaned_data.get("services") or [])
