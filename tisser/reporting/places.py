@@ -120,7 +120,7 @@ def phone(raw: str) -> str:
 
 def insee_code(site: Site) -> str:
     """The commune's INSEE code when the postal code and the commune's name name exactly one
-    commune (Paris, Lyon and Marseille's arrondissements do not: left empty)."""
+    commune in the postal table (empty otherwise: never guessed)."""
     wanted = communes.search_key(site.city)
     found = {
         place.insee_code
