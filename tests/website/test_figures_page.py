@@ -52,6 +52,9 @@ def test_anyone_sees_the_headline_and_the_cities_computed_on_first_visit(client,
     # Lille's 3 people are « moins de 10 », and Strasbourg's 14 with them (the total is 17).
     assert "moins de 10" in text
     assert ">14<" not in text and ">3<" not in text
+    # Strasbourg's declared part stays, its Tisser part hidden: never their sum.
+    assert f"8{NBSP}000 déclarés avant Tisser, plus « moins de 10 » depuis" in text
+    assert f"8{NBSP}014" not in text
     assert PublicSnapshot.objects.count() == 1
 
 
