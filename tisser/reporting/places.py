@@ -193,6 +193,6 @@ def download(network: Organisation) -> StreamingHttpResponse:
     return csv_response(
         filename=filename(),
         header=COLUMNS,
-        rows=rows(network, base_url=settings.PUBLIC_BASE_URL),
+        rows=rows(network, base_url=settings.PUBLIC_BASE_URL or ""),
         dialect=STANDARD_CSV,
     )
