@@ -774,3 +774,8 @@ def test_a_wrong_siret_is_explained_and_creates_nothing(login, network_admin):
     assert response.status_code == 200
     assert "Ce numéro SIRET n&#x27;est pas valide" in text(response)
     assert not Site.objects.filter(short_code="HPR").exists()
+
+
+def test_a_site_manager_does_not_see_the_siret_field(login, site_manager, site):
+    url = reverse("accounts:site_edit", kwargs={"pk": site.pk})
+    assert 'name="siret"' not in text(login(site_manager).get(url))

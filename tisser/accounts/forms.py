@@ -89,6 +89,17 @@ class SiteForm(OrganisationForm):
     longitude = coordinate_field(
         _("Longitude"), bound=180, help_text=_("En degrés décimaux, par exemple 7.745687.")
     )
+    # Room for the spaces of a SIRET as printed (« 999 000 009 00129 »): kept as 14 digits.
+    siret = forms.CharField(
+        label=_("SIRET de l'espace"),
+        required=False,
+        max_length=20,
+        help_text=_(
+            "14 chiffres. Il identifie l'espace dans la cartographie nationale des lieux de "
+            "médiation numérique. Facultatif."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
     services = forms.MultipleChoiceField(
         label=_("Services proposés"),
         choices=PlaceService.choices,
@@ -102,7 +113,6 @@ class SiteForm(OrganisationForm):
         labels = {
             "name": _("Nom de l'espace"),
             "short_code": _("Code court"),
-            "siret": _("SIRET de l'espace"),
             "address": _("Adresse"),
             "postal_code": _("Code postal"),
             "city": _("Commune"),
@@ -117,10 +127,6 @@ class SiteForm(OrganisationForm):
         }
         help_texts = {
             "short_code": _("2 à 10 lettres majuscules ou chiffres, par exemple STR."),
-            "siret": _(
-                "14 chiffres, sans espace. Il identifie l'espace dans la cartographie "
-                "nationale des lieux de médiation numérique. Facultatif."
-            ),
             "accessibility_notes": _(
                 "Accès en fauteuil roulant, boucle magnétique, transports proches…"
             ),
@@ -140,7 +146,6 @@ class SiteForm(OrganisationForm):
         widgets = {
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "postal_code": forms.TextInput(attrs={"inputmode": "numeric"}),
-            "siret": forms.TextInput(attrs={"inputmode": "numeric"}),
             "accessibility_notes": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 4}),
             "what_to_bring": forms.Textarea(attrs={"rows": 3}),
@@ -181,6 +186,9 @@ class SiteForm(OrganisationForm):
 
 class SiteManagerForm(SiteForm):
     """What a site manager may change on their own site."""
+
+    # The SIRET stays the network admin's (a legal identifier of the association).
+    siret = None
 
     class Meta(SiteForm.Meta):
         fields = SITE_MANAGER_FIELDS
