@@ -28,6 +28,7 @@ from tisser.learners import demo as learners_demo
 from tisser.learning import demo as learning_demo
 from tisser.offers import demo as offers_demo
 from tisser.referrals import demo as referrals_demo
+from tisser.reporting import rollups as reporting_rollups
 from tisser.sales import demo as sales_demo
 from tisser.training import demo as training_demo
 from tisser.website.help_request import help_request_create
@@ -154,6 +155,8 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         if training is not None and training.files:
             # The programme's new files get their learner card too.
             cards.cards += learners_demo.seed_demo_cards(network=network.network, clock=clock).cards
+        # The figures' roll-ups, once every record is written (issue 16, decision 0055).
+        reporting_rollups.rebuild_all(network_id=network.network.pk)
         # Messages recorded after the referrals' (the satisfaction survey of each closed
         # period, the training's seats, issue 15) count as sent when their event happened.
         _mark_pending_messages_sent()
