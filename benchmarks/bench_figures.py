@@ -480,6 +480,9 @@ def report_lines(args, *, dataset, rollups, results, raw, refresh, workers, star
         f"{'met' if refresh['seconds'] < TARGET_REFRESH_SECONDS else '**missed**'}.",
         "",
     ]
+    notes = Path(__file__).with_name("NOTES_FIGURES.md")
+    if notes.exists():
+        lines += [notes.read_text(encoding="utf-8").rstrip(), ""]
     return lines
 
 
