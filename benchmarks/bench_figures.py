@@ -330,6 +330,8 @@ def prepare(args, deadline: Deadline) -> tuple[dict, str]:
     previous = json.loads(DATASET.read_text(encoding="utf-8")) if DATASET.exists() else {}
     if args.reuse and previous.get("generation"):
         dataset["generation"] = previous["generation"]  # the run that wrote the rows
+        if previous.get("rollups"):
+            dataset["rollups"] = previous["rollups"]  # kept with --keep-rollups
     else:
         dataset["generation"] = {"seconds": dataset["seconds"], "timings": dataset["timings"],
                                  "migrate_seconds": round(migrate_seconds, 1),
