@@ -352,6 +352,8 @@ def command_line(args) -> str:
         f"{args.activities} --sales {args.sales} --days {args.days} --requests "
         f"{args.requests} --warmup {args.warmup} --clients {args.clients} --page-seconds "
         f"{args.page_seconds:g}"
+        + (" --reuse" if args.reuse else "")
+        + (" --keep-rollups" if args.keep_rollups else "")
     )
 
 
