@@ -125,6 +125,8 @@ def test_site_manager_signs_in_enrols_totp_and_switches_organisation(
         ("/accessibilite/", "Déclaration d'accessibilité"),
         ("/demander-de-l-aide/", "Demander de l'aide"),
         ("/compte/password/reset/", "Mot de passe oublié"),
+        # The public figures page (issue 16, helper PUBLIC).
+        ("/chiffres/", "Nos chiffres"),
     ],
 )
 def test_public_pages_pass_axe(page, demo_network, assert_accessible, path, heading):
@@ -145,6 +147,7 @@ def test_public_pages_pass_axe(page, demo_network, assert_accessible, path, head
         "/compte/login/",
         "/donnees-personnelles/",
         "/demander-de-l-aide/",
+        "/chiffres/",
     ],
 )
 def test_public_pages_fit_a_320px_screen(new_page, demo_network, path):

@@ -10,6 +10,9 @@ in the ``tisser`` package.
 
 CSV is written for French Excel: ``;`` between cells, a UTF-8 byte order mark, decimal
 commas, dates as ``31/12/2025``. XLSX cells keep their types with French number formats.
+A file read by another program under a published standard (the national places standard,
+issue 16) uses :data:`STANDARD_CSV` instead: ``,`` between cells, no byte order mark,
+decimal points and ISO dates — its text cells are neutralised all the same.
 """
 
 from __future__ import annotations
@@ -66,6 +69,33 @@ def spreadsheet_value(value: Cell) -> Cell:
     return neutralise_text(str(value))
 
 
+@dataclass(frozen=True)
+class CsvDialect:
+    """How a CSV file is written: the cell separator, whether it starts with a byte order
+    mark, and whether numbers, dates and booleans are written the French way."""
+
+    delimiter: str = CSV_DELIMITER
+    byte_order_mark: bool = True
+    french: bool = True
+
+
+FRENCH_CSV = CsvDialect()
+# Data standards (Table Schema, frictionless): comma, plain UTF-8, 12.5, 2025-12-31, true.
+STANDARD_CSV = CsvDialect(delimiter=",", byte_order_mark=False, french=False)
+
+
+def _standard_text(value: Cell) -> str:
+    """One cell as a data standard reads it (Table Schema's default formats)."""
+    value = spreadsheet_value(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
 def _csv_text(value: Cell) -> str:
     """One cell as the text a French spreadsheet expects in a CSV file."""
     value = spreadsheet_value(value)
@@ -92,21 +122,25 @@ def csv_lines(
     rows: Iterable[Sequence[Cell]],
     *,
     preamble: Sequence[Sequence[Cell]] = (),
+    dialect: CsvDialect = FRENCH_CSV,
 ) -> Iterator[str]:
     """The lines of a CSV file: byte order mark, optional preamble lines (who exported,
     when, which filters), header, then one line per row."""
-    writer = csv.writer(_Line(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    first = True
+    writer = csv.writer(_Line(), delimiter=dialect.delimiter, lineterminator="\r\n")
+    text = _csv_text if dialect.french else _standard_text
+    first = dialect.byte_order_mark
     for line in preamble:
-        yield (UTF8_BOM if first else "") + writer.writerow([_csv_text(cell) for cell in line])
+        yield (UTF8_BOM if first else "") + writer.writerow([text(cell) for cell in line])
         first = False
-    yield (UTF8_BOM if first else "") + writer.writerow([_csv_text(cell) for cell in header])
+    yield (UTF8_BOM if first else "") + writer.writerow([text(cell) for cell in header])
     for row in rows:
-        yield writer.writerow([_csv_text(cell) for cell in row])
+        yield writer.writerow([text(cell) for cell in row])
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
-    return "".join(csv_lines(header, rows))
+def csv_text(
+    header: Sequence[str], rows: Iterable[Sequence[Cell]], *, dialect: CsvDialect = FRENCH_CSV
+) -> str:
+    return "".join(csv_lines(header, rows, dialect=dialect))
 
 
 def _attachment(response, filename: str):
@@ -120,12 +154,15 @@ def csv_response(
     header: Sequence[str],
     rows: Iterable[Sequence[Cell]],
     preamble: Sequence[Sequence[Cell]] = (),
+    dialect: CsvDialect = FRENCH_CSV,
 ) -> StreamingHttpResponse:
     """A CSV download streamed row by row: a long list never sits whole in memory.
 
     ``rows`` is consumed lazily; pass ``queryset.iterator()`` (or a generator) for long lists.
     """
-    lines = (line.encode("utf-8") for line in csv_lines(header, rows, preamble=preamble))
+    lines = (
+        line.encode("utf-8") for line in csv_lines(header, rows, preamble=preamble, dialect=dialect)
+    )
     return _attachment(StreamingHttpResponse(lines, content_type=CSV_CONTENT_TYPE), filename)
 
 

@@ -1,14 +1,10 @@
-"""The reporting app's periodic jobs (discovered by tisser/core/scheduler.py).
-
-Shared by the helpers of issue 16: each appends its own block.
-"""
+"""The reporting app's periodic jobs (discovered by tisser/core/scheduler.py)."""
 
 from datetime import datetime, timedelta
 
-from tisser.core.scheduler import EveryMinutes, job
+from tisser.core.scheduler import DailyAt, EveryMinutes, job
 from tisser.reporting import rollups
-
-# --- Roll-ups (helper ENGINE) -------------------------------------------------------------
+from tisser.reporting.public import refresh_public_snapshot
 
 
 # Every 5 minutes: the figures of what was written since are recomputed (the marks of
@@ -18,4 +14,7 @@ def refresh_rollups(*, now: datetime) -> dict[str, int]:
     return {"pieces": rollups.refresh_stale(now=now)}
 
 
-# --- end Roll-ups (helper ENGINE) ---------------------------------------------------------
+@job("reporting.public_figures", DailyAt(6, 15))
+def refresh_public_figures(*, now: datetime) -> dict[str, int]:
+    """The public figures page's snapshot, once a day, from the roll-ups."""
+    return {"networks": refresh_public_snapshot(now)}

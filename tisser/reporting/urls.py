@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tisser.reporting import export_views, historic_views, report_views, views
+from tisser.reporting import export_views, historic_views, places_views, report_views, views
 
 app_name = "reporting"
 
@@ -27,4 +27,10 @@ urlpatterns += [
     path("avant-tisser/nouveau/", historic_views.historic_create, name="historic_create"),
     path("avant-tisser/<id:pk>/modifier/", historic_views.historic_edit, name="historic_edit"),
     path("avant-tisser/<id:pk>/supprimer/", historic_views.historic_delete, name="historic_delete"),
+]
+
+# The national exports: places in the national standard, network-wide activities (PUBLIC).
+urlpatterns += [
+    path("lieux/", places_views.national_exports, name="national_exports"),
+    path("lieux.csv", places_views.places_csv, name="places_csv"),
 ]

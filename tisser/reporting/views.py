@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -121,10 +121,19 @@ def _filters(item) -> str:
 def _export_links(query: str) -> dict[str, str]:
     links = {}
     for key, name in EXPORT_URL_NAMES.items():
-        try:
-            links[key] = f"{reverse(name)}?{query}"
-        except NoReverseMatch:
-            continue
+        links[key] = f"{reverse(name)}?{query}"
+    return links
+
+
+def _more_links(membership) -> list[tuple[str, str]]:
+    """The figures' other pages the reader may open: their PDF reports, and for the network
+    admin the figures from before Tisser and the national exports."""
+    links = [(_("Mes rapports PDF"), reverse("reporting:report_list"))]
+    if membership.role == Role.NETWORK_ADMIN:
+        links += [
+            (_("Chiffres d'avant Tisser"), reverse("reporting:historic_list")),
+            (_("Exports nationaux (lieux, activités)"), reverse("reporting:national_exports")),
+        ]
     return links
 
 
@@ -150,6 +159,7 @@ def _dashboard(request, kind: str):
         "query": shared,
         "exports": _export_links(export_query.urlencode()) if built is not None else {},
         "funder_view": _funder_view_link(page, shared),
+        "more_links": _more_links(request.membership),
         "training_dashboard": _training_link(request, page),
         "fewer_than": FEWER_THAN,
         "kind": kind,
