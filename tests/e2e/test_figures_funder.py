@@ -148,8 +148,7 @@ def test_the_staff_dashboards_and_the_public_page_are_accessible_and_fit_a_phone
 
     visitor = new_page()
     response = visitor.goto("/chiffres/")
-    if response.status == 404:
-        pytest.skip("The public figures page /chiffres/ is not merged yet.")
+    assert response.status == 200
     checked(visitor, assert_accessible)
     phone = new_page(**PHONE)
     phone.goto("/chiffres/")
