@@ -5,9 +5,11 @@ calls made from it; the tests call the ORM only to build data, so that guard is 
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -24,6 +26,29 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_on_sqlite():
+    """The live server answers several requests at once (a page and its htmx fragments),
+    each thread on its own connection to the shared in-memory SQLite database, whose table
+    locks fail at once (« database table is locked ») instead of waiting as PostgreSQL's
+    row locks do. On SQLite the live server therefore answers one request at a time."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    lock = threading.Lock()
+    original = WSGIHandler.__call__
+
+    def one_at_a_time(self, environ, start_response):
+        with lock:
+            return original(self, environ, start_response)
+
+    WSGIHandler.__call__ = one_at_a_time
+    yield
+    WSGIHandler.__call__ = original
 
 
 @pytest.fixture(scope="session")
