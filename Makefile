@@ -32,6 +32,11 @@ TYPED_MODULES := tisser/referrals/transitions.py tisser/core/hooks.py tisser/cor
 # Training: roll call, hours and signature sheets (issue 15, helper R).
 TYPED_MODULES += tisser/training/roll_call.py tisser/training/hours.py tisser/training/sheets.py tisser/training/minutes.py
 TYPED_MODULES += tisser/core/small_counts.py tisser/training/reporting.py tisser/training/dashboard.py
+# Reporting roll-ups (issue 16, helper ENGINE).
+TYPED_MODULES += tisser/reporting/rollups.py tisser/reporting/rollup_figures.py tisser/reporting/periods.py tisser/reporting/people_sets.py tisser/reporting/verify.py
+
+# Reporting exports and PDF reports (issue 16, helper EXPORTS).
+TYPED_MODULES += tisser/reporting/exports.py tisser/reporting/reports.py
 # apt-get needs root: use sudo when we are not root and sudo is there.
 SUDO := $(shell if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then echo sudo -n; fi)
 

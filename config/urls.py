@@ -33,6 +33,8 @@ urlpatterns = [
     path("notifications/", include("tisser.notifications.urls")),
     # The surveys' short links and the learner's « Donner mon avis » (issue 15, helper S).
     path("avis/", include("tisser.training.survey_urls")),
+    # The figures: dashboards, glossary, exports and reports (issue 16, decision 0055).
+    path("espace-pro/chiffres/", include("tisser.reporting.urls")),
     path("admin/", admin.site.urls),
 ]
 

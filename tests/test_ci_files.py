@@ -130,3 +130,16 @@ def test_gunicorn_reads_processes_and_address_from_the_environment(monkeypatch):
     assert config["wsgi_app"] == "config.wsgi:application"
     monkeypatch.delenv("WEB_CONCURRENCY")
     assert runpy.run_path(str(ROOT / "config" / "gunicorn.py"))["workers"] == os.cpu_count()
+
+
+def test_ci_script_verifies_the_figures_of_the_ci_demo_after_the_suites():
+    text = CI_RUN.read_text()
+    text = text[text.index("set -") :]
+    stages = [
+        "make test-postgres",
+        "seed_demo --profile ci",
+        "manage.py reporting_verify",
+        "makemigrations --check --dry-run",
+    ]
+    positions = [text.index(stage) for stage in stages]
+    assert positions == sorted(positions)

@@ -754,3 +754,28 @@ def test_what_to_bring_is_bounded(login, site_manager, site):
     assert "comporte au plus" in response.content.decode()
     site.refresh_from_db()
     assert site.what_to_bring.startswith("Votre pièce d")
+
+
+# --- the space's SIRET, the national places standard's « pivot » (issue 16, helper PUBLIC) ---
+
+
+def test_network_admin_gives_a_site_its_siret_typed_with_spaces(login, network_admin):
+    response = login(network_admin).post(
+        reverse("accounts:site_create"), site_post(siret="999 000 009 00129")
+    )
+    assert response.status_code == 302
+    assert Site.objects.get(short_code="HPR").siret == "99900000900129"
+
+
+def test_a_wrong_siret_is_explained_and_creates_nothing(login, network_admin):
+    response = login(network_admin).post(
+        reverse("accounts:site_create"), site_post(siret="99900000900128")
+    )
+    assert response.status_code == 200
+    assert "Ce numéro SIRET n&#x27;est pas valide" in text(response)
+    assert not Site.objects.filter(short_code="HPR").exists()
+
+
+def test_a_site_manager_does_not_see_the_siret_field(login, site_manager, site):
+    url = reverse("accounts:site_edit", kwargs={"pk": site.pk})
+    assert 'name="siret"' not in text(login(site_manager).get(url))

@@ -52,6 +52,10 @@ EXPECTED_PUBLIC = frozenset(
         "learners:sign_out",
         # The survey's short link: the token is the only key (issue 15, helper S).
         "surveys:answer",
+        # --- public figures (issue 16, helper PUBLIC): aggregates only, and the places in
+        # the national standard (public like the map of spaces).
+        "website:figures",
+        "website:places_csv",
     }
 )
 # Pages that a signed-in person without any membership may still open.

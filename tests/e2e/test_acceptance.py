@@ -123,6 +123,8 @@ PUBLIC_PAGES = [
     ("/accessibilite/", "Déclaration d'accessibilité"),
     ("/demander-de-l-aide/", "Demander de l'aide"),
     ("/compte/password/reset/", "Mot de passe oublié"),
+    # The public figures page (issue 16, helper PUBLIC).
+    ("/chiffres/", "Nos chiffres"),
 ]
 PHONE_PAGES = [
     "/",
@@ -131,6 +133,7 @@ PHONE_PAGES = [
     "/compte/login/",
     "/donnees-personnelles/",
     "/demander-de-l-aide/",
+    "/chiffres/",
 ]
 
 

@@ -7,7 +7,7 @@ import pytest
 from tests.accounts.factories import SiteFactory
 from tests.activities.factories import ActivityFactory, ParticipationFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
-from tisser.reporting import figures
+from tisser.reporting import figures, rollups
 from tisser.reporting.figures import Selection
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +26,7 @@ def test_a_person_seen_at_two_sites_on_two_days_counts_once():
     selection = Selection(
         network_id=first.network_id, start=DAY, end=DAY + datetime.timedelta(days=60)
     )
+    rollups.rebuild(selection.start, selection.end)
     for source in ("raw", "rollups"):
         found = figures.compute(selection, ["people_helped"], source=source)["people_helped"]
         assert (found.value, found.base) == (2, 2)

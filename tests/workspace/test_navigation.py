@@ -19,25 +19,25 @@ EXPECTED = {
         "Orientations", "Modération", "Demandes d'aide en retard", "Activités", "Dossiers",
         "Importer une liste", "Exercices", "Modules", "Formations", "Ateliers", "Tableau de bord des formations", "Stock", "Réceptions",
         "Commandes et transferts", "Catalogue", "Conventions", "Donateurs", "Dons reçus", "Reçus fiscaux",
-        "Droits d'accès", "Comptoir", "Abonnements box", "Retours", "Caisse",
+        "Droits d'accès", "Comptoir", "Abonnements box", "Retours", "Caisse", "Chiffres",
     ],
     Role.SITE_MANAGER: [
         "Accueil", "Mon espace", "Membres", "Orientations", "Demandes d'aide en retard",
         "Agenda", "Activités", "Dossiers", "Importer une liste", "Exercices", "Modules", "Formations", "Ateliers", "Tableau de bord des formations", "Stock",
         "Réceptions", "Commandes et transferts", "Catalogue", "Dons reçus", "Droits d'accès",
-        "Comptoir", "Abonnements box", "Retours", "Caisse",
+        "Comptoir", "Abonnements box", "Retours", "Caisse", "Chiffres",
     ],
     Role.MEDIATOR: [
         "Accueil", "Orientations", "Agenda", "Activités", "Dossiers", "Importer une liste",
         "Exercices", "Modules", "Formations", "Ateliers", "Stock", "Commandes et transferts", "Catalogue", "Droits d'accès",
-        "Comptoir", "Abonnements box", "Retours", "Caisse",
+        "Comptoir", "Abonnements box", "Retours", "Caisse", "Chiffres",
     ],
     Role.VOLUNTEER: ["Accueil", "Dossiers", "Exercices", "Modules", "Formations", "Stock", "Catalogue", "Droits d'accès"],
     Role.PARTNER_REFERRER: [
         "Accueil", "Mes orientations", "Orienter une personne", "Importer une liste",
         "Personnes en formation",
     ],
-    Role.FUNDER_VIEWER: ["Accueil", "Tableau de bord des formations", "Mes conventions"],
+    Role.FUNDER_VIEWER: ["Accueil", "Tableau de bord des formations", "Mes conventions", "Chiffres"],
 }  # fmt: skip
 
 MEMBERS = {

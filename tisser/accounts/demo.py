@@ -33,6 +33,7 @@ from tisser.accounts.models import (
     Site,
     User,
 )
+from tisser.accounts.validators import luhn_is_valid
 from tisser.core import clock, journal
 
 # Shared by every demo account. At least 12 characters and absent from common-password lists.
@@ -557,6 +558,18 @@ def demo_users_exist() -> bool:
     return User.objects.filter(email__in=[login.email for login in LOGINS]).exists()
 
 
+# A fictitious SIREN for the demo association; each space is one of its establishments.
+DEMO_SIREN = "999000009"
+
+
+def demo_siret(short_code: str) -> str:
+    """The space's fictitious SIRET: the demo SIREN, a NIC from its place in ``SITES``, and
+    the Luhn key the validator checks (the national places standard's « pivot »)."""
+    index = next(i for i, spec in enumerate(SITES) if spec.short_code == short_code)
+    base = f"{DEMO_SIREN}{index + 1:04d}"
+    return next(base + str(key) for key in range(10) if luhn_is_valid(base + str(key)))
+
+
 def demo_sites(site_codes: frozenset[str] | None = None) -> tuple[DemoSite, ...]:
     """The spaces of the demo, or only those whose short code is in ``site_codes``."""
     return tuple(s for s in SITES if site_codes is None or s.short_code in site_codes)
@@ -611,6 +624,7 @@ def seed_demo_network(*, site_codes: frozenset[str] | None = None) -> SeedResult
             network=network,
             name=site_spec.name,
             short_code=site_spec.short_code,
+            siret=demo_siret(site_spec.short_code),
             address=site_spec.address,
             postal_code=site_spec.postal_code,
             city=site_spec.city,

@@ -89,6 +89,17 @@ class SiteForm(OrganisationForm):
     longitude = coordinate_field(
         _("Longitude"), bound=180, help_text=_("En degrés décimaux, par exemple 7.745687.")
     )
+    # Room for the spaces of a SIRET as printed (« 999 000 009 00129 »): kept as 14 digits.
+    siret = forms.CharField(
+        label=_("SIRET de l'espace"),
+        required=False,
+        max_length=20,
+        help_text=_(
+            "14 chiffres. Il identifie l'espace dans la cartographie nationale des lieux de "
+            "médiation numérique. Facultatif."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
     services = forms.MultipleChoiceField(
         label=_("Services proposés"),
         choices=PlaceService.choices,
@@ -163,6 +174,10 @@ class SiteForm(OrganisationForm):
     def clean_short_code(self):
         return (self.cleaned_data.get("short_code") or "").strip().upper()
 
+    def clean_siret(self):
+        # Typed with spaces as printed on a Kbis: kept as its 14 digits.
+        return "".join((self.cleaned_data.get("siret") or "").split())
+
     def clean_services(self):
         chosen = set(self.cleaned_data.get("services") or [])
         # Keep the standard's order, whatever order the browser sent.
@@ -171,6 +186,9 @@ class SiteForm(OrganisationForm):
 
 class SiteManagerForm(SiteForm):
     """What a site manager may change on their own site."""
+
+    # The SIRET stays the network admin's (a legal identifier of the association).
+    siret = None
 
     class Meta(SiteForm.Meta):
         fields = SITE_MANAGER_FIELDS

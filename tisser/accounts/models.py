@@ -160,6 +160,8 @@ class Site(Organisation):
     short_code = models.CharField(
         _("code court"), max_length=10, unique=True, validators=[validate_short_code]
     )
+    # The establishment's SIRET: the « pivot » of the national places standard (issue 16).
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
     address = models.CharField(_("adresse"), max_length=255)
     postal_code = models.CharField(
         _("code postal"), max_length=5, validators=[validate_postal_code]

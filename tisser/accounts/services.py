@@ -47,6 +47,7 @@ from tisser.core.tokens import token_hash
 SITE_FIELDS = (
     "name",
     "short_code",
+    "siret",
     "address",
     "postal_code",
     "city",
@@ -64,7 +65,7 @@ SITE_FIELDS = (
 )
 # What a site manager may change on their own site: never its name, code or status.
 SITE_MANAGER_FIELDS = tuple(
-    field for field in SITE_FIELDS if field not in {"name", "short_code", "is_active"}
+    field for field in SITE_FIELDS if field not in {"name", "short_code", "siret", "is_active"}
 )
 PARTNER_FIELDS = (
     "name",

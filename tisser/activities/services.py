@@ -40,7 +40,7 @@ from tisser.activities.enums import (
 from tisser.activities.models import Activity, Participation
 from tisser.beneficiaries.models import Beneficiary
 from tisser.beneficiaries.services import visits_record
-from tisser.core import clock
+from tisser.core import clock, stale_figures
 from tisser.core.choices import in_choice_order, known_codes
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
@@ -285,6 +285,11 @@ def _save_participants(activity: Activity, participants: list[Beneficiary]) -> N
     )
 
 
+def _mark_stale(*site_days: tuple[int, datetime.date]) -> None:
+    """The activities figures of these (site, day) changed (decision 0055)."""
+    stale_figures.mark_stale_many(site_days, dimension=stale_figures.ACTIVITIES)
+
+
 def _payload(activity: Activity, participants: list[Beneficiary]) -> dict[str, Any]:
     return {
         "kind": activity.kind,
@@ -321,6 +326,7 @@ def activity_create(
             # Two saves of the same appointment at once: the constraint keeps one.
             raise DomainError(_("Une activité est déjà saisie pour ce rendez-vous.")) from error
         _save_participants(activity, participants)
+        _mark_stale((activity.site_id, activity.date))
         visits_record(actor=actor, beneficiaries=participants, site=activity.site, on=activity.date)
         record(
             actor=actor.user,
@@ -337,10 +343,12 @@ def activity_update(*, actor: Membership, activity: Activity, data: ActivityData
     with transaction.atomic():
         locked = Activity.objects.select_for_update().get(pk=activity.pk)
         _require_change(actor, locked)
+        before = (locked.site_id, locked.date)
         participants = _check_and_apply(locked, actor, data)
         _full_clean(locked)
         locked.save()
         _save_participants(locked, participants)
+        _mark_stale(before, (locked.site_id, locked.date))
         visits_record(actor=actor, beneficiaries=participants, site=locked.site, on=locked.date)
         record(
             actor=actor.user,
@@ -374,6 +382,7 @@ def activity_delete(*, actor: Membership, activity: Activity) -> None:
                 "files": files,
             },
         )
+        _mark_stale((locked.site_id, locked.date))
         locked.delete()
 
 
@@ -445,16 +454,19 @@ def activity_save_for_roll_call(
                         "source": source,
                     },
                 )
+                _mark_stale((locked.site_id, locked.date))
                 locked.delete()
             return None
         action = "activity.updated"
         if locked is None:
             action = "activity.created"
         target = locked or Activity(site_id=site_id, mediator=actor.user)
+        before = (target.site_id, target.date) if locked is not None else None
         participants = _check_and_apply(target, actor, data, site_id=site_id)
         _full_clean(target)
         target.save()
         _save_participants(target, participants)
+        _mark_stale((target.site_id, target.date), *([before] if before else []))
         visits_record(actor=actor, beneficiaries=participants, site=target.site, on=target.date)
         record(
             actor=actor.user,

@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "note.read": _("Notes consultées"),
     "household.linked": _("Dossiers rattachés à un même foyer"),
     "household.left": _("Dossier retiré de son foyer"),
+    "beneficiary.anonymised": _("Dossier anonymisé"),  # issue 16 (MARKS)
 }
 
 SOURCES = [

@@ -121,6 +121,9 @@ class Beneficiary(TimeStampedModel):
         related_name="merged_files",
     )
     last_contact_at = models.DateTimeField(_("dernier contact"), null=True, blank=True)
+    # Set once by ``beneficiary_anonymise``: names, contacts and free text erased for good,
+    # the records the statistics use kept (decision 0055).
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -31,7 +31,12 @@ from tisser.beneficiaries.enums import (
     PeriodOpening,
     SocialStatus,
 )
-from tisser.beneficiaries.hooks import PERIOD_CLOSED, PERIOD_OPENED
+from tisser.beneficiaries.hooks import (
+    BENEFICIARY_ANONYMISED,
+    BENEFICIARY_MERGED,
+    PERIOD_CLOSED,
+    PERIOD_OPENED,
+)
 from tisser.beneficiaries.models import (
     AccompanimentPeriod,
     Beneficiary,
@@ -41,7 +46,7 @@ from tisser.beneficiaries.models import (
     Household,
     HouseholdMember,
 )
-from tisser.core import clock, hooks
+from tisser.core import clock, hooks, stale_figures
 from tisser.core.choices import in_choice_order, known_codes
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
@@ -76,6 +81,8 @@ CREATE_ROLES = READ_ROLES
 CONSENT_ROLES = READ_ROLES
 EDIT_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.MEDIATOR)
 MERGE_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER)
+# Erasing a person's identity for good: the network admin, or the manager of the file's site.
+ANONYMISE_ROLES = (Role.NETWORK_ADMIN, Role.SITE_MANAGER)
 # A period opens when someone is welcomed (volunteers at the counter too); closing it is a
 # judgement on the accompaniment, made by the team that leads it.
 PERIOD_OPEN_ROLES = READ_ROLES
@@ -205,6 +212,15 @@ def _lock_active_file(beneficiary: Beneficiary) -> Beneficiary:
     return locked
 
 
+def _mark_people(*files: Beneficiary) -> None:
+    """The PEOPLE figures of each file's site, on the Paris day it was opened, changed
+    (decision 0055): a new file, a merge, an anonymisation."""
+    stale_figures.mark_stale_many(
+        [(file.site_id, timezone.localdate(file.created_at)) for file in files],
+        dimension=stale_figures.PEOPLE,
+    )
+
+
 def _next_file_number(site: Site) -> str:
     """``<SITE CODE>-<6 digits>``, from the site's counter locked for the transaction."""
     sequence, _created = FileNumberSequence.objects.select_for_update().get_or_create(site=site)
@@ -224,6 +240,7 @@ def _new_file(
     _full_clean(beneficiary, exclude=["file_number"])
     beneficiary.file_number = _next_file_number(site)
     beneficiary.save()
+    _mark_people(beneficiary)
     Consent.objects.bulk_create(
         [Consent(beneficiary=beneficiary, kind=kind, given_at=now) for kind in consents]
     )
@@ -301,6 +318,8 @@ def beneficiary_update(
     cleaned = _clean_data(data)
     with transaction.atomic():
         locked = _lock_active_file(beneficiary)
+        if locked.anonymised_at is not None:
+            raise DomainError(_("Ce dossier est anonymisé : il ne peut plus être modifié."))
         changed = [name for name, value in cleaned.items() if getattr(locked, name) != value]
         if not changed:
             return []
@@ -532,6 +551,8 @@ def beneficiary_merge(
             raise DomainError(
                 _("Le dossier à conserver a lui-même été fusionné : choisissez le dossier actif.")
             )
+        if kept_row.anonymised_at is not None or duplicate_row.anonymised_at is not None:
+            raise DomainError(_("Un dossier anonymisé ne peut pas être fusionné."))
         try:
             with transaction.atomic():
                 moved = _move_related(kept=kept_row, duplicate=duplicate_row)
@@ -545,6 +566,9 @@ def beneficiary_merge(
         kept_row.save(update_fields=[*filled, "search_key", "updated_at"])
         duplicate_row.merged_into = kept_row
         duplicate_row.save(update_fields=["merged_into", "updated_at"])
+        _mark_people(kept_row, duplicate_row)
+        # Each app marks the figures drawn from the records of either file (decision 0055).
+        hooks.announce(BENEFICIARY_MERGED, actor=actor, kept=kept_row, duplicate=duplicate_row)
         record(
             actor=actor.user,
             action="beneficiary.merged",
@@ -562,6 +586,109 @@ def beneficiary_merge(
     kept.refresh_from_db()
     duplicate.refresh_from_db()
     return kept
+
+
+# --- anonymisation ---------------------------------------------------------------------------
+
+# What an anonymised file shows instead of a first name (the field is required).
+ANONYMOUS_FIRST_NAME = "Anonyme"
+# The fields of a file erased by an anonymisation. Kept: the site, the file number, the
+# birth year (the statistics count age bands), the postal code and commune (the national
+# activity export gives the place of residence), the situation, jobseeker, criteria,
+# nationality and asylum codes, the notice and the dates: the figures are drawn from them.
+_ERASED_ON_ANONYMISATION = {
+    "first_name": ANONYMOUS_FIRST_NAME,
+    "last_name": "",
+    "phone": "",
+    "email": "",
+}
+
+
+def _merged_files(file: Beneficiary) -> list[Beneficiary]:
+    """The files merged into ``file``, and those merged into them (locked)."""
+    found: list[Beneficiary] = []
+    frontier = [file.pk]
+    seen = {file.pk}
+    while frontier:
+        rows = list(
+            Beneficiary.objects.select_for_update()
+            .filter(merged_into_id__in=frontier)
+            .exclude(pk__in=seen)
+            .order_by("pk")
+        )
+        found.extend(rows)
+        frontier = [row.pk for row in rows]
+        seen.update(frontier)
+    return found
+
+
+def beneficiary_anonymise(*, actor: Membership, beneficiary: Beneficiary) -> Beneficiary:
+    """Erase for good who the person is — names, phone, e-mail, the team's notes and the free
+    text about them in every app (hook ``beneficiary.anonymised``) — and keep every record
+    the statistics use: the file row and its site, activities, referrals, sales,
+    diagnostics, modules, enrolments, surveys. Every figure stays the same (decision 0055).
+
+    The files merged into this one (the same person) are erased with it. A merged-away
+    file is refused (anonymise the kept one), and so is a file already anonymised.
+    """
+    _require_role(actor, ANONYMISE_ROLES)
+    with transaction.atomic():
+        locked = (
+            Beneficiary.objects.select_for_update()
+            .select_related("site")
+            .filter(pk=beneficiary.pk)
+            .first()
+        )
+        if locked is None:
+            raise DomainError(_("Ce dossier n'existe plus."))
+        if actor.role == Role.SITE_MANAGER and actor.organisation_id != locked.site_id:
+            raise DomainError(_("Seul le responsable de l'espace du dossier peut l'anonymiser."))
+        _check_visible(actor, locked)
+        if locked.merged_into_id is not None:
+            raise DomainError(
+                _(
+                    "Ce dossier a été fusionné dans un autre dossier : anonymisez le dossier "
+                    "conservé, qui emporte celui-ci."
+                )
+            )
+        if locked.anonymised_at is not None:
+            raise DomainError(_("Ce dossier est déjà anonymisé."))
+        files = [locked, *_merged_files(locked)]
+        file_ids = [file.pk for file in files]
+        now = clock.now()
+        for file in files:
+            for name, value in _ERASED_ON_ANONYMISATION.items():
+                setattr(file, name, value)
+            file.search_key = search_key(file.first_name, file.last_name)
+            file.anonymised_at = now
+            file.save(
+                update_fields=[
+                    *_ERASED_ON_ANONYMISATION,
+                    "search_key",
+                    "anonymised_at",
+                    "updated_at",
+                ]
+            )
+        notes = FileNote.objects.filter(beneficiary_id__in=file_ids).delete()[0]
+        AccompanimentPeriod.objects.filter(beneficiary_id__in=file_ids).exclude(
+            close_note=""
+        ).update(close_note="")
+        # The apps above erase their own free text and copies of the names and contacts.
+        hooks.announce(BENEFICIARY_ANONYMISED, actor=actor, beneficiary=locked, file_ids=file_ids)
+        _mark_people(*files)
+        record(
+            actor=actor.user,
+            action="beneficiary.anonymised",
+            obj=locked,
+            site=locked.site,
+            payload={
+                "file_number": locked.file_number,
+                "files": file_ids,
+                "notes_erased": notes,
+            },
+        )
+    beneficiary.refresh_from_db()
+    return beneficiary
 
 
 # --- referrals -----------------------------------------------------------------------------
@@ -872,6 +999,8 @@ def file_note_create(*, actor: Membership, beneficiary: Beneficiary, text: str) 
         raise DomainError(" ".join(error.messages)) from error
     with transaction.atomic():
         locked = _lock_active_file(beneficiary)
+        if locked.anonymised_at is not None:
+            raise DomainError(_("Ce dossier est anonymisé : on n'y ajoute plus de note."))
         note = FileNote(beneficiary=locked, author=actor.user, text=text)
         _full_clean(note, exclude=["beneficiary", "author"])
         note.save()

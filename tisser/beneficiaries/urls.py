@@ -11,6 +11,7 @@ urlpatterns = [
     path("<id:pk>/", views.detail, name="detail"),
     path("<id:pk>/modifier/", views.edit, name="edit"),
     path("<id:pk>/fusionner/", views.merge, name="merge"),
+    path("<id:pk>/anonymiser/", views.anonymise, name="anonymise"),
     path("<id:pk>/consentements/donner/", views.consent_give, name="consent_give"),
     path("<id:pk>/consentements/retirer/", views.consent_withdraw, name="consent_withdraw"),
     path("<id:pk>/accompagnement/ouvrir/", views.period_open, name="period_open"),

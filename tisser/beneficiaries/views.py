@@ -22,6 +22,7 @@ from tisser.beneficiaries.enums import (
 )
 from tisser.beneficiaries.models import AccompanimentPeriod, Beneficiary, is_jobseeker
 from tisser.beneficiaries.services import (
+    ANONYMISE_ROLES,
     CONSENT_ROLES,
     CREATE_ROLES,
     EDIT_ROLES,
@@ -133,6 +134,7 @@ def detail(request, obj):
             "can_consent": can_consent,
             "can_edit": _can(request, EDIT_ROLES) and beneficiary.merged_into_id is None,
             "can_merge": _can(request, MERGE_ROLES) and beneficiary.merged_into_id is None,
+            "can_anonymise": _may_anonymise(request.membership, beneficiary),
             "is_jobseeker": is_jobseeker(beneficiary),
             "household": selectors.household_members(
                 membership=request.membership, beneficiary=beneficiary
@@ -241,6 +243,47 @@ def merge(request, obj):
         "beneficiaries/merge.html",
         {"form": form, "beneficiary": obj, "candidates": candidates},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- anonymisation (issue 16, decision 0055) -----------------------------------------------
+
+
+def _may_anonymise(membership, beneficiary) -> bool:
+    """The network admin, or the manager of the file's own site; a file still in use."""
+    if membership is None or membership.role not in ANONYMISE_ROLES:
+        return False
+    if membership.role == Role.SITE_MANAGER and membership.organisation_id != beneficiary.site_id:
+        return False
+    return beneficiary.merged_into_id is None and beneficiary.anonymised_at is None
+
+
+@_file_view(*ANONYMISE_ROLES)
+def anonymise(request, obj):
+    """The confirmation page (irreversible), then the anonymisation."""
+    if (
+        obj.merged_into_id is None
+        and obj.anonymised_at is None
+        and not _may_anonymise(request.membership, obj)
+    ):
+        raise PermissionDenied
+    error = ""
+    if request.method == "POST":
+        try:
+            services.beneficiary_anonymise(actor=request.membership, beneficiary=obj)
+        except DomainError as refusal:
+            error = str(refusal)
+        else:
+            messages.success(
+                request,
+                _("Le dossier n° %(number)s est anonymisé.") % {"number": obj.file_number},
+            )
+            return redirect("beneficiaries:detail", pk=obj.pk)
+    return render(
+        request,
+        "beneficiaries/anonymise.html",
+        {"beneficiary": obj, "error": error},
+        status=400 if error else 200,
     )
 
 

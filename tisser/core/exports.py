@@ -10,6 +10,9 @@ in the ``tisser`` package.
 
 CSV is written for French Excel: ``;`` between cells, a UTF-8 byte order mark, decimal
 commas, dates as ``31/12/2025``. XLSX cells keep their types with French number formats.
+A file read by another program under a published standard (the national places standard,
+issue 16) uses :data:`STANDARD_CSV` instead: ``,`` between cells, no byte order mark,
+decimal points and ISO dates — its text cells are neutralised all the same.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import datetime
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import HttpResponse, StreamingHttpResponse
@@ -65,6 +69,33 @@ def spreadsheet_value(value: Cell) -> Cell:
     return neutralise_text(str(value))
 
 
+@dataclass(frozen=True)
+class CsvDialect:
+    """How a CSV file is written: the cell separator, whether it starts with a byte order
+    mark, and whether numbers, dates and booleans are written the French way."""
+
+    delimiter: str = CSV_DELIMITER
+    byte_order_mark: bool = True
+    french: bool = True
+
+
+FRENCH_CSV = CsvDialect()
+# Data standards (Table Schema, frictionless): comma, plain UTF-8, 12.5, 2025-12-31, true.
+STANDARD_CSV = CsvDialect(delimiter=",", byte_order_mark=False, french=False)
+
+
+def _standard_text(value: Cell) -> str:
+    """One cell as a data standard reads it (Table Schema's default formats)."""
+    value = spreadsheet_value(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
 def _csv_text(value: Cell) -> str:
     """One cell as the text a French spreadsheet expects in a CSV file."""
     value = spreadsheet_value(value)
@@ -91,21 +122,25 @@ def csv_lines(
     rows: Iterable[Sequence[Cell]],
     *,
     preamble: Sequence[Sequence[Cell]] = (),
+    dialect: CsvDialect = FRENCH_CSV,
 ) -> Iterator[str]:
     """The lines of a CSV file: byte order mark, optional preamble lines (who exported,
     when, which filters), header, then one line per row."""
-    writer = csv.writer(_Line(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    first = True
+    writer = csv.writer(_Line(), delimiter=dialect.delimiter, lineterminator="\r\n")
+    text = _csv_text if dialect.french else _standard_text
+    first = dialect.byte_order_mark
     for line in preamble:
-        yield (UTF8_BOM if first else "") + writer.writerow([_csv_text(cell) for cell in line])
+        yield (UTF8_BOM if first else "") + writer.writerow([text(cell) for cell in line])
         first = False
-    yield (UTF8_BOM if first else "") + writer.writerow([_csv_text(cell) for cell in header])
+    yield (UTF8_BOM if first else "") + writer.writerow([text(cell) for cell in header])
     for row in rows:
-        yield writer.writerow([_csv_text(cell) for cell in row])
+        yield writer.writerow([text(cell) for cell in row])
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
-    return "".join(csv_lines(header, rows))
+def csv_text(
+    header: Sequence[str], rows: Iterable[Sequence[Cell]], *, dialect: CsvDialect = FRENCH_CSV
+) -> str:
+    return "".join(csv_lines(header, rows, dialect=dialect))
 
 
 def _attachment(response, filename: str):
@@ -119,39 +154,57 @@ def csv_response(
     header: Sequence[str],
     rows: Iterable[Sequence[Cell]],
     preamble: Sequence[Sequence[Cell]] = (),
+    dialect: CsvDialect = FRENCH_CSV,
 ) -> StreamingHttpResponse:
     """A CSV download streamed row by row: a long list never sits whole in memory.
 
     ``rows`` is consumed lazily; pass ``queryset.iterator()`` (or a generator) for long lists.
     """
-    lines = (line.encode("utf-8") for line in csv_lines(header, rows, preamble=preamble))
+    lines = (
+        line.encode("utf-8") for line in csv_lines(header, rows, preamble=preamble, dialect=dialect)
+    )
     return _attachment(StreamingHttpResponse(lines, content_type=CSV_CONTENT_TYPE), filename)
 
 
-def xlsx_bytes(
-    *,
-    sheet_title: str,
-    header: Sequence[str],
-    rows: Iterable[Sequence[Cell]],
-    preamble: Sequence[Sequence[Cell]] = (),
-    wrap_text: bool = False,
-    autofilter: bool = False,
-) -> bytes:
-    """An XLSX workbook of one sheet, written in openpyxl's streaming (write-only) mode.
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: ``preamble`` rows above the table (the first cell of each in
+    bold: who exported, when, which filters), then the header and the rows."""
 
-    ``preamble`` rows come above the table (the first cell of each in bold);
-    ``wrap_text`` shows line breaks inside cells and aligns rows to the top;
-    ``autofilter`` puts a filter button on each header cell.
+    title: str
+    header: Sequence[str]
+    rows: Iterable[Sequence[Cell]]
+    preamble: Sequence[Sequence[Cell]] = ()
+    wrap_text: bool = False
+    autofilter: bool = False
+
+
+def workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
+    """An XLSX workbook of several sheets, written in openpyxl's streaming (write-only) mode.
+
+    Every cell goes through :func:`spreadsheet_value`, as in a one-sheet export. Sheet names
+    are made valid for Excel and unique (« Accueil », « Accueil (2) »).
     """
     from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    taken: set[str] = set()
+    for sheet in sheets:
+        _write_sheet(workbook, sheet, _unique_title(sheet.title, taken))
+    if not taken:
+        _write_sheet(workbook, Sheet(title="Feuille", header=[], rows=[]), "Feuille")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(workbook, source: Sheet, title: str) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    wrapped = Alignment(wrap_text=True, vertical="top") if wrap_text else None
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
+    wrapped = Alignment(wrap_text=True, vertical="top") if source.wrap_text else None
+    sheet = workbook.create_sheet(title=title)
 
     def cell(value: Cell, *, bold: bool = False) -> WriteOnlyCell:
         value = spreadsheet_value(value)
@@ -170,21 +223,59 @@ def xlsx_bytes(
             written.alignment = wrapped
         return written
 
-    for line in preamble:
+    for line in source.preamble:
         sheet.append([cell(value, bold=index == 0) for index, value in enumerate(line)])
-    sheet.append([cell(title, bold=True) for title in header])
+    sheet.append([cell(title, bold=True) for title in source.header])
     written_rows = 0
-    for row in rows:
+    for row in source.rows:
         sheet.append([cell(value) for value in row])
         written_rows += 1
-    if autofilter and header:
+    if source.autofilter and source.header:
         # The sheet's tail (filter included) is written when the workbook is saved.
-        first = len(preamble) + 1
+        first = len(source.preamble) + 1
         last = first + written_rows
-        sheet.auto_filter.ref = f"A{first}:{get_column_letter(len(header))}{last}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet.auto_filter.ref = f"A{first}:{get_column_letter(len(source.header))}{last}"
+
+
+def _unique_title(title: str, taken: set[str]) -> str:
+    """A valid sheet name not yet in ``taken`` (Excel compares names without case)."""
+    base = _sheet_title(str(title))
+    candidate, number = base, 1
+    while candidate.lower() in taken:
+        number += 1
+        suffix = f" ({number})"
+        candidate = base[: XLSX_SHEET_TITLE_MAX - len(suffix)] + suffix
+    taken.add(candidate.lower())
+    return candidate
+
+
+def xlsx_bytes(
+    *,
+    sheet_title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    preamble: Sequence[Sequence[Cell]] = (),
+    wrap_text: bool = False,
+    autofilter: bool = False,
+) -> bytes:
+    """An XLSX workbook of one sheet (see :func:`workbook_bytes`).
+
+    ``preamble`` rows come above the table (the first cell of each in bold);
+    ``wrap_text`` shows line breaks inside cells and aligns rows to the top;
+    ``autofilter`` puts a filter button on each header cell.
+    """
+    return workbook_bytes(
+        [
+            Sheet(
+                title=sheet_title,
+                header=header,
+                rows=rows,
+                preamble=preamble,
+                wrap_text=wrap_text,
+                autofilter=autofilter,
+            )
+        ]
+    )
 
 
 def xlsx_response(
@@ -197,6 +288,12 @@ def xlsx_response(
 ) -> HttpResponse:
     """``layout``: the optional ``preamble``, ``wrap_text`` and ``autofilter`` of xlsx_bytes."""
     content = xlsx_bytes(sheet_title=sheet_title, header=header, rows=rows, **layout)
+    return _attachment(HttpResponse(content, content_type=XLSX_CONTENT_TYPE), filename)
+
+
+def workbook_response(*, filename: str, sheets: Iterable[Sheet]) -> HttpResponse:
+    """A workbook of several sheets to download (see :func:`workbook_bytes`)."""
+    content = workbook_bytes(sheets)
     return _attachment(HttpResponse(content, content_type=XLSX_CONTENT_TYPE), filename)
 
 

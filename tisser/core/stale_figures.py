@@ -37,10 +37,11 @@ def mark_stale_many(site_days: Iterable[tuple[int, datetime.date]], *, dimension
     """Mark several (site, day) pairs of one dimension; duplicates are ignored."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"Unknown figures dimension: {dimension}")
+    known = {
+        (site_id, day) for site_id, day in site_days if site_id is not None and day is not None
+    }
     rows = [
-        StaleFigure(site_id=site_id, day=day, dimension=dimension)
-        for site_id, day in sorted(set(site_days))
-        if site_id is not None and day is not None
+        StaleFigure(site_id=site_id, day=day, dimension=dimension) for site_id, day in sorted(known)
     ]
     if rows:
         StaleFigure.objects.bulk_create(rows, ignore_conflicts=True)

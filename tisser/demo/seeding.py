@@ -28,6 +28,8 @@ from tisser.learners import demo as learners_demo
 from tisser.learning import demo as learning_demo
 from tisser.offers import demo as offers_demo
 from tisser.referrals import demo as referrals_demo
+from tisser.reporting import demo as reporting_demo
+from tisser.reporting import rollups as reporting_rollups
 from tisser.sales import demo as sales_demo
 from tisser.training import demo as training_demo
 from tisser.website.help_request import help_request_create
@@ -49,6 +51,8 @@ class DemoResult:
     diagnostics: diagnostics_demo.DemoDiagnosticsResult | None = None
     learning: learning_demo.DemoLearningResult | None = None
     training: training_demo.DemoTrainingResult | None = None
+    # --- figures from before Tisser (issue 16, helper PUBLIC) ---
+    historic: reporting_demo.DemoHistoricResult | None = None
 
 
 def _mark_pending_messages_sent() -> None:
@@ -154,6 +158,12 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         if training is not None and training.files:
             # The programme's new files get their learner card too.
             cards.cards += learners_demo.seed_demo_cards(network=network.network, clock=clock).cards
+        # --- figures from before Tisser (issue 16, helper PUBLIC): the press release's
+        # totals of the six years before the first activity.
+        historic = reporting_demo.seed_demo_historic(network=network.network, clock=clock)
+        # --- end figures from before Tisser ---
+        # The figures' roll-ups, once every record is written (issue 16, decision 0055).
+        reporting_rollups.rebuild_all(network_id=network.network.pk)
         # Messages recorded after the referrals' (the satisfaction survey of each closed
         # period, the training's seats, issue 15) count as sent when their event happened.
         _mark_pending_messages_sent()
@@ -172,4 +182,5 @@ def seed(profile: Profile, *, referrals: int | None = None) -> DemoResult:
         diagnostics=diagnostics,
         learning=learning,
         training=training,
+        historic=historic,
     )

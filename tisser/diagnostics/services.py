@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import Role
@@ -25,7 +26,7 @@ from tisser.beneficiaries.services import (
     accompaniment_period_open_by_own_diagnostic,
     accompaniment_period_open_if_none,
 )
-from tisser.core import clock
+from tisser.core import clock, stale_figures
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
 from tisser.diagnostics import adaptive, framework
@@ -334,6 +335,11 @@ def diagnostic_finish(diagnostic: Diagnostic, *, actor: Membership | None = None
         locked.finished_at = clock.now()
         locked.item_count = history.count
         locked.save(update_fields=["status", "finished_at", "item_count"])
+        stale_figures.mark_stale(
+            site_id=locked.site_id,
+            day=timezone.localdate(locked.finished_at),
+            dimension=stale_figures.DIAGNOSTICS,
+        )
         if actor is not None:
             record(
                 actor=actor.user,

@@ -225,13 +225,16 @@ def seed_demo_funding(*, network: Organisation, clock: ManualClock) -> DemoFundi
         chosen = [site for site in sites if city is None or site.city == city]
         if funder is None or not chosen:
             continue
+        # Two calendar years, like the operator's: the demo's history (a year back) and the
+        # programme that started last year are covered, so a funder's figures reach the
+        # « moins de 10 » threshold even in January (issue 16).
         conventions.append(
             Convention(
                 funder=funder,
-                reference=f"{code}-{today.year}",
+                reference=f"{code}-{years[0]}-{years[-1]}",
                 title=title,
-                starts_on=datetime.date(today.year, 1, 1),
-                ends_on=datetime.date(today.year, 12, 31),
+                starts_on=datetime.date(years[0], 1, 1),
+                ends_on=datetime.date(years[-1], 12, 31),
             )
         )
         covered.append(chosen)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Funder, Membership, Site
-from tisser.core import clock
+from tisser.core import clock, stale_figures
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
 from tisser.funding.enums import EQUIPMENT_FAMILIES, DonorKind, LotUnit, OfferFamily
@@ -417,6 +417,9 @@ def lot_record(
             _check_lot_fits_dotation(lot, dotation)
         _full_clean(lot, exclude=["tax_receipt"])
         lot.save()
+        stale_figures.mark_stale(
+            site_id=site.pk, day=lot.received_on, dimension=stale_figures.STOCK
+        )
         record(
             actor=actor.user,
             action="donation_lot.recorded",
@@ -466,8 +469,13 @@ def lot_correct(*, actor: Membership, lot: DonationLot, data: Mapping[str, Any])
         check_lot(candidate, today=clock.localdate())
         if locked.dotation is not None:
             _check_lot_fits_dotation(candidate, locked.dotation)
+        received_before = locked.received_on
         changed = _save_changed(locked, data)
         if changed:
+            stale_figures.mark_stale_many(
+                [(locked.site_id, received_before), (locked.site_id, locked.received_on)],
+                dimension=stale_figures.STOCK,
+            )
             record(
                 actor=actor.user,
                 action="donation_lot.corrected",

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tisser.core import stale_figures
 from tisser.core.clock import now
 from tisser.core.errors import DomainError
 from tisser.exercises import scoring
@@ -41,16 +43,30 @@ class StepAnswered:
 def module_start(*, learner, module: Module) -> ModuleProgress:
     """The learner's progress in ``module``, made on the first visit (with its version)."""
     at = now()
-    progress, _created = ModuleProgress.objects.get_or_create(
-        beneficiary=learner,
-        module_key=module.key,
-        defaults={
-            "module_version": module.version,
-            "current_step": module.steps[0].key if module.steps else "",
-            "last_activity_at": at,
-        },
-    )
+    with transaction.atomic():
+        progress, created = ModuleProgress.objects.get_or_create(
+            beneficiary=learner,
+            module_key=module.key,
+            defaults={
+                "module_version": module.version,
+                "current_step": module.steps[0].key if module.steps else "",
+                "last_activity_at": at,
+            },
+        )
+        if created:
+            _mark_stale(progress, site_id=learner.site_id)
     return progress
+
+
+def _mark_stale(progress: ModuleProgress, *, site_id: int | None = None) -> None:
+    """The learning figures of the file's site changed on the day the module started and,
+    once finished, on the day it ended (decision 0055)."""
+    site_id = site_id if site_id is not None else progress.beneficiary.site_id
+    moments = [progress.started_at, progress.finished_at]
+    stale_figures.mark_stale_many(
+        [(site_id, timezone.localdate(moment)) for moment in moments if moment is not None],
+        dimension=stale_figures.LEARNING,
+    )
 
 
 def step_answer(
@@ -151,6 +167,7 @@ def _moved_on(
 ) -> None:
     """Time spent, the step to resume at, and the module's end once every step has a result."""
     at = now()
+    finished = False
     gap = at - progress.last_activity_at
     if count_time and timedelta(0) < gap < ACTIVITY_GAP:
         progress.seconds_spent += int(gap.total_seconds())
@@ -159,9 +176,12 @@ def _moved_on(
         progress.current_step = next_step_id(progress, current, after=ended_step)
         if not progress.current_step and progress.finished_at is None:
             progress.finished_at = at
+            finished = True
     progress.save(
         update_fields=["seconds_spent", "last_activity_at", "current_step", "finished_at"]
     )
+    if finished:
+        _mark_stale(progress)
 
 
 def _copy(source: ModuleProgress, target: ModuleProgress) -> None:

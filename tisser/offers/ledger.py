@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tisser.core import clock
+from tisser.core import clock, stale_figures
 from tisser.core.errors import DomainError
 from tisser.offers.models import StockLevel, StockMovement
 
@@ -98,4 +99,8 @@ def movements_apply(moves: Iterable[Move], *, actor=None, at=None) -> list[Stock
         )
         for move in moves
     ]
+    day = timezone.localdate(at)
+    stale_figures.mark_stale_many(
+        [(move.site_id, day) for move in moves], dimension=stale_figures.STOCK
+    )
     return StockMovement.objects.bulk_create(lines)

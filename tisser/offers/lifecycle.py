@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tisser.core import clock, journal
+from tisser.core import clock, journal, stale_figures
 from tisser.core.errors import DomainError
 from tisser.offers import stock_roles
 from tisser.offers.enums import (
@@ -198,6 +199,9 @@ def device_record_status(
     device.status = to_status
     device.save(update_fields=["status", "updated_at", *update_fields])
     change.save()
+    stale_figures.mark_stale(
+        site_id=change.site_id, day=timezone.localdate(at), dimension=stale_figures.STOCK
+    )
     return change
 
 

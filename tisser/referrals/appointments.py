@@ -27,7 +27,7 @@ from tisser.core.dates import format_when
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
 from tisser.core.phones import normalize_phone
-from tisser.referrals import booking, transitions
+from tisser.referrals import booking, figures_marks, transitions
 from tisser.referrals.enums import AppointmentStatus
 from tisser.referrals.models import Appointment
 
@@ -160,6 +160,7 @@ def appointment_book(
         )
         transitions._full_clean(appointment, exclude=["site", "beneficiary", "mediator"])
         appointment.save()
+        figures_marks.mark_appointment(appointment)
         _journal(actor, "booked", appointment, starts_at=starts_at.isoformat())
     return appointment
 
@@ -183,6 +184,7 @@ def appointment_mark_came(*, actor: Membership, appointment: Appointment) -> App
             return appointment
         appointment.status = AppointmentStatus.CAME
         appointment.save(update_fields=["status", "updated_at"])
+        figures_marks.mark_appointment(appointment)
         _journal(actor, "came", appointment)
     return appointment
 
@@ -203,6 +205,7 @@ def appointment_came_early(*, actor: Membership, appointment: Appointment) -> Ap
                 _("L'heure du rendez-vous est passée : notez simplement que la personne est venue.")
             )
         previous = appointment.starts_at
+        figures_marks.mark_appointment(appointment)  # the day it was planned
         duration = appointment.ends_at - appointment.starts_at
         appointment.starts_at = now
         appointment.ends_at = now + max(duration, timedelta(minutes=1))
@@ -214,6 +217,7 @@ def appointment_came_early(*, actor: Membership, appointment: Appointment) -> Ap
             return appointment
         appointment.status = AppointmentStatus.CAME
         appointment.save(update_fields=["status", "updated_at"])
+        figures_marks.mark_appointment(appointment)
         _journal(actor, "came", appointment)
     return appointment
 
@@ -236,6 +240,7 @@ def appointment_mark_no_show(*, actor: Membership, appointment: Appointment) -> 
             return appointment
         appointment.status = AppointmentStatus.NO_SHOW
         appointment.save(update_fields=["status", "updated_at"])
+        figures_marks.mark_appointment(appointment)
         _journal(actor, "no_show", appointment)
     return appointment
 
@@ -278,6 +283,8 @@ def appointment_postpone(
             status=AppointmentStatus.PLANNED,
         )
         moved.save()
+        figures_marks.mark_appointment(appointment)
+        figures_marks.mark_appointment(moved)
         _journal(
             actor,
             "rebooked",

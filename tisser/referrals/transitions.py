@@ -46,7 +46,7 @@ from tisser.core.journal import build_entry
 from tisser.core.models import JournalEntry
 from tisser.core.validators import reject_nir
 from tisser.notifications.services import notify
-from tisser.referrals import booking
+from tisser.referrals import booking, figures_marks
 from tisser.referrals.deadlines import help_request_due_on
 from tisser.referrals.enums import (
     ANSWER_DELAY_DAYS,
@@ -296,6 +296,7 @@ def _move(
         action_code=action_code,
         payload={"from": from_status, "to": to_status, **(payload or {})},
     ).save()
+    figures_marks.mark_referral(referral, also_at=now)
     return event
 
 
@@ -339,6 +340,7 @@ def _notify_site_team(referral: Referral, event: str, template: str) -> None:
 def _set_appointment_status(appointment: Appointment, status: str) -> None:
     appointment.status = status
     appointment.save(update_fields=["status", "updated_at"])
+    figures_marks.mark_appointment(appointment)
 
 
 def _planned_appointment(referral: Referral) -> Appointment | None:
@@ -415,6 +417,7 @@ def _new_appointment(
     )
     _full_clean(appointment, exclude=["referral", "site", "mediator", "beneficiary"])
     appointment.save()
+    figures_marks.mark_appointment(appointment)
     return appointment
 
 
@@ -729,6 +732,7 @@ def referral_book_session(
         )
         _full_clean(appointment, exclude=["referral", "site", "mediator", "beneficiary"])
         appointment.save()
+        figures_marks.mark_appointment(appointment)
         _move(
             referral=referral,
             to_status=S.ACCEPTED,
@@ -971,6 +975,7 @@ def referral_transfer(
                 _("Cet espace n'accueille plus de personnes : choisissez-en un autre.")
             )
         from_site = referral.site
+        figures_marks.mark_referral(referral, also_at=now)  # where it was counted until now
         referral.site = target
         # The new space has the full delay to answer, counted from the transfer.
         referral.submitted_at = now

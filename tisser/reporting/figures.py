@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
+from tisser.accounts.models import Site
 from tisser.reporting import catalogue
 from tisser.reporting.enums import FacetKind, Measure, Reach
 from tisser.reporting.indicators import Indicator, Window
@@ -108,11 +109,18 @@ def _raw_rows(item: Indicator, selection: Selection) -> list:
     found = []
     assert item.rows is not None
     for window in windows(item, selection):
+        if window.site_ids is None:
+            # "Every site" is every site of the selection's network, never another network's.
+            window = Window(window.start, window.end, _network_site_ids(selection.network_id))
         rows = item.rows(window)
         if wanted is not None:
             rows = rows.filter(facet__in=sorted(wanted))
         found.append(rows)
     return found
+
+
+def _network_site_ids(network_id: int) -> frozenset[int]:
+    return frozenset(Site.objects.filter(network_id=network_id).values_list("pk", flat=True))
 
 
 def _raw_value(item: Indicator, selection: Selection) -> int | Decimal:
@@ -250,11 +258,11 @@ def _figure(code: str, values: Mapping, applicable: Mapping[str, bool]) -> Figur
         assert item.numerator and item.denominator
         denominator = values.get(item.denominator)
         value = ratio(values.get(item.numerator), denominator)
-        base_code = item.base or item.denominator
+        base_code: str | None = item.base or item.denominator
     else:
         value = values.get(code, 0)
         base_code = item.base or (code if item.measure == Measure.PEOPLE else None)
     base = values.get(base_code) if base_code else None
-    if base is not None and catalogue.indicator(base_code).measure != Measure.PEOPLE:
+    if base is not None and base_code and catalogue.indicator(base_code).measure != Measure.PEOPLE:
         base = _figure(base_code, values, applicable).base
     return Figure(code, value, int(base) if base is not None else None)

@@ -29,6 +29,7 @@ from tisser.offers import lifecycle
 from tisser.offers.enums import LENT_FAMILIES
 from tisser.offers.reservations import stock_return
 from tisser.offers.stock_roles import acts_on_site
+from tisser.sales import figures_marks
 from tisser.sales.enums import (
     ReturnedDeviceFate,
     SaleLineKind,
@@ -356,6 +357,7 @@ def subscription_end(
         subscription.ended_on = min(on, subscription.ends_on)
         _full_clean(subscription)
         subscription.save(update_fields=["status", "ended_on", "updated_at"])
+        figures_marks.mark_subscription(subscription, subscription.ended_on)
         journal.record(
             actor=actor.user,
             action="box_subscription.ended",
@@ -411,6 +413,7 @@ def box_return(
                 "updated_at",
             ]
         )
+        figures_marks.mark_subscription(subscription, subscription.ended_on, on)
         journal.record(
             actor=actor.user,
             action="box_subscription.box_returned",

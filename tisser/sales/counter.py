@@ -42,7 +42,7 @@ from tisser.offers.enums import (
 )
 from tisser.offers.models import Device, Offer, Reservation, StockLevel
 from tisser.offers.stock_roles import acts_on_site
-from tisser.sales import boxes
+from tisser.sales import boxes, figures_marks
 from tisser.sales.enums import PaymentMethod, RightStatus, SaleLineKind, SaleStatus, VatRegime
 from tisser.sales.models import (
     MAX_AMOUNT,
@@ -644,6 +644,7 @@ def sale_pay(*, actor: Membership, sale: Sale, payments: Sequence[PaymentInput])
         sale.paid_by = actor.user
         _full_clean(sale)
         sale.save()
+        figures_marks.mark_sale(sale)
         for line in lines:
             if line.kind == SaleLineKind.ITEM and line.offer.family in LENT_FAMILIES:
                 boxes.subscription_open(actor=actor, line=line, at=now)
@@ -692,6 +693,8 @@ def sale_cancel(*, actor: Membership, sale: Sale, reason: str) -> Sale:
         sale.cancel_reason = reason
         _full_clean(sale)
         sale.save(update_fields=["status", "ended_at", "ended_by", "cancel_reason", "updated_at"])
+        if sale.paid_at is not None:  # never, today: only unpaid sales are cancelled
+            figures_marks.mark_sale(sale)
         _record(actor, "sale.cancelled", sale, reason=reason, lines=len(lines))
     return sale
 

@@ -31,7 +31,7 @@ from tisser.offers.enums import LENT_FAMILIES, Tracking, VoucherStatus
 from tisser.offers.models import Voucher
 from tisser.offers.reservations import stock_return
 from tisser.offers.stock_roles import acts_on_site
-from tisser.sales import quotas
+from tisser.sales import figures_marks, quotas
 from tisser.sales.enums import (
     PaymentMethod,
     ReturnedDeviceFate,
@@ -181,6 +181,8 @@ def sale_return_record(
         _take_back(actor, line, quantity=quantity, fate=fate, reason=reason)
         sale_return.quota_given_back = _give_back_quota(actor, line, whole=left == quantity)
         sale_return.save()
+        # Figures take the return out of the original sale, on the day it was paid.
+        figures_marks.mark_sale(sale)
         journal.record(
             actor=actor.user,
             action="sale_return.recorded",

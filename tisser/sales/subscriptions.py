@@ -1,6 +1,16 @@
 """Subscriptions of the sales app to hooks announced by the apps below it."""
 
-from tisser.core import hooks
+from django.utils import timezone
+
+from tisser.core import hooks, stale_figures
+from tisser.sales.models import (
+    AccessRight,
+    AccessRightRenewal,
+    BoxSubscription,
+    QuotaConsumption,
+    Sale,
+    SaleReturn,
+)
 from tisser.sales.services import access_right_open_on_referral
 
 
@@ -11,3 +21,33 @@ def open_access_right_on_referral(*, actor, referral, beneficiary, **_payload) -
     access_right_open_on_referral(
         actor=actor, beneficiary=beneficiary, site=referral.site, referral_id=referral.pk
     )
+
+
+# --- Figures and anonymisation (issue 16, decision 0055) -----------------------------------
+
+
+@hooks.subscribe("beneficiary.merged")
+def mark_sales_of_merged_files(*, kept, duplicate, **_payload) -> None:
+    """The people counted on the days of either file's paid sales change."""
+    rows = Sale.objects.filter(
+        beneficiary_id__in=[kept.pk, duplicate.pk], paid_at__isnull=False
+    ).values_list("site_id", "paid_at")
+    stale_figures.mark_stale_many(
+        [(site_id, timezone.localdate(at)) for site_id, at in rows],
+        dimension=stale_figures.SALES,
+    )
+
+
+@hooks.subscribe("beneficiary.anonymised")
+def erase_sales_free_text(*, file_ids, **_payload) -> None:
+    """The team's free text about the person on their sales, rights, renewals, quota
+    exceptions, returns and boxes: erased. Amounts, offers, dates and codes stay."""
+    Sale.objects.filter(beneficiary_id__in=file_ids).update(note="", cancel_reason="")
+    rights = AccessRight.objects.filter(beneficiary_id__in=file_ids)
+    rights.update(decision_reason="", suspension_reason="", close_note="")
+    AccessRightRenewal.objects.filter(access_right__in=rights).update(
+        request_note="", decision_note=""
+    )
+    QuotaConsumption.objects.filter(beneficiary_id__in=file_ids).update(override_reason="")
+    SaleReturn.objects.filter(line__sale__beneficiary_id__in=file_ids).update(reason="")
+    BoxSubscription.objects.filter(beneficiary_id__in=file_ids).update(return_note="")

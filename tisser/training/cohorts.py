@@ -29,7 +29,7 @@ from tisser.core import clock, hooks
 from tisser.core.dates import format_day
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
-from tisser.training import enrolments, schedule
+from tisser.training import enrolments, figures_marks, schedule
 from tisser.training.enums import MAX_CAPACITY
 from tisser.training.hooks import COHORT_CLOSED
 from tisser.training.models import Cohort, CohortSession, Programme, ProgrammeSession
@@ -222,6 +222,7 @@ def cohort_update(
             cohort.trainers.set(trainers)
             changed.append("trainers")
         if changed:
+            figures_marks.mark_cohort(cohort)
             record(
                 actor=actor.user,
                 action="training.cohort_updated",
@@ -307,6 +308,7 @@ def session_move(
         current.save(update_fields=["starts_at", "ends_at", "moved_from", "updated_at"])
         current.cohort = cohort
         enrolments.session_appointments_move(actor=actor, session=current, old_start=old_start)
+        figures_marks.mark_cohort(cohort, old_start, new_start)
         record(
             actor=actor.user,
             action="training.session_moved",
@@ -343,6 +345,7 @@ def cohort_cancel(*, actor: Membership, cohort: Cohort) -> Cohort:
         cohort.cancelled_at = clock.now()
         cohort.save(update_fields=["cancelled_at", "updated_at"])
         enrolments.cohort_session_appointments_cancel(actor=actor, cohort=cohort)
+        figures_marks.mark_cohort(cohort)
         record(actor=actor.user, action="training.cohort_cancelled", obj=cohort, site=site)
     return cohort
 
@@ -367,6 +370,7 @@ def cohort_close(
             raise DomainError(_("Le groupe n'a pas encore commencé : annulez-le plutôt."))
         cohort.closed_on = on
         cohort.save(update_fields=["closed_on", "updated_at"])
+        figures_marks.mark_cohort(cohort)
         record(
             actor=actor.user if actor is not None else None,
             action="training.cohort_closed",

@@ -45,6 +45,7 @@ from tisser.notifications.services import notify
 from tisser.referrals import transitions
 from tisser.referrals.enums import AppointmentKind, AppointmentStatus, ReferralStatus
 from tisser.referrals.models import Appointment, Referral
+from tisser.training import figures_marks
 from tisser.training.enums import DropReason, EnrolmentStatus
 from tisser.training.models import Cohort, CohortSession, Enrolment
 from tisser.training.programmes import programme_module_keys
@@ -121,6 +122,9 @@ def session_place(cohort: Cohort, session: CohortSession) -> str:
 
 
 def _journal(actor: Membership | None, action: str, enrolment: Enrolment, **payload) -> None:
+    """Journal an enrolment change and mark the cohort's training figures stale (every
+    enrolment write goes through here, inside its transaction)."""
+    figures_marks.mark_cohort(enrolment.cohort, enrolment.dropped_on)
     record(
         actor=actor.user if actor is not None else None,
         action=f"training.{action}",

@@ -28,6 +28,7 @@ from tisser.accounts.models import Membership, Site
 from tisser.core import clock
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
+from tisser.training import figures_marks
 from tisser.training.enrolments import HAD_A_SEAT
 from tisser.training.enums import AttendanceStatus, EnrolmentStatus
 from tisser.training.minutes import attended_minutes, excused_minutes
@@ -184,6 +185,7 @@ def certificate_issue(*, actor: Membership, enrolment: Enrolment) -> Enrolment:
             raise DomainError(
                 _("Ce numéro d'attestation vient d'être pris : réessayez.")
             ) from error
+        figures_marks.mark_cohort(cohort)
         record(
             actor=actor.user,
             action="training.certificate_issued",

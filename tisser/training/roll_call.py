@@ -24,6 +24,7 @@ from tisser.beneficiaries.models import Beneficiary
 from tisser.core import clock
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
+from tisser.training import figures_marks
 from tisser.training.enrolments import HAD_A_SEAT, referral_visits_from_roll_call
 from tisser.training.enums import AttendanceStatus, EnrolmentStatus, RegistrationStatus
 from tisser.training.models import (
@@ -214,6 +215,7 @@ def roll_call_record(
             action = "training.roll_call_taken"
         locked.roll_call_at = now
         locked.save(update_fields=["activity", "roll_call_at", "updated_at"])
+        figures_marks.mark_cohort(cohort, locked.starts_at)
         counts = dict.fromkeys(AttendanceStatus.values, 0)
         for mark in cleaned.values():
             counts[mark.status] += 1
@@ -317,6 +319,7 @@ def workshop_roll_call_record(
             action = "training.workshop_roll_call_taken"
         locked.roll_call_at = now
         locked.save(update_fields=["activity", "roll_call_at", "updated_at"])
+        figures_marks.mark_days(locked.site_id, locked.starts_at)
         record(
             actor=actor.user,
             action=action,

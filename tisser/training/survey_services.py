@@ -31,6 +31,7 @@ from tisser.core.journal import record
 from tisser.core.tokens import row_secret, token_hash
 from tisser.notifications.models import RecipientKind
 from tisser.notifications.services import notify
+from tisser.training import figures_marks
 from tisser.training.enums import EnrolmentStatus, SurveyChannel, SurveyKind
 from tisser.training.models import Cohort, Enrolment, SurveyInvitation, SurveyResponse
 from tisser.training.surveys import OVERALL, questions_for
@@ -248,4 +249,8 @@ def survey_answer(
         # The day only (see the module's docstring); ``updated_at`` is left as it was.
         used_at = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
         SurveyInvitation.objects.filter(pk=invitation.pk).update(used_at=used_at)
+        if cohort is not None:
+            figures_marks.mark_cohort(cohort, today)
+        else:
+            figures_marks.mark_days(invitation.site_id, today)
     return response

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tisser.website import help_request_views, views, workshop_views
+from tisser.website import figures_views, help_request_views, views, workshop_views
 
 app_name = "website"
 
@@ -26,4 +26,8 @@ urlpatterns = [
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("accessibilite/", views.accessibility, name="accessibility"),
+    # --- public figures (issue 16, helper PUBLIC) ---
+    path("chiffres/", figures_views.figures, name="figures"),
+    path("chiffres/lieux.csv", figures_views.places_csv, name="places_csv"),
+    # --- end public figures ---
 ]

@@ -51,6 +51,11 @@ from tisser.referrals.forms import (
 )
 from tisser.referrals.import_forms import ImportUploadForm
 from tisser.referrals.models import Referral
+from tisser.reporting.forms import FUNDER, NETWORK
+from tisser.reporting.forms import DashboardFilterForm as FiguresFilterForm
+from tisser.reporting.historic_forms import HistoricFigureForm
+from tisser.reporting.models import HistoricFigure
+from tisser.reporting.selection import reader_scope
 from tisser.sales.forms import QuotaRuleForm
 from tisser.training.dashboard_forms import DashboardFilterForm
 from tisser.training.models import Cohort, Programme
@@ -110,6 +115,10 @@ def _voucher_offer(world):
 
 def _quantity_offer(world):
     return OfferFactory(network=world.network, tracking=Tracking.QUANTITY, allowed_grades=[])
+
+
+def _historic_data():
+    return {"year": "2018", "indicator": "people_helped", "value": "100", "source": "Bilan"}
 
 
 def _came_candidates(world):
@@ -714,7 +723,100 @@ ROWS = [
         inside=lambda w: w.object_of(Cohort, K.SITE),
         data=lambda w: {"programme": value_of(w.object_of(Cohort, K.SITE).programme)},
     ),
+    # Figures from before Tisser (issue 16, EXPORTS): the site is one of the network's.
+    Row(
+        HistoricFigureForm,
+        "site",
+        "reporting:historic_create",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: HistoricFigureForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+        data=lambda w: _historic_data(),
+    ),
+    Row(
+        HistoricFigureForm,
+        "site",
+        "reporting:historic_edit",
+        "post",
+        Role.NETWORK_ADMIN,
+        make=lambda w, data, m: HistoricFigureForm(data, membership=m),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+        url_kwargs=lambda w: {"pk": w.object_of(HistoricFigure, K.SITE).pk},
+        data=lambda w: _historic_data(),
+    ),
 ]
+
+
+def _figures_form(kind):
+    return lambda w, data, m: FiguresFilterForm(data, scope=reader_scope(m), kind=kind)
+
+
+def _covered_site(world):
+    """Site A1, covered by a convention of funder A1 (made for the test, rolled back)."""
+    from tests.funding.factories import ConventionFactory
+
+    ConventionFactory(funder=world.owners[K.FUNDER], sites=[_site(world)])
+    return _site(world)
+
+
+# The figures' dashboards (issue 16, decision 0055): every choice is cut to the reader's
+# scope; a funder picks only the sites its conventions cover.
+ROWS += [
+    Row(
+        FiguresFilterForm,
+        "espace",
+        "reporting:network",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=_figures_form(NETWORK),
+        outside=lambda w: w.foreign[K.SITE],
+        inside=_site,
+    ),
+    Row(
+        FiguresFilterForm,
+        "espace",
+        "reporting:funder",
+        "get",
+        Role.FUNDER_VIEWER,
+        make=_figures_form(FUNDER),
+        outside=lambda w: w.others[K.SITE],
+        inside=_covered_site,
+    ),
+    Row(
+        FiguresFilterForm,
+        "programme",
+        "reporting:network",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=_figures_form(NETWORK),
+        outside=lambda w: w.object_of_other(Programme, K.NETWORK),
+        inside=lambda w: w.object_of(Programme, K.NETWORK),
+    ),
+    Row(
+        FiguresFilterForm,
+        "partenaire",
+        "reporting:network",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=_figures_form(NETWORK),
+        outside=lambda w: w.foreign[K.PARTNER],
+        inside=lambda w: w.owners[K.PARTNER],
+    ),
+    Row(
+        FiguresFilterForm,
+        "financeur",
+        "reporting:funder",
+        "get",
+        Role.NETWORK_ADMIN,
+        make=_figures_form(FUNDER),
+        outside=lambda w: w.foreign[K.FUNDER],
+        inside=lambda w: w.owners[K.FUNDER],
+    ),
+]
+
 # The dashboard answers a programme out of reach (or absurd) with a 404, as for any object
 # out of scope (tests/training/test_dashboard_views.py), not with a form error.
 HTTP_ROWS = [

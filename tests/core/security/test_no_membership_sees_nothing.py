@@ -40,6 +40,8 @@ def membership_functions():
     modules.append("tisser.training.survey_selectors")
     # Workshops' reads (issue 15, helper W) live beside the training app's selectors.
     modules.append("tisser.training.workshop_selectors")
+    # Who reads which figures (issue 16, the dashboards' scope).
+    modules.append("tisser.reporting.selection")
     found = []
     for name in modules:
         module = importlib.import_module(name)

@@ -30,7 +30,7 @@ from tisser.core.dates import format_when
 from tisser.core.errors import DomainError
 from tisser.core.journal import record, record_many
 from tisser.core.names import search_key
-from tisser.referrals import transitions
+from tisser.referrals import figures_marks, transitions
 from tisser.referrals.enums import ReferralSource, ReferralStatus
 from tisser.referrals.imports import store
 from tisser.referrals.imports.preview import CHUNK_SIZE, import_preview
@@ -206,6 +206,7 @@ def _bulk_create(referrals: list[Referral], *, actor: Membership, batch: ImportB
     note = _("Import de liste n° %(batch)s") % {"batch": batch.pk}
     for start in range(0, len(referrals), CHUNK_SIZE):
         chunk = Referral.objects.bulk_create(referrals[start : start + CHUNK_SIZE])
+        figures_marks.mark_referrals(chunk, at=now)
         ReferralEvent.objects.bulk_create(
             transitions.history_event(
                 referral=referral,

@@ -236,6 +236,17 @@ ENTRIES = (
         "sales:return_list", gettext_noop("Retours"), NA, SM, MED, current_prefix="sales:return_"
     ),
     _entry("sales:cash_list", gettext_noop("Caisse"), NA, SM, MED, current_prefix="sales:cash_"),
+    # The figures: dashboards and glossary (issue 16, decision 0055).
+    _entry(
+        "reporting:index",
+        gettext_noop("Chiffres"),
+        NA,
+        SM,
+        MED,
+        FV,
+        ACC,
+        current_prefix="reporting:",
+    ),
 )
 
 
