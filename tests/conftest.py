@@ -62,6 +62,9 @@ SHARED_DATA_GROUPS = {
 }
 
 
+# tryfirst: pytest-xdist's worker appends the group to the test ids in its own
+# pytest_collection_modifyitems, which would otherwise run before this one and see no mark.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Mark database-independent tests, which `make test-postgres` leaves to the SQLite pass,
     and group the tests of the packages that share their data (SHARED_DATA_GROUPS)."""
