@@ -60,7 +60,8 @@ help:
 	@echo "make serve          production : collectstatic, migrate, gunicorn (WEB_CONCURRENCY processus, BIND)"
 	@echo "                    + envoi des messages + tâches périodiques ; réglages config.settings.prod"
 	@echo "                    (SECRET_KEY, DATABASE_URL, REDIS_URL, ALLOWED_HOSTS : voir docs/operations.md)"
-	@echo "make test           ruff (lint + format) puis toute la suite pytest sur SQLite"
+	@echo "make test           ruff (lint + format) puis toute la suite pytest sur SQLite, en parallèle"
+	@echo "                    (un processus par cœur ; PYTEST_WORKERS=0 : un seul processus)"
 	@echo "make test-postgres  la même suite sur PostgreSQL (DATABASE_URL, par défaut $(PG_URL))"
 	@echo "make quality        lint + mypy sur services et selectors + makemigrations --check + fichiers d'exercices"
 	@echo "make format         corrige le lint et formate le code"
@@ -147,13 +148,21 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The suite runs in parallel, one pytest-xdist worker per core (PYTEST_WORKERS=0: in this
+# process, one test after the other). Each worker has its own test database (SQLite in memory,
+# or test_<name>_gw0, _gw1… on PostgreSQL). "loadgroup" keeps the tests that share data built
+# once per package (tests/core/security, tests/demo/shared: the xdist_group marks set in
+# tests/conftest.py) on one worker, and hands out the others one by one.
+PYTEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
+
 # The slowest tests are listed at the end, so that the CI's time can be watched.
 test: $(STAMP) browser-deps pdf-deps lint
-	$(BIN)/pytest --durations=30
+	$(BIN)/pytest $(PYTEST_PARALLEL) --durations=30
 
 # Browser tests and tests that touch no database already ran in the SQLite pass.
 test-postgres: $(STAMP) pdf-deps
-	DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(BIN)/pytest -m "not e2e and not db_independent" --durations=30
+	DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(BIN)/pytest $(PYTEST_PARALLEL) -m "not e2e and not db_independent" --durations=30
 
 quality: lint
 	$(BIN)/lint-imports

@@ -71,6 +71,13 @@ def test_make_test_postgres_defaults_to_the_local_cluster():
     assert "bin/pytest" in commands
 
 
+@needs_make
+def test_both_passes_run_in_parallel_one_worker_per_core_unless_told_otherwise():
+    for target in ("test", "test-postgres"):
+        assert re.search(r"bin/pytest -n \d+ --dist loadgroup", dry_run(target)), target
+        assert "bin/pytest -n 3 --dist loadgroup" in dry_run(target, "PYTEST_WORKERS=3")
+
+
 def test_venv_is_created_only_when_missing():
     recipe = MAKEFILE.read_text()
     assert "if [ ! -x $(BIN)/python ]" in recipe

@@ -4,6 +4,7 @@ The contract lives in pyproject.toml ([tool.importlinter]); ``make quality`` run
 tests prove it holds today and that it catches an upward import added later.
 """
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,10 +17,10 @@ LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 pytestmark = pytest.mark.skipif(not LINT_IMPORTS.exists(), reason="import-linter not installed")
 
 
-def lint_imports() -> subprocess.CompletedProcess:
+def lint_imports(root: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(LINT_IMPORTS), "--no-cache"],
-        cwd=ROOT,
+        cwd=root,
         capture_output=True,
         text=True,
         timeout=120,
@@ -40,12 +41,13 @@ def test_every_app_imports_only_from_lower_layers():
         ("notifications", "tisser.referrals.enums"),  # level 2 knowing a level 3 app
     ],
 )
-def test_an_upward_import_breaks_the_contract(app, imported):
-    probe = ROOT / "tisser" / app / "_upward_import_probe.py"
+def test_an_upward_import_breaks_the_contract(app, imported, tmp_path):
+    # On a copy of the package: a probe written into the checkout would be seen by the tests
+    # that run at the same time in the other workers (pytest-xdist).
+    shutil.copytree(ROOT / "tisser", tmp_path / "tisser", ignore=shutil.ignore_patterns("*.pyc"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    probe = tmp_path / "tisser" / app / "_upward_import_probe.py"
     probe.write_text(f"import {imported}  # written by tests/core/test_layers.py\n")
-    try:
-        result = lint_imports()
-    finally:
-        probe.unlink()
+    result = lint_imports(tmp_path)
     assert result.returncode != 0
     assert f"tisser.{app}._upward_import_probe -> {imported}" in result.stdout

@@ -1,17 +1,17 @@
-"""The demo network: its shape, determinism, refusal outside dev/test, and its logins."""
+"""The demo network (``network`` profile, seeded once for the module): its shape, its logins."""
 
 import itertools
-from io import StringIO
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
-from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.demo.helpers import seed as seed_command
+from tests.demo.helpers import logins_output
+from tests.demo.helpers import network_snapshot as snapshot
+from tests.demo.helpers import seed_network as seed
 from tisser.accounts import demo
 from tisser.accounts.enums import (
     ROLES_REQUIRING_TWO_FACTOR,
@@ -36,53 +36,34 @@ from tisser.core.models import JournalEntry
 pytestmark = pytest.mark.django_db
 
 
-def seed(*args) -> str:
-    """The full network and its people (the ``network`` profile): the demo's history —
-    referrals, activities, stock — is checked by the tests of the ``ci`` profile (slow here)."""
-    return seed_command("--profile", "network", *args)
+class _RolledBack(Exception):
+    pass
 
 
-def logins_output() -> str:
-    out = StringIO()
-    call_command("demo_logins", stdout=out)
-    return out.getvalue()
-
-
-def snapshot() -> dict:
-    """Everything a person would notice in the demo network, without database ids."""
-    return {
-        "organisations": sorted(Organisation.objects.values_list("kind", "name", "email", "phone")),
-        "sites": sorted(
-            Site.objects.values_list(
-                "short_code",
-                "name",
-                "address",
-                "postal_code",
-                "city",
-                "latitude",
-                "longitude",
-                "accessibility_notes",
-                "services",
-            )
-        ),
-        "hours": sorted(
-            OpeningHours.objects.values_list("site__short_code", "weekday", "opens_at", "closes_at")
-        ),
-        "partners": sorted(
-            Partner.objects.values_list("name", "partner_kind", "territory", "habilitation_status")
-        ),
-        "funders": sorted(Funder.objects.values_list("name", "funder_kind", "is_donor")),
-        "users": sorted(User.objects.values_list("email", "first_name", "last_name")),
-        "memberships": sorted(
-            Membership.objects.values_list("user__email", "organisation__name", "role")
-        ),
-    }
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker):
+    """The ``network`` profile seeded once for this module, inside an outer transaction rolled
+    back after its last test (as tests/demo/shared does with the ``ci`` profile). The tests
+    that seed an empty database themselves live in test_network_seeding.py."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            seed()
+            network = Organisation.objects.get(kind=OrganisationKind.NETWORK)
+        except BaseException:
+            outer.__exit__(_RolledBack, _RolledBack(), None)
+            raise
+    yield network
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 @pytest.fixture
-def seeded():
-    seed()
-    return Organisation.objects.get(kind=OrganisationKind.NETWORK)
+def seeded(seeded_once, db):
+    """The seeded network, inside this test's own (rolled back) transaction."""
+    return seeded_once
 
 
 def test_network_has_twelve_sites_in_nine_cities_the_twelfth_in_strasbourg(seeded):
@@ -242,18 +223,6 @@ def test_seeding_writes_one_journal_entry(seeded):
     assert entry.payload["sites"] == 12
 
 
-def test_seed_is_deterministic():
-    with transaction.atomic():
-        seed()
-        first = snapshot()
-        transaction.set_rollback(True)
-    assert not Organisation.objects.exists()
-    seed()
-    second = snapshot()
-    assert first == second
-    assert len(first["sites"]) == 12
-
-
 def test_if_empty_does_nothing_when_an_organisation_exists(seeded):
     before = snapshot()
     journal_count = JournalEntry.objects.count()
@@ -263,52 +232,11 @@ def test_if_empty_does_nothing_when_an_organisation_exists(seeded):
     assert JournalEntry.objects.count() == journal_count
 
 
-def test_if_empty_respects_a_database_with_real_organisations():
-    Organisation.objects.create(kind=OrganisationKind.NETWORK, name="Mon association")
-    seed("--if-empty")
-    assert Organisation.objects.count() == 1
-    assert not User.objects.exists()
-
-
 def test_seeding_twice_without_if_empty_is_refused_and_changes_nothing(seeded):
     before = snapshot()
     with pytest.raises(CommandError, match="déjà des organisations"):
         seed()
     assert snapshot() == before
-
-
-@pytest.mark.parametrize("settings_module", ["config.settings.prod", "mysite.settings", "", None])
-def test_refused_outside_dev_and_test_settings(monkeypatch, settings_module):
-    # With no settings module known at all (manual configuration), the environment decides.
-    monkeypatch.delenv("DJANGO_SETTINGS_MODULE", raising=False)
-    with override_settings(SETTINGS_MODULE=settings_module):
-        with pytest.raises(CommandError, match="Refusé"):
-            seed()
-        with pytest.raises(CommandError, match="Refusé"):
-            seed("--if-empty")
-    assert not Organisation.objects.exists()
-    assert not JournalEntry.objects.exists()
-
-
-def test_allowed_under_a_live_test_server_that_hides_the_settings_module(monkeypatch):
-    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    with override_settings(SETTINGS_MODULE=None):
-        seed()
-    assert Organisation.objects.filter(kind=OrganisationKind.SITE).count() == 12
-
-
-@pytest.mark.parametrize("value", ["prod", "PRODUCTION", " prod "])
-def test_refused_when_tisser_env_is_prod(monkeypatch, value):
-    monkeypatch.setenv("TISSER_ENV", value)
-    with pytest.raises(CommandError, match="TISSER_ENV"):
-        seed()
-    assert not Organisation.objects.exists()
-
-
-def test_allowed_with_dev_settings():
-    with override_settings(SETTINGS_MODULE="config.settings.dev"):
-        seed()
-    assert Site.objects.count() == 12
 
 
 def test_demo_logins_prints_every_login_in_french(seeded):
@@ -328,11 +256,6 @@ def test_demo_logins_name_every_role_that_must_enrol_two_factors(seeded):
     for role in Role:
         label = str(role.label).lower()
         assert (label in line) == (role in ROLES_REQUIRING_TWO_FACTOR), label
-
-
-def test_demo_logins_prints_nothing_without_demo_users():
-    Organisation.objects.create(kind=OrganisationKind.NETWORK, name="Mon association")
-    assert logins_output() == ""
 
 
 def test_demo_logins_prints_nothing_in_production(seeded):

@@ -113,50 +113,69 @@ def test_site_manager_signs_in_enrols_totp_and_switches_organisation(
     assert not page.watcher.problems, page.watcher.problems
 
 
-@pytest.mark.parametrize(
-    ("path", "heading"),
-    [
-        ("/", "Être aidé avec le numérique, près de chez vous"),
-        ("/espaces/", "Trouver un espace"),
-        ("/espaces/strgar/", demo.STRASBOURG_SITE),
-        ("/compte/login/", "Se connecter à l'espace professionnel"),
-        ("/mentions-legales/", "Mentions légales"),
-        ("/donnees-personnelles/", "Vos données personnelles"),
-        ("/accessibilite/", "Déclaration d'accessibilité"),
-        ("/demander-de-l-aide/", "Demander de l'aide"),
-        ("/compte/password/reset/", "Mot de passe oublié"),
-        # The public figures page (issue 16, helper PUBLIC).
-        ("/chiffres/", "Nos chiffres"),
-    ],
-)
-def test_public_pages_pass_axe(page, demo_network, assert_accessible, path, heading):
-    page.goto(path)
-    assert page.get_by_role("heading", level=1).inner_text() == heading
-    slug = path.strip("/").replace("/", "-") or "home"
-    page.screenshot(path=f"{SCREENSHOTS}/tisser-{slug}.png", full_page=True)
-    assert_accessible(page)
-    assert not page.watcher.problems, page.watcher.problems
+PUBLIC_PAGES = [
+    ("/", "Être aidé avec le numérique, près de chez vous"),
+    ("/espaces/", "Trouver un espace"),
+    ("/espaces/strgar/", demo.STRASBOURG_SITE),
+    ("/compte/login/", "Se connecter à l'espace professionnel"),
+    ("/mentions-legales/", "Mentions légales"),
+    ("/donnees-personnelles/", "Vos données personnelles"),
+    ("/accessibilite/", "Déclaration d'accessibilité"),
+    ("/demander-de-l-aide/", "Demander de l'aide"),
+    ("/compte/password/reset/", "Mot de passe oublié"),
+    # The public figures page (issue 16, helper PUBLIC).
+    ("/chiffres/", "Nos chiffres"),
+]
+PHONE_PAGES = [
+    "/",
+    "/espaces/",
+    "/espaces/strgar/",
+    "/compte/login/",
+    "/donnees-personnelles/",
+    "/demander-de-l-aide/",
+    "/chiffres/",
+]
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/",
-        "/espaces/",
-        "/espaces/strgar/",
-        "/compte/login/",
-        "/donnees-personnelles/",
-        "/demander-de-l-aide/",
-        "/chiffres/",
-    ],
-)
-def test_public_pages_fit_a_320px_screen(new_page, demo_network, path):
+def every_page(paths, check) -> None:
+    """Check each page, then report every page that failed (not only the first one).
+
+    One test walks all the pages: the demo is seeded once for them, not once per page (a
+    browser test's data cannot be shared between tests: each one ends with a flush)."""
+    failures = []
+    for path in paths:
+        try:
+            check(path)
+        except AssertionError as error:
+            failures.append(f"{path}: {error}")
+    assert not failures, "\n\n".join(failures)
+
+
+def test_public_pages_pass_axe(page, demo_network, assert_accessible):
+    def check(path):
+        heading = dict(PUBLIC_PAGES)[path]
+        page.watcher.problems.clear()  # this page's own problems only
+        page.goto(path)
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+        slug = path.strip("/").replace("/", "-") or "home"
+        page.screenshot(path=f"{SCREENSHOTS}/tisser-{slug}.png", full_page=True)
+        assert_accessible(page)
+        assert not page.watcher.problems, page.watcher.problems
+
+    every_page([path for path, _heading in PUBLIC_PAGES], check)
+
+
+def test_public_pages_fit_a_320px_screen(new_page, demo_network):
     page = new_page(width=320, height=640)
-    page.goto(path)
-    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert scroll_width <= 320, f"{path} scrolls sideways: {scroll_width}px"
-    if path == "/":
-        page.screenshot(path=f"{SCREENSHOTS}/tisser-public-home-320.png", full_page=True)
+
+    def check(path):
+        page.goto(path)
+        scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert scroll_width <= 320, f"{path} scrolls sideways: {scroll_width}px"
+        if path == "/":
+            page.screenshot(path=f"{SCREENSHOTS}/tisser-public-home-320.png", full_page=True)
+
+    every_page(PHONE_PAGES, check)
 
 
 def test_staff_home_fits_a_320px_screen_with_the_switcher(

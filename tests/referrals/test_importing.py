@@ -426,10 +426,12 @@ NOT_A_LIST = "Ce fichier n'est ni un fichier CSV ni un tableur Excel (.xlsx)."
 
 
 def _zip(names) -> bytes:
+    """A small archive with a fixed date: its bytes are part of the test ids, which must be the
+    same in every process that collects them (pytest-xdist's workers compare their lists)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in names:
-            archive.writestr(name, "x")
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), "x")
     return buffer.getvalue()
 
 

@@ -1,4 +1,4 @@
-"""Shared data and a stopwatch for the generated security tests.
+"""Shared data for the generated security tests (their time budget: ``stopwatch.py``).
 
 The data (``world``) is built ONCE for this package, inside a transaction that is opened
 before the first test of the package and rolled back after its last one: the pattern of
@@ -11,9 +11,6 @@ the test database as empty as it found it. A test here must not use
 ``django_db(transaction=True)``: it would commit inside the shared transaction.
 """
 
-import time
-from collections import defaultdict
-
 import pytest
 from django.db import transaction
 
@@ -21,8 +18,6 @@ from tests.core.security.attackers import ALL_ATTACKERS
 from tests.core.security.world import build_world
 from tests.core.urlconf import all_routes, view_attribute
 from tisser.core.scoping import scoped_models
-
-BUDGET_SECONDS = 120
 
 
 def learner_models_to_build():
@@ -102,29 +97,3 @@ def sign_in_as(sign_in, shared):
         return sign_in(user, membership, card=card), membership
 
     return do
-
-
-# Seconds spent per generated test module (setup, call and teardown of its tests).
-_ELAPSED: dict[str, float] = defaultdict(float)
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_protocol(item, nextitem):
-    started = time.monotonic()
-    yield
-    module = getattr(item, "module", None)
-    if module is not None and module.__name__.startswith(__package__ + "."):
-        _ELAPSED[module.__name__] += time.monotonic() - started
-
-
-def pytest_terminal_summary(terminalreporter):
-    for module, elapsed in sorted(_ELAPSED.items()):
-        terminalreporter.write_line(f"{module}: {elapsed:.1f} s (budget {BUDGET_SECONDS} s)")
-
-
-@pytest.fixture(scope="package", autouse=True)
-def stopwatch():
-    """Each generated module stays within its budget (the summary prints the runtimes)."""
-    yield
-    over = {module: elapsed for module, elapsed in _ELAPSED.items() if elapsed > BUDGET_SECONDS}
-    assert not over, f"Over the {BUDGET_SECONDS} s budget: {over}"
