@@ -76,7 +76,11 @@ def two_sites(network):
 def test_staff_read_exact_figures_per_site_and_per_month(network, two_sites):
     built = _build(Selection(network_id=network.pk, start=START, end=END))
     assert _line(built).current.text == "16"
-    assert _people_column(built.per_site) == [["Espace Nord", "12"], ["Espace Sud", "4"], ["Total", "16"]]
+    assert _people_column(built.per_site) == [
+        ["Espace Nord", "12"],
+        ["Espace Sud", "4"],
+        ["Total", "16"],
+    ]
     months = _texts(_chart(built, dashboard.MONTH_CHART).table)
     assert months == [["mars 2026", "12"], ["avril 2026", "4"], ["mai 2026", "0"],
                       ["Total de la période", "16"]]  # fmt: skip
