@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncMonth
 
 from tisser.accounts.models import Site
@@ -165,8 +165,6 @@ def _raw_split(item: Indicator, selection: Selection, by: str) -> dict:
 
 
 def _split_field(by: str):
-    from django.db.models import F
-
     return F({"site": "site_id", "key": "key"}[by])
 
 
