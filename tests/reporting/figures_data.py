@@ -45,11 +45,12 @@ def tables(dashboard: Dashboard):
 
 
 def small_counts_shown(dashboard: Dashboard) -> list:
-    """Every figure shown drawn from 1 to 9 (people counts: the test catalogue's)."""
+    """Every figure shown that is drawn from 1 to 9 people (an activity count of 2 drawn
+    from 16 people may show; a count of 2 people may not)."""
     return [
         shown
         for shown in every_shown(dashboard)
-        if shown.value is not None and is_small(int(shown.value))
+        if not shown.hidden and shown.base is not None and is_small(shown.base)
     ]
 
 

@@ -134,7 +134,12 @@ def test_an_indicator_a_filter_cannot_narrow_says_so(network, two_sites):
     )
     built = _build(selection)
     assert _line(built).current.text == "ne s'applique pas à ce filtre"
-    assert built.per_site is None and built.charts == []
+    # Only the breakdowns of indicators the programme narrows are drawn (its outcomes).
+    assert built.per_site is None
+    drawn = [chart.code.removeprefix(dashboard.KEY_CHART) for chart in built.charts]
+    assert drawn and all(
+        catalogue.indicator(code).facet_kind == FacetKind.PROGRAMME for code in drawn
+    )
 
 
 def test_a_funder_counts_only_the_covered_sites_during_their_conventions(network, two_sites):

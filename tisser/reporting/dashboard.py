@@ -63,8 +63,8 @@ def shown(item: Indicator, figure: Figure | None, *, audience: str, hidden: bool
     if guarded(audience) and (hidden or is_small(figure.base)):
         return Shown(str(FEWER_THAN), None, hidden=True)
     if figure.value is None:
-        return Shown(NO_DATA, None)
-    return Shown(formats.figure(figure.value, item.unit), figure.value)
+        return Shown(NO_DATA, None, base=figure.base)
+    return Shown(formats.figure(figure.value, item.unit), figure.value, base=figure.base)
 
 
 def change(item: Indicator, now: Shown, before: Shown | None) -> str:

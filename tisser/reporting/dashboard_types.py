@@ -29,6 +29,9 @@ class Shown:
     text: str
     value: int | Decimal | None
     hidden: bool = False
+    # How many people the figure is drawn from (the « moins de 10 » base); None when
+    # nothing is shown. Kept so that a test can prove no figure from 1 to 9 people shows.
+    base: int | None = field(default=None, compare=False)
 
 
 @dataclass

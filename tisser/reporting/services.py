@@ -19,6 +19,7 @@ from tisser.core.journal import record
 from tisser.reporting.enums import ReportKind, ReportStatus
 from tisser.reporting.historic import HISTORIC_INDICATORS
 from tisser.reporting.models import HistoricFigure, ReportRequest
+from tisser.reporting.selection import ALL_READERS
 
 HISTORIC_FIELDS = ("year", "indicator", "value", "source")
 ERROR_LENGTH = 300
@@ -117,7 +118,8 @@ def historic_figure_delete(*, actor: Membership, figure: HistoricFigure) -> None
 # --- PDF reports --------------------------------------------------------------------------
 
 REPORT_ROLES: dict[str, tuple[str, ...]] = {
-    ReportKind.FUNDER: (Role.NETWORK_ADMIN, Role.SITE_MANAGER, Role.FUNDER_VIEWER),
+    # The report of a dashboard's filters: whoever reads the dashboard (their own scope).
+    ReportKind.FUNDER: ALL_READERS,
     ReportKind.YEARLY: (Role.NETWORK_ADMIN,),
 }
 

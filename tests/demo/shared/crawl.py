@@ -30,9 +30,10 @@ TIMESINCE = re.compile(
     r"|\d+\s+(?:ans?|années?|mois|semaines?|jours?|heures?),\s+\d+\s+"
     r"(?:mois|semaines?|jours?|heures?|minutes?)\b"
 )
-# French nouns that end in -s or -x in the singular too ("1 mois" is right).
+# French nouns that end in -s or -x in the singular too ("1 mois" is right), and the month
+# of "1 mars" (a date, or a chart's value followed by its next row's month).
 INVARIABLE = {
-    "mois", "fois", "prix", "cas", "temps", "choix", "accès", "avis", "pays", "repas",
+    "mars", "mois", "fois", "prix", "cas", "temps", "choix", "accès", "avis", "pays", "repas",
     "cours", "parcours", "secours", "concours", "succès", "taux", "poids", "heureux",
 }  # fmt: skip
 WRONG_PLURAL = re.compile(r"(?<![\d\w,.])([01])\s+([a-zàâçéèêëîïôûùüÿœ’']+[sx])\b")

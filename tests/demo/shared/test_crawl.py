@@ -136,6 +136,7 @@ def test_the_crawl_covers_the_site_and_reports_what_no_role_reached(walks, capsy
         ("1\u00a0entrées", True),
         ("Mon compte", False),
         ("1 mois", False),
+        ("le 1 mars 2026", False),
         ("Une session s'arrête après 30 minutes sans activité.", False),
         ("10 dossiers, 21 entrées, 2 dossiers", False),
         ("aucun dossier, 1 dossier, mardi 1er décembre à 9 h, il y a 5 min", False),
