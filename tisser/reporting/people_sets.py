@@ -1,10 +1,15 @@
-"""Exact sets of people, stored compactly: a bitmap of file ids, zlib-compressed.
+"""Exact sets of people, stored compactly: Roaring bitmaps of file ids.
 
 Distinct-people counts over any period stay exact (decision 0055): each roll-up row keeps
-the set of files it counted, as a bitmap whose bit *n* is file *n*. A period's count is the
-population count of the union (bitwise OR) of its pieces' bitmaps: no double counting across
-days, months, sites or keys, and no estimate. A million files is a 125 kB bitmap before
-compression; Python's integers do the OR and the count in C.
+the set of files it counted. A period's count is the size of the union of its pieces'
+sets: no double counting across days, months, sites or keys, and no estimate.
+
+A Roaring bitmap (pyroaring, the format of Lucene, Druid and ClickHouse) stores a small set
+as a sorted array of ids and a dense one as bitmap blocks of 65,536 ids, so a day of 1,600
+people takes 3 kB and reads in microseconds, while a year of a million files stays about
+130 kB. Unions and counts run in C. Stored blobs are Roaring's portable serialisation;
+blobs written before (a zlib-compressed plain bitmap, which starts with byte 0x78) are
+still read, until ``reporting_rebuild`` rewrites them.
 """
 
 from __future__ import annotations
@@ -12,34 +17,48 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable
 
+from pyroaring import BitMap
 
-def to_bits(ids: Iterable[int]) -> int:
-    ids = list(ids)
-    if not ids:
-        return 0
-    buffer = bytearray(max(ids) // 8 + 1)
-    for person in ids:
-        buffer[person >> 3] |= 1 << (person & 7)
-    return int.from_bytes(buffer, "little")
+# Roaring's portable format starts with its "cookie" (12346 or 12347, little-endian): its
+# first byte is 0x3A or 0x3B, never zlib's 0x78.
+_LEGACY_ZLIB_FIRST_BYTE = 0x78
 
 
-def encode(bits: int) -> bytes:
-    return zlib.compress(bits.to_bytes((bits.bit_length() + 7) // 8 or 1, "little"), 1)
+def from_ids(ids: Iterable[int]) -> BitMap:
+    """The set of these file ids (below 2**32: pyroaring refuses a larger one)."""
+    return BitMap(ids)
 
 
-def decode(blob: bytes | memoryview | None) -> int:
+def union(sets: Iterable[BitMap]) -> BitMap:
+    """The people in any of the sets, each once (a new set: the pieces are left as they are)."""
+    return BitMap.union(BitMap(), *sets)
+
+
+def encode(people: BitMap) -> bytes:
+    people.run_optimize()  # long runs of consecutive ids (a busy year) take less room
+    return people.serialize()
+
+
+def decode(blob: bytes | memoryview | None) -> BitMap:
     if not blob:
-        return 0
-    return int.from_bytes(zlib.decompress(bytes(blob)), "little")
+        return BitMap()
+    data = bytes(blob)
+    if data[0] == _LEGACY_ZLIB_FIRST_BYTE:
+        return _from_legacy_bitmap(int.from_bytes(zlib.decompress(data), "little"))
+    return BitMap.deserialize(data)
 
 
-def size(bits: int) -> int:
-    return bits.bit_count()
+def size(people: BitMap) -> int:
+    return len(people)
 
 
-def members(bits: int) -> list[int]:
-    """The ids in the set (for tests and the verification's report)."""
+def members(people: BitMap) -> list[int]:
+    """The ids in the set, in order (for tests and the verification's report)."""
+    return list(people)
+
+
+def _from_legacy_bitmap(bits: int) -> BitMap:
     raw = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
-    return [
+    return BitMap(
         8 * at + bit for at, byte in enumerate(raw) if byte for bit in range(8) if byte >> bit & 1
-    ]
+    )

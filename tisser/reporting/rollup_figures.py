@@ -7,8 +7,10 @@ by month), read at the sites of the window, or from the network's rows when the 
 is the whole network, narrowed to the facets ``figures.facets`` names. People are the union
 of the pieces' sets, sums the sum of the pieces.
 
-Every asked indicator is read at once: at most one query on ``PeopleSet`` and one on
-``Tally``, whatever the number of indicators, sites or days.
+Every asked indicator is read at once: one query on ``Tally``, and one on ``PeopleSet`` for
+the pieces' sizes, whatever the number of indicators, sites or days. A figure drawn from
+one piece (a calendar year, a whole month, one space's year) is that piece's stored size;
+only the figures of several pieces read their sets, in one more query (per 5,000 sets).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from tisser.reporting.periods import cover, month_end
 from tisser.reporting.rollups import NO_KEY, TOTAL
 
 BY = ("site", "month", "key")
+# The sets read per query when figures need unions (SQLite takes 32,766 parameters at most).
+SETS_PER_QUERY = 5000
 Piece = tuple[str, datetime.date]
 
 
@@ -85,9 +89,13 @@ def _read(selection: Selection, codes: list[str], *, by: str | None) -> dict[str
     plans = {item.code: _readings(item, selection, by) for item in items}
     rows = _fetch(selection, items, plans, by=by)
     found: dict[str, dict] = {}
+    # People: the pieces of each figure, by primary key with their size (read first: a
+    # figure of one piece is its size, and only the sets of several pieces are read).
+    people_parts: dict[str, dict[Hashable, dict[int, int]]] = {}
     for item in items:
         people = item.measure == Measure.PEOPLE
-        totals: dict[Hashable, int | Decimal] = defaultdict(int if people else Decimal)
+        totals: dict[Hashable, Decimal] = defaultdict(Decimal)
+        parts: dict[Hashable, dict[int, int]] = defaultdict(dict)
         keyed = item.keys is not None
         for network, site, grain, first, key, facet, value in rows.get(item.code, ()):
             piece = (grain, first)
@@ -109,13 +117,45 @@ def _read(selection: Selection, codes: list[str], *, by: str | None) -> dict[str
                 else:
                     at = None
                 if people:
-                    totals[at] = int(totals[at]) | int(value)
+                    pk, size = value
+                    parts[at][pk] = size
                 else:
                     totals[at] += value
         if people:
-            found[item.code] = {at: people_sets.size(int(bits)) for at, bits in totals.items()}
+            people_parts[item.code] = parts
         else:
             found[item.code] = {at: _scaled(item, Decimal(total)) for at, total in totals.items()}
+    found.update(_people_counts(people_parts))
+    return found
+
+
+def _people_counts(
+    parts: dict[str, dict[Hashable, dict[int, int]]],
+) -> dict[str, dict[Hashable, int]]:
+    """Each figure's people: the size of its one piece, or of the union of its pieces (whose
+    sets are read in one query per batch of pieces)."""
+    wanted = {pk for by_at in parts.values() for pieces in by_at.values() if len(pieces) > 1
+              for pk in pieces}  # fmt: skip
+    sets = _sets(sorted(wanted))
+    counts: dict[str, dict[Hashable, int]] = {}
+    for code, by_at in parts.items():
+        counts[code] = {
+            at: (
+                next(iter(pieces.values()))
+                if len(pieces) == 1
+                else people_sets.size(people_sets.union(sets[pk] for pk in pieces))
+            )
+            for at, pieces in by_at.items()
+        }
+    return counts
+
+
+def _sets(pks: list[int]) -> dict:
+    found = {}
+    for at in range(0, len(pks), SETS_PER_QUERY):
+        chunk = pks[at : at + SETS_PER_QUERY]
+        for pk, blob in PeopleSet.objects.filter(pk__in=chunk).values_list("pk", "members"):
+            found[pk] = people_sets.decode(blob)
     return found
 
 
@@ -167,10 +207,10 @@ def _rows(where: Q, items: list[Indicator]) -> Iterator[tuple[str, tuple]]:
     sums = [item.code for item in items if item.measure == Measure.SUM]
     fields = ("indicator", "network_id", "site_id", "grain", "period_start", "key", "facet")
     if people:
-        for code, *head, blob in PeopleSet.objects.filter(where, indicator__in=people).values_list(
-            *fields, "members"
-        ):
-            yield code, (*head, people_sets.decode(blob))
+        for code, *head, pk, size in PeopleSet.objects.filter(
+            where, indicator__in=people
+        ).values_list(*fields, "pk", "size"):
+            yield code, (*head, (pk, size))
     if sums:
         for code, *head, value in Tally.objects.filter(where, indicator__in=sums).values_list(
             *fields, "value"

@@ -29,6 +29,7 @@ from decimal import Decimal
 
 from django.db import OperationalError, connection, transaction
 from django.db.models import Max, Min, Q, QuerySet, Sum
+from pyroaring import BitMap
 
 from tisser.accounts.models import Site
 from tisser.core import stale_figures
@@ -52,7 +53,7 @@ CLAIM_LOCK_TIMEOUT = "5s"
 EARLIEST = datetime.date(2000, 1, 1)
 LATEST = datetime.date(2100, 12, 31)
 
-Value = int | Decimal  # a people bitmap (int) or a sum (Decimal)
+Value = BitMap | Decimal  # a set of people or a sum
 Group = tuple[str, str]  # (key, facet)
 # (network id, site id or None for the whole network, grain, first day, indicator, key, facet)
 RowKey = tuple[int, int | None, str, datetime.date, str, str, str]
@@ -340,7 +341,7 @@ def _day_pieces(
                     )
                 ].append(person)
         for row_key, ids in people.items():
-            found[row_key] = people_sets.to_bits(ids)
+            found[row_key] = people_sets.from_ids(ids)
         return found
     totals = rows.values("site_id", "day", "key", "facet").annotate(total=Sum("amount"))
     sums: dict[RowKey, Decimal] = defaultdict(Decimal)
@@ -482,10 +483,12 @@ def _add(pieces: dict[RowKey, Value], row_key: RowKey, value: Value) -> None:
     known = pieces.get(row_key)
     if known is None:
         pieces[row_key] = value
-    elif isinstance(value, Decimal):
+    elif isinstance(known, Decimal) and isinstance(value, Decimal):
         pieces[row_key] = known + value
+    elif isinstance(known, BitMap) and isinstance(value, BitMap):
+        known |= value  # the pieces' sets are this run's own: merged in place
     else:
-        pieces[row_key] = int(known) | value
+        raise TypeError(f"A set and a sum meet in one piece: {row_key}")
 
 
 def _delete(where: Q) -> None:
