@@ -99,15 +99,27 @@ def rebuild(start: datetime.date, end: datetime.date, *, network_id: int | None 
         StaleFigure.objects.filter(site_id__in=sorted(site_network), day__gte=start, day__lte=end)
     )
     items = catalogue.stored()
+    sites = None if network_id is None else frozenset(site_network)
+    spans = _spans(items, Window(start, end, sites))
     written = 0
     try:
         for first, last in _month_chunks(start, end):
+            # An indicator without a record in a whole month only has its old pieces
+            # cleared; a month cut by the range's ends is recomputed (its other days count).
+            whole_month = first.day == 1 and last == month_end(first)
+            active = [
+                item
+                for item in items
+                if not whole_month or _meets(spans.get(item.code), first, last)
+            ]
             with _writing():
-                written += _rebuild_days(items, first, last, site_network, network_id)
+                written += _rebuild_days(items, active, Window(first, last, sites), site_network)
                 months = {(site, first.replace(day=1)) for site in site_network}
-                written += _roll_up(items, Grain.MONTH, months, site_network)
+                written += _roll_up(active, Grain.MONTH, months, site_network, clear=items)
                 written += _network_pieces(
-                    items, _network_periods(site_network, _days(first, last), months=months)
+                    active,
+                    _network_periods(site_network, _days(first, last), months=months),
+                    clear=items,
                 )
         with _writing():
             years = {
@@ -115,8 +127,12 @@ def rebuild(start: datetime.date, end: datetime.date, *, network_id: int | None 
                 for site in site_network
                 for year in range(start.year, end.year + 1)
             }
-            written += _roll_up(items, Grain.YEAR, years, site_network)
-            written += _network_pieces(items, _network_periods(site_network, set(), years=years))
+            whole_years = (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+            active = [item for item in items if not whole_years or item.code in spans]
+            written += _roll_up(active, Grain.YEAR, years, site_network, clear=items)
+            written += _network_pieces(
+                active, _network_periods(site_network, set(), years=years), clear=items
+            )
     except BaseException:
         _mark_again(marks)
         raise
@@ -261,25 +277,40 @@ def _windows(site_days: set[SiteDay]) -> list[Window]:
 
 
 def _rebuild_days(
-    items: list[Indicator],
-    first: datetime.date,
-    last: datetime.date,
-    site_network: dict[int, int],
-    network_id: int | None,
+    items: list[Indicator], active: list[Indicator], window: Window, site_network: dict[int, int]
 ) -> int:
-    sites = None if network_id is None else frozenset(site_network)
+    """Clear the day pieces of ``items`` in the window, and write those of the ``active``
+    ones (the others have no record then)."""
     _delete(
         Q(
             grain=Grain.DAY,
-            period_start__gte=first,
-            period_start__lte=last,
+            period_start__gte=window.start,
+            period_start__lte=window.end,
             site_id__in=sorted(site_network),
             indicator__in=[item.code for item in items],
         )
     )
-    return sum(
-        _insert(_day_pieces(item, Window(first, last, sites), site_network)) for item in items
-    )
+    return sum(_insert(_day_pieces(item, window, site_network)) for item in active)
+
+
+def _spans(
+    items: list[Indicator], window: Window
+) -> dict[str, tuple[datetime.date, datetime.date]]:
+    """The first and last day each indicator has a record on in the window (one query per
+    indicator): a rebuild skips the months where an indicator has nothing."""
+    found = {}
+    for item in items:
+        assert item.rows is not None
+        bounds = item.rows(window).order_by().aggregate(first=Min("day"), last=Max("day"))
+        if bounds["first"] is not None:
+            found[item.code] = (_day(bounds["first"]), _day(bounds["last"]))
+    return found
+
+
+def _meets(
+    span_: tuple[datetime.date, datetime.date] | None, first: datetime.date, last: datetime.date
+) -> bool:
+    return span_ is not None and span_[0] <= last and first <= span_[1]
 
 
 def _month_chunks(
@@ -366,16 +397,18 @@ def _roll_up(
     grain: str,
     targets: set[SiteDay],
     site_network: dict[int, int],
+    *,
+    clear: list[Indicator] | None = None,
 ) -> int:
     """Recompute the month (or year) pieces ``targets`` (site, first day) from the day (or
-    month) pieces inside them."""
+    month) pieces inside them (those of ``clear`` are deleted first: ``items`` by default)."""
     if not targets:
         return 0
     finer = Grain.DAY if grain == Grain.MONTH else Grain.MONTH
     sources = _where(
         finer, {(site, sub) for site, first in targets for sub in _inside(grain, first)}
     )
-    _delete(_where(grain, targets) & Q(indicator__in=[item.code for item in items]))
+    _delete(_where(grain, targets) & Q(indicator__in=[item.code for item in clear or items]))
     written = 0
     for item in items:  # one indicator's bitmaps in memory at a time
         pieces: dict[RowKey, Value] = {}
@@ -409,8 +442,14 @@ def _network_periods(
     return found
 
 
-def _network_pieces(items: list[Indicator], periods: set[tuple[int, str, datetime.date]]) -> int:
-    """Recompute the network pieces (site null) of ``periods`` from their sites' pieces."""
+def _network_pieces(
+    items: list[Indicator],
+    periods: set[tuple[int, str, datetime.date]],
+    *,
+    clear: list[Indicator] | None = None,
+) -> int:
+    """Recompute the network pieces (site null) of ``periods`` from their sites' pieces
+    (those of ``clear`` are deleted first: ``items`` by default)."""
     if not periods:
         return 0
     codes = [item.code for item in items]
@@ -423,7 +462,7 @@ def _network_pieces(items: list[Indicator], periods: set[tuple[int, str, datetim
         where = Q(network_id=network, grain=grain, period_start__in=sorted(firsts))
         sites_q |= where & Q(site__isnull=False)
         network_q |= where & Q(site__isnull=True)
-    _delete(network_q & Q(indicator__in=codes))
+    _delete(network_q & Q(indicator__in=[item.code for item in clear or items]))
     written = 0
     for code in codes:  # one indicator's bitmaps in memory at a time
         pieces: dict[RowKey, Value] = {}

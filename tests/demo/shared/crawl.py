@@ -119,9 +119,14 @@ def crawl(client, start: list[str], *, budget: int = 120, per_pattern: int = 3) 
     queued = set(start)
     visits_per_name: dict[str, int] = {}
     while (fresh or again) and report.pages < budget:
+        from_fresh = bool(fresh)
         path = fresh.popleft() if fresh else again.popleft()
         name = url_name(urlsplit(path).path) or path
         if visits_per_name.get(name, 0) >= per_pattern:
+            continue
+        if from_fresh and name in visits_per_name:
+            # Its pattern was opened since the link was found: every pattern first.
+            again.append(path)
             continue
         visits_per_name[name] = visits_per_name.get(name, 0) + 1
         report.pages += 1
