@@ -57,6 +57,6 @@ def test_seeding_is_deterministic():
 
 
 def test_referrals_option_sets_the_count_and_zero_skips_them():
-    seed("--referrals", "0")
+    seed("--profile", "ci", "--referrals", "0")
     assert Organisation.objects.exists()
     assert not Referral.objects.exists()

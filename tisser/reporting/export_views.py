@@ -13,11 +13,13 @@ import datetime
 from types import SimpleNamespace
 
 from django.http import Http404, QueryDict
+from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import Role
 from tisser.core.access import require_roles
-from tisser.reporting import exports
+from tisser.reporting import dashboard, exports, pages
 from tisser.reporting.dashboard_types import Audience, Dashboard
+from tisser.reporting.figures import Selection
 from tisser.reporting.selection import FUNDER_READERS, NETWORK_READERS, SITE_READERS
 
 # Whoever may open a dashboard may take its figures away (pages.read checks the kind).
@@ -41,15 +43,12 @@ def dashboard_from(membership, query: QueryDict) -> Dashboard:
     """The dashboard a member reads with these filters (the URL's query string, whose
     ``tableau`` names the dashboard: network, site, funder or programme).
 
-    # wired to DASH's build(): DASH's ``pages.read(request, kind)`` (branch dash, 03d4ae4)
-    # reads the reader's scope and the filters into a Selection and ``Page.build()`` calls
-    # ``dashboard.build(selection, audience=, title=, filters_described=, compare=)``. The
-    # task has no request: it passes the member and the saved query string the same way.
+    ``pages.read`` reads the reader's scope and the filters into a Selection and
+    ``Page.build()`` calls ``dashboard.build``; the report task has no request, so it passes
+    the member and the saved query string the same way.
     Raises PermissionDenied for a role the dashboard refuses, Http404 when the filters do
     not name what the dashboard needs (a site, a funder, a programme).
     """
-    from tisser.reporting import pages
-
     kind = query.get("tableau") or default_kind(membership)
     if kind not in pages.READERS:
         raise Http404
@@ -67,15 +66,7 @@ def dashboard_for(request) -> Dashboard:
 
 def yearly_dashboard(membership, year: int):
     """The network's figures for a calendar year (staff, exact), compared with the year
-    before, and the ``Selection`` they were built from (the report splits it per month).
-
-    # wired to DASH's build()
-    """
-    from django.utils.translation import gettext as _
-
-    from tisser.reporting import dashboard
-    from tisser.reporting.figures import Selection
-
+    before, and the ``Selection`` they were built from (the report splits it per month)."""
     chosen = Selection(
         network_id=membership.organisation_id,
         start=datetime.date(year, 1, 1),
