@@ -2,6 +2,7 @@
 transaction; a return marks the day its sale was paid (decision 0051)."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -131,3 +132,23 @@ def test_a_donation_lot_marks_the_stock_of_the_day_it_was_received(site, network
         (site.pk, datetime.date(2026, 3, 12), STOCK),
         (site.pk, datetime.date(2026, 3, 10), STOCK),
     }
+
+
+def test_a_lot_revalued_marks_the_sales_of_its_units(counter, network):
+    lot = funding_services.lot_record(
+        actor=counter.manager,
+        donor=DonorFactory(network=counter.site.network),
+        site=counter.site,
+        data=lot_data(received_on=datetime.date(2026, 1, 2)),
+    )
+    Device.objects.filter(site=counter.site, offer=counter.laptop).update(lot=lot)
+    sell_at(counter, counter.laptop)
+    clear_marks()
+    funding_services.lot_correct(
+        actor=counter.manager, lot=lot, data={"valuation_amount": Decimal("1200.00")}
+    )
+    # Each unit sold from it is now worth less on the day it was sold.
+    assert (counter.site.pk, PAID_DAY, SALES) in marks()
+    clear_marks()
+    funding_services.lot_correct(actor=counter.manager, lot=lot, data={"reference": "BL-2"})
+    assert marks(SALES) == set()

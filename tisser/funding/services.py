@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Funder, Membership, Site
-from tisser.core import clock, stale_figures
+from tisser.core import clock, hooks, stale_figures
 from tisser.core.errors import DomainError
 from tisser.core.journal import record
 from tisser.funding.enums import EQUIPMENT_FAMILIES, DonorKind, LotUnit, OfferFamily
+from tisser.funding.hooks import DONATION_LOT_REVALUED
 from tisser.funding.models import Convention, DonationLot, Donor, Dotation
 
 DONOR_FIELDS = ("name", "siren", "address", "postal_code", "city", "email")
@@ -476,6 +477,8 @@ def lot_correct(*, actor: Membership, lot: DonationLot, data: Mapping[str, Any])
                 [(locked.site_id, received_before), (locked.site_id, locked.received_on)],
                 dimension=stale_figures.STOCK,
             )
+            if {"valuation_amount", "quantity"} & set(changed):
+                hooks.announce(DONATION_LOT_REVALUED, lot=locked)
             record(
                 actor=actor.user,
                 action="donation_lot.corrected",

@@ -1,5 +1,6 @@
 """Subscriptions of the sales app to hooks announced by the apps below it."""
 
+from django.db.models import Q
 from django.utils import timezone
 
 from tisser.core import hooks, stale_figures
@@ -51,3 +52,19 @@ def erase_sales_free_text(*, file_ids, **_payload) -> None:
     QuotaConsumption.objects.filter(beneficiary_id__in=file_ids).update(override_reason="")
     SaleReturn.objects.filter(line__sale__beneficiary_id__in=file_ids).update(reason="")
     BoxSubscription.objects.filter(beneficiary_id__in=file_ids).update(return_note="")
+
+
+@hooks.subscribe("donation_lot.revalued")
+def mark_sales_of_a_revalued_lot(*, lot, **_payload) -> None:
+    """Each unit sold from the lot is worth the lot's value ÷ its quantity in the figures
+    (« valeur des dons utilisés »): the days its devices and codes were sold change."""
+    from_lot = Q(lines__device__lot=lot) | Q(lines__reservation__vouchers__lot=lot)
+    rows = (
+        Sale.objects.filter(from_lot, paid_at__isnull=False)
+        .values_list("site_id", "paid_at")
+        .distinct()
+    )
+    stale_figures.mark_stale_many(
+        [(site_id, timezone.localdate(at)) for site_id, at in rows],
+        dimension=stale_figures.SALES,
+    )
