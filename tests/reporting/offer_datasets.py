@@ -33,12 +33,10 @@ from tests.funding.factories import (
     DonorFactory,
     DotationFactory,
 )
-from tests.offers.factories import OfferFactory
-from tests.sales.sale_rows import codes, device, give_back, paris, sale
+from tests.sales.sale_rows import codes, device, give_back, paris, price_list, sale
 from tisser.accounts.enums import Role
 from tisser.beneficiaries.services import beneficiary_merge
 from tisser.funding.enums import LotUnit, OfferFamily, ValuationMethod
-from tisser.offers.enums import Tracking
 from tisser.sales.enums import SaleStatus
 
 START, END = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
@@ -64,24 +62,7 @@ def build(*, p2_returns: bool = True) -> OfferWorld:
     site = SiteFactory(network=network, name="Espace Gare")
     other_site = SiteFactory(network=network, name="Espace Port")
     admin = MembershipFactory(organisation=network, role=Role.NETWORK_ADMIN)
-    laptop = OfferFactory(network=network, name="Portable")
-    recharge = OfferFactory(
-        network=network,
-        recharge=True,
-        name="Recharge 5 €",
-        solidarity_price=Decimal("2.00"),
-        market_price=Decimal("5.00"),
-        face_value=Decimal("5.00"),
-    )
-    sim = OfferFactory(
-        network=network,
-        family=OfferFamily.SIM,
-        tracking=Tracking.QUANTITY,
-        name="Carte SIM",
-        solidarity_price=Decimal("1.00"),
-        market_price=Decimal("10.00"),
-        allowed_grades=[],
-    )
+    laptop, recharge, sim = price_list(network)
     operator = DonorFactory(network=network, organisation=True, name="Opérateur")
     city = DonorFactory(network=network, organisation=True, name="Ville")
     private = DonorFactory(network=network, name="Mme Dupont")

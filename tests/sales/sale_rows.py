@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from tests.offers.factories import DeviceFactory, VoucherFactory
-from tisser.offers.enums import DeviceStatus, ReservationStatus, VoucherStatus
+from tests.offers.factories import DeviceFactory, OfferFactory, VoucherFactory
+from tisser.funding.enums import OfferFamily
+from tisser.offers.enums import DeviceStatus, ReservationStatus, Tracking, VoucherStatus
 from tisser.offers.models import Device, Offer, Reservation, Voucher
 from tisser.sales.enums import ReturnOutcome, SaleStatus
 from tisser.sales.models import Payment, Sale, SaleLine, SaleReturn
@@ -138,3 +139,27 @@ def give_back(line: SaleLine, at, *, quantity=1, outcome=ReturnOutcome.REFUND) -
         credit_amount=Decimal("0") if refund else line.unit_price * quantity,
         at=at,
     )
+
+
+def price_list(network) -> tuple[Offer, Offer, Offer]:
+    """The offers of the hand-built figures' data sets: a laptop 150 € (market 350 €), a
+    5 € recharge code sold 2 €, a SIM card sold by quantity 1 € (market 10 €)."""
+    laptop = OfferFactory(network=network, name="Portable")
+    recharge = OfferFactory(
+        network=network,
+        recharge=True,
+        name="Recharge 5 €",
+        solidarity_price=Decimal("2.00"),
+        market_price=Decimal("5.00"),
+        face_value=Decimal("5.00"),
+    )
+    sim = OfferFactory(
+        network=network,
+        family=OfferFamily.SIM,
+        tracking=Tracking.QUANTITY,
+        name="Carte SIM",
+        solidarity_price=Decimal("1.00"),
+        market_price=Decimal("10.00"),
+        allowed_grades=[],
+    )
+    return laptop, recharge, sim

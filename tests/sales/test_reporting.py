@@ -21,14 +21,13 @@ from tests.funding.factories import (
 )
 from tests.offers.factories import (
     DeviceStatusChangeFactory,
-    OfferFactory,
     StockMovementFactory,
 )
-from tests.sales.sale_rows import codes, device, give_back, paris, sale
+from tests.sales.sale_rows import codes, device, give_back, paris, price_list, sale
 from tisser.accounts.enums import Role
 from tisser.beneficiaries.services import beneficiary_merge
 from tisser.funding.enums import LotUnit, OfferFamily, ValuationMethod
-from tisser.offers.enums import DeviceStatus, MovementKind, Tracking
+from tisser.offers.enums import DeviceStatus, MovementKind
 from tisser.sales.enums import ReturnOutcome, SaleStatus
 from tisser.sales.reporting import (
     FigureFilter,
@@ -74,24 +73,7 @@ def world(db):
     site = SiteFactory(network=network, name="Espace Gare")
     other_site = SiteFactory(network=network, name="Espace Port")
     admin = MembershipFactory(organisation=network, role=Role.NETWORK_ADMIN)
-    laptop = OfferFactory(network=network, name="Portable")
-    recharge = OfferFactory(
-        network=network,
-        recharge=True,
-        name="Recharge 5 €",
-        solidarity_price=Decimal("2.00"),
-        market_price=Decimal("5.00"),
-        face_value=Decimal("5.00"),
-    )
-    sim = OfferFactory(
-        network=network,
-        family=OfferFamily.SIM,
-        tracking=Tracking.QUANTITY,
-        name="Carte SIM",
-        solidarity_price=Decimal("1.00"),
-        market_price=Decimal("10.00"),
-        allowed_grades=[],
-    )
+    laptop, recharge, sim = price_list(network)
     operator = DonorFactory(network=network, organisation=True, name="Opérateur")
     private = DonorFactory(network=network, name="Mme Dupont")
     convention = ConventionFactory(funder=operator.funder, sites=[site, other_site])
