@@ -33,8 +33,11 @@ def mark_stale(*, site_id: int, day: datetime.date, dimension: str) -> None:
     mark_stale_many([(site_id, day)], dimension=dimension)
 
 
-def mark_stale_many(site_days: Iterable[tuple[int, datetime.date]], *, dimension: str) -> None:
-    """Mark several (site, day) pairs of one dimension; duplicates are ignored."""
+def mark_stale_many(
+    site_days: Iterable[tuple[int | None, datetime.date | None]], *, dimension: str
+) -> None:
+    """Mark several (site, day) pairs of one dimension; duplicates are ignored, and so is a
+    pair without a site or a day (a record not yet dated: nothing to count)."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"Unknown figures dimension: {dimension}")
     known = {
