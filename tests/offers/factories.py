@@ -29,7 +29,8 @@ from tisser.offers.models import (
 
 
 class OfferFactory(factory.django.DjangoModelFactory):
-    """A refurbished laptop offer by default; ``OfferFactory(recharge=True)`` a 10 € recharge."""
+    """A refurbished laptop offer by default; ``OfferFactory(recharge=True)`` a 10 € recharge,
+    ``OfferFactory(sim_card=True)`` a SIM card sold by quantity, 1 € (market price 10 €)."""
 
     class Meta:
         model = Offer
@@ -42,6 +43,14 @@ class OfferFactory(factory.django.DjangoModelFactory):
             solidarity_price=Decimal("5.00"),
             market_price=Decimal("10.00"),
             face_value=Decimal("10.00"),
+            allowed_grades=[],
+        )
+        sim_card = factory.Trait(
+            family=OfferFamily.SIM,
+            tracking=Tracking.QUANTITY,
+            name="Carte SIM",
+            solidarity_price=Decimal("1.00"),
+            market_price=Decimal("10.00"),
             allowed_grades=[],
         )
 

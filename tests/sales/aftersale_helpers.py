@@ -19,7 +19,6 @@ from tisser.accounts.enums import Role
 from tisser.accounts.models import Membership, Organisation, Site
 from tisser.beneficiaries.models import Beneficiary
 from tisser.funding.enums import OfferFamily
-from tisser.offers.enums import Tracking
 from tisser.offers.models import Offer
 
 
@@ -57,15 +56,7 @@ def make_counter() -> Counter:
     StockSettingsFactory(network=network, hub=None)
     laptop = OfferFactory(network=network, name="Portable reconditionné")
     recharge = OfferFactory(network=network, recharge=True, name="Recharge 10 €")
-    sim = OfferFactory(
-        network=network,
-        family=OfferFamily.SIM,
-        tracking=Tracking.QUANTITY,
-        name="Carte SIM",
-        solidarity_price=Decimal("1.00"),
-        market_price=Decimal("10.00"),
-        allowed_grades=[],
-    )
+    sim = OfferFactory(network=network, sim_card=True)
     box = OfferFactory(
         network=network,
         family=OfferFamily.BOX,

@@ -8,7 +8,6 @@ from tests.beneficiaries.conftest import Team, team  # noqa: F401  (the shared f
 from tests.offers.factories import OfferFactory
 from tests.sales.aftersale_helpers import counter  # noqa: F401  (the after-sale fixture)
 from tisser.funding.enums import OfferFamily
-from tisser.offers.enums import Tracking
 from tisser.sales.enums import QuotaMeasure, QuotaPer, QuotaScope, QuotaWindow
 from tisser.sales.models import QuotaRule
 
@@ -33,15 +32,7 @@ def offers(network):
             face_value=Decimal("5.00"),
         )
         recharge10 = OfferFactory(network=network, recharge=True)
-        sim = OfferFactory(
-            network=network,
-            family=OfferFamily.SIM,
-            tracking=Tracking.QUANTITY,
-            name="Carte SIM",
-            solidarity_price=Decimal("1.00"),
-            market_price=Decimal("10.00"),
-            allowed_grades=[],
-        )
+        sim = OfferFactory(network=network, sim_card=True)
 
     return Offers
 

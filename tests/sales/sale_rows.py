@@ -12,8 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from tests.offers.factories import DeviceFactory, OfferFactory, VoucherFactory
-from tisser.funding.enums import OfferFamily
-from tisser.offers.enums import DeviceStatus, ReservationStatus, Tracking, VoucherStatus
+from tisser.offers.enums import DeviceStatus, ReservationStatus, VoucherStatus
 from tisser.offers.models import Device, Offer, Reservation, Voucher
 from tisser.sales.enums import ReturnOutcome, SaleStatus
 from tisser.sales.models import Payment, Sale, SaleLine, SaleReturn
@@ -153,13 +152,5 @@ def price_list(network) -> tuple[Offer, Offer, Offer]:
         market_price=Decimal("5.00"),
         face_value=Decimal("5.00"),
     )
-    sim = OfferFactory(
-        network=network,
-        family=OfferFamily.SIM,
-        tracking=Tracking.QUANTITY,
-        name="Carte SIM",
-        solidarity_price=Decimal("1.00"),
-        market_price=Decimal("10.00"),
-        allowed_grades=[],
-    )
+    sim = OfferFactory(network=network, sim_card=True)
     return laptop, recharge, sim
