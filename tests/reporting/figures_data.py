@@ -7,6 +7,7 @@ from tests.beneficiaries.factories import BeneficiaryFactory
 from tisser.core.small_counts import is_small
 from tisser.reporting import rollups
 from tisser.reporting.dashboard_types import Dashboard, Shown
+from tisser.reporting.enums import Measure
 
 START = datetime.date(2026, 3, 1)
 END = datetime.date(2026, 5, 31)
@@ -66,3 +67,18 @@ def recomputable(dashboard: Dashboard) -> list[str]:
             if len(hidden) == 1:
                 problems.append(f"{table.title} / {table.header[column]}")
     return problems
+
+
+def assert_rows_follow_the_contract(indicators, window, facet_prefix: str) -> None:
+    """Every stored indicator's rows over the window: some rows, each with exactly the
+    contract's columns (``Indicator.rows``), a date, and a facet of ``facet_prefix``."""
+    for item in indicators:
+        if item.rows is None:
+            continue
+        rows = list(item.rows(window))
+        measure = "person" if item.measure == Measure.PEOPLE else "amount"
+        assert rows, item.code
+        for row in rows:
+            assert set(row) == {"site_id", "day", "key", "facet", measure}, item.code
+            assert isinstance(row["day"], datetime.date), item.code
+            assert row["facet"] == "" or row["facet"].startswith(facet_prefix), item.code

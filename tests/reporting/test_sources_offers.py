@@ -7,10 +7,11 @@ from decimal import Decimal
 import pytest
 
 from tests.reporting import offer_datasets
+from tests.reporting.figures_data import assert_rows_follow_the_contract
 from tests.reporting.offer_datasets import END, START
 from tisser.funding.enums import OfferFamily
 from tisser.reporting import figures, rollups
-from tisser.reporting.enums import FacetKind, Measure
+from tisser.reporting.enums import FacetKind
 from tisser.reporting.figures import FunderReach, Selection
 from tisser.reporting.indicators import Window
 from tisser.reporting.sources import offers
@@ -223,14 +224,4 @@ def test_a_site_and_a_period_narrow_the_figures(world, source):
 
 
 def test_every_row_follows_the_contract(world):
-    window = Window(START, END)
-    for item in offers.INDICATORS:
-        if item.rows is None:
-            continue
-        rows = list(item.rows(window))
-        measure = "person" if item.measure == Measure.PEOPLE else "amount"
-        assert rows, item.code
-        for row in rows:
-            assert set(row) == {"site_id", "day", "key", "facet", measure}, item.code
-            assert isinstance(row["day"], datetime.date), item.code
-            assert row["facet"] == "" or row["facet"].startswith("dotation:"), item.code
+    assert_rows_follow_the_contract(offers.INDICATORS, Window(START, END), "dotation:")

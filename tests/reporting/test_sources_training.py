@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tests.accounts.factories import SiteFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
+from tests.reporting.figures_data import assert_rows_follow_the_contract
 from tests.training.factories import (
     AttendanceFactory,
     CohortFactory,
@@ -19,7 +20,7 @@ from tests.training.factories import (
 )
 from tisser.beneficiaries.models import Beneficiary
 from tisser.reporting import figures, rollups
-from tisser.reporting.enums import FacetKind, Measure
+from tisser.reporting.enums import FacetKind
 from tisser.reporting.figures import FunderReach, Selection
 from tisser.reporting.indicators import Window
 from tisser.reporting.sources import training
@@ -304,14 +305,4 @@ def test_a_partner_filter_does_not_apply(world):
 
 
 def test_every_row_follows_the_contract(world):
-    window = Window(START, END)
-    for item in training.INDICATORS:
-        if item.rows is None:
-            continue
-        rows = list(item.rows(window))
-        measure = "person" if item.measure == Measure.PEOPLE else "amount"
-        assert rows, item.code
-        for row in rows:
-            assert set(row) == {"site_id", "day", "key", "facet", measure}, item.code
-            assert isinstance(row["day"], datetime.date), item.code
-            assert row["facet"] == "" or row["facet"].startswith("programme:"), item.code
+    assert_rows_follow_the_contract(training.INDICATORS, Window(START, END), "programme:")
