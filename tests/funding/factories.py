@@ -73,8 +73,19 @@ class DotationFactory(factory.django.DjangoModelFactory):
 
 
 class DonationLotFactory(factory.django.DjangoModelFactory):
+    """Ten laptops worth 1,500 € by default; ``DonationLotFactory(recharge_codes=True)`` ten
+    recharge codes at their face value, 50 €."""
+
     class Meta:
         model = DonationLot
+
+    class Params:
+        recharge_codes = factory.Trait(
+            family=OfferFamily.RECHARGE,
+            unit=LotUnit.CODE,
+            valuation_method=ValuationMethod.FACE_VALUE,
+            valuation_amount=Decimal("50.00"),
+        )
 
     site = factory.SubFactory(SiteFactory)
     donor = factory.SubFactory(DonorFactory, network=factory.SelfAttribute("..site.network"))

@@ -36,7 +36,7 @@ from tests.funding.factories import (
 from tests.sales.sale_rows import codes, device, give_back, paris, price_list, sale
 from tisser.accounts.enums import Role
 from tisser.beneficiaries.services import beneficiary_merge
-from tisser.funding.enums import LotUnit, OfferFamily, ValuationMethod
+from tisser.funding.enums import OfferFamily
 from tisser.sales.enums import SaleStatus
 
 START, END = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
@@ -78,11 +78,7 @@ def build(*, p2_returns: bool = True) -> OfferWorld:
         site=site,
         donor=operator,
         dotation=d1,
-        family=OfferFamily.RECHARGE,
-        quantity=10,
-        unit=LotUnit.CODE,
-        valuation_method=ValuationMethod.FACE_VALUE,
-        valuation_amount=Decimal("50.00"),
+        recharge_codes=True,
         received_on=datetime.date(2026, 1, 5),
     )
     l2 = DonationLotFactory(

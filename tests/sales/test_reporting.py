@@ -26,7 +26,7 @@ from tests.offers.factories import (
 from tests.sales.sale_rows import codes, device, give_back, paris, price_list, sale
 from tisser.accounts.enums import Role
 from tisser.beneficiaries.services import beneficiary_merge
-from tisser.funding.enums import LotUnit, OfferFamily, ValuationMethod
+from tisser.funding.enums import OfferFamily
 from tisser.offers.enums import DeviceStatus, MovementKind
 from tisser.sales.enums import ReturnOutcome, SaleStatus
 from tisser.sales.reporting import (
@@ -82,11 +82,7 @@ def world(db):
         site=site,
         donor=operator,
         dotation=dotation,
-        family=OfferFamily.RECHARGE,
-        quantity=10,
-        unit=LotUnit.CODE,
-        valuation_method=ValuationMethod.FACE_VALUE,
-        valuation_amount=Decimal("50.00"),
+        recharge_codes=True,
     )
     laptop_lot = DonationLotFactory(
         site=site, donor=private, quantity=2, valuation_amount=Decimal("400.00")
