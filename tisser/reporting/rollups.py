@@ -142,20 +142,10 @@ def rebuild(start: datetime.date, end: datetime.date, *, network_id: int | None 
 def span(*, network_id: int | None = None) -> tuple[datetime.date, datetime.date] | None:
     """The first and last day any stored indicator has a record on (None: no record)."""
     sites = None if network_id is None else frozenset(_site_networks(network_id=network_id))
-    window = Window(EARLIEST, LATEST, sites)
-    first: datetime.date | None = None
-    last: datetime.date | None = None
-    for item in catalogue.stored():
-        assert item.rows is not None
-        found = item.rows(window).order_by().aggregate(first=Min("day"), last=Max("day"))
-        if found["first"] is None:
-            continue
-        low, high = _day(found["first"]), _day(found["last"])
-        first = low if first is None else min(first, low)
-        last = high if last is None else max(last, high)
-    if first is None or last is None:
+    spans = _spans(catalogue.stored(), Window(EARLIEST, LATEST, sites)).values()
+    if not spans:
         return None
-    return first, last
+    return min(first for first, _last in spans), max(last for _first, last in spans)
 
 
 def rebuild_all(*, network_id: int | None = None) -> int:
