@@ -20,10 +20,7 @@ from tisser.core.access import require_roles
 from tisser.reporting import dashboard, exports, pages
 from tisser.reporting.dashboard_types import Audience, Dashboard
 from tisser.reporting.figures import Selection
-from tisser.reporting.selection import FUNDER_READERS, NETWORK_READERS, SITE_READERS
-
-# Whoever may open a dashboard may take its figures away (pages.read checks the kind).
-READERS = (*NETWORK_READERS, *SITE_READERS, *FUNDER_READERS)
+from tisser.reporting.selection import ALL_READERS
 
 
 def audience_of(membership) -> str:
@@ -82,11 +79,12 @@ def yearly_dashboard(membership, year: int):
     return built, chosen
 
 
-@require_roles(*READERS)
+# Whoever may open a dashboard may take its figures away (pages.read checks the kind).
+@require_roles(*ALL_READERS)
 def export_xlsx(request):
     return exports.xlsx_response(dashboard_for(request))
 
 
-@require_roles(*READERS)
+@require_roles(*ALL_READERS)
 def export_csv(request):
     return exports.csv_file_response(dashboard_for(request))

@@ -23,10 +23,8 @@ from tisser.core.views_helpers import paginate
 from tisser.reporting import services
 from tisser.reporting.enums import ReportKind, ReportStatus
 from tisser.reporting.models import ReportRequest
-from tisser.reporting.selection import FUNDER_READERS, NETWORK_READERS, SITE_READERS
+from tisser.reporting.selection import ALL_READERS
 
-# Whoever may open a dashboard may take its figures away (pages.read checks the kind).
-READERS = (*NETWORK_READERS, *SITE_READERS, *FUNDER_READERS)
 # The saved filters are the dashboard's query string: a few short values at most.
 MAX_FILTERS, MAX_FILTER_LENGTH = 20, 200
 FIRST_REPORT_YEAR = 2000
@@ -54,7 +52,8 @@ def _filters(query) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-@require_roles(*READERS)
+# Whoever may open a dashboard may take its figures away (pages.read checks the kind).
+@require_roles(*ALL_READERS)
 def report_request(request):
     """Ask for a report: the funder report of the dashboard's filters (the action URL's
     query string), or, for a network admin, the yearly activity report (``year``).
@@ -87,7 +86,7 @@ def report_request(request):
     return redirect("reporting:report_list")
 
 
-@require_roles(*READERS)
+@require_roles(*ALL_READERS)
 def report_list(request):
     reports = (
         ReportRequest.objects.visible_to(request.membership)
@@ -107,7 +106,7 @@ def report_list(request):
 
 
 @scoped_object(ReportRequest)
-@require_roles(*READERS)
+@require_roles(*ALL_READERS)
 def report_download(request, obj):
     if obj.status != ReportStatus.READY or not obj.pdf:
         messages.info(request, _("Ce rapport n'est pas encore prêt."))
