@@ -33,7 +33,7 @@ TYPED_MODULES := tisser/referrals/transitions.py tisser/core/hooks.py tisser/cor
 TYPED_MODULES += tisser/training/roll_call.py tisser/training/hours.py tisser/training/sheets.py tisser/training/minutes.py
 TYPED_MODULES += tisser/core/small_counts.py tisser/training/reporting.py tisser/training/dashboard.py
 # Reporting roll-ups (issue 16, helper ENGINE).
-TYPED_MODULES += tisser/reporting/rollups.py tisser/reporting/rollup_figures.py tisser/reporting/periods.py tisser/reporting/people_sets.py tisser/reporting/verify.py
+TYPED_MODULES += tisser/reporting/rollups.py tisser/reporting/rollup_figures.py tisser/reporting/periods.py tisser/reporting/people_sets.py tisser/reporting/set_cache.py tisser/reporting/verify.py
 
 # Reporting exports and PDF reports (issue 16, helper EXPORTS).
 TYPED_MODULES += tisser/reporting/exports.py tisser/reporting/reports.py

@@ -63,9 +63,9 @@ DATASET = ROOT / "var" / "bench-figures-dataset.json"
 
 
 def periods(dataset: dict) -> dict[str, tuple[datetime.date, datetime.date]]:
-    """The periods measured: the last full calendar year of data (what « a year » of the
-    dashboard is, a single roll-up per site) and the last 365 days (months and days of two
-    years to combine: the harder case)."""
+    """The years measured: the last full calendar year of data (a single roll-up per site),
+    the last 365 days (months and days of two years to combine: the hardest case), and this
+    year to date (the dashboard's default period, months and the days of this month)."""
     first = datetime.date.fromisoformat(dataset["first_day"])
     last = datetime.date.fromisoformat(dataset["last_day"])
     year = last.year - 1 if last < datetime.date(last.year, 12, 31) else last.year
@@ -73,13 +73,18 @@ def periods(dataset: dict) -> dict[str, tuple[datetime.date, datetime.date]]:
     if first <= datetime.date(year, 1, 1):
         found["calendar_year"] = (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     found["last_365_days"] = (last - datetime.timedelta(days=364), last)
+    found["year_to_date"] = (datetime.date(last.year, 1, 1), last)
     return found
 
 
 PERIOD_LABELS = {
     "calendar_year": "Network dashboard, calendar year {start:%Y}",
     "last_365_days": "Network dashboard, the last 365 days",
+    "year_to_date": "Network dashboard, {start:%Y} to date (the default period)",
 }
+# The periods also computed from the raw records (each takes minutes there): a whole year
+# of one piece per site, and the hardest union of pieces.
+RAW_PERIODS = ("calendar_year", "last_365_days")
 
 
 def pages(dataset: dict) -> list[Page]:
@@ -181,7 +186,7 @@ def inside_raw(dataset: dict) -> dict:
     from tisser.reporting import figures
 
     found = {}
-    for period in periods(dataset):
+    for period in [key for key in periods(dataset) if key in RAW_PERIODS]:
         selection = _selection(dataset, period)
         timings: dict[str, float] = {}
         started = time.perf_counter()
@@ -369,10 +374,15 @@ def ratios(results, raw) -> dict[str, tuple[float, float]]:
     return found
 
 
+def periods_of(results) -> list:
+    """The pages of a year (each period measured), held to the p95 target; the comparison
+    of two years is measured for the record."""
+    return [result for result in results if result.page.key in PERIOD_LABELS]
+
+
 def missed_targets(results, raw, refresh) -> list[str]:
-    missed = [
-        f"{r.page.label}: p95" for r in results if r.page.key in raw and r.p95 >= TARGET_P95_MS
-    ]
+    measured = periods_of(results)
+    missed = [f"{r.page.label}: p95" for r in measured if r.p95 >= TARGET_P95_MS]
     missed += [
         f"{key}: raw / roll-ups < {TARGET_RATIO}"
         for key, (ratio, _median) in ratios(results, raw).items()
@@ -437,9 +447,11 @@ def report_lines(args, *, dataset, rollups, results, raw, refresh, workers, star
     for result in results:
         measured = raw.get(result.page.key)
         if measured is None:
+            held = result.page.key in PERIOD_LABELS  # a year without its raw computation
+            met = ("yes" if result.p95 < TARGET_P95_MS else "**no**") if held else ""
             lines.append(
                 f"| {result.page.label} | {len(result.timings_ms)} | {result.rps:.1f} "
-                f"| {result.median:.1f} | {result.p95:.1f} | | | |"
+                f"| {result.median:.1f} | {result.p95:.1f} | | | {met} |"
             )
             continue
         ratio = found_ratios.get(result.page.key, (0.0, 0.0))[0]

@@ -98,12 +98,17 @@ def _imports_dir(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Rate limits, TOTP replay guards and counters live in the cache: start each test clean."""
+    """Rate limits, TOTP replay guards and counters live in the cache, decoded people sets
+    in the process (``set_cache``): start each test clean, whatever ran before it."""
     from django.core.cache import cache
 
+    from tisser.reporting import set_cache
+
     cache.clear()
+    set_cache.cache().clear()
     yield
     cache.clear()
+    set_cache.cache().clear()
 
 
 @pytest.fixture

@@ -237,6 +237,10 @@ SMS_CALLBACK_MAX_AGE_SECONDS = env_int("SMS_CALLBACK_MAX_AGE_SECONDS", 300)
 NOTIFICATION_MAX_ATTEMPTS = 5
 # Wait before try n+1: this many seconds, doubled at each failure (5, 10, 20, 40 minutes).
 NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 300)
+# Impact figures: each process keeps the people sets it decoded (tisser/reporting/
+# set_cache.py), up to this many bytes of stored sets, so a page over months and days does
+# not read the same sets again (a rolling year's page reads about 14 MB of them).
+REPORTING_SET_CACHE_BYTES = env_int("REPORTING_SET_CACHE_BYTES", 64 * 1024 * 1024)
 # Rate limits (tisser/core/ratelimit.py) count in the cache. One process may keep Django's
 # default per-process memory cache; several processes must share Redis, whose INCR keeps
 # the counts atomic (docs/decisions/0010-anonymous-forms.md).

@@ -209,6 +209,7 @@ def test_a_breakdown_per_key_is_a_chart_guarded_like_the_rest(network, site, wit
     assert small_counts_shown(built) == [] and recomputable(built) == []
 
 
+@pytest.mark.usefixtures("without_kept_sets")
 def test_the_number_of_queries_does_not_grow_with_sites_and_months(network):
     def count(sites, months):
         for index in range(sites):

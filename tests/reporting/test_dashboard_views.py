@@ -240,6 +240,7 @@ def test_the_glossary_explains_each_figure(login, network):
     assert "personnes distinctes" in content.lower()
 
 
+@pytest.mark.usefixtures("without_kept_sets")
 def test_the_page_costs_the_same_queries_for_one_or_many_sites(login, network):
     client = login(make_member(network, Role.NETWORK_ADMIN))
 

@@ -64,6 +64,9 @@ class PeopleSet(_Rollup):
 
     members = models.BinaryField()
     size = models.PositiveIntegerField()
+    # The fingerprint of ``members`` (``people_sets.digest``). A row is never changed, only
+    # deleted and written anew, so readers may keep a set they decoded by it (``set_cache``).
+    digest = models.BigIntegerField()
 
     class Meta:
         verbose_name = _("ensemble de personnes consolidé")

@@ -14,6 +14,7 @@ still read, until ``reporting_rebuild`` rewrites them.
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections.abc import Iterable
 
@@ -46,6 +47,12 @@ def decode(blob: bytes | memoryview | None) -> BitMap:
     if data[0] == _LEGACY_ZLIB_FIRST_BYTE:
         return _from_legacy_bitmap(int.from_bytes(zlib.decompress(data), "little"))
     return BitMap.deserialize(data)
+
+
+def digest(blob: bytes) -> int:
+    """A stored set's fingerprint (64 bits of BLAKE2b, as a signed integer for the
+    database): with the set's size, what the process's cache knows it by (``set_cache``)."""
+    return int.from_bytes(hashlib.blake2b(blob, digest_size=8).digest(), "big", signed=True)
 
 
 def size(people: BitMap) -> int:

@@ -10,7 +10,9 @@ of the pieces' sets, sums the sum of the pieces.
 Every asked indicator is read at once: one query on ``Tally``, and one on ``PeopleSet`` for
 the pieces' sizes, whatever the number of indicators, sites or days. A figure drawn from
 one piece (a calendar year, a whole month, one space's year) is that piece's stored size;
-only the figures of several pieces read their sets, in one more query (per 5,000 sets).
+only the figures of several pieces read their sets, in one more query (per 5,000 sets), and
+only the sets this process has not decoded already (``set_cache``: a stored set never
+changes, so it is known by its digest).
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from tisser.reporting import catalogue, people_sets
-from tisser.reporting.enums import Grain, Measure
+from tisser.accounts.models import Site
+from tisser.reporting import catalogue, people_sets, set_cache
+from tisser.reporting.enums import Measure
 from tisser.reporting.figures import Selection, _scaled, facets, windows
 from tisser.reporting.indicators import Indicator
 from tisser.reporting.models import PeopleSet, Tally
@@ -35,6 +38,7 @@ BY = ("site", "month", "key")
 # The sets read per query when figures need unions (SQLite takes 32,766 parameters at most).
 SETS_PER_QUERY = 5000
 Piece = tuple[str, datetime.date]
+_Stored = tuple[int, int]  # a stored set's size and digest
 
 
 @dataclass(frozen=True)
@@ -89,13 +93,13 @@ def _read(selection: Selection, codes: list[str], *, by: str | None) -> dict[str
     plans = {item.code: _readings(item, selection, by) for item in items}
     rows = _fetch(selection, items, plans, by=by)
     found: dict[str, dict] = {}
-    # People: the pieces of each figure, by primary key with their size (read first: a
-    # figure of one piece is its size, and only the sets of several pieces are read).
-    people_parts: dict[str, dict[Hashable, dict[int, int]]] = {}
+    # People: the pieces of each figure, by primary key with their size and digest (read
+    # first: a figure of one piece is its size, and only the sets of several pieces are read).
+    people_parts: dict[str, dict[Hashable, dict[int, _Stored]]] = {}
     for item in items:
         people = item.measure == Measure.PEOPLE
         totals: dict[Hashable, Decimal] = defaultdict(Decimal)
-        parts: dict[Hashable, dict[int, int]] = defaultdict(dict)
+        parts: dict[Hashable, dict[int, _Stored]] = defaultdict(dict)
         keyed = item.keys is not None
         for network, site, grain, first, key, facet, value in rows.get(item.code, ()):
             piece = (grain, first)
@@ -117,8 +121,8 @@ def _read(selection: Selection, codes: list[str], *, by: str | None) -> dict[str
                 else:
                     at = None
                 if people:
-                    pk, size = value
-                    parts[at][pk] = size
+                    pk, size, digest = value
+                    parts[at][pk] = (size, digest)
                 else:
                     totals[at] += value
         if people:
@@ -130,18 +134,18 @@ def _read(selection: Selection, codes: list[str], *, by: str | None) -> dict[str
 
 
 def _people_counts(
-    parts: dict[str, dict[Hashable, dict[int, int]]],
+    parts: dict[str, dict[Hashable, dict[int, _Stored]]],
 ) -> dict[str, dict[Hashable, int]]:
     """Each figure's people: the size of its one piece, or of the union of its pieces (whose
-    sets are read in one query per batch of pieces)."""
-    wanted = {pk for by_at in parts.values() for pieces in by_at.values() if len(pieces) > 1
-              for pk in pieces}  # fmt: skip
-    sets = _sets(sorted(wanted))
+    sets come from the process's cache, or are read in one query per batch of pieces)."""
+    wanted = {pk: stored for by_at in parts.values() for pieces in by_at.values()
+              if len(pieces) > 1 for pk, stored in pieces.items()}  # fmt: skip
+    sets = _sets(wanted)
     counts: dict[str, dict[Hashable, int]] = {}
     for code, by_at in parts.items():
         counts[code] = {
             at: (
-                next(iter(pieces.values()))
+                next(iter(pieces.values()))[0]
                 if len(pieces) == 1
                 else people_sets.size(people_sets.union(sets[pk] for pk in pieces))
             )
@@ -150,12 +154,24 @@ def _people_counts(
     return counts
 
 
-def _sets(pks: list[int]) -> dict:
+def _sets(wanted: dict[int, _Stored]) -> dict:
+    """The decoded sets of these rows: those the process keeps, the others read by batch."""
+    kept = set_cache.cache()
     found = {}
-    for at in range(0, len(pks), SETS_PER_QUERY):
-        chunk = pks[at : at + SETS_PER_QUERY]
+    missing = []
+    for pk, (size, digest) in wanted.items():
+        people = kept.get((digest, size))
+        if people is None:
+            missing.append(pk)
+        else:
+            found[pk] = people
+    missing.sort()
+    for at in range(0, len(missing), SETS_PER_QUERY):
+        chunk = missing[at : at + SETS_PER_QUERY]
         for pk, blob in PeopleSet.objects.filter(pk__in=chunk).values_list("pk", "members"):
             found[pk] = people_sets.decode(blob)
+            size, digest = wanted[pk]
+            kept.keep((digest, size), found[pk], len(blob))
     return found
 
 
@@ -183,13 +199,18 @@ def _fetch(
                 sites |= reading.sites
     if not pieces:
         return {}
-    where = Q(pk__in=[])
-    for grain in (Grain.YEAR, Grain.MONTH, Grain.DAY):
-        if pieces.get(grain):
-            where |= Q(grain=grain, period_start__in=sorted(pieces[grain]))
+    # One list per column, which the indexes probe (an OR of grains is a scan of the
+    # network's rows); a row of a grain and a first day each asked, but not together, is
+    # dropped by ``_read`` as a piece no reading names.
+    where = Q(grain__in=sorted(pieces), period_start__in=sorted(set().union(*pieces.values())))
     at = Q(site_id__in=sorted(sites)) if sites else Q(pk__in=[])
-    if network_rows:
-        at |= Q(network_id=selection.network_id, site__isnull=(by != "site"))
+    if network_rows and by == "site":
+        # Every site's rows, through the network's sites: the (site, grain, first day)
+        # index then reads only the pieces asked for, where "any site row of the network"
+        # would scan them all.
+        at |= Q(site_id__in=Site.objects.filter(network_id=selection.network_id).values("pk"))
+    elif network_rows:
+        at |= Q(network_id=selection.network_id, site__isnull=True)
     where &= at & Q(facet__in=sorted(chosen_facets))
     if by == "key":
         keyed = [item.code for item in items if item.keys is not None]
@@ -207,10 +228,10 @@ def _rows(where: Q, items: list[Indicator]) -> Iterator[tuple[str, tuple]]:
     sums = [item.code for item in items if item.measure == Measure.SUM]
     fields = ("indicator", "network_id", "site_id", "grain", "period_start", "key", "facet")
     if people:
-        for code, *head, pk, size in PeopleSet.objects.filter(
+        for code, *head, pk, size, digest in PeopleSet.objects.filter(
             where, indicator__in=people
-        ).values_list(*fields, "pk", "size"):
-            yield code, (*head, (pk, size))
+        ).values_list(*fields, "pk", "size", "digest"):
+            yield code, (*head, (pk, size, digest))
     if sums:
         for code, *head, value in Tally.objects.filter(where, indicator__in=sums).values_list(
             *fields, "value"

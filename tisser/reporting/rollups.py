@@ -541,8 +541,14 @@ def _insert(pieces: dict[RowKey, Value]) -> int:
         if isinstance(value, Decimal):
             tallies.append(Tally(value=value, **common))
         elif value:
+            blob = people_sets.encode(value)
             people.append(
-                PeopleSet(members=people_sets.encode(value), size=people_sets.size(value), **common)
+                PeopleSet(
+                    members=blob,
+                    size=people_sets.size(value),
+                    digest=people_sets.digest(blob),
+                    **common,
+                )
             )
     PeopleSet.objects.bulk_create(people, batch_size=500)
     Tally.objects.bulk_create(tallies, batch_size=1000)

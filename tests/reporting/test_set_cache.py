@@ -1,0 +1,87 @@
+"""Decoded people sets kept in the process (``set_cache``): known by their content, bounded,
+never stale after a refresh."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from pyroaring import BitMap
+
+from tests.activities.factories import ActivityFactory, ParticipationFactory
+from tests.beneficiaries.factories import BeneficiaryFactory
+from tests.reporting import rollup_data
+from tisser.reporting import figures, people_sets, rollups, set_cache
+from tisser.reporting.figures import Selection
+from tisser.reporting.set_cache import SetCache
+
+D = datetime.date
+# A year and three months: four pieces (the year 2025, January to March 2026), a union.
+SEVERAL_PIECES = (D(2025, 1, 1), D(2026, 3, 31))
+
+
+def test_the_cache_forgets_the_least_recently_used_beyond_its_budget():
+    kept = SetCache(budget_bytes=100)
+    first, second, third = BitMap([1]), BitMap([2]), BitMap([3])
+    kept.keep((1, 1), first, 40)
+    kept.keep((2, 1), second, 40)
+    assert kept.get((1, 1)) is first  # now the most recently used
+    kept.keep((3, 1), third, 40)  # 120 bytes: the least recently used, the second, goes
+    assert kept.get((2, 1)) is None
+    assert kept.get((1, 1)) is first and kept.get((3, 1)) is third
+    assert kept.used_bytes == 80
+    kept.keep((4, 1), BitMap([4]), 101)  # larger than the whole budget: not kept
+    assert kept.get((4, 1)) is None and len(kept) == 2
+    kept.clear()
+    assert len(kept) == 0 and kept.used_bytes == 0
+
+
+def test_a_digest_names_the_content_of_a_set():
+    def digest(ids):
+        return people_sets.digest(people_sets.encode(people_sets.from_ids(ids)))
+
+    assert digest([3, 5, 8]) == digest([8, 5, 3])
+    assert digest([3, 5, 8]) != digest([3, 5, 9])
+    assert -(2**63) <= digest([3, 5, 8]) < 2**63  # fits PostgreSQL's bigint
+
+
+@pytest.fixture
+def data(db, monkeypatch):
+    rollup_data.with_test_indicators(monkeypatch)
+    found = rollup_data.build()
+    rollups.rebuild(D(2025, 1, 1), D(2026, 12, 31))
+    return found
+
+
+def _people_helped(selection):
+    with CaptureQueriesContext(connection) as queries:
+        value = figures.compute(selection, ["people_helped"])["people_helped"].value
+    return value, [query["sql"] for query in queries]
+
+
+def test_a_figure_of_several_pieces_reads_their_sets_once_per_process(data):
+    selection = Selection(network_id=data.network.pk, start=SEVERAL_PIECES[0],
+                          end=SEVERAL_PIECES[1])  # fmt: skip
+    first, first_queries = _people_helped(selection)
+    assert any('"members"' in sql for sql in first_queries)
+    again, again_queries = _people_helped(selection)
+    assert again == first == 5
+    assert not any('"members"' in sql for sql in again_queries)
+    assert len(set_cache.cache()) > 0
+
+
+def test_a_piece_written_again_is_read_again_not_taken_from_the_cache(data):
+    selection = Selection(network_id=data.network.pk, start=SEVERAL_PIECES[0],
+                          end=SEVERAL_PIECES[1])  # fmt: skip
+    before, _queries = _people_helped(selection)  # the sets are now kept
+    newcomer = BeneficiaryFactory(site=data.first)
+    activity = ActivityFactory(site=data.first, date=D(2026, 2, 10))
+    ParticipationFactory(activity=activity, beneficiary=newcomer)
+    rollups.rebuild(D(2026, 2, 1), D(2026, 2, 28))  # February's pieces deleted, written anew
+
+    after, queries = _people_helped(selection)
+    assert any('"members"' in sql for sql in queries)  # the new February set
+    assert after == before + 1
+    assert (
+        after == figures.compute(selection, ["people_helped"], source="raw")["people_helped"].value
+    )
