@@ -136,7 +136,19 @@ def rebuild(start: datetime.date, end: datetime.date, *, network_id: int | None 
     except BaseException:
         _mark_again(marks)
         raise
+    _refresh_statistics()
     return written
+
+
+def _refresh_statistics() -> None:
+    """A rebuild rewrites the roll-up tables; until autovacuum gets to them, PostgreSQL's
+    planner would read them with the statistics of the rows that were there before (or none
+    at all), and scan where it should probe."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"ANALYZE {PeopleSet._meta.db_table}, {Tally._meta.db_table}"
+            )
 
 
 def span(*, network_id: int | None = None) -> tuple[datetime.date, datetime.date] | None:
