@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.accounts.factories import NetworkFactory, SiteFactory
 from tests.activities.factories import ActivityFactory, ParticipationFactory
@@ -94,6 +96,18 @@ def test_rebuild_is_idempotent(data):
     before = _snapshot()
     rollups.rebuild(D(2025, 1, 1), D(2026, 12, 31))
     assert _snapshot() == before
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the planner's statistics (PostgreSQL pass)"
+)
+def test_a_rebuild_refreshes_the_planners_statistics_of_the_roll_up_tables(data):
+    with CaptureQueriesContext(connection) as queries:
+        rollups.rebuild(D(2026, 1, 1), D(2026, 1, 31))
+    assert any(
+        query["sql"].startswith("ANALYZE") and "reporting_peopleset" in query["sql"]
+        for query in queries
+    )
 
 
 def test_another_network_is_neither_counted_nor_touched(data):
