@@ -61,3 +61,13 @@ def rewrite_json(path, change) -> None:
     data = json.loads(path.read_text(encoding="utf-8"))
     change(data)
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def migrate_to(targets):
+    """Migrate the test database to these migrations; the apps' models as they were there."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps

@@ -1,21 +1,13 @@
 """The data migration copies each message's referral (or file) link into its generic subject."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests.beneficiaries.factories import BeneficiaryFactory
+from tests.helpers import migrate_to
 from tests.referrals.factories import ReferralFactory
 
 BEFORE = [("notifications", "0005_subject_and_delivery_states")]
 AFTER = [("notifications", "0007_drop_referral_and_file_links")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -23,7 +15,7 @@ def test_existing_referral_and_file_links_become_subjects(site):
     referral = ReferralFactory(site=site, submitted=True)
     beneficiary = BeneficiaryFactory(site=site)
     try:
-        old = migrate(BEFORE)
+        old = migrate_to(BEFORE)
         Notification = old.get_model("notifications", "Notification")
         common = {"channel": "email", "recipient_kind": "site_team", "site_id": site.pk}
         about_referral = Notification.objects.create(
@@ -39,9 +31,9 @@ def test_existing_referral_and_file_links_become_subjects(site):
             event_key="b", template="referral_submitted_site", **common
         )
 
-        new = migrate(AFTER)
+        new = migrate_to(AFTER)
     finally:
-        migrate(AFTER)
+        migrate_to(AFTER)
 
     Notification = new.get_model("notifications", "Notification")
     rows = {

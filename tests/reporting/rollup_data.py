@@ -19,7 +19,7 @@ from tests.beneficiaries.factories import BeneficiaryFactory
 from tisser.activities.enums import ActivityKind
 from tisser.activities.models import Activity, Participation
 from tisser.core import stale_figures
-from tisser.reporting import catalogue
+from tisser.reporting import catalogue, rollups
 from tisser.reporting.enums import FacetKind, Group, Measure, Unit
 from tisser.reporting.indicators import Indicator, Window
 from tisser.reporting.rows import in_window, person
@@ -184,3 +184,11 @@ def build() -> DataSet:
         for index in indexes:
             ParticipationFactory(activity=activity, beneficiary=people[index])
     return DataSet(network=network, first=first, second=second, people=people)
+
+
+def build_and_roll_up(monkeypatch) -> DataSet:
+    """The test indicators declared, the data set built and rolled up over 2025 and 2026."""
+    with_test_indicators(monkeypatch)
+    found = build()
+    rollups.rebuild(D(2025, 1, 1), D(2026, 12, 31))
+    return found

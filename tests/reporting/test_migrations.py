@@ -3,21 +3,13 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests.accounts.factories import NetworkFactory
+from tests.helpers import migrate_to
 from tisser.reporting import people_sets
 
 BEFORE = [("reporting", "0001_initial")]
 AFTER = [("reporting", "0002_people_set_digest")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -25,7 +17,7 @@ def test_people_sets_stored_before_get_the_digest_of_their_members():
     network = NetworkFactory()
     blobs = [people_sets.encode(people_sets.from_ids(ids)) for ids in ([1, 2, 3], [4, 9])]
     try:
-        old = migrate(BEFORE)
+        old = migrate_to(BEFORE)
         PeopleSet = old.get_model("reporting", "PeopleSet")
         stored = [
             PeopleSet.objects.create(
@@ -34,9 +26,9 @@ def test_people_sets_stored_before_get_the_digest_of_their_members():
             ).pk
             for day, blob in enumerate(blobs, start=1)
         ]  # fmt: skip
-        new = migrate(AFTER)
+        new = migrate_to(AFTER)
     finally:
-        migrate(AFTER)
+        migrate_to(AFTER)
 
     PeopleSet = new.get_model("reporting", "PeopleSet")
     digests = dict(PeopleSet.objects.filter(pk__in=stored).values_list("pk", "digest"))

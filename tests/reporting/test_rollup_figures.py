@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.reporting import rollup_data
-from tisser.reporting import figures, rollup_figures, rollups
+from tisser.reporting import figures, rollup_figures
 from tisser.reporting.enums import FacetKind
 from tisser.reporting.figures import FunderReach, Selection
 
@@ -21,10 +21,7 @@ MANY = ["people_helped", "test_minutes", "test_visitors", "test_minutes_per_visi
 
 @pytest.fixture
 def data(monkeypatch):
-    rollup_data.with_test_indicators(monkeypatch)
-    found = rollup_data.build()
-    rollups.rebuild(D(2025, 1, 1), D(2026, 12, 31))
-    return found
+    return rollup_data.build_and_roll_up(monkeypatch)
 
 
 def _queries(call):

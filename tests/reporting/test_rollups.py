@@ -25,10 +25,7 @@ CODES = ["people_helped", "test_minutes", "test_visitors", "test_minutes_per_vis
 
 @pytest.fixture
 def data(monkeypatch):
-    rollup_data.with_test_indicators(monkeypatch)
-    found = rollup_data.build()
-    rollups.rebuild(D(2025, 1, 1), D(2026, 12, 31))
-    return found
+    return rollup_data.build_and_roll_up(monkeypatch)
 
 
 def _same(selection):

@@ -47,10 +47,7 @@ def test_a_digest_names_the_content_of_a_set():
 
 @pytest.fixture
 def data(db, monkeypatch):
-    rollup_data.with_test_indicators(monkeypatch)
-    found = rollup_data.build()
-    rollups.rebuild(D(2025, 1, 1), D(2026, 12, 31))
-    return found
+    return rollup_data.build_and_roll_up(monkeypatch)
 
 
 def _people_helped(selection):

@@ -111,7 +111,7 @@ def _raw_rows(item: Indicator, selection: Selection) -> list:
     for window in windows(item, selection):
         if window.site_ids is None:
             # "Every site" is every site of the selection's network, never another network's.
-            window = Window(window.start, window.end, _network_site_ids(selection.network_id))
+            window = Window(window.start, window.end, network_site_ids(selection.network_id))
         # No model ordering: a split by a constant key has no GROUP BY, and PostgreSQL
         # refuses an ORDER BY on a column outside the aggregate.
         rows = item.rows(window).order_by()
@@ -121,7 +121,9 @@ def _raw_rows(item: Indicator, selection: Selection) -> list:
     return found
 
 
-def _network_site_ids(network_id: int) -> frozenset[int]:
+def network_site_ids(network_id: int) -> frozenset[int]:
+    """The ids of every site of the network (« every site » of a selection, never another
+    network's)."""
     return frozenset(Site.objects.filter(network_id=network_id).values_list("pk", flat=True))
 
 

@@ -146,9 +146,7 @@ def _refresh_statistics() -> None:
     at all), and scan where it should probe."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"ANALYZE {PeopleSet._meta.db_table}, {Tally._meta.db_table}"
-            )
+            cursor.execute(f"ANALYZE {PeopleSet._meta.db_table}, {Tally._meta.db_table}")
 
 
 def span(*, network_id: int | None = None) -> tuple[datetime.date, datetime.date] | None:
