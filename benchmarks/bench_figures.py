@@ -63,9 +63,10 @@ DATASET = ROOT / "var" / "bench-figures-dataset.json"
 
 
 def periods(dataset: dict) -> dict[str, tuple[datetime.date, datetime.date]]:
-    """The years measured: the last full calendar year of data (a single roll-up per site),
-    the last 365 days (months and days of two years to combine: the hardest case), and this
-    year to date (the dashboard's default period, months and the days of this month)."""
+    """The periods of about a year measured: the last full calendar year of data (a single
+    roll-up per site), the last 365 days (months and days of two years to combine: the
+    hardest case), and this year to date (the dashboard's default period: months and the
+    days of this month; left out when the data ends on 31 December, the calendar year)."""
     first = datetime.date.fromisoformat(dataset["first_day"])
     last = datetime.date.fromisoformat(dataset["last_day"])
     year = last.year - 1 if last < datetime.date(last.year, 12, 31) else last.year
@@ -73,7 +74,8 @@ def periods(dataset: dict) -> dict[str, tuple[datetime.date, datetime.date]]:
     if first <= datetime.date(year, 1, 1):
         found["calendar_year"] = (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     found["last_365_days"] = (last - datetime.timedelta(days=364), last)
-    found["year_to_date"] = (datetime.date(last.year, 1, 1), last)
+    if found.get("calendar_year") != (datetime.date(last.year, 1, 1), last):
+        found["year_to_date"] = (datetime.date(last.year, 1, 1), last)
     return found
 
 
@@ -224,8 +226,9 @@ def _raw_budget(seconds: float):
             with connection.execute_wrapper(bounded):
                 yield
         finally:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET statement_timeout")
+            if not connection.needs_rollback:  # an aborted transaction refuses any statement
+                with connection.cursor() as cursor:
+                    cursor.execute("RESET statement_timeout")
 
     return block()
 
@@ -445,8 +448,8 @@ def ratios(results, raw) -> dict[str, tuple[float, float]]:
 
 
 def periods_of(results) -> list:
-    """The pages of a year (each period measured), held to the p95 target; the comparison
-    of two years is measured for the record."""
+    """The results of the pages of one period (``PERIOD_LABELS``), which the p95 target
+    holds; the page comparing two periods is measured for the record only."""
     return [result for result in results if result.page.key in PERIOD_LABELS]
 
 

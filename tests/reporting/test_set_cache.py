@@ -6,13 +6,14 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from pyroaring import BitMap
+from pyroaring import FrozenBitMap
 
 from tests.activities.factories import ActivityFactory, ParticipationFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.reporting import rollup_data
 from tisser.reporting import figures, people_sets, rollups, set_cache
 from tisser.reporting.figures import Selection
+from tisser.reporting.models import PeopleSet
 from tisser.reporting.set_cache import SetCache
 
 D = datetime.date
@@ -21,17 +22,18 @@ SEVERAL_PIECES = (D(2025, 1, 1), D(2026, 3, 31))
 
 
 def test_the_cache_forgets_the_least_recently_used_beyond_its_budget():
-    kept = SetCache(budget_bytes=100)
-    first, second, third = BitMap([1]), BitMap([2]), BitMap([3])
+    entry = 40 + set_cache.ENTRY_OVERHEAD_BYTES  # a set of 40 stored bytes, once kept
+    kept = SetCache(budget_bytes=2 * entry + 10)
+    first, second, third = (FrozenBitMap([n]) for n in (1, 2, 3))
     kept.keep((1, 1), first, 40)
-    kept.keep((2, 1), second, 40)
+    kept.keep((1, 2), second, 40)
     assert kept.get((1, 1)) is first  # now the most recently used
-    kept.keep((3, 1), third, 40)  # 120 bytes: the least recently used, the second, goes
-    assert kept.get((2, 1)) is None
-    assert kept.get((1, 1)) is first and kept.get((3, 1)) is third
-    assert kept.used_bytes == 80
-    kept.keep((4, 1), BitMap([4]), 101)  # larger than the whole budget: not kept
-    assert kept.get((4, 1)) is None and len(kept) == 2
+    kept.keep((1, 3), third, 40)  # over the budget: the least recently used, the second, goes
+    assert kept.get((1, 2)) is None
+    assert kept.get((1, 1)) is first and kept.get((1, 3)) is third
+    assert kept.used_bytes == 2 * entry
+    kept.keep((1, 4), FrozenBitMap([4]), 2 * entry)  # larger than the whole budget: not kept
+    assert kept.get((1, 4)) is None and len(kept) == 2
     kept.clear()
     assert len(kept) == 0 and kept.used_bytes == 0
 
@@ -65,6 +67,27 @@ def test_a_figure_of_several_pieces_reads_their_sets_once_per_process(data):
     assert again == first == 5
     assert not any('"members"' in sql for sql in again_queries)
     assert len(set_cache.cache()) > 0
+
+
+def test_the_sets_kept_are_frozen_so_no_reader_can_change_them(data):
+    selection = Selection(network_id=data.network.pk, start=SEVERAL_PIECES[0],
+                          end=SEVERAL_PIECES[1])  # fmt: skip
+    _people_helped(selection)
+    kept = set_cache.cache()
+    assert len(kept) > 0
+    assert all(isinstance(people, FrozenBitMap) for people, _weight in kept._sets.values())
+
+
+def test_a_set_written_without_a_digest_is_read_every_time_and_never_kept(data):
+    # A row written during a deploy by the version before digests.
+    PeopleSet.objects.update(digest=None)
+    selection = Selection(network_id=data.network.pk, start=SEVERAL_PIECES[0],
+                          end=SEVERAL_PIECES[1])  # fmt: skip
+    first, _queries = _people_helped(selection)
+    again, queries = _people_helped(selection)
+    assert again == first == 5
+    assert any('"members"' in sql for sql in queries)
+    assert len(set_cache.cache()) == 0
 
 
 def test_a_piece_written_again_is_read_again_not_taken_from_the_cache(data):

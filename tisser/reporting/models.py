@@ -66,7 +66,8 @@ class PeopleSet(_Rollup):
     size = models.PositiveIntegerField()
     # The fingerprint of ``members`` (``people_sets.digest``). A row is never changed, only
     # deleted and written anew, so readers may keep a set they decoded by it (``set_cache``).
-    digest = models.BigIntegerField()
+    # Null: written by a version without digests (during a deploy), read every time.
+    digest = models.BigIntegerField(null=True)
 
     class Meta:
         verbose_name = _("ensemble de personnes consolidé")

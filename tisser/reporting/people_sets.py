@@ -18,7 +18,7 @@ import hashlib
 import zlib
 from collections.abc import Iterable
 
-from pyroaring import BitMap
+from pyroaring import BitMap, FrozenBitMap
 
 # Roaring's portable format starts with its "cookie" (12346 or 12347, little-endian): its
 # first byte is 0x3A or 0x3B, never zlib's 0x78.
@@ -47,6 +47,14 @@ def decode(blob: bytes | memoryview | None) -> BitMap:
     if data[0] == _LEGACY_ZLIB_FIRST_BYTE:
         return _from_legacy_bitmap(int.from_bytes(zlib.decompress(data), "little"))
     return BitMap.deserialize(data)
+
+
+def decode_frozen(blob: bytes | memoryview | None) -> FrozenBitMap:
+    """The set, which cannot be changed in place (a set shared by ``set_cache``)."""
+    data = bytes(blob) if blob else b""
+    if data and data[0] != _LEGACY_ZLIB_FIRST_BYTE:
+        return FrozenBitMap.deserialize(data)
+    return FrozenBitMap(decode(data))
 
 
 def digest(blob: bytes) -> int:

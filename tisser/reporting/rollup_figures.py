@@ -37,7 +37,7 @@ BY = ("site", "month", "key")
 # The sets read per query when figures need unions (SQLite takes 32,766 parameters at most).
 SETS_PER_QUERY = 5000
 Piece = tuple[str, datetime.date]
-_Stored = tuple[int, int]  # a stored set's size and digest
+_Stored = tuple[int, int | None]  # a stored set's size and digest (None: written without)
 
 
 @dataclass(frozen=True)
@@ -158,8 +158,8 @@ def _sets(wanted: dict[int, _Stored]) -> dict:
     kept = set_cache.cache()
     found = {}
     missing = []
-    for pk, (size, digest) in wanted.items():
-        people = kept.get((digest, size))
+    for pk, stored in wanted.items():
+        people = kept.get(stored) if stored[1] is not None else None
         if people is None:
             missing.append(pk)
         else:
@@ -168,9 +168,9 @@ def _sets(wanted: dict[int, _Stored]) -> dict:
     for at in range(0, len(missing), SETS_PER_QUERY):
         chunk = missing[at : at + SETS_PER_QUERY]
         for pk, blob in PeopleSet.objects.filter(pk__in=chunk).values_list("pk", "members"):
-            found[pk] = people_sets.decode(blob)
-            size, digest = wanted[pk]
-            kept.keep((digest, size), found[pk], len(blob))
+            found[pk] = people_sets.decode_frozen(blob)
+            if wanted[pk][1] is not None:
+                kept.keep(wanted[pk], found[pk], len(blob))
     return found
 
 
