@@ -11,7 +11,7 @@ from pyroaring import FrozenBitMap
 from tests.activities.factories import ActivityFactory, ParticipationFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.reporting import rollup_data
-from tisser.reporting import figures, people_sets, rollups, set_cache
+from tisser.reporting import figures, people_sets, rollup_figures, rollups, set_cache
 from tisser.reporting.figures import Selection
 from tisser.reporting.models import PeopleSet
 from tisser.reporting.set_cache import SetCache
@@ -104,4 +104,29 @@ def test_a_piece_written_again_is_read_again_not_taken_from_the_cache(data):
     assert after == before + 1
     assert (
         after == figures.compute(selection, ["people_helped"], source="raw")["people_helped"].value
+    )
+
+
+def test_a_piece_replaced_between_its_size_and_its_set_is_read_again(data, monkeypatch):
+    selection = Selection(network_id=data.network.pk, start=SEVERAL_PIECES[0],
+                          end=SEVERAL_PIECES[1])  # fmt: skip
+    fetch = rollup_figures._fetch
+    refreshed = []
+
+    def fetch_then_refresh(*args, **kwargs):
+        rows = fetch(*args, **kwargs)
+        if not refreshed:  # a refresh lands between the pieces' sizes and their sets
+            refreshed.append(True)
+            newcomer = BeneficiaryFactory(site=data.first)
+            activity = ActivityFactory(site=data.first, date=D(2026, 2, 10))
+            ParticipationFactory(activity=activity, beneficiary=newcomer)
+            rollups.rebuild(D(2026, 2, 1), D(2026, 2, 28))  # February's rows: new ids
+        return rows
+
+    monkeypatch.setattr(rollup_figures, "_fetch", fetch_then_refresh)
+    value, _queries = _people_helped(selection)
+    assert refreshed
+    assert value == 6  # the five people, and the newcomer of the new February piece
+    assert (
+        value == figures.compute(selection, ["people_helped"], source="raw")["people_helped"].value
     )

@@ -87,9 +87,31 @@ def _readings(item: Indicator, selection: Selection, by: str | None) -> list[_Re
     return found
 
 
+class _PiecesReplaced(Exception):
+    """A refresh replaced pieces between the reading of their sizes and of their sets."""
+
+
+# A refresh rewrites a piece in a moment, so a second reading finds the new rows; more
+# attempts only guard against a refresh that never stops.
+READ_ATTEMPTS = 3
+
+
 def _read(selection: Selection, codes: list[str], *, by: str | None) -> dict[str, dict]:
     items = [catalogue.indicator(code) for code in codes]
     plans = {item.code: _readings(item, selection, by) for item in items}
+    for attempt in range(1, READ_ATTEMPTS + 1):
+        try:
+            return _add_up(selection, items, plans, by=by)
+        except _PiecesReplaced:
+            if attempt == READ_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _add_up(
+    selection: Selection, items: list[Indicator], plans: dict[str, list[_Reading]], *, by
+) -> dict[str, dict]:
+    """The figures from the pieces' rows: the sums added, the people's sets united."""
     rows = _fetch(selection, items, plans, by=by)
     found: dict[str, dict] = {}
     # People: the pieces of each figure, by primary key with their size and digest (read
@@ -158,8 +180,8 @@ def _sets(wanted: dict[int, _Stored]) -> dict:
     kept = set_cache.cache()
     found = {}
     missing = []
-    for pk, stored in wanted.items():
-        people = kept.get(stored) if stored[1] is not None else None
+    for pk, (size, digest) in wanted.items():
+        people = kept.get((size, digest)) if digest is not None else None
         if people is None:
             missing.append(pk)
         else:
@@ -169,8 +191,11 @@ def _sets(wanted: dict[int, _Stored]) -> dict:
         chunk = missing[at : at + SETS_PER_QUERY]
         for pk, blob in PeopleSet.objects.filter(pk__in=chunk).values_list("pk", "members"):
             found[pk] = people_sets.decode_frozen(blob)
-            if wanted[pk][1] is not None:
-                kept.keep(wanted[pk], found[pk], len(blob))
+            size, digest = wanted[pk]
+            if digest is not None:
+                kept.keep((size, digest), found[pk], len(blob))
+    if len(found) < len(wanted):
+        raise _PiecesReplaced
     return found
 
 
