@@ -99,13 +99,12 @@ READ_ATTEMPTS = 3
 def _read(selection: Selection, codes: list[str], *, by: str | None) -> dict[str, dict]:
     items = [catalogue.indicator(code) for code in codes]
     plans = {item.code: _readings(item, selection, by) for item in items}
-    for attempt in range(1, READ_ATTEMPTS + 1):
+    for _attempt in range(READ_ATTEMPTS - 1):
         try:
             return _add_up(selection, items, plans, by=by)
         except _PiecesReplaced:
-            if attempt == READ_ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
+            continue
+    return _add_up(selection, items, plans, by=by)  # the last attempt lets the error out
 
 
 def _add_up(
