@@ -6,6 +6,7 @@ import time
 import pytest
 from django.core.management import call_command
 
+from tests.e2e.screen import page_width
 from tisser.accounts import demo
 from tisser.accounts.enums import Role
 from tisser.accounts.models import Site, User
@@ -170,7 +171,7 @@ def test_public_pages_fit_a_320px_screen(new_page, demo_network):
 
     def check(path):
         page.goto(path)
-        scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+        scroll_width = page_width(page)
         assert scroll_width <= 320, f"{path} scrolls sideways: {scroll_width}px"
         if path == "/":
             page.screenshot(path=f"{SCREENSHOTS}/tisser-public-home-320.png", full_page=True)
@@ -195,13 +196,13 @@ def test_staff_home_fits_a_320px_screen_with_the_switcher(
     page.get_by_role("button", name="Valider").click()
     page.wait_for_url("**/espace-pro/")
     assert page.get_by_label("Vous agissez pour").is_visible()
-    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+    scroll_width = page_width(page)
     assert scroll_width <= 320, f"staff home scrolls sideways: {scroll_width}px"
     page.screenshot(path=f"{SCREENSHOTS}/tisser-staff-home-320.png", full_page=True)
     assert_accessible(page)
     page.get_by_role("link", name="Sécurité de mon compte").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Sécurité de mon compte"
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    assert page_width(page) <= 320
     assert_accessible(page)
 
 
@@ -229,7 +230,7 @@ def test_a_person_asks_for_help_on_a_small_phone(new_page, demo_network, assert_
     page.get_by_label("J'accepte que le réseau garde ces informations pour me recontacter.").check()
     page.get_by_role("button", name="Envoyer").click()
     assert page.get_by_role("heading", level=1).inner_text() == ("Merci, votre demande est envoyée")
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    assert page_width(page) <= 320
     assert_accessible(page)
     request = Referral.objects.get(source=ReferralSource.PUBLIC_REQUEST, first_name="Samira")
     assert request.status == ReferralStatus.SUBMITTED and request.reply_due_on is not None

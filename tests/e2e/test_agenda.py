@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from tests.e2e.screen import page_width
 from tests.e2e.test_acceptance import current_totp, sign_in
 from tisser.accounts import demo
 from tisser.accounts.models import Closure, Site, User
@@ -110,7 +111,7 @@ def test_the_agenda_passes_axe_and_fits_a_phone(manager_page, assert_accessible)
     assert page.get_by_text("Zoé").first.is_visible()
     page.screenshot(path="/tmp/tisser-agenda-360.png", full_page=True)
     assert_accessible(page)
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     page.get_by_role("link", name="Semaine suivante").click()
     page.wait_for_load_state()
     assert_accessible(page)

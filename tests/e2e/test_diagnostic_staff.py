@@ -4,6 +4,7 @@ answered by taps, the paper entry, the preview; each page fits the phone and is 
 import pytest
 
 from tests.beneficiaries.factories import BeneficiaryFactory
+from tests.e2e.screen import assert_fits
 from tests.e2e.test_exercises import PHONE, staff_context, watch
 from tisser.accounts.enums import Role
 from tisser.diagnostics.enums import DiagnosticStatus
@@ -14,8 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def fits(page):
-    width = page.evaluate("() => document.scrollingElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} scrolls sideways: {width} px"
+    assert_fits(page, PHONE["width"])
 
 
 def test_a_mediator_runs_an_assisted_sitting_by_taps(

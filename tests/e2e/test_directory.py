@@ -4,6 +4,7 @@ violation on the directory (search, choices, unknown place) and the space page."
 
 import pytest
 
+from tests.e2e.screen import page_width
 from tisser.accounts import demo
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -18,7 +19,7 @@ def demo_network():
 
 
 def fits_the_phone(page):
-    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+    scroll_width = page_width(page)
     assert scroll_width <= PHONE["width"], f"{page.url} scrolls sideways: {scroll_width}px"
 
 

@@ -6,6 +6,7 @@ from django.test import Client
 
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.e2e.page_weight import production_server  # noqa: F401 (a fixture)
+from tests.e2e.screen import page_width
 from tisser.accounts.enums import Role
 from tisser.exercises.content import catalogue
 from tisser.exercises.sequences import PRACTICE
@@ -169,10 +170,10 @@ def test_staff_preview_every_item_answered_by_taps_nothing_saved(
     page = context.new_page()
     problems = watch(page)
     page.goto("/espace-pro/exercices/")
-    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= PHONE["width"]
+    assert page_width(page) <= PHONE["width"]
     for key in sorted(catalogue()):
         page.goto(f"/espace-pro/exercices/{key}/")
-        width = page.evaluate("() => document.scrollingElement.scrollWidth")
+        width = page_width(page)
         assert width <= PHONE["width"], f"{key}: {width} px wide"
         if key not in PREVIEWED:
             continue
@@ -242,7 +243,7 @@ def test_a_learner_answers_one_item_of_each_type_by_taps(
         page.wait_for_url(f"**/apprendre/exercices/{key}/")
         assert page.locator(".progress").inner_text() == f"Exercice {position} sur {len(PRACTICE)}"
         assert page.get_by_role("button", name="Écouter", exact=True).is_visible()
-        width = page.evaluate("() => document.scrollingElement.scrollWidth")
+        width = page_width(page)
         assert width <= PHONE["width"], f"{key}: {width} px wide"
         assert_accessible(page)
         answer_by_taps(page, key)

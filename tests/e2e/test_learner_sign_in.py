@@ -5,6 +5,7 @@ finds no serious or critical violation on the code page and the learner's home."
 import pytest
 
 from tests.beneficiaries.factories import BeneficiaryFactory
+from tests.e2e.screen import page_width
 from tests.learners.factories import LearnerCardFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -70,7 +71,7 @@ def test_a_learner_types_the_code_lands_home_and_signs_out(phone, card, assert_a
     assert phone.get_by_role("heading", level=1).inner_text() == "Bonjour Aïcha !"
     assert_accessible(phone)
     # Everything fits the phone's width.
-    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(phone) <= PHONE["width"]
 
     exit_link = phone.get_by_role("link", name="Sortir")
     assert exit_link.bounding_box()["height"] >= 44
@@ -120,7 +121,7 @@ def test_a_mediator_makes_a_card_and_the_person_types_it_on_their_phone(
     staff.get_by_role("button", name="Faire une carte").click()
     staff.wait_for_url("**/carte-apprenant/montrer/")
     assert_accessible(staff)
-    width = staff.evaluate("() => document.scrollingElement.scrollWidth")
+    width = page_width(staff)
     assert width <= PHONE["width"], f"the card scrolls sideways: {width} px"
     assert staff.locator("img.learner-card-qr").is_visible()
     code = staff.locator(".learner-card-code").inner_text()

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from tests.demo.shared.crawl import crawl
 from tests.demo.shared.test_crawl import signed_in_client
+from tests.e2e.screen import page_width
 from tests.e2e.test_acceptance import sign_in
 from tests.e2e.test_printouts_and_phone_lists import PHONE, signed_in
 from tisser.accounts import demo
@@ -79,7 +80,7 @@ def test_every_page_of_the_crawl_fits_a_360_px_phone(new_page, demo_data):
         page = opened_as(new_page, local)
         for path in paths:
             page.goto(path)
-            width = page.evaluate("() => document.scrollingElement.scrollWidth")
+            width = page_width(page)
             if width > PHONE["width"]:
                 too_wide.append(f"{local}: {path}: {width} px")
         print(f"\n{local}: {len(paths)} pages, one per URL pattern, at 360 px")

@@ -9,6 +9,7 @@ from allauth.mfa.models import Authenticator
 from django.core.management import call_command
 from pypdf import PdfReader
 
+from tests.e2e.screen import assert_fits
 from tests.e2e.test_acceptance import current_totp, sign_in
 from tisser.accounts import demo
 from tisser.accounts.models import User
@@ -59,8 +60,7 @@ def signed_in(new_page, local: str, **viewport):
 
 
 def assert_fits_the_phone(page):
-    width = page.evaluate("() => document.scrollingElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} scrolls sideways: {width} px"
+    assert_fits(page, PHONE["width"])
 
 
 def test_a_partner_prints_the_summary_of_a_bon(new_page, demo_data, assert_accessible):

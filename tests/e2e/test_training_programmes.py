@@ -88,6 +88,7 @@ def test_the_manager_reads_and_moves_on_a_phone(new_page, cohort, assert_accessi
     page.get_by_text("Commencer le diagnostic d'entrée de…").click()
     assert page.get_by_role("link", name="Awa").first.is_visible()
     page.get_by_role("link", name="Déplacer Bilan").click()
+    page.wait_for_url("**/deplacer/")
     assert_fits_the_phone(page)
     assert_accessible(page)
     page.get_by_role("button", name="Déplacer la séance").click()
