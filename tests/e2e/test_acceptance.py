@@ -4,8 +4,8 @@ import re
 import time
 
 import pytest
-from django.core.management import call_command
 
+from tests.e2e.demo_snapshot import seed_ci_demo
 from tests.e2e.screen import page_width
 from tisser.accounts import demo
 from tisser.accounts.enums import Role
@@ -19,7 +19,7 @@ SCREENSHOTS = "/tmp"
 @pytest.fixture
 def demo_network():
     """The demo network of `make run`: the journey signs in as its demo site manager."""
-    call_command("seed_demo", "--profile", "ci")
+    seed_ci_demo()
     manager = next(login for login in demo.LOGINS if login.role == Role.SITE_MANAGER)
     return {
         "user": User.objects.get(email=manager.email),

@@ -5,9 +5,9 @@ agenda fits a 360 px phone."""
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
+from tests.e2e.demo_snapshot import seed_ci_demo
 from tests.e2e.screen import page_width
 from tests.e2e.test_acceptance import current_totp, sign_in
 from tisser.accounts import demo
@@ -26,7 +26,7 @@ def manager_page(new_page):
     """The demo network, and its Strasbourg site manager signed in with a second factor."""
     from allauth.mfa.models import Authenticator
 
-    call_command("seed_demo", "--profile", "ci")
+    seed_ci_demo()
     manager = User.objects.get(email="responsable@demo.tisser.fr")
     Authenticator.objects.create(
         user=manager, type=Authenticator.Type.TOTP, data={"secret": TOTP_SECRET}

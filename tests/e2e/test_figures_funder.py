@@ -8,10 +8,10 @@ import io
 import time
 
 import pytest
-from django.core.management import call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from tests.e2e.demo_snapshot import seed_ci_demo
 from tests.e2e.test_acceptance import sign_in
 from tests.e2e.test_printouts_and_phone_lists import PHONE, assert_fits_the_phone, signed_in
 from tisser.accounts import demo
@@ -30,7 +30,7 @@ FUNDER_TITLE = f"Chiffres de {FUNDER_NAME}"
 @pytest.fixture
 def demo_data():
     started = time.monotonic()
-    call_command("seed_demo", "--profile", "ci")
+    seed_ci_demo()
     seeded = time.monotonic()
     today = clock.localdate()
     rollups.rebuild(datetime.date(today.year - 1, 1, 1), today)

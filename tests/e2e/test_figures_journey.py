@@ -14,12 +14,12 @@ import datetime
 import re
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from tests.accounts.factories import FunderFactory, MembershipFactory
 from tests.beneficiaries.factories import AccompanimentPeriodFactory
 from tests.diagnostics.factories import DiagnosticFactory
+from tests.e2e.demo_snapshot import seed_ci_demo
 from tests.e2e.test_acceptance import sign_in
 from tests.e2e.test_exercises import phone_context, sign_in_with_code, watch
 from tests.e2e.test_learning_learner import RIGHT, STEP_URL, choose, go_on, say, step_of
@@ -90,7 +90,7 @@ UNDER_TEN = ("people_completed_module", "modules_completed")
 
 @pytest.fixture
 def world():
-    call_command("seed_demo", "--profile", "ci")
+    seed_ci_demo()
     site = Site.objects.get(name=demo.STRASBOURG_SITE)
     today = clock.localdate()
     programme = ProgrammeFactory(network=site.network, partner=None, convention=None)

@@ -3,8 +3,8 @@ filters it by an action chosen in words, finds the CSV link; axe-core finds no s
 critical violation on the journal page."""
 
 import pytest
-from django.core.management import call_command
 
+from tests.e2e.demo_snapshot import seed_ci_demo
 from tests.e2e.test_acceptance import current_totp, sign_in
 from tisser.accounts import demo
 from tisser.accounts.models import User
@@ -19,7 +19,7 @@ def admin_page(new_page):
     """The demo network, and its network admin signed in with a second factor."""
     from allauth.mfa.models import Authenticator
 
-    call_command("seed_demo", "--profile", "ci")
+    seed_ci_demo()
     admin = User.objects.get(email=demo._demo_email("admin"))
     Authenticator.objects.create(
         user=admin, type=Authenticator.Type.TOTP, data={"secret": TOTP_SECRET}

@@ -117,6 +117,7 @@ def test_a_mediator_makes_a_card_and_the_person_types_it_on_their_phone(
 
     staff.goto(f"/espace-pro/dossiers/{person.pk}/")
     staff.get_by_role("link", name="Carte d'accès apprenant").click()
+    staff.wait_for_url("**/carte-apprenant/")
     assert_accessible(staff)
     staff.get_by_role("button", name="Faire une carte").click()
     staff.wait_for_url("**/carte-apprenant/montrer/")

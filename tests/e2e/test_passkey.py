@@ -8,8 +8,8 @@ any CSP refusal or JavaScript error.
 
 import pytest
 from allauth.mfa.models import Authenticator
-from django.core.management import call_command
 
+from tests.e2e.demo_snapshot import seed_ci_demo
 from tests.e2e.test_acceptance import confirm_password_if_asked, sign_in
 from tisser.accounts import demo
 from tisser.accounts.enums import Role
@@ -22,7 +22,7 @@ SCREENSHOTS = "/tmp"
 
 @pytest.fixture
 def demo_mediator():
-    call_command("seed_demo", "--profile", "ci")
+    seed_ci_demo()
     mediator = next(login for login in demo.LOGINS if login.role == Role.MEDIATOR)
     return User.objects.get(email=mediator.email)
 

@@ -4,8 +4,8 @@ transferring a referral, the late help requests, and the referrer's list."""
 
 import pytest
 from allauth.mfa.models import Authenticator
-from django.core.management import call_command
 
+from tests.e2e.demo_snapshot import seed_ci_demo
 from tests.e2e.screen import page_width
 from tests.e2e.test_acceptance import current_totp, sign_in
 from tisser.accounts import demo
@@ -22,7 +22,7 @@ PHONE_WIDTH = 360
 
 @pytest.fixture
 def demo_data():
-    call_command("seed_demo", "--profile", "ci")
+    seed_ci_demo()
     return {"site": Site.objects.get(name=demo.STRASBOURG_SITE)}
 
 

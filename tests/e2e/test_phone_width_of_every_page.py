@@ -3,12 +3,12 @@ issue 9 reaches (tests/demo/shared/crawl.py), for each demo role and a visitor, 
 Chromium."""
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from tests.demo.shared.crawl import crawl
 from tests.demo.shared.test_crawl import signed_in_client
+from tests.e2e.demo_snapshot import seed_ci_demo
 from tests.e2e.screen import page_width
 from tests.e2e.test_acceptance import sign_in
 from tests.e2e.test_printouts_and_phone_lists import PHONE, signed_in
@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo_data():
-    call_command("seed_demo", "--profile", "ci")
+    seed_ci_demo()
 
 
 # Pages that leave the site or stream a file: not pages a phone lays out.

@@ -6,9 +6,9 @@ import io
 
 import pytest
 from allauth.mfa.models import Authenticator
-from django.core.management import call_command
 from pypdf import PdfReader
 
+from tests.e2e.demo_snapshot import seed_ci_demo
 from tests.e2e.screen import assert_fits
 from tests.e2e.test_acceptance import current_totp, sign_in
 from tisser.accounts import demo
@@ -42,7 +42,7 @@ LISTS = {
 
 @pytest.fixture
 def demo_data():
-    call_command("seed_demo", "--profile", "ci")
+    seed_ci_demo()
 
 
 def signed_in(new_page, local: str, **viewport):

@@ -11,9 +11,9 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.utils import formats, timezone, translation
 
+from tests.e2e.demo_snapshot import seed_ci_demo
 from tests.e2e.test_acceptance import current_totp, sign_in
 from tisser.accounts import demo
 from tisser.accounts.models import Closure, Site, User
@@ -42,7 +42,7 @@ def sms_folder(settings, tmp_path) -> Path:
 
 @pytest.fixture
 def demo_data():
-    call_command("seed_demo", "--profile", "ci")
+    seed_ci_demo()
     return {
         "site": Site.objects.get(name=demo.STRASBOURG_SITE),
         "manager": User.objects.get(email="responsable@demo.tisser.fr"),

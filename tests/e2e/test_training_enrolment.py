@@ -5,9 +5,9 @@ axe-core (no serious or critical violation) on each."""
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
+from tests.e2e.demo_snapshot import seed_ci_demo
 from tests.e2e.test_printouts_and_phone_lists import PHONE, assert_fits_the_phone, signed_in
 from tests.training.factories import (
     CohortFactory,
@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def cohort():
-    call_command("seed_demo", "--profile", "ci")
+    seed_ci_demo()
     site = Site.objects.get(name=demo.STRASBOURG_SITE)
     programme = ProgrammeFactory(network=site.network, partner=None, convention=None)
     plan = ProgrammeSessionFactory(programme=programme, position=1, modules=["mail-envoyer"])
@@ -65,6 +65,7 @@ def test_a_manager_enrols_fills_the_waiting_list_and_notes_a_drop_out(
 
     # « Abandon »: a form sent without a reason says what is missing, then the seat moves.
     page.get_by_role("link", name="Abandon").first.click()
+    page.wait_for_url("**/abandon/")
     check(page, assert_accessible, "Noter un abandon")
     page.get_by_role("button", name="Noter l'abandon").click()
     page.wait_for_load_state()

@@ -6,9 +6,9 @@ critical violation."""
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
+from tests.e2e.demo_snapshot import seed_ci_demo
 from tests.e2e.test_printouts_and_phone_lists import PHONE, assert_fits_the_phone, signed_in
 from tisser.accounts import demo
 from tisser.accounts.enums import Role
@@ -29,7 +29,7 @@ def cohort():
     )
     from tisser.training.enums import SessionDiagnostic
 
-    call_command("seed_demo", "--profile", "ci")
+    seed_ci_demo()
     manager = (
         Membership.objects.filter(
             user__email=f"responsable@{demo.DEMO_EMAIL_DOMAIN}", role=Role.SITE_MANAGER
