@@ -1,5 +1,7 @@
 """Write-offs, adjustments, thresholds, and inventory counts closed in one transaction."""
 
+import datetime
+
 import pytest
 
 from tests.offers import stock_helpers
@@ -206,3 +208,26 @@ def test_a_unit_sold_after_being_counted_missing_blocks_the_close(crew):
 
 def test_missing_words_are_parsed():
     assert counts.parse_missing("str-pc-1, STR-PC-2\nstr-pc-1 ;x") == ("STR-PC-1", "STR-PC-2", "X")
+
+
+def test_the_adjustment_names_the_count_s_day_in_paris(crew):
+    count, lines, _devices, _vouchers = _start(crew)
+    # 23:30 in UTC on 1 March is 00:30 on 2 March in Paris.
+    InventoryCount.objects.filter(pk=count.pk).update(
+        created_at=datetime.datetime(2026, 3, 1, 23, 30, tzinfo=datetime.UTC)
+    )
+    count.refresh_from_db()
+    counts.count_record(
+        actor=crew.manager,
+        count=count,
+        entries={
+            lines[crew.laptop.pk].pk: Entry(None, ()),
+            lines[crew.recharge.pk].pk: Entry(2),
+            lines[crew.cables.pk].pk: Entry(9),
+        },
+    )
+    counts.count_close(actor=crew.manager, count=count)
+    reasons = set(
+        StockMovement.objects.filter(inventory_count=count).values_list("reason", flat=True)
+    )
+    assert reasons == {"Inventaire du 2 mars 2026"}

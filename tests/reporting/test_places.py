@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.accounts.factories import OpeningHoursFactory, SiteFactory
 from tests.activities.factories import ActivityFactory
@@ -117,7 +118,7 @@ def test_each_active_site_with_a_siret_is_one_line_with_what_tisser_knows(networ
     assert row["presentation_resume"] == "Une grande salle. Dix ordinateurs en accès libre."
     assert row["itinerance"] == "Fixe"
     assert row["modalites_acces"] == "Se présenter|Téléphoner|Contacter par mail"
-    assert row["date_maj"] == gare.updated_at.date().isoformat()
+    assert row["date_maj"] == timezone.localdate(gare.updated_at).isoformat()
     assert row["source"] == network.name
 
 

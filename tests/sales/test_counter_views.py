@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.beneficiaries.factories import BeneficiaryFactory
@@ -279,7 +280,7 @@ def test_the_sales_list_filters_by_day_and_refuses_a_bad_day(client, login, team
     sale = sell(team.mediator, person_with_right(team.site), offers.sim)
     other = SaleFactory(site=team.other_site)
     login(team.mediator)
-    today = sale.created_at.date().isoformat()
+    today = timezone.localdate(sale.created_at).isoformat()
     html = client.get(reverse("sales:sale_list"), {"day": today}).content.decode()
     assert sale.receipt_number in html
     assert f"Vente n° {other.pk}<" not in html

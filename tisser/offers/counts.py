@@ -211,7 +211,7 @@ def count_close(*, actor, count: InventoryCount) -> InventoryCount:
         if any(line.counted is None for line in lines):
             raise DomainError(_("Comptez chaque ligne avant de clôturer l'inventaire."))
         now = clock.now()
-        reason = _("Inventaire du %(day)s") % {"day": format_day(count.created_at.date())}
+        reason = _("Inventaire du %(day)s") % {"day": format_day(count.created_at)}
         refs = {"inventory_count": count}
         adjustments, written_off = 0, 0
         for line in lines:
