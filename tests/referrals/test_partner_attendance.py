@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tests.referrals.actions import S, perform, prepare
 from tests.referrals.factories import AppointmentFactory
+from tisser.core.dates import format_day
 from tisser.referrals import transitions as t
 from tisser.referrals.enums import AppointmentStatus
 
@@ -31,7 +32,7 @@ def test_the_list_says_came_missed_or_when(world, login):
     came.refresh_from_db()
     page = page_of(login(world.referrer))
     day = timezone.localdate(came.appointments.get(status=AppointmentStatus.CAME).starts_at)
-    assert f"Venu le {day.day} " in page
+    assert f"Venu le {format_day(day)}" in page
     assert "Pas venu (rendez-vous du" in page
     assert "Rendez-vous le " in page
     assert waiting.appointments.get().place not in page  # the list says when, not where
