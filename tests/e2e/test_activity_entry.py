@@ -11,7 +11,7 @@ from django.utils import timezone
 from tests.accounts.factories import MembershipFactory, NetworkFactory, SiteFactory
 from tests.activities.factories import ActivityFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
-from tests.e2e.screen import page_width
+from tests.e2e.screen import assert_fits
 from tests.e2e.test_acceptance import current_totp, sign_in
 from tests.referrals.factories import AppointmentFactory
 from tisser.accounts.enums import Role
@@ -76,8 +76,7 @@ def _signed_in_phone(new_page, mediator):
 
 
 def _fits_the_screen(page):
-    overflow = page_width(page)
-    assert overflow <= PHONE["width"], f"{page.url} is {overflow} px wide"
+    assert_fits(page, PHONE["width"])
 
 
 def test_a_mediator_records_todays_appointment_in_few_taps(new_page, morning, assert_accessible):

@@ -4,7 +4,7 @@ violation on the directory (search, choices, unknown place) and the space page."
 
 import pytest
 
-from tests.e2e.screen import page_width
+from tests.e2e.screen import assert_fits
 from tisser.accounts import demo
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -19,8 +19,7 @@ def demo_network():
 
 
 def fits_the_phone(page):
-    scroll_width = page_width(page)
-    assert scroll_width <= PHONE["width"], f"{page.url} scrolls sideways: {scroll_width}px"
+    assert_fits(page, PHONE["width"])
 
 
 def test_a_visitor_on_a_phone_finds_the_nearest_space_by_postal_code(

@@ -4,7 +4,7 @@ violation, nothing scrolls sideways, the CSP refuses nothing, and the way back w
 import pytest
 from django.urls import reverse
 
-from tests.e2e.screen import page_width
+from tests.e2e.screen import assert_fits
 
 pytestmark = [
     pytest.mark.e2e,
@@ -17,8 +17,7 @@ PHONE_WIDTH = 360
 
 def check(page, assert_accessible, heading: str) -> None:
     assert page.get_by_role("heading", level=1).inner_text() == heading
-    scroll_width = page_width(page)
-    assert scroll_width <= PHONE_WIDTH, f"{page.url} scrolls sideways: {scroll_width}px"
+    assert_fits(page, PHONE_WIDTH)
     assert_accessible(page)
     assert not page.watcher.problems, page.watcher.problems
 

@@ -6,7 +6,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 
 from tests.e2e.demo_snapshot import seed_ci_demo
-from tests.e2e.screen import page_width
+from tests.e2e.screen import assert_fits
 from tests.e2e.test_acceptance import current_totp, sign_in
 from tisser.accounts import demo
 from tisser.accounts.models import Site, User
@@ -42,9 +42,7 @@ def signed_in(new_page, user, *, width=PHONE_WIDTH):
 def check(page, assert_accessible, path: str, heading: str) -> None:
     page.goto(path)
     assert heading in page.get_by_role("heading", level=1).inner_text()
-    scroll_width = page_width(page)
-    width = page.viewport_size["width"]
-    assert scroll_width <= width, f"{path} scrolls sideways: {scroll_width}px"
+    assert_fits(page, page.viewport_size["width"])
     assert_accessible(page)
     assert not page.watcher.problems, page.watcher.problems
 
